@@ -1,0 +1,184 @@
+"""``python -m recommendations``: everything a maintainer does without the UI."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from models.db import database_url, is_empty, make_engine, migrate
+from recommendations.export import export
+from recommendations.loader import DataInvalid, load_folder
+from recommendations.queries import Filters
+from recommendations.schema import json_schemas
+from recommendations.validate import read_dataset
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+SCHEMA_DIR = ROOT / "docs" / "schema"
+
+EPILOG = """examples:
+  python -m recommendations validate            # check data/ and every cross-reference
+  python -m recommendations load                # load data/ into $DATABASE_URL (SQLite by default)
+  python -m recommendations export --format csv --out recommendations.csv --theme recruitment
+  python -m recommendations export --format yaml --out backup/   # same layout as data/
+  DATABASE_URL=postgresql+psycopg://user@host/db python -m recommendations load
+"""
+
+
+def _print_problems(problems) -> None:  # noqa: ANN001
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    print(f"{len(problems)} problem(s) found", file=sys.stderr)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    data, problems = read_dataset(Path(args.dir))
+    if problems:
+        _print_problems(problems)
+        return 1
+    print(
+        f"ok: {len(data.sources)} sources, {len(data.recommendations)} recommendations, {len(data.actors)} actors, "
+        f"{len(data.themes)} themes, {len(data.evidence)} evidence items, {len(data.assessments)} assessments, "
+        f"{len(data.links)} links"
+    )
+    return 0
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    engine = make_engine()
+    if args.if_empty:
+        migrate(engine)
+        if not is_empty(engine):
+            print("database already loaded; nothing to do (run `load` without --if-empty to sync)")
+            return 0
+    try:
+        report = load_folder(Path(args.dir), engine)
+    except DataInvalid as exc:
+        _print_problems(exc.problems)
+        print("nothing was loaded; the database is unchanged", file=sys.stderr)
+        return 1
+    print(f"loaded {args.dir} into {engine.url.render_as_string(hide_password=True)}")
+    for line in report.lines():
+        print("  " + line)
+    if not report.changed:
+        print("no changes: the database already matched the data")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    engine = make_engine()
+    migrate(engine)
+    filters = Filters(
+        sources=args.source or [],
+        themes=args.theme or [],
+        addressees=args.addressee or [],
+        statuses=args.status or [],
+        kinds=args.kind or [],
+        year_from=args.year_from,
+        year_to=args.year_to,
+        text=args.search or "",
+    )
+    if args.format == "yaml" and not filters.is_empty():
+        print("the yaml export is always the whole database (it is a backup); drop the filters", file=sys.stderr)
+        return 2
+    out = Path(args.out) if args.out else None
+    try:
+        result = export(engine, args.format, out, filters)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if out is None:
+        sys.stdout.buffer.write(result)  # type: ignore[arg-type]
+    elif isinstance(result, list):
+        print(f"wrote {len(result)} files under {out}")
+    else:
+        print(f"wrote {out} ({len(result)} bytes)")
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    for name, schema in json_schemas().items():
+        (out / name).write_text(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"wrote {len(json_schemas())} JSON Schemas to {out}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m recommendations",
+        description="Recommendation tracker for labour-migration advocacy: data maintenance commands.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser(
+        "validate",
+        help="check the YAML files and every cross-reference",
+        description="Check every file under DIR and report ALL problems as path:line: message. Exit 1 if any.",
+        epilog="example:\n  python -m recommendations validate data",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("dir", nargs="?", default=str(DATA), help="data folder (default: data/)")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser(
+        "load",
+        help="validate, then load into the database in one transaction",
+        description=(
+            "Validate DIR, then load it into $DATABASE_URL in one transaction (default: "
+            f"{database_url()}). Loading twice changes nothing; assessments recorded in the app are kept; "
+            "on any problem the database is left exactly as it was."
+        ),
+        epilog="examples:\n  python -m recommendations load\n  python -m recommendations load --if-empty",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("dir", nargs="?", default=str(DATA), help="data folder (default: data/)")
+    p.add_argument("--if-empty", action="store_true", help="only load when the database holds no sources yet")
+    p.set_defaults(func=cmd_load)
+
+    p = sub.add_parser(
+        "export",
+        help="export the database as yaml, json, csv or xlsx",
+        description=(
+            "yaml: the whole database in the data/ layout (load it to reproduce the database). "
+            "json/csv/xlsx: one row per recommendation with its current status; filters narrow the rows. "
+            "CSV/XLSX cells starting with = + - @ are neutralised for spreadsheets."
+        ),
+        epilog=(
+            "examples:\n  python -m recommendations export --format xlsx --out all.xlsx\n"
+            "  python -m recommendations export --format json --status in_progress --theme complaints-justice\n"
+            "  python -m recommendations export --format yaml --out backup/"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--format", required=True, choices=["yaml", "json", "csv", "xlsx"])
+    p.add_argument("--out", help="file (json/csv/xlsx; default: standard output) or folder (yaml)")
+    p.add_argument("--source", action="append", help="source id (repeatable)")
+    p.add_argument("--theme", action="append", help="theme id (repeatable)")
+    p.add_argument("--addressee", action="append", help="actor id (repeatable)")
+    p.add_argument("--status", action="append", help="status (repeatable)")
+    p.add_argument("--kind", action="append", help="recommendation kind (repeatable)")
+    p.add_argument("--year-from", type=int)
+    p.add_argument("--year-to", type=int)
+    p.add_argument("--search", help="words in the title or text")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser(
+        "schema",
+        help="write the JSON Schemas editors use to check YAML as they type",
+        epilog="example:\n  python -m recommendations schema --out docs/schema",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--out", default=str(SCHEMA_DIR))
+    p.set_defaults(func=cmd_schema)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)

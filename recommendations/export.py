@@ -1,0 +1,196 @@
+"""Exports: the YAML layout of data/ (a full backup) and flat tables.
+
+The YAML export is what makes the database reproducible: ``load`` of an export
+gives back the same rows, including assessments recorded in the app.
+Flat exports are meant to be opened in spreadsheets, so any cell that a
+spreadsheet would run as a formula is neutralised.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+
+from models import (
+    Actor,
+    Addressee,
+    Assessment,
+    AssessmentEvidence,
+    ContextFigure,
+    Evidence,
+    EvidenceRecommendation,
+    GlossaryTerm,
+    Recommendation,
+    RecommendationLink,
+    RecommendationTheme,
+    Source,
+    Theme,
+)
+from recommendations.queries import Filters, recommendation_table
+from recommendations.schema import SOURCES_DIR
+from recommendations.yamlio import dump_yaml
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+FLAT_COLUMNS = [
+    "id", "source_id", "source_title", "source_date", "number", "section", "kind", "title", "lead_in", "text",
+    "addressees", "themes", "status", "status_label", "status_date", "status_assessor", "evidence_count",
+    "last_evidence_date",
+]  # fmt: skip
+
+
+def _rows(conn, model: type, order: tuple = ()) -> list[dict]:  # noqa: ANN001
+    table = model.__table__  # type: ignore[attr-defined]
+    stmt = select(table).order_by(*(table.c[c] for c in order)) if order else select(table)
+    return [dict(r._mapping) for r in conn.execute(stmt)]
+
+
+def _clean(record: dict, drop: tuple[str, ...] = ()) -> dict:
+    """Drop empty optional fields so exported YAML reads like hand-written YAML."""
+    return {k: v for k, v in record.items() if k not in drop and v is not None and v != []}
+
+
+def database_as_yaml(engine: Engine) -> dict[str, object]:
+    """Relative path -> content for every file of the data/ layout."""
+    files: dict[str, object] = {}
+    with engine.connect() as conn:
+        files["actors.yaml"] = {"actors": [_clean(r) for r in _rows(conn, Actor, ("id",))]}
+        files["themes.yaml"] = {"themes": [_clean(r) for r in _rows(conn, Theme, ("id",))]}
+        files["glossary.yaml"] = {"glossary": [_clean(r) for r in _rows(conn, GlossaryTerm, ("term",))]}
+        themes: dict[str, list[str]] = {}
+        for r in _rows(conn, RecommendationTheme, ("recommendation_id", "theme_id")):
+            themes.setdefault(r["recommendation_id"], []).append(r["theme_id"])
+        addressees: dict[str, list[dict]] = {}
+        for r in _rows(conn, Addressee, ("recommendation_id", "position")):
+            addressees.setdefault(r["recommendation_id"], []).append(
+                {"actor": r["actor_id"], "role": r["role"], "inferred": bool(r["inferred"])}
+            )
+        recs: dict[str, list[dict]] = {}
+        for r in _rows(conn, Recommendation, ("source_id", "position")):
+            rec = _clean(r, drop=("source_id", "position"))
+            rec["themes"] = themes.get(r["id"], [])
+            rec["addressees"] = addressees.get(r["id"], [])
+            recs.setdefault(r["source_id"], []).append(rec)
+        for r in _rows(conn, Source, ("id",)):
+            full_text = r.pop("full_text")
+            source = _clean(r, drop=("date_start",))
+            source["recommendations"] = recs.get(r["id"], [])
+            files[f"{SOURCES_DIR}/{r['id']}.yaml"] = source
+            if r["text_path"] and full_text is not None:
+                files[r["text_path"]] = full_text
+        ev_recs: dict[str, list[str]] = {}
+        for r in _rows(conn, EvidenceRecommendation, ("evidence_id", "recommendation_id")):
+            ev_recs.setdefault(r["evidence_id"], []).append(r["recommendation_id"])
+        evidence = []
+        for r in _rows(conn, Evidence, ("date_start", "id")):
+            item = _clean(r, drop=("date_start", "source_id"))
+            if r["source_id"]:
+                item["source"] = r["source_id"]
+            item["recommendations"] = ev_recs.get(r["id"], [])
+            evidence.append(_clean(item))
+        files["evidence.yaml"] = {"evidence": evidence}
+        ass_ev: dict[str, list[str]] = {}
+        for r in _rows(conn, AssessmentEvidence, ("assessment_id", "position")):
+            ass_ev.setdefault(r["assessment_id"], []).append(r["evidence_id"])
+        assessments = []
+        for r in _rows(conn, Assessment, ("as_of_start", "recorded_at", "id")):
+            assessments.append(
+                _clean(
+                    {
+                        "id": r["id"],
+                        "recommendation": r["recommendation_id"],
+                        "addressee": r["addressee_id"],
+                        "status": r["status"],
+                        "as_of": r["as_of"],
+                        "assessor": r["assessor_id"],
+                        "rationale": r["rationale"],
+                        "evidence": ass_ev.get(r["id"], []),
+                        "visibility": r["visibility"],
+                        "recorded_by": r["recorded_by"],
+                        "recorded_at": r["recorded_at"].isoformat(),
+                    }
+                )
+            )
+        files["assessments.yaml"] = {"assessments": assessments}
+        files["links.yaml"] = {
+            "links": [
+                _clean({"source": r["source_id"], "target": r["target_id"], "kind": r["kind"], "note": r["note"]})
+                for r in _rows(conn, RecommendationLink, ("source_id", "target_id"))
+            ]
+        }
+        files["context_figures.yaml"] = {
+            "context_figures": [
+                _clean({**_clean(r, drop=("source_id",)), "source": r["source_id"]})
+                for r in _rows(conn, ContextFigure, ("id",))
+            ]
+        }
+    return files
+
+
+def write_yaml_layout(engine: Engine, out: Path) -> list[Path]:
+    written = []
+    for rel, content in database_as_yaml(engine).items():
+        path = Path(out) / rel
+        if isinstance(content, str):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(content, encoding="utf-8")
+        else:
+            dump_yaml(content, path, header="Exported from the recommendation tracker database.")
+        written.append(path)
+    return written
+
+
+def neutralise(value: object) -> object:
+    """Make a cell safe to open in a spreadsheet (no formula injection)."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def flat_table(engine: Engine, filters: Filters | None = None) -> pd.DataFrame:
+    table = recommendation_table(engine, filters)
+    return table.reindex(columns=FLAT_COLUMNS)
+
+
+def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.map(neutralise)
+
+
+def to_csv_bytes(frame: pd.DataFrame) -> bytes:
+    return spreadsheet_safe(frame).to_csv(index=False).encode("utf-8-sig")
+
+
+def to_xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        for name, frame in sheets.items():
+            spreadsheet_safe(frame).to_excel(writer, sheet_name=name[:31], index=False)
+    return buffer.getvalue()
+
+
+def to_json_bytes(frame: pd.DataFrame) -> bytes:
+    records = json.loads(frame.to_json(orient="records", force_ascii=False))
+    return json.dumps(records, ensure_ascii=False, indent=2).encode("utf-8")
+
+
+def export(engine: Engine, fmt: str, out: Path | None, filters: Filters | None = None) -> bytes | list[Path]:
+    """Write one export; yaml needs a folder, the others return bytes or write a file."""
+    if fmt == "yaml":
+        if out is None:
+            raise ValueError("yaml export needs --out FOLDER")
+        return write_yaml_layout(engine, out)
+    frame = flat_table(engine, filters)
+    payload = {
+        "csv": to_csv_bytes,
+        "json": to_json_bytes,
+        "xlsx": lambda f: to_xlsx_bytes({"recommendations": f}),
+    }[fmt](frame)
+    if out is not None:
+        Path(out).parent.mkdir(parents=True, exist_ok=True)
+        Path(out).write_bytes(payload)
+    return payload

@@ -1,0 +1,329 @@
+"""What a YAML record may be.
+
+These pydantic models are the single definition of the data format: the
+validator, the loader, the JSON Schema published for editors and the YAML
+exporter all use them. SQLModel table models do not validate, so every record
+passes through here before it reaches the database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
+PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+class Status(StrEnum):
+    """Implementation status scale (see README.md, "Status scale")."""
+
+    NOT_ASSESSED = "not_assessed"
+    NO_PROGRESS = "no_progress"
+    IN_PROGRESS = "in_progress"
+    PARTIALLY_IMPLEMENTED = "partially_implemented"
+    IMPLEMENTED = "implemented"
+    NOT_APPLICABLE = "not_applicable"
+
+
+STATUS_LABELS: dict[str, str] = {
+    Status.NOT_ASSESSED: "Not assessed",
+    Status.NO_PROGRESS: "No progress",
+    Status.IN_PROGRESS: "In progress",
+    Status.PARTIALLY_IMPLEMENTED: "Partially implemented",
+    Status.IMPLEMENTED: "Implemented",
+    Status.NOT_APPLICABLE: "Not applicable",
+}
+
+#: Statuses that mean the ask is still open (used by briefs and "chronic asks").
+OPEN_STATUSES = frozenset({Status.NOT_ASSESSED, Status.NO_PROGRESS, Status.IN_PROGRESS, Status.PARTIALLY_IMPLEMENTED})
+
+
+class SourceKind(StrEnum):
+    CSO_STATEMENT = "cso_statement"
+    CSO_CONSULTATION = "cso_consultation"
+    CSO_FORUM = "cso_forum"
+    NATIONAL_TRIPARTITE_PREPARATORY = "national_tripartite_preparatory"
+    AFML = "afml"
+    PROGRAMME_REPORT = "programme_report"
+
+
+class RecommendationKind(StrEnum):
+    RECOMMENDATION = "recommendation"
+    COMMITMENT = "commitment"
+    PRINCIPLE = "principle"
+    PLAN_OF_ACTION_ITEM = "plan_of_action_item"
+
+
+class ActorType(StrEnum):
+    GOVERNMENT_ORIGIN = "government_origin"
+    GOVERNMENT_DESTINATION = "government_destination"
+    GOVERNMENT_GROUP = "government_group"
+    LOCAL_AUTHORITY = "local_authority"
+    RECRUITMENT_INDUSTRY = "recruitment_industry"
+    EMPLOYER = "employer"
+    TRADE_UNION = "trade_union"
+    CSO = "cso"
+    SERVICE_PROVIDER = "service_provider"
+    FINANCIAL_SECTOR = "financial_sector"
+    INTERNATIONAL_ORGANISATION = "international_organisation"
+    ASEAN_BODY = "asean_body"
+    ASSESSOR = "assessor"
+    OTHER = "other"
+
+
+class AddresseeRole(StrEnum):
+    RESPONSIBLE = "responsible"
+    SUPPORTING = "supporting"
+
+
+class EvidenceKind(StrEnum):
+    LAW = "law"
+    POLICY = "policy"
+    AGREEMENT = "agreement"
+    REPORT = "report"
+    STATISTIC = "statistic"
+    NEWS = "news"
+    MEETING = "meeting"
+    INSTITUTION = "institution"
+
+
+class LinkKind(StrEnum):
+    REPEATS = "repeats"
+    FOLLOWS_UP = "follows_up"
+    SUPERSEDES = "supersedes"
+
+
+class Visibility(StrEnum):
+    PUBLISHED = "published"
+    DRAFT = "draft"
+
+
+def _check_partial_date(value: str) -> str:
+    match = PARTIAL_DATE.match(value)
+    if not match:
+        raise ValueError(f"date {value!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
+    year, month, day = (int(g) if g else None for g in match.groups())
+    try:
+        dt.date(year, month or 1, day or 1)
+    except ValueError as exc:
+        raise ValueError(f"date {value!r} does not exist ({exc})") from None
+    return value
+
+
+def _check_url(value: str) -> str:
+    if not re.match(r"^https?://[^\s/$.?#][^\s]*$", value, re.IGNORECASE):
+        raise ValueError(f"url {value!r} must be an http(s) address")
+    return value
+
+
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, min_length=1, max_length=80)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+PartialDate = Annotated[str, AfterValidator(_check_partial_date)]
+Url = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500), AfterValidator(_check_url)]
+
+
+def date_start(value: str) -> dt.date:
+    """First day a partial date can mean, so partial dates sort and filter."""
+    year, month, day = (int(g) if g else None for g in PARTIAL_DATE.match(value).groups())  # type: ignore[union-attr]
+    return dt.date(year, month or 1, day or 1)  # type: ignore[arg-type]
+
+
+def date_end(value: str) -> dt.date:
+    """Last day a partial date can mean ("2017-07" runs to 31 July 2017)."""
+    year, month, day = (int(g) if g else None for g in PARTIAL_DATE.match(value).groups())  # type: ignore[union-attr]
+    if day:
+        return dt.date(year, month, day)  # type: ignore[arg-type]
+    if month:
+        return (dt.date(year + (month == 12), month % 12 + 1, 1)) - dt.timedelta(days=1)  # type: ignore[operator]
+    return dt.date(year, 12, 31)  # type: ignore[arg-type]
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", use_enum_values=True, str_strip_whitespace=False)
+
+
+class AddresseeIn(Record):
+    actor: Id
+    role: AddresseeRole = AddresseeRole.RESPONSIBLE
+    inferred: bool = Field(
+        default=False,
+        description="True when the text names no addressee and the document's own addressee is used.",
+    )
+
+
+class RecommendationIn(Record):
+    id: Id
+    number: ShortText | None = Field(default=None, description="Number or label in the source, as printed.")
+    section: ShortText | None = Field(default=None, description="Section heading it stands under.")
+    lead_in: Text | None = Field(
+        default=None,
+        description="Verbatim sentence in the source that the text completes (e.g. a heading ending 'by:').",
+    )
+    text: Text = Field(description="Verbatim text from the source (whitespace may be normalised).")
+    title: ShortText = Field(description="Short title written by the curators (not a quotation).")
+    kind: RecommendationKind = RecommendationKind.RECOMMENDATION
+    themes: list[Id] = Field(min_length=1)
+    addressees: list[AddresseeIn] = Field(min_length=1)
+    problems: list[Text] = Field(
+        default_factory=list,
+        description="Problems the source lists under the ask, verbatim; kept with it, not separate asks.",
+    )
+    note: Text | None = None
+
+    @field_validator("themes")
+    @classmethod
+    def _unique_themes(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("a theme is listed twice")
+        return value
+
+
+class SourceIn(Record):
+    id: Id
+    title: Text
+    date: PartialDate
+    kind: SourceKind
+    organisers: list[Id] = Field(default_factory=list)
+    place: ShortText | None = None
+    url: Url | None = None
+    citation: Text | None = None
+    text_path: ShortText | None = Field(
+        default=None, description="Path of the full text under data/, where we have it."
+    )
+    expected_recommendations: int | None = Field(
+        default=None,
+        ge=0,
+        description="How many recommendations the document is known to contain, when not all texts are here.",
+    )
+    gap_note: Text | None = Field(default=None, description="What is missing and why.")
+    recommendations: list[RecommendationIn] = Field(default_factory=list)
+
+
+class ActorIn(Record):
+    id: Id
+    name: Text
+    acronym: ShortText | None = None
+    type: ActorType
+    country: ShortText | None = None
+    note: Text | None = None
+
+
+class ThemeIn(Record):
+    id: Id
+    name: ShortText
+    description: Text | None = None
+
+
+class GlossaryIn(Record):
+    term: ShortText
+    expansion: Text
+    note: Text | None = None
+
+
+class EvidenceIn(Record):
+    id: Id
+    date: PartialDate
+    kind: EvidenceKind
+    title: Text
+    summary: Text
+    url: Url | None = None
+    citation: Text | None = None
+    source: Id | None = Field(default=None, description="Source document id, when the evidence comes from one.")
+    completeness: Text | None = Field(
+        default=None, description="Where the underlying source was only partly available, say so."
+    )
+    actors: list[Id] = Field(default_factory=list)
+    themes: list[Id] = Field(default_factory=list)
+    recommendations: list[Id] = Field(default_factory=list, description="Recommendations this evidence bears on.")
+
+    @model_validator(mode="after")
+    def _cited(self) -> EvidenceIn:
+        if not (self.url or self.citation or self.source):
+            raise ValueError("evidence needs a url, a citation or a source document")
+        return self
+
+
+class AssessmentIn(Record):
+    id: Id
+    recommendation: Id
+    addressee: Id | None = Field(default=None, description="Actor, when the status concerns one addressee.")
+    status: Status
+    as_of: PartialDate
+    assessor: Id = Field(description="Actor id of the assessing organisation.")
+    rationale: Text
+    evidence: list[Id] = Field(default_factory=list)
+    visibility: Visibility = Visibility.PUBLISHED
+    recorded_by: ShortText
+    recorded_at: dt.datetime
+
+    @model_validator(mode="after")
+    def _status_needs_evidence(self) -> AssessmentIn:
+        if self.status != Status.NOT_ASSESSED and not self.evidence:
+            raise ValueError(f"status {self.status!r} needs at least one evidence id")
+        return self
+
+
+class LinkIn(Record):
+    source: Id = Field(description="The later recommendation.")
+    target: Id = Field(description="The earlier recommendation it repeats, follows up or supersedes.")
+    kind: LinkKind
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _not_self(self) -> LinkIn:
+        if self.source == self.target:
+            raise ValueError("a recommendation cannot link to itself")
+        return self
+
+
+class ContextFigureIn(Record):
+    id: Id
+    source: Id
+    destination: ShortText
+    category: ShortText
+    total: int = Field(ge=0)
+    women: int | None = Field(default=None, ge=0)
+    men: int | None = Field(default=None, ge=0)
+    as_of: PartialDate
+    data_source: Text
+
+
+# What each top-level file holds: file name -> (list key, item model).
+LIST_FILES: dict[str, tuple[str, type[Record]]] = {
+    "actors.yaml": ("actors", ActorIn),
+    "themes.yaml": ("themes", ThemeIn),
+    "glossary.yaml": ("glossary", GlossaryIn),
+    "evidence.yaml": ("evidence", EvidenceIn),
+    "assessments.yaml": ("assessments", AssessmentIn),
+    "links.yaml": ("links", LinkIn),
+    "context_figures.yaml": ("context_figures", ContextFigureIn),
+}
+SOURCES_DIR = "sources"
+
+
+def json_schemas() -> dict[str, dict]:
+    """JSON Schemas for editors: one per file kind."""
+    schemas: dict[str, dict] = {"source.schema.json": SourceIn.model_json_schema()}
+    for filename, (key, model) in LIST_FILES.items():
+        schemas[filename.replace(".yaml", ".schema.json")] = {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {key: {"type": "array", "items": model.model_json_schema()}},
+            "required": [key],
+        }
+    return schemas

@@ -1,0 +1,214 @@
+"""The one Streamlit helper module: caching, shared filters, colours.
+
+Everything else in ``recommendations/`` is plain Python. Pages import from here
+to get cached DataFrames, the filters (bound to ``st.query_params`` so a view is
+a link someone can send) and the one colour per status used by every chart.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy.engine import Engine
+
+from models.db import is_empty, make_engine, migrate
+from recommendations import queries
+from recommendations.loader import load_folder
+from recommendations.queries import Filters
+from recommendations.schema import STATUS_LABELS
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+TTL = 300
+
+# Okabe-Ito palette: distinguishable with the common forms of colour blindness.
+STATUS_COLOURS = {
+    "Not assessed": "#BBBBBB",
+    "No progress": "#D55E00",
+    "In progress": "#E69F00",
+    "Partially implemented": "#56B4E9",
+    "Implemented": "#009E73",
+    "Not applicable": "#CC79A7",
+}
+STATUS_LABEL_ORDER = list(STATUS_LABELS.values())
+
+# query parameter -> (Filters field, is a list)
+PARAMS = {
+    "source": ("sources", True),
+    "theme": ("themes", True),
+    "addressee": ("addressees", True),
+    "status": ("statuses", True),
+    "kind": ("kinds", True),
+    "from": ("year_from", False),
+    "to": ("year_to", False),
+    "q": ("text", False),
+}
+
+
+@st.cache_resource
+def engine() -> Engine:
+    """One engine per process; builds the database from data/ on first start."""
+    eng = make_engine()
+    migrate(eng)
+    if is_empty(eng):
+        load_folder(DATA, eng)
+    return eng
+
+
+def clear_caches() -> None:
+    """Call after any write so every page shows the new state."""
+    st.cache_data.clear()
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def table(filters: Filters | None = None) -> pd.DataFrame:
+    return queries.recommendation_table(engine(), filters)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def options() -> dict[str, list[tuple[str, str]]]:
+    return queries.options(engine())
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def year_bounds() -> tuple[int, int]:
+    return queries.year_bounds(engine())
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def counts() -> dict[str, int]:
+    return queries.counts(engine())
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def gaps() -> pd.DataFrame:
+    return queries.gaps(engine())
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def status_over_time(filters: Filters | None = None) -> pd.DataFrame:
+    return queries.status_over_time(engine(), queries.recommendation_table(engine(), filters))
+
+
+def filters_from_params(params: dict[str, list[str]]) -> Filters:
+    """Filters from query parameters; unknown or malformed values are dropped."""
+    valid = {key: {value for value, _ in choices} for key, choices in options().items()}
+    filters = Filters()
+    for param, (name, many) in PARAMS.items():
+        values = params.get(param) or []
+        if many:
+            setattr(filters, name, [v for v in values if v in valid[name]])
+        elif values:
+            if name == "text":
+                filters.text = values[-1][:200]
+            elif values[-1].isdigit():
+                setattr(filters, name, int(values[-1]))
+    return filters
+
+
+def params_from_filters(filters: Filters) -> dict[str, list[str] | str]:
+    out: dict[str, list[str] | str] = {}
+    for param, (name, many) in PARAMS.items():
+        value = getattr(filters, name)
+        if many and value:
+            out[param] = list(value)
+        elif not many and value not in (None, ""):
+            out[param] = str(value)
+    return out
+
+
+def current_filters() -> Filters:
+    """The filters as the sidebar set them (read by pages)."""
+    return st.session_state.get("_filters") or Filters()
+
+
+def sidebar_filters() -> Filters:
+    """Draw the shared filters and keep them in the URL."""
+    opts = options()
+    lo, hi = year_bounds()
+    state = st.session_state
+    if not state.get("_filters_ready"):
+        start = filters_from_params({k: st.query_params.get_all(k) for k in PARAMS})
+        state["f_sources"] = start.sources
+        state["f_years"] = (max(lo, start.year_from or lo), min(hi, start.year_to or hi))
+        state["f_themes"] = start.themes
+        state["f_addressees"] = start.addressees
+        state["f_statuses"] = start.statuses
+        state["f_kinds"] = start.kinds
+        state["f_text"] = start.text
+        state["_filters_ready"] = True
+
+    labels = {key: dict(choices) for key, choices in opts.items()}
+    with st.sidebar:
+        st.header("Filters")
+        text = st.text_input("Search text", key="f_text", placeholder="e.g. complaint, contract")
+        years = st.slider("Year of the source", lo, hi, key="f_years") if lo < hi else (lo, hi)
+        for key, label in (
+            ("themes", "Theme"),
+            ("addressees", "Asked of (addressee)"),
+            ("statuses", "Current status"),
+            ("sources", "Source / meeting"),
+            ("kinds", "Kind"),
+        ):
+            st.multiselect(label, list(labels[key]), format_func=labels[key].get, key=f"f_{key}")
+        if st.button("Clear filters", width="stretch"):
+            for key in ("f_sources", "f_themes", "f_addressees", "f_statuses", "f_kinds"):
+                state[key] = []
+            state["f_text"] = ""
+            state["f_years"] = (lo, hi)
+            st.rerun()
+    filters = Filters(
+        sources=list(state["f_sources"]),
+        year_from=years[0] if years[0] != lo else None,
+        year_to=years[1] if years[1] != hi else None,
+        themes=list(state["f_themes"]),
+        addressees=list(state["f_addressees"]),
+        statuses=list(state["f_statuses"]),
+        kinds=list(state["f_kinds"]),
+        text=text.strip(),
+    )
+    state["_filters"] = filters
+    sync_params(params_from_filters(filters))
+    return filters
+
+
+def sync_params(wanted: dict[str, list[str] | str]) -> None:
+    """Write the filter params into the URL, leaving page-specific params alone."""
+    for key in PARAMS:
+        if key in wanted:
+            if st.query_params.get_all(key) != ([wanted[key]] if isinstance(wanted[key], str) else wanted[key]):
+                st.query_params[key] = wanted[key]
+        elif key in st.query_params:
+            del st.query_params[key]
+
+
+def filter_summary(filters: Filters) -> str:
+    """Plain words for the active filters, shown above results."""
+    if filters.is_empty():
+        return "All recommendations (no filters)."
+    opts = {key: dict(choices) for key, choices in options().items()}
+    parts = []
+    for name, label in (
+        ("themes", "theme"),
+        ("addressees", "asked of"),
+        ("statuses", "status"),
+        ("sources", "source"),
+        ("kinds", "kind"),
+    ):
+        values = getattr(filters, name)
+        if values:
+            parts.append(f"{label}: " + ", ".join(opts[name].get(v, v) for v in values))
+    if filters.year_from or filters.year_to:
+        parts.append(f"years {filters.year_from or '…'}–{filters.year_to or '…'}")
+    if filters.text:
+        parts.append(f"text contains “{filters.text}”")
+    return "Filtered by " + "; ".join(parts) + "."
+
+
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]<>()#+-.!|~$:"})
+
+
+def esc(text: object) -> str:
+    """Data placed inside markdown is shown as written: no links, images, HTML or formatting."""
+    return str(text).translate(_MD_SPECIAL)

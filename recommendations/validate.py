@@ -1,0 +1,295 @@
+"""Read a data/ folder and report every problem in it, with file and line.
+
+``read_dataset`` never stops at the first problem: editors fix a whole batch at
+once. The loader refuses to touch the database unless the problem list is empty.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from recommendations.schema import (
+    LIST_FILES,
+    SOURCES_DIR,
+    ActorIn,
+    AssessmentIn,
+    ContextFigureIn,
+    EvidenceIn,
+    GlossaryIn,
+    LinkIn,
+    SourceIn,
+    ThemeIn,
+    date_end,
+    date_start,
+)
+from recommendations.yamlio import LineDict, LineList, YamlError, line_of, read_yaml
+
+REQUIRED_FILES = ("actors.yaml", "themes.yaml")
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+@dataclass
+class Dataset:
+    """Validated records of one data/ folder, in file order."""
+
+    root: Path
+    sources: list[SourceIn] = field(default_factory=list)
+    actors: list[ActorIn] = field(default_factory=list)
+    themes: list[ThemeIn] = field(default_factory=list)
+    glossary: list[GlossaryIn] = field(default_factory=list)
+    evidence: list[EvidenceIn] = field(default_factory=list)
+    assessments: list[AssessmentIn] = field(default_factory=list)
+    links: list[LinkIn] = field(default_factory=list)
+    context_figures: list[ContextFigureIn] = field(default_factory=list)
+    # (kind, id) -> (path, line), for cross-reference messages
+    where: dict[tuple[str, str], tuple[str, int]] = field(default_factory=dict)
+    # kinds whose file could not be read: references to them are not checked (no cascade of errors)
+    unreadable: set[str] = field(default_factory=set)
+
+    @property
+    def recommendations(self):  # noqa: ANN201
+        return [rec for source in self.sources for rec in source.recommendations]
+
+
+_MARKUP = re.compile(r"\*\*|(?<![\w*])\*(?=\w)|(?<=\w)\*(?![\w*])|\\(?=[^\w\s])")
+
+
+def normalise_ws(text: str) -> str:
+    """Text as compared for the verbatim rule: whitespace runs and markdown emphasis do not count.
+
+    Source files converted from PDF or HTML carry ``**bold**``, ``*italic*`` and
+    backslash escapes; quoting a text without them is still quoting it verbatim.
+    """
+    return " ".join(_MARKUP.sub("", text).split())
+
+
+def _pydantic_problems(exc: ValidationError, rel: str, raw: object, prefix: tuple = ()) -> list[Problem]:
+    """Turn pydantic errors into problems; ``prefix`` locates the record in ``raw``."""
+    problems = []
+    for error in exc.errors():
+        loc = prefix + tuple(error["loc"])
+        field_name = ".".join(str(p) for p in error["loc"]) or "record"
+        message = error["msg"].removeprefix("Value error, ")
+        problems.append(Problem(rel, line_of(raw, loc), f"{field_name}: {message}"))
+    return problems
+
+
+def _read(path: Path, root: Path, problems: list[Problem]) -> object | None:
+    rel = _rel(path, root)
+    try:
+        return read_yaml(path)
+    except YamlError as exc:
+        problems.append(Problem(rel, exc.line, exc.message))
+    except OSError as exc:
+        problems.append(Problem(rel, 0, f"cannot read file: {exc.strerror}"))
+    return None
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root.parent)) if root.parent != path else str(path)
+    except ValueError:
+        return str(path)
+
+
+def read_dataset(root: Path) -> tuple[Dataset, list[Problem]]:
+    """Parse and check everything under ``root``; return records and problems."""
+    root = Path(root)
+    data = Dataset(root=root)
+    problems: list[Problem] = []
+    if not root.is_dir():
+        return data, [Problem(str(root), 0, "data folder not found")]
+
+    for filename in REQUIRED_FILES:
+        if not (root / filename).exists():
+            problems.append(Problem(_rel(root / filename, root), 0, "required file is missing"))
+            data.unreadable.add(LIST_FILES[filename][0])
+
+    for filename, (key, model) in LIST_FILES.items():
+        path = root / filename
+        if not path.exists():
+            continue
+        rel = _rel(path, root)
+        raw = _read(path, root, problems)
+        if raw is None:
+            data.unreadable.add(key)
+            continue
+        if not isinstance(raw, LineDict) or set(raw) != {key}:
+            problems.append(Problem(rel, getattr(raw, "line", 1), f"file must hold exactly one key, {key!r}"))
+            data.unreadable.add(key)
+            continue
+        items = raw[key]
+        if not isinstance(items, LineList):
+            problems.append(Problem(rel, raw.key_lines[key], f"{key!r} must be a list"))
+            data.unreadable.add(key)
+            continue
+        for index, item in enumerate(items):
+            try:
+                record = model.model_validate(item)
+            except ValidationError as exc:
+                problems.extend(_pydantic_problems(exc, rel, raw, (key, index)))
+                continue
+            getattr(data, key).append(record)
+            ident = getattr(record, "id", None) or getattr(record, "term", None)
+            if ident is None:  # links are keyed by their pair
+                ident = f"{record.source}->{record.target}"
+            _remember(data, problems, key, ident, rel, items.item_lines[index])
+
+    sources_dir = root / SOURCES_DIR
+    for path in sorted(sources_dir.glob("*.yaml")) if sources_dir.is_dir() else []:
+        rel = _rel(path, root)
+        raw = _read(path, root, problems)
+        if raw is None:
+            data.unreadable |= {"sources", "recommendations"}
+            continue
+        try:
+            source = SourceIn.model_validate(raw)
+        except ValidationError as exc:
+            problems.extend(_pydantic_problems(exc, rel, raw))
+            data.unreadable |= {"sources", "recommendations"}
+            continue
+        data.sources.append(source)
+        _remember(data, problems, "sources", source.id, rel, raw.line)
+        recs = raw.get("recommendations") or LineList()
+        for index, rec in enumerate(source.recommendations):
+            _remember(data, problems, "recommendations", rec.id, rel, recs.item_lines[index])
+
+    problems.extend(_cross_check(data))
+    return data, sorted(set(problems))
+
+
+def _remember(data: Dataset, problems: list[Problem], kind: str, ident: str, rel: str, line: int) -> None:
+    key = (kind, ident)
+    if key in data.where:
+        first_path, first_line = data.where[key]
+        problems.append(Problem(rel, line, f"duplicate {kind} id {ident!r} (first at {first_path}:{first_line})"))
+    else:
+        data.where[key] = (rel, line)
+
+
+def _cross_check(data: Dataset) -> list[Problem]:
+    problems: list[Problem] = []
+    ids = {kind: {i for (k, i) in data.where if k == kind} for kind in {k for k, _ in data.where}}
+    actors = ids.get("actors", set())
+    themes = ids.get("themes", set())
+    evidence = ids.get("evidence", set())
+    recs = ids.get("recommendations", set())
+    sources = ids.get("sources", set())
+
+    def at(kind: str, ident: str) -> tuple[str, int]:
+        return data.where.get((kind, ident), ("?", 0))
+
+    label_kind = {"actor": "actors", "theme": "themes", "evidence": "evidence", "recommendation": "recommendations"}
+    label_kind["source"] = "sources"
+
+    def need(kind: str, ident: str, field_name: str, target: set[str], label: str, value: str | None) -> None:
+        if label_kind[label] in data.unreadable:
+            return
+        if value is not None and value not in target:
+            path, line = at(kind, ident)
+            problems.append(Problem(path, line, f"{field_name}: unknown {label} id {value!r}"))
+
+    rec_date = {}
+    for source in data.sources:
+        for organiser in source.organisers:
+            need("sources", source.id, "organisers", actors, "actor", organiser)
+        text = None
+        if source.text_path:
+            text_file = data.root / source.text_path
+            if not text_file.is_file():
+                path, line = at("sources", source.id)
+                problems.append(Problem(path, line, f"text_path: file {source.text_path!r} not found under data/"))
+            else:
+                text = normalise_ws(text_file.read_text(encoding="utf-8"))
+        if (
+            source.expected_recommendations is not None
+            and len(source.recommendations) > source.expected_recommendations
+        ):
+            path, line = at("sources", source.id)
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    f"expected_recommendations: {source.expected_recommendations} but "
+                    f"{len(source.recommendations)} recorded",
+                )
+            )
+        for rec in source.recommendations:
+            rec_date[rec.id] = date_start(source.date)
+            for theme in rec.themes:
+                need("recommendations", rec.id, "themes", themes, "theme", theme)
+            seen = Counter(a.actor for a in rec.addressees)
+            for addressee in rec.addressees:
+                need("recommendations", rec.id, "addressees", actors, "actor", addressee.actor)
+            for actor, count in seen.items():
+                if count > 1:
+                    path, line = at("recommendations", rec.id)
+                    problems.append(Problem(path, line, f"addressees: actor {actor!r} listed twice"))
+            if text is not None:
+                quoted = [("text", rec.text)] + [
+                    (f, getattr(rec, f)) for f in ("lead_in", "section") if getattr(rec, f)
+                ]
+                quoted += [("problems", p) for p in rec.problems]
+                for field_name, value in quoted:
+                    if normalise_ws(value) not in text:
+                        path, line = at("recommendations", rec.id)
+                        problems.append(
+                            Problem(path, line, f"{field_name}: not found verbatim in {source.text_path} ({rec.id})")
+                        )
+
+    ev_date = {}
+    for item in data.evidence:
+        ev_date[item.id] = date_start(item.date)
+        need("evidence", item.id, "source", sources, "source", item.source)
+        for actor in item.actors:
+            need("evidence", item.id, "actors", actors, "actor", actor)
+        for theme in item.themes:
+            need("evidence", item.id, "themes", themes, "theme", theme)
+        for rec in item.recommendations:
+            need("evidence", item.id, "recommendations", recs, "recommendation", rec)
+
+    for item in data.assessments:
+        need("assessments", item.id, "recommendation", recs, "recommendation", item.recommendation)
+        need("assessments", item.id, "addressee", actors, "actor", item.addressee)
+        need("assessments", item.id, "assessor", actors, "actor", item.assessor)
+        for ev in item.evidence:
+            need("assessments", item.id, "evidence", evidence, "evidence", ev)
+        path, line = at("assessments", item.id)
+        as_of = date_end(item.as_of)  # "2017-07" covers all of July
+        if item.recommendation in rec_date and as_of < rec_date[item.recommendation]:
+            problems.append(Problem(path, line, f"as_of: {item.as_of} is before the recommendation was made"))
+        late = [ev for ev in item.evidence if ev in ev_date and ev_date[ev] > as_of]
+        if late:
+            problems.append(Problem(path, line, f"evidence: {', '.join(late)} dated after as_of {item.as_of}"))
+        if item.addressee and item.recommendation in recs:
+            rec = next(r for r in data.recommendations if r.id == item.recommendation)
+            if item.addressee not in {a.actor for a in rec.addressees}:
+                problems.append(
+                    Problem(path, line, f"addressee: {item.addressee!r} is not an addressee of {item.recommendation}")
+                )
+
+    for link in data.links:
+        ident = f"{link.source}->{link.target}"
+        need("links", ident, "source", recs, "recommendation", link.source)
+        need("links", ident, "target", recs, "recommendation", link.target)
+        if link.source in rec_date and link.target in rec_date and rec_date[link.source] < rec_date[link.target]:
+            path, line = at("links", ident)
+            problems.append(Problem(path, line, "source: a link runs from the later recommendation to the earlier"))
+
+    for item in data.context_figures:
+        need("context_figures", item.id, "source", sources, "source", item.source)
+    return problems

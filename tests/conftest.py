@@ -1,0 +1,127 @@
+"""Shared fixtures: real SQLite and real PostgreSQL databases.
+
+PostgreSQL: the suite starts a throw-away cluster with the machine's pg_ctl.
+initdb refuses to run as root, so under root (as in CI) the cluster runs as the
+unprivileged ``postgres`` user via runuser. PostgreSQL tests are skipped only
+when no server binary exists at all, and the run then says so loudly.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import uuid
+from pathlib import Path
+
+import pytest
+
+from models.db import make_engine
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+_PG_SKIP_REASON: list[str] = []
+
+
+def _pg_bin(name: str) -> str | None:
+    found = shutil.which(name)
+    if found:
+        return found
+    candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
+    return candidates[-1] if candidates else None
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _as_pg_user(cmd: list[str]) -> list[str]:
+    if os.geteuid() == 0:
+        return ["runuser", "-u", "postgres", "--", *cmd]
+    return cmd
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """(host, port) of a throw-away PostgreSQL cluster for this test session."""
+    if os.environ.get("TEST_DATABASE_URL"):
+        yield os.environ["TEST_DATABASE_URL"]
+        return
+    initdb, pg_ctl = _pg_bin("initdb"), _pg_bin("pg_ctl")
+    if not (initdb and pg_ctl):
+        reason = "NO PostgreSQL server binary (initdb/pg_ctl) found: PostgreSQL tests SKIPPED"
+        _PG_SKIP_REASON.append(reason)
+        pytest.skip(reason)
+    base = Path(tempfile.mkdtemp(prefix="tracker-pg-"))
+    datadir = base / "data"
+    if os.geteuid() == 0:
+        shutil.chown(base, "postgres", "postgres")
+    port = _free_port()
+    subprocess.run(
+        _as_pg_user([initdb, "-D", str(datadir), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"]),
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        _as_pg_user(
+            [
+                pg_ctl, "-D", str(datadir), "-w", "-l", str(base / "log"), "start", "-o",
+                f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off",
+            ]
+        ),
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}"
+    finally:
+        subprocess.run(_as_pg_user([pg_ctl, "-D", str(datadir), "-m", "immediate", "stop"]), capture_output=True)
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture
+def pg_engine(pg_server):
+    """A fresh, empty PostgreSQL database."""
+    import psycopg
+
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin = pg_server.replace("postgresql+psycopg://", "postgresql://") + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    engine = make_engine(f"{pg_server}/{name}")
+    yield engine
+    engine.dispose()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def sqlite_engine(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'tracker.db'}")
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def engine(request):
+    """Each test using this runs on SQLite and on a real PostgreSQL server."""
+    return request.getfixturevalue("sqlite_engine" if request.param == "sqlite" else "pg_engine")
+
+
+@pytest.fixture
+def data_copy(tmp_path) -> Path:
+    """A writable copy of data/ to break on purpose."""
+    target = tmp_path / "data"
+    shutil.copytree(DATA, target)
+    return target
+
+
+def pytest_terminal_summary(terminalreporter):
+    for reason in _PG_SKIP_REASON[:1]:
+        terminalreporter.section("WARNING", sep="!", red=True, bold=True)
+        terminalreporter.line(reason, red=True, bold=True)

@@ -1,0 +1,58 @@
+"""Test helpers: table snapshots and appending records to YAML files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import inspect, select
+from sqlalchemy.engine import Engine
+
+from models import SQLModel
+
+
+def snapshot(engine: Engine) -> dict[str, list[tuple]]:
+    """Every row of every table, sorted: equal snapshots mean equal databases."""
+    if not inspect(engine).has_table("source"):
+        return {}
+    out = {}
+    with engine.connect() as conn:
+        for table in SQLModel.metadata.sorted_tables:
+            rows = [tuple(str(v) for v in r) for r in conn.execute(select(table))]
+            out[table.name] = sorted(rows)
+    return out
+
+
+def append_items(path: Path, key: str, items_yaml: str) -> int:
+    """Append list items (YAML text, '  - ' indented) to a list file; return the first new line number."""
+    if not path.exists() or not path.read_text().strip():
+        path.write_text(f"{key}:\n")
+    text = path.read_text()
+    if not text.endswith("\n"):
+        text += "\n"
+    first_line = text.count("\n") + 1
+    path.write_text(text + items_yaml)
+    return first_line
+
+
+def app_assessment(engine: Engine, assessment_id: str, recommendation_id: str, **fields) -> None:
+    """Insert an assessment the way the app would (not from YAML)."""
+    import datetime as dt
+
+    from sqlmodel import Session
+
+    from models import Assessment
+
+    values = {
+        "status": "not_assessed",
+        "as_of": "2024-05-01",
+        "as_of_start": dt.date(2024, 5, 1),
+        "assessor_id": "lscw",
+        "rationale": "Recorded in the app.",
+        "visibility": "published",
+        "recorded_by": "coalition user",
+        "recorded_at": dt.datetime(2024, 5, 2, 10, 0),
+        **fields,
+    }
+    with Session(engine) as session:
+        session.add(Assessment(id=assessment_id, recommendation_id=recommendation_id, **values))
+        session.commit()

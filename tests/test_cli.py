@@ -1,0 +1,72 @@
+"""The command line, run as a user would run it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT
+
+
+def run(*args, env_db=None):
+    env = {**os.environ}
+    if env_db:
+        env["DATABASE_URL"] = env_db
+    return subprocess.run(
+        [sys.executable, "-m", "recommendations", *args], cwd=ROOT, capture_output=True, text=True, env=env
+    )
+
+
+@pytest.mark.parametrize("command", ["validate", "load", "export", "schema"])
+def test_help_has_examples(command):
+    result = run(command, "--help")
+    assert result.returncode == 0
+    assert "example" in result.stdout
+    assert "python -m recommendations" in result.stdout
+
+
+def test_validate_ok_and_failure(data_copy):
+    ok = run("validate")
+    assert ok.returncode == 0 and ok.stdout.startswith("ok: ")
+    (data_copy / "themes.yaml").write_text("themes:\n  - id: Bad Id\n    name: x\n")
+    bad = run("validate", str(data_copy))
+    assert bad.returncode == 1
+    assert "data/themes.yaml:2: id: String should match pattern" in bad.stderr
+    assert "problem(s) found" in bad.stderr
+
+
+def test_load_twice_then_export_yaml(tmp_path):
+    db = f"sqlite:///{tmp_path / 'cli.db'}"
+    first = run("load", env_db=db)
+    assert first.returncode == 0, first.stderr
+    assert "inserted" in first.stdout
+    second = run("load", env_db=db)
+    assert "no changes" in second.stdout
+    if_empty = run("load", "--if-empty", env_db=db)
+    assert "nothing to do" in if_empty.stdout
+    out = tmp_path / "backup"
+    exported = run("export", "--format", "yaml", "--out", str(out), env_db=db)
+    assert exported.returncode == 0, exported.stderr
+    assert run("validate", str(out)).returncode == 0
+    refused = run("export", "--format", "yaml", "--out", str(out), "--theme", "recruitment", env_db=db)
+    assert refused.returncode == 2
+
+
+def test_load_invalid_says_database_unchanged(data_copy, tmp_path):
+    (data_copy / "actors.yaml").write_text("actors: [")
+    result = run("load", str(data_copy), env_db=f"sqlite:///{tmp_path / 'x.db'}")
+    assert result.returncode == 1
+    assert "invalid YAML" in result.stderr
+    assert "database is unchanged" in result.stderr
+
+
+def test_published_json_schemas_are_current():
+    from recommendations.schema import json_schemas
+
+    for name, schema in json_schemas().items():
+        published = json.loads((ROOT / "docs" / "schema" / name).read_text())
+        assert published == schema, f"docs/schema/{name} is stale: run python -m recommendations schema"

@@ -1,0 +1,67 @@
+"""Flat exports: columns, filters, spreadsheet safety."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from recommendations.export import FLAT_COLUMNS, export, neutralise, to_csv_bytes, to_xlsx_bytes
+from recommendations.loader import load_folder
+from recommendations.queries import Filters
+from tests.conftest import DATA
+
+
+@pytest.fixture
+def loaded(sqlite_engine):
+    load_folder(DATA, sqlite_engine)
+    return sqlite_engine
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("=HYPERLINK(1)", "'=HYPERLINK(1)"), ("+1", "'+1"), ("-2", "'-2"), ("@SUM", "'@SUM"), ("plain", "plain"), (3, 3)],
+)
+def test_neutralise(value, expected):
+    assert neutralise(value) == expected
+
+
+def test_csv_and_xlsx_neutralise_formulas():
+    frame = pd.DataFrame({"title": ["=cmd|' /C calc'!A0", "fine"], "n": [1, 2]})
+    csv_text = to_csv_bytes(frame).decode("utf-8-sig")
+    assert "'=cmd" in csv_text
+    book = openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes({"s": frame})))
+    cell = book["s"]["A2"]
+    assert cell.value == "'=cmd|' /C calc'!A0"
+    assert cell.data_type == "s"
+
+
+def test_json_has_one_row_per_recommendation_with_required_columns(loaded):
+    rows = json.loads(export(loaded, "json", None))
+    from recommendations.validate import read_dataset
+
+    assert len(rows) == len(read_dataset(DATA)[0].recommendations)
+    assert list(rows[0]) == FLAT_COLUMNS
+    mmn = next(r for r in rows if r["id"] == "mmn2016-06")
+    assert mmn["source_date"] == "2016-01-21"
+    assert mmn["status"] in {"not_assessed", "no_progress", "in_progress", "partially_implemented", "implemented"}
+    assert mmn["text"].startswith("Standard contract should be implemented in Khmer")
+
+
+def test_filtered_csv_export(loaded, tmp_path):
+    out = tmp_path / "x.csv"
+    export(loaded, "csv", out, Filters(sources=["2016-mmn-cwcc-consultation"], text="recruitment agencies"))
+    frame = pd.read_csv(out, encoding="utf-8-sig")
+    assert sorted(frame["id"]) == ["mmn2016-03", "mmn2016-04"]
+
+
+def test_xlsx_export_opens(loaded, tmp_path):
+    out = tmp_path / "x.xlsx"
+    export(loaded, "xlsx", out)
+    sheet = openpyxl.load_workbook(out)["recommendations"]
+    header = [c.value for c in sheet[1]]
+    assert header == FLAT_COLUMNS
+    assert sheet.max_row - 1 == len(pd.read_excel(out))

@@ -1,0 +1,234 @@
+"""Every validation rule, each with a failing example: clear message, file:line, nothing loaded."""
+
+from __future__ import annotations
+
+import pytest
+
+from recommendations.loader import DataInvalid, load_folder
+from recommendations.validate import read_dataset
+from tests.helpers import append_items, snapshot
+
+MMN = "sources/2016-mmn-cwcc-consultation.yaml"
+
+EVIDENCE_OK = """  - id: ev-test
+    date: "2019-09-19"
+    kind: news
+    title: Test evidence
+    summary: A dated, cited test item.
+    url: https://example.org/item
+"""
+
+
+def problems_of(root):
+    _, problems = read_dataset(root)
+    return [str(p) for p in problems]
+
+
+def test_real_dataset_is_valid():
+    from tests.conftest import DATA
+
+    assert problems_of(DATA) == []
+
+
+def test_invalid_yaml_reports_line(data_copy):
+    path = data_copy / "themes.yaml"
+    lines = path.read_text().splitlines()
+    lines[4] = "    name: [unclosed"
+    path.write_text("\n".join(lines) + "\n")
+    found = problems_of(data_copy)
+    assert len(found) == 1
+    assert found[0].startswith("data/themes.yaml:")
+    assert "invalid YAML" in found[0]
+
+
+def test_duplicate_key_is_reported(data_copy):
+    path = data_copy / "themes.yaml"
+    path.write_text(path.read_text().replace("    name: Recruitment and fees\n", "    name: A\n    name: B\n", 1))
+    found = problems_of(data_copy)
+    assert any("duplicate key 'name'" in p for p in found)
+
+
+def test_unknown_actor_theme_and_multiple_problems_all_reported(data_copy):
+    path = data_copy / MMN
+    text = path.read_text()
+    text = text.replace("themes: [recruitment, governance]", "themes: [recruitment, no-such-theme]")
+    text = text.replace("{actor: mosavy, role: supporting}", "{actor: nobody, role: supporting}")
+    path.write_text(text)
+    found = problems_of(data_copy)
+    assert any("unknown theme id 'no-such-theme'" in p and p.startswith(f"data/{MMN}:") for p in found)
+    assert any("unknown actor id 'nobody'" in p for p in found)
+    assert len(found) == 2
+
+
+def test_duplicate_recommendation_id(data_copy):
+    path = data_copy / MMN
+    path.write_text(path.read_text().replace("id: mmn2016-02\n", "id: mmn2016-01\n"))
+    found = problems_of(data_copy)
+    assert any("duplicate recommendations id 'mmn2016-01'" in p for p in found)
+
+
+def test_bad_date(data_copy):
+    path = data_copy / MMN
+    path.write_text(path.read_text().replace('date: "2016-01-21"', 'date: "2016-02-30"'))
+    found = problems_of(data_copy)
+    assert found == [f"data/{MMN}:4: date: date '2016-02-30' does not exist (day is out of range for month)"]
+
+
+def test_empty_text(data_copy):
+    path = data_copy / MMN
+    text = path.read_text()
+    path.write_text(
+        text.replace('text: "Monitor and punish recruitment agencies who provide sub-licenses."', 'text: "  "')
+    )
+    found = problems_of(data_copy)
+    assert len(found) == 1 and "text: String should have at least 1 character" in found[0]
+
+
+def test_text_must_be_verbatim(data_copy):
+    path = data_copy / MMN
+    text = path.read_text()
+    path.write_text(
+        text.replace("Monitor and punish recruitment agencies", "Monitor and sanction recruitment agencies")
+    )
+    found = problems_of(data_copy)
+    assert len(found) == 1 and "text: not found verbatim" in found[0] and "mmn2016-04" in found[0]
+
+
+def test_unknown_field_is_rejected(data_copy):
+    path = data_copy / MMN
+    path.write_text(path.read_text().replace("place: Sunway", "venue: Sunway"))
+    found = problems_of(data_copy)
+    assert any("venue: Extra inputs are not permitted" in p for p in found)
+
+
+def test_non_http_url_rejected(data_copy):
+    line = append_items(data_copy / "evidence.yaml", "evidence", EVIDENCE_OK.replace("https://", "javascript://"))
+    found = problems_of(data_copy)
+    assert any(p.startswith(f"data/evidence.yaml:{line + 5}: url:") and "http(s)" in p for p in found)
+
+
+def test_status_without_evidence_and_unknown_status(data_copy):
+    line = append_items(
+        data_copy / "assessments.yaml",
+        "assessments",
+        """  - id: as-test-1
+    recommendation: mmn2016-03
+    status: implemented
+    as_of: "2020"
+    assessor: maintainers
+    rationale: No evidence given.
+    recorded_by: test
+    recorded_at: "2026-01-01T00:00:00"
+  - id: as-test-2
+    recommendation: mmn2016-03
+    status: done
+    as_of: "2020"
+    assessor: maintainers
+    rationale: Unknown status.
+    evidence: [ev-x]
+    recorded_by: test
+    recorded_at: "2026-01-01T00:00:00"
+""",
+    )
+    found = problems_of(data_copy)
+    assert f"data/assessments.yaml:{line}: record: status 'implemented' needs at least one evidence id" in found
+    assert any(p.startswith(f"data/assessments.yaml:{line + 10}: status: Input should be") for p in found)
+
+
+def test_broken_references_in_assessment(data_copy):
+    append_items(data_copy / "evidence.yaml", "evidence", EVIDENCE_OK)
+    line = append_items(
+        data_copy / "assessments.yaml",
+        "assessments",
+        """  - id: as-test-3
+    recommendation: mmn2016-99
+    addressee: ilo
+    status: in_progress
+    as_of: "2019-09-19"
+    assessor: nobody
+    rationale: Broken references.
+    evidence: [ev-test, ev-missing]
+    recorded_by: test
+    recorded_at: "2026-01-01T00:00:00"
+""",
+    )
+    found = problems_of(data_copy)
+    here = f"data/assessments.yaml:{line}: "
+    assert here + "recommendation: unknown recommendation id 'mmn2016-99'" in found
+    assert here + "assessor: unknown actor id 'nobody'" in found
+    assert here + "evidence: unknown evidence id 'ev-missing'" in found
+
+
+def test_assessment_rules_on_dates_and_addressee(data_copy):
+    append_items(data_copy / "evidence.yaml", "evidence", EVIDENCE_OK)
+    line = append_items(
+        data_copy / "assessments.yaml",
+        "assessments",
+        """  - id: as-test-4
+    recommendation: mmn2016-03
+    addressee: ilo
+    status: in_progress
+    as_of: "2015"
+    assessor: maintainers
+    rationale: Dated before the recommendation and before its evidence.
+    evidence: [ev-test]
+    recorded_by: test
+    recorded_at: "2026-01-01T00:00:00"
+""",
+    )
+    found = problems_of(data_copy)
+    here = f"data/assessments.yaml:{line}: "
+    assert here + "as_of: 2015 is before the recommendation was made" in found
+    assert here + "evidence: ev-test dated after as_of 2015" in found
+    assert here + "addressee: 'ilo' is not an addressee of mmn2016-03" in found
+
+
+def test_links_checked(data_copy):
+    line = append_items(
+        data_copy / "links.yaml",
+        "links",
+        """  - {source: mmn2016-03, target: mmn2016-03, kind: repeats}
+  - {source: mmn2016-03, target: nowhere, kind: repeats}
+  - {source: mmn2016-03, target: mmn2016-04, kind: copies}
+""",
+    )
+    found = problems_of(data_copy)
+    assert any(p.startswith(f"data/links.yaml:{line}:") and "cannot link to itself" in p for p in found)
+    assert f"data/links.yaml:{line + 1}: target: unknown recommendation id 'nowhere'" in found
+    assert any(p.startswith(f"data/links.yaml:{line + 2}: kind:") for p in found)
+
+
+def test_missing_required_file(data_copy):
+    (data_copy / "actors.yaml").unlink()
+    found = problems_of(data_copy)
+    assert "data/actors.yaml:0: required file is missing" in found
+
+
+def test_more_recommendations_than_expected(data_copy):
+    path = data_copy / MMN
+    path.write_text(path.read_text().replace("expected_recommendations: 10", "expected_recommendations: 9"))
+    found = problems_of(data_copy)
+    assert found == [f"data/{MMN}:2: expected_recommendations: 9 but 10 recorded"]
+
+
+@pytest.mark.parametrize(
+    "breakage",
+    [
+        ("themes.yaml", "    name: Recruitment and fees", "    name: [oops"),
+        (MMN, "mmn2016-05", "MMN 2016 05"),
+        (MMN, "themes: [contracts]", "themes: []"),
+    ],
+)
+def test_load_of_invalid_data_leaves_database_unchanged(engine, data_copy, breakage):
+    load_folder(data_copy, engine)
+    before = snapshot(engine)
+    filename, old, new = breakage
+    path = data_copy / filename
+    path.write_text(path.read_text().replace(old, new, 1))
+    # A valid change elsewhere must not sneak in either.
+    mmn = data_copy / MMN
+    mmn.write_text(mmn.read_text().replace("title: Strict monitoring", "title: CHANGED monitoring"))
+    with pytest.raises(DataInvalid) as info:
+        load_folder(data_copy, engine)
+    assert info.value.problems
+    assert snapshot(engine) == before
