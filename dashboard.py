@@ -5,19 +5,44 @@ runs the page the user picked. Pages are UI only; the rules live in
 recommendations/ and models/.
 """
 
+from pathlib import Path
+
 import streamlit as st
 
 from recommendations import ui
 
 st.set_page_config(page_title="Migrant-worker recommendation tracker", page_icon="📋", layout="wide")
 
-PAGES = {
+HERE = Path(__file__).resolve().parent
+# section -> (page file, title, icon); grouped by what a user came to do
+NAVIGATION = {
     "Progress": [
-        st.Page("pages/overview.py", title="Overview", icon=":material/monitoring:", default=True),
+        ("pages/overview.py", "Overview", ":material/monitoring:"),
+        ("pages/owners.py", "Owners", ":material/groups:"),
+        ("pages/themes.py", "Themes and recurrence", ":material/repeat:"),
+    ],
+    "Explore": [
+        ("pages/explore.py", "Explore recommendations", ":material/table_view:"),
+        ("pages/recommendation.py", "Recommendation detail", ":material/article:"),
+    ],
+    "Prepare a meeting": [
+        ("pages/brief.py", "Meeting brief", ":material/description:"),
+    ],
+    "Sources and data": [
+        ("pages/sources.py", "Sources and glossary", ":material/menu_book:"),
+        ("pages/data.py", "Download data", ":material/download:"),
     ],
 }
 
-page = st.navigation(PAGES)
+pages = {
+    section: [
+        st.Page(path, title=title, icon=icon, default=path == "pages/overview.py")
+        for path, title, icon in entries
+        if (HERE / path).exists()
+    ]
+    for section, entries in NAVIGATION.items()
+}
+page = st.navigation({section: entries for section, entries in pages.items() if entries})
 ui.engine()  # builds the database on first run
 with st.sidebar:
     st.caption(

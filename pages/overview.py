@@ -5,6 +5,8 @@ import streamlit as st
 
 from recommendations import queries, ui
 
+ui.through_entrypoint()
+
 st.title("Migrant-worker recommendation tracker")
 st.write(
     "Every civil-society (CSO), ASEAN Forum on Migrant Labour (AFML) and Cambodian tripartite recommendation "

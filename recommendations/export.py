@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import io
 import json
+import tempfile
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -31,7 +33,7 @@ from models import (
     Source,
     Theme,
 )
-from recommendations.queries import Filters, recommendation_table
+from recommendations.queries import Filters, assessment_history, recommendation_table
 from recommendations.schema import SOURCES_DIR
 from recommendations.yamlio import dump_yaml
 
@@ -194,3 +196,47 @@ def export(engine: Engine, fmt: str, out: Path | None, filters: Filters | None =
         Path(out).parent.mkdir(parents=True, exist_ok=True)
         Path(out).write_bytes(payload)
     return payload
+
+
+def yaml_zip(engine: Engine) -> bytes:
+    """The data/ layout as a zip, for the app's download button."""
+    buffer = io.BytesIO()
+    with tempfile.TemporaryDirectory() as tmp, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in write_yaml_layout(engine, Path(tmp)):
+            archive.write(path, str(Path("data") / path.relative_to(tmp)))
+    return buffer.getvalue()
+
+
+def workbook(engine: Engine, filters: Filters | None = None) -> bytes:
+    """Recommendations (filtered) with their assessments and evidence, one sheet each."""
+    recs = flat_table(engine, filters)
+    ids = list(recs["id"])
+    history = assessment_history(engine, ids)
+    assessments = history[["recommendation_id", "status_label", "as_of", "assessor", "rationale", "recorded_by"]]
+    evidence = evidence_table(engine, ids)
+    return to_xlsx_bytes({"recommendations": recs, "assessments": assessments, "evidence": evidence})
+
+
+def evidence_table(engine: Engine, recommendation_ids: list[str] | None = None) -> pd.DataFrame:
+    """Evidence items, optionally only those bearing on some recommendations."""
+    with engine.connect() as conn:
+        rows = [dict(r._mapping) for r in conn.execute(select(Evidence.__table__).order_by("date_start", "id"))]
+        links = [dict(r._mapping) for r in conn.execute(select(EvidenceRecommendation.__table__))]
+        cited = conn.execute(
+            select(AssessmentEvidence.__table__.c.evidence_id, Assessment.__table__.c.recommendation_id).join(
+                Assessment.__table__, Assessment.__table__.c.id == AssessmentEvidence.__table__.c.assessment_id
+            )
+        ).all()
+    bears: dict[str, set[str]] = {}
+    for link in links:
+        bears.setdefault(link["evidence_id"], set()).add(link["recommendation_id"])
+    for evidence_id, rec_id in cited:
+        bears.setdefault(evidence_id, set()).add(rec_id)
+    frame = pd.DataFrame(rows).drop(columns=["date_start", "actors", "themes"], errors="ignore")
+    if frame.empty:
+        return frame
+    frame["recommendations"] = frame["id"].map(lambda i: "; ".join(sorted(bears.get(i, set()))))
+    if recommendation_ids is not None:
+        wanted = set(recommendation_ids)
+        frame = frame[frame["id"].map(lambda i: bool(bears.get(i, set()) & wanted))]
+    return frame.reset_index(drop=True)

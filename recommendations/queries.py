@@ -8,6 +8,7 @@ with no published assessment is "not assessed".
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field, fields
 
 import pandas as pd
@@ -103,6 +104,9 @@ def recommendation_table(engine: Engine, filters: Filters | None = None) -> pd.D
     base["evidence_count"] = base["id"].map(evidence["evidence_count"]).fillna(0).astype(int)
     base["last_evidence_date"] = base["id"].map(evidence["last_date"])
     base["status_label"] = base["status"].map(STATUS_LABELS)
+    base = _none_for_null(
+        base, ["number", "section", "lead_in", "status_date", "status_assessor", "last_evidence_date"]
+    )
     return apply_filters(base, filters)
 
 
@@ -117,6 +121,14 @@ _EVIDENCE_PER_RECOMMENDATION = """
           JOIN evidence e ON e.id = er.evidence_id
     ) x GROUP BY recommendation_id
 """
+
+
+def _none_for_null(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Optional text columns hold None, not NaN (NaN is truthy, so pages could not test them)."""
+    for column in columns:
+        if column in frame:
+            frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
+    return frame
 
 
 def _as_list(value: object) -> list:
@@ -284,3 +296,171 @@ def gaps(engine: Engine) -> pd.DataFrame:
 
 def open_statuses() -> list[str]:
     return [s for s in STATUS_ORDER if s in OPEN_STATUSES]
+
+
+# --- one recommendation ---------------------------------------------------------------------------
+
+
+@dataclass
+class Detail:
+    """Everything the detail page shows about one recommendation (plain data)."""
+
+    record: dict
+    source: dict
+    addressees: pd.DataFrame
+    themes: list[str]
+    history: pd.DataFrame  # published assessments, oldest first, with an 'evidence' list per row
+    evidence: pd.DataFrame  # all evidence bearing on it, newest first
+    disagreement: pd.DataFrame  # latest status per assessor, when assessors differ
+    links: pd.DataFrame  # direction ('repeats an earlier' / 'repeated later by'), kind, other id, title, year
+    passage: tuple[str, str, str] | None  # text before, the recommendation, text after
+
+
+def recommendation_detail(engine: Engine, rec_id: str) -> Detail | None:
+    table = recommendation_table(engine)
+    match = table[table["id"] == rec_id]
+    if match.empty:
+        return None
+    record = match.iloc[0].to_dict()
+    problems = _frame(engine, "SELECT problems FROM recommendation WHERE id = :id", id=rec_id).iloc[0]["problems"]
+    record["problems"] = json.loads(problems) if isinstance(problems, str) else list(problems or [])
+    source = _frame(engine, "SELECT * FROM source WHERE id = :id", id=record["source_id"]).iloc[0].to_dict()
+    addressees = _frame(
+        engine,
+        """SELECT a.name, a.acronym, a.type, ad.role, ad.inferred FROM addressee ad JOIN actor a ON a.id = ad.actor_id
+           WHERE ad.recommendation_id = :id ORDER BY ad.position""",
+        id=rec_id,
+    )
+    history = assessment_history(engine, [rec_id])
+    cited = _frame(
+        engine,
+        """SELECT ae.assessment_id, ae.evidence_id FROM assessment_evidence ae
+           JOIN assessment a ON a.id = ae.assessment_id WHERE a.recommendation_id = :id ORDER BY ae.position""",
+        id=rec_id,
+    )
+    history["evidence"] = history["id"].map(cited.groupby("assessment_id")["evidence_id"].agg(list)).apply(_as_list)
+    evidence = _frame(
+        engine,
+        """SELECT e.id, e.date, e.date_start, e.kind, e.title, e.summary, e.url, e.citation, e.completeness,
+                  s.title AS source_title
+           FROM evidence e LEFT JOIN source s ON s.id = e.source_id
+           WHERE e.id IN (SELECT er.evidence_id FROM evidence_recommendation er WHERE er.recommendation_id = :id)
+              OR e.id IN (SELECT ae.evidence_id FROM assessment_evidence ae JOIN assessment a ON a.id = ae.assessment_id
+                          WHERE a.recommendation_id = :id AND a.visibility = 'published')
+           ORDER BY e.date_start DESC, e.id""",
+        id=rec_id,
+    )
+    evidence = _none_for_null(evidence, ["url", "citation", "completeness", "source_title"])
+    latest_by_assessor = history.groupby("assessor_id").tail(1)
+    disagreement = (
+        latest_by_assessor[["assessor", "status_label", "as_of", "rationale"]].reset_index(drop=True)
+        if latest_by_assessor["status"].nunique() > 1
+        else latest_by_assessor.iloc[0:0][["assessor", "status_label", "as_of", "rationale"]]
+    )
+    links = _frame(
+        engine,
+        """SELECT 'repeats an earlier recommendation' AS direction, l.kind, l.note, r.id, r.title, s.date
+             FROM recommendation_link l JOIN recommendation r ON r.id = l.target_id JOIN source s ON s.id = r.source_id
+            WHERE l.source_id = :id
+           UNION ALL
+           SELECT 'raised again later' AS direction, l.kind, l.note, r.id, r.title, s.date
+             FROM recommendation_link l JOIN recommendation r ON r.id = l.source_id JOIN source s ON s.id = r.source_id
+            WHERE l.target_id = :id
+           ORDER BY date""",
+        id=rec_id,
+    )
+    links = _none_for_null(links, ["note"])
+    themes = [t for t in (record["themes"] or "").split("; ") if t]
+    passage = locate(source.get("full_text") or "", record["text"])
+    return Detail(record, source, addressees, themes, history, evidence, disagreement, links, passage)
+
+
+def _normalised(text: str) -> tuple[str, list[int]]:
+    """Text without markdown markers and with single spaces, plus each character's original index."""
+    chars: list[str] = []
+    where: list[int] = []
+    for index, char in enumerate(text):
+        if char in "*\\":
+            continue
+        if char.isspace():
+            if not chars or chars[-1] == " ":
+                continue
+            char = " "
+        chars.append(char)
+        where.append(index)
+    return "".join(chars), where
+
+
+def _find(full_text: str, quote: str, normalised: tuple[str, list[int]] | None = None) -> tuple[int, int] | None:
+    norm, where = normalised or _normalised(full_text)
+    needle = _normalised(quote)[0].strip()
+    position = norm.find(needle) if needle else -1
+    if position < 0:
+        return None
+    return where[position], where[position + len(needle) - 1] + 1
+
+
+def locate(full_text: str, quote: str, window: int = 600) -> tuple[str, str, str] | None:
+    """The quote with up to ``window`` characters either side, cut at line breaks where possible."""
+    found = _find(full_text, quote) if full_text else None
+    if not found:
+        return None
+    start, end = found
+    lo, hi = max(0, start - window), min(len(full_text), end + window)
+    if lo > 0 and "\n" in full_text[lo:start]:
+        lo = full_text.find("\n", lo, start) + 1
+    if hi < len(full_text) and "\n" in full_text[end:hi]:
+        hi = full_text.rfind("\n", end, hi)
+    return full_text[lo:start], full_text[start:end], full_text[end:hi]
+
+
+def spans(full_text: str, quotes: dict[str, str]) -> list[tuple[int, int, str]]:
+    """Where each recommendation (id -> text) stands in its source, in text order."""
+    normalised = _normalised(full_text)
+    out = []
+    for rec_id, quote in quotes.items():
+        found = _find(full_text, quote, normalised)
+        if found:
+            out.append((*found, rec_id))
+    return sorted(out)
+
+
+# --- sources, glossary, context ---------------------------------------------------------------------
+
+
+def sources_table(engine: Engine) -> pd.DataFrame:
+    df = _frame(
+        engine,
+        """SELECT s.id, s.title, s.date, s.kind, s.place, s.url, s.citation, s.organisers, s.expected_recommendations,
+                  s.gap_note, (SELECT COUNT(*) FROM recommendation r WHERE r.source_id = s.id) AS recorded
+           FROM source s ORDER BY s.date_start, s.id""",
+    )
+    actors = _frame(engine, "SELECT id, name, acronym FROM actor").set_index("id")
+    names = (actors["acronym"].fillna(actors["name"])).to_dict()
+    df["organisers"] = df["organisers"].apply(
+        lambda ids: ", ".join(names.get(i, i) for i in (json.loads(ids) if isinstance(ids, str) else ids or []))
+    )
+    df["kind_label"] = df["kind"].str.replace("_", " ").str.capitalize()
+    return _none_for_null(df, ["place", "url", "citation", "gap_note", "expected_recommendations"])
+
+
+def source_text(engine: Engine, source_id: str) -> tuple[str, pd.DataFrame]:
+    """Full text of a source and its recommendations (id, number, title, text, status)."""
+    text_df = _frame(engine, "SELECT full_text FROM source WHERE id = :id", id=source_id)
+    full_text = text_df.iloc[0]["full_text"] if not text_df.empty else None
+    recs = recommendation_table(engine, Filters(sources=[source_id]))
+    return full_text or "", recs
+
+
+def glossary(engine: Engine) -> pd.DataFrame:
+    return _frame(engine, "SELECT term, expansion, note FROM glossary_term ORDER BY LOWER(term)")
+
+
+def context_figures(engine: Engine) -> pd.DataFrame:
+    df = _frame(
+        engine,
+        """SELECT c.destination, c.category, c.total, c.women, c.men, c.as_of, c.data_source, s.title AS source_title
+           FROM context_figure c JOIN source s ON s.id = c.source_id ORDER BY c.destination, c.category""",
+    )
+    df["label"] = df["destination"] + " · " + df["category"] + " (" + df["as_of"] + ")"
+    return _none_for_null(df, ["women", "men"])

@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import Engine
+from streamlit.runtime.pages_manager import PagesManager
 
 from models.db import is_empty, make_engine, migrate
 from recommendations import queries
@@ -44,6 +45,20 @@ PARAMS = {
     "to": ("year_to", False),
     "q": ("text", False),
 }
+
+
+def through_entrypoint() -> None:
+    """Make sure a page runs inside dashboard.py (navigation, filters, layout).
+
+    Streamlit keeps a process-wide legacy flag while a ``pages/`` folder exists
+    and no run has called ``st.navigation`` yet; the first visitor arriving on a
+    deep link (e.g. /recommendation?id=...) would get the page on its own. Every
+    page calls this first: it clears the flag and reruns through the entrypoint,
+    keeping the URL and its query parameters.
+    """
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
 
 
 @st.cache_resource
@@ -89,6 +104,12 @@ def gaps() -> pd.DataFrame:
 @st.cache_data(ttl=TTL, show_spinner=False)
 def status_over_time(filters: Filters | None = None) -> pd.DataFrame:
     return queries.status_over_time(engine(), queries.recommendation_table(engine(), filters))
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def cached(query_name: str) -> pd.DataFrame:
+    """Any ``queries.<name>(engine)`` that takes only the engine, cached by name."""
+    return getattr(queries, query_name)(engine())
 
 
 def filters_from_params(params: dict[str, list[str]]) -> Filters:

@@ -46,3 +46,88 @@ def test_overview_builds_database_and_shows_counts():
     assert len(warnings) == len(gaps)
     for source in gaps:
         assert any(f"mentions {source.expected_recommendations} recommendation(s)" in w for w in warnings)
+
+
+def caption_count(at: AppTest) -> int:
+    text = next(c.value for c in at.caption if " recommendations · " in c.value)
+    return int(text.split(" ", 1)[0])
+
+
+def test_explore_counts_follow_filters_from_the_url():
+    at = app().run()
+    at.switch_page("pages/explore.py").run()
+    assert not at.exception
+    assert caption_count(at) == N_RECS
+    recruitment = sum("recruitment" in r.themes for r in DATASET.recommendations)
+    at = app(theme="recruitment").run()
+    at.switch_page("pages/explore.py").run()
+    assert not at.exception
+    assert caption_count(at) == recruitment
+    assert at.sidebar.multiselect[0].value == ["recruitment"]
+    assert "Recruitment and fees" in at.caption[0].value
+
+
+def test_explore_text_search_and_bad_params_are_harmless():
+    at = app(q="sub-licenses", theme="no-such-theme", **{"from": "abc"}).run()
+    at.switch_page("pages/explore.py").run()
+    assert not at.exception
+    assert caption_count(at) == 1
+
+
+def test_filters_stay_in_the_url_across_pages():
+    at = app(theme="complaints-justice", status="partially_implemented").run()
+    at.switch_page("pages/explore.py").run()
+    params = {k: v if isinstance(v, list) else [v] for k, v in at.query_params.items()}
+    assert params["theme"] == ["complaints-justice"]
+    assert params["status"] == ["partially_implemented"]
+
+
+def test_detail_shows_verbatim_text_history_and_links():
+    at = app(id="tfamw2011-postarrival-5").run()
+    at.switch_page("pages/recommendation.py").run()
+    assert not at.exception
+    assert "providing complaint and redress mechanism" in [i.value for i in at.info]
+    history = [a for a in DATASET.assessments if a.recommendation == "tfamw2011-postarrival-5"]
+    latest = max(history, key=lambda a: a.as_of)
+    assert metric(at, "Status as of") == latest.as_of
+    markdown = " ".join(m.value for m in at.markdown)
+    assert markdown.count("assessed by Dataset maintainers") == len(history)
+
+
+def test_detail_of_unassessed_recommendation_explains_how_to_add_one():
+    assessed = {a.recommendation for a in DATASET.assessments}
+    rec = next(r for r in DATASET.recommendations if r.id not in assessed)
+    at = app(id=rec.id).run()
+    at.switch_page("pages/recommendation.py").run()
+    assert not at.exception
+    assert metric(at, "Current status") == "Not assessed"
+    assert any("No assessment yet" in i.value for i in at.info)
+
+
+def test_detail_unknown_id_is_a_clear_message():
+    at = app(id="does-not-exist").run()
+    at.switch_page("pages/recommendation.py").run()
+    assert not at.exception
+    assert "No recommendation has the id" in at.error[0].value
+
+
+def test_sources_page_marks_recommendations_and_shows_glossary_and_figures():
+    at = app().run()
+    at.switch_page("pages/sources.py").run()
+    assert not at.exception
+    captions = " ".join(c.value for c in at.caption)
+    assert "52 of 52 recommendations located" in captions
+    assert "13 mentioned: 13 texts missing" in captions
+    glossary = at.dataframe[0].value
+    assert "MoLVT / MOLVT" in set(glossary["term"])
+    assert len(at.dataframe[1].value) == len(DATASET.context_figures)
+
+
+def test_data_page_offers_filtered_and_full_downloads():
+    at = app(theme="recruitment").run()
+    at.switch_page("pages/data.py").run()
+    assert not at.exception
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "Download CSV (the filtered set)" in labels
+    assert "Download XLSX (everything)" in labels
+    assert "Download YAML layout (zip)" in labels

@@ -1,0 +1,77 @@
+"""Download data: everything or the filtered set, as CSV, XLSX, JSON and the YAML layout."""
+
+import datetime as dt
+from pathlib import Path
+
+import streamlit as st
+
+from recommendations import export, ui
+
+ui.through_entrypoint()
+
+DOCS = Path(__file__).resolve().parent.parent / "docs" / "data-format.md"
+
+
+@st.cache_data(ttl=ui.TTL, show_spinner=False)
+def payloads(filters: ui.Filters | None) -> dict[str, bytes]:
+    frame = export.flat_table(ui.engine(), filters)
+    return {
+        "csv": export.to_csv_bytes(frame),
+        "json": export.to_json_bytes(frame),
+        "xlsx": export.workbook(ui.engine(), filters),
+    }
+
+
+@st.cache_data(ttl=ui.TTL, show_spinner=False)
+def yaml_archive() -> bytes:
+    return export.yaml_zip(ui.engine())
+
+
+st.title("Download data")
+st.write(
+    "Everything in this tracker is open data. Spreadsheet files neutralise cells that start with = + - @ so "
+    "they cannot run as formulas. The YAML archive is the whole database in the layout of `data/`: load it with "
+    "`python -m recommendations load data/` to reproduce this tracker."
+)
+filters = ui.current_filters()
+today = dt.date.today().isoformat()
+scopes = [("all", "Everything", None)]
+if not filters.is_empty():
+    scopes.insert(0, ("filtered", "The filtered set", filters))
+
+for slug, label, scope in scopes:
+    st.subheader(label)
+    rows = len(ui.table(scope))
+    st.caption(f"{rows} recommendations. " + (ui.filter_summary(scope) if scope else "No filters applied."))
+    files = payloads(scope)
+    cols = st.columns(3)
+    for col, (fmt, mime) in zip(
+        cols,
+        (
+            ("csv", "text/csv"),
+            ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            ("json", "application/json"),
+        ),
+        strict=True,
+    ):
+        col.download_button(
+            f"Download {fmt.upper()} ({label.lower()})",
+            files[fmt],
+            file_name=f"recommendations-{slug}-{today}.{fmt}",
+            mime=mime,
+            width="stretch",
+            key=f"dl-{slug}-{fmt}",
+        )
+    if slug == "filtered":
+        st.caption("The XLSX file adds sheets with the assessments and evidence of these recommendations.")
+
+st.subheader("Whole database as YAML")
+st.download_button(
+    "Download YAML layout (zip)",
+    yaml_archive(),
+    file_name=f"tracker-data-{today}.zip",
+    mime="application/zip",
+    key="dl-yaml",
+)
+with st.expander("Data format (docs/data-format.md)"):
+    st.markdown(DOCS.read_text(encoding="utf-8"))

@@ -1,0 +1,125 @@
+"""Recommendation detail: verbatim text in its context, owners, assessment timeline, evidence, repetitions."""
+
+import streamlit as st
+
+from recommendations import queries, ui
+
+ui.through_entrypoint()
+
+
+@st.cache_data(ttl=ui.TTL, show_spinner=False)
+def detail(rec_id: str) -> queries.Detail | None:
+    return queries.recommendation_detail(ui.engine(), rec_id)
+
+
+def link_or_text(url: object, text: str) -> str:
+    """Markdown link only for http(s) addresses; everything else is plain, escaped text."""
+    if isinstance(url, str) and url.lower().startswith(("http://", "https://")):
+        return f"[{ui.esc(text)}]({url.replace(')', '%29').replace(' ', '%20')})"
+    return ui.esc(text)
+
+
+rec_id = st.query_params.get("id")
+if not rec_id:
+    st.title("Recommendation detail")
+    table = ui.table(ui.current_filters())
+    labels = dict(zip(table["id"], table["year"].astype(str) + " · " + table["title"], strict=True))
+    choice = st.selectbox("Choose a recommendation", list(labels), format_func=labels.get, index=None)
+    if choice:
+        st.query_params["id"] = choice
+        st.rerun()
+    st.info("Pick a recommendation above, or open one from **Explore recommendations**.")
+    st.stop()
+
+info = detail(rec_id)
+if info is None:
+    st.title("Recommendation detail")
+    st.error(f"No recommendation has the id “{rec_id}”. It may have been renamed; search for it in Explore.")
+    st.stop()
+
+rec, source = info.record, info.source
+st.title(rec["title"])
+st.caption(
+    f"Short title by the curators · id {rec['id']} · {rec['kind'].replace('_', ' ')} "
+    f"{rec['number'] or ''} · {source['title']} ({source['date']})"
+)
+status_col, date_col, evidence_col = st.columns([2, 1, 1])
+status_col.metric("Current status", rec["status_label"])
+date_col.metric("Status as of", rec["status_date"] or "—")
+evidence_col.metric("Evidence items", int(rec["evidence_count"]))
+
+st.subheader("Text (verbatim)")
+if rec["section"]:
+    st.caption(f"Section: {rec['section']}")
+if rec["lead_in"]:
+    st.text(rec["lead_in"] + " …")
+st.info(rec["text"], icon=":material/format_quote:")
+if rec["problems"]:
+    st.write("Problems the source lists under this ask:")
+    for problem in rec["problems"]:
+        st.text("• " + problem)
+
+left, right = st.columns(2)
+with left:
+    st.subheader("Asked of")
+    for row in info.addressees.itertuples():
+        role = "responsible" if row.role == "responsible" else "supporting"
+        inferred = " — inferred: the text names no addressee, so the document's own is used" if row.inferred else ""
+        st.markdown(f"- **{ui.esc(row.name)}** ({role}){ui.esc(inferred)}")
+with right:
+    st.subheader("Themes")
+    st.markdown("\n".join(f"- {ui.esc(t)}" for t in info.themes))
+
+st.subheader("Assessment timeline")
+if info.history.empty:
+    st.info(
+        "No assessment yet, so the status is *not assessed*: there is no evidence on record either way. "
+        "To add one, record a dated assessment with its evidence in `data/assessments.yaml` "
+        "(see docs/data-format.md) and run `python -m recommendations load`.",
+        icon=":material/pending:",
+    )
+for row in info.history[::-1].itertuples():
+    with st.container(border=True):
+        st.markdown(f"**{ui.esc(row.status_label)}** · as of {ui.esc(row.as_of)} · assessed by {ui.esc(row.assessor)}")
+        st.text(row.rationale)
+        cited = info.evidence[info.evidence["id"].isin(row.evidence)]
+        for ev in cited.itertuples():
+            st.markdown(f"- {ui.esc(ev.date)} · {link_or_text(ev.url, ev.title)}")
+if not info.disagreement.empty:
+    st.warning("Assessors disagree on the current status:", icon=":material/balance:")
+    st.dataframe(info.disagreement, hide_index=True, width="stretch")
+
+st.subheader("Evidence")
+if info.evidence.empty:
+    st.write("No evidence on record for this recommendation.")
+for ev in info.evidence.itertuples():
+    with st.expander(f"{ev.date} · {ev.title}"):
+        st.text(ev.summary)
+        st.markdown(f"Source: {link_or_text(ev.url, ev.url or ev.citation or ev.source_title or '')}")
+        if ev.completeness:
+            st.caption(ev.completeness)
+
+st.subheader("Raised before or since")
+if info.links.empty:
+    st.write("Not linked to any earlier or later recommendation.")
+for link in info.links.itertuples():
+    st.page_link(
+        "pages/recommendation.py",
+        label=f"{link.direction} ({link.kind.replace('_', ' ')}): {link.date[:4]} · {link.title}",
+        query_params={"id": link.id},
+    )
+    if link.note:
+        st.caption(link.note)
+
+st.subheader("Where it stands in its source")
+if info.passage:
+    before, quote, after = info.passage
+    st.markdown(
+        ui.esc(before).replace("\n", "  \n")
+        + ":orange-background["
+        + ui.esc(" ".join(quote.split()))
+        + "]"
+        + ui.esc(after).replace("\n", "  \n")
+    )
+else:
+    st.caption("The source text is not available here.")

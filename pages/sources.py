@@ -1,0 +1,114 @@
+"""Sources: each document with its recommendations marked in the full text; glossary; context figures."""
+
+import plotly.express as px
+import streamlit as st
+
+from recommendations import queries, ui
+
+ui.through_entrypoint()
+
+
+@st.cache_data(ttl=ui.TTL, show_spinner=False)
+def sources():  # noqa: ANN201
+    return queries.sources_table(ui.engine())
+
+
+@st.cache_data(ttl=ui.TTL, show_spinner=False)
+def marked_text(source_id: str) -> tuple[str, int, int]:
+    """The source text as markdown with each recommendation highlighted and labelled."""
+    full_text, recs = queries.source_text(ui.engine(), source_id)
+    found = queries.spans(full_text, dict(zip(recs["id"], recs["text"], strict=True)))
+    out, cursor = [], 0
+    for start, end, rec_id in found:
+        if start < cursor:
+            continue
+        out.append(ui.esc(full_text[cursor:start]).replace("\n", "  \n"))
+        out.append(f":orange-background[{ui.esc(' '.join(full_text[start:end].split()))}] `{rec_id}`")
+        cursor = end
+    out.append(ui.esc(full_text[cursor:]).replace("\n", "  \n"))
+    return "".join(out), len(found), len(recs)
+
+
+st.title("Sources and glossary")
+st.write("The documents every recommendation is quoted from, with the recommendations marked in their full text.")
+
+table = sources()
+for row in table.itertuples():
+    expected = row.expected_recommendations
+    count = f"{row.recorded} recommendation(s)"
+    if expected is not None and expected > row.recorded:
+        count += f" of {int(expected)} mentioned: {int(expected) - row.recorded} texts missing"
+    with st.container(border=True):
+        st.markdown(f"**{ui.esc(row.title)}**")
+        st.caption(
+            " · ".join(
+                part
+                for part in (row.date, row.kind_label, row.organisers and f"organised by {row.organisers}", row.place)
+                if part
+            )
+            + f" · {count}"
+        )
+        if row.gap_note:
+            st.warning(row.gap_note, icon=":material/help:")
+        if row.citation:
+            st.caption(f"Citation: {row.citation}")
+        if row.recorded or row.kind == "programme_report":
+            with st.expander("Full text with its recommendations marked"):
+                text, located, total = marked_text(row.id)
+                if total:
+                    st.caption(
+                        f"{located} of {total} recommendations located in the text (highlighted, with their id)."
+                    )
+                st.markdown(text)
+        if row.recorded:
+            st.page_link(
+                "pages/explore.py", label="See its recommendations in Explore", query_params={"source": row.id}
+            )
+
+st.header("Glossary")
+st.dataframe(
+    ui.cached("glossary"),
+    hide_index=True,
+    width="stretch",
+    column_config={"term": "Term", "expansion": "Stands for", "note": "Note"},
+)
+
+st.header("Cambodian migrants by destination")
+figures = ui.cached("context_figures")
+if figures.empty:
+    st.info("No context figures are loaded.")
+else:
+    long = figures.melt(
+        id_vars=["label", "destination", "data_source"], value_vars=["women", "men"], var_name="sex", value_name="n"
+    )
+    chart = px.bar(
+        long,
+        y="label",
+        x="n",
+        color="sex",
+        orientation="h",
+        barmode="stack",
+        color_discrete_map={"women": "#CC79A7", "men": "#0072B2"},
+        labels={"label": "Destination · category (as of)", "n": "Migrants", "sex": "Sex"},
+        hover_data={"data_source": True},
+        height=420,
+    )
+    st.plotly_chart(chart, width="stretch")
+    st.caption(
+        "From the ILO TRIANGLE in ASEAN Cambodia brief, July–September 2019. Figures come from different "
+        "sources and dates (see the table) and should not be added up."
+    )
+    st.dataframe(
+        figures[["destination", "category", "total", "women", "men", "as_of", "data_source"]],
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "destination": "Destination",
+            "category": "Category",
+            "total": "Total",
+            "women": "Women",
+            "men": "Men",
+            "as_of": "As of",
+            "data_source": "Data source (as the brief names it)",
+        },
+    )

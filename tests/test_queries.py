@@ -1,0 +1,138 @@
+"""Read side: derived status, status over time, detail, passages; on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import openpyxl
+import pytest
+
+from recommendations import queries
+from recommendations.export import evidence_table, workbook, yaml_zip
+from recommendations.loader import load_folder
+from recommendations.validate import read_dataset
+from tests.conftest import DATA
+from tests.helpers import app_assessment
+
+DATASET, _ = read_dataset(DATA)
+
+
+@pytest.fixture
+def loaded(engine):
+    load_folder(DATA, engine)
+    return engine
+
+
+def latest_published(rec_id: str):
+    items = [a for a in DATASET.assessments if a.recommendation == rec_id and a.visibility == "published"]
+    return max(items, key=lambda a: (a.as_of, a.recorded_at)) if items else None
+
+
+def test_current_status_is_latest_published_assessment(loaded):
+    table = queries.recommendation_table(loaded).set_index("id")
+    for rec in DATASET.recommendations:
+        latest = latest_published(rec.id)
+        assert table.loc[rec.id, "status"] == (latest.status if latest else "not_assessed"), rec.id
+
+
+def test_drafts_never_count_and_newer_app_assessment_wins(loaded):
+    app_assessment(loaded, "app-draft", "mmn2016-04", status="implemented", visibility="draft")
+    assert queries.recommendation_table(loaded).set_index("id").loc["mmn2016-04", "status"] == "not_assessed"
+    app_assessment(loaded, "app-new", "mmn2016-04", status="no_progress", assessor_id="lscw")
+    row = queries.recommendation_table(loaded).set_index("id").loc["mmn2016-04"]
+    assert (row["status"], row["status_assessor"]) == ("no_progress", "Legal Support for Children and Women")
+
+
+def test_status_over_time_counts_each_year(loaded):
+    table = queries.recommendation_table(loaded)
+    over_time = queries.status_over_time(loaded, table, until=2022)
+    per_year = over_time.groupby("year")["count"].sum().to_dict()
+    for year in (2011, 2015, 2016, 2022):
+        made = sum(1 for s in DATASET.sources for _ in s.recommendations if int(s.date[:4]) <= year)
+        assert per_year[year] == made
+    first_year = min(int(a.as_of[:4]) for a in DATASET.assessments)
+    assessed = over_time[over_time.status != "not_assessed"].groupby("year")["count"].sum()
+    assert first_year - 1 not in assessed.index  # nothing assessed before the first evidence-backed assessment
+    assessed_by_first_year = {a.recommendation for a in DATASET.assessments if int(a.as_of[:4]) <= first_year}
+    assert assessed[first_year] == len(assessed_by_first_year)
+
+
+def test_status_by_theme_adds_up(loaded):
+    table = queries.recommendation_table(loaded)
+    by_theme = queries.status_by(table, "theme")
+    assert by_theme["count"].sum() == sum(len(r.themes) for r in DATASET.recommendations)
+
+
+def test_filters(loaded):
+    table = queries.recommendation_table(loaded, queries.Filters(addressees=["molvt"], year_from=2016))
+    expected = {
+        r.id
+        for s in DATASET.sources
+        if int(s.date[:4]) >= 2016
+        for r in s.recommendations
+        if "molvt" in {a.actor for a in r.addressees}
+    }
+    assert set(table["id"]) == expected and expected
+
+
+def test_gaps_list_missing_texts(loaded):
+    gaps = queries.gaps(loaded)
+    assert list(gaps["id"]) == ["2019-afml12-national-preparatory"]
+    assert int(gaps.iloc[0]["missing"]) == 13
+
+
+def test_detail_has_history_links_and_passage(loaded):
+    detail = queries.recommendation_detail(loaded, "tfamw2011-postarrival-5")
+    assert len(detail.history) == sum(1 for a in DATASET.assessments if a.recommendation == "tfamw2011-postarrival-5")
+    linked = {link.source for link in DATASET.links if link.target == "tfamw2011-postarrival-5"}
+    assert set(detail.links["id"]) == linked
+    before, quote, _ = detail.passage
+    assert quote == "providing complaint and redress mechanism"
+    assert "Provide better government protection mechanisms" in before
+    assert queries.recommendation_detail(loaded, "nope") is None
+
+
+def test_disagreement_between_assessors(loaded):
+    app_assessment(
+        loaded, "app-other-view", "tfamw2011-postarrival-5", status="no_progress", as_of="2021-02", assessor_id="lscw"
+    )
+    detail = queries.recommendation_detail(loaded, "tfamw2011-postarrival-5")
+    assert set(detail.disagreement["assessor"]) == {
+        "Legal Support for Children and Women",
+        "Dataset maintainers (desk review)",
+    }
+
+
+def test_locate_across_line_breaks_and_markup():
+    text = "Intro.\n\n1. The **Royal Government** should\nact now.\nNext item."
+    before, quote, after = queries.locate(text, "The Royal Government should act now.")
+    assert quote.startswith("The **Royal") and quote.endswith("now.")
+    assert before.endswith("1. ") and after.startswith("\nNext")
+    assert queries.locate(text, "absent words") is None
+
+
+def test_every_recommendation_is_located_in_its_source(loaded):
+    for source in DATASET.sources:
+        if not source.recommendations:
+            continue
+        full_text, recs = queries.source_text(loaded, source.id)
+        assert len(queries.spans(full_text, dict(zip(recs["id"], recs["text"], strict=True)))) == len(recs)
+
+
+def test_sources_glossary_figures(loaded):
+    sources = queries.sources_table(loaded).set_index("id")
+    assert sources.loc["2016-mmn-cwcc-consultation", "organisers"] == "MMN, CWCC"
+    assert sources.loc["2016-mmn-cwcc-consultation", "place"] is not None
+    assert len(queries.glossary(loaded)) == len(DATASET.glossary)
+    assert len(queries.context_figures(loaded)) == len(DATASET.context_figures)
+
+
+def test_workbook_and_yaml_zip(loaded):
+    book = openpyxl.load_workbook(io.BytesIO(workbook(loaded, queries.Filters(themes=["complaints-justice"]))))
+    assert book.sheetnames == ["recommendations", "assessments", "evidence"]
+    ids = {row[0].value for row in book["recommendations"].iter_rows(min_row=2)}
+    assert "tfamw2011-postarrival-5" in ids
+    assert len(evidence_table(loaded)) == len(DATASET.evidence)
+    names = zipfile.ZipFile(io.BytesIO(yaml_zip(loaded))).namelist()
+    assert "data/assessments.yaml" in names and "data/sources/2016-mmn-cwcc-consultation.yaml" in names
