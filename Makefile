@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test lint format venv db system-deps clean
+.PHONY: run test lint format venv db system-deps clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,3 +45,6 @@ format: $(VENV)/.dev
 
 clean:
 	rm -rf $(VENV) var test-output .pytest_cache
+
+bench: $(VENV)/.dev
+	$(BIN)/python benchmarks/bench_pages.py

@@ -17,27 +17,25 @@ if table.empty:
 
 view = table.assign(
     open_link="recommendation?id=" + table["id"],
-    source=table["source_title"],
     last_evidence=table["last_evidence_date"].fillna(""),
-)[["title", "source", "year", "addressee_labels", "themes", "status_label", "last_evidence", "open_link", "id"]]
+)[["open_link", "title", "status_label", "source_short", "addressee_labels", "themes", "last_evidence", "id"]]
 event = st.dataframe(
     view,
     key="explore_table",
     hide_index=True,
     width="stretch",
-    height=min(38 * len(view) + 40, 640),
+    height=min(35 * len(view) + 38, 640),
     on_select="rerun",
     selection_mode="single-row",
     column_config={
-        "title": st.column_config.TextColumn("Recommendation (short title)", width="large"),
-        "source": st.column_config.TextColumn("Source", width="medium"),
-        "year": st.column_config.NumberColumn("Year", format="%d"),
-        "addressee_labels": st.column_config.TextColumn("Asked of"),
-        "themes": st.column_config.TextColumn("Themes"),
-        "status_label": st.column_config.TextColumn("Current status"),
-        "last_evidence": st.column_config.TextColumn("Last evidence"),
-        "open_link": st.column_config.LinkColumn("Open", display_text="Open ›"),
-        "id": st.column_config.TextColumn("Id"),
+        "open_link": st.column_config.LinkColumn("", display_text="Open ›", width=60),
+        "title": st.column_config.TextColumn("Recommendation (short title)", width=300),
+        "status_label": st.column_config.TextColumn("Current status", width=150),
+        "source_short": st.column_config.TextColumn("Source", width=250, help="Year · organisers · kind"),
+        "addressee_labels": st.column_config.TextColumn("Asked of", width=150),
+        "themes": st.column_config.TextColumn("Themes", width=220),
+        "last_evidence": st.column_config.TextColumn("Last evidence", width=100),
+        "id": st.column_config.TextColumn("Id", width=150),
     },
 )
 rows = event.selection.rows if event and event.selection else []

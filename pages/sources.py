@@ -66,12 +66,9 @@ for row in table.itertuples():
             )
 
 st.header("Glossary")
-st.dataframe(
-    ui.cached("glossary"),
-    hide_index=True,
-    width="stretch",
-    column_config={"term": "Term", "expansion": "Stands for", "note": "Note"},
-)
+for row in ui.cached("glossary").itertuples():
+    note = f" — {row.note}" if row.note else ""
+    st.markdown(f"**{ui.esc(row.term)}**: {ui.esc(row.expansion)}{ui.esc(note)}")
 
 st.header("Cambodian migrants by destination")
 figures = ui.cached("context_figures")
@@ -99,7 +96,7 @@ else:
         "sources and dates (see the table) and should not be added up."
     )
     st.dataframe(
-        figures[["destination", "category", "total", "women", "men", "as_of", "data_source"]],
+        figures[["destination", "category", "total", "women", "men", "as_of", "data_source"]].fillna(""),
         hide_index=True,
         width="stretch",
         column_config={
@@ -109,6 +106,6 @@ else:
             "women": "Women",
             "men": "Men",
             "as_of": "As of",
-            "data_source": "Data source (as the brief names it)",
+            "data_source": st.column_config.TextColumn("Data source (as the brief names it)", width="large"),
         },
     )

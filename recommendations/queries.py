@@ -15,7 +15,7 @@ import pandas as pd
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-from recommendations.schema import OPEN_STATUSES, STATUS_LABELS, Status
+from recommendations.schema import OPEN_STATUSES, SOURCE_KIND_LABELS, SOURCE_KIND_SHORT, STATUS_LABELS, Status
 
 STATUS_ORDER = list(STATUS_LABELS)
 
@@ -58,7 +58,7 @@ def recommendation_table(engine: Engine, filters: Filters | None = None) -> pd.D
     base = _frame(
         engine,
         f"""
-        SELECT r.id, r.source_id, s.title AS source_title, s.date AS source_date, s.date_start,
+        SELECT r.id, r.source_id, s.title AS source_title, s.date AS source_date, s.date_start, s.organisers,
                s.kind AS source_kind, r.position, r.number, r.section, r.kind, r.title, r.lead_in, r.text,
                COALESCE(cur.status, 'not_assessed') AS status, cur.as_of AS status_date,
                ass.name AS status_assessor
@@ -72,6 +72,7 @@ def recommendation_table(engine: Engine, filters: Filters | None = None) -> pd.D
     if base.empty:
         return _empty_table()
     base["year"] = pd.to_datetime(base["date_start"]).dt.year
+    base["source_short"] = _short_source_labels(engine, base)
     addressees = _frame(
         engine,
         """SELECT ad.recommendation_id, ad.actor_id, COALESCE(a.acronym, a.name) AS label, a.name, ad.inferred
@@ -121,6 +122,15 @@ _EVIDENCE_PER_RECOMMENDATION = """
           JOIN evidence e ON e.id = er.evidence_id
     ) x GROUP BY recommendation_id
 """
+
+
+def _short_source_labels(engine: Engine, table: pd.DataFrame) -> pd.Series:
+    """ "2016 · MMN, CWCC · CSO consultation": enough to tell sources apart in a narrow column."""
+    actors = _frame(engine, "SELECT id, COALESCE(acronym, name) AS label FROM actor").set_index("id")["label"]
+    organisers = table["organisers"].apply(lambda ids: json.loads(ids) if isinstance(ids, str) else list(ids or []))
+    names = organisers.apply(lambda ids: ", ".join(actors.get(i, i) for i in ids))
+    kinds = table["source_kind"].map(SOURCE_KIND_SHORT)
+    return table["year"].astype(str) + " · " + names.where(names != "", "—") + " · " + kinds
 
 
 def _none_for_null(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
@@ -440,7 +450,7 @@ def sources_table(engine: Engine) -> pd.DataFrame:
     df["organisers"] = df["organisers"].apply(
         lambda ids: ", ".join(names.get(i, i) for i in (json.loads(ids) if isinstance(ids, str) else ids or []))
     )
-    df["kind_label"] = df["kind"].str.replace("_", " ").str.capitalize()
+    df["kind_label"] = df["kind"].map(SOURCE_KIND_LABELS)
     return _none_for_null(df, ["place", "url", "citation", "gap_note", "expected_recommendations"])
 
 
@@ -453,7 +463,8 @@ def source_text(engine: Engine, source_id: str) -> tuple[str, pd.DataFrame]:
 
 
 def glossary(engine: Engine) -> pd.DataFrame:
-    return _frame(engine, "SELECT term, expansion, note FROM glossary_term ORDER BY LOWER(term)")
+    df = _frame(engine, "SELECT term, expansion, note FROM glossary_term ORDER BY LOWER(term)")
+    return _none_for_null(df, ["note"])
 
 
 def context_figures(engine: Engine) -> pd.DataFrame:

@@ -60,6 +60,26 @@ class SourceKind(StrEnum):
     PROGRAMME_REPORT = "programme_report"
 
 
+SOURCE_KIND_LABELS: dict[str, str] = {
+    SourceKind.CSO_STATEMENT: "CSO statement",
+    SourceKind.CSO_CONSULTATION: "CSO consultation",
+    SourceKind.CSO_FORUM: "CSO forum",
+    SourceKind.NATIONAL_TRIPARTITE_PREPARATORY: "National tripartite preparatory meeting",
+    SourceKind.AFML: "ASEAN Forum on Migrant Labour",
+    SourceKind.PROGRAMME_REPORT: "Programme report",
+}
+
+
+SOURCE_KIND_SHORT: dict[str, str] = {
+    SourceKind.CSO_STATEMENT: "CSO statement",
+    SourceKind.CSO_CONSULTATION: "CSO consultation",
+    SourceKind.CSO_FORUM: "CSO forum",
+    SourceKind.NATIONAL_TRIPARTITE_PREPARATORY: "tripartite prep.",
+    SourceKind.AFML: "AFML",
+    SourceKind.PROGRAMME_REPORT: "report",
+}
+
+
 class RecommendationKind(StrEnum):
     RECOMMENDATION = "recommendation"
     COMMITMENT = "commitment"

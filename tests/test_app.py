@@ -118,9 +118,11 @@ def test_sources_page_marks_recommendations_and_shows_glossary_and_figures():
     captions = " ".join(c.value for c in at.caption)
     assert "52 of 52 recommendations located" in captions
     assert "13 mentioned: 13 texts missing" in captions
-    glossary = at.dataframe[0].value
-    assert "MoLVT / MOLVT" in set(glossary["term"])
-    assert len(at.dataframe[1].value) == len(DATASET.context_figures)
+    markdown = [m.value for m in at.markdown]
+    assert any(m.startswith("**MoLVT / MOLVT**: Ministry of Labour and Vocational Training") for m in markdown)
+    assert sum(m.startswith("**") and "**: " in m for m in markdown) == len(DATASET.glossary)
+    assert len(at.dataframe[0].value) == len(DATASET.context_figures)
+    assert "CSO statement" in captions
 
 
 def test_data_page_offers_filtered_and_full_downloads():
