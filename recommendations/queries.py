@@ -186,10 +186,13 @@ def options(engine: Engine) -> dict[str, list[tuple[str, str]]]:
     """(id, label) choices for the shared filters."""
     sources = _frame(engine, "SELECT id, title, date FROM source ORDER BY date_start, id")
     themes = _frame(engine, "SELECT id, name FROM theme ORDER BY name")
-    actors = _frame(
-        engine,
-        """SELECT DISTINCT a.id, a.name, a.acronym FROM actor a JOIN addressee ad ON ad.actor_id = a.id
-           ORDER BY a.name""",
+    actors = _none_for_null(
+        _frame(
+            engine,
+            """SELECT DISTINCT a.id, a.name, a.acronym FROM actor a JOIN addressee ad ON ad.actor_id = a.id
+               ORDER BY a.name""",
+        ),
+        ["acronym"],
     )
     kinds = _frame(engine, "SELECT DISTINCT kind FROM recommendation ORDER BY kind")
     return {

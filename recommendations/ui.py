@@ -173,12 +173,7 @@ def sidebar_filters() -> Filters:
             ("kinds", "Kind"),
         ):
             st.multiselect(label, list(labels[key]), format_func=labels[key].get, key=f"f_{key}")
-        if st.button("Clear filters", width="stretch"):
-            for key in ("f_sources", "f_themes", "f_addressees", "f_statuses", "f_kinds"):
-                state[key] = []
-            state["f_text"] = ""
-            state["f_years"] = (lo, hi)
-            st.rerun()
+        st.button("Clear filters", width="stretch", on_click=_clear_filters, args=(lo, hi))
     filters = Filters(
         sources=list(state["f_sources"]),
         year_from=years[0] if years[0] != lo else None,
@@ -192,6 +187,19 @@ def sidebar_filters() -> Filters:
     state["_filters"] = filters
     sync_params(params_from_filters(filters))
     return filters
+
+
+def _clear_filters(lo: int, hi: int) -> None:
+    # A callback runs before the widgets are drawn again, so their state may be reset here.
+    set_filters(sources=[], themes=[], addressees=[], statuses=[], kinds=[])
+    st.session_state["f_text"] = ""
+    st.session_state["f_years"] = (lo, hi)
+
+
+def set_filters(**values: list[str]) -> None:
+    """For on_change/on_click callbacks: change shared list filters (and so the URL) from a page."""
+    for name, value in values.items():
+        st.session_state[f"f_{name}"] = list(value)
 
 
 def sync_params(wanted: dict[str, list[str] | str]) -> None:

@@ -133,3 +133,14 @@ def test_data_page_offers_filtered_and_full_downloads():
     assert "Download CSV (the filtered set)" in labels
     assert "Download XLSX (everything)" in labels
     assert "Download YAML layout (zip)" in labels
+
+
+def test_clear_filters_resets_everything():
+    at = app(theme="recruitment", q="agencies").run()
+    at.switch_page("pages/explore.py").run()
+    assert caption_count(at) < N_RECS
+    at.sidebar.button[0].click().run()
+    assert not at.exception
+    assert caption_count(at) == N_RECS
+    assert at.sidebar.multiselect[0].value == []
+    assert "theme" not in at.query_params

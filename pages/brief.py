@@ -1,0 +1,141 @@
+"""Meeting brief: the open recommendations on chosen themes or addressees as they stood on a meeting date."""
+
+import datetime as dt
+
+import streamlit as st
+
+from recommendations import brief as briefs
+from recommendations import ui
+from recommendations.export import to_csv_bytes, to_xlsx_bytes
+
+ui.through_entrypoint()
+
+EARLIEST = dt.date(2000, 1, 1)
+LATEST = dt.date(dt.date.today().year + 5, 12, 31)
+MIME = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "md": "text/markdown",
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@st.cache_data(ttl=ui.TTL, show_spinner="Building the brief…")
+def build(themes: tuple[str, ...], addressees: tuple[str, ...], meeting: dt.date) -> briefs.Brief:
+    return briefs.build_brief(ui.engine(), themes=list(themes), addressees=list(addressees), meeting_date=meeting)
+
+
+@st.cache_data(ttl=ui.TTL, show_spinner=False)
+def files(themes: tuple[str, ...], addressees: tuple[str, ...], meeting: dt.date) -> dict[str, bytes]:
+    brief = build(themes, addressees, meeting)
+    rows = briefs.brief_rows(brief)
+    return {
+        "docx": briefs.brief_docx(brief),
+        "md": briefs.brief_markdown(brief).encode("utf-8"),
+        "csv": to_csv_bytes(rows),
+        "xlsx": to_xlsx_bytes({"brief": rows}),
+    }
+
+
+def date_from_url() -> dt.date:
+    """The meeting date in the link (?brief_date=YYYY-MM-DD), else today."""
+    try:
+        chosen = dt.date.fromisoformat(st.query_params.get("brief_date", ""))
+    except ValueError:
+        return dt.date.today()
+    return chosen if EARLIEST <= chosen <= LATEST else dt.date.today()
+
+
+def to_sidebar() -> None:
+    """Keep the sidebar filters (and so the link) in step with the choice made here."""
+    ui.set_filters(themes=st.session_state["brief_themes"], addressees=st.session_state["brief_addressees"])
+
+
+def example() -> None:
+    st.session_state["brief_themes"] = ["recruitment"]
+    to_sidebar()
+
+
+st.title("Meeting brief")
+st.write(
+    "For a meeting such as the AFML: the recommendations still open on the themes or addressees you choose, as they "
+    "stood on the meeting date, with their history, latest evidence, how often they were raised and questions to ask."
+)
+
+opts = {key: dict(choices) for key, choices in ui.options().items()}
+filters = ui.current_filters()
+state = st.session_state
+seen = (tuple(filters.themes), tuple(filters.addressees))
+if state.get("_brief_seen") != seen or "brief_themes" not in state:  # first visit, or the sidebar changed
+    state["brief_themes"], state["brief_addressees"] = list(filters.themes), list(filters.addressees)
+    state["_brief_seen"] = seen
+if "brief_meeting_date" not in state:
+    state["brief_meeting_date"] = date_from_url()
+
+left, middle, right = st.columns([3, 3, 2])
+themes = left.multiselect(
+    "Themes", list(opts["themes"]), format_func=opts["themes"].get, key="brief_themes", on_change=to_sidebar
+)
+addressees = middle.multiselect(
+    "Asked of (addressees)",
+    list(opts["addressees"]),
+    format_func=opts["addressees"].get,
+    key="brief_addressees",
+    on_change=to_sidebar,
+)
+meeting = right.date_input(
+    "Meeting date", key="brief_meeting_date", min_value=EARLIEST, max_value=LATEST, format="YYYY-MM-DD"
+)
+st.query_params["brief_date"] = meeting.isoformat()
+st.caption(
+    "Any of the chosen themes, asked of any of the chosen addressees. Pre-filled from the sidebar and kept in the "
+    "link, so the brief can be shared; the sidebar's other filters (status, source, years, text) do not apply here."
+)
+
+if not (themes or addressees):
+    st.info(
+        "Choose at least one theme or addressee. For example, before a meeting with MoLVT and the recruitment "
+        "agencies, choose the theme **Recruitment and fees**, or tick the box below to brief on everything still open.",
+        icon=":material/lightbulb:",
+    )
+    if "recruitment" in opts["themes"]:
+        st.button("Try the example: Recruitment and fees", on_click=example)
+    if not st.checkbox("Brief on all open recommendations (every theme and addressee)", key="brief_all"):
+        st.stop()
+
+key = (tuple(themes), tuple(addressees), meeting)
+brief = build(*key)
+stale = sum(1 for item in brief.items if any(q.rule == "stale_evidence" for q in item.questions))
+cols = st.columns(4)
+cols[0].metric("Open recommendations", len(brief.items))
+cols[1].metric("Not assessed", brief.status_counts.get("not_assessed", 0))
+cols[2].metric("Raised more than once", sum(1 for item in brief.items if item.times_raised > 1))
+cols[3].metric("Evidence over 2 years old", stale, help="Latest evidence dated more than two years before the meeting.")
+
+payload, stem = files(*key), briefs.file_stem(brief)
+buttons = st.columns(4)
+for col, (label, ext) in zip(
+    buttons,
+    [
+        ("Download brief (DOCX)", "docx"),
+        ("Download brief (Markdown)", "md"),
+        ("Download rows (CSV)", "csv"),
+        ("Download rows (XLSX)", "xlsx"),
+    ],
+    strict=True,
+):
+    col.download_button(
+        label,
+        payload[ext],
+        file_name=f"{stem}.{ext}",
+        mime=MIME[ext],
+        on_click="ignore",
+        icon=":material/download:",
+        width="stretch",
+    )
+
+st.divider()
+if not brief.items:
+    st.warning(briefs.empty_message(brief), icon=":material/info:")
+# Every piece of data in the brief's Markdown is escaped (no links except http(s) evidence, no HTML).
+st.markdown(briefs.brief_markdown(brief, title=False))

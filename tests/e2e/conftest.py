@@ -1,0 +1,227 @@
+"""End-to-end harness: the real app (`streamlit run dashboard.py`) in headless Debian Chromium.
+
+One Streamlit server per test session, on a free port, with an empty SQLite database that the
+app builds from data/ on its first run. The browser is Debian's /usr/bin/chromium, launched by
+pytest-playwright (Playwright's own browser download is not used). Without that binary every
+test in tests/e2e is skipped, and the run says so loudly at the end.
+
+Waiting: Streamlit sets ``data-test-script-state`` on ``[data-testid='stApp']`` ("initial",
+"running", "rerunRequested", "notRunning"); its own e2e suite waits for "notRunning".
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+CHROMIUM = Path("/usr/bin/chromium")
+OUTPUT = ROOT / "test-output"
+SCREENSHOTS = OUTPUT / "screenshots"
+
+START_TIMEOUT_S = 60  # server start, including building the database from data/
+STOP_TIMEOUT_S = 10
+RUN_TIMEOUT_MS = 30_000  # one script run (first run of a page may build caches)
+ACTION_TIMEOUT_MS = 15_000  # Playwright default for actions and expect()
+SETTLE_MS = 300
+VIEWPORT = {"width": 1400, "height": 1000}
+MAX_SHOT_HEIGHT = 12_000  # px; longer pages (the meeting brief) are cut here
+
+APP_DONE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+
+_SKIP_REASON: list[str] = []  # set when browser tests were collected but cannot run
+_SERVER_LOG: list[Path] = []  # the running server's log, quoted when a page shows an error
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if CHROMIUM.exists():
+        return
+    ours = [item for item in items if HERE in Path(item.path).parents]
+    if ours:
+        _SKIP_REASON[:] = [f"NO Chromium at {CHROMIUM} (apt-get install chromium): browser (e2e) tests SKIPPED"]
+        for item in ours:
+            item.add_marker(pytest.mark.skip(reason=_SKIP_REASON[0]))
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if not _SKIP_REASON:
+        return
+    terminalreporter.section("WARNING", sep="!", red=True, bold=True)
+    terminalreporter.line(_SKIP_REASON[0], red=True, bold=True)
+
+
+# --- the app --------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.read().decode().strip() == "ok"
+    except OSError:
+        return False
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=STOP_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=STOP_TIMEOUT_S)
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL of a running `streamlit run dashboard.py` on an empty SQLite database."""
+    tmp = tmp_path_factory.mktemp("e2e")
+    log_path = tmp / "streamlit.log"
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp / 'e2e.db'}",
+        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+    }
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", "dashboard.py",
+        "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
+    ]  # fmt: skip
+    _SERVER_LOG[:] = [log_path]
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + START_TIMEOUT_S
+    try:
+        while not _healthy(f"{base}/_stcore/health"):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                exited = proc.poll() is not None
+                why = f"exited with code {proc.returncode}" if exited else f"no health after {START_TIMEOUT_S} s"
+                log_text = log_path.read_text(errors="replace")
+                print(f"--- streamlit server log ({log_path}) ---\n{log_text}", file=sys.stderr)
+                pytest.fail(f"Streamlit server did not start ({why}):\n{log_text}")
+            time.sleep(0.25)
+        yield base
+    finally:
+        _stop(proc)
+        if proc.returncode not in (0, -15, None):
+            print(f"--- streamlit server log ---\n{log_path.read_text(errors='replace')}", file=sys.stderr)
+
+
+# --- the browser (pytest-playwright fixtures, overridden) -----------------------------------
+
+
+@pytest.fixture(scope="session")
+def base_url(app_url: str) -> str:
+    """Every context's base URL is the app (also replaces pytest-playwright's fallback fixture)."""
+    return app_url
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args() -> dict:
+    return {
+        "executable_path": str(CHROMIUM),
+        "args": [
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+        "timeout": 30_000,
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict) -> dict:
+    return {**browser_context_args, "viewport": VIEWPORT, "accept_downloads": True}
+
+
+@pytest.fixture
+def page(page: Page) -> Page:
+    """pytest-playwright's page with bounded default timeouts."""
+    page.set_default_timeout(ACTION_TIMEOUT_MS)
+    page.set_default_navigation_timeout(RUN_TIMEOUT_MS)
+    expect.set_options(timeout=ACTION_TIMEOUT_MS)
+    return page
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def wait_for_run(page: Page) -> None:
+    """Wait until Streamlit has finished the current script run, then let the page settle."""
+    page.wait_for_selector(APP_DONE, timeout=RUN_TIMEOUT_MS)
+    page.wait_for_timeout(SETTLE_MS)
+    page.wait_for_selector(APP_DONE, timeout=RUN_TIMEOUT_MS)  # no rerun started while settling
+    assert_no_exception(page)
+
+
+def server_log_tail(lines: int = 80) -> str:
+    if not _SERVER_LOG or not _SERVER_LOG[0].exists():
+        return "(no server log)"
+    return "\n".join(_SERVER_LOG[0].read_text(errors="replace").splitlines()[-lines:])
+
+
+def assert_no_exception(page: Page) -> None:
+    exceptions = page.locator("[data-testid='stException']")
+    if exceptions.count():
+        shown = "\n".join(exceptions.all_inner_texts())
+        pytest.fail(f"{page.url} shows an exception:\n{shown}\n--- server log (tail) ---\n{server_log_tail()}")
+    body = page.locator("body").inner_text()
+    if "Traceback" in body:
+        pytest.fail(f"{page.url} shows a traceback:\n{body[:3000]}\n--- server log (tail) ---\n{server_log_tail()}")
+
+
+def goto(page: Page, path: str) -> Page:
+    """Open a path of the app ("/explore?theme=recruitment"), wait for the run, check for errors."""
+    page.goto(path, wait_until="domcontentloaded")  # relative to base_url, the app under test
+    wait_for_run(page)
+    return page
+
+
+def screenshot(page: Page, name: str) -> Path:
+    """Full-page screenshot to test-output/screenshots/<name>.png.
+
+    Streamlit scrolls inside ``stMain`` (and the sidebar), not the document, so Playwright's
+    full_page alone stops at the viewport: grow the viewport to the content for the shot.
+    """
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    size = page.viewport_size or VIEWPORT
+    try:
+        # The sidebar and charts can still grow after the run ends: grow until nothing overflows.
+        for _ in range(4):
+            page.wait_for_timeout(400)
+            needed = page.evaluate(_CONTENT_HEIGHT_JS)
+            current = (page.viewport_size or size)["height"]
+            if needed <= current or current >= MAX_SHOT_HEIGHT:
+                break
+            page.set_viewport_size({"width": size["width"], "height": min(needed + 40, MAX_SHOT_HEIGHT)})
+        page.screenshot(path=path, full_page=True, animations="disabled", timeout=RUN_TIMEOUT_MS)
+    finally:
+        page.set_viewport_size(size)
+    return path
+
+
+_CONTENT_HEIGHT_JS = """() => Math.max(document.documentElement.scrollHeight,
+    ...['stMain', 'stSidebarContent'].map(id => document.querySelector(`[data-testid='${id}']`)?.scrollHeight || 0))"""

@@ -1,0 +1,160 @@
+"""The real app in a real browser: every page opens, filters travel in the URL, a recommendation
+opens from Explore, the meeting brief downloads as a DOCX, and the overview draws its charts.
+
+Run: .venv/bin/python -m pytest -q tests/e2e   (screenshots land in test-output/screenshots/)
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import OUTPUT, ROOT, goto, screenshot, wait_for_run
+
+pytestmark = pytest.mark.e2e
+
+DEFAULT_PAGE = "pages/overview.py"  # dashboard.py: default=path == "pages/overview.py", served at /
+REC_ID = "mmn2016-03"
+REC_TITLE = "Strict monitoring of recruitment agencies"  # curators' short title, data/sources/2016-mmn-*.yaml
+REC_TEXT = "Implement a strict monitoring mechanism for recruitment agencies and follow up."
+THEME, THEME_LABEL = "recruitment", "Recruitment and fees"  # data/themes.yaml
+
+
+def _navigation() -> list[tuple[str, str]]:
+    """(page file, title) for every entry of dashboard.NAVIGATION, read without running Streamlit."""
+    tree = ast.parse((ROOT / "dashboard.py").read_text())
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "NAVIGATION" for t in node.targets):
+            nav = ast.literal_eval(node.value)
+            return [(path, title) for entries in nav.values() for path, title, _icon in entries]
+    raise AssertionError("dashboard.py has no literal NAVIGATION = {...}")
+
+
+def _literal_titles(path: str) -> list[str]:
+    """The string literals a page passes to st.title (its own heading, if it has a fixed one)."""
+    file = ROOT / path
+    if not file.exists():
+        return []
+    return [
+        node.args[0].value
+        for node in ast.walk(ast.parse(file.read_text()))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "title"
+        and node.args
+        and isinstance(node.args[0], ast.Constant)
+        and isinstance(node.args[0].value, str)
+    ]
+
+
+def url_of(path: str) -> str:
+    return "/" if path == DEFAULT_PAGE else "/" + Path(path).stem
+
+
+def requires_page(path: str) -> pytest.MarkDecorator:
+    return pytest.mark.skipif(not (ROOT / path).exists(), reason=f"{path} does not exist yet")
+
+
+def main(page: Page):
+    return page.get_by_test_id("stMain")
+
+
+def shown_count(page: Page) -> int:
+    """N from the Explore caption "<N> recommendations ..."."""
+    caption = main(page).get_by_test_id("stCaptionContainer").filter(has_text=re.compile(r"\d+ recommendations"))
+    expect(caption.first).to_be_visible()
+    return int(re.search(r"(\d+) recommendations", caption.first.inner_text()).group(1))
+
+
+PAGES = [pytest.param(path, title, id=Path(path).stem, marks=requires_page(path)) for path, title in _navigation()]
+
+
+@pytest.mark.parametrize(("path", "title"), PAGES)
+def test_page_opens_and_shows_its_title(page: Page, path: str, title: str):
+    goto(page, url_of(path))
+    wanted = "|".join(re.escape(t) for t in [title, *_literal_titles(path)])
+    expect(main(page).locator("h1").filter(has_text=re.compile(wanted)).first).to_be_visible()
+    screenshot(page, Path(path).stem)
+
+
+@requires_page("pages/explore.py")
+def test_filter_in_the_url_narrows_explore(page: Page):
+    goto(page, "/explore")
+    everything = shown_count(page)
+
+    goto(page, f"/explore?theme={THEME}")
+    filtered = shown_count(page)
+    assert 0 < filtered < everything
+    theme_filter = (
+        page.get_by_test_id("stSidebar")
+        .get_by_test_id("stMultiSelect")
+        .filter(has=page.get_by_text("Theme", exact=True))
+    )
+    expect(theme_filter).to_contain_text(THEME_LABEL)
+    assert f"theme={THEME}" in page.url  # the filter stays in the shareable URL
+    screenshot(page, f"explore-theme-{THEME}")
+
+
+@requires_page("pages/recommendation.py")
+def test_recommendation_by_url_shows_verbatim_text(page: Page):
+    goto(page, f"/recommendation?id={REC_ID}")
+    expect(main(page)).to_contain_text(REC_TEXT)
+    expect(main(page).locator("h1").first).to_contain_text(REC_TITLE)
+    screenshot(page, f"recommendation-{REC_ID}")
+
+
+@requires_page("pages/explore.py")
+@requires_page("pages/recommendation.py")
+def test_open_recommendation_from_explore(page: Page):
+    goto(page, "/explore")
+    chooser = main(page).get_by_test_id("stSelectbox").filter(has_text="Open a recommendation")
+    chooser.locator("input").click()
+    page.keyboard.type(REC_TITLE)
+    page.get_by_role("option", name=re.compile(re.escape(REC_TITLE))).first.click()
+    link = main(page).get_by_role("link", name=re.compile("Open detail"))
+    expect(link).to_be_visible()
+    link.click()
+    page.wait_for_url(re.compile(rf"/recommendation\?(.*&)?id={REC_ID}\b"))
+    wait_for_run(page)
+    expect(main(page)).to_contain_text(REC_TEXT)
+
+
+@requires_page("pages/brief.py")
+def test_brief_downloads_as_docx(page: Page):
+    goto(page, f"/brief?theme={THEME}")
+    button = main(page).get_by_role("button", name="Download brief (DOCX)")
+    expect(button).to_be_visible()
+    screenshot(page, f"brief-{THEME}")
+    with page.expect_download(timeout=30_000) as info:
+        button.click()
+    download = info.value
+    assert download.failure() is None
+    target = OUTPUT / f"brief-{THEME}.docx"
+    download.save_as(target)
+
+    assert zipfile.is_zipfile(target)
+    with zipfile.ZipFile(target) as archive:
+        assert "word/document.xml" in archive.namelist()
+    document = docx.Document(str(target))
+    text = "\n".join(
+        [p.text for p in document.paragraphs]
+        + [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    )
+    assert "Meeting brief" in text or REC_TEXT in text
+
+
+@requires_page(DEFAULT_PAGE)
+def test_overview_chart_and_known_gap(page: Page):
+    goto(page, "/")
+    chart = main(page).get_by_test_id("stPlotlyChart").first
+    expect(chart).to_be_visible()
+    expect(chart.locator(".main-svg").first).to_be_attached()  # plotly has drawn, not just a placeholder
+    assert chart.locator(".barlayer .point").count() > 0, "the status-over-time chart has no bars"
+    gap = main(page).get_by_test_id("stAlertContentWarning").filter(has_text=re.compile(r"\b13\b"))
+    expect(gap.first).to_be_visible()

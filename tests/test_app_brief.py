@@ -1,0 +1,132 @@
+"""AppTest of the meeting-brief page through the dashboard, on the real dataset."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from recommendations.schema import date_start
+from recommendations.validate import read_dataset
+from tests.conftest import DATA
+
+DATASET, _ = read_dataset(DATA)
+LABELS = ["Download brief (DOCX)", "Download brief (Markdown)", "Download rows (CSV)", "Download rows (XLSX)"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_app_db(tmp_path, monkeypatch):
+    """Each test gets an empty database that the app builds itself, and clean caches."""
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'app.db'}")
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def brief_page(**params) -> AppTest:
+    at = AppTest.from_file("../dashboard.py", default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    return at.switch_page("pages/brief.py").run()
+
+
+def markdown(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def param(at: AppTest, key: str) -> list[str]:
+    value = at.query_params.get(key, [])
+    return value if isinstance(value, list) else [value]
+
+
+def open_on(rec_id: str, meeting: dt.date) -> bool:
+    history = sorted(
+        (a for a in DATASET.assessments if a.recommendation == rec_id and date_start(a.as_of) <= meeting),
+        key=lambda a: (date_start(a.as_of), a.recorded_at, a.id),
+    )
+    return not history or history[-1].status not in {"implemented", "not_applicable"}
+
+
+def test_brief_for_a_theme_from_the_link():
+    at = brief_page(theme="recruitment", brief_date="2022-12-01")
+    assert not at.exception
+    assert at.title[0].value == "Meeting brief"
+    assert at.multiselect(key="brief_themes").value == ["recruitment"]
+    assert at.date_input(key="brief_meeting_date").value == dt.date(2022, 12, 1)
+    assert param(at, "brief_date") == ["2022-12-01"]
+    assert [b.label for b in at.download_button] == LABELS
+    text = markdown(at)
+    rec = next(r for r in DATASET.recommendations if r.id == "tfamw2011-recruitment-1")
+    assert open_on(rec.id, dt.date(2022, 12, 1))
+    assert rec.title in text
+    # an open recruitment recommendation made after the meeting date is not in a brief for 2015
+    later = next(r for r in DATASET.recommendations if "recruitment" in r.themes and r.id.startswith("afml15-2022"))
+    assert later.title in text
+    at.date_input(key="brief_meeting_date").set_value(dt.date(2015, 1, 1)).run()
+    assert not at.exception
+    assert later.title not in markdown(at)
+    assert param(at, "brief_date") == ["2015-01-01"]
+
+
+def test_counts_match_the_data():
+    at = brief_page(theme="recruitment")
+    assert not at.exception
+    today = dt.date.today()
+    expected = [
+        r
+        for s in DATASET.sources
+        if date_start(s.date) <= today
+        for r in s.recommendations
+        if "recruitment" in r.themes and open_on(r.id, today)
+    ]
+    metric = next(m for m in at.metric if m.label == "Open recommendations")
+    assert metric.value == str(len(expected))
+    assert at.date_input(key="brief_meeting_date").value == today
+
+
+def test_no_selection_explains_and_offers_the_example():
+    at = brief_page()
+    assert not at.exception
+    assert at.info and "Choose at least one theme or addressee" in at.info[0].value
+    assert not at.download_button
+    example = next(b for b in at.button if b.label.startswith("Try the example"))
+    example.click().run()
+    assert not at.exception
+    assert at.multiselect(key="brief_themes").value == ["recruitment"]
+    assert param(at, "theme") == ["recruitment"]  # kept in the link via the sidebar filters
+    assert [b.label for b in at.download_button] == LABELS
+
+
+def test_everything_brief_when_ticked():
+    at = brief_page()
+    at.checkbox(key="brief_all").check().run()
+    assert not at.exception
+    assert [b.label for b in at.download_button] == LABELS
+    metric = next(m for m in at.metric if m.label == "Open recommendations")
+    assert int(metric.value) == sum(1 for r in DATASET.recommendations if open_on(r.id, dt.date.today()))
+
+
+def test_bad_date_in_link_falls_back_to_today():
+    at = brief_page(theme="recruitment", brief_date="not-a-date")
+    assert not at.exception
+    assert at.date_input(key="brief_meeting_date").value == dt.date.today()
+
+
+def test_choice_on_the_page_goes_into_the_link():
+    at = brief_page(theme="recruitment")
+    at.multiselect(key="brief_themes").select("gender").run()
+    assert not at.exception
+    assert at.multiselect(key="brief_themes").value == ["recruitment", "gender"]
+    assert sorted(param(at, "theme")) == ["gender", "recruitment"]
+    sidebar_theme = next(m for m in at.sidebar.multiselect if m.label == "Theme")
+    assert sidebar_theme.value == ["recruitment", "gender"]
+    # and the sidebar drives the page
+    next(m for m in at.sidebar.multiselect if m.label == "Theme").unselect("recruitment").run()
+    assert not at.exception
+    assert at.multiselect(key="brief_themes").value == ["gender"]
+    assert param(at, "theme") == ["gender"]
