@@ -9,8 +9,11 @@ Plain Python (no Streamlit). ``build_brief`` reads the database and returns a ``
 - it is listed when that status is open (``schema.OPEN_STATUSES``);
 - evidence counts if it is dated on or before the meeting date and is cited by a published assessment or
   linked to the recommendation directly;
-- "times raised" is the size of its connected component in ``recommendation_link`` (links followed both
-  ways, transitively), counting only recommendations made on or before the meeting date.
+- "times raised" counts the documents (meetings) in which the ask was made: the recommendation itself, the
+  earlier ones it repeats or follows up and the later ones that repeat it, each directly or through others
+  (``recurrence``'s lineage rule: links are followed from later to earlier, or from earlier to later, never
+  both in one path, so different asks that a broad later recommendation combines stay apart), counting only
+  recommendations made on or before the meeting date.
 
 Partial dates ("2019-07") count from their first day, as everywhere else in the tracker.
 Suggested questions come from the fixed rules in ``QUESTION_RULES``, so a reader can see why each was asked.
@@ -258,22 +261,27 @@ _EVIDENCE = """
     ORDER BY x.recommendation_id, e.date_start DESC, e.id
 """
 
-# Connected component of each recommendation in the link graph (both directions, transitively), among the
-# recommendations made on or before the meeting date. UNION (not UNION ALL) makes the recursion stop.
+# The recommendations each listed one repeats or follows up (up) and those that repeat it (down), directly
+# or through others, among those made on or before the meeting date. UNION (not UNION ALL) ends the recursion.
 _CHAINS = """
-    WITH RECURSIVE edge(a, b) AS (
+    WITH RECURSIVE edge(later, earlier) AS (
         SELECT l.source_id, l.target_id FROM recommendation_link l
           JOIN recommendation r1 ON r1.id = l.source_id JOIN source s1 ON s1.id = r1.source_id
           JOIN recommendation r2 ON r2.id = l.target_id JOIN source s2 ON s2.id = r2.source_id
          WHERE s1.date_start <= :meeting AND s2.date_start <= :meeting
     ),
-    both_ways(a, b) AS (SELECT a, b FROM edge UNION SELECT b, a FROM edge),
-    chain(root, member) AS (
+    up(root, member) AS (
         SELECT CAST(r.id AS VARCHAR(80)), CAST(r.id AS VARCHAR(80)) FROM recommendation r WHERE r.id IN :ids
         UNION
-        SELECT chain.root, CAST(w.b AS VARCHAR(80)) FROM chain JOIN both_ways w ON w.a = chain.member
-    )
-    SELECT chain.root, chain.member, r.title, s.title AS source_title, s.date AS source_date
+        SELECT up.root, CAST(e.earlier AS VARCHAR(80)) FROM up JOIN edge e ON e.later = up.member
+    ),
+    down(root, member) AS (
+        SELECT CAST(r.id AS VARCHAR(80)), CAST(r.id AS VARCHAR(80)) FROM recommendation r WHERE r.id IN :ids
+        UNION
+        SELECT down.root, CAST(e.later AS VARCHAR(80)) FROM down JOIN edge e ON e.earlier = down.member
+    ),
+    chain(root, member) AS (SELECT root, member FROM up UNION SELECT root, member FROM down)
+    SELECT chain.root, chain.member, r.title, r.source_id, s.title AS source_title, s.date AS source_date
     FROM chain JOIN recommendation r ON r.id = chain.member JOIN source s ON s.id = r.source_id
     ORDER BY chain.root, s.date_start, r.source_id, r.position
 """
@@ -421,7 +429,7 @@ def _add_details(engine: Engine, items: list[BriefItem], meeting: dt.date) -> No
             for e in evidence.get(item.id, [])
         ]
         chain = chains.get(item.id, [])
-        item.times_raised = max(1, len(chain))
+        item.times_raised = max(1, len({c["source_id"] for c in chain}))
         if chain:
             item.first_raised = chain[0]["source_date"]
         item.linked = [
@@ -477,10 +485,6 @@ def _years_before(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year - years, day=28)
 
 
-def _indirect_note(item: BriefItem) -> str:
-    return " (counting recommendations linked only through others)" if any(not x.relation for x in item.linked) else ""
-
-
 def questions_for(item: BriefItem, meeting: dt.date) -> list[Question]:
     """Follow-up questions from fixed, named rules (see QUESTION_RULES)."""
     topic = f"“{item.title}”"
@@ -490,8 +494,8 @@ def questions_for(item: BriefItem, meeting: dt.date) -> list[Question]:
         out.append(
             Question(
                 "repeated",
-                f"This was first asked in {_year(item.first_raised)} and has been raised {item.times_raised} times "
-                f"in all{_indirect_note(item)}, most recently in {_year(max(dates))}. "
+                f"This was first asked in {_year(item.first_raised)} and has been raised at {item.times_raised} "
+                f"meetings or documents in all, most recently in {_year(max(dates))}. "
                 f"What is the timeline for {topic}?",
             )
         )
@@ -633,7 +637,7 @@ def _raised_line(item: BriefItem) -> str:
         return "Raised: once (no linked recommendation on record)"
     direct = sum(1 for x in item.linked if x.relation)
     return (
-        f"Raised: {item.times_raised} times since {_year(item.first_raised)} "
+        f"Raised: at {item.times_raised} meetings or documents since {_year(item.first_raised)} "
         f"(this one and {len(item.linked)} linked: {direct} directly, {len(item.linked) - direct} through others)"
     )
 

@@ -198,6 +198,10 @@ def load_dataset(data: Dataset, engine: Engine) -> LoadReport:
     with engine.begin() as conn:
         for model, wanted in rows.items():
             report.tables[model.__tablename__] = _sync(conn, model, wanted, parent_ids.get(model))
+    if report.changed and engine.dialect.name == "postgresql":
+        # Fresh statistics, or the planner guesses after a bulk load (measured: 3 s instead of 0.13 s at 20k rows).
+        with engine.begin() as conn:
+            conn.exec_driver_sql("ANALYZE")
     return report
 
 

@@ -37,35 +37,36 @@ class Filters:
         return all(not getattr(self, f.name) for f in fields(self))
 
 
-def _frame(engine: Engine, sql: str, **params: object) -> pd.DataFrame:
+def read_frame(engine: Engine, sql: str, **params: object) -> pd.DataFrame:
     with engine.connect() as conn:
         result = conn.execute(text(sql), params)
-        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+        return pd.DataFrame([tuple(row) for row in result], columns=list(result.keys()))
 
 
-_LATEST = """
-    SELECT * FROM (
-        SELECT a.*, ROW_NUMBER() OVER (
-            PARTITION BY a.recommendation_id ORDER BY a.as_of_start DESC, a.recorded_at DESC, a.id DESC
-        ) AS rn
-        FROM assessment a WHERE a.visibility = 'published'
-    ) ranked WHERE rn = 1
-"""
+def latest_published(column: str, recommendation: str = "r.id") -> str:
+    """SQL for ``column`` of a recommendation's latest published assessment: its current status.
+
+    The one definition of current status (latest as-of date, then latest recorded, then id). A correlated
+    subquery on ix_assessment_rec_asof: a window-function subquery joined per row made SQLite rescan every
+    current status for each recommendation (seconds at tens of thousands of recommendations).
+    """
+    return f"""(SELECT a.{column} FROM assessment a
+                WHERE a.recommendation_id = {recommendation} AND a.visibility = 'published'
+                ORDER BY a.as_of_start DESC, a.recorded_at DESC, a.id DESC LIMIT 1)"""
 
 
 def recommendation_table(engine: Engine, filters: Filters | None = None) -> pd.DataFrame:
     """One row per recommendation with its current status; the filtered set."""
-    base = _frame(
+    base = read_frame(
         engine,
         f"""
         SELECT r.id, r.source_id, s.title AS source_title, s.date AS source_date, s.date_start, s.organisers,
                s.kind AS source_kind, r.position, r.number, r.section, r.kind, r.title, r.lead_in, r.text,
-               COALESCE(cur.status, 'not_assessed') AS status, cur.as_of AS status_date,
-               ass.name AS status_assessor
+               COALESCE({latest_published("status")}, 'not_assessed') AS status,
+               {latest_published("as_of")} AS status_date,
+               (SELECT name FROM actor WHERE id = {latest_published("assessor_id")}) AS status_assessor
         FROM recommendation r
         JOIN source s ON s.id = r.source_id
-        LEFT JOIN ({_LATEST}) cur ON cur.recommendation_id = r.id
-        LEFT JOIN actor ass ON ass.id = cur.assessor_id
         ORDER BY s.date_start, r.source_id, r.position
         """,
     )
@@ -73,17 +74,17 @@ def recommendation_table(engine: Engine, filters: Filters | None = None) -> pd.D
         return _empty_table()
     base["year"] = pd.to_datetime(base["date_start"]).dt.year
     base["source_short"] = _short_source_labels(engine, base)
-    addressees = _frame(
+    addressees = read_frame(
         engine,
         """SELECT ad.recommendation_id, ad.actor_id, COALESCE(a.acronym, a.name) AS label, a.name, ad.inferred
            FROM addressee ad JOIN actor a ON a.id = ad.actor_id ORDER BY ad.recommendation_id, ad.position""",
     )
-    themes = _frame(
+    themes = read_frame(
         engine,
         """SELECT rt.recommendation_id, t.id AS theme_id, t.name FROM recommendation_theme rt
            JOIN theme t ON t.id = rt.theme_id ORDER BY rt.recommendation_id, t.name""",
     )
-    evidence = _frame(engine, _EVIDENCE_PER_RECOMMENDATION).set_index("recommendation_id")
+    evidence = read_frame(engine, _EVIDENCE_PER_RECOMMENDATION).set_index("recommendation_id")
     by_rec_addr = addressees.groupby("recommendation_id")
     by_rec_theme = themes.groupby("recommendation_id")
     base["addressee_ids"] = base["id"].map(by_rec_addr["actor_id"].agg(list)).apply(_as_list)
@@ -126,7 +127,7 @@ _EVIDENCE_PER_RECOMMENDATION = """
 
 def _short_source_labels(engine: Engine, table: pd.DataFrame) -> pd.Series:
     """ "2016 · MMN, CWCC · CSO consultation": enough to tell sources apart in a narrow column."""
-    actors = _frame(engine, "SELECT id, COALESCE(acronym, name) AS label FROM actor").set_index("id")["label"]
+    actors = read_frame(engine, "SELECT id, COALESCE(acronym, name) AS label FROM actor").set_index("id")["label"]
     organisers = table["organisers"].apply(lambda ids: json.loads(ids) if isinstance(ids, str) else list(ids or []))
     names = organisers.apply(lambda ids: ", ".join(actors.get(i, i) for i in ids))
     kinds = table["source_kind"].map(SOURCE_KIND_SHORT)
@@ -184,17 +185,17 @@ def apply_filters(table: pd.DataFrame, filters: Filters | None) -> pd.DataFrame:
 
 def options(engine: Engine) -> dict[str, list[tuple[str, str]]]:
     """(id, label) choices for the shared filters."""
-    sources = _frame(engine, "SELECT id, title, date FROM source ORDER BY date_start, id")
-    themes = _frame(engine, "SELECT id, name FROM theme ORDER BY name")
+    sources = read_frame(engine, "SELECT id, title, date FROM source ORDER BY date_start, id")
+    themes = read_frame(engine, "SELECT id, name FROM theme ORDER BY name")
     actors = _none_for_null(
-        _frame(
+        read_frame(
             engine,
             """SELECT DISTINCT a.id, a.name, a.acronym FROM actor a JOIN addressee ad ON ad.actor_id = a.id
                ORDER BY a.name""",
         ),
         ["acronym"],
     )
-    kinds = _frame(engine, "SELECT DISTINCT kind FROM recommendation ORDER BY kind")
+    kinds = read_frame(engine, "SELECT DISTINCT kind FROM recommendation ORDER BY kind")
     return {
         "sources": [(r.id, f"{r.date[:4]} · {r.title}") for r in sources.itertuples()],
         "themes": [(r.id, r.name) for r in themes.itertuples()],
@@ -205,14 +206,14 @@ def options(engine: Engine) -> dict[str, list[tuple[str, str]]]:
 
 
 def year_bounds(engine: Engine) -> tuple[int, int]:
-    df = _frame(engine, "SELECT MIN(date_start) AS lo, MAX(date_start) AS hi FROM source")
+    df = read_frame(engine, "SELECT MIN(date_start) AS lo, MAX(date_start) AS hi FROM source")
     if df.empty or df.loc[0, "lo"] is None:
         return 2011, 2022
     return pd.Timestamp(df.loc[0, "lo"]).year, pd.Timestamp(df.loc[0, "hi"]).year
 
 
 def counts(engine: Engine) -> dict[str, int]:
-    df = _frame(
+    df = read_frame(
         engine,
         """SELECT (SELECT COUNT(*) FROM source) AS sources, (SELECT COUNT(*) FROM recommendation) AS recommendations,
                   (SELECT COUNT(*) FROM evidence) AS evidence, (SELECT COUNT(*) FROM assessment) AS assessments,
@@ -239,7 +240,7 @@ def headline(table: pd.DataFrame) -> dict[str, float | int]:
 
 def assessment_history(engine: Engine, recommendation_ids: list[str] | None = None) -> pd.DataFrame:
     """Every published assessment with assessor and evidence ids, oldest first."""
-    df = _frame(
+    df = read_frame(
         engine,
         """SELECT a.id, a.recommendation_id, a.addressee_id, ad.name AS addressee, a.status, a.as_of, a.as_of_start,
                   a.assessor_id, ac.name AS assessor, a.rationale, a.recorded_by, a.recorded_at, a.visibility
@@ -296,7 +297,7 @@ def status_by(table: pd.DataFrame, dimension: str) -> pd.DataFrame:
 
 def gaps(engine: Engine) -> pd.DataFrame:
     """Sources whose recommendation texts we do not (all) have."""
-    df = _frame(
+    df = read_frame(
         engine,
         """SELECT s.id, s.title, s.date, s.expected_recommendations AS expected, s.gap_note,
                   (SELECT COUNT(*) FROM recommendation r WHERE r.source_id = s.id) AS recorded
@@ -335,24 +336,24 @@ def recommendation_detail(engine: Engine, rec_id: str) -> Detail | None:
     if match.empty:
         return None
     record = match.iloc[0].to_dict()
-    problems = _frame(engine, "SELECT problems FROM recommendation WHERE id = :id", id=rec_id).iloc[0]["problems"]
+    problems = read_frame(engine, "SELECT problems FROM recommendation WHERE id = :id", id=rec_id).iloc[0]["problems"]
     record["problems"] = json.loads(problems) if isinstance(problems, str) else list(problems or [])
-    source = _frame(engine, "SELECT * FROM source WHERE id = :id", id=record["source_id"]).iloc[0].to_dict()
-    addressees = _frame(
+    source = read_frame(engine, "SELECT * FROM source WHERE id = :id", id=record["source_id"]).iloc[0].to_dict()
+    addressees = read_frame(
         engine,
         """SELECT a.name, a.acronym, a.type, ad.role, ad.inferred FROM addressee ad JOIN actor a ON a.id = ad.actor_id
            WHERE ad.recommendation_id = :id ORDER BY ad.position""",
         id=rec_id,
     )
     history = assessment_history(engine, [rec_id])
-    cited = _frame(
+    cited = read_frame(
         engine,
         """SELECT ae.assessment_id, ae.evidence_id FROM assessment_evidence ae
            JOIN assessment a ON a.id = ae.assessment_id WHERE a.recommendation_id = :id ORDER BY ae.position""",
         id=rec_id,
     )
     history["evidence"] = history["id"].map(cited.groupby("assessment_id")["evidence_id"].agg(list)).apply(_as_list)
-    evidence = _frame(
+    evidence = read_frame(
         engine,
         """SELECT e.id, e.date, e.date_start, e.kind, e.title, e.summary, e.url, e.citation, e.completeness,
                   s.title AS source_title
@@ -370,7 +371,7 @@ def recommendation_detail(engine: Engine, rec_id: str) -> Detail | None:
         if latest_by_assessor["status"].nunique() > 1
         else latest_by_assessor.iloc[0:0][["assessor", "status_label", "as_of", "rationale"]]
     )
-    links = _frame(
+    links = read_frame(
         engine,
         """SELECT 'repeats an earlier recommendation' AS direction, l.kind, l.note, r.id, r.title, s.date
              FROM recommendation_link l JOIN recommendation r ON r.id = l.target_id JOIN source s ON s.id = r.source_id
@@ -442,13 +443,13 @@ def spans(full_text: str, quotes: dict[str, str]) -> list[tuple[int, int, str]]:
 
 
 def sources_table(engine: Engine) -> pd.DataFrame:
-    df = _frame(
+    df = read_frame(
         engine,
         """SELECT s.id, s.title, s.date, s.kind, s.place, s.url, s.citation, s.organisers, s.expected_recommendations,
                   s.gap_note, (SELECT COUNT(*) FROM recommendation r WHERE r.source_id = s.id) AS recorded
            FROM source s ORDER BY s.date_start, s.id""",
     )
-    actors = _frame(engine, "SELECT id, name, acronym FROM actor").set_index("id")
+    actors = read_frame(engine, "SELECT id, name, acronym FROM actor").set_index("id")
     names = (actors["acronym"].fillna(actors["name"])).to_dict()
     df["organisers"] = df["organisers"].apply(
         lambda ids: ", ".join(names.get(i, i) for i in (json.loads(ids) if isinstance(ids, str) else ids or []))
@@ -459,19 +460,19 @@ def sources_table(engine: Engine) -> pd.DataFrame:
 
 def source_text(engine: Engine, source_id: str) -> tuple[str, pd.DataFrame]:
     """Full text of a source and its recommendations (id, number, title, text, status)."""
-    text_df = _frame(engine, "SELECT full_text FROM source WHERE id = :id", id=source_id)
+    text_df = read_frame(engine, "SELECT full_text FROM source WHERE id = :id", id=source_id)
     full_text = text_df.iloc[0]["full_text"] if not text_df.empty else None
     recs = recommendation_table(engine, Filters(sources=[source_id]))
     return full_text or "", recs
 
 
 def glossary(engine: Engine) -> pd.DataFrame:
-    df = _frame(engine, "SELECT term, expansion, note FROM glossary_term ORDER BY LOWER(term)")
+    df = read_frame(engine, "SELECT term, expansion, note FROM glossary_term ORDER BY LOWER(term)")
     return _none_for_null(df, ["note"])
 
 
 def context_figures(engine: Engine) -> pd.DataFrame:
-    df = _frame(
+    df = read_frame(
         engine,
         """SELECT c.destination, c.category, c.total, c.women, c.men, c.as_of, c.data_source, s.title AS source_title
            FROM context_figure c JOIN source s ON s.id = c.source_id ORDER BY c.destination, c.category""",

@@ -104,6 +104,24 @@ class ActorType(StrEnum):
     OTHER = "other"
 
 
+ACTOR_TYPE_LABELS: dict[str, str] = {
+    ActorType.GOVERNMENT_ORIGIN: "Government (origin)",
+    ActorType.GOVERNMENT_DESTINATION: "Government (destination)",
+    ActorType.GOVERNMENT_GROUP: "Group of governments",
+    ActorType.LOCAL_AUTHORITY: "Local authority",
+    ActorType.RECRUITMENT_INDUSTRY: "Recruitment industry",
+    ActorType.EMPLOYER: "Employers",
+    ActorType.TRADE_UNION: "Trade union",
+    ActorType.CSO: "CSO",
+    ActorType.SERVICE_PROVIDER: "Service provider",
+    ActorType.FINANCIAL_SECTOR: "Financial sector",
+    ActorType.INTERNATIONAL_ORGANISATION: "International organisation",
+    ActorType.ASEAN_BODY: "ASEAN body",
+    ActorType.ASSESSOR: "Assessor",
+    ActorType.OTHER: "Other",
+}
+
+
 class AddresseeRole(StrEnum):
     RESPONSIBLE = "responsible"
     SUPPORTING = "supporting"

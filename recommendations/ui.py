@@ -189,6 +189,31 @@ def sidebar_filters() -> Filters:
     return filters
 
 
+def param_selectbox(
+    label: str,
+    choices: list[str],
+    param: str,
+    *,
+    key: str,
+    format_func=str,  # noqa: ANN001
+    default: str | None = None,
+) -> str:
+    """A select box bound to a page's own query parameter, so the view is a link someone can send."""
+
+    def to_url() -> None:
+        st.query_params[param] = st.session_state[key]
+
+    wanted = st.query_params.get(param)
+    if wanted in choices:
+        st.session_state[key] = wanted
+    elif st.session_state.get(key) not in choices:
+        st.session_state[key] = default if default in choices else choices[0]
+    value = st.selectbox(label, choices, format_func=format_func, key=key, on_change=to_url)
+    if st.query_params.get(param) != value:
+        st.query_params[param] = value
+    return value
+
+
 def _clear_filters(lo: int, hi: int) -> None:
     # A callback runs before the widgets are drawn again, so their state may be reset here.
     set_filters(sources=[], themes=[], addressees=[], statuses=[], kinds=[])

@@ -1,0 +1,164 @@
+"""Owners: who is asked to act, what is asked of each actor, and where those asks stand."""
+
+from urllib.parse import quote
+
+import pandas as pd
+import plotly.express as px
+import streamlit as st
+
+from recommendations import owners, ui
+from recommendations.schema import ACTOR_TYPE_LABELS
+
+ui.through_entrypoint()
+
+
+@st.cache_data(ttl=ui.TTL, show_spinner=False)
+def summary(ids: tuple[str, ...] | None) -> pd.DataFrame:
+    return owners.actor_summary(ui.engine(), ids)
+
+
+@st.cache_data(ttl=ui.TTL, show_spinner=False)
+def status_mix(ids: tuple[str, ...] | None) -> pd.DataFrame:
+    return owners.actor_status(ui.engine(), ids)
+
+
+@st.cache_data(ttl=ui.TTL, show_spinner=False)
+def asks_of(actor_id: str, ids: tuple[str, ...] | None) -> pd.DataFrame:
+    return owners.actor_asks(ui.engine(), actor_id, ids)
+
+
+INFERRED = "The text names no addressee; the document's own addressee is used."
+MOVING = "In progress, partially or fully implemented."
+LINK = st.column_config.LinkColumn("Detail", display_text="View", help="Open the recommendation's detail page.")
+STATUS = st.column_config.TextColumn("Current status", help="Latest published assessment (not assessed if none).")
+YEAR = st.column_config.NumberColumn("Source year", format="%d")
+SHARE = {"format": "percent", "min_value": 0, "max_value": 1}
+SUMMARY = {
+    "name": "Actor", "acronym": "Acronym", "type": "Type", "asks": "Asks", "responsible": "Responsible",
+    "supporting": "Supporting", "inferred": st.column_config.NumberColumn("Inferred", help=INFERRED),
+    "open": "Open", "assessed": "Assessed",
+    "moving": st.column_config.NumberColumn("Implemented or moving", help=MOVING),
+    "share_open": st.column_config.ProgressColumn("Share open", **SHARE),
+    "share_assessed": st.column_config.ProgressColumn("Share assessed", **SHARE),
+    "oldest_open_year": st.column_config.NumberColumn("Oldest open ask (year)", format="%d"),
+}  # fmt: skip
+OLDEST = {
+    "title": "Recommendation", "year": YEAR,
+    "years_open": st.column_config.NumberColumn("Years open", help="Whole years since the source date."),
+    "status_label": STATUS, "link": LINK,
+}  # fmt: skip
+ASKS = {
+    "title": "Recommendation", "year": YEAR,
+    "role": st.column_config.TextColumn("Role", help="Responsible for the ask, or supporting it."),
+    "inferred": st.column_config.CheckboxColumn("Inferred", help=INFERRED),
+    "status_label": STATUS, "status_date": "Status as of", "link": LINK,
+    "source_title": st.column_config.TextColumn("Source", width="medium"),
+}  # fmt: skip
+
+st.title("Who is asked to act")
+st.write(
+    "Each recommendation names the actors it asks to act (its addressees). Here: how much is asked of each "
+    "actor, where those asks stand, and which have been open the longest."
+)
+filters = ui.current_filters()
+table = ui.table(filters)
+st.caption(ui.filter_summary(filters))
+if table.empty:
+    st.info("No recommendation matches these filters, so no actor is asked anything. Use **Clear filters**.")
+    st.stop()
+ids = None if filters.is_empty() else tuple(sorted(table["id"]))
+actors = summary(ids)
+if actors.empty:
+    st.info("None of the recommendations in this selection names an addressee.")
+    st.stop()
+
+cols = st.columns(4)
+cols[0].metric("Actors asked", len(actors))
+cols[1].metric("Asks", int(actors["asks"].sum()), help="Recommendation–addressee pairs: one per actor asked.")
+cols[2].metric("Most asked", actors.iloc[0]["label"], help=ui.esc(actors.iloc[0]["name"]))
+cols[3].metric("Asks still open", f"{actors['open'].sum() / actors['asks'].sum():.0%}")
+
+order = actors["label"].tolist()
+st.subheader("Status of what is asked of each actor")
+st.caption("Current status of each recommendation addressed to the actor (an ask to several actors counts for each).")
+fig = px.bar(
+    status_mix(ids),
+    y="label",
+    x="count",
+    color="status_label",
+    orientation="h",
+    color_discrete_map=ui.STATUS_COLOURS,
+    category_orders={"status_label": ui.STATUS_LABEL_ORDER, "label": order},
+    labels={"label": "Asked of", "count": "Recommendations", "status_label": "Status"},
+    height=max(320, 28 * len(order) + 120),
+)
+st.plotly_chart(fig, width="stretch")
+
+st.subheader("Comparison across actors")
+st.caption(
+    "Actors by number of asks (in brackets): the share of their asks assessed at all, and the share implemented "
+    "or moving (in progress, partially or fully implemented). The rest is open with no evidence either way."
+)
+shares = actors.assign(actor=actors["label"] + " (" + actors["asks"].astype(str) + ")").melt(
+    id_vars=["actor"], value_vars=["share_assessed", "share_moving"], var_name="measure", value_name="share"
+)
+shares["measure"] = shares["measure"].map({"share_assessed": "Assessed", "share_moving": "Implemented or moving"})
+fig = px.bar(
+    shares,
+    y="actor",
+    x="share",
+    color="measure",
+    barmode="group",
+    orientation="h",
+    color_discrete_map={"Assessed": "#0072B2", "Implemented or moving": "#009E73"},
+    category_orders={"actor": shares["actor"].unique().tolist(), "measure": ["Assessed", "Implemented or moving"]},
+    labels={"actor": "Asked of (number of asks)", "share": "Share of its asks", "measure": ""},
+    height=max(320, 36 * len(order) + 120),
+)
+fig.update_layout(xaxis={"tickformat": ".0%", "range": [0, 1]})
+st.plotly_chart(fig, width="stretch")
+st.dataframe(
+    actors.assign(type=actors["type"].map(ACTOR_TYPE_LABELS), acronym=actors["acronym"].fillna("")),
+    column_order=list(SUMMARY),
+    column_config=SUMMARY,
+    hide_index=True,
+    height="content",
+    placeholder="",
+)
+
+st.subheader("One actor in detail")
+names = {
+    r.actor_id: r.name + (f" ({r.acronym})" if isinstance(r.acronym, str) and r.acronym else "")
+    for r in actors.itertuples()
+}
+choices = actors["actor_id"].tolist()
+wanted = st.query_params.get("actor")
+if wanted and wanted not in choices:
+    st.info("The actor in the link is not asked anything in this selection; showing another.")
+default = next((a for a in filters.addressees if a in choices), choices[0])
+actor = ui.param_selectbox("Actor", choices, "actor", key="owners_actor", format_func=names.get, default=default)
+asks = asks_of(actor, ids).assign(link=lambda d: "recommendation?id=" + d["recommendation_id"].map(quote))
+row = actors.set_index("actor_id").loc[actor]
+cols = st.columns(4)
+cols[0].metric(
+    "Its asks", int(row["asks"]), help=f"{row['responsible']} as responsible, {row['supporting']} supporting."
+)
+cols[1].metric("Still open", int(row["open"]))
+cols[2].metric("Assessed", int(row["assessed"]))
+cols[3].metric("Oldest open ask", "none" if pd.isna(row["oldest_open_year"]) else str(row["oldest_open_year"]))
+
+st.markdown(f"**Oldest open asks of {ui.esc(names[actor])}**")
+oldest = owners.oldest_open(asks)
+if oldest.empty:
+    st.success("Nothing asked of this actor in this selection is still open (all implemented or not applicable).")
+else:
+    st.dataframe(oldest, column_order=list(OLDEST), column_config=OLDEST, hide_index=True)
+
+st.markdown(f"**Everything asked of {ui.esc(names[actor])}**")
+st.dataframe(
+    asks.assign(role=asks["role"].str.capitalize()),
+    column_order=list(ASKS),
+    column_config=ASKS,
+    hide_index=True,
+    placeholder="",
+)

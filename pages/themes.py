@@ -1,0 +1,136 @@
+"""Themes and recurrence: when each theme was raised, and the "chronic asks" raised again and again."""
+
+from urllib.parse import quote
+
+import pandas as pd
+import plotly.express as px
+import streamlit as st
+
+from recommendations import recurrence, ui
+
+ui.through_entrypoint()
+
+
+@st.cache_data(ttl=ui.TTL, show_spinner=False)
+def chronic(ids: tuple[str, ...] | None) -> pd.DataFrame:
+    table = None if ids is None else pd.DataFrame({"id": list(ids)})
+    return recurrence.chronic_asks(ui.engine(), table)
+
+
+@st.cache_data(ttl=ui.TTL, show_spinner=False)
+def members() -> pd.DataFrame:
+    return recurrence.chain_members(ui.engine())
+
+
+@st.cache_data(ttl=ui.TTL, show_spinner=False)
+def links() -> pd.DataFrame:
+    return recurrence.chain_links(ui.engine())
+
+
+LINK = st.column_config.LinkColumn("Detail", display_text="View", help="Open the recommendation's detail page.")
+MEDIUM = {"width": "medium"}
+CHRONIC = {
+    "first_year": st.column_config.NumberColumn("First raised", format="%d"),
+    "latest_title": st.column_config.TextColumn("Ask (as last raised)", **MEDIUM),
+    "times_raised": st.column_config.NumberColumn(
+        "Times raised", help="Different documents (meetings) in which the ask was made."
+    ),
+    "years": st.column_config.ListColumn("Years raised"),
+    "years_open": st.column_config.NumberColumn(
+        "Years open", help="Whole years from first raised to today, or to when the latest ask was closed."
+    ),
+    "latest_status_label": st.column_config.TextColumn("Status now", help="Current status of the latest ask."),
+    "earliest_status_label": st.column_config.TextColumn("Status of first ask"),
+    "open_members": st.column_config.NumberColumn("Open asks", help="Asks in the chain whose status is open."),
+    "n_recommendations": st.column_config.NumberColumn("Recommendations", help="Recommendations in the chain."),
+    "first_title": st.column_config.TextColumn("First raised as", **MEDIUM),
+    "sources": st.column_config.TextColumn("Raised in", **MEDIUM),
+    "members": st.column_config.TextColumn("Recommendations (title and id)", width="large"),
+}  # fmt: skip
+MEMBERS = {
+    "year": st.column_config.NumberColumn("Year", format="%d"), "title": "Recommendation",
+    "status_label": "Current status", "status_date": "Status as of", "link": LINK, "recommendation_id": "Id",
+    "source_title": st.column_config.TextColumn("Source", **MEDIUM),
+}  # fmt: skip
+NOTES = {
+    "later_title": st.column_config.TextColumn("Later ask", **MEDIUM), "kind": "Link",
+    "earlier_title": st.column_config.TextColumn("Earlier ask", **MEDIUM),
+    "note": st.column_config.TextColumn("Curators' note", width="large"),
+}  # fmt: skip
+
+st.title("Themes and recurrence")
+filters = ui.current_filters()
+table = ui.table(filters)
+st.caption(ui.filter_summary(filters))
+if table.empty:
+    st.info("No recommendation matches these filters. Use **Clear filters** in the sidebar.")
+    st.stop()
+
+st.subheader("When each theme was raised")
+st.caption(
+    "Recommendations per theme and source year (a recommendation with several themes counts for each). "
+    "Only years in which a source in this selection was issued are shown."
+)
+by_year = recurrence.theme_by_year(table, dict(ui.options()["themes"]))
+grid = by_year.pivot_table(index="theme", columns="year", values="count", aggfunc="sum", fill_value=0)
+grid = grid.loc[grid.sum(axis=1).sort_values(ascending=False).index]
+grid.columns = [str(year) for year in grid.columns]
+fig = px.imshow(
+    grid,
+    text_auto=True,
+    aspect="auto",
+    color_continuous_scale="Blues",
+    labels={"x": "Source year", "y": "Theme", "color": "Recommendations"},
+    height=max(320, 30 * len(grid) + 120),
+)
+fig.update_xaxes(type="category")
+st.plotly_chart(fig, width="stretch")
+
+st.subheader("Chronic asks: raised again and again")
+st.caption(
+    "Curators link a recommendation to an earlier one it repeats, follows up or supersedes. A chain is the "
+    "latest recommendation on an ask with everything it links back to, directly or through others; times raised "
+    "counts the documents (meetings) it was made in. A chain is shown whole if any of its recommendations is in "
+    "the current selection; its status now is the current status of its latest recommendation."
+)
+chains = chronic(None if filters.is_empty() else tuple(sorted(table["id"])))
+if chains.empty:
+    st.info(
+        "No recommendation in this selection is linked to an earlier or later one, so there is no chain to show. "
+        "Links are recorded by the curators in data/links.yaml."
+    )
+    st.stop()
+cols = st.columns(3)
+cols[0].metric("Chains", len(chains))
+cols[1].metric("Most often raised", f"{chains['times_raised'].max()} meetings")
+cols[2].metric("Still open", int(chains["open"].sum()), help="Chains whose latest recommendation is still open.")
+st.dataframe(chains, column_order=list(CHRONIC), column_config=CHRONIC, hide_index=True, placeholder="")
+
+st.subheader("Follow one chain")
+labels = {
+    r.chain_id: f"{r.latest_title} (raised {r.times_raised} times since {r.first_year})" for r in chains.itertuples()
+}
+chain = ui.param_selectbox("Chain", chains["chain_id"].tolist(), "chain", key="themes_chain", format_func=labels.get)
+row = chains.set_index("chain_id").loc[chain]
+if row["open"]:
+    st.write(
+        f"Open for **{row['years_open']}** years: first raised in {row['first_year']}, last in {row['latest_year']}."
+    )
+else:
+    st.write(f"Raised from {row['first_year']}; closed on {row['closed_on']} after {row['years_open']} years.")
+in_chain = members()[lambda d: d["chain_id"] == chain]
+st.dataframe(
+    in_chain.assign(link="recommendation?id=" + in_chain["recommendation_id"].map(quote)),
+    column_order=list(MEMBERS),
+    column_config=MEMBERS,
+    hide_index=True,
+    placeholder="",
+)
+notes = links()[lambda d: d["chain_id"] == chain]
+st.markdown("**How they are linked**")
+st.dataframe(
+    notes.assign(kind=notes["kind"].str.replace("_", " ").str.capitalize()),
+    column_order=list(NOTES),
+    column_config=NOTES,
+    hide_index=True,
+)

@@ -1,0 +1,258 @@
+"""Themes over time and "chronic asks": recommendations raised again and again.
+
+Plain Python for the Themes and recurrence page and the meeting brief. Links run
+from a later recommendation (``source``) to an earlier one (``target``) that it
+repeats, follows up or supersedes. A *chain* is a *lineage*: a latest
+recommendation (one no later recommendation links to) together with everything
+it links to, directly or through others. Links are followed from later to
+earlier only, so two different 2011 asks that a broad 2022 recommendation both
+repeats stay separate asks: they share that 2022 chain, but neither counts as a
+repetition of the other. The chain id is the id of its latest recommendation.
+"Times raised" counts the distinct documents (meetings) a chain appears in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+
+import pandas as pd
+from sqlalchemy.engine import Engine
+
+from recommendations.owners import as_date, id_condition, years_between
+from recommendations.queries import latest_published, read_frame
+from recommendations.schema import OPEN_STATUSES, STATUS_LABELS
+
+THEME_YEAR_COLUMNS = ["theme_id", "theme", "year", "count"]
+CHAIN_COLUMNS = [
+    "chain_id", "times_raised", "n_recommendations", "first_date", "first_year", "first_source", "first_id",
+    "first_title", "years", "sources", "latest_id", "latest_title", "latest_year", "latest_status",
+    "latest_status_label", "earliest_status_label", "open", "open_members", "closed_on", "years_open",
+    "member_ids", "members",
+]  # fmt: skip
+MEMBER_COLUMNS = [
+    "chain_id", "recommendation_id", "title", "source_id", "source_title", "source_date", "date_start", "year",
+    "status", "status_label", "status_date",
+]  # fmt: skip
+LINK_COLUMNS = ["chain_id", "later_id", "later_title", "kind", "earlier_id", "earlier_title", "note"]
+
+_MEMBERS = f"""
+    SELECT r.id AS recommendation_id, r.title, r.position, r.source_id, s.title AS source_title,
+           s.date AS source_date, s.date_start, COALESCE({latest_published("status")}, 'not_assessed') AS status,
+           {latest_published("as_of")} AS status_date
+    FROM recommendation r
+    JOIN source s ON s.id = r.source_id
+    WHERE r.id IN (SELECT source_id FROM recommendation_link) OR r.id IN (SELECT target_id FROM recommendation_link)
+"""
+
+
+def theme_by_year(table: pd.DataFrame, names: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """How many recommendations of ``table`` raised each theme, per source year.
+
+    ``names`` maps theme id to name; without it the names come from the table's
+    ``themes`` column (listed in the same order as ``theme_ids``).
+    """
+    rows = []
+    for theme_ids, theme_names, year in zip(table["theme_ids"], table["themes"], table["year"], strict=True):
+        split = str(theme_names).split("; ") if isinstance(theme_names, str) else []
+        fallback = dict(zip(theme_ids, split, strict=True)) if len(split) == len(theme_ids) else {}
+        for theme_id in theme_ids:
+            name = (names or {}).get(theme_id) or fallback.get(theme_id) or theme_id
+            rows.append((theme_id, name, int(year)))
+    if not rows:
+        return pd.DataFrame(columns=THEME_YEAR_COLUMNS)
+    df = pd.DataFrame(rows, columns=["theme_id", "theme", "year"])
+    out = df.groupby(["theme_id", "theme", "year"]).size().reset_index(name="count")
+    return out.sort_values(["theme", "year"]).reset_index(drop=True)[THEME_YEAR_COLUMNS]
+
+
+def lineages(edges: Iterable[tuple[str, str]], order: Mapping[str, tuple]) -> dict[str, list[str]]:
+    """Latest recommendation -> itself and all it links back to, in the order raised (``order``)."""
+    earlier: dict[str, set[str]] = {}
+    linked_to: set[str] = set()
+    for later, earlier_id in edges:
+        earlier.setdefault(later, set()).add(earlier_id)
+        linked_to.add(earlier_id)
+    out: dict[str, list[str]] = {}
+    for head in earlier:
+        if head in linked_to:
+            continue
+        seen, stack = {head}, [head]
+        while stack:
+            for previous in earlier.get(stack.pop(), ()):
+                if previous not in seen:
+                    seen.add(previous)
+                    stack.append(previous)
+        out[head] = sorted(seen, key=lambda node: (order.get(node, ()), node))
+    return out
+
+
+def related(edges: Iterable[tuple[str, str]], rec_id: str) -> tuple[set[str], set[str]]:
+    """(earlier, later): what ``rec_id`` repeats or follows up, and what repeats it, directly or not."""
+    edges = list(edges)
+    back: dict[str, set[str]] = {}
+    forward: dict[str, set[str]] = {}
+    for later, earlier_id in edges:
+        back.setdefault(later, set()).add(earlier_id)
+        forward.setdefault(earlier_id, set()).add(later)
+
+    def walk(graph: dict[str, set[str]]) -> set[str]:
+        seen, stack = set(), [rec_id]
+        while stack:
+            for node in graph.get(stack.pop(), ()):
+                if node not in seen and node != rec_id:
+                    seen.add(node)
+                    stack.append(node)
+        return seen
+
+    return walk(back), walk(forward)
+
+
+def _members_and_links(engine: Engine) -> tuple[pd.DataFrame, pd.DataFrame]:
+    links = read_frame(
+        engine, "SELECT source_id, target_id, kind, note FROM recommendation_link ORDER BY source_id, target_id"
+    )
+    linked = read_frame(engine, _MEMBERS)
+    if linked.empty:
+        return pd.DataFrame(columns=[*MEMBER_COLUMNS, "position"]), links.assign(chain_id=None)
+    linked["date_start"] = linked["date_start"].map(as_date)
+    # the order raised: source date, source id, position in the source
+    linked = linked.sort_values(["date_start", "source_id", "position", "recommendation_id"], ignore_index=True)
+    order = {rec_id: (rank,) for rank, rec_id in enumerate(linked["recommendation_id"])}
+    chains_of = lineages(zip(links["source_id"], links["target_id"], strict=True), order)
+    pairs = pd.DataFrame(
+        [(head, rec_id) for head, ids in chains_of.items() for rec_id in ids],
+        columns=["chain_id", "recommendation_id"],
+    )
+    members = pairs.merge(linked, on="recommendation_id", how="left")
+    members["year"] = members["date_start"].map(lambda d: d.year)
+    members["status_label"] = members["status"].map(STATUS_LABELS)
+    in_chain = [
+        (head, later, earlier_id)
+        for head, ids in chains_of.items()
+        for later, earlier_id in zip(links["source_id"], links["target_id"], strict=True)
+        if later in ids and earlier_id in ids
+    ]
+    chain_of_link = pd.DataFrame(in_chain, columns=["chain_id", "source_id", "target_id"])
+    return members, chain_of_link.merge(links, on=["source_id", "target_id"])
+
+
+def chains(engine: Engine) -> pd.DataFrame:
+    """(chain_id, recommendation_id) for every recommendation in a chain, members in the order raised."""
+    members, _ = _members_and_links(engine)
+    return members[["chain_id", "recommendation_id"]].reset_index(drop=True)
+
+
+def chain_members(engine: Engine) -> pd.DataFrame:
+    """Every chain member with its source, year and current status, in the order raised."""
+    members, _ = _members_and_links(engine)
+    return members[MEMBER_COLUMNS]
+
+
+def chain_links(engine: Engine) -> pd.DataFrame:
+    """The links inside each chain, with both titles and the curators' note."""
+    members, links = _members_and_links(engine)
+    if links.empty:
+        return pd.DataFrame(columns=LINK_COLUMNS)
+    titles = dict(zip(members["recommendation_id"], members["title"], strict=True))
+    out = links.rename(columns={"source_id": "later_id", "target_id": "earlier_id"})
+    out["later_title"] = out["later_id"].map(titles)
+    out["earlier_title"] = out["earlier_id"].map(titles)
+    return out.sort_values(["chain_id", "earlier_id", "later_id"]).reset_index(drop=True)[LINK_COLUMNS]
+
+
+def _closed_since(engine: Engine, ids: list[str]) -> dict[str, dt.date]:
+    """For recommendations whose current status is closed: since when it has had that status.
+
+    The start of the unbroken run of latest published assessments with the current status.
+    """
+    if not ids:
+        return {}
+    condition, value = id_condition(engine, "recommendation_id", sorted(ids))
+    history = read_frame(
+        engine,
+        f"""SELECT recommendation_id, status, as_of_start FROM assessment
+            WHERE visibility = 'published' AND {condition}
+            ORDER BY recommendation_id, as_of_start DESC, recorded_at DESC, id DESC""",
+        ids=value,
+    )
+    out: dict[str, dt.date] = {}
+    for rec_id, group in history.groupby("recommendation_id", sort=False):
+        current = group["status"].iloc[0]
+        since = group["as_of_start"].iloc[0]
+        for status, start in zip(group["status"], group["as_of_start"], strict=True):
+            if status != current:
+                break
+            since = start
+        out[str(rec_id)] = as_date(since)
+    return out
+
+
+def chronic_asks(engine: Engine, table: pd.DataFrame | None = None, today: dt.date | None = None) -> pd.DataFrame:
+    """One row per chain of two or more recommendations, most repeated and longest open first.
+
+    With ``table`` (a filtered recommendation table) only chains with at least one
+    member in it are kept; the chain itself is always shown whole. The chain's
+    status is the current status of its latest recommendation (the chain id).
+    Years open run from the first time it was
+    raised to ``today`` while that status is open, otherwise to the date the latest
+    member reached its closed status.
+    """
+    today = today or dt.date.today()
+    members, _ = _members_and_links(engine)
+    by_chain: dict[str, list[dict]] = {}
+    columns = list(members.columns)
+    for values in zip(*(members[c].tolist() for c in columns), strict=True):  # in the order raised, per chain
+        member = dict(zip(columns, values, strict=True))
+        by_chain.setdefault(member["chain_id"], []).append(member)
+    wanted = None if table is None else set(table["id"])
+    groups = [
+        group
+        for group in by_chain.values()
+        if len(group) >= 2 and (wanted is None or any(m["recommendation_id"] in wanted for m in group))
+    ]
+    heads = [next(m for m in g if m["recommendation_id"] == m["chain_id"]) for g in groups]
+    closed_since = _closed_since(engine, [h["recommendation_id"] for h in heads if h["status"] not in OPEN_STATUSES])
+    rows = [_chain_row(group, closed_since, today) for group in groups]
+    if not rows:
+        return pd.DataFrame(columns=CHAIN_COLUMNS)
+    out = pd.DataFrame(rows, columns=CHAIN_COLUMNS)
+    out = out.sort_values(
+        ["times_raised", "years_open", "first_date", "chain_id"], ascending=[False, False, True, True], kind="stable"
+    )
+    return out.reset_index(drop=True)
+
+
+def _chain_row(group: list[dict], closed_since: Mapping[str, dt.date], today: dt.date) -> dict:
+    first = group[0]
+    latest = next(m for m in group if m["recommendation_id"] == m["chain_id"])
+    is_open = latest["status"] in OPEN_STATUSES
+    closed_on = None if is_open else closed_since.get(latest["recommendation_id"], today)
+    first_of_source: dict[str, dict] = {}
+    for member in group:
+        first_of_source.setdefault(member["source_id"], member)
+    sources = list(first_of_source.values())
+    return {
+        "chain_id": latest["recommendation_id"],
+        "times_raised": len(sources),
+        "n_recommendations": len(group),
+        "first_date": first["date_start"],
+        "first_year": int(first["year"]),
+        "first_source": first["source_title"],
+        "first_id": first["recommendation_id"],
+        "first_title": first["title"],
+        "years": sorted({int(m["year"]) for m in group}),
+        "sources": "; ".join(f"{m['year']} · {m['source_title']}" for m in sources),
+        "latest_id": latest["recommendation_id"],
+        "latest_title": latest["title"],
+        "latest_year": int(latest["year"]),
+        "latest_status": latest["status"],
+        "latest_status_label": latest["status_label"],
+        "earliest_status_label": first["status_label"],
+        "open": is_open,
+        "open_members": sum(m["status"] in OPEN_STATUSES for m in group),
+        "closed_on": closed_on,
+        "years_open": years_between(first["date_start"], closed_on or today),
+        "member_ids": [m["recommendation_id"] for m in group],
+        "members": "; ".join(f"{m['title']} ({m['recommendation_id']})" for m in group),
+    }

@@ -1,0 +1,162 @@
+"""AppTest of the Progress pages (Owners, Themes and recurrence) through the dashboard, on the real dataset."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from recommendations.validate import read_dataset
+from tests.conftest import DATA
+from tests.test_recurrence import expected_chains
+
+DATASET, _ = read_dataset(DATA)
+ACTOR_NAMES = {a.id: a.name for a in DATASET.actors}
+ASKS = Counter(ad.actor for r in DATASET.recommendations for ad in r.addressees)
+
+
+@pytest.fixture(autouse=True)
+def fresh_app_db(tmp_path, monkeypatch):
+    """Each test gets an empty database that the app builds itself, and clean caches."""
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'app.db'}")
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def open_page(page: str, **params) -> AppTest:
+    """Run the dashboard once (st.navigation registers the pages), then switch to ``page``."""
+    at = AppTest.from_file("../dashboard.py", default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception
+    return at.switch_page(page).run()
+
+
+def frame_with(at: AppTest, column: str, last: bool = False):
+    """The first (or last) dataframe on the page that has ``column``."""
+    frames = [d.value for d in at.dataframe if column in d.value.columns]
+    return frames[-1 if last else 0]
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def test_owners_lists_every_addressee_with_its_asks():
+    at = open_page("pages/owners.py")
+    assert not at.exception
+    assert at.title[0].value == "Who is asked to act"
+    summary = frame_with(at, "oldest_open_year")
+    assert dict(zip(summary["name"], summary["asks"], strict=True)) == {ACTOR_NAMES[a]: n for a, n in ASKS.items()}
+    assert "Ministry of Labour and Vocational Training" in set(summary["name"])
+    assert metric(at, "Actors asked") == str(len(ASKS))
+    top = ASKS.most_common(1)[0][0]
+    assert metric(at, "Most asked") == next(a.acronym or a.name for a in DATASET.actors if a.id == top) == "RGC"
+    assert len(at.get("plotly_chart")) == 2
+    assert at.selectbox(key="owners_actor").value == top
+    assert at.query_params["actor"] == top
+
+
+def test_owners_actor_from_the_link():
+    at = open_page("pages/owners.py", actor="molvt")
+    assert not at.exception
+    assert at.selectbox(key="owners_actor").value == "molvt"
+    asks = frame_with(at, "role", last=True)
+    expected = {r.id for r in DATASET.recommendations if any(a.actor == "molvt" for a in r.addressees)}
+    assert set(asks["recommendation_id"]) == expected
+    assert all(asks["link"] == "recommendation?id=" + asks["recommendation_id"])
+    assert any("Everything asked of Ministry of Labour and Vocational Training" in m.value for m in at.markdown)
+    assert metric(at, "Its asks") == str(len(expected))
+
+
+def test_owners_picking_an_actor_updates_the_link():
+    at = open_page("pages/owners.py", actor="molvt")
+    at.selectbox(key="owners_actor").set_value("destination-governments").run()
+    assert not at.exception
+    assert at.query_params["actor"] == "destination-governments"
+    assert len(frame_with(at, "role", last=True)) == ASKS["destination-governments"]
+
+
+def test_owners_unknown_actor_and_empty_selection_are_explained():
+    at = open_page("pages/owners.py", actor="no-such-actor")
+    assert not at.exception
+    assert any("not asked anything in this selection" in i.value for i in at.info)
+    at = open_page("pages/owners.py", q="zzz-no-recommendation-says-this")
+    assert not at.exception
+    assert any("No recommendation matches these filters" in i.value for i in at.info)
+    assert not at.dataframe
+
+
+def test_owners_respects_the_theme_filter():
+    at = open_page("pages/owners.py", theme="recruitment")
+    assert not at.exception
+    themed = Counter(ad.actor for r in DATASET.recommendations if "recruitment" in r.themes for ad in r.addressees)
+    summary = frame_with(at, "oldest_open_year")
+    assert dict(zip(summary["name"], summary["asks"], strict=True)) == {ACTOR_NAMES[a]: n for a, n in themed.items()}
+
+
+def test_themes_shows_heatmap_and_chronic_asks():
+    at = open_page("pages/themes.py", theme="recruitment")
+    assert not at.exception
+    assert len(at.get("plotly_chart")) == 1
+    chronic = frame_with(at, "times_raised").set_index("chain_id")
+    themed = {r.id for r in DATASET.recommendations if "recruitment" in r.themes}
+    chains = expected_chains(DATASET)
+    assert set(chronic.index) == {k for k, v in chains.items() if len(v) >= 2 and themed & set(v)}
+    monitoring = chronic.loc["afml15-2022-13"]
+    assert monitoring["first_year"] == 2011
+    assert monitoring["times_raised"] == 3  # 2011, 2016 and 2022
+    assert "Effective monitoring of recruitment agencies" in monitoring["first_title"]
+
+
+def chain_holding(chains: dict[str, list[str]], rec_id: str) -> str:
+    return min(head for head, members in chains.items() if rec_id in members)
+
+
+def test_themes_follow_a_chain_from_the_link():
+    chains = expected_chains(DATASET)
+    complaints = chain_holding(chains, "tfamw2011-postarrival-5")
+    at = open_page("pages/themes.py", chain=complaints)
+    assert not at.exception
+    assert at.selectbox(key="themes_chain").value == complaints
+    members = frame_with(at, "recommendation_id")
+    assert members["recommendation_id"].tolist() == chains[complaints]
+    assert all(members["link"] == "recommendation?id=" + members["recommendation_id"])
+    notes = frame_with(at, "note")
+    inside = set(chains[complaints])
+    expected = {link.note for link in DATASET.links if link.source in inside and link.target in inside}
+    assert set(notes["note"]) == expected
+    contracts = chain_holding(chains, "tfamw2011-poa-4")
+    at.selectbox(key="themes_chain").set_value(contracts).run()
+    assert at.query_params["chain"] == contracts
+    assert frame_with(at, "recommendation_id")["recommendation_id"].tolist() == chains[contracts]
+
+
+def test_themes_empty_selection_is_explained():
+    at = open_page("pages/themes.py", q="zzz-no-recommendation-says-this")
+    assert not at.exception
+    assert any("No recommendation matches these filters" in i.value for i in at.info)
+    # a selection with recommendations, none of them in a chain
+    linked = {link.source for link in DATASET.links} | {link.target for link in DATASET.links}
+    themes = {t.id for t in DATASET.themes}
+    lone = sorted(themes - {t for r in DATASET.recommendations if r.id in linked for t in r.themes})
+    used = {t for r in DATASET.recommendations for t in r.themes}
+    lone = [t for t in lone if t in used]
+    assert lone, "the test needs a theme no linked recommendation carries"
+    at = open_page("pages/themes.py", theme=lone[0])
+    assert not at.exception
+    assert len(at.get("plotly_chart")) == 1
+    assert any("no chain to show" in i.value for i in at.info)
+
+
+def test_owners_defaults_to_the_filtered_addressee():
+    at = open_page("pages/owners.py", addressee="mowa")
+    assert not at.exception
+    assert at.selectbox(key="owners_actor").value == "mowa"
+    assert len(frame_with(at, "role", last=True)) == ASKS["mowa"]
