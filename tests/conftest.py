@@ -125,3 +125,30 @@ def pytest_terminal_summary(terminalreporter):
     for reason in _PG_SKIP_REASON[:1]:
         terminalreporter.section("WARNING", sep="!", red=True, bold=True)
         terminalreporter.line(reason, red=True, bold=True)
+
+
+@pytest.fixture
+def app_db(tmp_path, monkeypatch):
+    """For AppTests: an empty database that the app builds itself, and clean Streamlit caches.
+
+    AppTest shares caches across tests in one process, so they are cleared before and after.
+    """
+    import streamlit as st
+
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'app.db'}")
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def open_page(page: str | None = None, **params):
+    """Run the dashboard with query ``params`` (st.navigation registers the pages), then switch to ``page``."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    return at if page is None else at.switch_page(page).run()

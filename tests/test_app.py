@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from recommendations.validate import read_dataset
@@ -13,18 +12,11 @@ DATASET, _ = read_dataset(DATA)
 N_RECS = len(DATASET.recommendations)
 
 
-@pytest.fixture(autouse=True)
-def fresh_app_db(tmp_path, monkeypatch):
-    """Each test gets an empty database that the app builds itself, and clean caches."""
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'app.db'}")
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
+pytestmark = pytest.mark.usefixtures("app_db")
 
 
 def app(**params) -> AppTest:
+    """The dashboard, not yet run, with query ``params``."""
     at = AppTest.from_file("../dashboard.py", default_timeout=60)
     for key, value in params.items():
         at.query_params[key] = value

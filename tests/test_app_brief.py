@@ -5,34 +5,21 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from recommendations.schema import date_start
 from recommendations.validate import read_dataset
-from tests.conftest import DATA
+from tests.conftest import DATA, open_page
 
 DATASET, _ = read_dataset(DATA)
 LABELS = ["Download brief (DOCX)", "Download brief (Markdown)", "Download rows (CSV)", "Download rows (XLSX)"]
 
 
-@pytest.fixture(autouse=True)
-def fresh_app_db(tmp_path, monkeypatch):
-    """Each test gets an empty database that the app builds itself, and clean caches."""
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'app.db'}")
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
+pytestmark = pytest.mark.usefixtures("app_db")
 
 
 def brief_page(**params) -> AppTest:
-    at = AppTest.from_file("../dashboard.py", default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    return at.switch_page("pages/brief.py").run()
+    return open_page("pages/brief.py", **params)
 
 
 def markdown(at: AppTest) -> str:

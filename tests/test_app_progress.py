@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from recommendations.validate import read_dataset
+from tests import conftest
 from tests.conftest import DATA
 from tests.test_recurrence import expected_chains
 
@@ -17,23 +17,12 @@ ACTOR_NAMES = {a.id: a.name for a in DATASET.actors}
 ASKS = Counter(ad.actor for r in DATASET.recommendations for ad in r.addressees)
 
 
-@pytest.fixture(autouse=True)
-def fresh_app_db(tmp_path, monkeypatch):
-    """Each test gets an empty database that the app builds itself, and clean caches."""
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'app.db'}")
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
+pytestmark = pytest.mark.usefixtures("app_db")
 
 
 def open_page(page: str, **params) -> AppTest:
     """Run the dashboard once (st.navigation registers the pages), then switch to ``page``."""
-    at = AppTest.from_file("../dashboard.py", default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
+    at = conftest.open_page(None, **params)
     assert not at.exception
     return at.switch_page(page).run()
 
