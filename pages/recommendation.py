@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from recommendations import queries, ui
+from recommendations import markdown, queries, ui
 
 ui.through_entrypoint()
 
@@ -10,13 +10,6 @@ ui.through_entrypoint()
 @st.cache_data(ttl=ui.TTL, show_spinner=False)
 def detail(rec_id: str) -> queries.Detail | None:
     return queries.recommendation_detail(ui.engine(), rec_id)
-
-
-def link_or_text(url: object, text: str) -> str:
-    """Markdown link only for http(s) addresses; everything else is plain, escaped text."""
-    if isinstance(url, str) and url.lower().startswith(("http://", "https://")):
-        return f"[{ui.esc(text)}]({url.replace(')', '%29').replace(' ', '%20')})"
-    return ui.esc(text)
 
 
 rec_id = st.query_params.get("id")
@@ -84,7 +77,7 @@ for row in info.history[::-1].itertuples():
         st.text(row.rationale)
         cited = info.evidence[info.evidence["id"].isin(row.evidence)]
         for ev in cited.itertuples():
-            st.markdown(f"- {ui.esc(ev.date)} · {link_or_text(ev.url, ev.title)}")
+            st.markdown(f"- {ui.esc(ev.date)} · {markdown.link(ev.title, ev.url)}")
 if not info.disagreement.empty:
     st.warning("Assessors disagree on the current status:", icon=":material/balance:")
     st.dataframe(info.disagreement, hide_index=True, width="stretch")
@@ -95,7 +88,7 @@ if info.evidence.empty:
 for ev in info.evidence.itertuples():
     with st.expander(f"{ev.date} · {ev.title}"):
         st.text(ev.summary)
-        st.markdown(f"Source: {link_or_text(ev.url, ev.url or ev.citation or ev.source_title or '')}")
+        st.markdown(f"Source: {markdown.link(ev.url or ev.citation or ev.source_title or '', ev.url)}")
         if ev.completeness:
             st.caption(ev.completeness)
 

@@ -32,7 +32,7 @@ import pandas as pd
 from sqlalchemy import Date, bindparam, text
 from sqlalchemy.engine import Engine
 
-from recommendations import queries
+from recommendations import markdown, queries
 from recommendations.schema import OPEN_STATUSES, PARTIAL_DATE, STATUS_LABELS, Status, date_end, date_start
 
 STALE_YEARS = 2
@@ -562,27 +562,9 @@ def human_date(value: str | dt.date | None) -> str:
     return f"{int(day)} {_MONTHS[int(month) - 1]} {year}" if day else f"{_MONTHS[int(month) - 1]} {year}"
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:&=^@])")
-_SAFE_URL = re.compile(r"^https?://[^\s<>\"\\]+$", re.IGNORECASE)
-
-
-def md_escape(value: object) -> str:
-    """Data as Markdown that shows exactly as written: no links, images, HTML, formatting or line structure."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(value).split()))
-
-
-def safe_url(url: str | None) -> str | None:
-    """The url when it is a plain http(s) address, else None."""
-    return url if url and _SAFE_URL.match(url.strip()) else None
-
-
-def md_link(label: str, url: str | None) -> str:
-    """A Markdown link only for http(s) addresses; anything else is escaped text."""
-    good = safe_url(url)
-    if not good:
-        return md_escape(label)
-    destination = good.strip().replace("(", "%28").replace(")", "%29")
-    return f"[{md_escape(label)}]({destination})"
+md_escape = markdown.escape
+safe_url = markdown.safe_url
+md_link = markdown.link
 
 
 def _evidence_md(entry: EvidenceEntry) -> str:

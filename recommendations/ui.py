@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 from streamlit.runtime.pages_manager import PagesManager
 
 from models.db import is_empty, make_engine, migrate
-from recommendations import queries
+from recommendations import markdown, queries
 from recommendations.loader import load_folder
 from recommendations.queries import Filters
 from recommendations.schema import STATUS_LABELS
@@ -260,9 +260,6 @@ def filter_summary(filters: Filters) -> str:
     return "Filtered by " + "; ".join(parts) + "."
 
 
-_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]<>()#+-.!|~$:"})
-
-
 def esc(text: object) -> str:
-    """Data placed inside markdown is shown as written: no links, images, HTML or formatting."""
-    return str(text).translate(_MD_SPECIAL)
+    """Data placed inside markdown is shown as written (line breaks kept): no links, images, HTML or formatting."""
+    return markdown.escape(text, keep_lines=True)
