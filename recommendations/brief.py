@@ -207,14 +207,6 @@ def _fetch(engine: Engine, sql: str, **params: object) -> list[dict]:
         return [dict(row._mapping) for row in conn.execute(text(sql).bindparams(*binds), params)]
 
 
-def _day(value: object) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
-
-
 def _matching(engine: Engine, themes: list[str], addressees: list[str]) -> list[dict]:
     """Recommendations on any chosen theme and asked of any chosen addressee (either list may be empty)."""
     where, params = ["1 = 1"], {}
@@ -333,10 +325,10 @@ def build_brief(
 
     Within the chosen themes (any of them) and addressees (any of them); empty lists mean no restriction.
     """
-    meeting = _day(meeting_date)
+    meeting = queries.as_date(meeting_date)
     theme_labels, actor_labels = _labels(engine, "theme", themes), _labels(engine, "actor", addressees)
     matching = _matching(engine, [t for t, _ in theme_labels], [a for a, _ in actor_labels])
-    made = [r for r in matching if _day(r["date_start"]) <= meeting]
+    made = [r for r in matching if queries.as_date(r["date_start"]) <= meeting]
     ids = [r["id"] for r in made]
     history = _by_rec(_fetch(engine, _HISTORY, ids=ids, meeting=meeting)) if ids else {}
     open_rows = [r for r in made if _status_of(history.get(r["id"], [])) in OPEN_STATUSES]

@@ -16,7 +16,7 @@ import pandas as pd
 from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Engine
 
-from recommendations.queries import latest_published
+from recommendations.queries import as_date, latest_published
 from recommendations.schema import OPEN_STATUSES, STATUS_LABELS, Status
 
 OPEN = sorted(OPEN_STATUSES)
@@ -54,15 +54,6 @@ def years_between(start: dt.date, end: dt.date) -> int:
     """Whole years from ``start`` to ``end`` (0 when end is earlier)."""
     years = end.year - start.year - ((end.month, end.day) < (start.month, start.day))
     return max(0, years)
-
-
-def as_date(value: object) -> dt.date:
-    """A date column value as a date (SQLite returns text, PostgreSQL a date)."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
 
 
 def id_condition(engine: Engine, column: str, ids: list[str]) -> tuple[str, object]:

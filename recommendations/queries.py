@@ -43,6 +43,15 @@ def read_frame(engine: Engine, sql: str, **params: object) -> pd.DataFrame:
         return pd.DataFrame([tuple(row) for row in result], columns=list(result.keys()))
 
 
+def as_date(value: object) -> dt.date:
+    """A date column value as a date (SQLite returns text, PostgreSQL a date)."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
 def latest_published(column: str, recommendation: str = "r.id") -> str:
     """SQL for ``column`` of a recommendation's latest published assessment: its current status.
 

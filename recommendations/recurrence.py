@@ -19,8 +19,8 @@ from collections.abc import Iterable, Mapping
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from recommendations.owners import as_date, id_condition, years_between
-from recommendations.queries import latest_published, read_frame
+from recommendations.owners import id_condition, years_between
+from recommendations.queries import as_date, latest_published, read_frame
 from recommendations.schema import OPEN_STATUSES, STATUS_LABELS
 
 THEME_YEAR_COLUMNS = ["theme_id", "theme", "year", "count"]
