@@ -11,6 +11,7 @@ Waiting: Streamlit sets ``data-test-script-state`` on ``[data-testid='stApp']`` 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -88,10 +89,9 @@ def _stop(proc: subprocess.Popen) -> None:
         proc.wait(timeout=STOP_TIMEOUT_S)
 
 
-@pytest.fixture(scope="session")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Base URL of a running `streamlit run dashboard.py` on an empty SQLite database."""
-    tmp = tmp_path_factory.mktemp("e2e")
+@contextlib.contextmanager
+def serve(tmp: Path) -> Iterator[str]:
+    """Run `streamlit run dashboard.py` on an empty SQLite database under ``tmp``; yield its base URL."""
     log_path = tmp / "streamlit.log"
     port = _free_port()
     env = {
@@ -122,6 +122,20 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         _stop(proc)
         if proc.returncode not in (0, -15, None):
             print(f"--- streamlit server log ---\n{log_path.read_text(errors='replace')}", file=sys.stderr)
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL of the app shared by the browser tests."""
+    with serve(tmp_path_factory.mktemp("e2e")) as base:
+        yield base
+
+
+@pytest.fixture
+def fresh_app_url(tmp_path: Path) -> Iterator[str]:
+    """A server of its own that has answered no request yet (for first-visit behaviour)."""
+    with serve(tmp_path) as base:
+        yield base
 
 
 # --- the browser (pytest-playwright fixtures, overridden) -----------------------------------

@@ -158,3 +158,15 @@ def test_overview_chart_and_known_gap(page: Page):
     assert chart.locator(".barlayer .point").count() > 0, "the status-over-time chart has no bars"
     gap = main(page).get_by_test_id("stAlertContentWarning").filter(has_text=re.compile(r"\b13\b"))
     expect(gap.first).to_be_visible()
+
+
+@requires_page("pages/recommendation.py")
+def test_a_deep_link_as_first_request_runs_inside_the_dashboard(page: Page, fresh_app_url: str):
+    # With a pages/ folder, Streamlit's legacy router would run the page alone for the first visitor
+    # (no navigation groups, no shared filters) until some run calls st.navigation.
+    goto(page, f"{fresh_app_url}/recommendation?id={REC_ID}")
+    expect(main(page)).to_contain_text(REC_TEXT)
+    sidebar = page.locator("[data-testid='stSidebar']")
+    expect(sidebar).to_contain_text("Filters")
+    expect(sidebar).to_contain_text("Prepare a meeting")
+    assert f"id={REC_ID}" in page.url
