@@ -34,15 +34,16 @@ NAVIGATION = {
     ],
 }
 
+missing = [path for entries in NAVIGATION.values() for path, _, _ in entries if not (HERE / path).exists()]
+if missing:  # a page left out of the menu without a word would look like a feature that never existed
+    raise FileNotFoundError(f"dashboard.NAVIGATION names page files that do not exist: {', '.join(missing)}")
 pages = {
     section: [
-        st.Page(path, title=title, icon=icon, default=path == "pages/overview.py")
-        for path, title, icon in entries
-        if (HERE / path).exists()
+        st.Page(path, title=title, icon=icon, default=path == "pages/overview.py") for path, title, icon in entries
     ]
     for section, entries in NAVIGATION.items()
 }
-page = st.navigation({section: entries for section, entries in pages.items() if entries})
+page = st.navigation(pages)
 ui.engine()  # builds the database on first run
 with st.sidebar:
     st.caption(

@@ -113,7 +113,11 @@ class EvidenceRecommendation(SQLModel, table=True):
 
 
 class Assessment(SQLModel, table=True):
-    """One dated status judgement. Rows are appended, never edited by the app."""
+    """One dated status judgement. Append-only: the database refuses UPDATE and DELETE (migration 0002).
+
+    A correction or withdrawal is a new row naming the one it supersedes; the current status is derived
+    from these rows by recommendations/status.py and never stored.
+    """
 
     __table_args__ = (Index("ix_assessment_rec_asof", "recommendation_id", "as_of_start"),)
     id: str = Field(primary_key=True, max_length=ID_LEN)
@@ -125,8 +129,15 @@ class Assessment(SQLModel, table=True):
     assessor_id: str = Field(sa_column=_fk("actor.id", index=True))
     rationale: str
     visibility: str = Field(max_length=20, index=True)
+    supersedes_id: str | None = Field(default=None, sa_column=_fk("assessment.id", nullable=True, index=True))
+    supersede_reason: str | None = None
     recorded_by: str = Field(max_length=300)
     recorded_at: dt.datetime = Field(sa_column=Column(DateTime(timezone=False), nullable=False))  # UTC
+    origin: str = Field(
+        default="app",
+        max_length=10,
+        description="'yaml' when loaded from data/ (the loader refuses to lose it), 'app' when recorded in the app.",
+    )
 
 
 class AssessmentEvidence(SQLModel, table=True):

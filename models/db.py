@@ -3,23 +3,32 @@
 The database is chosen by ``DATABASE_URL`` (SQLite file by default, PostgreSQL
 for multi-user deployments). The schema is owned by Alembic: ``migrate`` brings
 any database to the latest revision and is called by the loader and by the app
-at start-up, so nobody runs migrations by hand.
+at start-up, so nobody runs migrations by hand. Several app servers may start at
+once: ``exclusive`` serialises migrations and the first load (a PostgreSQL
+advisory lock; a lock file beside a SQLite database).
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event, inspect
-from sqlalchemy.engine import Engine
-from sqlmodel import Session, create_engine
+from sqlalchemy import event, inspect, text
+from sqlalchemy.engine import Connection, Engine
+from sqlmodel import create_engine
 
 ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 DEFAULT_URL = f"sqlite:///{ROOT / 'var' / 'tracker.db'}"
+
+# PostgreSQL advisory lock keys (any two fixed 64-bit numbers unique to this application).
+MIGRATE_LOCK = 7_424_001
+BOOTSTRAP_LOCK = 7_424_002
 
 
 def database_url() -> str:
@@ -29,6 +38,7 @@ def database_url() -> str:
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")  # several processes: wait for the writer instead of failing
     cursor.close()
 
 
@@ -42,21 +52,57 @@ def make_engine(url: str | None = None) -> Engine:
     return engine
 
 
-def alembic_config(engine: Engine) -> Config:
-    cfg = Config()
+def alembic_config(engine: Engine | None = None, connection: Connection | None = None) -> Config:
+    """The configuration ``alembic.ini`` gives the command line, pointed at this engine or connection."""
+    cfg = Config(str(ROOT / "alembic.ini"))
     cfg.set_main_option("script_location", str(MIGRATIONS))
-    cfg.attributes["engine"] = engine
+    if engine is not None:
+        cfg.attributes["engine"] = engine
+    if connection is not None:
+        cfg.attributes["connection"] = connection
     return cfg
 
 
+@contextlib.contextmanager
+def exclusive(engine: Engine, key: int) -> Iterator[Connection]:
+    """Hold an application-wide lock across processes; yield the connection that holds it.
+
+    PostgreSQL: a session advisory lock on that connection. SQLite: an exclusive lock on a file
+    beside the database (in-memory databases need none).
+    """
+    with engine.connect() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": key})
+            conn.commit()
+            try:
+                yield conn
+            finally:
+                conn.rollback()
+                conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+                conn.commit()
+            return
+        database = engine.url.database
+        if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+            yield conn
+            return
+        with open(f"{database}.lock-{key}", "a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield conn
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def migrate(engine: Engine) -> None:
-    """Upgrade the schema to the newest revision (a no-op when current)."""
-    command.upgrade(alembic_config(engine), "head")
+    """Upgrade the schema to the newest revision (a no-op when current); safe from several processes."""
+    with exclusive(engine, MIGRATE_LOCK) as conn:
+        command.upgrade(alembic_config(connection=conn), "head")
+        conn.commit()
 
 
 def is_empty(engine: Engine) -> bool:
     """True when no sources have been loaded (or the schema is missing)."""
     if not inspect(engine).has_table("source"):
         return True
-    with Session(engine) as session:
-        return session.connection().exec_driver_sql("SELECT 1 FROM source LIMIT 1").first() is None
+    with engine.connect() as conn:
+        return conn.exec_driver_sql("SELECT 1 FROM source LIMIT 1").first() is None

@@ -14,10 +14,9 @@ DOCS = Path(__file__).resolve().parent.parent / "docs" / "data-format.md"
 
 @st.cache_data(ttl=ui.TTL, show_spinner=False)
 def payloads(filters: ui.Filters | None) -> dict[str, bytes]:
-    frame = export.flat_table(ui.engine(), filters)
     return {
-        "csv": export.to_csv_bytes(frame),
-        "json": export.to_json_bytes(frame),
+        "csv": export.to_csv_bytes(export.flat_table(ui.engine(), filters)),
+        "json": export.to_json_bytes(export.json_records(ui.engine(), filters)),
         "xlsx": export.workbook(ui.engine(), filters),
     }
 

@@ -37,9 +37,11 @@ st.caption(
     f"{rec['number'] or ''} · {source['title']} ({source['date']})"
 )
 status_col, date_col, evidence_col = st.columns([2, 1, 1])
-status_col.metric("Current status", rec["status_label"])
+status_col.metric("Current status", rec["status_label"], help="The least advanced part of the ask, see README.")
 date_col.metric("Status as of", rec["status_date"] or "—")
 evidence_col.metric("Evidence items", int(rec["evidence_count"]))
+if rec["status_scope"]:
+    st.caption(ui.esc(f"Overall status {rec['status_scope']}: no assessment covers the whole ask."))
 
 st.subheader("Text (verbatim)")
 if rec["section"]:
@@ -52,16 +54,31 @@ if rec["problems"]:
     for problem in rec["problems"]:
         st.text("• " + problem)
 
-left, right = st.columns(2)
-with left:
-    st.subheader("Asked of")
-    for row in info.addressees.itertuples():
-        role = "responsible" if row.role == "responsible" else "supporting"
-        inferred = " — inferred: the text names no addressee, so the document's own is used" if row.inferred else ""
-        st.markdown(f"- **{ui.esc(row.name)}** ({role}){ui.esc(inferred)}")
-with right:
-    st.subheader("Themes")
-    st.markdown("\n".join(f"- {ui.esc(t)}" for t in info.themes))
+st.subheader("Asked of, and the status for each")
+st.dataframe(
+    info.addressees.assign(
+        role=info.addressees["role"].str.capitalize(),
+        scope=info.addressees["scope"].where(
+            info.addressees["status_date"].isna(), info.addressees["scope"].replace("", "the whole ask")
+        ),
+    ),
+    column_order=["name", "role", "inferred", "status_label", "status_date", "scope"],
+    column_config={
+        "name": st.column_config.TextColumn("Addressee", width="large"),
+        "role": "Role",
+        "inferred": st.column_config.CheckboxColumn(
+            "Inferred", help="The text names no addressee; the document's own is used."
+        ),
+        "status_label": "Status for this addressee",
+        "status_date": "As of",
+        "scope": st.column_config.TextColumn(
+            "Judged for", help="An assessment scoped to one addressee speaks for that addressee only."
+        ),
+    },
+    hide_index=True,
+)
+st.subheader("Themes")
+st.markdown("\n".join(f"- {ui.esc(t)}" for t in info.themes))
 
 st.subheader("Assessment timeline")
 if info.history.empty:
@@ -71,9 +88,28 @@ if info.history.empty:
         "(see docs/data-format.md) and run `python -m recommendations load`.",
         icon=":material/pending:",
     )
+STATE_NOTES = {
+    "superseded": "superseded: corrected by a later record, no longer counts",
+    "withdrawn": "withdrawn: no longer counts",
+    "withdrawal": "withdrawal of an earlier assessment",
+}
 for row in info.history[::-1].itertuples():
     with st.container(border=True):
-        st.markdown(f"**{ui.esc(row.status_label)}** · as of {ui.esc(row.as_of)} · assessed by {ui.esc(row.assessor)}")
+        scope = f"for {row.addressee}" if row.addressee else "for the whole ask"
+        head = (
+            f"**{ui.esc(row.status_label)}** · as of {ui.esc(row.as_of)} · {ui.esc(scope)} · by {ui.esc(row.assessor)}"
+        )
+        if row.state == "withdrawal":
+            head = (
+                f"**Withdrawal** of {ui.esc(row.supersedes_id)} · as of {ui.esc(row.as_of)} · by {ui.esc(row.assessor)}"
+            )
+        st.markdown(head)
+        if row.state in STATE_NOTES:
+            st.caption(ui.esc(STATE_NOTES[row.state] + (f" (by {row.superseded_by})" if row.superseded_by else "")))
+        if row.supersedes_id and row.state != "withdrawal":
+            st.caption(ui.esc(f"Corrects {row.supersedes_id}: {row.supersede_reason}"))
+        elif row.state == "withdrawal":
+            st.caption(ui.esc(f"Reason: {row.supersede_reason}"))
         st.text(row.rationale)
         cited = info.evidence[info.evidence["id"].isin(row.evidence)]
         for ev in cited.itertuples():

@@ -7,9 +7,9 @@ import json
 import sys
 from pathlib import Path
 
-from models.db import database_url, is_empty, make_engine, migrate
+from models.db import database_url, make_engine, migrate
 from recommendations.export import export
-from recommendations.loader import DataInvalid, load_folder
+from recommendations.loader import DataInvalid, load_folder, prepare
 from recommendations.queries import Filters
 from recommendations.schema import json_schemas
 from recommendations.validate import read_dataset
@@ -48,13 +48,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_load(args: argparse.Namespace) -> int:
     engine = make_engine()
-    if args.if_empty:
-        migrate(engine)
-        if not is_empty(engine):
-            print("database already loaded; nothing to do (run `load` without --if-empty to sync)")
-            return 0
     try:
-        report = load_folder(Path(args.dir), engine)
+        if args.if_empty:
+            report = prepare(engine, Path(args.dir))
+            if report is None:
+                print("database already loaded; nothing to do (run `load` without --if-empty to sync)")
+                return 0
+        else:
+            report = load_folder(Path(args.dir), engine)
     except DataInvalid as exc:
         _print_problems(exc.problems)
         print("nothing was loaded; the database is unchanged", file=sys.stderr)

@@ -41,9 +41,11 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 FLAT_COLUMNS = [
     "id", "source_id", "source_title", "source_date", "number", "section", "kind", "title", "lead_in", "text",
-    "addressees", "themes", "status", "status_label", "status_date", "status_assessor", "evidence_count",
-    "last_evidence_date",
+    "addressees", "themes", "status", "status_label", "status_date", "status_assessor", "status_scope",
+    "addressee_statuses", "evidence_count", "last_evidence_date",
 ]  # fmt: skip
+#: In JSON, each addressee is an object with its own status (the status rule's per-addressee answer).
+ADDRESSEE_FIELDS = ["id", "name", "role", "inferred", "status", "status_date", "scope"]
 
 
 def _rows(conn, model: type, order: tuple = ()) -> list[dict]:  # noqa: ANN001
@@ -113,6 +115,8 @@ def database_as_yaml(engine: Engine) -> dict[str, object]:
                         "rationale": r["rationale"],
                         "evidence": ass_ev.get(r["id"], []),
                         "visibility": r["visibility"],
+                        "supersedes": r["supersedes_id"],
+                        "supersede_reason": r["supersede_reason"],
                         "recorded_by": r["recorded_by"],
                         "recorded_at": r["recorded_at"].isoformat(),
                     }
@@ -155,8 +159,43 @@ def neutralise(value: object) -> object:
 
 
 def flat_table(engine: Engine, filters: Filters | None = None) -> pd.DataFrame:
+    return flat_from(recommendation_table(engine, filters))
+
+
+def flat_from(table: pd.DataFrame) -> pd.DataFrame:
+    """One row per recommendation; ``addressee_statuses`` spells out its status for each addressee."""
+    out = table.reindex(columns=FLAT_COLUMNS)
+    out["addressee_statuses"] = table["addressee_statuses"].apply(addressee_status_text) if len(table) else []
+    return out
+
+
+def addressee_status_text(items: list[dict]) -> str:
+    """ "RGC: Partially implemented (as of 2021-01, as assessed for RGC); Destination governments: Not assessed" """
+    parts = []
+    for a in items:
+        detail = ", ".join(x for x in (f"as of {a['status_date']}" if a["status_date"] else "", a["scope"]) if x)
+        parts.append(f"{a['label']}: {a['status_label']}" + (f" ({detail})" if detail else ""))
+    return "; ".join(parts)
+
+
+def json_records(engine: Engine, filters: Filters | None = None) -> list[dict]:
+    """The flat table as JSON records, ``addressees`` a list of objects with each addressee's status."""
     table = recommendation_table(engine, filters)
-    return table.reindex(columns=FLAT_COLUMNS)
+    frame = flat_from(table).drop(columns=["addressees", "addressee_statuses"])
+    records = json.loads(frame.to_json(orient="records", force_ascii=False))
+    for record, items in zip(records, table["addressee_statuses"], strict=True):
+        record["addressees"] = [{k: a[k] for k in ADDRESSEE_FIELDS} for a in items]
+    return records
+
+
+def addressee_sheet(table: pd.DataFrame) -> pd.DataFrame:
+    """One row per (recommendation, addressee) with its status for that addressee, for the XLSX workbook."""
+    rows = [
+        {"recommendation_id": rec_id, **{k: a[k] for k in ADDRESSEE_FIELDS}, "status_label": a["status_label"]}
+        for rec_id, items in zip(table["id"], table["addressee_statuses"], strict=True)
+        for a in items
+    ]
+    return pd.DataFrame(rows, columns=["recommendation_id", *ADDRESSEE_FIELDS, "status_label"])
 
 
 def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
@@ -175,8 +214,9 @@ def to_xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
     return buffer.getvalue()
 
 
-def to_json_bytes(frame: pd.DataFrame) -> bytes:
-    records = json.loads(frame.to_json(orient="records", force_ascii=False))
+def to_json_bytes(records: list[dict] | pd.DataFrame) -> bytes:
+    if isinstance(records, pd.DataFrame):
+        records = json.loads(records.to_json(orient="records", force_ascii=False))
     return json.dumps(records, ensure_ascii=False, indent=2).encode("utf-8")
 
 
@@ -186,12 +226,14 @@ def export(engine: Engine, fmt: str, out: Path | None, filters: Filters | None =
         if out is None:
             raise ValueError("yaml export needs --out FOLDER")
         return write_yaml_layout(engine, out)
-    frame = flat_table(engine, filters)
-    payload = {
-        "csv": to_csv_bytes,
-        "json": to_json_bytes,
-        "xlsx": lambda f: to_xlsx_bytes({"recommendations": f}),
-    }[fmt](frame)
+    if fmt == "json":
+        payload = to_json_bytes(json_records(engine, filters))
+    elif fmt == "csv":
+        payload = to_csv_bytes(flat_table(engine, filters))
+    elif fmt == "xlsx":
+        payload = workbook(engine, filters)
+    else:
+        raise ValueError(f"unknown format {fmt!r}")
     if out is not None:
         Path(out).parent.mkdir(parents=True, exist_ok=True)
         Path(out).write_bytes(payload)
@@ -207,14 +249,30 @@ def yaml_zip(engine: Engine) -> bytes:
     return buffer.getvalue()
 
 
+ASSESSMENT_SHEET_COLUMNS = [
+    "recommendation_id", "id", "addressee_id", "addressee", "status", "status_label", "as_of", "assessor",
+    "rationale", "evidence", "state", "supersedes_id", "superseded_by", "supersede_reason", "recorded_by",
+]  # fmt: skip
+
+
 def workbook(engine: Engine, filters: Filters | None = None) -> bytes:
-    """Recommendations (filtered) with their assessments and evidence, one sheet each."""
-    recs = flat_table(engine, filters)
+    """Recommendations (filtered), each addressee's status, the assessment history and the evidence, a sheet each."""
+    table = recommendation_table(engine, filters)
+    recs = flat_from(table)
     ids = list(recs["id"])
     history = assessment_history(engine, ids)
-    assessments = history[["recommendation_id", "status_label", "as_of", "assessor", "rationale", "recorded_by"]]
+    assessments = history.assign(evidence=history["evidence"].apply("; ".join)).reindex(
+        columns=ASSESSMENT_SHEET_COLUMNS
+    )
     evidence = evidence_table(engine, ids)
-    return to_xlsx_bytes({"recommendations": recs, "assessments": assessments, "evidence": evidence})
+    return to_xlsx_bytes(
+        {
+            "recommendations": recs,
+            "addressees": addressee_sheet(table),
+            "assessments": assessments,
+            "evidence": evidence,
+        }
+    )
 
 
 def evidence_table(engine: Engine, recommendation_ids: list[str] | None = None) -> pd.DataFrame:

@@ -5,6 +5,10 @@ loading twice writes nothing), changed rows are updated, and records that are
 in the database but not in the YAML (such as assessments recorded in the app)
 are kept and counted. The child rows of a record that *is* in the YAML (its
 themes, addressees, evidence links) are replaced by what the YAML says.
+
+The assessment history is different: it is append-only (the database refuses
+UPDATE and DELETE on it). A YAML file that changes or drops an assessment the
+database already holds is refused with the file and line, and nothing is written.
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ from models import (
     Source,
     Theme,
 )
-from models.db import migrate
+from models.db import BOOTSTRAP_LOCK, exclusive, is_empty, migrate
 from recommendations.schema import date_start
 from recommendations.validate import Dataset, Problem, read_dataset
 
@@ -75,8 +79,9 @@ _CHILDREN = {
     RecommendationTheme: "recommendation_id",
     Addressee: "recommendation_id",
     EvidenceRecommendation: "evidence_id",
-    AssessmentEvidence: "assessment_id",
 }
+# The append-only history: compared, never updated or deleted (see _append_history).
+_HISTORY = (Assessment, AssessmentEvidence)
 
 
 def _utc_naive(value: dt.datetime) -> dt.datetime:
@@ -128,13 +133,15 @@ def dataset_rows(data: Dataset) -> dict[type, list[dict]]:
         rows[Evidence].append(row)
         rows[EvidenceRecommendation] += [{"evidence_id": item.id, "recommendation_id": r} for r in item.recommendations]
     for item in data.assessments:
-        row = item.model_dump(exclude={"recommendation", "addressee", "assessor", "evidence"})
+        row = item.model_dump(exclude={"recommendation", "addressee", "assessor", "evidence", "supersedes"})
         row.update(
             recommendation_id=item.recommendation,
             addressee_id=item.addressee,
             assessor_id=item.assessor,
+            supersedes_id=item.supersedes,
             as_of_start=date_start(item.as_of),
             recorded_at=_utc_naive(item.recorded_at),
+            origin="yaml",
         )
         rows[Assessment].append(row)
         rows[AssessmentEvidence] += [
@@ -185,24 +192,92 @@ def _sync(conn: Connection, model: type, wanted: Iterable[dict], parents: set[st
 
 
 def load_dataset(data: Dataset, engine: Engine) -> LoadReport:
-    """Write a validated dataset; all or nothing."""
+    """Write a validated dataset; all or nothing. Raises DataInvalid if it would rewrite the history."""
     migrate(engine)
     rows = dataset_rows(data)
     parent_ids = {
         RecommendationTheme: {r["id"] for r in rows[Recommendation]},
         Addressee: {r["id"] for r in rows[Recommendation]},
         EvidenceRecommendation: {r["id"] for r in rows[Evidence]},
-        AssessmentEvidence: {r["id"] for r in rows[Assessment]},
     }
     report = LoadReport()
     with engine.begin() as conn:
         for model, wanted in rows.items():
-            report.tables[model.__tablename__] = _sync(conn, model, wanted, parent_ids.get(model))
+            if model is Assessment:
+                report.tables.update(_append_history(conn, data, rows[Assessment], rows[AssessmentEvidence]))
+            elif model not in _HISTORY:
+                report.tables[model.__tablename__] = _sync(conn, model, wanted, parent_ids.get(model))
     if report.changed and engine.dialect.name == "postgresql":
         # Fresh statistics, or the planner guesses after a bulk load (measured: 3 s instead of 0.13 s at 20k rows).
         with engine.begin() as conn:
             conn.exec_driver_sql("ANALYZE")
     return report
+
+
+_COMPARED = [c.name for c in Assessment.__table__.columns if c.name != "origin"]  # type: ignore[attr-defined]
+
+
+def _append_history(
+    conn: Connection, data: Dataset, assessments: list[dict], cited: list[dict]
+) -> dict[str, TableReport]:
+    """Insert the assessments (and the evidence they cite) that the database does not hold yet.
+
+    One that it holds must be exactly as recorded, and one loaded from YAML before must still be there;
+    otherwise every such assessment is reported with its file and line and nothing is written.
+    """
+    table, links = Assessment.__table__, AssessmentEvidence.__table__  # type: ignore[attr-defined]
+    existing = {r["id"]: r for r in (dict(m._mapping) for m in conn.execute(select(table)))}
+    existing_cited: dict[str, list[tuple[str, int]]] = {}
+    for r in conn.execute(select(links.c.assessment_id, links.c.evidence_id, links.c.position)):
+        existing_cited.setdefault(r.assessment_id, []).append((r.evidence_id, r.position))
+    wanted_cited: dict[str, list[tuple[str, int]]] = {}
+    for r in cited:
+        wanted_cited.setdefault(r["assessment_id"], []).append((r["evidence_id"], r["position"]))
+    problems: list[Problem] = []
+    new_rows, new_links = [], []
+    for row in assessments:
+        old = existing.get(row["id"])
+        if old is None:
+            new_rows.append(row)
+            new_links += [r for r in cited if r["assessment_id"] == row["id"]] if row["id"] in wanted_cited else []
+            continue
+        same = all(old[c] == row.get(c) for c in _COMPARED)
+        if not same or sorted(existing_cited.get(row["id"], [])) != sorted(wanted_cited.get(row["id"], [])):
+            path, line = data.where.get(("assessments", row["id"]), ("assessments.yaml", 0))
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    f"assessment {row['id']} is already recorded and cannot change; "
+                    "add a new assessment that supersedes it",
+                )
+            )
+    in_yaml = {r["id"] for r in assessments}
+    lost = sorted(i for i, r in existing.items() if r["origin"] == "yaml" and i not in in_yaml)
+    for ident in lost:
+        problems.append(
+            Problem(
+                _assessments_file(data),
+                0,
+                f"assessment {ident} is already recorded and cannot be removed from the YAML; put it back, "
+                "or withdraw it with a new assessment (visibility: withdrawn) that supersedes it",
+            )
+        )
+    if problems:
+        raise DataInvalid(problems)
+    if new_rows:
+        conn.execute(insert(table), new_rows)
+    if new_links:
+        conn.execute(insert(links), new_links)
+    unchanged = len(assessments) - len(new_rows)
+    return {
+        "assessment": TableReport(inserted=len(new_rows), unchanged=unchanged, kept=len(existing) - unchanged),
+        "assessment_evidence": TableReport(inserted=len(new_links), unchanged=len(cited) - len(new_links)),
+    }
+
+
+def _assessments_file(data: Dataset) -> str:
+    return f"{data.root.name}/assessments.yaml"
 
 
 def load_folder(root: Path, engine: Engine) -> LoadReport:
@@ -211,3 +286,16 @@ def load_folder(root: Path, engine: Engine) -> LoadReport:
     if problems:
         raise DataInvalid(problems)
     return load_dataset(data, engine)
+
+
+def prepare(engine: Engine, root: Path) -> LoadReport | None:
+    """Newest schema, and ``root`` loaded if the database is empty: what an app server does at start-up.
+
+    Several servers may start at once against one empty database: the lock lets the first load the data
+    while the others wait, then find it loaded. Returns the load report, or None when nothing was loaded.
+    """
+    with exclusive(engine, BOOTSTRAP_LOCK):
+        migrate(engine)
+        if is_empty(engine):
+            return load_folder(root, engine)
+    return None

@@ -1,23 +1,57 @@
 """Read side: every page and export asks here and gets a DataFrame or plain data.
 
-Current status is derived, never stored: the latest *published* assessment of a
-recommendation (by as-of date, then by when it was recorded). A recommendation
-with no published assessment is "not assessed".
+Statuses come from ``recommendations.status`` (the one rule); this module only joins them to
+titles, sources, addressees and evidence. Statements are SQLAlchemy Core, run through
+``recommendations.sql``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass, field, fields
 
 import pandas as pd
-from sqlalchemy import text
+from sqlalchemy import String, func, literal, select, union_all
 from sqlalchemy.engine import Engine
 
-from recommendations.schema import OPEN_STATUSES, SOURCE_KIND_LABELS, SOURCE_KIND_SHORT, STATUS_LABELS, Status
+from models import (
+    Actor,
+    Addressee,
+    Assessment,
+    AssessmentEvidence,
+    ContextFigure,
+    Evidence,
+    EvidenceRecommendation,
+    GlossaryTerm,
+    Recommendation,
+    RecommendationLink,
+    RecommendationTheme,
+    Source,
+    Theme,
+)
+from recommendations import sql, status
+from recommendations.schema import (
+    OPEN_STATUSES,
+    SOURCE_KIND_LABELS,
+    SOURCE_KIND_SHORT,
+    STATUS_LABELS,
+    Status,
+    Visibility,
+)
 
 STATUS_ORDER = list(STATUS_LABELS)
+
+R = Recommendation.__table__  # type: ignore[attr-defined]
+S = Source.__table__  # type: ignore[attr-defined]
+A = Assessment.__table__  # type: ignore[attr-defined]
+AE = AssessmentEvidence.__table__  # type: ignore[attr-defined]
+AD = Addressee.__table__  # type: ignore[attr-defined]
+ACT = Actor.__table__  # type: ignore[attr-defined]
+T = Theme.__table__  # type: ignore[attr-defined]
+RT = RecommendationTheme.__table__  # type: ignore[attr-defined]
+E = Evidence.__table__  # type: ignore[attr-defined]
+ER = EvidenceRecommendation.__table__  # type: ignore[attr-defined]
+L = RecommendationLink.__table__  # type: ignore[attr-defined]
 
 
 @dataclass
@@ -37,14 +71,8 @@ class Filters:
         return all(not getattr(self, f.name) for f in fields(self))
 
 
-def read_frame(engine: Engine, sql: str, **params: object) -> pd.DataFrame:
-    with engine.connect() as conn:
-        result = conn.execute(text(sql), params)
-        return pd.DataFrame([tuple(row) for row in result], columns=list(result.keys()))
-
-
 def as_date(value: object) -> dt.date:
-    """A date column value as a date (SQLite returns text, PostgreSQL a date)."""
+    """A date column value as a date (SQLite may return text, PostgreSQL a date)."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -52,95 +80,149 @@ def as_date(value: object) -> dt.date:
     return dt.date.fromisoformat(str(value)[:10])
 
 
-def latest_published(column: str, recommendation: str = "r.id") -> str:
-    """SQL for ``column`` of a recommendation's latest published assessment: its current status.
-
-    The one definition of current status (latest as-of date, then latest recorded, then id). A correlated
-    subquery on ix_assessment_rec_asof: a window-function subquery joined per row made SQLite rescan every
-    current status for each recommendation (seconds at tens of thousands of recommendations).
-    """
-    return f"""(SELECT a.{column} FROM assessment a
-                WHERE a.recommendation_id = {recommendation} AND a.visibility = 'published'
-                ORDER BY a.as_of_start DESC, a.recorded_at DESC, a.id DESC LIMIT 1)"""
+def actor_label(name: str, acronym: object) -> str:
+    """The short name of an actor shown in charts and tables: its acronym when it has one."""
+    return str(acronym) if isinstance(acronym, str) and acronym.strip() else name
 
 
-def recommendation_table(engine: Engine, filters: Filters | None = None) -> pd.DataFrame:
-    """One row per recommendation with its current status; the filtered set."""
-    base = read_frame(
-        engine,
-        f"""
-        SELECT r.id, r.source_id, s.title AS source_title, s.date AS source_date, s.date_start, s.organisers,
-               s.kind AS source_kind, r.position, r.number, r.section, r.kind, r.title, r.lead_in, r.text,
-               COALESCE({latest_published("status")}, 'not_assessed') AS status,
-               {latest_published("as_of")} AS status_date,
-               (SELECT name FROM actor WHERE id = {latest_published("assessor_id")}) AS status_assessor
-        FROM recommendation r
-        JOIN source s ON s.id = r.source_id
-        ORDER BY s.date_start, r.source_id, r.position
-        """,
+@dataclass(frozen=True)
+class ActorNames:
+    """Names and short labels of every actor, read once per query."""
+
+    name: dict[str, str]
+    label: dict[str, str]
+
+    def scope(self, scope_id: object) -> str:
+        """How a status's scope reads: "" for the whole ask, else "as assessed for RGC"."""
+        return f"as assessed for {self.label.get(scope_id, scope_id)}" if isinstance(scope_id, str) else ""
+
+
+def actor_names(engine: Engine) -> ActorNames:
+    rows = sql.rows(engine, select(ACT.c.id, ACT.c.name, ACT.c.acronym))
+    return ActorNames(
+        name={r["id"]: r["name"] for r in rows},
+        label={r["id"]: actor_label(r["name"], r["acronym"]) for r in rows},
     )
+
+
+def recommendation_table(
+    engine: Engine, filters: Filters | None = None, *, as_of: dt.date | None = None
+) -> pd.DataFrame:
+    """One row per recommendation with its overall status and its status for each addressee; the filtered set."""
+    verdict = status.overall(as_of).subquery("verdict")
+    base = sql.frame(
+        engine,
+        select(
+            R.c.id, R.c.source_id, S.c.title.label("source_title"), S.c.date.label("source_date"), S.c.date_start,
+            S.c.organisers, S.c.kind.label("source_kind"), R.c.position, R.c.number, R.c.section, R.c.kind,
+            R.c.title, R.c.lead_in, R.c.text, verdict.c.status, verdict.c.as_of.label("status_date"),
+            verdict.c.assessor_id.label("status_assessor_id"), verdict.c.scope_id.label("status_scope_id"),
+        )
+        .join(S, S.c.id == R.c.source_id)
+        .join(verdict, verdict.c.recommendation_id == R.c.id)
+        .order_by(S.c.date_start, R.c.source_id, R.c.position),
+    )  # fmt: skip
     if base.empty:
         return _empty_table()
+    names = actor_names(engine)
     base["year"] = pd.to_datetime(base["date_start"]).dt.year
-    base["source_short"] = _short_source_labels(engine, base)
-    addressees = read_frame(
+    base["source_short"] = _short_source_labels(base, names)
+    base["status_assessor"] = base["status_assessor_id"].map(names.name)
+    base["status_scope"] = base["status_scope_id"].map(names.scope)
+    per_actor = addressee_statuses(engine, as_of=as_of, names=names)
+    grouped = per_actor.groupby("recommendation_id", sort=False)
+    base["addressee_statuses"] = base["id"].map(grouped.apply(_records, include_groups=False)).apply(_as_list)
+    base["addressee_ids"] = base["addressee_statuses"].apply(lambda items: [a["id"] for a in items])
+    base["addressees"] = base["addressee_statuses"].apply(
+        lambda items: "; ".join(a["name"] + (" (inferred)" if a["inferred"] else "") for a in items)
+    )
+    base["addressee_labels"] = base["addressee_statuses"].apply(lambda items: ", ".join(a["label"] for a in items))
+    themes = sql.frame(
         engine,
-        """SELECT ad.recommendation_id, ad.actor_id, COALESCE(a.acronym, a.name) AS label, a.name, ad.inferred
-           FROM addressee ad JOIN actor a ON a.id = ad.actor_id ORDER BY ad.recommendation_id, ad.position""",
+        select(RT.c.recommendation_id, T.c.id.label("theme_id"), T.c.name)
+        .join(T, T.c.id == RT.c.theme_id)
+        .order_by(RT.c.recommendation_id, T.c.name),
     )
-    themes = read_frame(
-        engine,
-        """SELECT rt.recommendation_id, t.id AS theme_id, t.name FROM recommendation_theme rt
-           JOIN theme t ON t.id = rt.theme_id ORDER BY rt.recommendation_id, t.name""",
-    )
-    evidence = read_frame(engine, _EVIDENCE_PER_RECOMMENDATION).set_index("recommendation_id")
-    by_rec_addr = addressees.groupby("recommendation_id")
-    by_rec_theme = themes.groupby("recommendation_id")
-    base["addressee_ids"] = base["id"].map(by_rec_addr["actor_id"].agg(list)).apply(_as_list)
-    base["addressees"] = (
-        base["id"]
-        .map(
-            by_rec_addr.apply(
-                lambda g: "; ".join(
-                    f"{n}{' (inferred)' if i else ''}" for n, i in zip(g["name"], g["inferred"], strict=True)
-                ),
-                include_groups=False,
-            )
-        )
-        .fillna("")
-    )
-    base["addressee_labels"] = base["id"].map(by_rec_addr["label"].agg(", ".join)).fillna("")
-    base["theme_ids"] = base["id"].map(by_rec_theme["theme_id"].agg(list)).apply(_as_list)
-    base["themes"] = base["id"].map(by_rec_theme["name"].agg("; ".join)).fillna("")
+    by_theme = themes.groupby("recommendation_id")
+    base["theme_ids"] = base["id"].map(by_theme["theme_id"].agg(list)).apply(_as_list)
+    base["themes"] = base["id"].map(by_theme["name"].agg("; ".join)).fillna("")
+    evidence = sql.frame(engine, _evidence_per_recommendation()).set_index("recommendation_id")
     base["evidence_count"] = base["id"].map(evidence["evidence_count"]).fillna(0).astype(int)
     base["last_evidence_date"] = base["id"].map(evidence["last_date"])
     base["status_label"] = base["status"].map(STATUS_LABELS)
     base = _none_for_null(
-        base, ["number", "section", "lead_in", "status_date", "status_assessor", "last_evidence_date"]
-    )
+        base,
+        ["number", "section", "lead_in", "status_date", "status_assessor", "status_assessor_id", "status_scope_id",
+         "last_evidence_date"],
+    )  # fmt: skip
     return apply_filters(base, filters)
 
 
-# Evidence bearing on a recommendation: cited by a published assessment, or linked directly.
-_EVIDENCE_PER_RECOMMENDATION = """
-    SELECT recommendation_id, COUNT(DISTINCT id) AS evidence_count, MAX(date) AS last_date FROM (
-        SELECT a.recommendation_id, e.id, e.date FROM assessment a
-          JOIN assessment_evidence ae ON ae.assessment_id = a.id
-          JOIN evidence e ON e.id = ae.evidence_id WHERE a.visibility = 'published'
-        UNION ALL
-        SELECT er.recommendation_id, e.id, e.date FROM evidence_recommendation er
-          JOIN evidence e ON e.id = er.evidence_id
-    ) x GROUP BY recommendation_id
-"""
+def _records(group: pd.DataFrame) -> list[dict]:
+    return group.drop(columns=["recommendation_id"], errors="ignore").to_dict("records")
 
 
-def _short_source_labels(engine: Engine, table: pd.DataFrame) -> pd.Series:
+ADDRESSEE_STATUS_COLUMNS = [
+    "recommendation_id", "id", "name", "label", "role", "inferred", "status", "status_label", "status_date",
+    "assessor", "scope",
+]  # fmt: skip
+
+
+def addressee_statuses(
+    engine: Engine,
+    recommendations: list[str] | None = None,
+    *,
+    as_of: dt.date | None = None,
+    names: ActorNames | None = None,
+) -> pd.DataFrame:
+    """Each recommendation's status for each of its addressees (the rule's per-addressee answer).
+
+    ``scope`` says whether the status was judged for this addressee ("as assessed for RGC") or for the
+    whole ask ("").
+    """
+    names = names or actor_names(engine)
+    df = sql.frame(
+        engine,
+        status.per_addressee(as_of, recommendations).order_by("recommendation_id", "position"),
+    )
+    if df.empty:
+        return pd.DataFrame(columns=ADDRESSEE_STATUS_COLUMNS)
+    df = df.rename(columns={"actor_id": "id", "as_of": "status_date"})
+    df["name"] = df["id"].map(names.name)
+    df["label"] = df["id"].map(names.label)
+    df["inferred"] = df["inferred"].astype(bool)
+    df["status_label"] = df["status"].map(STATUS_LABELS)
+    df["assessor"] = df["assessor_id"].map(names.name)
+    df["scope"] = df["scope_id"].map(names.scope)
+    df = _none_for_null(df, ["status_date", "assessor"])
+    return df[ADDRESSEE_STATUS_COLUMNS]
+
+
+def _evidence_per_recommendation():
+    """Evidence bearing on a recommendation: cited by one of its published assessments, or linked directly."""
+    cited = (
+        select(A.c.recommendation_id, AE.c.evidence_id)
+        .join(AE, AE.c.assessment_id == A.c.id)
+        .where(A.c.visibility == Visibility.PUBLISHED)
+    )
+    linked = select(ER.c.recommendation_id, ER.c.evidence_id)
+    bearing = union_all(cited, linked).subquery("bearing")
+    return (
+        select(
+            bearing.c.recommendation_id,
+            func.count(func.distinct(E.c.id)).label("evidence_count"),
+            func.max(E.c.date).label("last_date"),
+        )
+        .join(E, E.c.id == bearing.c.evidence_id)
+        .group_by(bearing.c.recommendation_id)
+    )
+
+
+def _short_source_labels(table: pd.DataFrame, names: ActorNames) -> pd.Series:
     """ "2016 · MMN, CWCC · CSO consultation": enough to tell sources apart in a narrow column."""
-    actors = read_frame(engine, "SELECT id, COALESCE(acronym, name) AS label FROM actor").set_index("id")["label"]
-    organisers = table["organisers"].apply(lambda ids: json.loads(ids) if isinstance(ids, str) else list(ids or []))
-    names = organisers.apply(lambda ids: ", ".join(actors.get(i, i) for i in ids))
+    organisers = table["organisers"].apply(lambda ids: ", ".join(names.label.get(i, i) for i in ids or []))
     kinds = table["source_kind"].map(SOURCE_KIND_SHORT)
-    return table["year"].astype(str) + " · " + names.where(names != "", "—") + " · " + kinds
+    return table["year"].astype(str) + " · " + organisers.where(organisers != "", "—") + " · " + kinds
 
 
 def _none_for_null(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
@@ -155,14 +237,16 @@ def _as_list(value: object) -> list:
     return value if isinstance(value, list) else []
 
 
+TABLE_COLUMNS = [
+    "id", "source_id", "source_title", "source_date", "year", "number", "section", "kind", "title", "lead_in",
+    "text", "addressees", "addressee_ids", "addressee_labels", "addressee_statuses", "themes", "theme_ids",
+    "status", "status_label", "status_date", "status_assessor", "status_scope", "evidence_count",
+    "last_evidence_date", "source_short",
+]  # fmt: skip
+
+
 def _empty_table() -> pd.DataFrame:
-    return pd.DataFrame(
-        columns=[
-            "id", "source_id", "source_title", "source_date", "year", "number", "section", "kind", "title",
-            "text", "addressees", "addressee_ids", "themes", "theme_ids", "status", "status_label",
-            "status_date", "evidence_count", "last_evidence_date",
-        ]
-    )  # fmt: skip
+    return pd.DataFrame(columns=TABLE_COLUMNS)
 
 
 def apply_filters(table: pd.DataFrame, filters: Filters | None) -> pd.DataFrame:
@@ -194,41 +278,37 @@ def apply_filters(table: pd.DataFrame, filters: Filters | None) -> pd.DataFrame:
 
 def options(engine: Engine) -> dict[str, list[tuple[str, str]]]:
     """(id, label) choices for the shared filters."""
-    sources = read_frame(engine, "SELECT id, title, date FROM source ORDER BY date_start, id")
-    themes = read_frame(engine, "SELECT id, name FROM theme ORDER BY name")
-    actors = _none_for_null(
-        read_frame(
-            engine,
-            """SELECT DISTINCT a.id, a.name, a.acronym FROM actor a JOIN addressee ad ON ad.actor_id = a.id
-               ORDER BY a.name""",
-        ),
-        ["acronym"],
+    sources = sql.rows(engine, select(S.c.id, S.c.title, S.c.date).order_by(S.c.date_start, S.c.id))
+    themes = sql.rows(engine, select(T.c.id, T.c.name).order_by(T.c.name))
+    actors = sql.rows(
+        engine,
+        select(ACT.c.id, ACT.c.name, ACT.c.acronym)
+        .where(ACT.c.id.in_(select(AD.c.actor_id)))
+        .order_by(ACT.c.name, ACT.c.id),
     )
-    kinds = read_frame(engine, "SELECT DISTINCT kind FROM recommendation ORDER BY kind")
+    kinds = sql.rows(engine, select(R.c.kind).distinct().order_by(R.c.kind))
     return {
-        "sources": [(r.id, f"{r.date[:4]} · {r.title}") for r in sources.itertuples()],
-        "themes": [(r.id, r.name) for r in themes.itertuples()],
-        "addressees": [(r.id, r.name + (f" ({r.acronym})" if r.acronym else "")) for r in actors.itertuples()],
+        "sources": [(r["id"], f"{r['date'][:4]} · {r['title']}") for r in sources],
+        "themes": [(r["id"], r["name"]) for r in themes],
+        "addressees": [(r["id"], r["name"] + (f" ({r['acronym']})" if r["acronym"] else "")) for r in actors],
         "statuses": [(s, STATUS_LABELS[s]) for s in STATUS_ORDER],
-        "kinds": [(k, k.replace("_", " ").capitalize()) for k in kinds["kind"]],
+        "kinds": [(r["kind"], r["kind"].replace("_", " ").capitalize()) for r in kinds],
     }
 
 
 def year_bounds(engine: Engine) -> tuple[int, int]:
-    df = read_frame(engine, "SELECT MIN(date_start) AS lo, MAX(date_start) AS hi FROM source")
-    if df.empty or df.loc[0, "lo"] is None:
+    row = sql.rows(engine, select(func.min(S.c.date_start).label("lo"), func.max(S.c.date_start).label("hi")))[0]
+    if row["lo"] is None:
         return 2011, 2022
-    return pd.Timestamp(df.loc[0, "lo"]).year, pd.Timestamp(df.loc[0, "hi"]).year
+    return as_date(row["lo"]).year, as_date(row["hi"]).year
 
 
 def counts(engine: Engine) -> dict[str, int]:
-    df = read_frame(
-        engine,
-        """SELECT (SELECT COUNT(*) FROM source) AS sources, (SELECT COUNT(*) FROM recommendation) AS recommendations,
-                  (SELECT COUNT(*) FROM evidence) AS evidence, (SELECT COUNT(*) FROM assessment) AS assessments,
-                  (SELECT COUNT(*) FROM actor) AS actors""",
+    tables = {"sources": S, "recommendations": R, "evidence": E, "assessments": A, "actors": ACT}
+    row = sql.rows(
+        engine, select(*(select(func.count()).select_from(t).scalar_subquery().label(k) for k, t in tables.items()))
     )
-    return {k: int(v) for k, v in df.iloc[0].items()}
+    return {k: int(v) for k, v in row[0].items()}
 
 
 def headline(table: pd.DataFrame) -> dict[str, float | int]:
@@ -247,54 +327,117 @@ def headline(table: pd.DataFrame) -> dict[str, float | int]:
     }
 
 
-def assessment_history(engine: Engine, recommendation_ids: list[str] | None = None) -> pd.DataFrame:
-    """Every published assessment with assessor and evidence ids, oldest first."""
-    df = read_frame(
+HISTORY_COLUMNS = [
+    "id", "recommendation_id", "addressee_id", "addressee", "status", "status_label", "as_of", "as_of_start",
+    "assessor_id", "assessor", "rationale", "recorded_by", "recorded_at", "visibility", "supersedes_id",
+    "supersede_reason", "state", "superseded_by",
+]  # fmt: skip
+
+
+def assessment_history(
+    engine: Engine, recommendation_ids: list[str] | None = None, *, include_drafts: bool = False
+) -> pd.DataFrame:
+    """Every assessment (published, superseded, withdrawn; drafts only when asked), oldest first.
+
+    ``state`` says how each stands under the rule (``status.states``): "standing", "superseded",
+    "withdrawn", "withdrawal" or "draft"; ``superseded_by`` names the record that replaced it.
+    """
+    df = sql.frame(
         engine,
-        """SELECT a.id, a.recommendation_id, a.addressee_id, ad.name AS addressee, a.status, a.as_of, a.as_of_start,
-                  a.assessor_id, ac.name AS assessor, a.rationale, a.recorded_by, a.recorded_at, a.visibility
-           FROM assessment a JOIN actor ac ON ac.id = a.assessor_id LEFT JOIN actor ad ON ad.id = a.addressee_id
-           WHERE a.visibility = 'published' ORDER BY a.as_of_start, a.recorded_at, a.id""",
-    )
-    if recommendation_ids is not None:
-        df = df[df["recommendation_id"].isin(recommendation_ids)].reset_index(drop=True)
+        select(
+            A.c.id, A.c.recommendation_id, A.c.addressee_id, A.c.status, A.c.as_of, A.c.as_of_start, A.c.assessor_id,
+            A.c.rationale, A.c.recorded_by, A.c.recorded_at, A.c.visibility, A.c.supersedes_id, A.c.supersede_reason,
+        )
+        .where(sql.in_ids(A.c.recommendation_id, recommendation_ids))
+        .order_by(A.c.as_of_start, A.c.recorded_at, sql.bytewise(A.c.id)),
+    )  # fmt: skip
+    if df.empty:
+        return pd.DataFrame(columns=[*HISTORY_COLUMNS, "evidence"])
+    names = actor_names(engine)
+    df["addressee"] = df["addressee_id"].map(names.name)
+    df["assessor"] = df["assessor_id"].map(names.name)
     df["status_label"] = df["status"].map(STATUS_LABELS)
-    return df
+    df["as_of_start"] = df["as_of_start"].map(as_date)
+    facts = facts_from(df)
+    state = status.states(facts)
+    df["state"] = df["id"].map(state)
+    replaced_by = {f.supersedes_id: f.id for f in facts if f.supersedes_id and f.visibility in status.IN_FORCE}
+    df["superseded_by"] = df["id"].map(replaced_by)
+    if not include_drafts:
+        df = df[df["state"] != "draft"]
+    cited = sql.frame(
+        engine,
+        select(AE.c.assessment_id, AE.c.evidence_id)
+        .where(sql.in_ids(AE.c.assessment_id, list(df["id"])))
+        .order_by(AE.c.assessment_id, AE.c.position),
+    )
+    df["evidence"] = df["id"].map(cited.groupby("assessment_id")["evidence_id"].agg(list)).apply(_as_list)
+    df = _none_for_null(df, ["addressee_id", "addressee", "supersedes_id", "supersede_reason", "superseded_by"])
+    return df[[*HISTORY_COLUMNS, "evidence"]].reset_index(drop=True)
+
+
+def facts_from(history: pd.DataFrame) -> list[status.Fact]:
+    """The rule's view of history rows already read (for the pure-Python form of the rule)."""
+    return [
+        status.Fact(
+            id=r["id"],
+            recommendation_id=r["recommendation_id"],
+            status=r["status"],
+            as_of_start=as_date(r["as_of_start"]),
+            recorded_at=r["recorded_at"],
+            addressee_id=r["addressee_id"] if isinstance(r["addressee_id"], str) else None,
+            visibility=r["visibility"],
+            supersedes_id=r["supersedes_id"] if isinstance(r["supersedes_id"], str) else None,
+            assessor_id=r["assessor_id"],
+            as_of=r["as_of"],
+        )
+        for r in history.to_dict("records")
+    ]
+
+
+def year_end_statuses(engine: Engine, table: pd.DataFrame, until: int | None = None) -> pd.DataFrame:
+    """(year, recommendation_id, status): each recommendation's overall status on 31 December of each
+    year from the year it was made to ``until`` (default this year)."""
+    until = until or dt.date.today().year
+    if table.empty:
+        return pd.DataFrame(columns=["year", "recommendation_id", "status"])
+    made = dict(zip(table["id"], table["year"].astype(int), strict=True))
+    frames = []
+    for year in range(min(made.values()), until + 1):
+        ids = [rec for rec, made_in in made.items() if made_in <= year]
+        verdicts = sql.frame(engine, status.overall(dt.date(year, 12, 31), ids))[["recommendation_id", "status"]]
+        frames.append(verdicts.assign(year=year))
+    return pd.concat(frames, ignore_index=True)[["year", "recommendation_id", "status"]]
 
 
 def status_over_time(engine: Engine, table: pd.DataFrame, until: int | None = None) -> pd.DataFrame:
-    """Status of the recommendations made so far, as of 31 December of each year.
-
-    A recommendation counts from the year of its source; its status in year Y is
-    its latest published assessment dated on or before the end of Y.
-    """
-    until = until or dt.date.today().year
-    if table.empty:
+    """Counts by status of the recommendations made so far, as of 31 December of each year."""
+    per_year = year_end_statuses(engine, table, until)
+    if per_year.empty:
         return pd.DataFrame(columns=["year", "status", "status_label", "count"])
-    history = assessment_history(engine, list(table["id"]))
-    start = int(table["year"].min())
-    rows = []
-    for year in range(start, until + 1):
-        made = table[table["year"] <= year]["id"]
-        end = dt.date(year, 12, 31)
-        known = history[pd.to_datetime(history["as_of_start"]).dt.date <= end]
-        latest = known.groupby("recommendation_id").tail(1).set_index("recommendation_id")["status"]
-        statuses = made.map(latest.to_dict()).astype(object).where(made.isin(latest.index), Status.NOT_ASSESSED.value)
-        for status, n in statuses.value_counts().items():
-            rows.append({"year": year, "status": status, "count": int(n)})
-    out = pd.DataFrame(rows)
+    out = per_year.groupby(["year", "status"]).size().reset_index(name="count")
     out["status_label"] = out["status"].map(STATUS_LABELS)
     return out
 
 
 def status_by(table: pd.DataFrame, dimension: str) -> pd.DataFrame:
-    """Counts by status per theme, addressee or source (names, not ids)."""
+    """Counts by status per theme, addressee or source (labels, not ids).
+
+    By addressee, each recommendation counts once for each of its addressees with its status *for that
+    addressee*, grouped by actor id (two actors never merge because of their names).
+    """
     if table.empty:
         return pd.DataFrame(columns=[dimension, "status", "status_label", "count"])
     if dimension == "theme":
         exploded = table.assign(theme=table["themes"].str.split("; ")).explode("theme")
     elif dimension == "addressee":
-        exploded = table.assign(addressee=table["addressee_labels"].str.split(", ")).explode("addressee")
+        pairs = [(a["id"], a["label"], a["status"]) for items in table["addressee_statuses"] for a in items]
+        per = pd.DataFrame(pairs, columns=["actor_id", "addressee", "status"])
+        shared = per.groupby("addressee")["actor_id"].transform("nunique") > 1  # two actors, one label
+        per["addressee"] = per["addressee"].where(~shared, per["addressee"] + " (" + per["actor_id"] + ")")
+        out = per.groupby(["actor_id", "addressee", "status"]).size().reset_index(name="count")
+        out["status_label"] = out["status"].map(STATUS_LABELS)
+        return out
     elif dimension == "source":
         exploded = table.assign(source=table["year"].astype(str) + " · " + table["source_title"])
     else:
@@ -306,12 +449,16 @@ def status_by(table: pd.DataFrame, dimension: str) -> pd.DataFrame:
 
 def gaps(engine: Engine) -> pd.DataFrame:
     """Sources whose recommendation texts we do not (all) have."""
-    df = read_frame(
+    recorded = select(func.count()).select_from(R).where(R.c.source_id == S.c.id).scalar_subquery()
+    df = sql.frame(
         engine,
-        """SELECT s.id, s.title, s.date, s.expected_recommendations AS expected, s.gap_note,
-                  (SELECT COUNT(*) FROM recommendation r WHERE r.source_id = s.id) AS recorded
-           FROM source s WHERE s.expected_recommendations IS NOT NULL ORDER BY s.date_start""",
-    )
+        select(
+            S.c.id, S.c.title, S.c.date, S.c.expected_recommendations.label("expected"), S.c.gap_note,
+            recorded.label("recorded"),
+        )
+        .where(S.c.expected_recommendations.is_not(None))
+        .order_by(S.c.date_start),
+    )  # fmt: skip
     df = df[df["expected"] > df["recorded"]].reset_index(drop=True)
     df["missing"] = df["expected"] - df["recorded"]
     return df
@@ -330,11 +477,11 @@ class Detail:
 
     record: dict
     source: dict
-    addressees: pd.DataFrame
+    addressees: pd.DataFrame  # one row per addressee, with its status for that addressee
     themes: list[str]
-    history: pd.DataFrame  # published assessments, oldest first, with an 'evidence' list per row
+    history: pd.DataFrame  # every non-draft assessment, oldest first, with 'state' and an 'evidence' list
     evidence: pd.DataFrame  # all evidence bearing on it, newest first
-    disagreement: pd.DataFrame  # latest status per assessor, when assessors differ
+    disagreement: pd.DataFrame  # latest standing status per assessor, when assessors differ
     links: pd.DataFrame  # direction ('repeats an earlier' / 'repeated later by'), kind, other id, title, year
     passage: tuple[str, str, str] | None  # text before, the recommendation, text after
 
@@ -345,57 +492,92 @@ def recommendation_detail(engine: Engine, rec_id: str) -> Detail | None:
     if match.empty:
         return None
     record = match.iloc[0].to_dict()
-    problems = read_frame(engine, "SELECT problems FROM recommendation WHERE id = :id", id=rec_id).iloc[0]["problems"]
-    record["problems"] = json.loads(problems) if isinstance(problems, str) else list(problems or [])
-    source = read_frame(engine, "SELECT * FROM source WHERE id = :id", id=record["source_id"]).iloc[0].to_dict()
-    addressees = read_frame(
-        engine,
-        """SELECT a.name, a.acronym, a.type, ad.role, ad.inferred FROM addressee ad JOIN actor a ON a.id = ad.actor_id
-           WHERE ad.recommendation_id = :id ORDER BY ad.position""",
-        id=rec_id,
-    )
+    extra = sql.rows(engine, select(R.c.problems).where(R.c.id == rec_id))[0]
+    record["problems"] = list(extra["problems"] or [])
+    source = sql.rows(engine, select(S).where(S.c.id == record["source_id"]))[0]
+    addressees = addressee_statuses(engine, [rec_id])
+    types = {
+        r["id"]: r["type"]
+        for r in sql.rows(engine, select(ACT.c.id, ACT.c.type).where(ACT.c.id.in_(addressees["id"].tolist())))
+    }
+    addressees["type"] = addressees["id"].map(types)
     history = assessment_history(engine, [rec_id])
-    cited = read_frame(
+    evidence = sql.frame(
         engine,
-        """SELECT ae.assessment_id, ae.evidence_id FROM assessment_evidence ae
-           JOIN assessment a ON a.id = ae.assessment_id WHERE a.recommendation_id = :id ORDER BY ae.position""",
-        id=rec_id,
-    )
-    history["evidence"] = history["id"].map(cited.groupby("assessment_id")["evidence_id"].agg(list)).apply(_as_list)
-    evidence = read_frame(
-        engine,
-        """SELECT e.id, e.date, e.date_start, e.kind, e.title, e.summary, e.url, e.citation, e.completeness,
-                  s.title AS source_title
-           FROM evidence e LEFT JOIN source s ON s.id = e.source_id
-           WHERE e.id IN (SELECT er.evidence_id FROM evidence_recommendation er WHERE er.recommendation_id = :id)
-              OR e.id IN (SELECT ae.evidence_id FROM assessment_evidence ae JOIN assessment a ON a.id = ae.assessment_id
-                          WHERE a.recommendation_id = :id AND a.visibility = 'published')
-           ORDER BY e.date_start DESC, e.id""",
-        id=rec_id,
-    )
+        select(
+            E.c.id, E.c.date, E.c.date_start, E.c.kind, E.c.title, E.c.summary, E.c.url, E.c.citation,
+            E.c.completeness, S.c.title.label("source_title"),
+        )
+        .select_from(E.outerjoin(S, S.c.id == E.c.source_id))
+        .where(
+            E.c.id.in_(select(ER.c.evidence_id).where(ER.c.recommendation_id == rec_id))
+            | E.c.id.in_(
+                select(AE.c.evidence_id)
+                .join(A, A.c.id == AE.c.assessment_id)
+                .where(A.c.recommendation_id == rec_id, A.c.visibility == Visibility.PUBLISHED)
+            )
+        )
+        .order_by(E.c.date_start.desc(), E.c.id),
+    )  # fmt: skip
     evidence = _none_for_null(evidence, ["url", "citation", "completeness", "source_title"])
-    latest_by_assessor = history.groupby("assessor_id").tail(1)
-    disagreement = (
-        latest_by_assessor[["assessor", "status_label", "as_of", "rationale"]].reset_index(drop=True)
-        if latest_by_assessor["status"].nunique() > 1
-        else latest_by_assessor.iloc[0:0][["assessor", "status_label", "as_of", "rationale"]]
-    )
-    links = read_frame(
-        engine,
-        """SELECT 'repeats an earlier recommendation' AS direction, l.kind, l.note, r.id, r.title, s.date
-             FROM recommendation_link l JOIN recommendation r ON r.id = l.target_id JOIN source s ON s.id = r.source_id
-            WHERE l.source_id = :id
-           UNION ALL
-           SELECT 'raised again later' AS direction, l.kind, l.note, r.id, r.title, s.date
-             FROM recommendation_link l JOIN recommendation r ON r.id = l.source_id JOIN source s ON s.id = r.source_id
-            WHERE l.target_id = :id
-           ORDER BY date""",
-        id=rec_id,
-    )
-    links = _none_for_null(links, ["note"])
+    disagreement = _disagreement(history, addressees)
+    links = _links_of(engine, rec_id)
     themes = [t for t in (record["themes"] or "").split("; ") if t]
     passage = locate(source.get("full_text") or "", record["text"])
     return Detail(record, source, addressees, themes, history, evidence, disagreement, links, passage)
+
+
+DISAGREEMENT_COLUMNS = ["assessor", "status_label", "scope", "as_of", "rationale"]
+
+
+def _disagreement(history: pd.DataFrame, addressees: pd.DataFrame) -> pd.DataFrame:
+    """Each assessor's own overall status (the rule applied to its assessments alone), when they differ."""
+    if history.empty:
+        return pd.DataFrame(columns=DISAGREEMENT_COLUMNS)
+    pairs = list(zip(addressees["id"], addressees["role"], strict=True))
+    rows = []
+    for _assessor, own in history.groupby("assessor_id", sort=False):
+        verdict = status.overall_verdict(facts_from(own), pairs)
+        if verdict.fact is None:
+            continue
+        chosen = own[own["id"] == verdict.fact.id].iloc[0]
+        scope = f"as assessed for {chosen['addressee']}" if chosen["addressee"] else "the whole ask"
+        rows.append(
+            {
+                "assessor": chosen["assessor"],
+                "status_label": STATUS_LABELS[verdict.status],
+                "scope": scope,
+                "as_of": chosen["as_of"],
+                "rationale": chosen["rationale"],
+            }
+        )
+    if len({r["status_label"] for r in rows}) < 2:
+        return pd.DataFrame(columns=DISAGREEMENT_COLUMNS)
+    return pd.DataFrame(rows, columns=DISAGREEMENT_COLUMNS)
+
+
+def _links_of(engine: Engine, rec_id: str) -> pd.DataFrame:
+    other = R.alias("other")
+    earlier = (
+        select(
+            literal("repeats an earlier recommendation", String).label("direction"),
+            L.c.kind, L.c.note, other.c.id, other.c.title, S.c.date,
+        )
+        .join(other, other.c.id == L.c.target_id)
+        .join(S, S.c.id == other.c.source_id)
+        .where(L.c.source_id == rec_id)
+    )  # fmt: skip
+    later = (
+        select(
+            literal("raised again later", String).label("direction"),
+            L.c.kind, L.c.note, other.c.id, other.c.title, S.c.date,
+        )
+        .join(other, other.c.id == L.c.source_id)
+        .join(S, S.c.id == other.c.source_id)
+        .where(L.c.target_id == rec_id)
+    )  # fmt: skip
+    links = sql.frame(engine, union_all(earlier, later).order_by("date"))
+    return _none_for_null(links, ["note"])
 
 
 def _normalised(text: str) -> tuple[str, list[int]]:
@@ -452,39 +634,44 @@ def spans(full_text: str, quotes: dict[str, str]) -> list[tuple[int, int, str]]:
 
 
 def sources_table(engine: Engine) -> pd.DataFrame:
-    df = read_frame(
+    recorded = select(func.count()).select_from(R).where(R.c.source_id == S.c.id).scalar_subquery()
+    df = sql.frame(
         engine,
-        """SELECT s.id, s.title, s.date, s.kind, s.place, s.url, s.citation, s.organisers, s.expected_recommendations,
-                  s.gap_note, (SELECT COUNT(*) FROM recommendation r WHERE r.source_id = s.id) AS recorded
-           FROM source s ORDER BY s.date_start, s.id""",
-    )
-    actors = read_frame(engine, "SELECT id, name, acronym FROM actor").set_index("id")
-    names = (actors["acronym"].fillna(actors["name"])).to_dict()
-    df["organisers"] = df["organisers"].apply(
-        lambda ids: ", ".join(names.get(i, i) for i in (json.loads(ids) if isinstance(ids, str) else ids or []))
-    )
+        select(
+            S.c.id, S.c.title, S.c.date, S.c.kind, S.c.place, S.c.url, S.c.citation, S.c.organisers,
+            S.c.expected_recommendations, S.c.gap_note, recorded.label("recorded"),
+        ).order_by(S.c.date_start, S.c.id),
+    )  # fmt: skip
+    names = actor_names(engine)
+    df["organisers"] = df["organisers"].apply(lambda ids: ", ".join(names.label.get(i, i) for i in ids or []))
     df["kind_label"] = df["kind"].map(SOURCE_KIND_LABELS)
     return _none_for_null(df, ["place", "url", "citation", "gap_note", "expected_recommendations"])
 
 
 def source_text(engine: Engine, source_id: str) -> tuple[str, pd.DataFrame]:
     """Full text of a source and its recommendations (id, number, title, text, status)."""
-    text_df = read_frame(engine, "SELECT full_text FROM source WHERE id = :id", id=source_id)
-    full_text = text_df.iloc[0]["full_text"] if not text_df.empty else None
+    found = sql.rows(engine, select(S.c.full_text).where(S.c.id == source_id))
+    full_text = found[0]["full_text"] if found else None
     recs = recommendation_table(engine, Filters(sources=[source_id]))
     return full_text or "", recs
 
 
 def glossary(engine: Engine) -> pd.DataFrame:
-    df = read_frame(engine, "SELECT term, expansion, note FROM glossary_term ORDER BY LOWER(term)")
+    G = GlossaryTerm.__table__  # type: ignore[attr-defined]
+    df = sql.frame(engine, select(G.c.term, G.c.expansion, G.c.note).order_by(func.lower(G.c.term)))
     return _none_for_null(df, ["note"])
 
 
 def context_figures(engine: Engine) -> pd.DataFrame:
-    df = read_frame(
+    C = ContextFigure.__table__  # type: ignore[attr-defined]
+    df = sql.frame(
         engine,
-        """SELECT c.destination, c.category, c.total, c.women, c.men, c.as_of, c.data_source, s.title AS source_title
-           FROM context_figure c JOIN source s ON s.id = c.source_id ORDER BY c.destination, c.category""",
-    )
+        select(
+            C.c.destination, C.c.category, C.c.total, C.c.women, C.c.men, C.c.as_of, C.c.data_source,
+            S.c.title.label("source_title"),
+        )
+        .join(S, S.c.id == C.c.source_id)
+        .order_by(C.c.destination, C.c.category),
+    )  # fmt: skip
     df["label"] = df["destination"] + " · " + df["category"] + " (" + df["as_of"] + ")"
     return _none_for_null(df, ["women", "men"])

@@ -17,11 +17,19 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 
 import pandas as pd
+from sqlalchemy import or_, select
 from sqlalchemy.engine import Engine
 
-from recommendations.owners import id_condition, years_between
-from recommendations.queries import as_date, latest_published, read_frame
+from models import Addressee, Recommendation, RecommendationLink, Source
+from recommendations import sql, status
+from recommendations.owners import years_between
+from recommendations.queries import as_date, assessment_history, facts_from
 from recommendations.schema import OPEN_STATUSES, STATUS_LABELS
+
+R = Recommendation.__table__  # type: ignore[attr-defined]
+S = Source.__table__  # type: ignore[attr-defined]
+L = RecommendationLink.__table__  # type: ignore[attr-defined]
+AD = Addressee.__table__  # type: ignore[attr-defined]
 
 THEME_YEAR_COLUMNS = ["theme_id", "theme", "year", "count"]
 CHAIN_COLUMNS = [
@@ -36,14 +44,20 @@ MEMBER_COLUMNS = [
 ]  # fmt: skip
 LINK_COLUMNS = ["chain_id", "later_id", "later_title", "kind", "earlier_id", "earlier_title", "note"]
 
-_MEMBERS = f"""
-    SELECT r.id AS recommendation_id, r.title, r.position, r.source_id, s.title AS source_title,
-           s.date AS source_date, s.date_start, COALESCE({latest_published("status")}, 'not_assessed') AS status,
-           {latest_published("as_of")} AS status_date
-    FROM recommendation r
-    JOIN source s ON s.id = r.source_id
-    WHERE r.id IN (SELECT source_id FROM recommendation_link) OR r.id IN (SELECT target_id FROM recommendation_link)
-"""
+
+def _linked_recommendations():
+    """Every linked recommendation with its source and overall status (the status rule)."""
+    verdict = status.overall().subquery("verdict")
+    return (
+        select(
+            R.c.id.label("recommendation_id"), R.c.title, R.c.position, R.c.source_id,
+            S.c.title.label("source_title"), S.c.date.label("source_date"), S.c.date_start, verdict.c.status,
+            verdict.c.as_of.label("status_date"),
+        )
+        .join(S, S.c.id == R.c.source_id)
+        .join(verdict, verdict.c.recommendation_id == R.c.id)
+        .where(or_(R.c.id.in_(select(L.c.source_id)), R.c.id.in_(select(L.c.target_id))))
+    )  # fmt: skip
 
 
 def theme_by_year(table: pd.DataFrame, names: Mapping[str, str] | None = None) -> pd.DataFrame:
@@ -109,10 +123,10 @@ def related(edges: Iterable[tuple[str, str]], rec_id: str) -> tuple[set[str], se
 
 
 def _members_and_links(engine: Engine) -> tuple[pd.DataFrame, pd.DataFrame]:
-    links = read_frame(
-        engine, "SELECT source_id, target_id, kind, note FROM recommendation_link ORDER BY source_id, target_id"
+    links = sql.frame(
+        engine, select(L.c.source_id, L.c.target_id, L.c.kind, L.c.note).order_by(L.c.source_id, L.c.target_id)
     )
-    linked = read_frame(engine, _MEMBERS)
+    linked = sql.frame(engine, _linked_recommendations())
     if linked.empty:
         return pd.DataFrame(columns=[*MEMBER_COLUMNS, "position"]), links.assign(chain_id=None)
     linked["date_start"] = linked["date_start"].map(as_date)
@@ -164,27 +178,30 @@ def chain_links(engine: Engine) -> pd.DataFrame:
 def _closed_since(engine: Engine, ids: list[str]) -> dict[str, dt.date]:
     """For recommendations whose current status is closed: since when it has had that status.
 
-    The start of the unbroken run of latest published assessments with the current status.
+    The rule is applied as of each date in the history, newest first, until the status differs; the
+    start of that unbroken run is the answer.
     """
     if not ids:
         return {}
-    condition, value = id_condition(engine, "recommendation_id", sorted(ids))
-    history = read_frame(
-        engine,
-        f"""SELECT recommendation_id, status, as_of_start FROM assessment
-            WHERE visibility = 'published' AND {condition}
-            ORDER BY recommendation_id, as_of_start DESC, recorded_at DESC, id DESC""",
-        ids=value,
+    history = assessment_history(engine, ids)
+    addressees = sql.rows(
+        engine, select(AD.c.recommendation_id, AD.c.actor_id, AD.c.role).where(sql.in_ids(AD.c.recommendation_id, ids))
     )
+    pairs: dict[str, list[tuple[str, str]]] = {}
+    for row in addressees:
+        pairs.setdefault(row["recommendation_id"], []).append((row["actor_id"], row["role"]))
     out: dict[str, dt.date] = {}
-    for rec_id, group in history.groupby("recommendation_id", sort=False):
-        current = group["status"].iloc[0]
-        since = group["as_of_start"].iloc[0]
-        for status, start in zip(group["status"], group["as_of_start"], strict=True):
-            if status != current:
+    for rec_id, own in history.groupby("recommendation_id", sort=False):
+        facts = facts_from(own)
+        current = status.overall_verdict(facts, pairs.get(str(rec_id), []))
+        if current.fact is None:
+            continue
+        since = current.fact.as_of_start
+        for day in sorted({f.as_of_start for f in facts if f.as_of_start < since}, reverse=True):
+            if status.overall_verdict(facts, pairs.get(str(rec_id), []), day).status != current.status:
                 break
-            since = start
-        out[str(rec_id)] = as_date(since)
+            since = day
+        out[str(rec_id)] = since
     return out
 
 

@@ -145,8 +145,22 @@ class LinkKind(StrEnum):
 
 
 class Visibility(StrEnum):
+    """Where an assessment stands. Only published ones count; a withdrawal is a record of its own."""
+
     PUBLISHED = "published"
     DRAFT = "draft"
+    WITHDRAWN = "withdrawn"  # a record that withdraws the assessment it supersedes; never a status itself
+
+
+#: How far an ask has come, for "the least advanced part" of an ask (see recommendations/status.py).
+PROGRESS_RANK: dict[str, int] = {
+    Status.NOT_ASSESSED: 0,
+    Status.NO_PROGRESS: 1,
+    Status.IN_PROGRESS: 2,
+    Status.PARTIALLY_IMPLEMENTED: 3,
+    Status.IMPLEMENTED: 4,
+    Status.NOT_APPLICABLE: 5,
+}
 
 
 def _check_partial_date(value: str) -> str:
@@ -175,7 +189,11 @@ Url = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500), A
 
 
 def date_start(value: str) -> dt.date:
-    """First day a partial date can mean, so partial dates sort and filter."""
+    """The day a partial date stands for: its first ("2019-07" is 1 July 2019).
+
+    One reading everywhere: ordering, "as of" views and validation all use this day, so an assessment
+    "as of 2019-07" cannot rest on evidence of 31 July 2019 (write the full date when it is known).
+    """
     year, month, day = (int(g) if g else None for g in PARTIAL_DATE.match(value).groups())  # type: ignore[union-attr]
     return dt.date(year, month or 1, day or 1)  # type: ignore[arg-type]
 
@@ -305,13 +323,29 @@ class AssessmentIn(Record):
     rationale: Text
     evidence: list[Id] = Field(default_factory=list)
     visibility: Visibility = Visibility.PUBLISHED
+    supersedes: Id | None = Field(
+        default=None,
+        description="Id of the earlier assessment this one corrects or (with visibility withdrawn) withdraws.",
+    )
+    supersede_reason: Text | None = Field(default=None, description="Why the earlier assessment is replaced.")
     recorded_by: ShortText
     recorded_at: dt.datetime
 
     @model_validator(mode="after")
     def _status_needs_evidence(self) -> AssessmentIn:
-        if self.status != Status.NOT_ASSESSED and not self.evidence:
+        if self.visibility == Visibility.WITHDRAWN:
+            if not self.supersedes:
+                raise ValueError("a withdrawal needs 'supersedes': the id of the assessment it withdraws")
+            if self.status != Status.NOT_ASSESSED or self.evidence:
+                raise ValueError("a withdrawal carries no status of its own: status not_assessed, no evidence")
+        elif self.status != Status.NOT_ASSESSED and not self.evidence:
             raise ValueError(f"status {self.status!r} needs at least one evidence id")
+        if self.supersedes and not self.supersede_reason:
+            raise ValueError("supersede_reason: say why the earlier assessment is corrected or withdrawn")
+        if self.supersede_reason and not self.supersedes:
+            raise ValueError("supersede_reason is only for an assessment that supersedes another")
+        if self.supersedes == self.id:
+            raise ValueError("an assessment cannot supersede itself")
         return self
 
 

@@ -14,9 +14,9 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 from streamlit.runtime.pages_manager import PagesManager
 
-from models.db import is_empty, make_engine, migrate
+from models.db import make_engine
 from recommendations import markdown, queries
-from recommendations.loader import load_folder
+from recommendations.loader import prepare
 from recommendations.queries import Filters
 from recommendations.schema import STATUS_LABELS
 
@@ -65,9 +65,7 @@ def through_entrypoint() -> None:
 def engine() -> Engine:
     """One engine per process; builds the database from data/ on first start."""
     eng = make_engine()
-    migrate(eng)
-    if is_empty(eng):
-        load_folder(DATA, eng)
+    prepare(eng, DATA)
     return eng
 
 

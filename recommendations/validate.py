@@ -24,7 +24,6 @@ from recommendations.schema import (
     LinkIn,
     SourceIn,
     ThemeIn,
-    date_end,
     date_start,
 )
 from recommendations.yamlio import LineDict, LineList, YamlError, line_of, read_yaml
@@ -262,6 +261,9 @@ def _cross_check(data: Dataset) -> list[Problem]:
         for rec in item.recommendations:
             need("evidence", item.id, "recommendations", recs, "recommendation", rec)
 
+    recs_by_id = {r.id: r for r in data.recommendations}
+    assessments = {a.id: a for a in data.assessments}
+    superseded_by: dict[str, str] = {}
     for item in data.assessments:
         need("assessments", item.id, "recommendation", recs, "recommendation", item.recommendation)
         need("assessments", item.id, "addressee", actors, "actor", item.addressee)
@@ -269,18 +271,27 @@ def _cross_check(data: Dataset) -> list[Problem]:
         for ev in item.evidence:
             need("assessments", item.id, "evidence", evidence, "evidence", ev)
         path, line = at("assessments", item.id)
-        as_of = date_end(item.as_of)  # "2017-07" covers all of July
+        as_of = date_start(item.as_of)  # a partial date stands for its first day, as in every view
         if item.recommendation in rec_date and as_of < rec_date[item.recommendation]:
             problems.append(Problem(path, line, f"as_of: {item.as_of} is before the recommendation was made"))
         late = [ev for ev in item.evidence if ev in ev_date and ev_date[ev] > as_of]
         if late:
-            problems.append(Problem(path, line, f"evidence: {', '.join(late)} dated after as_of {item.as_of}"))
-        if item.addressee and item.recommendation in recs:
-            rec = next(r for r in data.recommendations if r.id == item.recommendation)
-            if item.addressee not in {a.actor for a in rec.addressees}:
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    f"evidence: {', '.join(late)} dated after as_of {item.as_of} "
+                    "(a partial as_of stands for its first day: write the full date)",
+                )
+            )
+        if item.addressee and item.recommendation in recs_by_id:
+            if item.addressee not in {a.actor for a in recs_by_id[item.recommendation].addressees}:
                 problems.append(
                     Problem(path, line, f"addressee: {item.addressee!r} is not an addressee of {item.recommendation}")
                 )
+        if item.supersedes:
+            problems.extend(_check_supersedes(item, assessments, superseded_by, path, line, at))
+    problems.extend(_supersede_cycles(assessments, at))
 
     for link in data.links:
         ident = f"{link.source}->{link.target}"
@@ -293,3 +304,44 @@ def _cross_check(data: Dataset) -> list[Problem]:
     for item in data.context_figures:
         need("context_figures", item.id, "source", sources, "source", item.source)
     return problems
+
+
+def _check_supersedes(item, assessments, superseded_by, path, line, at) -> list[Problem]:  # noqa: ANN001
+    """A correction or withdrawal names an earlier assessment of the same recommendation, once."""
+    target = assessments.get(item.supersedes)
+    if target is None:
+        return [Problem(path, line, f"supersedes: unknown assessment id {item.supersedes!r}")]
+    out = []
+    if target.recommendation != item.recommendation:
+        out.append(
+            Problem(
+                path,
+                line,
+                f"supersedes: {target.id} is an assessment of {target.recommendation}, not of {item.recommendation}",
+            )
+        )
+    if date_start(target.as_of) > date_start(item.as_of):
+        out.append(
+            Problem(path, line, f"supersedes: {target.id} is dated {target.as_of}, after this one ({item.as_of})")
+        )
+    if target.visibility == "withdrawn":
+        out.append(Problem(path, line, f"supersedes: {target.id} is itself a withdrawal"))
+    first = superseded_by.setdefault(target.id, item.id)
+    if first != item.id:
+        where = ":".join(str(p) for p in at("assessments", first))
+        out.append(Problem(path, line, f"supersedes: {target.id} is already superseded by {first} ({where})"))
+    return out
+
+
+def _supersede_cycles(assessments, at) -> list[Problem]:  # noqa: ANN001
+    out = []
+    for start in assessments.values():
+        seen, current = {start.id}, start
+        while current.supersedes and current.supersedes in assessments:
+            current = assessments[current.supersedes]
+            if current.id in seen:
+                path, line = at("assessments", start.id)
+                out.append(Problem(path, line, f"supersedes: {start.id} is part of a cycle of corrections"))
+                break
+            seen.add(current.id)
+    return out

@@ -9,15 +9,20 @@ from sqlalchemy.engine import Engine
 
 from models import SQLModel
 
+#: Columns that say how a row reached this database, not what it records (an app-recorded assessment
+#: exported and loaded elsewhere arrives there from YAML).
+PROVENANCE = {("assessment", "origin")}
+
 
 def snapshot(engine: Engine) -> dict[str, list[tuple]]:
-    """Every row of every table, sorted: equal snapshots mean equal databases."""
+    """Every row of every table, sorted: equal snapshots mean equal databases (provenance aside)."""
     if not inspect(engine).has_table("source"):
         return {}
     out = {}
     with engine.connect() as conn:
         for table in SQLModel.metadata.sorted_tables:
-            rows = [tuple(str(v) for v in r) for r in conn.execute(select(table))]
+            columns = [c for c in table.columns if (table.name, c.name) not in PROVENANCE]
+            rows = [tuple(str(v) for v in r) for r in conn.execute(select(*columns))]
             out[table.name] = sorted(rows)
     return out
 
@@ -43,6 +48,7 @@ def app_assessment(engine: Engine, assessment_id: str, recommendation_id: str, *
     from models import Assessment
 
     values = {
+        "origin": "app",
         "status": "not_assessed",
         "as_of": "2024-05-01",
         "as_of_start": dt.date(2024, 5, 1),

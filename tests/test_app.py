@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from recommendations import status
+from recommendations.schema import STATUS_LABELS
 from recommendations.validate import read_dataset
+from tests import oracle
 from tests.conftest import DATA
 
 DATASET, _ = read_dataset(DATA)
@@ -80,10 +83,13 @@ def test_detail_shows_verbatim_text_history_and_links():
     assert not at.exception
     assert "providing complaint and redress mechanism" in [i.value for i in at.info]
     history = [a for a in DATASET.assessments if a.recommendation == "tfamw2011-postarrival-5"]
-    latest = max(history, key=lambda a: a.as_of)
-    assert metric(at, "Status as of") == latest.as_of
+    facts = oracle.facts_of(DATASET)["tfamw2011-postarrival-5"]
+    verdict = status.overall_verdict(facts, oracle.addressees_of(DATASET)["tfamw2011-postarrival-5"])
+    assert metric(at, "Status as of") == verdict.fact.as_of
+    assert metric(at, "Current status") == STATUS_LABELS[verdict.status]
     markdown = " ".join(m.value for m in at.markdown)
-    assert markdown.count("assessed by Dataset maintainers") == len(history)
+    assert markdown.count("by Dataset maintainers") == len(history)
+    assert markdown.count("for Royal Government of Cambodia") == sum(a.addressee == "rgc" for a in history)
 
 
 def test_detail_of_unassessed_recommendation_explains_how_to_add_one():
@@ -136,3 +142,24 @@ def test_clear_filters_resets_everything():
     assert caption_count(at) == N_RECS
     assert at.sidebar.multiselect[0].value == []
     assert "theme" not in at.query_params
+
+
+def test_dashboard_refuses_to_drop_a_missing_page_silently(tmp_path):
+    """A page named in the menu but missing from disk is an error, not a shorter menu."""
+    import shutil
+
+    from tests.conftest import ROOT
+
+    shutil.copy(ROOT / "dashboard.py", tmp_path / "dashboard.py")
+    shutil.copytree(ROOT / "pages", tmp_path / "pages")
+    (tmp_path / "pages" / "owners.py").unlink()
+    from streamlit import config
+
+    shown = config.get_option("client.showErrorDetails")
+    config.set_option("client.showErrorDetails", "full")  # visitors see a redacted message; the test wants it
+    try:
+        at = AppTest.from_file(str(tmp_path / "dashboard.py"), default_timeout=60).run()
+    finally:
+        config.set_option("client.showErrorDetails", shown)
+    assert at.exception
+    assert "names page files that do not exist: pages/owners.py" in at.exception[0].value

@@ -17,6 +17,7 @@ import pytest
 from sqlmodel import Session
 
 from models import Evidence, EvidenceRecommendation, Recommendation, RecommendationTheme
+from recommendations import status
 from recommendations.brief import (
     QUESTION_RULES,
     ROW_COLUMNS,
@@ -29,8 +30,9 @@ from recommendations.brief import (
 )
 from recommendations.export import to_csv_bytes, to_xlsx_bytes
 from recommendations.loader import load_folder
-from recommendations.schema import OPEN_STATUSES, date_end, date_start
+from recommendations.schema import OPEN_STATUSES, date_start
 from recommendations.validate import read_dataset
+from tests import oracle
 from tests.conftest import DATA
 from tests.helpers import app_assessment
 
@@ -58,13 +60,7 @@ def made_by(rec_id: str, meeting: dt.date) -> bool:
 
 
 def status_as_of(rec_id: str, meeting: dt.date) -> str:
-    known = [
-        a
-        for a in DATASET.assessments
-        if a.recommendation == rec_id and a.visibility == "published" and date_start(a.as_of) <= meeting
-    ]
-    known.sort(key=lambda a: (date_start(a.as_of), a.recorded_at, a.id))
-    return known[-1].status if known else "not_assessed"
+    return oracle.overall(DATASET, as_of=meeting)[rec_id]
 
 
 def component(rec_id: str, meeting: dt.date) -> set[str]:
@@ -281,7 +277,7 @@ def test_questions_follow_the_rules_for_every_item(loaded):
         assert set(rules) <= set(QUESTION_RULES)
         assert ("repeated" in rules) == (meetings(component(listed.id, TODAY)) > 1)
         assert listed.status in rules  # one status rule per open status
-        newest = max((date_end(e.date) for e in listed.evidence), default=None)
+        newest = max((date_start(e.date) for e in listed.evidence), default=None)
         assert ("stale_evidence" in rules) == (newest is not None and newest < stale_before)
     assert {"repeated", "not_assessed", "in_progress", "partially_implemented", "stale_evidence"} <= seen_rules
 
@@ -295,10 +291,8 @@ def test_question_texts_use_the_data(loaded):
     assert f"raised at {meetings(chain)} meetings or documents" in repeated
     assert RECS[rec].title in repeated
     partial = item(brief, "tfamw2011-postarrival-5")
-    latest = max(
-        (a for a in DATASET.assessments if a.recommendation == partial.id),
-        key=lambda a: (date_start(a.as_of), a.recorded_at, a.id),
-    )
+    verdict = status.overall_verdict(oracle.facts_of(DATASET)[partial.id], oracle.addressees_of(DATASET)[partial.id])
+    latest = next(a for a in DATASET.assessments if a.id == verdict.fact.id)
     assert latest.rationale in next(q.text for q in partial.questions if q.rule == "partially_implemented")
     bare = next(i for i in brief.items if i.status == "not_assessed" and not i.evidence)
     assert "No evidence of progress is on record" in next(q.text for q in bare.questions if q.rule == "not_assessed")
@@ -312,10 +306,10 @@ def test_stale_evidence_question_depends_on_the_meeting_date(loaded):
             for e in DATASET.evidence
             if e.id in {x for a in DATASET.assessments if a.recommendation == rec for x in a.evidence}
         ),
-        key=date_end,
+        key=date_start,
     )
-    soon = dt.date(date_end(newest).year + 1, 6, 1)
-    late = dt.date(date_end(newest).year + 3, 6, 1)
+    soon = dt.date(date_start(newest).year + 1, 6, 1)
+    late = dt.date(date_start(newest).year + 3, 6, 1)
     fresh = item(build_brief(loaded, themes=first_theme(rec), addressees=[], meeting_date=soon), rec)
     stale = item(build_brief(loaded, themes=first_theme(rec), addressees=[], meeting_date=late), rec)
     assert "stale_evidence" not in [q.rule for q in fresh.questions]

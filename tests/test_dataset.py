@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from recommendations.schema import Status
+from recommendations.schema import Status, date_start
 from recommendations.validate import read_dataset
 from tests.conftest import DATA
 
@@ -107,10 +107,15 @@ def test_named_addressees_are_split_into_actors():
 def test_every_status_cites_existing_evidence_dated_no_later():
     assessed = [a for a in DATASET.assessments if a.status != Status.NOT_ASSESSED]
     assert len(assessed) >= 20
+    made = {r.id: date_start(s.date) for s in DATASET.sources for r in s.recommendations}
     for item in assessed:
         assert item.evidence, item.id
         assert all(e in EVIDENCE for e in item.evidence), item.id
         assert item.rationale.strip(), item.id
+        as_of = date_start(item.as_of)
+        assert as_of >= made[item.recommendation], f"{item.id} is dated before its recommendation"
+        late = [e for e in item.evidence if date_start(EVIDENCE[e].date) > as_of]
+        assert not late, f"{item.id} rests on evidence dated after it: {late}"
 
 
 def test_lead_evidence_is_flagged_and_cited():
@@ -139,5 +144,5 @@ def test_links_join_real_repetitions():
     assert len(DATASET.links) >= 10
     recs = {r.id: r for r in DATASET.recommendations}
     for link in DATASET.links:
-        assert recs[link.source].themes and recs[link.target].themes
-        assert set(recs[link.source].themes) & set(recs[link.target].themes) or link.note, link
+        assert link.note, f"{link.source} -> {link.target} has no note saying what the two asks share"
+        assert set(recs[link.source].themes) & set(recs[link.target].themes), f"{link.source} -> {link.target}"

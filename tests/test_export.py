@@ -44,7 +44,7 @@ def test_json_has_one_row_per_recommendation_with_required_columns(loaded):
     from recommendations.validate import read_dataset
 
     assert len(rows) == len(read_dataset(DATA)[0].recommendations)
-    assert list(rows[0]) == FLAT_COLUMNS
+    assert list(rows[0]) == [c for c in FLAT_COLUMNS if c not in ("addressees", "addressee_statuses")] + ["addressees"]
     mmn = next(r for r in rows if r["id"] == "mmn2016-06")
     assert mmn["source_date"] == "2016-01-21"
     assert mmn["status"] in {"not_assessed", "no_progress", "in_progress", "partially_implemented", "implemented"}

@@ -8,10 +8,11 @@ from collections import Counter, defaultdict
 import pandas as pd
 import pytest
 
-from recommendations import owners, queries
+from recommendations import owners, queries, status
 from recommendations.loader import load_folder
 from recommendations.schema import date_start
 from recommendations.validate import read_dataset
+from tests import oracle
 from tests.conftest import DATA
 from tests.helpers import app_assessment
 
@@ -21,20 +22,9 @@ MOVING = {"in_progress", "partially_implemented", "implemented"}
 TODAY = dt.date(2026, 11, 22)
 
 
-def current_statuses(dataset=DATASET, extra=()) -> dict[str, str]:
-    """Current status per recommendation, computed from the YAML (plus extra assessment dicts)."""
-    latest: dict[str, tuple] = {}
-    rows = [
-        (a.recommendation, date_start(a.as_of), a.recorded_at.replace(tzinfo=None), a.id, str(a.status), a.visibility)
-        for a in dataset.assessments
-    ] + list(extra)
-    for rec, start, recorded, ident, status, visibility in rows:
-        if visibility != "published":
-            continue
-        key = (start, recorded, ident)
-        if rec not in latest or key > latest[rec][0]:
-            latest[rec] = (key, status)
-    return {r.id: latest[r.id][1] if r.id in latest else "not_assessed" for r in dataset.recommendations}
+def current_statuses(dataset=DATASET, extra=()) -> dict[tuple[str, str], str]:
+    """Status per (recommendation, addressee), from the YAML by the pure-Python form of the rule."""
+    return oracle.per_addressee(dataset, extra=extra)
 
 
 def expected_summary(ids: set[str] | None = None, statuses: dict[str, str] | None = None) -> dict[str, dict]:
@@ -45,8 +35,8 @@ def expected_summary(ids: set[str] | None = None, statuses: dict[str, str] | Non
         for rec in source.recommendations:
             if ids is not None and rec.id not in ids:
                 continue
-            status = statuses[rec.id]
             for ad in rec.addressees:
+                status = statuses[(rec.id, ad.actor)]
                 row = out[ad.actor]
                 row["asks"] += 1
                 row[str(ad.role)] += 1
@@ -106,7 +96,7 @@ def test_actor_summary_of_no_ids_is_empty(loaded):
 
 def test_actor_status_counts_match_yaml(loaded):
     statuses = current_statuses()
-    expected = Counter((ad.actor, statuses[r.id]) for r in DATASET.recommendations for ad in r.addressees)
+    expected = Counter((ad.actor, statuses[(r.id, ad.actor)]) for r in DATASET.recommendations for ad in r.addressees)
     df = owners.actor_status(loaded)
     got = {(a, s): int(n) for a, s, n in zip(df["actor_id"], df["status"], df["count"], strict=True)}
     assert got == dict(expected)
@@ -127,7 +117,7 @@ def test_actor_asks_of_molvt(loaded):
     for row in df.to_dict("records"):
         role, inferred, start = expected[row["recommendation_id"]]
         assert (row["role"], bool(row["inferred"]), row["year"]) == (role, inferred, start.year)
-        assert row["status"] == statuses[row["recommendation_id"]]
+        assert row["status"] == statuses[(row["recommendation_id"], "molvt")]
         assert row["open"] == (row["status"] in OPEN)
         if row["open"]:
             assert row["years_open"] == owners.years_between(start, TODAY)
@@ -135,7 +125,7 @@ def test_actor_asks_of_molvt(loaded):
     oldest = owners.oldest_open(df, limit=3)
     assert len(oldest) == min(3, int(df["open"].sum()))
     assert oldest["open"].all()
-    assert oldest["date_start"].iloc[0] == min(v[2] for k, v in expected.items() if statuses[k] in OPEN)
+    assert oldest["date_start"].iloc[0] == min(v[2] for k, v in expected.items() if statuses[(k, "molvt")] in OPEN)
 
 
 def test_actor_asks_respects_ids(loaded):
@@ -151,7 +141,7 @@ def test_app_assessments_change_the_figures(loaded):
     app_assessment(loaded, "app-draft", rec.id, status="implemented", visibility="draft")
     assert summary_as_dict(owners.actor_summary(loaded))["molvt"] == before
     app_assessment(loaded, "app-1", rec.id, status="implemented")
-    extra = [(rec.id, dt.date(2024, 5, 1), dt.datetime(2024, 5, 2, 10), "app-1", "implemented", "published")]
+    extra = [status.Fact("app-1", rec.id, "implemented", dt.date(2024, 5, 1), dt.datetime(2024, 5, 2, 10))]
     after = summary_as_dict(owners.actor_summary(loaded))["molvt"]
     assert after == as_plain(expected_summary(statuses=current_statuses(extra=extra)))["molvt"]
     assert after["open"] == before["open"] - 1
@@ -179,8 +169,8 @@ def test_actor_label_prefers_acronym():
     assert owners.actor_label("Employers", float("nan")) == "Employers"
 
 
-def test_current_status_agrees_with_queries(loaded):
-    """Same rule as queries.recommendation_table, ties included (same as-of date: latest recorded, then id)."""
+def test_actor_statuses_agree_with_the_table_and_the_rule(loaded):
+    """Owners and the recommendation table read one rule: ties included (same as-of date: latest recorded, then id)."""
     same_day = {"as_of": "2024-05-01", "as_of_start": dt.date(2024, 5, 1)}
     app_assessment(loaded, "app-a", "tfamw2011-poa-4", status="no_progress", **same_day)
     app_assessment(loaded, "app-b", "tfamw2011-poa-4", status="in_progress", **same_day)  # same recorded_at: id wins
@@ -189,12 +179,13 @@ def test_current_status_agrees_with_queries(loaded):
     table = queries.recommendation_table(loaded).set_index("id")
     assert table.loc["tfamw2011-poa-4", "status"] == "in_progress"
     assert table.loc["mmn2016-03", "status"] == "implemented"
+    per_actor = {(rec, a["id"]): a for rec, items in table["addressee_statuses"].items() for a in items}
     for actor in {ad.actor for r in DATASET.recommendations for ad in r.addressees}:
         asks = owners.actor_asks(loaded, actor)
         assert dict(zip(asks["recommendation_id"], asks["status"], strict=True)) == {
-            i: table.loc[i, "status"] for i in asks["recommendation_id"]
+            i: per_actor[(i, actor)]["status"] for i in asks["recommendation_id"]
         }
         dates = asks["status_date"].fillna("")
         assert dict(zip(asks["recommendation_id"], dates, strict=True)) == {
-            i: table.loc[i, "status_date"] or "" for i in asks["recommendation_id"]
+            i: per_actor[(i, actor)]["status_date"] or "" for i in asks["recommendation_id"]
         }

@@ -12,6 +12,7 @@ from recommendations import queries
 from recommendations.export import evidence_table, workbook, yaml_zip
 from recommendations.loader import load_folder
 from recommendations.validate import read_dataset
+from tests import oracle
 from tests.conftest import DATA
 from tests.helpers import app_assessment
 
@@ -24,16 +25,14 @@ def loaded(engine):
     return engine
 
 
-def latest_published(rec_id: str):
-    items = [a for a in DATASET.assessments if a.recommendation == rec_id and a.visibility == "published"]
-    return max(items, key=lambda a: (a.as_of, a.recorded_at)) if items else None
-
-
-def test_current_status_is_latest_published_assessment(loaded):
+def test_current_status_follows_the_rule(loaded):
     table = queries.recommendation_table(loaded).set_index("id")
+    expected = oracle.overall(DATASET)
+    per_addressee = oracle.per_addressee(DATASET)
     for rec in DATASET.recommendations:
-        latest = latest_published(rec.id)
-        assert table.loc[rec.id, "status"] == (latest.status if latest else "not_assessed"), rec.id
+        assert table.loc[rec.id, "status"] == expected[rec.id], rec.id
+        got = {a["id"]: a["status"] for a in table.loc[rec.id, "addressee_statuses"]}
+        assert got == {a.actor: per_addressee[(rec.id, a.actor)] for a in rec.addressees}, rec.id
 
 
 def test_drafts_never_count_and_newer_app_assessment_wins(loaded):
@@ -130,7 +129,7 @@ def test_sources_glossary_figures(loaded):
 
 def test_workbook_and_yaml_zip(loaded):
     book = openpyxl.load_workbook(io.BytesIO(workbook(loaded, queries.Filters(themes=["complaints-justice"]))))
-    assert book.sheetnames == ["recommendations", "assessments", "evidence"]
+    assert book.sheetnames == ["recommendations", "addressees", "assessments", "evidence"]
     ids = {row[0].value for row in book["recommendations"].iter_rows(min_row=2)}
     assert "tfamw2011-postarrival-5" in ids
     assert len(evidence_table(loaded)) == len(DATASET.evidence)

@@ -179,7 +179,11 @@ def test_assessment_rules_on_dates_and_addressee(data_copy):
     found = problems_of(data_copy)
     here = f"data/assessments.yaml:{line}: "
     assert here + "as_of: 2015 is before the recommendation was made" in found
-    assert here + "evidence: ev-test dated after as_of 2015" in found
+    assert (
+        here
+        + "evidence: ev-test dated after as_of 2015 (a partial as_of stands for its first day: write the full date)"
+        in found
+    )
     assert here + "addressee: 'ilo' is not an addressee of mmn2016-03" in found
 
 
@@ -232,3 +236,118 @@ def test_load_of_invalid_data_leaves_database_unchanged(engine, data_copy, break
         load_folder(data_copy, engine)
     assert info.value.problems
     assert snapshot(engine) == before
+
+
+def _assessment(ident: str, **fields) -> str:
+    values = {
+        "recommendation": "mmn2016-03",
+        "status": "in_progress",
+        "as_of": '"2022-12-01"',
+        "assessor": "maintainers",
+        "rationale": "Test.",
+        "evidence": "[ev-test]",
+        "recorded_by": "test",
+        "recorded_at": '"2026-12-01T00:00:00"',
+        **fields,
+    }
+    return f"  - id: {ident}\n" + "".join(f"    {k}: {v}\n" for k, v in values.items() if v is not None)
+
+
+def test_supersedes_is_checked(data_copy):
+    append_items(data_copy / "evidence.yaml", "evidence", EVIDENCE_OK)
+    items = [
+        _assessment("as-fix-unknown", supersedes="nowhere", supersede_reason="typo"),
+        _assessment(
+            "as-fix-other-rec", recommendation="mmn2016-04", supersedes="as-mmn2016-03-2022", supersede_reason="x"
+        ),
+        _assessment(
+            "as-fix-earlier",
+            as_of='"2016-02-01"',
+            evidence=None,
+            status="not_assessed",
+            supersedes="as-mmn2016-03-2022",
+            supersede_reason="x",
+        ),
+        _assessment("as-fix-twice", supersedes="as-mmn2016-03-2022", supersede_reason="again"),
+        _assessment("as-fix-no-reason", supersedes="as-mmn2016-01-2018", recommendation="mmn2016-01"),
+    ]
+    line = append_items(data_copy / "assessments.yaml", "assessments", "".join(items))
+    starts = {}
+    for item in items:
+        starts[item.split("\n")[0].split(": ")[1]] = line
+        line += item.count("\n")
+    found = problems_of(data_copy)
+    at = {k: f"data/assessments.yaml:{v}: " for k, v in starts.items()}
+    assert at["as-fix-unknown"] + "supersedes: unknown assessment id 'nowhere'" in found
+    assert (
+        at["as-fix-other-rec"] + "supersedes: as-mmn2016-03-2022 is an assessment of mmn2016-03, not of mmn2016-04"
+        in found
+    )
+    assert (
+        at["as-fix-earlier"] + "supersedes: as-mmn2016-03-2022 is dated 2022-11-30, after this one (2016-02-01)"
+        in found
+    )
+    assert any(
+        p.startswith(at["as-fix-twice"] + "supersedes: as-mmn2016-03-2022 is already superseded by") for p in found
+    )
+    assert any(p.startswith(at["as-fix-no-reason"]) and "supersede_reason" in p for p in found)
+
+
+def test_withdrawal_rules(data_copy):
+    items = [
+        _assessment("as-out-no-target", visibility="withdrawn", status="not_assessed", evidence=None),
+        _assessment(
+            "as-out-with-status",
+            visibility="withdrawn",
+            supersedes="as-mmn2016-03-2022",
+            supersede_reason="wrong",
+            evidence="[ev-test]",
+        ),
+        _assessment(
+            "as-out-ok",
+            visibility="withdrawn",
+            status="not_assessed",
+            evidence=None,
+            supersedes="as-mmn2016-03-2022",
+            supersede_reason="the source was misread",
+        ),
+        _assessment(
+            "as-out-of-out",
+            visibility="withdrawn",
+            status="not_assessed",
+            evidence=None,
+            supersedes="as-out-ok",
+            supersede_reason="again",
+        ),
+    ]
+    append_items(data_copy / "evidence.yaml", "evidence", EVIDENCE_OK)
+    append_items(data_copy / "assessments.yaml", "assessments", "".join(items))
+    found = problems_of(data_copy)
+    assert any("a withdrawal needs 'supersedes'" in p for p in found)
+    assert any("a withdrawal carries no status of its own" in p for p in found)
+    assert any("supersedes: as-out-ok is itself a withdrawal" in p for p in found)
+    assert not any("as-out-ok" in p and "supersedes: as-mmn" in p for p in found)
+
+
+def test_supersede_cycles_are_found(data_copy):
+    append_items(data_copy / "evidence.yaml", "evidence", EVIDENCE_OK)
+    items = [
+        _assessment("as-loop-a", supersedes="as-loop-b", supersede_reason="x"),
+        _assessment("as-loop-b", supersedes="as-loop-a", supersede_reason="x"),
+    ]
+    append_items(data_copy / "assessments.yaml", "assessments", "".join(items))
+    found = problems_of(data_copy)
+    assert any("as-loop-a is part of a cycle of corrections" in p for p in found)
+
+
+def test_partial_as_of_stands_for_its_first_day(data_copy):
+    """ "2022-12" is read as 1 December 2022: evidence of 15 December is after it; "2022-12-15" is not."""
+    append_items(data_copy / "evidence.yaml", "evidence", EVIDENCE_OK.replace("2019-09-19", "2022-12-15"))
+    line = append_items(data_copy / "assessments.yaml", "assessments", _assessment("as-partial", as_of='"2022-12"'))
+    assert any(
+        p.startswith(f"data/assessments.yaml:{line}: evidence: ev-test dated after as_of 2022-12")
+        for p in problems_of(data_copy)
+    )
+    path = data_copy / "assessments.yaml"
+    path.write_text(path.read_text().replace('as_of: "2022-12"\n', 'as_of: "2022-12-15"\n'))
+    assert problems_of(data_copy) == []

@@ -1,16 +1,22 @@
-"""Alembic environment: runs against the engine handed over by models.db."""
+"""Alembic environment.
+
+The app and the loader hand over a connection (``models.db.migrate``, which holds the migration
+lock); the ``alembic`` command line (``alembic.ini`` at the top of the repository) connects to
+``DATABASE_URL``.
+"""
+
+from logging.config import fileConfig
 
 from alembic import context
-from sqlalchemy import create_engine
 from sqlmodel import SQLModel
 
 import models  # noqa: F401  (registers the tables on SQLModel.metadata)
-from models.db import database_url
+from models.db import make_engine
 
 target_metadata = SQLModel.metadata
-engine = context.config.attributes.get("engine") or create_engine(database_url())
 
-with engine.connect() as connection:
+
+def _run(connection) -> None:  # noqa: ANN001
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
@@ -18,4 +24,15 @@ with engine.connect() as connection:
     )
     with context.begin_transaction():
         context.run_migrations()
-    connection.commit()
+
+
+given = context.config.attributes.get("connection")
+if given is not None:
+    _run(given)
+else:
+    if context.config.config_file_name:
+        fileConfig(context.config.config_file_name, disable_existing_loggers=False)
+    engine = context.config.attributes.get("engine") or make_engine()
+    with engine.connect() as connection:
+        _run(connection)
+        connection.commit()

@@ -1,0 +1,60 @@
+"""Meeting brief: the open recommendations on chosen themes or addressees, as they stood on a meeting date.
+
+Plain Python (no Streamlit), in parts a newcomer can find:
+
+- ``model``: what a brief holds (plain dataclasses) and date wording;
+- ``build``: reading the database (``build_brief``), everything as of the meeting date, statuses from the rule;
+- ``questions``: the fixed, named rules behind the suggested questions;
+- ``lines``: the brief's sentences as plain text;
+- ``markdown`` and ``word``: the Markdown (page and download) and DOCX renderings;
+- ``rows``: one row per listed recommendation, for CSV / XLSX.
+"""
+
+from recommendations.brief.build import build_brief
+from recommendations.brief.lines import empty_message, header_lines
+from recommendations.brief.markdown import brief_markdown, md_escape, md_link
+from recommendations.brief.model import (
+    QUESTIONS_NOTE,
+    STATUS_NOTE,
+    AddresseeStatus,
+    Brief,
+    BriefGroup,
+    BriefItem,
+    EvidenceEntry,
+    Gap,
+    HistoryEntry,
+    LinkedEntry,
+    Question,
+    human_date,
+)
+from recommendations.brief.questions import QUESTION_RULES, STALE_YEARS, questions_for
+from recommendations.brief.rows import ROW_COLUMNS, brief_rows, file_stem
+from recommendations.brief.word import brief_docx
+
+__all__ = [
+    "QUESTIONS_NOTE",
+    "QUESTION_RULES",
+    "ROW_COLUMNS",
+    "STALE_YEARS",
+    "STATUS_NOTE",
+    "AddresseeStatus",
+    "Brief",
+    "BriefGroup",
+    "BriefItem",
+    "EvidenceEntry",
+    "Gap",
+    "HistoryEntry",
+    "LinkedEntry",
+    "Question",
+    "brief_docx",
+    "brief_markdown",
+    "brief_rows",
+    "build_brief",
+    "empty_message",
+    "file_stem",
+    "header_lines",
+    "human_date",
+    "md_escape",
+    "md_link",
+    "questions_for",
+]

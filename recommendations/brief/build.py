@@ -1,0 +1,381 @@
+"""Building a brief from the database: everything as it stood on the meeting date.
+
+- a recommendation counts if its source is dated on or before the meeting date;
+- its status is the status rule's answer as of the meeting date (``recommendations.status``): overall, or,
+  when addressees are chosen, the least advanced of its statuses for the chosen addressees it names;
+- it is listed when that status is open (``schema.OPEN_STATUSES``);
+- evidence counts if it is dated on or before the meeting date and is cited by a published assessment or
+  linked to the recommendation directly;
+- "times raised" counts the documents (meetings) in which the ask was made: the recommendation itself, the
+  earlier ones it repeats or follows up and the later ones that repeat it, each directly or through others
+  (``recurrence``'s lineage rule: links are followed from later to earlier, or from earlier to later, never
+  both in one path), counting only recommendations made on or before the meeting date.
+
+Partial dates stand for their first day, as everywhere else in the tracker.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from sqlalchemy import exists, literal, select, union, union_all
+from sqlalchemy.engine import Engine
+
+from models import (
+    Actor,
+    Addressee,
+    Assessment,
+    AssessmentEvidence,
+    Evidence,
+    EvidenceRecommendation,
+    Recommendation,
+    RecommendationLink,
+    RecommendationTheme,
+    Source,
+    Theme,
+)
+from recommendations import queries, sql, status
+from recommendations.brief.model import (
+    AddresseeStatus,
+    Brief,
+    BriefGroup,
+    BriefItem,
+    EvidenceEntry,
+    Gap,
+    HistoryEntry,
+    LinkedEntry,
+    human_date,
+)
+from recommendations.brief.questions import questions_for
+from recommendations.schema import OPEN_STATUSES, PROGRESS_RANK, Status, Visibility, date_start
+
+R = Recommendation.__table__  # type: ignore[attr-defined]
+S = Source.__table__  # type: ignore[attr-defined]
+A = Assessment.__table__  # type: ignore[attr-defined]
+AE = AssessmentEvidence.__table__  # type: ignore[attr-defined]
+AD = Addressee.__table__  # type: ignore[attr-defined]
+ACT = Actor.__table__  # type: ignore[attr-defined]
+T = Theme.__table__  # type: ignore[attr-defined]
+RT = RecommendationTheme.__table__  # type: ignore[attr-defined]
+E = Evidence.__table__  # type: ignore[attr-defined]
+ER = EvidenceRecommendation.__table__  # type: ignore[attr-defined]
+L = RecommendationLink.__table__  # type: ignore[attr-defined]
+
+# How a direct link reads from the listed recommendation: (it is the later one, kind) -> words.
+_RELATION = {
+    (1, "repeats"): "this repeats it",
+    (1, "follows_up"): "this follows it up",
+    (1, "supersedes"): "this supersedes it",
+    (0, "repeats"): "repeats this",
+    (0, "follows_up"): "follows this up",
+    (0, "supersedes"): "supersedes this",
+}
+
+
+def _by_rec(rows: list[dict], key: str = "recommendation_id") -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = defaultdict(list)
+    for row in rows:
+        out[row[key]].append(row)
+    return out
+
+
+def _labels(engine: Engine, table: str, ids: list[str]) -> list[tuple[str, str]]:
+    """(id, name) for the chosen ids, in the order chosen; unknown ids are dropped."""
+    if not ids:
+        return []
+    if table == "theme":
+        rows = sql.rows(engine, select(T.c.id, T.c.name).where(sql.in_ids(T.c.id, ids)))
+        names = {r["id"]: r["name"] for r in rows}
+    else:
+        rows = sql.rows(engine, select(ACT.c.id, ACT.c.name, ACT.c.acronym).where(sql.in_ids(ACT.c.id, ids)))
+        names = {r["id"]: r["name"] + (f" ({r['acronym']})" if r["acronym"] else "") for r in rows}
+    return [(i, names[i]) for i in dict.fromkeys(ids) if i in names]
+
+
+def _matching(engine: Engine, themes: list[str], addressees: list[str]) -> list[dict]:
+    """Recommendations on any chosen theme and asked of any chosen addressee (either list may be empty)."""
+    statement = (
+        select(
+            R.c.id, R.c.title, R.c.number, R.c.section, R.c.lead_in, R.c.text, R.c.problems, R.c.source_id,
+            S.c.title.label("source_title"), S.c.date.label("source_date"), S.c.date_start,
+        )
+        .join(S, S.c.id == R.c.source_id)
+        .order_by(S.c.date_start, R.c.source_id, R.c.position)
+    )  # fmt: skip
+    if themes:
+        statement = statement.where(exists().where(RT.c.recommendation_id == R.c.id, sql.in_ids(RT.c.theme_id, themes)))
+    if addressees:
+        statement = statement.where(
+            exists().where(AD.c.recommendation_id == R.c.id, sql.in_ids(AD.c.actor_id, addressees))
+        )
+    return sql.rows(engine, statement)
+
+
+def build_brief(
+    engine: Engine,
+    *,
+    themes: list[str],
+    addressees: list[str],
+    meeting_date: dt.date,
+    today: dt.date | None = None,
+) -> Brief:
+    """The open recommendations on the chosen themes / addressees as they stood on ``meeting_date``.
+
+    Within the chosen themes (any of them) and addressees (any of them); empty lists mean no restriction.
+    """
+    meeting = queries.as_date(meeting_date)
+    theme_labels, actor_labels = _labels(engine, "theme", themes), _labels(engine, "actor", addressees)
+    matching = _matching(engine, [t for t, _ in theme_labels], [a for a, _ in actor_labels])
+    made = [r for r in matching if queries.as_date(r["date_start"]) <= meeting]
+    ids = [r["id"] for r in made]
+    names = queries.actor_names(engine)
+    per_actor = _by_rec(sql.rows(engine, status.per_addressee(meeting, ids).order_by("recommendation_id", "position")))
+    verdicts = {r["recommendation_id"]: r for r in sql.rows(engine, status.overall(meeting, ids))} if ids else {}
+    chosen = {a for a, _ in actor_labels}
+    items = []
+    for row in made:
+        statuses = per_actor.get(row["id"], [])
+        verdict = _for_chosen(statuses, chosen) if chosen else verdicts.get(row["id"])
+        if (verdict["status"] if verdict else Status.NOT_ASSESSED) in OPEN_STATUSES:
+            items.append(_item(row, statuses, verdict, names))
+    _add_details(engine, items, meeting, names)
+    for item in items:
+        item.questions = questions_for(item, meeting)
+    brief = Brief(
+        meeting_date=meeting,
+        generated_on=today or dt.date.today(),
+        themes=theme_labels,
+        addressees=actor_labels,
+        grouping="",
+        groups=[],
+        closed=len(made) - len(items),
+        later=len(matching) - len(made),
+        gaps=_gaps(engine, meeting),
+    )
+    brief.grouping, brief.groups = _group(items, theme_labels, actor_labels)
+    return brief
+
+
+def _for_chosen(statuses: list[dict], chosen: set[str]) -> dict | None:
+    """For a brief on some addressees: the least advanced of the item's statuses for those it names
+    (each the rule's status for that addressee); ties go to the latest assessment."""
+    mine = [s for s in statuses if s["actor_id"] in chosen]
+    if not mine:
+        return None
+    least = min(PROGRESS_RANK[s["status"]] for s in mine)
+    tied = [s for s in mine if PROGRESS_RANK[s["status"]] == least]
+    return max(
+        tied, key=lambda s: (s["as_of_start"] or dt.date.min, s["scope_id"] is not None, s["assessment_id"] or "")
+    )
+
+
+def _item(row: dict, statuses: list[dict], verdict: dict | None, names: queries.ActorNames) -> BriefItem:
+    item = BriefItem(
+        id=row["id"],
+        title=row["title"],
+        text=row["text"],
+        lead_in=row["lead_in"],
+        number=row["number"],
+        section=row["section"],
+        problems=list(row["problems"] or []),
+        source_id=row["source_id"],
+        source_title=row["source_title"],
+        source_date=row["source_date"],
+        first_raised=row["source_date"],
+        statuses=[
+            AddresseeStatus(
+                id=s["actor_id"],
+                label=_actor_display(names, s["actor_id"]),
+                inferred=bool(s["inferred"]),
+                status=s["status"],
+                as_of=s["as_of"],
+                assessor=names.name.get(s["assessor_id"]) if s["assessor_id"] else None,
+                scoped=s["scope_id"] is not None,
+            )
+            for s in statuses
+        ],
+    )
+    if verdict and verdict.get("assessment_id"):
+        item.status = verdict["status"]
+        item.status_date = verdict["as_of"]
+        item.status_assessor = names.name.get(verdict["assessor_id"], verdict["assessor_id"])
+        item.status_scope = names.label.get(verdict["scope_id"]) if verdict["scope_id"] else None
+        item.status_assessment_id = verdict["assessment_id"]
+    return item
+
+
+def _history(engine: Engine, ids: list[str], meeting: dt.date, names: queries.ActorNames) -> dict[str, list[dict]]:
+    """Standing assessments dated on or before the meeting (the rule's first step), oldest first."""
+    standing = status.standing(meeting, ids).subquery("standing")
+    rows = sql.rows(
+        engine,
+        select(standing, A.c.rationale)
+        .join(A, A.c.id == standing.c.id)
+        .order_by(
+            standing.c.recommendation_id, standing.c.as_of_start, standing.c.recorded_at, sql.bytewise(standing.c.id)
+        ),
+    )
+    for row in rows:
+        row["assessor"] = names.name.get(row["assessor_id"], row["assessor_id"])
+        row["addressee"] = names.name.get(row["addressee_id"]) if row["addressee_id"] else None
+    return _by_rec(rows)
+
+
+def _evidence(engine: Engine, ids: list[str], meeting: dt.date) -> dict[str, list[dict]]:
+    cited = (
+        select(A.c.recommendation_id, AE.c.evidence_id)
+        .join(AE, AE.c.assessment_id == A.c.id)
+        .where(A.c.visibility == Visibility.PUBLISHED, sql.in_ids(A.c.recommendation_id, ids))
+    )
+    linked = select(ER.c.recommendation_id, ER.c.evidence_id).where(sql.in_ids(ER.c.recommendation_id, ids))
+    bearing = union(cited, linked).subquery("bearing")
+    return _by_rec(
+        sql.rows(
+            engine,
+            select(
+                bearing.c.recommendation_id,
+                E.c.id,
+                E.c.title,
+                E.c.date,
+                E.c.date_start,
+                E.c.url,
+                E.c.citation,
+                S.c.title.label("source_title"),
+            )
+            .select_from(bearing.join(E, E.c.id == bearing.c.evidence_id).outerjoin(S, S.c.id == E.c.source_id))
+            .where(E.c.date_start <= meeting)
+            .order_by(bearing.c.recommendation_id, E.c.date_start.desc(), E.c.id),
+        )
+    )
+
+
+def _chains(engine: Engine, ids: list[str], meeting: dt.date) -> dict[str, list[dict]]:
+    """Each listed recommendation's chain: what it repeats or follows up (up) and what repeats it (down),
+    directly or through others, among recommendations made on or before the meeting date."""
+    later_rec, earlier_rec, later_src, earlier_src = R.alias(), R.alias(), S.alias(), S.alias()
+    edge = (
+        select(L.c.source_id.label("later"), L.c.target_id.label("earlier"))
+        .join(later_rec, later_rec.c.id == L.c.source_id)
+        .join(later_src, later_src.c.id == later_rec.c.source_id)
+        .join(earlier_rec, earlier_rec.c.id == L.c.target_id)
+        .join(earlier_src, earlier_src.c.id == earlier_rec.c.source_id)
+        .where(later_src.c.date_start <= meeting, earlier_src.c.date_start <= meeting)
+        .cte("edge")
+    )
+    start = select(R.c.id.label("root"), R.c.id.label("member")).where(sql.in_ids(R.c.id, ids))
+    up = start.cte("up", recursive=True)
+    up = up.union(select(up.c.root, edge.c.earlier).join(edge, edge.c.later == up.c.member))
+    down = start.cte("down", recursive=True)
+    down = down.union(select(down.c.root, edge.c.later).join(edge, edge.c.earlier == down.c.member))
+    chain = union(select(up.c.root, up.c.member), select(down.c.root, down.c.member)).subquery("chain")
+    rows = sql.rows(
+        engine,
+        select(
+            chain.c.root, chain.c.member, R.c.title, R.c.source_id, S.c.title.label("source_title"),
+            S.c.date.label("source_date"),
+        )
+        .join(R, R.c.id == chain.c.member)
+        .join(S, S.c.id == R.c.source_id)
+        .order_by(chain.c.root, S.c.date_start, R.c.source_id, R.c.position),
+    )  # fmt: skip
+    return _by_rec(rows, key="root")
+
+
+def _direct(engine: Engine, ids: list[str]) -> dict[tuple[str, str], str]:
+    as_later = select(
+        L.c.source_id.label("rec"), L.c.target_id.label("other"), L.c.kind, literal(1).label("later")
+    ).where(sql.in_ids(L.c.source_id, ids))
+    as_earlier = select(
+        L.c.target_id.label("rec"), L.c.source_id.label("other"), L.c.kind, literal(0).label("later")
+    ).where(sql.in_ids(L.c.target_id, ids))
+    return {
+        (d["rec"], d["other"]): _RELATION.get((int(d["later"]), d["kind"]), d["kind"])
+        for d in sql.rows(engine, union_all(as_later, as_earlier))
+    }
+
+
+def _add_details(engine: Engine, items: list[BriefItem], meeting: dt.date, names: queries.ActorNames) -> None:
+    """History, themes, addressees, evidence and chains of the listed recommendations (one query each)."""
+    if not items:
+        return
+    ids = [item.id for item in items]
+    history = _history(engine, ids, meeting, names)
+    themes = _by_rec(
+        sql.rows(
+            engine,
+            select(RT.c.recommendation_id, T.c.id, T.c.name)
+            .join(T, T.c.id == RT.c.theme_id)
+            .where(sql.in_ids(RT.c.recommendation_id, ids))
+            .order_by(RT.c.recommendation_id, T.c.name),
+        )
+    )
+    evidence = _evidence(engine, ids, meeting)
+    chains = _chains(engine, ids, meeting)
+    direct = _direct(engine, ids)
+    for item in items:
+        item.history = [
+            HistoryEntry(h["id"], h["as_of"], h["status"], h["assessor"], h["rationale"], h["addressee"])
+            for h in history.get(item.id, [])
+        ]
+        item.status_entry = next((h for h in item.history if h.id == item.status_assessment_id), None)
+        item.theme_ids = [t["id"] for t in themes.get(item.id, [])]
+        item.themes = [t["name"] for t in themes.get(item.id, [])]
+        item.addressee_ids = [s.id for s in item.statuses]
+        item.addressees = [s.label + (" (inferred)" if s.inferred else "") for s in item.statuses]
+        item.evidence = [
+            EvidenceEntry(e["id"], e["title"], e["date"], e["url"], e["citation"], e["source_title"])
+            for e in evidence.get(item.id, [])
+        ]
+        chain = chains.get(item.id, [])
+        item.times_raised = max(1, len({c["source_id"] for c in chain}))
+        if chain:
+            item.first_raised = chain[0]["source_date"]
+        item.linked = [
+            LinkedEntry(
+                c["member"], c["title"], c["source_title"], c["source_date"], direct.get((item.id, c["member"]))
+            )
+            for c in chain
+            if c["member"] != item.id
+        ]
+
+
+def _actor_display(names: queries.ActorNames, actor_id: str) -> str:
+    name, label = names.name.get(actor_id, actor_id), names.label.get(actor_id, actor_id)
+    return name if label == name else f"{name} ({label})"
+
+
+def _gaps(engine: Engine, meeting: dt.date) -> list[Gap]:
+    """Known gaps in sources dated on or before the meeting (their missing texts may bear on any theme)."""
+    frame = queries.gaps(engine)
+    return [
+        Gap(
+            str(g["title"]),
+            str(g["date"]),
+            None if g["expected"] is None else int(g["expected"]),
+            int(g["recorded"]),
+            g["gap_note"] if isinstance(g["gap_note"], str) else None,
+        )
+        for g in frame.to_dict("records")
+        if date_start(str(g["date"])) <= meeting
+    ]
+
+
+def _group(
+    items: list[BriefItem], themes: list[tuple[str, str]], actors: list[tuple[str, str]]
+) -> tuple[str, list[BriefGroup]]:
+    """By chosen theme, else by chosen addressee, else by source; each recommendation once, oldest first."""
+    if themes or actors:
+        chosen, attr, what = (themes, "theme_ids", "theme") if themes else (actors, "addressee_ids", "addressee")
+        groups = {key: BriefGroup(name) for key, name in chosen}
+        for item in items:
+            key = next((k for k, _ in chosen if k in getattr(item, attr)), chosen[0][0])
+            groups[key].items.append(item)
+        note = f"Grouped by {what}; a recommendation on several of the chosen {what}s is listed once, under the first."
+        return note, list(groups.values())
+    by_source: dict[str, BriefGroup] = {}
+    for item in items:
+        by_source.setdefault(
+            item.source_id, BriefGroup(f"{human_date(item.source_date)} · {item.source_title}")
+        ).items.append(item)
+    return "Grouped by source, oldest first.", list(by_source.values())

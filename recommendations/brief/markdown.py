@@ -1,0 +1,74 @@
+"""The brief as Markdown (the page shows it; the Markdown download is the same text)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from recommendations import markdown
+from recommendations.brief import lines
+from recommendations.brief.model import QUESTIONS_NOTE, STATUS_NOTE, Brief, BriefItem, EvidenceEntry, human_date
+from recommendations.brief.questions import QUESTION_RULES
+
+md_escape = markdown.escape
+md_link = markdown.link
+
+
+def _evidence_md(entry: EvidenceEntry) -> str:
+    when = md_escape(human_date(entry.date))
+    if markdown.safe_url(entry.url):
+        return f"{md_link(entry.title, entry.url)} ({when})"
+    ref = entry.reference
+    return f"{md_escape(entry.title)} ({when})" + (f" — {md_escape(ref)}" if ref else "")
+
+
+def brief_markdown(brief: Brief, *, title: bool = True) -> str:
+    """The brief as Markdown; every piece of data is escaped, links only for http(s) addresses."""
+    out: list[str] = []
+    if title:
+        out += [f"# Meeting brief — {md_escape(human_date(brief.meeting_date))}", ""]
+    out += [md_escape(line) + "  " for line in lines.header_lines(brief)]
+    out += ["", f"*{md_escape(STATUS_NOTE)}*", ""]
+    if brief.gaps:
+        out += ["**Known gaps** (the missing texts may bear on this selection):", ""]
+        out += [f"- {md_escape(lines.gap_line(gap))}" for gap in brief.gaps] + [""]
+    if not brief.items:
+        out += [f"**{md_escape(lines.empty_message(brief))}**", ""]
+    for group in brief.groups:
+        out += [f"## {md_escape(group.title)} ({len(group.items)})", ""]
+        if not group.items:
+            out += [md_escape(f"No open recommendations on {group.title} as of {human_date(brief.meeting_date)}."), ""]
+        for item in group.items:
+            out += _item_markdown(item, brief.meeting_date)
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _item_markdown(item: BriefItem, meeting: dt.date) -> list[str]:
+    out = [f"### {md_escape(item.title)}", "", f"> {md_escape(item.quote)}"]
+    out += [">", *(f"> - {md_escape(p)}" for p in item.problems)] if item.problems else []
+    out += [
+        "",
+        f"- **Source:** {md_escape(lines.source_line(item))}",
+        f"- **Asked of:** {md_escape('; '.join(item.addressees) or 'not recorded')}",
+        f"- **Themes:** {md_escape('; '.join(item.themes))}",
+        f"- **Status on {md_escape(human_date(meeting))}:** {md_escape(lines.status_value(item))}",
+    ]
+    if len(item.statuses) > 1:
+        out.append("- **Status for each addressee:**")
+        out += [f"  - {md_escape(lines.addressee_status_line(s))}" for s in item.statuses]
+    out.append(f"- **Raised:** {md_escape(lines.raised_line(item))}")
+    for link in item.linked:
+        out.append(f"  - {md_escape(lines.linked_line(link))}")
+    newest = item.latest_evidence
+    out.append(
+        f"- **Latest evidence:** {_evidence_md(newest)}; {len(item.evidence)} item(s) on record"
+        if newest
+        else "- **Latest evidence:** none on record by the meeting date"
+    )
+    out += ["", "**Assessment history**", ""]
+    out += [f"- {md_escape(lines.history_line(h))}" for h in item.history] or [
+        "- No published assessment by the meeting date."
+    ]
+    if item.questions:
+        out += ["", f"**Suggested questions** — *{md_escape(QUESTIONS_NOTE)}*", ""]
+        out += [f"- {md_escape(q.text)} *\\(rule: {md_escape(QUESTION_RULES[q.rule])}\\)*" for q in item.questions]
+    return [*out, ""]

@@ -1,0 +1,196 @@
+"""What a meeting brief holds: plain data, built by ``build`` and rendered by ``markdown``, ``word`` and ``rows``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from recommendations.schema import PARTIAL_DATE, STATUS_LABELS, Status
+
+STATUS_NOTE = (
+    "Statuses are desk-review assessments: each is a dated judgement by the named assessor, resting on cited "
+    "evidence. “Not assessed” means no assessment is on record by the meeting date, not that nothing has "
+    "happened. A status judged for one addressee is shown for that addressee only. Recommendation texts are "
+    "quoted verbatim from their sources; titles are the curators' own."
+)
+QUESTIONS_NOTE = "Generated from the data by fixed rules (the rule is named after each question); check before use."
+
+_MONTHS = "January February March April May June July August September October November December".split()
+
+
+def human_date(value: str | dt.date | None) -> str:
+    """'2019-07-30' -> '30 July 2019', '2019-07' -> 'July 2019', '2019' -> '2019'."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, dt.date):
+        value = value.isoformat()
+    match = PARTIAL_DATE.match(str(value))
+    if not match:
+        return str(value)
+    year, month, day = match.groups()
+    if not month:
+        return year
+    return f"{int(day)} {_MONTHS[int(month) - 1]} {year}" if day else f"{_MONTHS[int(month) - 1]} {year}"
+
+
+def year_of(partial_date: str | None) -> str:
+    return (partial_date or "")[:4]
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    id: str
+    as_of: str
+    status: str
+    assessor: str
+    rationale: str
+    addressee: str | None = None  # the addressee it was judged for; None for the whole ask
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS.get(self.status, self.status)
+
+
+@dataclass(frozen=True)
+class AddresseeStatus:
+    """One addressee of an item and the item's status for it (the status rule, as of the meeting)."""
+
+    id: str
+    label: str  # "Ministry of Labour and Vocational Training (MoLVT)"
+    inferred: bool  # the text names no addressee; the document's own is used
+    status: str
+    as_of: str | None = None
+    assessor: str | None = None
+    scoped: bool = False  # judged for this addressee, not for the whole ask
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS.get(self.status, self.status)
+
+
+@dataclass(frozen=True)
+class EvidenceEntry:
+    id: str
+    title: str
+    date: str
+    url: str | None = None
+    citation: str | None = None
+    source_title: str | None = None
+
+    @property
+    def reference(self) -> str:
+        """Where to find it: the url, else the citation, else the source document."""
+        return self.url or self.citation or (f"Source document: {self.source_title}" if self.source_title else "")
+
+
+@dataclass(frozen=True)
+class LinkedEntry:
+    id: str
+    title: str
+    source_title: str
+    date: str
+    relation: str | None = None  # for a direct link, e.g. "this follows it up"; None when linked through others
+
+    @property
+    def how(self) -> str:
+        return self.relation or "linked only through other recommendations"
+
+
+@dataclass(frozen=True)
+class Question:
+    rule: str  # a key of questions.QUESTION_RULES
+    text: str
+
+
+@dataclass
+class BriefItem:
+    id: str
+    title: str
+    text: str
+    source_id: str
+    source_title: str
+    source_date: str
+    lead_in: str | None = None
+    number: str | None = None
+    section: str | None = None
+    problems: list[str] = field(default_factory=list)
+    themes: list[str] = field(default_factory=list)  # names
+    theme_ids: list[str] = field(default_factory=list)
+    addressees: list[str] = field(default_factory=list)  # labels, "(inferred)" where the text names none
+    addressee_ids: list[str] = field(default_factory=list)
+    statuses: list[AddresseeStatus] = field(default_factory=list)  # per addressee, in the source's order
+    status: str = Status.NOT_ASSESSED.value  # overall, or for the brief's chosen addressees
+    status_date: str | None = None
+    status_assessor: str | None = None
+    status_scope: str | None = None  # label of the addressee the status was judged for; None: the whole ask
+    status_assessment_id: str | None = None
+    status_entry: HistoryEntry | None = None  # the assessment the status comes from
+    history: list[HistoryEntry] = field(default_factory=list)  # standing assessments, oldest first
+    evidence: list[EvidenceEntry] = field(default_factory=list)  # newest first
+    times_raised: int = 1
+    first_raised: str = ""
+    linked: list[LinkedEntry] = field(default_factory=list)  # the other recommendations of its chain, oldest first
+    questions: list[Question] = field(default_factory=list)
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS.get(self.status, self.status)
+
+    @property
+    def quote(self) -> str:
+        """The verbatim text, with the sentence it completes when there is one."""
+        return f"{self.lead_in} … {self.text}" if self.lead_in else self.text
+
+    @property
+    def latest_evidence(self) -> EvidenceEntry | None:
+        return self.evidence[0] if self.evidence else None
+
+
+@dataclass
+class BriefGroup:
+    title: str
+    items: list[BriefItem] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Gap:
+    title: str
+    date: str
+    expected: int | None
+    recorded: int
+    note: str | None = None
+
+    @property
+    def missing(self) -> int | None:
+        return None if self.expected is None else self.expected - self.recorded
+
+
+@dataclass
+class Brief:
+    meeting_date: dt.date
+    generated_on: dt.date
+    themes: list[tuple[str, str]]  # (id, name) as chosen
+    addressees: list[tuple[str, str]]
+    grouping: str
+    groups: list[BriefGroup]
+    closed: int = 0  # matching, made by the meeting date, but implemented / not applicable by then
+    later: int = 0  # matching, but made after the meeting date
+    gaps: list[Gap] = field(default_factory=list)
+
+    @property
+    def items(self) -> list[BriefItem]:
+        return [item for group in self.groups for item in group.items]
+
+    @property
+    def status_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for item in self.items:
+            counts[item.status] = counts.get(item.status, 0) + 1
+        return {s: counts[s] for s in STATUS_LABELS if s in counts}
+
+    @property
+    def selection(self) -> str:
+        """The filters in words."""
+        themes = " or ".join(name for _, name in self.themes) or "all themes"
+        actors = " or ".join(name for _, name in self.addressees) or "anyone"
+        return f"Themes: {themes}. Asked of: {actors}."

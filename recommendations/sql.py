@@ -1,0 +1,100 @@
+"""The one way the read side talks to the database: SQLAlchemy Core statements in, rows or DataFrames out.
+
+Statements are built with ``select()`` on the model tables, so JSON columns come back decoded and
+dates as dates on both databases. A list of ids is always bound the same way, as one parameter
+(``in_ids``), so a filter on 50,000 recommendations does not hit SQLite's limit on bound variables.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+
+import pandas as pd
+from sqlalchemy import Boolean, String, false, true
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql import ClauseElement, ColumnElement
+from sqlalchemy.sql.expression import FunctionElement, bindparam
+from sqlalchemy.types import TypeDecorator
+
+
+class _IdList(TypeDecorator):
+    """A list of ids as one bound value: an array on PostgreSQL, a JSON array on SQLite."""
+
+    impl = String
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect):  # noqa: ANN001
+        return dialect.type_descriptor(ARRAY(String) if dialect.name == "postgresql" else String())
+
+    def process_bind_param(self, value, dialect):  # noqa: ANN001
+        return list(value) if dialect.name == "postgresql" else json.dumps(list(value))
+
+
+class _InIds(FunctionElement):
+    type = Boolean()
+    inherit_cache = True
+    name = "in_ids"
+
+
+@compiles(_InIds)
+def _in_ids_sqlite(element: _InIds, compiler, **kw) -> str:  # noqa: ANN001
+    column, ids = element.clauses
+    return f"{compiler.process(column, **kw)} IN (SELECT value FROM json_each({compiler.process(ids, **kw)}))"
+
+
+@compiles(_InIds, "postgresql")
+def _in_ids_postgresql(element: _InIds, compiler, **kw) -> str:  # noqa: ANN001
+    column, ids = element.clauses
+    return f"{compiler.process(column, **kw)} = ANY({compiler.process(ids, **kw)})"
+
+
+def in_ids(column: ColumnElement, ids: Iterable[str] | None) -> ColumnElement[bool]:
+    """``column`` is one of ``ids``; ``None`` means no restriction, an empty list matches nothing."""
+    if ids is None:
+        return true()
+    wanted = sorted(set(ids))
+    if not wanted:
+        return false()
+    return _InIds(column, bindparam(None, wanted, type_=_IdList()))
+
+
+class bytewise(FunctionElement):
+    """Compare a text column by its bytes (``COLLATE "C"`` / ``BINARY``): the same order on every
+    database and cluster locale, and the same as Python's ``str`` order for the ids we store."""
+
+    type = String()
+    inherit_cache = True
+    name = "bytewise"
+
+
+@compiles(bytewise)
+def _bytewise_postgresql(element: bytewise, compiler, **kw) -> str:  # noqa: ANN001
+    return f'({compiler.process(element.clauses, **kw)} COLLATE "C")'
+
+
+@compiles(bytewise, "sqlite")
+def _bytewise_sqlite(element: bytewise, compiler, **kw) -> str:  # noqa: ANN001
+    return f"({compiler.process(element.clauses, **kw)} COLLATE BINARY)"
+
+
+Source = Engine | Connection
+
+
+def rows(db: Source, statement: ClauseElement) -> list[dict]:
+    """Every row of ``statement`` as a dict."""
+    if isinstance(db, Engine):
+        with db.connect() as conn:
+            return [dict(row._mapping) for row in conn.execute(statement)]
+    return [dict(row._mapping) for row in db.execute(statement)]
+
+
+def frame(db: Source, statement: ClauseElement) -> pd.DataFrame:
+    """``statement`` as a DataFrame, with its columns even when there is no row."""
+    if isinstance(db, Engine):
+        with db.connect() as conn:
+            return frame(conn, statement)
+    result = db.execute(statement)
+    return pd.DataFrame([tuple(row) for row in result], columns=list(result.keys()))

@@ -1,0 +1,288 @@
+"""THE status rule: the status of a recommendation as of a date, overall and for one addressee.
+
+Every page, export, the brief, owners, recurrence and the status-over-time chart ask here; nothing
+else decides what a status is. The rule (README, "How a status is worked out"):
+
+1. **Standing assessments.** Only published assessments count, and only those not superseded by a
+   published correction or by a withdrawal, dated (``as_of``) on or before the day asked about.
+   A partial date stands for its first day ("2019-07" is 1 July 2019), here as in validation.
+2. **Scope.** An assessment scoped to an addressee speaks for that addressee's part of the ask only;
+   an unscoped one speaks for the whole ask, so for every addressee.
+3. **For one addressee:** the latest standing assessment that speaks for it. "Latest" is by as-of
+   date, then a scoped one before an unscoped one of the same date, then the later recorded, then the
+   greater id compared byte by byte (the same on SQLite and on any PostgreSQL locale). None: not assessed.
+4. **Overall:** the least advanced of the responsible addressees' statuses, among those that have one
+   (the supporting addressees' only when no responsible addressee has one); a tie goes to the latest
+   assessment. The scope is kept, so a page can say "as assessed for RGC". None: not assessed.
+
+A status judged for one actor therefore never appears as another actor's. The SQL (``standing``,
+``per_addressee``, ``overall``) and the pure-Python functions at the end implement the same rule; the
+tests check one against the other on randomised histories, on both databases.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy.sql import ColumnElement
+
+from models import Addressee, Assessment, Recommendation
+from recommendations.schema import PROGRESS_RANK, AddresseeRole, Status, Visibility
+from recommendations.sql import bytewise, in_ids
+
+A = Assessment.__table__  # type: ignore[attr-defined]
+AD = Addressee.__table__  # type: ignore[attr-defined]
+R = Recommendation.__table__  # type: ignore[attr-defined]
+
+#: Records that take effect when recorded: a published assessment, or a withdrawal of one.
+IN_FORCE = (Visibility.PUBLISHED, Visibility.WITHDRAWN)
+
+
+def today() -> dt.date:
+    return dt.date.today()
+
+
+# --- SQL ------------------------------------------------------------------------------------------------
+
+
+def _published(table) -> ColumnElement[bool]:  # noqa: ANN001
+    """The one test for "this assessment is published" (a draft counts once a reviewer publishes it)."""
+    return table.c.visibility == Visibility.PUBLISHED
+
+
+def _in_force(table) -> ColumnElement[bool]:  # noqa: ANN001
+    return or_(_published(table), table.c.visibility == Visibility.WITHDRAWN)
+
+
+def standing(
+    as_of: dt.date | None = None, recommendations: Iterable[str] | None = None, *, undated: bool = False
+) -> Select:
+    """Assessments that count (rule 1), as of ``as_of`` (default today); ``undated`` drops the date limit
+    (for the one-pass history of every year, which applies its own dates)."""
+    correction = A.alias("correction")
+    superseded = select(correction.c.supersedes_id).where(
+        correction.c.supersedes_id.is_not(None), _in_force(correction)
+    )
+    conditions = [_published(A), A.c.id.not_in(superseded), in_ids(A.c.recommendation_id, recommendations)]
+    if not undated:
+        conditions.append(A.c.as_of_start <= (as_of or today()))
+    return select(
+        A.c.id,
+        A.c.recommendation_id,
+        A.c.addressee_id,
+        A.c.status,
+        A.c.as_of,
+        A.c.as_of_start,
+        A.c.recorded_at,
+        A.c.assessor_id,
+    ).where(*conditions)
+
+
+def _latest_first(
+    as_of_start: ColumnElement, scope: ColumnElement, recorded_at: ColumnElement, ident: ColumnElement
+) -> list:
+    """ORDER BY for "latest" (rule 3): latest date, scoped before unscoped, latest recorded, greatest id."""
+    return [
+        as_of_start.desc(),
+        case((scope.is_not(None), 1), else_=0).desc(),
+        recorded_at.desc(),
+        bytewise(ident).desc(),
+    ]
+
+
+def per_addressee(
+    as_of: dt.date | None = None,
+    recommendations: Iterable[str] | None = None,
+    actors: Iterable[str] | None = None,
+) -> Select:
+    """One row per (recommendation, addressee): its status for that addressee (rules 1-3).
+
+    Columns: recommendation_id, actor_id, position, role, inferred, status (never NULL), as_of,
+    as_of_start, recorded_at, assessment_id, assessor_id, scope_id (the assessment's addressee, NULL
+    for an unscoped one). Addressees without an assessment speaking for them have status not assessed.
+    """
+    s = standing(as_of, recommendations).cte("standing")
+    by_scope = select(
+        s,
+        func.row_number()
+        .over(
+            partition_by=(s.c.recommendation_id, s.c.addressee_id),
+            order_by=_latest_first(s.c.as_of_start, s.c.addressee_id, s.c.recorded_at, s.c.id),
+        )
+        .label("pick"),
+    ).subquery("by_scope")
+    latest = select(*(c for c in by_scope.c if c.name != "pick")).where(by_scope.c.pick == 1).cte("latest_per_scope")
+    joined = AD.outerjoin(
+        latest,
+        and_(
+            latest.c.recommendation_id == AD.c.recommendation_id,
+            or_(latest.c.addressee_id == AD.c.actor_id, latest.c.addressee_id.is_(None)),
+        ),
+    )
+    ranked = (
+        select(
+            AD.c.recommendation_id,
+            AD.c.actor_id,
+            AD.c.position,
+            AD.c.role,
+            AD.c.inferred,
+            func.coalesce(latest.c.status, Status.NOT_ASSESSED.value).label("status"),
+            latest.c.as_of,
+            latest.c.as_of_start,
+            latest.c.recorded_at,
+            latest.c.id.label("assessment_id"),
+            latest.c.assessor_id,
+            latest.c.addressee_id.label("scope_id"),
+            func.row_number()
+            .over(
+                partition_by=(AD.c.recommendation_id, AD.c.actor_id),
+                order_by=_latest_first(latest.c.as_of_start, latest.c.addressee_id, latest.c.recorded_at, latest.c.id),
+            )
+            .label("pick"),
+        )
+        .select_from(joined)
+        .where(in_ids(AD.c.recommendation_id, recommendations), in_ids(AD.c.actor_id, actors))
+        .subquery("ranked")
+    )
+    return select(*(c for c in ranked.c if c.name != "pick")).where(ranked.c.pick == 1)
+
+
+def _progress(column: ColumnElement) -> ColumnElement[int]:
+    return case({status.value: rank for status, rank in PROGRESS_RANK.items()}, value=column, else_=0)
+
+
+def overall(as_of: dt.date | None = None, recommendations: Iterable[str] | None = None) -> Select:
+    """One row per recommendation: its overall status (rule 4).
+
+    Columns: recommendation_id, status (never NULL), as_of, as_of_start, assessment_id, assessor_id,
+    scope_id (NULL when the status is the whole ask's).
+    """
+    pa = per_addressee(as_of, recommendations).subquery("pa")
+    ranked = (
+        select(
+            pa,
+            func.row_number()
+            .over(
+                partition_by=pa.c.recommendation_id,
+                order_by=[
+                    case((pa.c.role == AddresseeRole.RESPONSIBLE, 0), else_=1),
+                    _progress(pa.c.status),
+                    *_latest_first(pa.c.as_of_start, pa.c.scope_id, pa.c.recorded_at, pa.c.assessment_id),
+                ],
+            )
+            .label("pick"),
+        )
+        .where(pa.c.assessment_id.is_not(None))
+        .subquery("chosen")
+    )
+    chosen = select(ranked).where(ranked.c.pick == 1).subquery("overall_chosen")
+    return (
+        select(
+            R.c.id.label("recommendation_id"),
+            func.coalesce(chosen.c.status, Status.NOT_ASSESSED.value).label("status"),
+            chosen.c.as_of,
+            chosen.c.as_of_start,
+            chosen.c.assessment_id,
+            chosen.c.assessor_id,
+            chosen.c.scope_id,
+        )
+        .select_from(R.outerjoin(chosen, chosen.c.recommendation_id == R.c.id))
+        .where(in_ids(R.c.id, recommendations))
+    )
+
+
+# --- pure Python (for code that already holds the rows, and the tests' oracle) ---------------------------
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One assessment row, as the rule needs it."""
+
+    id: str
+    recommendation_id: str
+    status: str
+    as_of_start: dt.date
+    recorded_at: dt.datetime
+    addressee_id: str | None = None
+    visibility: str = Visibility.PUBLISHED.value
+    supersedes_id: str | None = None
+    assessor_id: str | None = None
+    as_of: str | None = None
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A status and the assessment it comes from (None: not assessed)."""
+
+    status: str
+    fact: Fact | None = None
+
+    @property
+    def scope_id(self) -> str | None:
+        return self.fact.addressee_id if self.fact else None
+
+
+NOT_ASSESSED = Verdict(Status.NOT_ASSESSED.value)
+
+
+def _key(fact: Fact) -> tuple:
+    return (fact.as_of_start, fact.addressee_id is not None, fact.recorded_at, fact.id)
+
+
+def standing_facts(facts: Iterable[Fact], as_of: dt.date | None = None) -> list[Fact]:
+    """Rule 1 over rows already held."""
+    facts = list(facts)
+    day = as_of or today()
+    superseded = {f.supersedes_id for f in facts if f.supersedes_id and f.visibility in IN_FORCE}
+    return [
+        f for f in facts if f.visibility == Visibility.PUBLISHED and f.id not in superseded and f.as_of_start <= day
+    ]
+
+
+def for_addressee(facts: Iterable[Fact], actor_id: str, as_of: dt.date | None = None) -> Verdict:
+    """Rules 1-3 for one recommendation's rows."""
+    speaking = [f for f in standing_facts(facts, as_of) if f.addressee_id in (None, actor_id)]
+    if not speaking:
+        return NOT_ASSESSED
+    latest = max(speaking, key=_key)
+    return Verdict(latest.status, latest)
+
+
+def overall_verdict(
+    facts: Iterable[Fact], addressees: Sequence[tuple[str, str]], as_of: dt.date | None = None
+) -> Verdict:
+    """Rule 4 for one recommendation's rows; ``addressees`` are its (actor_id, role) pairs."""
+    facts = list(facts)
+    verdicts = [(role, for_addressee(facts, actor, as_of)) for actor, role in addressees]
+    known = [(role, v) for role, v in verdicts if v.fact is not None]
+    responsible = [v for role, v in known if role == AddresseeRole.RESPONSIBLE]
+    pool = responsible or [v for _, v in known]
+    if not pool:
+        return NOT_ASSESSED
+    least = min(PROGRESS_RANK[v.status] for v in pool)
+    return max((v for v in pool if PROGRESS_RANK[v.status] == least), key=lambda v: _key(v.fact))  # type: ignore[arg-type]
+
+
+def states(facts: Iterable[Fact]) -> dict[str, str]:
+    """How each record of a history stands, for showing the whole history (nothing is ever hidden but drafts).
+
+    "standing", "superseded" (by a published correction), "withdrawn" (by a withdrawal record),
+    "withdrawal" (the withdrawing record itself) or "draft".
+    """
+    facts = list(facts)
+    replaced: dict[str, str] = {}
+    for f in facts:
+        if f.supersedes_id and f.visibility in IN_FORCE:
+            replaced[f.supersedes_id] = "withdrawn" if f.visibility == Visibility.WITHDRAWN else "superseded"
+    out = {}
+    for f in facts:
+        if f.visibility == Visibility.WITHDRAWN:
+            out[f.id] = "withdrawal"
+        elif f.visibility != Visibility.PUBLISHED:
+            out[f.id] = "draft"
+        else:
+            out[f.id] = replaced.get(f.id, "standing")
+    return out
