@@ -128,10 +128,12 @@ def recommendation_table(
     base["year"] = pd.to_datetime(base["date_start"]).dt.year
     base["source_short"] = _short_source_labels(base, names)
     base["status_assessor"] = base["status_assessor_id"].map(names.name)
-    base["status_scope"] = base["status_scope_id"].map(names.scope)
     per_actor = addressee_statuses(engine, as_of=as_of, names=names)
     grouped = per_actor.groupby("recommendation_id", sort=False)
     base["addressee_statuses"] = base["id"].map(grouped.apply(_records, include_groups=False)).apply(_as_list)
+    # "as assessed for RGC" matters only where the ask has other addressees that this status does not cover
+    alone = base["addressee_statuses"].apply(len) <= 1
+    base["status_scope"] = base["status_scope_id"].map(names.scope).where(~alone, "")
     base["addressee_ids"] = base["addressee_statuses"].apply(lambda items: [a["id"] for a in items])
     base["addressees"] = base["addressee_statuses"].apply(
         lambda items: "; ".join(a["name"] + (" (inferred)" if a["inferred"] else "") for a in items)

@@ -200,7 +200,8 @@ def _item(row: dict, statuses: list[dict], verdict: dict | None, names: queries.
         item.status = verdict["status"]
         item.status_date = verdict["as_of"]
         item.status_assessor = names.name.get(verdict["assessor_id"], verdict["assessor_id"])
-        item.status_scope = names.label.get(verdict["scope_id"]) if verdict["scope_id"] else None
+        if verdict["scope_id"] and len(statuses) > 1:  # judged for one of several addressees: say which
+            item.status_scope = names.label.get(verdict["scope_id"], verdict["scope_id"])
         item.status_assessment_id = verdict["assessment_id"]
     return item
 
