@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Column, DateTime, ForeignKey, Index, String
+from sqlalchemy import JSON, Column, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 ID_LEN = 80
@@ -25,13 +25,20 @@ def _fk(target: str, *, nullable: bool = False, primary_key: bool = False, index
     )
 
 
+def _utc_column(*, nullable: bool = False, index: bool = False) -> Column:
+    return Column(DateTime(timezone=False), nullable=nullable, index=index)  # naive, UTC
+
+
 class Actor(SQLModel, table=True):
+    """Who is asked to act, organises or assesses; the organisations of app users are actors too."""
+
     id: str = Field(primary_key=True, max_length=ID_LEN)
     name: str = Field(max_length=300)
     acronym: str | None = Field(default=None, max_length=300)
     type: str = Field(max_length=40, index=True)
     country: str | None = Field(default=None, max_length=300)
     note: str | None = None
+    version: int = Field(default=1, description="Bumped by every edit in the app; a stale edit is refused.")
 
 
 class Theme(SQLModel, table=True):
@@ -104,6 +111,7 @@ class Evidence(SQLModel, table=True):
     completeness: str | None = None
     actors: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     themes: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    version: int = Field(default=1, description="Bumped by every edit in the app; a stale edit is refused.")
 
 
 class EvidenceRecommendation(SQLModel, table=True):
@@ -147,6 +155,75 @@ class AssessmentEvidence(SQLModel, table=True):
     position: int
 
 
+class AssessmentReview(SQLModel, table=True):
+    """A reviewer's decision on a draft: publish it or return it with a comment. Append-only, one per draft."""
+
+    __tablename__ = "assessment_review"
+    __table_args__ = (UniqueConstraint("assessment_id", name="uq_assessment_review_assessment"),)
+    id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True, autoincrement=True))
+    assessment_id: str = Field(sa_column=_fk("assessment.id"))
+    decision: str = Field(max_length=20)
+    comment: str | None = None
+    reviewed_by: str = Field(max_length=300, description="The reviewer's name and organisation, as shown.")
+    reviewer_id: int | None = Field(default=None, sa_column=Column(Integer, ForeignKey("app_user.id"), nullable=True))
+    reviewed_at: dt.datetime = Field(sa_column=_utc_column())
+
+
+class AppUser(SQLModel, table=True):
+    """An account. The password is stored only as an argon2 hash; nothing here is ever exported."""
+
+    __tablename__ = "app_user"
+    id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True, autoincrement=True))
+    email: str = Field(max_length=320, unique=True, description="Lower-case; the login and the SSO key.")
+    name: str = Field(max_length=300)
+    role: str = Field(max_length=20)
+    organisation_id: str | None = Field(default=None, sa_column=_fk("actor.id", nullable=True, index=True))
+    password_hash: str | None = Field(default=None, max_length=300)
+    active: bool = True
+    failed_logins: int = 0
+    locked_until: dt.datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    created_at: dt.datetime = Field(sa_column=_utc_column())
+    version: int = 1
+
+
+class UserSession(SQLModel, table=True):
+    """A logged-in session: only the hash of its token is stored. Writes check it is still live."""
+
+    __tablename__ = "user_session"
+    id: str = Field(primary_key=True, max_length=64, description="sha256 of the session token")
+    user_id: int = Field(sa_column=Column(Integer, ForeignKey("app_user.id"), nullable=False, index=True))
+    created_at: dt.datetime = Field(sa_column=_utc_column())
+    expires_at: dt.datetime = Field(sa_column=_utc_column())
+    ended_at: dt.datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    via: str = Field(default="password", max_length=20)
+
+
+class LoginAttempt(SQLModel, table=True):
+    """Failed log-ins, for limiting them per account and per client."""
+
+    __tablename__ = "login_attempt"
+    id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True, autoincrement=True))
+    email: str = Field(max_length=320, index=True)
+    client: str = Field(max_length=100, index=True)
+    at: dt.datetime = Field(sa_column=_utc_column(index=True))
+    succeeded: bool = False
+
+
+class AuditEntry(SQLModel, table=True):
+    """One row per write, in the same transaction as the write. Append-only."""
+
+    __tablename__ = "audit_log"
+    id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True, autoincrement=True))
+    at: dt.datetime = Field(sa_column=_utc_column(index=True))
+    who: str = Field(max_length=400, description="User email, or 'loader' / 'command line'.")
+    user_id: int | None = Field(default=None, sa_column=Column(Integer, ForeignKey("app_user.id"), nullable=True))
+    action: str = Field(max_length=60, index=True)
+    table_name: str = Field(max_length=60, index=True)
+    record_id: str = Field(max_length=120, index=True)
+    before: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    after: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+
+
 class RecommendationLink(SQLModel, table=True):
     __tablename__ = "recommendation_link"
     source_id: str = Field(sa_column=_fk("recommendation.id", primary_key=True))
@@ -171,16 +248,21 @@ class ContextFigure(SQLModel, table=True):
 __all__ = [
     "Actor",
     "Addressee",
+    "AppUser",
     "Assessment",
     "AssessmentEvidence",
+    "AssessmentReview",
+    "AuditEntry",
     "ContextFigure",
     "Evidence",
     "EvidenceRecommendation",
     "GlossaryTerm",
+    "LoginAttempt",
     "Recommendation",
     "RecommendationLink",
     "RecommendationTheme",
     "SQLModel",
     "Source",
     "Theme",
+    "UserSession",
 ]

@@ -17,6 +17,8 @@ PREFIX = "append-only:"
 MESSAGES: dict[str, str] = {
     "assessment": "an assessment cannot be changed or deleted; record a new assessment that supersedes it",
     "assessment_evidence": "the evidence an assessment cites cannot be changed; record a new assessment",
+    "assessment_review": "a review decision cannot be changed or deleted; a published assessment can be withdrawn",
+    "audit_log": "the audit log cannot be changed or deleted",
 }
 
 

@@ -108,6 +108,57 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def _password_from_stdin() -> str:
+    """One line from standard input (a pipe, or typed without echo at a terminal); never echoed or logged."""
+    if sys.stdin.isatty():
+        import getpass
+
+        return getpass.getpass("Password: ")
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def cmd_users(args: argparse.Namespace) -> int:
+    from recommendations import updates
+    from recommendations.auth import Principal
+
+    engine = make_engine()
+    migrate(engine)
+    who = Principal.command_line()
+    try:
+        with engine.begin() as conn:
+            if args.users_command == "list":
+                for user in updates.list_users(conn):
+                    state = "active" if user["active"] else "disabled"
+                    org = user["organisation_id"] or "-"
+                    print(f"{user['email']}\t{user['role']}\t{org}\t{state}\t{user['name']}")
+                return 0
+            if args.users_command == "add":
+                password = _password_from_stdin() if args.password_stdin else None
+                updates.create_user(
+                    conn=conn, principal=who, email=args.email, role=args.role, password=password,
+                    name=args.name, organisation=args.organisation,
+                )  # fmt: skip
+                print(
+                    f"added {args.email.strip().lower()} as {args.role}"
+                    + ("" if password else " (no password: SSO only)")
+                )
+            elif args.users_command == "disable":
+                updates.disable_user(conn=conn, principal=who, email=args.email)
+                print(f"disabled {args.email}; their sessions are ended")
+            elif args.users_command == "set-role":
+                updates.set_role(conn=conn, principal=who, email=args.email, role=args.role)
+                print(f"{args.email} is now {args.role}")
+            elif args.users_command == "set-password":
+                updates.set_password(conn=conn, principal=who, email=args.email, password=_password_from_stdin())
+                print(f"password changed for {args.email}")
+    except updates.Invalid as exc:
+        for error in exc.errors:
+            print(f"error: {error.field}: {error.message}", file=sys.stderr)
+        print("nothing was changed", file=sys.stderr)
+        return 2
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m recommendations",
@@ -177,6 +228,41 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--out", default=str(SCHEMA_DIR))
     p.set_defaults(func=cmd_schema)
+
+    p = sub.add_parser(
+        "users",
+        help="accounts: add, list, disable, set-role, set-password (the first admin is created here)",
+        description="Manage accounts in $DATABASE_URL. Passwords are read from standard input, never from the "
+        "command line, and stored only as argon2 hashes.",
+        epilog=(
+            "examples:\n"
+            "  echo 'a long passphrase here' | python -m recommendations users add admin@example.org --role admin "
+            "--name 'Admin' --password-stdin\n"
+            "  python -m recommendations users add sok@cwcc.example --role contributor --organisation cwcc "
+            "--password-stdin\n"
+            "  python -m recommendations users list\n"
+            "  python -m recommendations users set-role sok@cwcc.example reviewer\n"
+            "  python -m recommendations users disable sok@cwcc.example"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    users = p.add_subparsers(dest="users_command", required=True)
+    q = users.add_parser("add", help="create an account")
+    q.add_argument("email")
+    q.add_argument("--role", required=True, help="contributor, reviewer or admin")
+    q.add_argument("--organisation", help="actor id of the user's organisation (needed for contributors, reviewers)")
+    q.add_argument("--name", help="the name shown in the history (default: the part of the email before @)")
+    q.add_argument("--password-stdin", action="store_true", help="read the password (12+ characters) from stdin")
+    users.add_parser("list", help="list accounts (never their passwords)")
+    q = users.add_parser("disable", help="disable an account and end its sessions")
+    q.add_argument("email")
+    q = users.add_parser("set-role", help="change an account's role")
+    q.add_argument("email")
+    q.add_argument("role")
+    q = users.add_parser("set-password", help="set a new password, read from stdin")
+    q.add_argument("email")
+    q.add_argument("--password-stdin", action="store_true", required=True)
+    p.set_defaults(func=cmd_users)
     return parser
 
 

@@ -23,6 +23,7 @@ from models import (
     Addressee,
     Assessment,
     AssessmentEvidence,
+    AssessmentReview,
     ContextFigure,
     Evidence,
     EvidenceRecommendation,
@@ -63,7 +64,7 @@ def database_as_yaml(engine: Engine) -> dict[str, object]:
     """Relative path -> content for every file of the data/ layout."""
     files: dict[str, object] = {}
     with engine.connect() as conn:
-        files["actors.yaml"] = {"actors": [_clean(r) for r in _rows(conn, Actor, ("id",))]}
+        files["actors.yaml"] = {"actors": [_clean(r, drop=("version",)) for r in _rows(conn, Actor, ("id",))]}
         files["themes.yaml"] = {"themes": [_clean(r) for r in _rows(conn, Theme, ("id",))]}
         files["glossary.yaml"] = {"glossary": [_clean(r) for r in _rows(conn, GlossaryTerm, ("term",))]}
         themes: dict[str, list[str]] = {}
@@ -92,7 +93,7 @@ def database_as_yaml(engine: Engine) -> dict[str, object]:
             ev_recs.setdefault(r["evidence_id"], []).append(r["recommendation_id"])
         evidence = []
         for r in _rows(conn, Evidence, ("date_start", "id")):
-            item = _clean(r, drop=("date_start", "source_id"))
+            item = _clean(r, drop=("date_start", "source_id", "version"))
             if r["source_id"]:
                 item["source"] = r["source_id"]
             item["recommendations"] = ev_recs.get(r["id"], [])
@@ -101,6 +102,17 @@ def database_as_yaml(engine: Engine) -> dict[str, object]:
         ass_ev: dict[str, list[str]] = {}
         for r in _rows(conn, AssessmentEvidence, ("assessment_id", "position")):
             ass_ev.setdefault(r["assessment_id"], []).append(r["evidence_id"])
+        reviews = {
+            r["assessment_id"]: _clean(
+                {
+                    "decision": r["decision"],
+                    "reviewed_by": r["reviewed_by"],
+                    "reviewed_at": r["reviewed_at"].isoformat(),
+                    "comment": r["comment"],
+                }
+            )
+            for r in _rows(conn, AssessmentReview)
+        }
         assessments = []
         for r in _rows(conn, Assessment, ("as_of_start", "recorded_at", "id")):
             assessments.append(
@@ -119,6 +131,7 @@ def database_as_yaml(engine: Engine) -> dict[str, object]:
                         "supersede_reason": r["supersede_reason"],
                         "recorded_by": r["recorded_by"],
                         "recorded_at": r["recorded_at"].isoformat(),
+                        "review": reviews.get(r["id"]),
                     }
                 )
             )

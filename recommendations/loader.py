@@ -26,6 +26,7 @@ from models import (
     Addressee,
     Assessment,
     AssessmentEvidence,
+    AssessmentReview,
     ContextFigure,
     Evidence,
     EvidenceRecommendation,
@@ -38,6 +39,7 @@ from models import (
 )
 from models.db import BOOTSTRAP_LOCK, exclusive, is_empty, migrate
 from recommendations.schema import date_start
+from recommendations.updates import audit
 from recommendations.validate import Dataset, Problem, read_dataset
 
 
@@ -81,7 +83,7 @@ _CHILDREN = {
     EvidenceRecommendation: "evidence_id",
 }
 # The append-only history: compared, never updated or deleted (see _append_history).
-_HISTORY = (Assessment, AssessmentEvidence)
+_HISTORY = (Assessment, AssessmentEvidence, AssessmentReview)
 
 
 def _utc_naive(value: dt.datetime) -> dt.datetime:
@@ -104,6 +106,7 @@ def dataset_rows(data: Dataset) -> dict[type, list[dict]]:
         EvidenceRecommendation: [],
         Assessment: [],
         AssessmentEvidence: [],
+        AssessmentReview: [],
         RecommendationLink: [],
         ContextFigure: [],
     }
@@ -133,7 +136,7 @@ def dataset_rows(data: Dataset) -> dict[type, list[dict]]:
         rows[Evidence].append(row)
         rows[EvidenceRecommendation] += [{"evidence_id": item.id, "recommendation_id": r} for r in item.recommendations]
     for item in data.assessments:
-        row = item.model_dump(exclude={"recommendation", "addressee", "assessor", "evidence", "supersedes"})
+        row = item.model_dump(exclude={"recommendation", "addressee", "assessor", "evidence", "supersedes", "review"})
         row.update(
             recommendation_id=item.recommendation,
             addressee_id=item.addressee,
@@ -147,6 +150,16 @@ def dataset_rows(data: Dataset) -> dict[type, list[dict]]:
         rows[AssessmentEvidence] += [
             {"assessment_id": item.id, "evidence_id": e, "position": i} for i, e in enumerate(item.evidence)
         ]
+        if item.review is not None:
+            rows[AssessmentReview].append(
+                {
+                    "assessment_id": item.id,
+                    "decision": item.review.decision,
+                    "comment": item.review.comment,
+                    "reviewed_by": item.review.reviewed_by,
+                    "reviewed_at": _utc_naive(item.review.reviewed_at),
+                }
+            )
     rows[RecommendationLink] = [
         {"source_id": link.source, "target_id": link.target, "kind": link.kind, "note": link.note}
         for link in data.links
@@ -159,10 +172,16 @@ def _key(table: Table, row: dict) -> tuple:
     return tuple(row[c.name] for c in table.primary_key.columns)
 
 
+# Columns the app keeps, not the YAML: left alone by a load, except that an edit from YAML bumps the version
+# so that a form opened before the load refuses to overwrite it (see updates.py, version checks).
+_APP_COLUMNS = {"version"}
+
+
 def _sync(conn: Connection, model: type, wanted: Iterable[dict], parents: set[str] | None) -> TableReport:
     table: Table = model.__table__  # type: ignore[attr-defined]
     report = TableReport()
-    columns = [c.name for c in table.columns]
+    columns = [c.name for c in table.columns if c.name not in _APP_COLUMNS]
+    versioned = "version" in table.c
     existing = {_key(table, dict(r._mapping)): dict(r._mapping) for r in conn.execute(select(table))}
     wanted_by_key = {}
     for row in wanted:
@@ -172,10 +191,13 @@ def _sync(conn: Connection, model: type, wanted: Iterable[dict], parents: set[st
     for key, row in wanted_by_key.items():
         old = existing.get(key)
         if old is None:
-            conn.execute(insert(table).values(**row))
+            conn.execute(insert(table).values(**row, **({"version": 1} if versioned else {})))
             report.inserted += 1
-        elif old != row:
-            conn.execute(update(table).where(and_(*(c == v for c, v in zip(pk, key, strict=True)))).values(**row))
+        elif any(old[c] != row[c] for c in columns):
+            bump = {"version": old["version"] + 1} if versioned else {}
+            conn.execute(
+                update(table).where(and_(*(c == v for c, v in zip(pk, key, strict=True)))).values(**row, **bump)
+            )
             report.updated += 1
         else:
             report.unchanged += 1
@@ -204,9 +226,14 @@ def load_dataset(data: Dataset, engine: Engine) -> LoadReport:
     with engine.begin() as conn:
         for model, wanted in rows.items():
             if model is Assessment:
-                report.tables.update(_append_history(conn, data, rows[Assessment], rows[AssessmentEvidence]))
+                report.tables.update(
+                    _append_history(conn, data, rows[Assessment], rows[AssessmentEvidence], rows[AssessmentReview])
+                )
             elif model not in _HISTORY:
                 report.tables[model.__tablename__] = _sync(conn, model, wanted, parent_ids.get(model))
+        if report.changed:
+            counts = {name: vars(t) for name, t in report.tables.items() if t.inserted or t.updated or t.removed}
+            audit(conn, "loader", "load", "*", str(data.root), after=counts)
     if report.changed and engine.dialect.name == "postgresql":
         # Fresh statistics, or the planner guesses after a bulk load (measured: 3 s instead of 0.13 s at 20k rows).
         with engine.begin() as conn:
@@ -218,7 +245,7 @@ _COMPARED = [c.name for c in Assessment.__table__.columns if c.name != "origin"]
 
 
 def _append_history(
-    conn: Connection, data: Dataset, assessments: list[dict], cited: list[dict]
+    conn: Connection, data: Dataset, assessments: list[dict], cited: list[dict], reviews: list[dict]
 ) -> dict[str, TableReport]:
     """Insert the assessments (and the evidence they cite) that the database does not hold yet.
 
@@ -233,8 +260,25 @@ def _append_history(
     wanted_cited: dict[str, list[tuple[str, int]]] = {}
     for r in cited:
         wanted_cited.setdefault(r["assessment_id"], []).append((r["evidence_id"], r["position"]))
+    review_table = AssessmentReview.__table__  # type: ignore[attr-defined]
+    compared_review = ("decision", "comment", "reviewed_by", "reviewed_at")
+    existing_reviews = {
+        r.assessment_id: tuple(getattr(r, c) for c in compared_review) for r in conn.execute(select(review_table))
+    }
     problems: list[Problem] = []
     new_rows, new_links = [], []
+    new_reviews = []
+    for review in reviews:
+        old_review = existing_reviews.get(review["assessment_id"])
+        if old_review is None:
+            new_reviews.append(review)
+        elif old_review != tuple(review[c] for c in compared_review):
+            path, line = data.where.get(("assessments", review["assessment_id"]), ("assessments.yaml", 0))
+            problems.append(
+                Problem(
+                    path, line, f"assessment {review['assessment_id']} was reviewed otherwise; a review cannot change"
+                )
+            )
     for row in assessments:
         old = existing.get(row["id"])
         if old is None:
@@ -269,10 +313,13 @@ def _append_history(
         conn.execute(insert(table), new_rows)
     if new_links:
         conn.execute(insert(links), new_links)
+    if new_reviews:
+        conn.execute(insert(review_table), new_reviews)
     unchanged = len(assessments) - len(new_rows)
     return {
         "assessment": TableReport(inserted=len(new_rows), unchanged=unchanged, kept=len(existing) - unchanged),
         "assessment_evidence": TableReport(inserted=len(new_links), unchanged=len(cited) - len(new_links)),
+        "assessment_review": TableReport(inserted=len(new_reviews), unchanged=len(reviews) - len(new_reviews)),
     }
 
 

@@ -36,7 +36,6 @@ from recommendations.schema import (
     SOURCE_KIND_SHORT,
     STATUS_LABELS,
     Status,
-    Visibility,
 )
 
 STATUS_ORDER = list(STATUS_LABELS)
@@ -205,7 +204,7 @@ def _evidence_per_recommendation():
     cited = (
         select(A.c.recommendation_id, AE.c.evidence_id)
         .join(AE, AE.c.assessment_id == A.c.id)
-        .where(A.c.visibility == Visibility.PUBLISHED)
+        .where(status.published(A))
     )
     linked = select(ER.c.recommendation_id, ER.c.evidence_id)
     bearing = union_all(cited, linked).subquery("bearing")
@@ -348,7 +347,8 @@ def assessment_history(
         engine,
         select(
             A.c.id, A.c.recommendation_id, A.c.addressee_id, A.c.status, A.c.as_of, A.c.as_of_start, A.c.assessor_id,
-            A.c.rationale, A.c.recorded_by, A.c.recorded_at, A.c.visibility, A.c.supersedes_id, A.c.supersede_reason,
+            A.c.rationale, A.c.recorded_by, A.c.recorded_at, status.effective_visibility(A).label("visibility"),
+            A.c.supersedes_id, A.c.supersede_reason,
         )
         .where(sql.in_ids(A.c.recommendation_id, recommendation_ids))
         .order_by(A.c.as_of_start, A.c.recorded_at, sql.bytewise(A.c.id)),
@@ -366,7 +366,7 @@ def assessment_history(
     replaced_by = {f.supersedes_id: f.id for f in facts if f.supersedes_id and f.visibility in status.IN_FORCE}
     df["superseded_by"] = df["id"].map(replaced_by)
     if not include_drafts:
-        df = df[df["state"] != "draft"]
+        df = df[~df["state"].isin(["draft", "returned"])]
     cited = sql.frame(
         engine,
         select(AE.c.assessment_id, AE.c.evidence_id)
@@ -516,7 +516,7 @@ def recommendation_detail(engine: Engine, rec_id: str) -> Detail | None:
             | E.c.id.in_(
                 select(AE.c.evidence_id)
                 .join(A, A.c.id == AE.c.assessment_id)
-                .where(A.c.recommendation_id == rec_id, A.c.visibility == Visibility.PUBLISHED)
+                .where(A.c.recommendation_id == rec_id, status.published(A))
             )
         )
         .order_by(E.c.date_start.desc(), E.c.id),

@@ -313,6 +313,15 @@ class EvidenceIn(Record):
         return self
 
 
+class ReviewIn(Record):
+    """A reviewer's decision on a draft recorded in the app (exported so a load reproduces it)."""
+
+    decision: Annotated[str, StringConstraints(pattern=r"^(published|returned)$")]
+    reviewed_by: ShortText
+    reviewed_at: dt.datetime
+    comment: Text | None = None
+
+
 class AssessmentIn(Record):
     id: Id
     recommendation: Id
@@ -330,6 +339,7 @@ class AssessmentIn(Record):
     supersede_reason: Text | None = Field(default=None, description="Why the earlier assessment is replaced.")
     recorded_by: ShortText
     recorded_at: dt.datetime
+    review: ReviewIn | None = Field(default=None, description="For a draft: the reviewer's decision, if any.")
 
     @model_validator(mode="after")
     def _status_needs_evidence(self) -> AssessmentIn:
@@ -346,6 +356,10 @@ class AssessmentIn(Record):
             raise ValueError("supersede_reason is only for an assessment that supersedes another")
         if self.supersedes == self.id:
             raise ValueError("an assessment cannot supersede itself")
+        if self.review is not None and self.visibility != Visibility.DRAFT:
+            raise ValueError("review: only a draft is reviewed (visibility: draft)")
+        if self.review is not None and self.review.decision == "returned" and not self.review.comment:
+            raise ValueError("review: a returned draft needs the reviewer's comment")
         return self
 
 

@@ -29,13 +29,14 @@ from dataclasses import dataclass
 from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.sql import ColumnElement
 
-from models import Addressee, Assessment, Recommendation
+from models import Addressee, Assessment, AssessmentReview, Recommendation
 from recommendations.schema import PROGRESS_RANK, AddresseeRole, Status, Visibility
 from recommendations.sql import bytewise, in_ids
 
 A = Assessment.__table__  # type: ignore[attr-defined]
 AD = Addressee.__table__  # type: ignore[attr-defined]
 R = Recommendation.__table__  # type: ignore[attr-defined]
+REVIEWS = AssessmentReview.__table__  # type: ignore[attr-defined]
 
 #: Records that take effect when recorded: a published assessment, or a withdrawal of one.
 IN_FORCE = (Visibility.PUBLISHED, Visibility.WITHDRAWN)
@@ -48,13 +49,31 @@ def today() -> dt.date:
 # --- SQL ------------------------------------------------------------------------------------------------
 
 
-def _published(table) -> ColumnElement[bool]:  # noqa: ANN001
-    """The one test for "this assessment is published" (a draft counts once a reviewer publishes it)."""
-    return table.c.visibility == Visibility.PUBLISHED
+RETURNED = "returned"  # a draft a reviewer sent back: it never counts (an effective visibility, not stored)
 
 
-def _in_force(table) -> ColumnElement[bool]:  # noqa: ANN001
-    return or_(_published(table), table.c.visibility == Visibility.WITHDRAWN)
+def _decided(decision: str) -> Select:
+    return select(REVIEWS.c.assessment_id).where(REVIEWS.c.decision == decision)
+
+
+def published(table) -> ColumnElement[bool]:  # noqa: ANN001
+    """The one test for "this assessment is published": recorded as published, or a draft a reviewer published."""
+    return or_(table.c.visibility == Visibility.PUBLISHED, table.c.id.in_(_decided(Visibility.PUBLISHED.value)))
+
+
+def in_force(table) -> ColumnElement[bool]:  # noqa: ANN001
+    """A record that takes effect: a published assessment, or a withdrawal."""
+    return or_(published(table), table.c.visibility == Visibility.WITHDRAWN)
+
+
+def effective_visibility(table) -> ColumnElement[str]:  # noqa: ANN001
+    """published / draft / returned / withdrawn, with review decisions applied to drafts."""
+    return case(
+        (table.c.visibility != Visibility.DRAFT, table.c.visibility),
+        (table.c.id.in_(_decided(Visibility.PUBLISHED.value)), Visibility.PUBLISHED.value),
+        (table.c.id.in_(_decided(RETURNED)), RETURNED),
+        else_=Visibility.DRAFT.value,
+    )
 
 
 def standing(
@@ -63,10 +82,8 @@ def standing(
     """Assessments that count (rule 1), as of ``as_of`` (default today); ``undated`` drops the date limit
     (for the one-pass history of every year, which applies its own dates)."""
     correction = A.alias("correction")
-    superseded = select(correction.c.supersedes_id).where(
-        correction.c.supersedes_id.is_not(None), _in_force(correction)
-    )
-    conditions = [_published(A), A.c.id.not_in(superseded), in_ids(A.c.recommendation_id, recommendations)]
+    superseded = select(correction.c.supersedes_id).where(correction.c.supersedes_id.is_not(None), in_force(correction))
+    conditions = [published(A), A.c.id.not_in(superseded), in_ids(A.c.recommendation_id, recommendations)]
     if not undated:
         conditions.append(A.c.as_of_start <= (as_of or today()))
     return select(
@@ -97,31 +114,39 @@ def per_addressee(
     as_of: dt.date | None = None,
     recommendations: Iterable[str] | None = None,
     actors: Iterable[str] | None = None,
+    *,
+    by_assessor: bool = False,
 ) -> Select:
     """One row per (recommendation, addressee): its status for that addressee (rules 1-3).
 
     Columns: recommendation_id, actor_id, position, role, inferred, status (never NULL), as_of,
     as_of_start, recorded_at, assessment_id, assessor_id, scope_id (the assessment's addressee, NULL
     for an unscoped one). Addressees without an assessment speaking for them have status not assessed.
+    ``by_assessor`` applies the rule to each assessor's assessments alone (one row per assessor too).
     """
     s = standing(as_of, recommendations).cte("standing")
+    partition = [s.c.recommendation_id, s.c.addressee_id, *([s.c.assessor_id] if by_assessor else [])]
     by_scope = select(
         s,
         func.row_number()
         .over(
-            partition_by=(s.c.recommendation_id, s.c.addressee_id),
-            order_by=_latest_first(s.c.as_of_start, s.c.addressee_id, s.c.recorded_at, s.c.id),
+            partition_by=partition, order_by=_latest_first(s.c.as_of_start, s.c.addressee_id, s.c.recorded_at, s.c.id)
         )
         .label("pick"),
     ).subquery("by_scope")
     latest = select(*(c for c in by_scope.c if c.name != "pick")).where(by_scope.c.pick == 1).cte("latest_per_scope")
-    joined = AD.outerjoin(
-        latest,
-        and_(
-            latest.c.recommendation_id == AD.c.recommendation_id,
-            or_(latest.c.addressee_id == AD.c.actor_id, latest.c.addressee_id.is_(None)),
-        ),
+    speaks = and_(
+        latest.c.recommendation_id == AD.c.recommendation_id,
+        or_(latest.c.addressee_id == AD.c.actor_id, latest.c.addressee_id.is_(None)),
     )
+    if by_assessor:
+        assessors = select(s.c.recommendation_id, s.c.assessor_id.label("who")).distinct().subquery("assessors")
+        base = AD.join(assessors, assessors.c.recommendation_id == AD.c.recommendation_id)
+        joined = base.outerjoin(latest, and_(speaks, latest.c.assessor_id == assessors.c.who))
+        who, partition_by = assessors.c.who, (AD.c.recommendation_id, AD.c.actor_id, assessors.c.who)
+    else:
+        joined = AD.outerjoin(latest, speaks)
+        who, partition_by = latest.c.assessor_id, (AD.c.recommendation_id, AD.c.actor_id)
     ranked = (
         select(
             AD.c.recommendation_id,
@@ -134,11 +159,11 @@ def per_addressee(
             latest.c.as_of_start,
             latest.c.recorded_at,
             latest.c.id.label("assessment_id"),
-            latest.c.assessor_id,
+            who.label("assessor_id"),
             latest.c.addressee_id.label("scope_id"),
             func.row_number()
             .over(
-                partition_by=(AD.c.recommendation_id, AD.c.actor_id),
+                partition_by=partition_by,
                 order_by=_latest_first(latest.c.as_of_start, latest.c.addressee_id, latest.c.recorded_at, latest.c.id),
             )
             .label("pick"),
@@ -154,19 +179,22 @@ def _progress(column: ColumnElement) -> ColumnElement[int]:
     return case({status.value: rank for status, rank in PROGRESS_RANK.items()}, value=column, else_=0)
 
 
-def overall(as_of: dt.date | None = None, recommendations: Iterable[str] | None = None) -> Select:
+def overall(
+    as_of: dt.date | None = None, recommendations: Iterable[str] | None = None, *, by_assessor: bool = False
+) -> Select:
     """One row per recommendation: its overall status (rule 4).
 
     Columns: recommendation_id, status (never NULL), as_of, as_of_start, assessment_id, assessor_id,
-    scope_id (NULL when the status is the whole ask's).
+    scope_id (NULL when the status is the whole ask's). ``by_assessor``: one row per recommendation and
+    assessor with a standing assessment, each assessor's own overall status (where assessors disagree).
     """
-    pa = per_addressee(as_of, recommendations).subquery("pa")
+    pa = per_addressee(as_of, recommendations, by_assessor=by_assessor).subquery("pa")
     ranked = (
         select(
             pa,
             func.row_number()
             .over(
-                partition_by=pa.c.recommendation_id,
+                partition_by=[pa.c.recommendation_id, *([pa.c.assessor_id] if by_assessor else [])],
                 order_by=[
                     case((pa.c.role == AddresseeRole.RESPONSIBLE, 0), else_=1),
                     _progress(pa.c.status),
@@ -179,15 +207,14 @@ def overall(as_of: dt.date | None = None, recommendations: Iterable[str] | None 
         .subquery("chosen")
     )
     chosen = select(ranked).where(ranked.c.pick == 1).subquery("overall_chosen")
+    columns = [chosen.c.as_of, chosen.c.as_of_start, chosen.c.assessment_id, chosen.c.assessor_id, chosen.c.scope_id]
+    if by_assessor:
+        return select(chosen.c.recommendation_id, chosen.c.status, *columns)
     return (
         select(
             R.c.id.label("recommendation_id"),
             func.coalesce(chosen.c.status, Status.NOT_ASSESSED.value).label("status"),
-            chosen.c.as_of,
-            chosen.c.as_of_start,
-            chosen.c.assessment_id,
-            chosen.c.assessor_id,
-            chosen.c.scope_id,
+            *columns,
         )
         .select_from(R.outerjoin(chosen, chosen.c.recommendation_id == R.c.id))
         .where(in_ids(R.c.id, recommendations))
@@ -207,7 +234,7 @@ class Fact:
     as_of_start: dt.date
     recorded_at: dt.datetime
     addressee_id: str | None = None
-    visibility: str = Visibility.PUBLISHED.value
+    visibility: str = Visibility.PUBLISHED.value  # effective: a draft a reviewer published is "published"
     supersedes_id: str | None = None
     assessor_id: str | None = None
     as_of: str | None = None
@@ -270,7 +297,7 @@ def states(facts: Iterable[Fact]) -> dict[str, str]:
     """How each record of a history stands, for showing the whole history (nothing is ever hidden but drafts).
 
     "standing", "superseded" (by a published correction), "withdrawn" (by a withdrawal record),
-    "withdrawal" (the withdrawing record itself) or "draft".
+    "withdrawal" (the withdrawing record itself), "draft" or "returned" (a draft sent back by a reviewer).
     """
     facts = list(facts)
     replaced: dict[str, str] = {}
@@ -281,6 +308,8 @@ def states(facts: Iterable[Fact]) -> dict[str, str]:
     for f in facts:
         if f.visibility == Visibility.WITHDRAWN:
             out[f.id] = "withdrawal"
+        elif f.visibility == RETURNED:
+            out[f.id] = "returned"
         elif f.visibility != Visibility.PUBLISHED:
             out[f.id] = "draft"
         else:

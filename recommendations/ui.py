@@ -7,7 +7,10 @@ a link someone can send) and the one colour per status used by every chart.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -15,11 +18,13 @@ from sqlalchemy.engine import Engine
 from streamlit.runtime.pages_manager import PagesManager
 
 from models.db import make_engine
-from recommendations import markdown, queries
+from recommendations import auth, markdown, queries
+from recommendations.auth import Principal
 from recommendations.loader import prepare
 from recommendations.queries import Filters
 from recommendations.schema import STATUS_LABELS
 
+T = TypeVar("T")
 DATA = Path(__file__).resolve().parent.parent / "data"
 TTL = 300
 
@@ -261,3 +266,92 @@ def filter_summary(filters: Filters) -> str:
 def esc(text: object) -> str:
     """Data placed inside markdown is shown as written (line breaks kept): no links, images, HTML or formatting."""
     return markdown.escape(text, keep_lines=True)
+
+
+# --- who is logged in ----------------------------------------------------------------------------------
+
+SESSION_KEY = "_session_token"
+
+
+def sso_enabled() -> bool:
+    """Single sign-on is on when .streamlit/secrets.toml has an [auth] section (st.login, OpenID Connect)."""
+    try:
+        return bool(st.secrets.get("auth"))
+    except Exception:
+        return False
+
+
+def client() -> str:
+    """Who is knocking, for limiting failed log-ins per client: the forwarded address behind a trusted proxy."""
+    if os.environ.get("TRACKER_TRUST_PROXY") == "1":
+        forwarded = (st.context.headers.get("X-Forwarded-For") or "").split(",")[0].strip()
+        if forwarded:
+            return forwarded
+    return st.context.ip_address or "unknown"
+
+
+def principal() -> Principal | None:
+    """The logged-in person of this browser session, checked against the database on every run."""
+    token = st.session_state.get(SESSION_KEY)
+    if token is None and sso_enabled() and getattr(st.user, "is_logged_in", False):
+        error = sign_in_single_sign_on()
+        if error:
+            st.session_state["_sso_error"] = error
+        token = st.session_state.get(SESSION_KEY)
+    if token is None:
+        return None
+    with engine().connect() as conn:
+        found = auth.principal_for(conn, token)
+    if found is None:  # expired, ended elsewhere, or the account was disabled
+        st.session_state.pop(SESSION_KEY, None)
+        st.session_state["_session_ended"] = True
+    return found
+
+
+def log_in(email: str, password: str) -> str | None:
+    """Log in; None on success, else the message to show."""
+    with engine().begin() as conn:
+        try:
+            token = auth.login(conn, email, password, client())
+        except auth.LoginRefused as exc:
+            message = str(exc)
+        else:
+            st.session_state[SESSION_KEY] = token
+            st.session_state.pop("_session_ended", None)
+            return None
+    return message
+
+
+def sign_in_single_sign_on() -> str | None:
+    with engine().begin() as conn:
+        try:
+            st.session_state[SESSION_KEY] = auth.login_single_sign_on(conn, st.user.get("email"))
+        except auth.LoginRefused as exc:
+            return str(exc)
+    return None
+
+
+def log_out() -> None:
+    with engine().begin() as conn:
+        auth.logout(conn, st.session_state.pop(SESSION_KEY, None))
+    for key in [k for k in st.session_state if str(k).startswith(("u_", "review_", "admin_"))]:
+        del st.session_state[key]
+    if sso_enabled() and getattr(st.user, "is_logged_in", False):
+        st.logout()
+
+
+def write(function: Callable[..., T], **arguments: object) -> T:
+    """Run one write function in one transaction as the logged-in principal, then refresh every cached view.
+
+    The function checks the principal's permissions itself (recommendations.updates), whatever the page shows.
+    """
+    with engine().begin() as conn:
+        result = function(conn=conn, principal=principal(), **arguments)
+    clear_caches()
+    return result
+
+
+def field_errors(errors: dict[str, list[str]], name: str) -> None:
+    """The form's messages for one field, shown right under it (plain text, never Markdown)."""
+    for message in errors.get(name, []):
+        st.error(esc(message), icon=":material/error:")

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from recommendations.checks import Target, assessment_findings, evidence_findings
 from recommendations.schema import (
     LIST_FILES,
     SOURCES_DIR,
@@ -250,9 +251,9 @@ def _cross_check(data: Dataset) -> list[Problem]:
                             Problem(path, line, f"{field_name}: not found verbatim in {source.text_path} ({rec.id})")
                         )
 
-    ev_date = {}
     for item in data.evidence:
-        ev_date[item.id] = date_start(item.date)
+        path, line = at("evidence", item.id)
+        problems += [Problem(path, line, f"{field}: {message}") for field, message in evidence_findings(item.date)]
         need("evidence", item.id, "source", sources, "source", item.source)
         for actor in item.actors:
             need("evidence", item.id, "actors", actors, "actor", actor)
@@ -263,7 +264,11 @@ def _cross_check(data: Dataset) -> list[Problem]:
 
     recs_by_id = {r.id: r for r in data.recommendations}
     assessments = {a.id: a for a in data.assessments}
-    superseded_by: dict[str, str] = {}
+    first_correction: dict[str, str] = {}
+    for item in data.assessments:
+        if item.supersedes:
+            first_correction.setdefault(item.supersedes, item.id)
+    evidence_dates = {e.id: e.date for e in data.evidence}
     for item in data.assessments:
         need("assessments", item.id, "recommendation", recs, "recommendation", item.recommendation)
         need("assessments", item.id, "addressee", actors, "actor", item.addressee)
@@ -271,26 +276,29 @@ def _cross_check(data: Dataset) -> list[Problem]:
         for ev in item.evidence:
             need("assessments", item.id, "evidence", evidence, "evidence", ev)
         path, line = at("assessments", item.id)
-        as_of = date_start(item.as_of)  # a partial date stands for its first day, as in every view
-        if item.recommendation in rec_date and as_of < rec_date[item.recommendation]:
-            problems.append(Problem(path, line, f"as_of: {item.as_of} is before the recommendation was made"))
-        late = [ev for ev in item.evidence if ev in ev_date and ev_date[ev] > as_of]
-        if late:
-            problems.append(
-                Problem(
-                    path,
-                    line,
-                    f"evidence: {', '.join(late)} dated after as_of {item.as_of} "
-                    "(a partial as_of stands for its first day: write the full date)",
-                )
-            )
-        if item.addressee and item.recommendation in recs_by_id:
-            if item.addressee not in {a.actor for a in recs_by_id[item.recommendation].addressees}:
-                problems.append(
-                    Problem(path, line, f"addressee: {item.addressee!r} is not an addressee of {item.recommendation}")
-                )
+        rec = recs_by_id.get(item.recommendation)
+        target = None
         if item.supersedes:
-            problems.extend(_check_supersedes(item, assessments, superseded_by, path, line, at))
+            found = assessments.get(item.supersedes)
+            if found is None:
+                problems.append(Problem(path, line, f"supersedes: unknown assessment id {item.supersedes!r}"))
+            else:
+                target = Target(
+                    found.id,
+                    found.recommendation,
+                    found.as_of,
+                    str(found.visibility),
+                    superseded_by=first_correction.get(found.id),
+                    assessor=found.assessor,
+                )
+        findings = assessment_findings(
+            item,
+            made=rec_date.get(item.recommendation),
+            addressees={a.actor for a in rec.addressees} if rec else None,
+            evidence_dates=evidence_dates,
+            target=target,
+        )
+        problems += [Problem(path, line, f"{field}: {message}") for field, message in findings]
     problems.extend(_supersede_cycles(assessments, at))
 
     for link in data.links:
@@ -304,33 +312,6 @@ def _cross_check(data: Dataset) -> list[Problem]:
     for item in data.context_figures:
         need("context_figures", item.id, "source", sources, "source", item.source)
     return problems
-
-
-def _check_supersedes(item, assessments, superseded_by, path, line, at) -> list[Problem]:  # noqa: ANN001
-    """A correction or withdrawal names an earlier assessment of the same recommendation, once."""
-    target = assessments.get(item.supersedes)
-    if target is None:
-        return [Problem(path, line, f"supersedes: unknown assessment id {item.supersedes!r}")]
-    out = []
-    if target.recommendation != item.recommendation:
-        out.append(
-            Problem(
-                path,
-                line,
-                f"supersedes: {target.id} is an assessment of {target.recommendation}, not of {item.recommendation}",
-            )
-        )
-    if date_start(target.as_of) > date_start(item.as_of):
-        out.append(
-            Problem(path, line, f"supersedes: {target.id} is dated {target.as_of}, after this one ({item.as_of})")
-        )
-    if target.visibility == "withdrawn":
-        out.append(Problem(path, line, f"supersedes: {target.id} is itself a withdrawal"))
-    first = superseded_by.setdefault(target.id, item.id)
-    if first != item.id:
-        where = ":".join(str(p) for p in at("assessments", first))
-        out.append(Problem(path, line, f"supersedes: {target.id} is already superseded by {first} ({where})"))
-    return out
 
 
 def _supersede_cycles(assessments, at) -> list[Problem]:  # noqa: ANN001

@@ -11,7 +11,13 @@ from models import SQLModel
 
 #: Columns that say how a row reached this database, not what it records (an app-recorded assessment
 #: exported and loaded elsewhere arrives there from YAML).
-PROVENANCE = {("assessment", "origin")}
+PROVENANCE = {
+    ("assessment", "origin"),
+    ("actor", "version"),
+    ("evidence", "version"),
+    ("assessment_review", "id"),  # numbered by each database
+    ("assessment_review", "reviewer_id"),  # accounts are never exported
+}
 
 
 def snapshot(engine: Engine) -> dict[str, list[tuple]]:

@@ -183,6 +183,17 @@ def test_sql_rule_equals_pure_python_rule_on_random_histories(rule_engine, seed)
                 assert (row["status"], row["assessment_id"]) == (mine.status, mine.fact and mine.fact.id)
                 checked += 1
     assert checked > 500
+    # each assessor's own overall status (where assessors disagree)
+    mine = sql.rows(rule_engine, status.overall(None, by_assessor=True))
+    got = {(r["recommendation_id"], r["assessor_id"]): (r["status"], r["assessment_id"]) for r in mine}
+    expected_by_assessor = {}
+    for rec, pairs in ADDRESSEES.items():
+        standing = status.standing_facts(every.get(rec, []))  # corrections apply whoever recorded them
+        for assessor in {f.assessor_id for f in standing}:
+            verdict = status.overall_verdict([f for f in standing if f.assessor_id == assessor], pairs)
+            if verdict.fact is not None:
+                expected_by_assessor[(rec, assessor)] = (verdict.status, verdict.fact.id)
+    assert got == expected_by_assessor
 
 
 def test_ties_are_decided_by_bytes_on_both_databases(rule_engine):

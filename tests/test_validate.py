@@ -178,7 +178,7 @@ def test_assessment_rules_on_dates_and_addressee(data_copy):
     )
     found = problems_of(data_copy)
     here = f"data/assessments.yaml:{line}: "
-    assert here + "as_of: 2015 is before the recommendation was made" in found
+    assert here + "as_of: 2015 is before the recommendation was made (2016-01-21)" in found
     assert (
         here
         + "evidence: ev-test dated after as_of 2015 (a partial as_of stands for its first day: write the full date)"

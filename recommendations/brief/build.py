@@ -48,7 +48,7 @@ from recommendations.brief.model import (
     human_date,
 )
 from recommendations.brief.questions import questions_for
-from recommendations.schema import OPEN_STATUSES, PROGRESS_RANK, Status, Visibility, date_start
+from recommendations.schema import OPEN_STATUSES, PROGRESS_RANK, Status, date_start
 
 R = Recommendation.__table__  # type: ignore[attr-defined]
 S = Source.__table__  # type: ignore[attr-defined]
@@ -227,7 +227,7 @@ def _evidence(engine: Engine, ids: list[str], meeting: dt.date) -> dict[str, lis
     cited = (
         select(A.c.recommendation_id, AE.c.evidence_id)
         .join(AE, AE.c.assessment_id == A.c.id)
-        .where(A.c.visibility == Visibility.PUBLISHED, sql.in_ids(A.c.recommendation_id, ids))
+        .where(status.published(A), sql.in_ids(A.c.recommendation_id, ids))
     )
     linked = select(ER.c.recommendation_id, ER.c.evidence_id).where(sql.in_ids(ER.c.recommendation_id, ids))
     bearing = union(cited, linked).subquery("bearing")

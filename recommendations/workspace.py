@@ -1,0 +1,248 @@
+"""Read side for people who log in: their organisation's drafts, the review queue, what is getting stale,
+the audit log, and the look-ups the forms need. Drafts are shown only to their organisation's members:
+each function checks the principal itself, as the write functions do.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+from sqlalchemy import and_, func, or_, select, union_all
+from sqlalchemy.engine import Engine
+
+from models import (
+    Actor,
+    Addressee,
+    AppUser,
+    Assessment,
+    AssessmentEvidence,
+    AssessmentReview,
+    AuditEntry,
+    Evidence,
+    EvidenceRecommendation,
+    Recommendation,
+    Source,
+)
+from recommendations import auth, queries, sql, status
+from recommendations.auth import Action, PermissionDenied, Principal
+from recommendations.schema import STATUS_LABELS, Visibility
+
+A = Assessment.__table__  # type: ignore[attr-defined]
+AE = AssessmentEvidence.__table__  # type: ignore[attr-defined]
+REVIEWS = AssessmentReview.__table__  # type: ignore[attr-defined]
+R = Recommendation.__table__  # type: ignore[attr-defined]
+S = Source.__table__  # type: ignore[attr-defined]
+AD = Addressee.__table__  # type: ignore[attr-defined]
+ACT = Actor.__table__  # type: ignore[attr-defined]
+E = Evidence.__table__  # type: ignore[attr-defined]
+ER = EvidenceRecommendation.__table__  # type: ignore[attr-defined]
+AUDIT = AuditEntry.__table__  # type: ignore[attr-defined]
+U = AppUser.__table__  # type: ignore[attr-defined]
+
+STALE_MONTHS = 12
+SEARCH_LIMIT = 25
+
+
+def _own_organisation(principal: Principal | None) -> str:
+    if principal is None or not auth.allowed(principal, Action.VIEW_DRAFTS, principal.organisation_id):
+        raise PermissionDenied("Only members of an organisation see its drafts.")
+    return principal.organisation_id  # type: ignore[return-value]
+
+
+def _assessments(engine: Engine, *conditions) -> pd.DataFrame:
+    frame = sql.frame(
+        engine,
+        select(
+            A.c.id, A.c.recommendation_id, R.c.title, A.c.status, A.c.as_of, A.c.addressee_id, A.c.rationale,
+            A.c.recorded_by, A.c.recorded_at, A.c.supersedes_id, A.c.supersede_reason,
+            status.effective_visibility(A).label("visibility"), REVIEWS.c.comment.label("review_comment"),
+            REVIEWS.c.reviewed_by, REVIEWS.c.reviewed_at,
+        )
+        .select_from(A.join(R, R.c.id == A.c.recommendation_id).outerjoin(REVIEWS, REVIEWS.c.assessment_id == A.c.id))
+        .where(*conditions)
+        .order_by(A.c.recorded_at, A.c.id),
+    )  # fmt: skip
+    if frame.empty:
+        return frame.assign(status_label=pd.Series(dtype=object), evidence=pd.Series(dtype=object))
+    frame["status_label"] = frame["status"].map(STATUS_LABELS)
+    cited = sql.frame(
+        engine,
+        select(AE.c.assessment_id, E.c.id, E.c.title, E.c.date, E.c.url)
+        .join(E, E.c.id == AE.c.evidence_id)
+        .where(sql.in_ids(AE.c.assessment_id, list(frame["id"])))
+        .order_by(AE.c.assessment_id, AE.c.position),
+    )
+    by_assessment = cited.groupby("assessment_id").apply(lambda g: g.to_dict("records"), include_groups=False)
+    frame["evidence"] = frame["id"].map(by_assessment).apply(lambda v: v if isinstance(v, list) else [])
+    names = queries.actor_names(engine)
+    frame["addressee"] = frame["addressee_id"].map(
+        lambda a: names.name.get(a, a) if isinstance(a, str) else "the whole ask"
+    )
+    return frame
+
+
+def review_queue(engine: Engine, principal: Principal | None) -> pd.DataFrame:
+    """Drafts of the reviewer's organisation waiting for a decision, oldest first."""
+    if principal is None or not auth.allowed(principal, Action.REVIEW, principal.organisation_id):
+        raise PermissionDenied("Only a reviewer sees the review queue.")
+    decided = select(REVIEWS.c.assessment_id)
+    return _assessments(
+        engine, A.c.assessor_id == principal.organisation_id, A.c.visibility == Visibility.DRAFT, A.c.id.not_in(decided)
+    )
+
+
+def drafts(engine: Engine, principal: Principal | None) -> pd.DataFrame:
+    """The organisation's drafts: waiting for review, and returned (with the reviewer's comment)."""
+    organisation = _own_organisation(principal)
+    return _assessments(engine, A.c.assessor_id == organisation, A.c.visibility == Visibility.DRAFT)
+
+
+def standing_of(engine: Engine, principal: Principal | None) -> pd.DataFrame:
+    """The organisation's published assessments that still stand (to correct or withdraw)."""
+    organisation = _own_organisation(principal)
+    standing = status.standing().subquery("standing")
+    return _assessments(engine, A.c.assessor_id == organisation, A.c.id.in_(select(standing.c.id)))
+
+
+def stale(engine: Engine, principal: Principal | None, today: dt.date | None = None) -> pd.DataFrame:
+    """Recommendations addressed to or assessed by the organisation whose latest evidence is older than
+    12 months, or which have none: what to update before the next meeting."""
+    organisation = _own_organisation(principal)
+    today = today or dt.date.today()
+    cutoff = _months_before(today, STALE_MONTHS)
+    mine = union_all(
+        select(AD.c.recommendation_id.label("id")).where(AD.c.actor_id == organisation),
+        select(A.c.recommendation_id.label("id")).where(A.c.assessor_id == organisation),
+    ).subquery("mine")
+    table = queries.recommendation_table(engine)
+    ids = {r["id"] for r in sql.rows(engine, select(mine.c.id).distinct())}
+    picked = table[table["id"].isin(ids)].copy()
+    if picked.empty:
+        return picked
+    last = picked["last_evidence_date"].map(lambda d: queries.as_date(_first_day(d)) if isinstance(d, str) else None)
+    picked["stale"] = last.map(lambda d: d is None or d < cutoff)
+    picked["why"] = last.map(lambda d: "no evidence on record" if d is None else f"latest evidence {d.isoformat()}")
+    out = picked[picked["stale"]]
+    return out.sort_values(["last_evidence_date", "id"], na_position="first").reset_index(drop=True)
+
+
+def _first_day(partial: str) -> str:
+    return partial + "-01-01"[len(partial) - 4 :] if len(partial) < 10 else partial
+
+
+def _months_before(day: dt.date, months: int) -> dt.date:
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    return dt.date(year, month + 1, min(day.day, 28))
+
+
+def search_recommendations(engine: Engine, text: str, limit: int = SEARCH_LIMIT) -> list[tuple[str, str]]:
+    """(id, "2016 · title") of recommendations whose id, title or text contains ``text``: a search, not a list
+    of every recommendation."""
+    needle = f"%{text.strip().lower()}%"
+    rows = sql.rows(
+        engine,
+        select(R.c.id, R.c.title, S.c.date)
+        .join(S, S.c.id == R.c.source_id)
+        .where(
+            or_(func.lower(R.c.title).like(needle), func.lower(R.c.text).like(needle), func.lower(R.c.id).like(needle))
+        )
+        .order_by(S.c.date_start, R.c.source_id, R.c.position)
+        .limit(limit),
+    )
+    return [(r["id"], f"{r['date'][:4]} · {r['title']}") for r in rows]
+
+
+def recommendation_brief(engine: Engine, rec_id: str) -> dict | None:
+    """What the form shows about the recommendation it records for: title, date, addressees."""
+    rows = sql.rows(
+        engine, select(R.c.id, R.c.title, R.c.text, S.c.date, S.c.date_start).join(S).where(R.c.id == rec_id)
+    )
+    if not rows:
+        return None
+    record = rows[0]
+    names = queries.actor_names(engine)
+    record["addressees"] = [
+        (r["actor_id"], names.name.get(r["actor_id"], r["actor_id"]))
+        for r in sql.rows(engine, select(AD.c.actor_id).where(AD.c.recommendation_id == rec_id).order_by(AD.c.position))
+    ]
+    record["date_start"] = queries.as_date(record["date_start"])
+    return record
+
+
+def evidence_choices(engine: Engine, rec_id: str, text: str = "", limit: int = 50) -> list[tuple[str, str]]:
+    """Evidence bearing on the recommendation, plus evidence matching ``text``: (id, "date · title")."""
+    bearing = union_all(
+        select(ER.c.evidence_id.label("id")).where(ER.c.recommendation_id == rec_id),
+        select(AE.c.evidence_id.label("id"))
+        .join(A, A.c.id == AE.c.assessment_id)
+        .where(A.c.recommendation_id == rec_id),
+    ).subquery("bearing")
+    condition = E.c.id.in_(select(bearing.c.id))
+    if text.strip():
+        needle = f"%{text.strip().lower()}%"
+        condition = or_(condition, func.lower(E.c.title).like(needle), func.lower(E.c.summary).like(needle))
+    rows = sql.rows(
+        engine, select(E.c.id, E.c.title, E.c.date).where(condition).order_by(E.c.date_start.desc()).limit(limit)
+    )
+    return [(r["id"], f"{r['date']} · {r['title']}") for r in rows]
+
+
+def organisations(engine: Engine) -> pd.DataFrame:
+    return sql.frame(
+        engine, select(ACT.c.id, ACT.c.name, ACT.c.acronym, ACT.c.type, ACT.c.version).order_by(ACT.c.name)
+    )
+
+
+def users(engine: Engine, principal: Principal | None) -> pd.DataFrame:
+    if not auth.allowed(principal, Action.MANAGE_USERS):
+        raise PermissionDenied("Only an admin sees the accounts.")
+    return sql.frame(
+        engine,
+        select(
+            U.c.email, U.c.name, U.c.role, U.c.organisation_id, U.c.active, U.c.locked_until, U.c.created_at
+        ).order_by(U.c.email),
+    )
+
+
+AUDIT_COLUMNS = ["id", "at", "who", "action", "table_name", "record_id", "before", "after"]
+
+
+def audit_log(
+    engine: Engine,
+    principal: Principal | None,
+    *,
+    who: str = "",
+    action: str | None = None,
+    table: str | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    limit: int = 2000,
+) -> pd.DataFrame:
+    """The audit log, newest first, filtered; only for admins."""
+    if not auth.allowed(principal, Action.VIEW_AUDIT):
+        raise PermissionDenied("Only an admin sees the audit log.")
+    conditions = []
+    if who.strip():
+        conditions.append(func.lower(AUDIT.c.who).like(f"%{who.strip().lower()}%"))
+    if action:
+        conditions.append(AUDIT.c.action == action)
+    if table:
+        conditions.append(AUDIT.c.table_name == table)
+    if since:
+        conditions.append(AUDIT.c.at >= dt.datetime.combine(since, dt.time()))
+    if until:
+        conditions.append(AUDIT.c.at < dt.datetime.combine(until + dt.timedelta(days=1), dt.time()))
+    frame = sql.frame(
+        engine,
+        select(*(AUDIT.c[c] for c in AUDIT_COLUMNS)).where(and_(*conditions)).order_by(AUDIT.c.id.desc()).limit(limit),
+    )
+    return frame
+
+
+def audit_choices(engine: Engine) -> dict[str, list[str]]:
+    actions = [r["action"] for r in sql.rows(engine, select(AUDIT.c.action).distinct().order_by(AUDIT.c.action))]
+    tables = [
+        r["table_name"] for r in sql.rows(engine, select(AUDIT.c.table_name).distinct().order_by(AUDIT.c.table_name))
+    ]
+    return {"actions": actions, "tables": tables}
