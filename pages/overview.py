@@ -70,6 +70,27 @@ for tab, dimension, label in zip(tabs, ("theme", "addressee", "source"), ("Theme
         )
         st.plotly_chart(fig, width="stretch")
 
+disagree = ui.cached("disagreements")
+disagree = disagree[disagree["recommendation_id"].isin(table["id"])]
+if not disagree.empty:
+    st.subheader("Where assessors disagree")
+    st.caption(
+        "Several organisations may assess the same recommendation; their latest assessments stand side by side. "
+        "Open a recommendation to read each one's rationale."
+    )
+    st.dataframe(
+        disagree.assign(link="recommendation?id=" + disagree["recommendation_id"]),
+        column_order=["title", "assessor", "status_label", "as_of", "link"],
+        column_config={
+            "title": "Recommendation",
+            "assessor": "Assessed by",
+            "status_label": "Their latest status",
+            "as_of": "As of",
+            "link": st.column_config.LinkColumn("Open", display_text="Open ›"),
+        },
+        hide_index=True,
+    )
+
 st.subheader("Known gaps")
 gaps = ui.gaps()
 if gaps.empty:

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from recommendations import markdown, queries, ui
+from recommendations import markdown, queries, ui, workspace
 
 ui.through_entrypoint()
 
@@ -81,11 +81,24 @@ st.subheader("Themes")
 st.markdown("\n".join(f"- {ui.esc(t)}" for t in info.themes))
 
 st.subheader("Assessment timeline")
+who = ui.principal()
+mine = who.organisation_id if who and who.role in ("contributor", "reviewer") else None
+if mine:
+    st.page_link(
+        "pages/update.py", label="Record an assessment", icon=":material/edit_note:", query_params={"id": rec_id}
+    )
+    drafts = workspace.drafts(ui.engine(), who)
+    for draft in drafts[drafts["recommendation_id"] == rec_id].itertuples():
+        with st.container(border=True):
+            state = "returned by a reviewer" if draft.visibility == "returned" else "waiting for review"
+            st.markdown(f"**Draft of your organisation, not public** ({ui.esc(state)})")
+            st.markdown(
+                ui.esc(f"{draft.status_label} · as of {draft.as_of} · for {draft.addressee} · {draft.recorded_by}")
+            )
+            st.text(draft.rationale)
 if info.history.empty:
     st.info(
-        "No assessment yet, so the status is *not assessed*: there is no evidence on record either way. "
-        "To add one, record a dated assessment with its evidence in `data/assessments.yaml` "
-        "(see docs/data-format.md) and run `python -m recommendations load`.",
+        "No assessment yet, so the status is *not assessed*: there is no evidence on record either way.",
         icon=":material/pending:",
     )
 STATE_NOTES = {
@@ -114,6 +127,10 @@ for row in info.history[::-1].itertuples():
         cited = info.evidence[info.evidence["id"].isin(row.evidence)]
         for ev in cited.itertuples():
             st.markdown(f"- {ui.esc(ev.date)} · {markdown.link(ev.title, ev.url)}")
+        if mine and row.assessor_id == mine and row.state == "standing":
+            st.page_link(
+                "pages/update.py", label="Correct this assessment", query_params={"id": rec_id, "corrects": row.id}
+            )
 if not info.disagreement.empty:
     st.warning("Assessors disagree on the current status:", icon=":material/balance:")
     st.dataframe(info.disagreement, hide_index=True, width="stretch")

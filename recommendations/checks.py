@@ -39,12 +39,8 @@ def assessment_findings(
     today: dt.date | None = None,
 ) -> list[Finding]:
     """What is wrong with ``item`` given the records it refers to (None: that record is unknown or unread)."""
-    out: list[Finding] = []
+    out = as_of_findings(item.as_of, made=made, today=today)
     as_of = date_start(item.as_of)  # a partial date stands for its first day, as in every view
-    if as_of > (today or dt.date.today()):
-        out.append(("as_of", f"{item.as_of} is in the future"))
-    if made is not None and as_of < made:
-        out.append(("as_of", f"{item.as_of} is before the recommendation was made ({made.isoformat()})"))
     late = [ev for ev in item.evidence if ev in evidence_dates and date_start(evidence_dates[ev]) > as_of]
     if late:
         out.append(
@@ -58,6 +54,17 @@ def assessment_findings(
         out.append(("addressee", f"{item.addressee!r} is not an addressee of {item.recommendation}"))
     if item.supersedes and target is not None:
         out += supersede_findings(item, target)
+    return out
+
+
+def as_of_findings(as_of: str, *, made: dt.date | None, today: dt.date | None = None) -> list[Finding]:
+    """The as-of date is neither in the future nor before the recommendation was made."""
+    out: list[Finding] = []
+    day = date_start(as_of)
+    if day > (today or dt.date.today()):
+        out.append(("as_of", f"{as_of} is in the future"))
+    if made is not None and day < made:
+        out.append(("as_of", f"{as_of} is before the recommendation was made ({made.isoformat()})"))
     return out
 
 

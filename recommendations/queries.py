@@ -529,6 +529,29 @@ def recommendation_detail(engine: Engine, rec_id: str) -> Detail | None:
     return Detail(record, source, addressees, themes, history, evidence, disagreement, links, passage)
 
 
+def disagreements(engine: Engine, recommendations: list[str] | None = None) -> pd.DataFrame:
+    """Recommendations whose assessors' own latest statuses differ: one row per (recommendation, assessor)."""
+    per = sql.frame(engine, status.overall(None, recommendations, by_assessor=True))
+    columns = ["recommendation_id", "title", "assessor", "status_label", "as_of"]
+    if per.empty:
+        return pd.DataFrame(columns=columns)
+    differing = per.groupby("recommendation_id")["status"].transform("nunique") > 1
+    per = per[differing]
+    if per.empty:
+        return pd.DataFrame(columns=columns)
+    names = actor_names(engine)
+    titles = {
+        r["id"]: r["title"]
+        for r in sql.rows(engine, select(R.c.id, R.c.title).where(sql.in_ids(R.c.id, list(per["recommendation_id"]))))
+    }
+    per = per.assign(
+        title=per["recommendation_id"].map(titles),
+        assessor=per["assessor_id"].map(names.name),
+        status_label=per["status"].map(STATUS_LABELS),
+    )
+    return per.sort_values(["recommendation_id", "assessor"])[columns].reset_index(drop=True)
+
+
 DISAGREEMENT_COLUMNS = ["assessor", "status_label", "scope", "as_of", "rationale"]
 
 

@@ -152,6 +152,11 @@ def sidebar_filters() -> Filters:
     opts = options()
     lo, hi = year_bounds()
     state = st.session_state
+    years = state.get("f_years")
+    if state.get("_filters_ready") and not (isinstance(years, tuple | list) and len(years) == 2):
+        # After st.switch_page the range slider's state can come back as a single number (seen with
+        # Streamlit 1.67): rebuild every filter from the address bar, which always holds them.
+        state["_filters_ready"] = False
     if not state.get("_filters_ready"):
         start = filters_from_params({k: st.query_params.get_all(k) for k in PARAMS})
         state["f_sources"] = start.sources
@@ -284,10 +289,11 @@ def sso_enabled() -> bool:
 def client() -> str:
     """Who is knocking, for limiting failed log-ins per client: the forwarded address behind a trusted proxy."""
     if os.environ.get("TRACKER_TRUST_PROXY") == "1":
-        forwarded = (st.context.headers.get("X-Forwarded-For") or "").split(",")[0].strip()
-        if forwarded:
-            return forwarded
-    return st.context.ip_address or "unknown"
+        forwarded = st.context.headers.get("X-Forwarded-For")
+        if isinstance(forwarded, str) and forwarded.split(",")[0].strip():
+            return forwarded.split(",")[0].strip()
+    address = st.context.ip_address
+    return address if isinstance(address, str) and address else "unknown"
 
 
 def principal() -> Principal | None:
@@ -355,3 +361,21 @@ def field_errors(errors: dict[str, list[str]], name: str) -> None:
     """The form's messages for one field, shown right under it (plain text, never Markdown)."""
     for message in errors.get(name, []):
         st.error(esc(message), icon=":material/error:")
+
+
+def require_role(roles: tuple[str, ...], page: str) -> Principal:
+    """The logged-in principal if their role may use this page; otherwise a log-in prompt and stop.
+
+    This only decides what the page shows: the write functions check permissions again on the server.
+    """
+    who = principal()
+    if who is not None and who.role in roles:
+        return who
+    if who is None:
+        st.session_state["_after_login"] = page
+        st.warning("Log in to use this page.", icon=":material/lock:")
+        st.page_link("pages/login.py", label="Log in", icon=":material/login:")
+    else:
+        st.warning(f"This page is for {' and '.join(r + 's' for r in roles)}.", icon=":material/block:")
+    st.stop()
+    raise AssertionError("unreachable")  # st.stop() ends the run

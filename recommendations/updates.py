@@ -35,7 +35,7 @@ from models import (
 )
 from recommendations import auth, checks, status
 from recommendations.auth import Action, PermissionDenied, Principal, Role
-from recommendations.schema import ActorIn, AssessmentIn, EvidenceIn, Status, Visibility, date_start
+from recommendations.schema import PARTIAL_DATE, ActorIn, AssessmentIn, EvidenceIn, Status, Visibility, date_start
 
 A = Assessment.__table__  # type: ignore[attr-defined]
 AE = AssessmentEvidence.__table__  # type: ignore[attr-defined]
@@ -124,11 +124,22 @@ def audit(
     )
 
 
+# A rule on the whole record is shown beside the field it is about.
+_RECORD_RULE_FIELDS = (
+    ("evidence id", "evidence"),
+    ("supersede_reason", "supersede_reason"),
+    ("url, a citation", "url"),
+)
+
+
 def _pydantic_errors(exc: ValidationError, prefix: str = "") -> list[FieldError]:
     out = []
     for error in exc.errors():
-        name = ".".join(str(p) for p in error["loc"]) or "form"
-        out.append(FieldError(prefix + name, error["msg"].removeprefix("Value error, ")))
+        message = error["msg"].removeprefix("Value error, ")
+        name = ".".join(str(p) for p in error["loc"])
+        if not name:
+            name = next((f for words, f in _RECORD_RULE_FIELDS if words in message), "form")
+        out.append(FieldError(prefix + name, message))
     return out
 
 
@@ -215,7 +226,11 @@ def record_assessment(
             recorded_at=now,
         )
     except ValidationError as exc:
-        raise Invalid(errors + _pydantic_errors(exc)) from None
+        errors += _pydantic_errors(exc)
+        if not any(e.field == "as_of" for e in errors) and PARTIAL_DATE.match(form.as_of or ""):
+            made, _ = _recommendation(conn, form.recommendation)  # say all that is wrong at once
+            errors += [FieldError(f, m) for f, m in checks.as_of_findings(form.as_of, made=made, today=now.date())]
+        raise Invalid(errors) from None
     made, addressees = _recommendation(conn, record.recommendation)
     if made is None:
         errors.append(FieldError("recommendation", f"unknown recommendation id {record.recommendation!r}"))

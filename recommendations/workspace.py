@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from sqlalchemy import and_, func, or_, select, union_all
+from sqlalchemy import and_, func, or_, select, true, union_all
 from sqlalchemy.engine import Engine
 
 from models import (
@@ -233,6 +233,7 @@ def audit_log(
         conditions.append(AUDIT.c.at >= dt.datetime.combine(since, dt.time()))
     if until:
         conditions.append(AUDIT.c.at < dt.datetime.combine(until + dt.timedelta(days=1), dt.time()))
+    conditions = conditions or [true()]
     frame = sql.frame(
         engine,
         select(*(AUDIT.c[c] for c in AUDIT_COLUMNS)).where(and_(*conditions)).order_by(AUDIT.c.id.desc()).limit(limit),

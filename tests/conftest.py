@@ -84,20 +84,69 @@ def pg_server():
         shutil.rmtree(base, ignore_errors=True)
 
 
-@pytest.fixture
-def pg_engine(pg_server):
-    """A fresh, empty PostgreSQL database."""
+def _pg_database(pg_server: str, template: str | None = None):
     import psycopg
 
     name = f"t_{uuid.uuid4().hex[:12]}"
     admin = pg_server.replace("postgresql+psycopg://", "postgresql://") + "/postgres"
     with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
     engine = make_engine(f"{pg_server}/{name}")
     yield engine
     engine.dispose()
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def pg_engine(pg_server):
+    """A fresh, empty PostgreSQL database."""
+    yield from _pg_database(pg_server)
+
+
+@pytest.fixture(scope="session")
+def pg_loaded_template(pg_server):
+    """A PostgreSQL database holding data/ as `load` leaves it, to copy per test (CREATE DATABASE ... TEMPLATE)."""
+    import psycopg
+
+    from recommendations.loader import load_folder
+
+    name = f"tmpl_{uuid.uuid4().hex[:8]}"
+    admin = pg_server.replace("postgresql+psycopg://", "postgresql://") + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    engine = make_engine(f"{pg_server}/{name}")
+    load_folder(DATA, engine)
+    engine.dispose()  # a template must have no open connection
+    return name
+
+
+@pytest.fixture(scope="session")
+def sqlite_loaded_template(tmp_path_factory):
+    from recommendations.loader import load_folder
+
+    path = tmp_path_factory.mktemp("template") / "loaded.db"
+    engine = make_engine(f"sqlite:///{path}")
+    load_folder(DATA, engine)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def loaded_engine(request, tmp_path):
+    """A database with data/ loaded (a copy of one loaded once per session), on SQLite and on PostgreSQL.
+
+    For tests of what is read or written after a load; tests of loading itself load for real.
+    """
+    if request.param == "sqlite":
+        target = tmp_path / "loaded.db"
+        shutil.copy(request.getfixturevalue("sqlite_loaded_template"), target)
+        engine = make_engine(f"sqlite:///{target}")
+        yield engine
+        engine.dispose()
+    else:
+        template = request.getfixturevalue("pg_loaded_template")
+        yield from _pg_database(request.getfixturevalue("pg_server"), template)
 
 
 @pytest.fixture
@@ -131,14 +180,31 @@ def pytest_terminal_summary(terminalreporter):
 def app_db(tmp_path, monkeypatch):
     """For AppTests: an empty database that the app builds itself, and clean Streamlit caches.
 
-    AppTest shares caches across tests in one process, so they are cleared before and after.
+    AppTest shares caches across tests in one process, so they are cleared before and after. AppTest also
+    resets Streamlit's process-wide "pages/ folder, legacy mode" flag before every run, which a real server
+    clears for good on its first run (ui.through_entrypoint); each run would then start without the
+    entrypoint and rerun, dropping a pressed button. Runs here start as on a server that is up and running.
+    The first-visit case is covered in the browser (tests/e2e, a fresh server's first request).
     """
     import streamlit as st
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.testing.v1 import app_test
 
+    class RunningServerPages(PagesManager):
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(app_test, "PagesManager", RunningServerPages)
+    from streamlit import config
+
+    shown = config.get_option("client.showErrorDetails")
+    config.set_option("client.showErrorDetails", "full")  # visitors see a redacted message; tests want the error
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'app.db'}")
     st.cache_data.clear()
     st.cache_resource.clear()
     yield
+    config.set_option("client.showErrorDetails", shown)
     st.cache_data.clear()
     st.cache_resource.clear()
 

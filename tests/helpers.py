@@ -20,6 +20,15 @@ PROVENANCE = {
 }
 
 
+#: Tables an export never holds (accounts, sessions, log-in attempts, the audit log).
+NOT_EXPORTED = {"app_user", "user_session", "login_attempt", "audit_log"}
+
+
+def content(engine: Engine) -> dict[str, list[tuple]]:
+    """The snapshot of what an export holds: equal contents mean a round trip lost nothing."""
+    return {k: v for k, v in snapshot(engine).items() if k not in NOT_EXPORTED}
+
+
 def snapshot(engine: Engine) -> dict[str, list[tuple]]:
     """Every row of every table, sorted: equal snapshots mean equal databases (provenance aside)."""
     if not inspect(engine).has_table("source"):

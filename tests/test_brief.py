@@ -29,7 +29,6 @@ from recommendations.brief import (
     md_link,
 )
 from recommendations.export import to_csv_bytes, to_xlsx_bytes
-from recommendations.loader import load_folder
 from recommendations.schema import OPEN_STATUSES, date_start
 from recommendations.validate import read_dataset
 from tests import oracle
@@ -47,9 +46,8 @@ EVIL = (
 
 
 @pytest.fixture
-def loaded(engine):
-    load_folder(DATA, engine)
-    return engine
+def loaded(loaded_engine):
+    return loaded_engine
 
 
 # --- oracles from the YAML ------------------------------------------------------------------------------

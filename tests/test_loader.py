@@ -13,7 +13,7 @@ from recommendations.export import write_yaml_layout
 from recommendations.loader import load_folder
 from recommendations.validate import read_dataset
 from tests.conftest import DATA
-from tests.helpers import app_assessment, snapshot
+from tests.helpers import app_assessment, content, snapshot
 
 
 def test_load_counts_match_yaml(engine):
@@ -75,4 +75,4 @@ def test_yaml_round_trip_reproduces_database(engine, sqlite_engine, tmp_path, re
     if target is engine:  # pragma: no cover - fixtures give distinct databases
         raise AssertionError("round trip needs a second database")
     load_folder(out, target)
-    assert snapshot(target) == snapshot(engine)
+    assert content(target) == content(engine)

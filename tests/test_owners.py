@@ -9,7 +9,6 @@ import pandas as pd
 import pytest
 
 from recommendations import owners, queries, status
-from recommendations.loader import load_folder
 from recommendations.schema import date_start
 from recommendations.validate import read_dataset
 from tests import oracle
@@ -67,9 +66,8 @@ def as_plain(expected: dict[str, dict]) -> dict[str, dict]:
 
 
 @pytest.fixture
-def loaded(engine):
-    load_folder(DATA, engine)
-    return engine
+def loaded(loaded_engine):
+    return loaded_engine
 
 
 def test_actor_summary_matches_yaml(loaded):

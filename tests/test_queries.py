@@ -10,7 +10,6 @@ import pytest
 
 from recommendations import queries
 from recommendations.export import evidence_table, workbook, yaml_zip
-from recommendations.loader import load_folder
 from recommendations.validate import read_dataset
 from tests import oracle
 from tests.conftest import DATA
@@ -20,9 +19,8 @@ DATASET, _ = read_dataset(DATA)
 
 
 @pytest.fixture
-def loaded(engine):
-    load_folder(DATA, engine)
-    return engine
+def loaded(loaded_engine):
+    return loaded_engine
 
 
 def test_current_status_follows_the_rule(loaded):

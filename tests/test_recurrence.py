@@ -52,9 +52,8 @@ def expected_chains(dataset) -> dict[str, list[str]]:
 
 
 @pytest.fixture
-def loaded(engine):
-    load_folder(DATA, engine)
-    return engine
+def loaded(loaded_engine):
+    return loaded_engine
 
 
 def test_chains_are_lineages_that_keep_different_asks_apart(loaded):

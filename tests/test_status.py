@@ -284,8 +284,8 @@ def test_correction_and_withdrawal_take_effect_and_drafts_never_count(sqlite_eng
         "DELETE FROM assessment",
     ],
 )
-def test_the_database_refuses_to_change_the_history(engine, statement):
-    load_folder(DATA, engine)
+def test_the_database_refuses_to_change_the_history(loaded_engine, statement):
+    engine = loaded_engine
     before = snapshot(engine)
     with pytest.raises(DBAPIError) as caught, engine.begin() as conn:
         conn.execute(text(statement))
@@ -304,8 +304,8 @@ def test_truncate_is_refused_on_postgres(pg_engine):
         assert conn.execute(select(Assessment.__table__.c.id)).first() is not None
 
 
-def test_inserting_is_still_allowed(engine):
-    load_folder(DATA, engine)
+def test_inserting_is_still_allowed(loaded_engine):
+    engine = loaded_engine
     fact = status.Fact(
         "new-1",
         "mmn2016-06",
@@ -447,7 +447,7 @@ def test_two_app_processes_start_at_once_on_an_empty_postgres(pg_engine):
 # --- every reader of the rule agrees, on today's data -------------------------------------------------------
 
 
-def test_no_actor_shows_a_status_judged_for_another_and_every_view_agrees(engine):
+def test_no_actor_shows_a_status_judged_for_another_and_every_view_agrees(loaded_engine):
     """Owners, the Overview's by-addressee chart, the brief and the JSON export give each actor the same
     statuses, and none of them comes from an assessment scoped to a different actor."""
     import json
@@ -456,7 +456,7 @@ def test_no_actor_shows_a_status_judged_for_another_and_every_view_agrees(engine
     from recommendations import export, owners, queries
     from recommendations.brief import build_brief
 
-    load_folder(DATA, engine)
+    engine = loaded_engine
     scope_of = {a.id: a.addressee for a in DATASET.assessments}
     exported = {(r["id"], a["id"]): a for r in json.loads(export.export(engine, "json", None)) for a in r["addressees"]}
     assert len(exported) == sum(len(p) for p in ADDRESSEES.values())

@@ -1,0 +1,95 @@
+"""Users and organisations: admins create accounts, change roles, disable accounts, add organisations."""
+
+import streamlit as st
+
+from recommendations import auth, ui, updates, workspace
+from recommendations.schema import ACTOR_TYPE_LABELS
+
+ui.through_entrypoint()
+who = ui.require_role(("admin",), "pages/admin.py")
+engine = ui.engine()
+state = st.session_state
+
+st.title("Users and organisations")
+if done := state.pop("admin_done", None):
+    st.success(ui.esc(done), icon=":material/check_circle:")
+orgs = workspace.organisations(engine)
+org_labels = {r.id: f"{r.name} ({r.id})" for r in orgs.itertuples()}
+
+
+def run(label: str, function, **arguments) -> None:  # noqa: ANN001
+    try:
+        ui.write(function, **arguments)
+    except updates.Invalid as exc:
+        for error in exc.errors:
+            st.error(ui.esc(f"{error.field}: {error.message}"))
+    except auth.PermissionDenied as exc:
+        st.error(ui.esc(str(exc)))
+    else:
+        state["admin_done"] = label
+        st.rerun()
+
+
+st.subheader("Accounts")
+st.dataframe(workspace.users(engine, who), hide_index=True, column_config={"organisation_id": "Organisation"})
+with st.form("add_user", clear_on_submit=False):
+    st.markdown("**Add an account**")
+    email = st.text_input("Email", key="admin_email")
+    name = st.text_input("Name (shown in the history)", key="admin_name")
+    role = st.selectbox(
+        "Role", [r.value for r in auth.Role], format_func=lambda r: auth.ROLE_LABELS[r], key="admin_role"
+    )
+    organisation = st.selectbox(
+        "Organisation",
+        ["", *org_labels],
+        format_func=lambda o: org_labels.get(o, "(none: admins only)"),
+        key="admin_org",
+    )
+    password = st.text_input(
+        "First password (12 characters or more; they should change it)", type="password", key="admin_password"
+    )
+    if st.form_submit_button("Add account"):
+        run(
+            f"Added {email}.",
+            updates.create_user,
+            email=email,
+            role=role,
+            password=password,
+            name=name,
+            organisation=organisation or None,
+        )
+
+accounts = workspace.users(engine, who)["email"].tolist()
+with st.form("change_user"):
+    st.markdown("**Change an account**")
+    target = st.selectbox("Account", accounts, key="admin_target")
+    new_role = st.selectbox("New role", [r.value for r in auth.Role], key="admin_new_role")
+    cols = st.columns(2)
+    set_role = cols[0].form_submit_button("Set this role")
+    disable = cols[1].form_submit_button("Disable the account")
+    if set_role and target:
+        run(f"{target} is now {new_role}.", updates.set_role, email=target, role=new_role)
+    if disable and target:
+        run(f"Disabled {target}; their sessions are ended.", updates.disable_user, email=target)
+
+st.subheader("Organisations")
+st.caption("An organisation is an actor: the coalitions, CSOs and unions whose members record assessments.")
+st.dataframe(orgs.drop(columns=["version"]), hide_index=True)
+with st.form("add_organisation"):
+    st.markdown("**Add an organisation**")
+    org_name = st.text_input("Name", key="admin_org_name")
+    acronym = st.text_input("Acronym (optional)", key="admin_org_acronym")
+    kind = st.selectbox(
+        "Type",
+        list(ACTOR_TYPE_LABELS),
+        format_func=ACTOR_TYPE_LABELS.get,
+        index=list(ACTOR_TYPE_LABELS).index("cso"),
+        key="admin_org_type",
+    )
+    country = st.text_input("Country (optional)", key="admin_org_country")
+    if st.form_submit_button("Add organisation"):
+        run(
+            f"Added {org_name}.",
+            updates.add_organisation,
+            data={"name": org_name, "acronym": acronym, "type": kind, "country": country},
+        )

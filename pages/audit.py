@@ -1,0 +1,39 @@
+"""Audit log: every write (users, organisations, evidence, assessments, reviews, loads), for admins."""
+
+import datetime as dt
+import json
+
+import streamlit as st
+
+from recommendations import export, ui, workspace
+
+ui.through_entrypoint()
+who = ui.require_role(("admin",), "pages/audit.py")
+engine = ui.engine()
+
+st.title("Audit log")
+st.caption("One row per write, recorded in the same transaction; the database refuses to change or delete them.")
+choices = workspace.audit_choices(engine)
+cols = st.columns(4)
+person = cols[0].text_input("Who (email contains)")
+action = cols[1].selectbox("Action", ["", *choices["actions"]], format_func=lambda a: a or "any")
+table = cols[2].selectbox("Record type", ["", *choices["tables"]], format_func=lambda t: t or "any")
+since = cols[3].date_input("Since", value=None, format="YYYY-MM-DD")
+log = workspace.audit_log(engine, who, who=person, action=action or None, table=table or None, since=since)
+shown = log.assign(
+    before=log["before"].map(lambda v: "" if v is None else json.dumps(v, ensure_ascii=False)),
+    after=log["after"].map(lambda v: "" if v is None else json.dumps(v, ensure_ascii=False)),
+)
+st.caption(f"{len(shown)} entries (newest first, at most 2,000).")
+st.dataframe(
+    shown, hide_index=True, column_config={"at": "When (UTC)", "table_name": "Record type", "record_id": "Record"}
+)
+today = dt.date.today().isoformat()
+left, right = st.columns(2)
+left.download_button("Download CSV", export.to_csv_bytes(shown), file_name=f"audit-{today}.csv", mime="text/csv")
+right.download_button(
+    "Download XLSX",
+    export.to_xlsx_bytes({"audit": shown}),
+    file_name=f"audit-{today}.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+)

@@ -1,0 +1,63 @@
+"""My organisation: its drafts, what was returned, and what is getting stale before the next AFML."""
+
+from urllib.parse import quote
+
+import streamlit as st
+
+from recommendations import ui, workspace
+
+ui.through_entrypoint()
+who = ui.require_role(("contributor", "reviewer"), "pages/my_organisation.py")
+engine = ui.engine()
+
+st.title(f"My organisation: {who.organisation_name}")
+drafts = workspace.drafts(engine, who)
+waiting = drafts[drafts["visibility"] == "draft"]
+returned = drafts[drafts["visibility"] == "returned"]
+stale = workspace.stale(engine, who)
+cols = st.columns(3)
+cols[0].metric("Drafts waiting for review", len(waiting))
+cols[1].metric("Returned to you", len(returned))
+cols[2].metric("Stale (evidence over 12 months old, or none)", len(stale))
+st.page_link("pages/update.py", label="Record an assessment", icon=":material/edit_note:")
+
+LINK = st.column_config.LinkColumn("Open", display_text="Open ›")
+st.subheader("Drafts waiting for review")
+if waiting.empty:
+    st.write("None.")
+else:
+    st.dataframe(
+        waiting.assign(link="recommendation?id=" + waiting["recommendation_id"].map(quote)),
+        column_order=["title", "status_label", "as_of", "addressee", "recorded_by", "recorded_at", "link"],
+        column_config={"title": "Recommendation", "status_label": "Status", "as_of": "As of", "addressee": "For",
+                       "recorded_by": "Recorded by", "recorded_at": "Recorded (UTC)", "link": LINK},
+        hide_index=True,
+    )  # fmt: skip
+
+st.subheader("Returned by a reviewer")
+if returned.empty:
+    st.write("None.")
+for row in returned.itertuples():
+    with st.container(border=True):
+        st.markdown(f"**{ui.esc(row.title)}** · {ui.esc(row.status_label)} as of {ui.esc(row.as_of)}")
+        st.caption(ui.esc(f"Returned by {row.reviewed_by}:"))
+        st.text(row.review_comment or "")
+        st.page_link("pages/update.py", label="Record a revised assessment", query_params={"id": row.recommendation_id})
+
+st.subheader("Stale: to update before the next meeting")
+st.caption(
+    "Recommendations addressed to your organisation or assessed by it whose latest evidence is more than "
+    "12 months old, or which have none."
+)
+if stale.empty:
+    st.write("Nothing is stale.")
+else:
+    st.dataframe(
+        stale.assign(update="update?id=" + stale["id"].map(quote), link="recommendation?id=" + stale["id"].map(quote)),
+        column_order=["title", "status_label", "why", "source_short", "update", "link"],
+        column_config={"title": "Recommendation", "status_label": "Status", "why": "Why it is stale",
+                       "source_short": "Source",
+                       "update": st.column_config.LinkColumn("Update", display_text="Update ›"),
+                       "link": LINK},
+        hide_index=True,
+    )  # fmt: skip

@@ -1,0 +1,141 @@
+"""Update status: record a dated assessment, with its evidence, for the logged-in person's organisation."""
+
+import datetime as dt
+
+import streamlit as st
+
+from recommendations import auth, ui, updates, workspace
+from recommendations.schema import STATUS_LABELS, EvidenceKind
+
+ui.through_entrypoint()
+who = ui.require_role(("contributor", "reviewer"), "pages/update.py")
+engine = ui.engine()
+state = st.session_state
+
+st.title("Update status")
+st.caption(ui.esc(f"Recorded for {who.organisation_name} as {who.display}."))
+
+rec_id = st.query_params.get("id")
+found = workspace.recommendation_brief(engine, rec_id) if rec_id else None
+if found is None:
+    if rec_id:
+        st.error("No recommendation has the id in the link. Search for it below.")
+    query = st.text_input("Find the recommendation", placeholder="a word of its title or text, or its id")
+    matches = workspace.search_recommendations(engine, query) if query.strip() else []
+    if query.strip() and not matches:
+        st.info("No recommendation matches. Try another word.")
+    if matches:
+        labels = dict(matches)
+        choice = st.selectbox(
+            f"{len(matches)} found (at most 25 shown)", list(labels), format_func=labels.get, index=None
+        )
+        if choice:
+            st.query_params["id"] = choice
+            st.rerun()
+    st.stop()
+
+st.subheader(found["title"])
+st.text(found["text"])
+st.caption(ui.esc(f"{found['id']} · made {found['date']}"))
+
+corrects = st.query_params.get("corrects")
+if corrects:
+    own = workspace.standing_of(engine, who)
+    own = own[(own["id"] == corrects) & (own["recommendation_id"] == found["id"])]
+    if own.empty:
+        st.warning("The assessment in the link is not a standing assessment of your organisation; recording a new one.")
+        corrects = None
+    else:
+        row = own.iloc[0]
+        st.info(
+            ui.esc(
+                f"Correcting {row['id']}: {row['status_label']} as of {row['as_of']}. "
+                "It stays in the history, marked as superseded."
+            )
+        )
+
+errors = state.get("u_errors", {})
+if done := state.pop("u_done", None):
+    st.success(ui.esc(done), icon=":material/check_circle:")
+    st.page_link("pages/my_organisation.py", label="See it under My organisation", icon=":material/home_work:")
+if form_errors := errors.get("form"):
+    for message in form_errors:
+        st.error(ui.esc(message))
+
+search = st.text_input("Find other evidence to cite", key="u_evidence_search", placeholder="a word of its title")
+choices = dict(workspace.evidence_choices(engine, found["id"], search))
+new_count = st.number_input("New evidence items to add with this assessment", 0, 5, key="u_new_count")
+addressees = {"": "The whole ask (every addressee)", **dict(found["addressees"])}
+
+with st.form("assessment", clear_on_submit=False):
+    addressee = st.selectbox(
+        "Which part of the ask it judges", list(addressees), format_func=addressees.get, key="u_addressee"
+    )
+    ui.field_errors(errors, "addressee")
+    status = st.selectbox("Status", list(STATUS_LABELS), format_func=STATUS_LABELS.get, index=2, key="u_status")
+    ui.field_errors(errors, "status")
+    if "u_as_of" not in state:
+        state["u_as_of"] = dt.date.today().isoformat()
+    as_of = st.text_input(
+        "As of: the date of the latest evidence it rests on (YYYY-MM-DD; YYYY-MM or YYYY if only that is known)",
+        key="u_as_of",
+    )
+    ui.field_errors(errors, "as_of")
+    rationale = st.text_area(
+        "Rationale: why the evidence supports this status, and what it does not show", key="u_rationale"
+    )
+    ui.field_errors(errors, "rationale")
+    cited = st.multiselect(
+        "Evidence it rests on (required unless the status is not assessed)",
+        list(choices),
+        format_func=choices.get,
+        key="u_evidence",
+    )
+    ui.field_errors(errors, "evidence")
+    new_items = []
+    for i in range(int(new_count)):
+        st.markdown(f"**New evidence item {i + 1}**")
+        item = {
+            "title": st.text_input("Title", key=f"u_new_{i}_title"),
+            "date": st.text_input("Date (YYYY, YYYY-MM or YYYY-MM-DD)", key=f"u_new_{i}_date"),
+            "kind": st.selectbox("Kind", [k.value for k in EvidenceKind], key=f"u_new_{i}_kind"),
+            "url": st.text_input("Web address (http or https)", key=f"u_new_{i}_url"),
+            "citation": st.text_input("Or a citation (document, page)", key=f"u_new_{i}_citation"),
+            "summary": st.text_area("Summary, in your own words", key=f"u_new_{i}_summary"),
+        }
+        for name in item:
+            ui.field_errors(errors, f"new_evidence.{i}.{name}")
+        new_items.append(item)
+    reason = st.text_area("Why the earlier assessment is corrected", key="u_reason") if corrects else None
+    ui.field_errors(errors, "supersede_reason")
+    ui.field_errors(errors, "supersedes")
+    publish = (
+        st.checkbox("Publish now (as a reviewer)", key="u_publish")
+        if auth.allowed(who, auth.Action.PUBLISH, who.organisation_id)
+        else False
+    )
+    submitted = st.form_submit_button("Save" if publish else "Save as draft for review", type="primary")
+
+if submitted:
+    form = updates.AssessmentForm(
+        recommendation=found["id"], status=status, as_of=as_of.strip(), rationale=rationale,
+        addressee=addressee or None, evidence=list(cited), new_evidence=new_items, supersedes=corrects,
+        supersede_reason=reason, publish=bool(publish),
+    )  # fmt: skip
+    try:
+        new_id = ui.write(updates.record_assessment, form=form)
+    except updates.Invalid as exc:
+        state["u_errors"] = exc.by_field()
+        st.rerun()
+    except auth.PermissionDenied as exc:
+        st.error(ui.esc(str(exc)), icon=":material/block:")
+    else:
+        state["u_errors"] = {}
+        for key in [k for k in state if str(k).startswith("u_") and k not in ("u_errors",)]:
+            del state[key]
+        state["u_done"] = f"Saved {new_id} " + (
+            "and published it." if publish else "as a draft: a reviewer of your organisation will publish or return it."
+        )
+        if corrects:
+            del st.query_params["corrects"]
+        st.rerun()
