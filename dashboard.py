@@ -88,4 +88,6 @@ with st.sidebar:
         "(2011–2022): who is asked to act, what has been done since, and the evidence."
     )
 ui.sidebar_filters()
+with st.sidebar:
+    ui.session_cookie()
 page.run()

@@ -27,14 +27,18 @@ if not rec_id:
 info = detail(rec_id)
 if info is None:
     st.title("Recommendation detail")
-    st.error(f"No recommendation has the id “{rec_id}”. It may have been renamed; search for it in Explore.")
+    st.error(
+        ui.esc(f"No recommendation has the id “{rec_id[:200]}”. It may have been renamed; search for it in Explore.")
+    )
     st.stop()
 
 rec, source = info.record, info.source
-st.title(rec["title"])
+st.title(ui.esc(rec["title"]))
 st.caption(
-    f"Short title by the curators · id {rec['id']} · {rec['kind'].replace('_', ' ')} "
-    f"{rec['number'] or ''} · {source['title']} ({source['date']})"
+    ui.esc(
+        f"Short title by the curators · id {rec['id']} · {rec['kind'].replace('_', ' ')} "
+        f"{rec['number'] or ''} · {source['title']} ({source['date']})"
+    )
 )
 status_col, date_col, evidence_col = st.columns([2, 1, 1])
 status_col.metric("Current status", rec["status_label"], help="The least advanced part of the ask, see README.")
@@ -45,10 +49,10 @@ if rec["status_scope"]:
 
 st.subheader("Text (verbatim)")
 if rec["section"]:
-    st.caption(f"Section: {rec['section']}")
+    st.caption(ui.esc(f"Section: {rec['section']}"))
 if rec["lead_in"]:
     st.text(rec["lead_in"] + " …")
-st.info(rec["text"], icon=":material/format_quote:")
+st.info(ui.esc(rec["text"]), icon=":material/format_quote:")
 if rec["problems"]:
     st.write("Problems the source lists under this ask:")
     for problem in rec["problems"]:
@@ -139,23 +143,32 @@ st.subheader("Evidence")
 if info.evidence.empty:
     st.write("No evidence on record for this recommendation.")
 for ev in info.evidence.itertuples():
-    with st.expander(f"{ev.date} · {ev.title}"):
+    with st.expander(ui.esc(f"{ev.date} · {ev.title}")):
         st.text(ev.summary)
         st.markdown(f"Source: {markdown.link(ev.url or ev.citation or ev.source_title or '', ev.url)}")
         if ev.completeness:
-            st.caption(ev.completeness)
+            st.caption(ui.esc(ev.completeness))
 
 st.subheader("Raised before or since")
 if info.links.empty:
     st.write("Not linked to any earlier or later recommendation.")
+
+
+def open_linked(other: str) -> None:
+    st.query_params["id"] = other  # the address bar follows, so a reload or a shared link shows this one
+
+
 for link in info.links.itertuples():
-    st.page_link(
-        "pages/recommendation.py",
-        label=f"{link.direction} ({link.kind.replace('_', ' ')}): {link.date[:4]} · {link.title}",
-        query_params={"id": link.id},
+    st.button(
+        ui.esc(f"{link.direction} ({link.kind.replace('_', ' ')}): {link.date[:4]} · {link.title}"),
+        key=f"linked_{link.id}",
+        on_click=open_linked,
+        args=(link.id,),
+        icon=":material/arrow_forward:",
+        type="tertiary",
     )
     if link.note:
-        st.caption(link.note)
+        st.caption(ui.esc(link.note))
 
 st.subheader("Where it stands in its source")
 if info.passage:

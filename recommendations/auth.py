@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import os
 import secrets
 from dataclasses import dataclass
@@ -212,6 +213,21 @@ def _start_session(conn: Connection, user_id: int, via: str) -> str:
         )
     )
     return token
+
+
+def sign_token(token: str, secret: str) -> str:
+    """The value of the session cookie: the token and an HMAC of it, so a cookie not made here is refused."""
+    mac = hmac.new(secret.encode(), token.encode(), hashlib.sha256).hexdigest()
+    return f"{token}.{mac}"
+
+
+def token_from_cookie(value: str | None, secret: str) -> str | None:
+    """The session token of a signed cookie, or None if it was not signed with ``secret``."""
+    if not value or "." not in value or not secret:
+        return None
+    token, _, mac = value.rpartition(".")
+    expected = hmac.new(secret.encode(), token.encode(), hashlib.sha256).hexdigest()
+    return token if hmac.compare_digest(mac, expected) else None
 
 
 def logout(conn: Connection, token: str | None) -> None:

@@ -13,9 +13,18 @@ _SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:&=^@])")
 _SAFE_URL = re.compile(r"^https?://[^\s<>\"\\]+$", re.IGNORECASE)
 
 
+# Markdown renderers turn bare addresses into links even when escaped; a word joiner (invisible) inside
+# "://" and after "www" stops that, so only evidence and source URLs ever become links.
+_BARE_LINK = re.compile(r"(?i)(://|\bwww(?=\.))")
+
+
+def _unlink(text: str) -> str:
+    return _BARE_LINK.sub(lambda m: m.group(0)[:1] + "\u2060" + m.group(0)[1:], text)
+
+
 def escape(value: object, *, keep_lines: bool = False) -> str:
     """Escape every Markdown-active character; collapse whitespace unless ``keep_lines``."""
-    text = str(value)
+    text = _unlink(str(value))
     if keep_lines:
         return "\n".join(_SPECIAL.sub(r"\\\1", line) for line in text.split("\n"))
     return _SPECIAL.sub(r"\\\1", " ".join(text.split()))

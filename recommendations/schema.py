@@ -349,7 +349,7 @@ class AssessmentIn(Record):
             if self.status != Status.NOT_ASSESSED or self.evidence:
                 raise ValueError("a withdrawal carries no status of its own: status not_assessed, no evidence")
         elif self.status != Status.NOT_ASSESSED and not self.evidence:
-            raise ValueError(f"status {self.status!r} needs at least one evidence id")
+            raise ValueError(f"status {self.status!r} needs evidence: cite at least one evidence item")
         if self.supersedes and not self.supersede_reason:
             raise ValueError("supersede_reason: say why the earlier assessment is corrected or withdrawn")
         if self.supersede_reason and not self.supersedes:

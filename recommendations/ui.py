@@ -7,6 +7,7 @@ a link someone can send) and the one colour per status used by every chart.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -276,6 +277,16 @@ def esc(text: object) -> str:
 # --- who is logged in ----------------------------------------------------------------------------------
 
 SESSION_KEY = "_session_token"
+COOKIE = "tracker_session"
+
+
+def cookie_secret() -> str:
+    """The key that signs session cookies: TRACKER_COOKIE_SECRET, else [auth] cookie_secret, else
+    server.cookieSecret (random per process unless set: set one for several app servers)."""
+    secret = os.environ.get("TRACKER_COOKIE_SECRET")
+    if not secret and sso_enabled():
+        secret = st.secrets["auth"].get("cookie_secret")
+    return secret or str(st.get_option("server.cookieSecret"))
 
 
 def sso_enabled() -> bool:
@@ -299,6 +310,12 @@ def client() -> str:
 def principal() -> Principal | None:
     """The logged-in person of this browser session, checked against the database on every run."""
     token = st.session_state.get(SESSION_KEY)
+    if token is None:  # a reload or a new tab: the signed cookie set at log-in carries the session over
+        cookies = st.context.cookies
+        value = cookies.get(COOKIE) if hasattr(cookies, "get") else None
+        token = auth.token_from_cookie(value if isinstance(value, str) else None, cookie_secret())
+        if token:
+            st.session_state[SESSION_KEY] = token
     if token is None and sso_enabled() and getattr(st.user, "is_logged_in", False):
         error = sign_in_single_sign_on()
         if error:
@@ -311,7 +328,33 @@ def principal() -> Principal | None:
     if found is None:  # expired, ended elsewhere, or the account was disabled
         st.session_state.pop(SESSION_KEY, None)
         st.session_state["_session_ended"] = True
+        st.session_state["_cookie"] = "clear"
     return found
+
+
+def session_cookie() -> None:
+    """Set or clear the browser's session cookie after a log-in or log-out (called once per run).
+
+    Streamlit has no server-side way to set a cookie, so a fixed script in a component frame (same origin)
+    writes it: the signed session token, SameSite=Strict, Secure on https, for the session's lifetime. The
+    cookie alone grants nothing: the session must still be live in the database.
+    """
+    action = st.session_state.pop("_cookie", None)
+    token = st.session_state.get(SESSION_KEY)
+    if action == "set" and token:
+        value = json.dumps(auth.sign_token(token, cookie_secret()))
+        age = int(auth.SESSION_HOURS * 3600)
+    elif action == "clear":
+        value, age = '""', 0
+    else:
+        return
+    import streamlit.components.v1 as components
+
+    components.html(
+        "<script>const p = window.parent; const secure = p.location.protocol === 'https:' ? '; Secure' : '';"
+        f"p.document.cookie = '{COOKIE}=' + {value} + '; Max-Age={age}; Path=/; SameSite=Strict' + secure;</script>",
+        height=0,
+    )
 
 
 def log_in(email: str, password: str) -> str | None:
@@ -323,6 +366,7 @@ def log_in(email: str, password: str) -> str | None:
             message = str(exc)
         else:
             st.session_state[SESSION_KEY] = token
+            st.session_state["_cookie"] = "set"
             st.session_state.pop("_session_ended", None)
             return None
     return message
@@ -340,6 +384,7 @@ def sign_in_single_sign_on() -> str | None:
 def log_out() -> None:
     with engine().begin() as conn:
         auth.logout(conn, st.session_state.pop(SESSION_KEY, None))
+    st.session_state["_cookie"] = "clear"
     for key in [k for k in st.session_state if str(k).startswith(("u_", "review_", "admin_"))]:
         del st.session_state[key]
     if sso_enabled() and getattr(st.user, "is_logged_in", False):

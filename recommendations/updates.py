@@ -126,7 +126,7 @@ def audit(
 
 # A rule on the whole record is shown beside the field it is about.
 _RECORD_RULE_FIELDS = (
-    ("evidence id", "evidence"),
+    ("needs evidence", "evidence"),
     ("supersede_reason", "supersede_reason"),
     ("url, a citation", "url"),
 )

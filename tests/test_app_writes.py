@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -116,9 +117,9 @@ def test_the_form_names_each_bad_field_and_saves_nothing():
     at = fill_assessment(at, evidence=False)
     at.text_input(key="u_as_of").input("2099-01-01")
     at = submit(at)
-    errors = " ".join(e.value for e in at.error)
+    errors = re.sub(r"\\(.)", r"\1", " ".join(e.value for e in at.error))  # shown escaped, read as text
     assert "is in the future" in errors
-    assert "needs at least one evidence id" in errors
+    assert "needs evidence: cite at least one evidence item" in errors
     assert current_status()["status"] == "not_assessed"
     assert at.text_area(key="u_rationale").value == "A template was piloted."  # the input is kept
 
@@ -154,3 +155,40 @@ def test_log_out_ends_the_session_on_the_server():
 
     with engine.connect() as conn:
         assert auth.principal_for(conn, token) is None
+
+
+AUTH = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "a test secret, never a real one",
+    "client_id": "tracker",
+    "client_secret": "test",
+    "server_metadata_url": "https://idp.example/.well-known/openid-configuration",
+}
+
+
+def test_single_sign_on_is_off_without_an_auth_section():
+    at = started()
+    at.switch_page("pages/login.py").run()
+    assert "Log in with single sign-on" not in [b.label for b in at.button]
+
+
+def test_single_sign_on_maps_the_providers_email_to_the_local_account_and_role():
+    """Without an identity provider: st.user as Streamlit fills it after a provider's callback."""
+    at = started()
+    at.secrets["auth"] = AUTH
+    at.switch_page("pages/login.py").run()
+    assert "Log in with single sign-on" in [b.label for b in at.button]
+    at.user = {"is_logged_in": True, "email": "Review@CWCC.example", "name": "From the provider"}
+    at.switch_page("pages/review.py").run()
+    assert not at.exception
+    assert "reviewer" in menu(at)
+    assert [t.value for t in at.title] == ["Review queue"]
+
+
+def test_single_sign_on_refuses_an_email_without_an_account():
+    at = started()
+    at.secrets["auth"] = AUTH
+    at.user = {"is_logged_in": True, "email": "stranger@example.org"}
+    at.switch_page("pages/login.py").run()
+    assert "Logged in as" not in menu(at)
+    assert any("has no active account in this tracker" in e.value for e in at.error)

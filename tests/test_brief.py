@@ -358,8 +358,8 @@ def test_markdown_escapes_data(loaded):
     assert "e.example/i.png" not in "".join(destinations)
     assert "**b**" not in md
     assert "\\*\\*b\\*\\*" in md
-    # what a reader sees after unescaping is the verbatim text
-    assert re.sub(r"\\(.)", r"\1", md_escape(EVIL)) == EVIL
+    # what a reader sees after unescaping is the verbatim text (word joiners, invisible, stop bare autolinks)
+    assert re.sub(r"\\(.)", r"\1", md_escape(EVIL)).replace("\u2060", "") == EVIL
 
 
 def test_markdown_links_only_http():

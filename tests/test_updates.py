@@ -183,7 +183,7 @@ def test_returning_needs_a_comment_and_is_final(world):
     [
         ({"as_of": (dt.date.today() + dt.timedelta(days=2)).isoformat()}, "as_of", "is in the future"),
         ({"as_of": "2015-06-01"}, "as_of", "is before the recommendation was made"),
-        ({"evidence": []}, "evidence", "needs at least one evidence id"),
+        ({"evidence": []}, "evidence", "needs evidence: cite at least one evidence item"),
         ({"evidence": ["no-such-evidence"]}, "evidence", "unknown evidence id"),
         ({"addressee": "destination-governments"}, "addressee", "is not an addressee of"),
         ({"rationale": "  "}, "rationale", "at least 1 character"),
@@ -400,3 +400,73 @@ def test_export_of_app_records_loads_back_the_same(world, sqlite_engine, tmp_pat
     load_folder(out, target)
     assert content(engine) == content(target)
     assert sql.rows(target, status.overall(None, [REC])) == sql.rows(engine, status.overall(None, [REC]))
+
+
+def test_the_users_command_line(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}"}
+
+    def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+        command = [sys.executable, "-m", "recommendations", *args]
+        return subprocess.run(command, cwd=ROOT, env=env, input=stdin, capture_output=True, text=True)
+
+    assert run("load").returncode == 0
+    added = run("users", "add", "Admin@Example.org", "--role", "admin", "--password-stdin", stdin=PASSWORD + "\n")
+    assert added.returncode == 0, added.stderr
+    assert "added admin@example.org as admin" in added.stdout
+    refusals = [
+        (("users", "add", "admin@example.org", "--role", "admin", "--password-stdin"), "already exists"),
+        (("users", "add", "x@y.org", "--role", "boss", "--password-stdin"), "unknown role 'boss'"),
+        (("users", "add", "x@y.org", "--role", "contributor", "--organisation", "nowhere", "--password-stdin"),
+         "unknown organisation 'nowhere'"),
+    ]  # fmt: skip
+    for args, message in refusals:
+        result = run(*args, stdin=PASSWORD + "\n")
+        assert result.returncode == 2 and message in result.stderr and "nothing was changed" in result.stderr
+    short = run("users", "add", "x@y.org", "--role", "admin", "--password-stdin", stdin="short\n")
+    assert short.returncode == 2 and "at least 12 characters" in short.stderr
+    assert run("users", "add", "c@cwcc.example", "--role", "contributor", "--organisation", "cwcc",
+               "--password-stdin", stdin=PASSWORD + "\n").returncode == 0  # fmt: skip
+    assert run("users", "set-role", "c@cwcc.example", "reviewer").returncode == 0
+    assert run("users", "disable", "c@cwcc.example").returncode == 0
+    listing = run("users", "list")
+    assert "c@cwcc.example\treviewer\tcwcc\tdisabled" in listing.stdout
+    everything = "".join(r.stdout + r.stderr for r in (added, short, listing))
+    assert PASSWORD not in everything and "argon2" not in everything
+
+
+def test_stale_lists_what_to_update_before_the_next_meeting(world):
+    engine, p = world
+    today = dt.date(2026, 12, 1)
+    before = workspace.stale(engine, p["contrib_a"], today=today)
+    assert before.empty  # CWCC is asked nothing and has assessed nothing yet
+    write(engine, updates.record_assessment, principal=p["review_a"], form=form(as_of="2023-03-01", publish=True))
+    stale = workspace.stale(engine, p["contrib_a"], today=today)
+    assert list(stale["id"]) == [REC]  # its evidence is from 2019, so more than 12 months old
+    fresh = write(
+        engine, updates.record_assessment, principal=p["review_a"],
+        form=form(as_of="2026-06-01", evidence=[], new_evidence=[{"title": "t", "date": "2026-05-01", "kind": "news",
+                  "url": "https://example.org/n", "summary": "s"}], publish=True),
+    )  # fmt: skip
+    assert fresh
+    assert workspace.stale(engine, p["contrib_a"], today=today).empty
+
+
+def test_assessors_who_disagree_are_listed(world):
+    from recommendations import queries
+
+    engine, p = world
+    write(engine, updates.record_assessment, principal=p["review_a"], form=form(publish=True))
+    assert queries.disagreements(engine).empty  # one assessor so far
+    write(engine, updates.record_assessment, principal=p["review_b"], form=form(status="no_progress", publish=True))
+    rows = queries.disagreements(engine)
+    assert set(rows["recommendation_id"]) == {REC}
+    assert dict(zip(rows["assessor"], rows["status_label"], strict=True)) == {
+        "Cambodian Women's Crisis Center": "In progress",
+        "Legal Support for Children and Women": "No progress",
+    }

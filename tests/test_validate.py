@@ -131,7 +131,10 @@ def test_status_without_evidence_and_unknown_status(data_copy):
 """,
     )
     found = problems_of(data_copy)
-    assert f"data/assessments.yaml:{line}: record: status 'implemented' needs at least one evidence id" in found
+    assert (
+        f"data/assessments.yaml:{line}: record: status 'implemented' needs evidence: cite at least one evidence item"
+        in found
+    )
     assert any(p.startswith(f"data/assessments.yaml:{line + 10}: status: Input should be") for p in found)
 
 

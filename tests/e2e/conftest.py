@@ -18,6 +18,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -90,13 +91,13 @@ def _stop(proc: subprocess.Popen) -> None:
 
 
 @contextlib.contextmanager
-def serve(tmp: Path) -> Iterator[str]:
-    """Run `streamlit run dashboard.py` on an empty SQLite database under ``tmp``; yield its base URL."""
-    log_path = tmp / "streamlit.log"
+def serve(tmp: Path, database_url: str | None = None) -> Iterator[str]:
+    """Run `streamlit run dashboard.py` (by default on an empty SQLite database under ``tmp``); yield its URL."""
+    log_path = tmp / f"streamlit-{uuid.uuid4().hex[:6]}.log"
     port = _free_port()
     env = {
         **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp / 'e2e.db'}",
+        "DATABASE_URL": database_url or f"sqlite:///{tmp / 'e2e.db'}",
         "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
     }
     cmd = [
@@ -124,10 +125,37 @@ def serve(tmp: Path) -> Iterator[str]:
             print(f"--- streamlit server log ---\n{log_path.read_text(errors='replace')}", file=sys.stderr)
 
 
+PASSWORD = "correct horse battery staple"
+ACCOUNTS = {  # email -> (role, organisation)
+    "contrib@cwcc.example": ("contributor", "cwcc"),
+    "review@cwcc.example": ("reviewer", "cwcc"),
+    "review@lscw.example": ("reviewer", "lscw"),
+    "locked@cwcc.example": ("contributor", "cwcc"),
+    "admin@example.org": ("admin", None),
+}
+
+
 @pytest.fixture(scope="session")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def e2e_database(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The shared server's database: data/ loaded and the test accounts created with the command line."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('e2e-db') / 'e2e.db'}"
+    env = {**os.environ, "DATABASE_URL": url}
+    subprocess.run(
+        [sys.executable, "-m", "recommendations", "load"], cwd=ROOT, env=env, check=True, capture_output=True
+    )
+    for email, (role, org) in ACCOUNTS.items():
+        command = [sys.executable, "-m", "recommendations", "users", "add", email, "--role", role, "--password-stdin"]
+        subprocess.run(
+            command + (["--organisation", org] if org else []),
+            cwd=ROOT, env=env, input=PASSWORD + "\n", text=True, check=True, capture_output=True,
+        )  # fmt: skip
+    return url
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory: pytest.TempPathFactory, e2e_database: str) -> Iterator[str]:
     """Base URL of the app shared by the browser tests."""
-    with serve(tmp_path_factory.mktemp("e2e")) as base:
+    with serve(tmp_path_factory.mktemp("e2e"), e2e_database) as base:
         yield base
 
 

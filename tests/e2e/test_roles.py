@@ -1,0 +1,181 @@
+"""Each role's path in the real browser: log in, record with new evidence, see the draft, review, publish,
+see it public, correct it, log out; and the refusals (wrong password, lock-out, another organisation,
+a future date, a status without evidence). Screenshots in test-output/screenshots/roles-*.png.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.e2e.conftest import PASSWORD, goto, screenshot, wait_for_run
+
+pytestmark = pytest.mark.e2e
+
+REC = "mmn2016-06"  # not assessed in the dataset
+HOSTILE = "<script>window.hacked=1</script> ![x](http://127.0.0.1:1/x.png) [click](javascript:alert(1)) # heading =1+1"
+
+
+def main(page: Page):
+    return page.get_by_test_id("stMain")
+
+
+def new_page(browser: Browser, base_url: str, width: int = 1400) -> Page:
+    context = browser.new_context(base_url=base_url, viewport={"width": width, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    return page
+
+
+def log_in(page: Page, email: str, password: str = PASSWORD) -> None:
+    goto(page, "/login")
+    main(page).get_by_label("Email").fill(email)
+    main(page).get_by_label("Password", exact=True).fill(password)
+    main(page).get_by_role("button", name="Log in").click()
+    wait_for_run(page)
+
+
+def choose(page: Page, label: str, option: str) -> None:
+    box = main(page).get_by_test_id("stSelectbox").filter(has_text=label)
+    box.locator("input").click()
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def fill_assessment(page: Page, *, rationale: str, as_of: str = "2023-03-01", status: str = "In progress") -> None:
+    choose(page, "Status", status)
+    field = main(page).get_by_label(re.compile("^As of"))
+    field.fill(as_of)
+    main(page).get_by_label(re.compile("^Rationale")).fill(rationale)
+
+
+def save(page: Page, label: str = "Save as draft for review") -> None:
+    main(page).get_by_role("button", name=label).click()
+    wait_for_run(page)
+
+
+def no_injection(page: Page) -> None:
+    """Hostile data shows as text: no script ran, no image or javascript link came from data, no heading."""
+    assert page.evaluate("() => window.hacked === undefined")
+    assert main(page).locator("img[src*='127.0.0.1:1']").count() == 0
+    assert main(page).locator("a[href^='javascript:']").count() == 0
+    assert main(page).locator("h1:has-text('heading'), h2:has-text('heading')").count() == 0
+
+
+def test_contributor_reviewer_public_path(browser: Browser, base_url: str):
+    contributor = new_page(browser, base_url)
+    log_in(contributor, "contrib@cwcc.example")
+    expect(main(contributor)).to_contain_text("My organisation")
+    expect(contributor.get_by_test_id("stSidebar")).to_contain_text("Logged in as")
+    expect(contributor.get_by_test_id("stSidebar")).to_contain_text("Update status")
+    expect(contributor.get_by_test_id("stSidebar")).not_to_contain_text("Review queue")
+    screenshot(contributor, "roles-1-contributor-logged-in")
+
+    # a status without evidence, dated in the future: both named, nothing saved
+    goto(contributor, f"/update?id={REC}")
+    fill_assessment(contributor, rationale="Nothing cited yet.", as_of="2099-01-01")
+    save(contributor)
+    expect(main(contributor)).to_contain_text("2099-01-01 is in the future")
+    expect(main(contributor)).to_contain_text("needs evidence: cite at least one evidence item")
+    screenshot(contributor, "roles-2-refused-future-date-no-evidence")
+
+    # record with a new evidence item (hostile text in every free field)
+    goto(contributor, f"/update?id={REC}")
+    main(contributor).get_by_label("New evidence items to add with this assessment").fill("1")
+    contributor.keyboard.press("Enter")
+    wait_for_run(contributor)
+    fill_assessment(contributor, rationale=HOSTILE)
+    main(contributor).get_by_label("Title").fill("Circular on bilingual contracts " + HOSTILE)
+    main(contributor).get_by_label("Date (YYYY, YYYY-MM or YYYY-MM-DD)").fill("2023-02-10")
+    main(contributor).get_by_label("Web address (http or https)").fill("https://example.org/circular")
+    main(contributor).get_by_label("Summary, in your own words").fill('=HYPERLINK("http://evil") ' + HOSTILE)
+    save(contributor)
+    expect(main(contributor)).to_contain_text("as a draft")
+    no_injection(contributor)
+    screenshot(contributor, "roles-3-draft-saved")
+
+    goto(contributor, "/my_organisation")
+    expect(main(contributor)).to_contain_text("Drafts waiting for review")
+    expect(main(contributor).get_by_test_id("stMetric").filter(has_text="Drafts waiting")).to_contain_text("1")
+
+    public = new_page(browser, base_url)
+    goto(public, f"/recommendation?id={REC}")
+    expect(main(public)).to_contain_text("Not assessed")  # a draft is not public
+    expect(main(public)).not_to_contain_text("Circular on bilingual contracts")
+
+    other = new_page(browser, base_url)  # a reviewer of another organisation sees nothing to review
+    log_in(other, "review@lscw.example")
+    goto(other, "/review")
+    expect(main(other)).to_contain_text("Nothing is waiting for review")
+
+    reviewer = new_page(browser, base_url)
+    log_in(reviewer, "review@cwcc.example")
+    goto(reviewer, "/review")
+    expect(main(reviewer)).to_contain_text("Waiting (1)")
+    no_injection(reviewer)
+    screenshot(reviewer, "roles-4-review-queue")
+    main(reviewer).get_by_role("button", name="Publish").click()
+    wait_for_run(reviewer)
+    expect(main(reviewer)).to_contain_text("Published")
+
+    goto(public, f"/recommendation?id={REC}")
+    expect(main(public).get_by_test_id("stMetric").first).to_contain_text("In progress")
+    expect(main(public)).to_contain_text("Circular on bilingual contracts")
+    no_injection(public)
+    screenshot(public, "roles-5-published-public")
+
+    # correct it: a new record that supersedes the published one
+    goto(contributor, f"/recommendation?id={REC}")
+    main(contributor).get_by_role("link", name="Correct this assessment").click()
+    contributor.wait_for_url(re.compile(r"corrects="))
+    wait_for_run(contributor)
+    fill_assessment(contributor, rationale="The circular was never applied.", status="No progress")
+    main(contributor).get_by_label(re.compile("^Why the earlier assessment")).fill("The pilot was cancelled.")
+    choices = main(contributor).get_by_test_id("stMultiSelect").filter(has_text="Evidence it rests on")
+    choices.locator("input").click()
+    contributor.get_by_role("option").first.click()
+    contributor.keyboard.press("Escape")
+    save(contributor)
+    expect(main(contributor)).to_contain_text("as a draft")
+    goto(reviewer, "/review")
+    main(reviewer).get_by_role("button", name="Publish").click()
+    wait_for_run(reviewer)
+    goto(public, f"/recommendation?id={REC}")
+    expect(main(public).get_by_test_id("stMetric").first).to_contain_text("No progress")
+    expect(main(public)).to_contain_text("superseded")
+    screenshot(public, "roles-6-corrected-history")
+
+    # log out: the write pages leave the menu, and a deep link asks to log in
+    contributor.get_by_test_id("stSidebar").get_by_role("button", name="Log out").click()
+    wait_for_run(contributor)
+    expect(contributor.get_by_test_id("stSidebar")).not_to_contain_text("Update status")
+    goto(contributor, f"/update?id={REC}")
+    expect(main(contributor)).to_contain_text("Log in to use this page")
+    screenshot(contributor, "roles-7-logged-out")
+
+
+def test_wrong_password_then_lock_out(browser: Browser, base_url: str):
+    page = new_page(browser, base_url, width=390)
+    for _ in range(4):
+        log_in(page, "locked@cwcc.example", "not the right password")
+        expect(main(page)).to_contain_text("Wrong email or password.")
+    log_in(page, "locked@cwcc.example", "not the right password")
+    expect(main(page)).to_contain_text("locked for 15 minutes after 5 failed log-ins")
+    log_in(page, "locked@cwcc.example")
+    expect(main(page)).to_contain_text("locked for 15 minutes")
+    expect(page.get_by_test_id("stSidebar")).not_to_contain_text("Logged in as")
+    screenshot(page, "roles-8-locked-390px")
+
+
+def test_admin_sees_accounts_and_the_audit_log(browser: Browser, base_url: str):
+    page = new_page(browser, base_url)
+    log_in(page, "admin@example.org")
+    goto(page, "/audit")
+    expect(main(page)).to_contain_text("Audit log")
+    expect(main(page).get_by_role("button", name="Download CSV")).to_be_visible()
+    screenshot(page, "roles-9-audit-log")
+    goto(page, "/admin")
+    expect(main(page)).to_contain_text("contrib@cwcc.example")
+    expect(main(page)).not_to_contain_text("argon2")
+    screenshot(page, "roles-10-admin")
