@@ -40,6 +40,7 @@ NAVIGATION = {
 WORK = {
     "Your organisation": [
         ("pages/update.py", "Update status", ":material/edit_note:", ("contributor", "reviewer")),
+        ("pages/upload.py", "Upload updates", ":material/upload_file:", ("contributor", "reviewer")),
         ("pages/review.py", "Review queue", ":material/fact_check:", ("reviewer",)),
         ("pages/my_organisation.py", "My organisation", ":material/home_work:", ("contributor", "reviewer")),
     ],
@@ -57,6 +58,7 @@ if missing:  # a page left out of the menu without a word would look like a feat
     raise FileNotFoundError(f"dashboard.NAVIGATION names page files that do not exist: {', '.join(missing)}")
 
 ui.engine()  # builds the database on first run
+ui.refresh_if_changed()  # another app server (or a load) wrote: show it
 who = ui.principal()
 role = who.role.value if who else None
 pages = {

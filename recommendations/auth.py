@@ -185,6 +185,15 @@ def _principal(conn: Connection, user_id: int, session_id: str | None) -> Princi
     return Principal(row.id, row.email, row.name, Role(row.role), row.organisation_id, org, session_id)
 
 
+def principal_of_account(conn: Connection, email: str) -> Principal | None:
+    """A maintainer acting as an account from the command line (``import-updates --as EMAIL``): no session,
+    the account's role and organisation; None if there is no such active account."""
+    row = conn.execute(select(U.c.id, U.c.active).where(U.c.email == normalise_email(email))).first()
+    if row is None or not row.active:
+        return None
+    return _principal(conn, row.id, None)
+
+
 def principal_for(conn: Connection, token: str | None) -> Principal | None:
     """The principal of a live session token (None when logged out, expired or disabled)."""
     if not token:

@@ -159,6 +159,58 @@ def cmd_users(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import_updates(args: argparse.Namespace) -> int:
+    from recommendations import auth, bulk
+
+    engine = make_engine()
+    migrate(engine)
+    with engine.connect() as conn:
+        principal = auth.principal_of_account(conn, args.as_email)
+    if principal is None:
+        print(f"error: no active account {args.as_email!r} (create one with `users add`)", file=sys.stderr)
+        return 2
+    try:
+        data = Path(args.file).read_bytes()
+    except OSError as exc:
+        print(f"error: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
+        return 2
+    progress = Progress("rows checked") if sys.stderr.isatty() else None
+    try:
+        report = bulk.import_updates(
+            engine, principal, data, commit=not args.dry_run, publish=args.publish, progress=progress
+        )
+    except bulk.UploadRefused as exc:
+        print(f"{args.file}: {exc}", file=sys.stderr)
+        print("nothing was written", file=sys.stderr)
+        return 1
+    for line in report.lines():
+        print(f"{args.file}: {line}", file=sys.stderr)
+    what = "published" if args.publish else "drafts"
+    if args.dry_run:
+        print(f"dry run: {report.new} row(s) would be recorded as {what}, {report.unchanged} already recorded, "
+              f"{report.errors} with errors; nothing was written")  # fmt: skip
+    else:
+        print(f"recorded {report.new if report.committed else 0} row(s) as {what} for {principal.organisation_name}; "
+              f"{report.unchanged} already recorded, {report.errors} with errors (not written)")  # fmt: skip
+    return 1 if report.errors else 0
+
+
+class Progress:
+    """A one-line progress display with counts and an estimate, for a terminal."""
+
+    def __init__(self, what: str) -> None:
+        import time
+
+        self.what, self.started, self.clock = what, time.monotonic(), time.monotonic
+
+    def __call__(self, done: int, total: int) -> None:
+        elapsed = self.clock() - self.started
+        left = elapsed / done * (total - done) if done else 0
+        bar = "#" * int(30 * done / total if total else 30)
+        end = "\n" if done >= total else ""
+        print(f"\r[{bar:<30}] {done:,}/{total:,} {self.what}, about {left:.0f} s left ", end=end, file=sys.stderr)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m recommendations",
@@ -263,6 +315,26 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("email")
     q.add_argument("--password-stdin", action="store_true", required=True)
     p.set_defaults(func=cmd_users)
+
+    p = sub.add_parser(
+        "import-updates",
+        help="record many assessments from a CSV or XLSX file (the export's assessments sheet)",
+        description=(
+            "Check every row of FILE as the account EMAIL would record it in the app (same rules, same "
+            "permissions), report each problem by row and column, and write all valid rows in one transaction "
+            "as drafts of the account's organisation (--publish: published, reviewers only). --dry-run writes nothing."
+        ),
+        epilog=(
+            "examples:\n  python -m recommendations import-updates updates.xlsx --as reviewer@cwcc.example --dry-run\n"
+            "  python -m recommendations import-updates updates.csv --as contributor@cwcc.example"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("file")
+    p.add_argument("--as", dest="as_email", required=True, metavar="EMAIL", help="the account the rows are recorded as")
+    p.add_argument("--dry-run", action="store_true", help="check and report; write nothing")
+    p.add_argument("--publish", action="store_true", help="record as published (the account must be a reviewer)")
+    p.set_defaults(func=cmd_import_updates)
     return parser
 
 

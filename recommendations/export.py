@@ -35,7 +35,7 @@ from models import (
     Theme,
 )
 from recommendations.queries import Filters, assessment_history, recommendation_table
-from recommendations.schema import SOURCES_DIR
+from recommendations.schema import ASSESSMENT_SHEET, ASSESSMENT_SHEET_COLUMNS, SOURCES_DIR
 from recommendations.yamlio import dump_yaml
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -262,30 +262,27 @@ def yaml_zip(engine: Engine) -> bytes:
     return buffer.getvalue()
 
 
-ASSESSMENT_SHEET_COLUMNS = [
-    "recommendation_id", "id", "addressee_id", "addressee", "status", "status_label", "as_of", "assessor",
-    "rationale", "evidence", "state", "supersedes_id", "superseded_by", "supersede_reason", "recorded_by",
-]  # fmt: skip
-
-
 def workbook(engine: Engine, filters: Filters | None = None) -> bytes:
     """Recommendations (filtered), each addressee's status, the assessment history and the evidence, a sheet each."""
     table = recommendation_table(engine, filters)
     recs = flat_from(table)
     ids = list(recs["id"])
     history = assessment_history(engine, ids)
-    assessments = history.assign(evidence=history["evidence"].apply("; ".join)).reindex(
-        columns=ASSESSMENT_SHEET_COLUMNS
-    )
+    assessments = assessment_sheet(history)
     evidence = evidence_table(engine, ids)
     return to_xlsx_bytes(
         {
             "recommendations": recs,
             "addressees": addressee_sheet(table),
-            "assessments": assessments,
+            ASSESSMENT_SHEET: assessments,
             "evidence": evidence,
         }
     )
+
+
+def assessment_sheet(history: pd.DataFrame) -> pd.DataFrame:
+    """The assessments sheet (schema.ASSESSMENT_SHEET_COLUMNS): also the template an upload fills in."""
+    return history.assign(evidence=history["evidence"].apply("; ".join)).reindex(columns=ASSESSMENT_SHEET_COLUMNS)
 
 
 def evidence_table(engine: Engine, recommendation_ids: list[str] | None = None) -> pd.DataFrame:

@@ -19,6 +19,7 @@ from models import (
     Addressee,
     Assessment,
     AssessmentEvidence,
+    AuditEntry,
     ContextFigure,
     Evidence,
     EvidenceRecommendation,
@@ -310,6 +311,15 @@ def counts(engine: Engine) -> dict[str, int]:
         engine, select(*(select(func.count()).select_from(t).scalar_subquery().label(k) for k, t in tables.items()))
     )
     return {k: int(v) for k, v in row[0].items()}
+
+
+def data_version(engine: Engine) -> int:
+    """A number that grows with every write (the newest audit row: every write adds one, loads included).
+
+    App servers compare it on each run and drop their cached pages when another server, or a load, wrote.
+    """
+    table = AuditEntry.__table__  # type: ignore[attr-defined]
+    return int(sql.rows(engine, select(func.coalesce(func.max(table.c.id), 0).label("v")))[0]["v"])
 
 
 def headline(table: pd.DataFrame) -> dict[str, float | int]:

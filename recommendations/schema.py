@@ -413,3 +413,17 @@ def json_schemas() -> dict[str, dict]:
             "required": [key],
         }
     return schemas
+
+
+# The assessments sheet: the XLSX export writes it and an upload reads it back (one format, so an export
+# edited in a spreadsheet can be uploaded). Uploads read the first group and ignore the second.
+ASSESSMENT_SHEET_WRITABLE = [
+    "recommendation_id", "addressee_id", "status", "as_of", "rationale", "evidence", "supersedes_id",
+    "supersede_reason", "new_evidence_title", "new_evidence_date", "new_evidence_kind", "new_evidence_url",
+    "new_evidence_citation", "new_evidence_summary",
+]  # fmt: skip
+ASSESSMENT_SHEET_READ_ONLY = [
+    "id", "status_label", "addressee", "assessor", "state", "superseded_by", "recorded_by",
+]  # fmt: skip
+ASSESSMENT_SHEET_COLUMNS = ASSESSMENT_SHEET_WRITABLE + ASSESSMENT_SHEET_READ_ONLY
+ASSESSMENT_SHEET = "assessments"

@@ -80,6 +80,24 @@ def clear_caches() -> None:
     st.cache_data.clear()
 
 
+@st.cache_resource
+def _seen_version() -> dict[str, int | None]:
+    return {"version": None}
+
+
+def refresh_if_changed() -> None:
+    """Drop this server's cached pages when anything was written since (by any server, or a load).
+
+    One indexed query per run; with several app servers on one database, each shows the others' writes
+    on its next run instead of after the cache's time-to-live.
+    """
+    version = queries.data_version(engine())
+    seen = _seen_version()
+    if seen["version"] is not None and seen["version"] != version:
+        st.cache_data.clear()
+    seen["version"] = version
+
+
 @st.cache_data(ttl=TTL, show_spinner=False)
 def table(filters: Filters | None = None) -> pd.DataFrame:
     return queries.recommendation_table(engine(), filters)

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from pydantic import ValidationError
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from models import (
@@ -575,3 +575,89 @@ def count_admins(conn: Connection) -> int:
     return conn.execute(
         select(func.count()).select_from(U).where(U.c.role == Role.ADMIN, U.c.active.is_(True))
     ).scalar_one()
+
+
+# --- edits to shared records, with a version check ---------------------------------------------------------
+
+EDITABLE_EVIDENCE = ("title", "url", "citation", "summary", "completeness")
+EDITABLE_ORGANISATION = ("name", "acronym", "country", "note")
+
+
+def _changed_by(conn: Connection, table: str, record_id: str) -> str:
+    """ "changed by someone@example.org at 2026-12-01 09:14 UTC" from the audit log."""
+    row = conn.execute(
+        select(AUDIT.c.who, AUDIT.c.at)
+        .where(AUDIT.c.table_name == table, AUDIT.c.record_id == record_id)
+        .order_by(AUDIT.c.id.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return "changed by a data load"
+    return f"changed by {row.who} at {row.at:%Y-%m-%d %H:%M} UTC"
+
+
+def _versioned_update(
+    conn: Connection,
+    table: Table,
+    principal: Principal,
+    record_id: str,
+    seen_version: int,
+    before: dict,
+    after: dict,
+    action: str,
+) -> int:
+    """UPDATE ... WHERE id = :id AND version = :seen; none changed means someone else saved first."""
+    result = conn.execute(
+        update(table)
+        .where(table.c.id == record_id, table.c.version == seen_version)
+        .values(**after, version=seen_version + 1)
+    )
+    if result.rowcount != 1:
+        raise Conflict(f"This record was {_changed_by(conn, table.name, record_id)} since you opened it. "
+                       "Your changes are kept below: compare them with the new version and save again.")  # fmt: skip
+    audit(conn, principal, action, table.name, record_id, before=before, after=after)
+    return seen_version + 1
+
+
+def edit_evidence(
+    *, conn: Connection, principal: Principal | None, evidence_id: str, seen_version: int, changes: Mapping
+) -> int:
+    """Correct an evidence item's title, address, citation or summary; refused if it changed since it was read."""
+    auth.require(conn, principal, Action.EDIT_EVIDENCE)
+    assert principal is not None
+    row = conn.execute(select(E).where(E.c.id == evidence_id)).first()
+    if row is None:
+        raise Invalid([FieldError("evidence", f"unknown evidence id {evidence_id!r}")])
+    current = dict(row._mapping)
+    wanted = {k: (changes.get(k, current[k]) or None) for k in EDITABLE_EVIDENCE}
+    item, errors = _evidence_in(
+        {**current, **wanted, "date": current["date"], "kind": current["kind"]}, ident=evidence_id
+    )
+    if errors or item is None:
+        raise Invalid(errors)
+    before = {k: current[k] for k in EDITABLE_EVIDENCE}
+    after = {k: getattr(item, k) for k in EDITABLE_EVIDENCE}
+    return _versioned_update(conn, E, principal, evidence_id, seen_version, before, after, "edit evidence")
+
+
+def edit_organisation(
+    *, conn: Connection, principal: Principal | None, actor_id: str, seen_version: int, changes: Mapping
+) -> int:
+    """An admin renames an organisation (or changes its acronym, country, note), with a version check."""
+    auth.require(conn, principal, Action.MANAGE_ORGANISATIONS)
+    assert principal is not None
+    row = conn.execute(select(ACT).where(ACT.c.id == actor_id)).first()
+    if row is None:
+        raise Invalid([FieldError("organisation", f"unknown organisation {actor_id!r}")])
+    current = dict(row._mapping)
+    values = {
+        **{k: current[k] for k in ("id", "type")},
+        **{k: (changes.get(k, current[k]) or None) for k in EDITABLE_ORGANISATION},
+    }
+    try:
+        actor = ActorIn(**values)
+    except ValidationError as exc:
+        raise Invalid(_pydantic_errors(exc)) from None
+    before = {k: current[k] for k in EDITABLE_ORGANISATION}
+    after = {k: getattr(actor, k) for k in EDITABLE_ORGANISATION}
+    return _versioned_update(conn, ACT, principal, actor_id, seen_version, before, after, "edit organisation")

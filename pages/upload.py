@@ -1,0 +1,80 @@
+"""Upload updates: many assessments at once from a CSV or XLSX file, checked row by row before anything is written."""
+
+import pandas as pd
+import streamlit as st
+
+from recommendations import auth, bulk, ui
+
+ui.through_entrypoint()
+who = ui.require_role(("contributor", "reviewer"), "pages/upload.py")
+state = st.session_state
+
+st.title("Upload updates")
+st.write(
+    "Before a meeting, record many assessments at once. The file has the columns of the **assessments** sheet "
+    "of the XLSX export, so an export edited in a spreadsheet can be uploaded back. Rows are recorded for "
+    f"{ui.esc(who.organisation_name)}, as drafts unless a reviewer publishes them."
+)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+left, right = st.columns(2)
+left.download_button(
+    "Template (XLSX, with notes on each column)", bulk.template_xlsx(), file_name="assessments-template.xlsx",
+    mime=XLSX, icon=":material/download:",
+)  # fmt: skip
+right.download_button(
+    "Template (CSV)", bulk.template_csv(), file_name="assessments-template.csv", mime="text/csv",
+    icon=":material/download:",
+)  # fmt: skip
+
+limit = f"{bulk.MAX_BYTES / 1024 / 1024:.0f} MB and {bulk.MAX_ROWS:,} rows"
+upload = st.file_uploader(
+    f"The filled file (CSV UTF-8 or XLSX; at most {limit})", type=["csv", "xlsx"], key="upload_file"
+)
+publish = False
+if auth.allowed(who, auth.Action.PUBLISH, who.organisation_id):
+    publish = st.checkbox("Publish the rows at once (as a reviewer)", key="upload_publish")
+if upload is None:
+    st.stop()
+
+data = upload.getvalue()
+try:
+    preview = bulk.import_updates(ui.engine(), who, data, commit=False, publish=publish)
+except bulk.UploadRefused as exc:
+    st.error(ui.esc(f"{upload.name}: {exc} Nothing was written."), icon=":material/block:")
+    st.stop()
+
+cols = st.columns(3)
+cols[0].metric("Rows to record", preview.new)
+cols[1].metric("Already recorded (skipped)", preview.unchanged)
+cols[2].metric("Rows with problems (not written)", preview.errors)
+table = pd.DataFrame(
+    [
+        {
+            "row": r.row,
+            "outcome": {"new": "will be recorded", "unchanged": "already recorded", "error": "problem"}[r.outcome],
+            "recommendation": r.values.get("recommendation_id", ""),
+            "status": r.values.get("status", ""),
+            "as of": r.values.get("as_of", ""),
+            "problems": "; ".join(r.errors),
+        }
+        for r in preview.rows
+    ]
+)
+st.dataframe(
+    table,
+    hide_index=True,
+    column_config={"problems": st.column_config.TextColumn("Problems (by column)", width="large")},
+)
+if preview.new == 0:
+    st.info("Nothing to record: fix the rows with problems and upload the file again.")
+    st.stop()
+
+what = "published" if publish else "drafts"
+if st.button(f"Record the {preview.new} valid row(s) as {what}", type="primary", key="upload_commit"):
+    try:
+        report = bulk.import_updates(ui.engine(), ui.principal(), data, commit=True, publish=publish)
+    except bulk.UploadRefused as exc:
+        st.error(ui.esc(str(exc)))
+    else:
+        ui.clear_caches()
+        st.success(f"Recorded {report.new} row(s) as {what}; {report.errors} row(s) with problems were not written.")

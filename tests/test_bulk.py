@@ -1,0 +1,254 @@
+"""Bulk updates: the template is the export's sheet, rows are checked like the form, bad files are refused."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import subprocess
+import sys
+import zipfile
+
+import openpyxl
+import pytest
+from sqlalchemy import text
+
+from recommendations import auth, bulk, sql, status, updates
+from recommendations.auth import Principal
+from recommendations.export import workbook
+from recommendations.queries import Filters
+from recommendations.schema import ASSESSMENT_SHEET_COLUMNS
+from tests.conftest import ROOT
+from tests.helpers import snapshot
+
+PASSWORD = "correct horse battery staple"
+REC = "mmn2016-06"
+EVIDENCE = "src2019-mrc-prey-veng"
+
+
+@pytest.fixture
+def people(loaded_engine):
+    engine = loaded_engine
+    cli = Principal.command_line()
+    with engine.begin() as conn:
+        for email, role, org in [("c@cwcc.example", "contributor", "cwcc"), ("r@cwcc.example", "reviewer", "cwcc")]:
+            updates.create_user(conn=conn, principal=cli, email=email, role=role, password=PASSWORD, organisation=org)
+    with engine.connect() as conn:
+        return engine, {
+            k: auth.principal_of_account(conn, e) for k, e in (("c", "c@cwcc.example"), ("r", "r@cwcc.example"))
+        }
+
+
+def csv_bytes(rows: list[dict], columns: list[str] = ASSESSMENT_SHEET_COLUMNS) -> bytes:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns)
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(row)
+    return out.getvalue().encode("utf-8")
+
+
+def good(**fields) -> dict:
+    return {
+        "recommendation_id": REC, "status": "in_progress", "as_of": "2023-03-01",
+        "rationale": "A contract template was piloted.", "evidence": EVIDENCE, **fields,
+    }  # fmt: skip
+
+
+def statuses(engine) -> dict:
+    return {r["recommendation_id"]: r["status"] for r in sql.rows(engine, status.overall())}
+
+
+def test_the_template_has_the_columns_of_the_exports_assessments_sheet(people):
+    engine, _ = people
+    template = openpyxl.load_workbook(io.BytesIO(bulk.template_xlsx()))
+    exported = openpyxl.load_workbook(io.BytesIO(workbook(engine, Filters(themes=["complaints-justice"]))))
+    header = [c.value for c in next(template["assessments"].iter_rows())]
+    assert header == [c.value for c in next(exported["assessments"].iter_rows())] == ASSESSMENT_SHEET_COLUMNS
+    assert next(csv.reader(io.StringIO(bulk.template_csv().decode("utf-8-sig")))) == ASSESSMENT_SHEET_COLUMNS
+
+
+def test_an_edited_export_uploads_back(people):
+    """Unchanged rows are skipped, an edited recorded row is refused (corrections supersede), a new row is recorded."""
+    engine, who = people
+    book = openpyxl.load_workbook(io.BytesIO(workbook(engine, Filters(themes=["complaints-justice"]))))
+    sheet = book["assessments"]
+    header = [c.value for c in sheet[1]]
+    rows = list(sheet.iter_rows(min_row=2))
+    changed = rows[0]
+    changed[header.index("status")].value = "implemented"
+    new = sheet.max_row + 1
+    for column, value in good().items():
+        sheet.cell(row=new, column=header.index(column) + 1, value=value)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    report = bulk.import_updates(engine, who["c"], buffer.getvalue(), commit=True)
+    assert report.new == 1
+    assert report.unchanged == len(rows) - 1
+    (refused,) = [r for r in report.rows if r.outcome == "error"]
+    assert refused.row == 2 and "already recorded and cannot change" in refused.errors[0]
+    assert "supersedes_id" in refused.errors[0]
+
+
+def test_row_problems_are_named_by_row_and_column_and_preview_writes_nothing(people):
+    engine, who = people
+    rows = [
+        good(),
+        good(as_of="2099-01-01", rationale="future"),
+        good(recommendation_id="nowhere", rationale="unknown"),
+        good(evidence="", rationale="no evidence"),
+        good(evidence="", rationale="bad link", new_evidence_title="x", new_evidence_date="2023-01-01",
+             new_evidence_kind="news", new_evidence_summary="s", new_evidence_url="javascript:alert(1)"),
+        good(),  # repeats the first row
+        good(status="Partially implemented", rationale="label instead of code"),
+        good(status="finished", rationale="unknown status"),
+    ]  # fmt: skip
+    before = snapshot(engine)
+    report = bulk.import_updates(engine, who["c"], csv_bytes(rows), commit=False)
+    assert snapshot(engine) == before
+    by_row = {r.row: r for r in report.rows}
+    assert by_row[2].outcome == "new" and by_row[8].outcome == "new"
+    assert by_row[3].errors == ["column as_of: 2099-01-01 is in the future"]
+    assert by_row[4].errors == ["column recommendation_id: unknown recommendation id 'nowhere'"]
+    assert by_row[5].errors == ["column evidence: status 'in_progress' needs evidence: cite at least one evidence item"]
+    assert any(e.startswith("column new_evidence_url:") and "http(s)" in e for e in by_row[6].errors)
+    assert by_row[7].errors == ["repeats row 2"]
+    assert by_row[9].errors[0].startswith("column status:")
+    assert report.lines()[0].startswith("row 3, column as_of")
+
+
+def test_commit_writes_valid_rows_as_drafts_in_one_go(people):
+    engine, who = people
+    rows = [good(), good(as_of="2024-01-01", rationale="second"), good(as_of="2099-01-01", rationale="bad")]
+    report = bulk.import_updates(engine, who["c"], csv_bytes(rows), commit=True)
+    assert (report.committed, report.new, report.errors) == (True, 2, 1)
+    assert statuses(engine)[REC] == "not_assessed"  # drafts count nowhere
+    with engine.connect() as conn:
+        drafts = conn.execute(text("SELECT COUNT(*) FROM assessment WHERE visibility = 'draft'")).scalar()
+        audited = conn.execute(text("SELECT COUNT(*) FROM audit_log WHERE action = 'record assessment'")).scalar()
+    assert drafts == 2 and audited == 2
+
+
+def test_a_reviewer_may_publish_rows_a_contributor_may_not(people):
+    engine, who = people
+    refused = bulk.import_updates(engine, who["c"], csv_bytes([good()]), commit=True, publish=True)
+    assert refused.new == 0 and "may not publish" in refused.rows[0].errors[0]
+    assert statuses(engine)[REC] == "not_assessed"
+    published = bulk.import_updates(engine, who["r"], csv_bytes([good()]), commit=True, publish=True)
+    assert published.new == 1
+    assert statuses(engine)[REC] == "in_progress"
+
+
+def test_hostile_cells_are_stored_as_given_and_neutralised_in_exports(people):
+    from recommendations.export import to_csv_bytes
+    from recommendations.queries import assessment_history
+
+    engine, who = people
+    payload = '=HYPERLINK("http://evil") <script>x</script> ![i](http://e/i.png)'
+    bulk.import_updates(engine, who["r"], csv_bytes([good(rationale=payload)]), commit=True, publish=True)
+    history = assessment_history(engine, [REC])
+    assert payload in set(history["rationale"])
+    exported = to_csv_bytes(history[["rationale"]]).decode("utf-8-sig")
+    assert "'=HYPERLINK" in exported and "\n=HYPERLINK" not in exported
+    # and the neutralising quote of an export is undone when it is uploaded back
+    again = bulk.read_rows(csv_bytes([good(rationale="'=1+1")]))
+    assert again[0][1]["rationale"] == "=1+1"
+
+
+def _xlsx(build) -> bytes:
+    book = openpyxl.Workbook()
+    build(book)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _assessment_sheet(book, rows=(), title="assessments"):
+    sheet = book.active
+    sheet.title = title
+    sheet.append(ASSESSMENT_SHEET_COLUMNS)
+    for row in rows:
+        sheet.append([row.get(c, "") for c in ASSESSMENT_SHEET_COLUMNS])
+    return sheet
+
+
+def _bomb() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr("xl/sharedStrings.xml", "0" * (60 * 1024 * 1024))
+    return buffer.getvalue()
+
+
+LATIN1 = "recommendation_id,status,as_of,rationale\nmmn2016-06,in_progress,2023-01-01,Caf\xe9\n".encode("latin-1")
+BAD_FILES = {
+    "empty": (b"", "The file is empty"),
+    "old excel": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "old Excel (.xls)"),
+    "pdf": (b"%PDF-1.7\n...", "not a CSV or XLSX"),
+    "binary": (b"\x00\x01\x02 binary", "not a CSV or XLSX"),
+    "latin-1": (LATIN1, "not UTF-8 text (byte 0xe9"),
+    "zip, not xlsx": (lambda: _zip_of("hello.txt"), "a zip archive, not an XLSX workbook"),
+    "zip bomb": (_bomb, "unpacks to more than 50 MB"),
+    "unknown column": (csv_bytes([good()], [*ASSESSMENT_SHEET_COLUMNS, "colour"]), "unknown column(s): colour"),
+    "missing column": (b"recommendation_id,status\nmmn2016-06,in_progress\n", "missing column(s): as_of, rationale"),
+    "formula": (lambda: _xlsx(lambda b: _assessment_sheet(b, [good(rationale="=1+1")])),
+                "holds formulas (row 2, column E)"),
+    "wrong sheet": (lambda: _xlsx(lambda b: (_assessment_sheet(b, [good()], title="Sheet1"), b.create_sheet("notes"))),
+                    "no sheet named 'assessments'"),
+    "header only": (csv_bytes([]), "no filled row"),
+}  # fmt: skip
+
+
+def _zip_of(name: str) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(name, "hello")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("case", sorted(BAD_FILES))
+def test_bad_files_get_a_clear_answer_and_write_nothing(people, case):
+    engine, who = people
+    data, message = BAD_FILES[case]
+    data = data() if callable(data) else data
+    before = snapshot(engine)
+    with pytest.raises(bulk.UploadRefused) as caught:
+        bulk.import_updates(engine, who["c"], data, commit=True)
+    assert message in str(caught.value)
+    assert snapshot(engine) == before
+
+
+def test_too_big_and_too_long_files_are_refused_before_any_check(people, monkeypatch):
+    engine, who = people
+    monkeypatch.setattr(bulk, "MAX_BYTES", 1000)
+    with pytest.raises(bulk.UploadRefused, match="uploads are limited to"):
+        bulk.read_rows(b"x" * 2000)
+    monkeypatch.setattr(bulk, "MAX_BYTES", 5 * 1024 * 1024)
+    rows = [good(rationale=f"row {i}") for i in range(10_000)]
+    with pytest.raises(bulk.UploadRefused, match="more than 2,000 rows"):
+        bulk.import_updates(engine, who["c"], csv_bytes(rows), commit=True)
+    workbook_rows = _xlsx(lambda b: _assessment_sheet(b, rows))
+    with pytest.raises(bulk.UploadRefused, match="more than 2,000 rows"):
+        bulk.read_rows(workbook_rows)
+
+
+def test_the_command_line_import(people, tmp_path):
+    engine, _ = people
+    env = {**os.environ, "DATABASE_URL": engine.url.render_as_string(hide_password=False)}
+    path = tmp_path / "updates.csv"
+    path.write_bytes(csv_bytes([good(), good(as_of="2099-01-01", rationale="bad")]))
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        command = [sys.executable, "-m", "recommendations", "import-updates", str(path), *args]
+        return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+
+    dry = run("--as", "c@cwcc.example", "--dry-run")
+    assert dry.returncode == 1  # a row has a problem
+    assert "row 3, column as_of: 2099-01-01 is in the future" in dry.stderr
+    assert "1 row(s) would be recorded as drafts" in dry.stdout and "nothing was written" in dry.stdout
+    assert statuses(engine)[REC] == "not_assessed"
+    published = run("--as", "r@cwcc.example", "--publish")
+    assert "recorded 1 row(s) as published" in published.stdout
+    assert statuses(engine)[REC] == "in_progress"
+    unknown = run("--as", "nobody@example.org")
+    assert unknown.returncode == 2 and "no active account" in unknown.stderr
