@@ -43,6 +43,7 @@ WORK = {
         ("pages/upload.py", "Upload updates", ":material/upload_file:", ("contributor", "reviewer")),
         ("pages/review.py", "Review queue", ":material/fact_check:", ("reviewer",)),
         ("pages/my_organisation.py", "My organisation", ":material/home_work:", ("contributor", "reviewer")),
+        ("pages/evidence_edit.py", "Correct an evidence item", ":material/edit:", ()),  # opened from a detail page
     ],
     "Administration": [
         ("pages/admin.py", "Users and organisations", ":material/manage_accounts:", ("admin",)),

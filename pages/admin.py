@@ -75,6 +75,25 @@ with st.form("change_user"):
 st.subheader("Organisations")
 st.caption("An organisation is an actor: the coalitions, CSOs and unions whose members record assessments.")
 st.dataframe(orgs.drop(columns=["version"]), hide_index=True)
+with st.form("rename_organisation"):
+    st.markdown("**Rename an organisation**")
+    target_org = st.selectbox("Organisation", list(org_labels), format_func=org_labels.get, key="admin_rename_target")
+    row = orgs.set_index("id").loc[target_org] if target_org else None
+    seen = state.setdefault(f"admin_seen_{target_org}", int(row["version"])) if row is not None else 0
+    new_name = st.text_input("New name", key="admin_rename_name")
+    if st.form_submit_button("Rename") and target_org:
+        try:
+            ui.write(updates.edit_organisation, actor_id=target_org, seen_version=seen, changes={"name": new_name})
+        except updates.Conflict as exc:
+            st.error(ui.esc(str(exc)))  # the typed name stays in the field
+            state[f"admin_seen_{target_org}"] = int(row["version"])
+        except (updates.Invalid, auth.PermissionDenied) as exc:
+            st.error(ui.esc(str(exc)))
+        else:
+            state.pop(f"admin_seen_{target_org}", None)
+            state["admin_done"] = f"Renamed {target_org}."
+            st.rerun()
+
 with st.form("add_organisation"):
     st.markdown("**Add an organisation**")
     org_name = st.text_input("Name", key="admin_org_name")

@@ -148,6 +148,8 @@ for ev in info.evidence.itertuples():
         st.markdown(f"Source: {markdown.link(ev.url or ev.citation or ev.source_title or '', ev.url)}")
         if ev.completeness:
             st.caption(ui.esc(ev.completeness))
+        if mine:
+            st.page_link("pages/evidence_edit.py", label="Correct this evidence item", query_params={"id": ev.id})
 
 st.subheader("Raised before or since")
 if info.links.empty:

@@ -114,7 +114,9 @@ with st.form("assessment", clear_on_submit=False):
         if auth.allowed(who, auth.Action.PUBLISH, who.organisation_id)
         else False
     )
-    submitted = st.form_submit_button("Save" if publish else "Save as draft for review", type="primary")
+    # One label and key whatever the checkbox says: a button whose label changes between runs loses its click.
+    submitted = st.form_submit_button("Save", type="primary", key="u_submit")
+    st.caption("A contributor's record is a draft until a reviewer of the organisation publishes it.")
 
 if submitted:
     form = updates.AssessmentForm(

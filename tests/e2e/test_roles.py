@@ -43,6 +43,17 @@ def choose(page: Page, label: str, option: str) -> None:
     page.get_by_role("option", name=option, exact=True).click()
 
 
+def pick_evidence(page: Page, words: str = "Cambodian prakas") -> None:
+    """Type into the evidence list and take the first match (more reliable than clicking a listed option)."""
+    box = main(page).get_by_test_id("stMultiSelect").filter(has_text="Evidence it rests on")
+    field = box.locator("input")
+    field.click()
+    field.fill(words)
+    page.get_by_role("option", name=re.compile(re.escape(words))).first.click()
+    page.keyboard.press("Escape")  # close the list, which would otherwise catch the next click
+    expect(box.get_by_text(re.compile(re.escape(words))).first).to_be_visible()  # the chosen item's chip
+
+
 def fill_assessment(page: Page, *, rationale: str, as_of: str = "2023-03-01", status: str = "In progress") -> None:
     choose(page, "Status", status)
     field = main(page).get_by_label(re.compile("^As of"))
@@ -50,8 +61,8 @@ def fill_assessment(page: Page, *, rationale: str, as_of: str = "2023-03-01", st
     main(page).get_by_label(re.compile("^Rationale")).fill(rationale)
 
 
-def save(page: Page, label: str = "Save as draft for review") -> None:
-    main(page).get_by_role("button", name=label).click()
+def save(page: Page) -> None:
+    main(page).get_by_role("button", name="Save", exact=True).click()
     wait_for_run(page)
 
 
@@ -132,10 +143,7 @@ def test_contributor_reviewer_public_path(browser: Browser, base_url: str):
     wait_for_run(contributor)
     fill_assessment(contributor, rationale="The circular was never applied.", status="No progress")
     main(contributor).get_by_label(re.compile("^Why the earlier assessment")).fill("The pilot was cancelled.")
-    choices = main(contributor).get_by_test_id("stMultiSelect").filter(has_text="Evidence it rests on")
-    choices.locator("input").click()
-    contributor.get_by_role("option").first.click()
-    contributor.keyboard.press("Escape")
+    pick_evidence(contributor)
     save(contributor)
     expect(main(contributor)).to_contain_text("as a draft")
     goto(reviewer, "/review")
