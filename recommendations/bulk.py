@@ -268,6 +268,21 @@ def _recorded(conn: Connection, assessment_id: str) -> dict | None:
     return dict(row._mapping) if row else None
 
 
+def _already_recorded(conn: Connection, principal: Principal | None, values: dict[str, str]) -> str | None:
+    """An assessment of this organisation with the same recommendation, part, status, date and rationale:
+    uploading a file twice (or after a commit) records nothing twice."""
+    if principal is None or not principal.organisation_id:
+        return None
+    candidates = conn.execute(
+        select(A).where(
+            A.c.assessor_id == principal.organisation_id,
+            A.c.recommendation_id == values.get("recommendation_id", ""),
+            A.c.as_of == values.get("as_of", ""),
+        )
+    )
+    return next((r.id for r in candidates if _same(dict(r._mapping), values)), None)
+
+
 def _same(existing: dict, values: dict[str, str]) -> bool:
     status = _LABEL_TO_STATUS.get(values.get("status", "").lower(), values.get("status", ""))
     return (
@@ -314,6 +329,10 @@ def check_and_write(
                         f"the id and put {existing_id} in supersedes_id with a supersede_reason"
                     ]
                 continue
+        twin = _already_recorded(conn, principal, values)
+        if twin:
+            result.outcome, result.errors = "unchanged", [f"the same assessment is already recorded as {twin}"]
+            continue
         try:
             result.assessment_id = updates.record_assessment(
                 conn=conn, principal=principal, form=_form(values, publish)

@@ -129,6 +129,15 @@ def test_commit_writes_valid_rows_as_drafts_in_one_go(people):
     assert drafts == 2 and audited == 2
 
 
+def test_uploading_the_same_file_twice_records_nothing_twice(people):
+    engine, who = people
+    data = csv_bytes([good(), good(as_of="2024-01-01", rationale="second")])
+    assert bulk.import_updates(engine, who["c"], data, commit=True).new == 2
+    again = bulk.import_updates(engine, who["c"], data, commit=True)
+    assert (again.new, again.unchanged, again.committed) == (0, 2, False)
+    assert "already recorded as" in again.rows[0].errors[0]
+
+
 def test_a_reviewer_may_publish_rows_a_contributor_may_not(people):
     engine, who = people
     refused = bulk.import_updates(engine, who["c"], csv_bytes([good()]), commit=True, publish=True)

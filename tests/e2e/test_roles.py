@@ -187,3 +187,32 @@ def test_admin_sees_accounts_and_the_audit_log(browser: Browser, base_url: str):
     expect(main(page)).to_contain_text("contrib@cwcc.example")
     expect(main(page)).not_to_contain_text("argon2")
     screenshot(page, "roles-10-admin")
+
+
+def test_upload_previews_rows_then_records_the_valid_ones(browser: Browser, base_url: str, tmp_path):
+    import csv
+
+    from recommendations.schema import ASSESSMENT_SHEET_COLUMNS
+
+    page = new_page(browser, base_url)
+    log_in(page, "contrib@cwcc.example")
+    goto(page, "/upload")
+    expect(main(page).get_by_role("button", name=re.compile("Template \\(XLSX"))).to_be_visible()
+    path = tmp_path / "updates.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=ASSESSMENT_SHEET_COLUMNS)
+        writer.writeheader()
+        base = {"recommendation_id": "mmn2016-09", "status": "in_progress", "evidence": "eight-prakas-launched-2013"}
+        writer.writerow({**base, "as_of": "2023-04-01", "rationale": "Uploaded " + HOSTILE})
+        writer.writerow({**base, "as_of": "2099-04-01", "rationale": "A date in the future"})
+    main(page).get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(path))
+    wait_for_run(page)
+    expect(main(page).get_by_test_id("stMetric").filter(has_text="Rows to record")).to_contain_text("1")
+    expect(main(page).get_by_test_id("stMetric").filter(has_text="Rows with problems")).to_contain_text("1")
+    no_injection(page)
+    screenshot(page, "roles-11-upload-preview")
+    main(page).get_by_role("button", name=re.compile("Record the 1 valid row")).click()
+    wait_for_run(page)
+    expect(main(page)).to_contain_text("Recorded 1 row(s) as drafts")
+    goto(page, "/my_organisation")
+    expect(main(page).get_by_test_id("stMetric").filter(has_text="Drafts waiting")).not_to_contain_text("0")
