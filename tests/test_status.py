@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import insert, select, text
 from sqlalchemy.exc import DBAPIError
 
-from models import Assessment, AssessmentEvidence
+from models import Assessment, AssessmentEvidence, AssessmentReview
 from models.append_only import refusal
 from models.db import make_engine
 from recommendations import sql, status
@@ -66,8 +66,10 @@ def random_history(rng: random.Random, n: int = 260) -> list[status.Fact]:
             target = rng.choice(targets)
             supersedes = target.id
             as_of = max(as_of, target.as_of, key=date_start)
+            # a correction takes effect only once published (directly or by a reviewer)
+            visibility = rng.choice(["published", REVIEWED_PUBLISHED, REVIEWED_RETURNED, "draft"])
         elif kind < 0.4:
-            visibility = "draft"
+            visibility = rng.choice(["draft", "draft", REVIEWED_PUBLISHED, REVIEWED_RETURNED])
         addressee = rng.choice([None, None, *(a for a, _ in ADDRESSEES[rec])])
         facts.append(
             status.Fact(
@@ -101,7 +103,26 @@ def random_history(rng: random.Random, n: int = 260) -> list[status.Fact]:
     return facts
 
 
+REVIEWED_PUBLISHED = "published-by-review"  # a draft a reviewer published: the rule reads it as published
+REVIEWED_RETURNED = "returned"  # a draft a reviewer returned: never counts
+
+
+def effective(facts: list[status.Fact]) -> list[status.Fact]:
+    """The facts as the pure-Python rule receives them (review decisions applied)."""
+    return [
+        status.Fact(**{**f.__dict__, "visibility": "published"}) if f.visibility == REVIEWED_PUBLISHED else f
+        for f in facts
+    ]
+
+
 def insert_facts(engine, facts: list[status.Fact]) -> None:
+    """Insert as the app would: a reviewed draft is a draft row plus a review decision row."""
+    reviews = [
+        {"assessment_id": f.id, "decision": "published" if f.visibility == REVIEWED_PUBLISHED else "returned",
+         "comment": "test", "reviewed_by": "test", "reviewed_at": f.recorded_at}
+        for f in facts
+        if f.visibility in (REVIEWED_PUBLISHED, REVIEWED_RETURNED)
+    ]  # fmt: skip
     rows = [
         {
             "id": f.id,
@@ -112,7 +133,7 @@ def insert_facts(engine, facts: list[status.Fact]) -> None:
             "as_of_start": f.as_of_start,
             "assessor_id": f.assessor_id,
             "rationale": "Randomised test history.",
-            "visibility": f.visibility,
+            "visibility": "draft" if f.visibility in (REVIEWED_PUBLISHED, REVIEWED_RETURNED) else f.visibility,
             "supersedes_id": f.supersedes_id,
             "supersede_reason": "test correction" if f.supersedes_id else None,
             "recorded_by": "test",
@@ -123,6 +144,8 @@ def insert_facts(engine, facts: list[status.Fact]) -> None:
     ]
     with engine.begin() as conn:
         conn.execute(insert(Assessment.__table__), rows)
+        if reviews:
+            conn.execute(insert(AssessmentReview.__table__), reviews)
 
 
 @pytest.fixture
@@ -162,7 +185,10 @@ def test_sql_rule_equals_pure_python_rule_on_random_histories(rule_engine, seed)
     rng = random.Random(seed)
     facts = random_history(rng)
     insert_facts(rule_engine, facts)
-    every = oracle.facts_of(DATASET, extra=facts)
+    assert any(f.visibility == REVIEWED_PUBLISHED for f in facts) and any(
+        f.visibility == REVIEWED_RETURNED for f in facts
+    )
+    every = oracle.facts_of(DATASET, extra=effective(facts))
     days = sorted({f.as_of_start for f in facts} | {f.as_of_start - dt.timedelta(days=1) for f in facts})
     checked = 0
     for as_of in [*rng.sample(days, 6), dt.date(2011, 11, 22), None]:
