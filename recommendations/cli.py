@@ -99,6 +99,15 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_migrate(args: argparse.Namespace) -> int:
+    """Bring the schema to the newest revision (under the migration lock: safe from several servers)."""
+    del args
+    engine = make_engine()
+    migrate(engine)
+    print(f"schema of {engine.url.render_as_string(hide_password=True)} is current")
+    return 0
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -271,6 +280,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--year-to", type=int)
     p.add_argument("--search", help="words in the title or text")
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser(
+        "migrate",
+        help="apply pending schema migrations (the app and `load` do this themselves)",
+        description="Upgrade $DATABASE_URL to the newest schema under an advisory lock, so several app servers "
+        "or a start-up step may run it at once. Equivalent to `alembic upgrade head` with the lock.",
+        epilog="example:\n  DATABASE_URL=postgresql+psycopg://tracker@db/tracker python -m recommendations migrate",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.set_defaults(func=cmd_migrate)
 
     p = sub.add_parser(
         "schema",

@@ -70,3 +70,37 @@ def test_published_json_schemas_are_current():
     for name, schema in json_schemas().items():
         published = json.loads((ROOT / "docs" / "schema" / name).read_text())
         assert published == schema, f"docs/schema/{name} is stale: run python -m recommendations schema"
+
+
+def test_deployment_examples_are_consistent():
+    """The example deployment files name the settings the code reads and the app's real commands."""
+    import yaml
+
+    deploy = ROOT / "deploy"
+    compose = yaml.safe_load((deploy / "compose.yaml").read_text())
+    assert {"db", "app1", "app2", "proxy"} <= set(compose["services"])
+    assert "load --if-empty" in compose["services"]["app1"]["command"]
+    env = (deploy / "tracker.env.example").read_text()
+    code = "".join(p.read_text() for p in (ROOT / "recommendations").rglob("*.py"))
+    for name in ("TRACKER_COOKIE_SECRET", "TRACKER_TRUST_PROXY", "TRACKER_SESSION_HOURS", "TRACKER_UPLOAD_MAX_MB",
+                 "TRACKER_UPLOAD_MAX_ROWS"):  # fmt: skip
+        assert name in env and name in code, name
+    nginx = (deploy / "nginx.conf").read_text()
+    assert "ip_hash" in nginx and "proxy_set_header Upgrade $http_upgrade" in nginx
+    assert "lb_policy cookie" in (deploy / "Caddyfile").read_text()
+    guide = (ROOT / "docs" / "deployment.md").read_text()
+    for topic in ("DATABASE_URL", "cookie_secret", "[auth]", "users add", "advisory lock", "pg_dump",
+                  "export --format yaml", "WebSocket"):  # fmt: skip
+        assert topic in guide, topic
+
+
+def test_migrate_command(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'm.db'}"}
+    result = subprocess.run(
+        [sys.executable, "-m", "recommendations", "migrate"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0 and "is current" in result.stdout
