@@ -470,3 +470,14 @@ def test_assessors_who_disagree_are_listed(world):
         "Cambodian Women's Crisis Center": "In progress",
         "Legal Support for Children and Women": "No progress",
     }
+
+
+def test_session_cookies_are_signed():
+    token = "abc_DEF-123"
+    value = auth.sign_token(token, "secret one")
+    assert auth.token_from_cookie(value, "secret one") == token
+    assert auth.token_from_cookie(value, "another secret") is None  # made by another deployment
+    forged = "someone-elses-token." + value.rpartition(".")[2]
+    assert auth.token_from_cookie(forged, "secret one") is None
+    for junk in (None, "", "no-dot", ".", value + "x"):
+        assert auth.token_from_cookie(junk, "secret one") is None

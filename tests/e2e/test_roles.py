@@ -216,3 +216,17 @@ def test_upload_previews_rows_then_records_the_valid_ones(browser: Browser, base
     expect(main(page)).to_contain_text("Recorded 1 row(s) as drafts")
     goto(page, "/my_organisation")
     expect(main(page).get_by_test_id("stMetric").filter(has_text="Drafts waiting")).not_to_contain_text("0")
+
+
+def test_a_reload_keeps_the_log_in_but_a_forged_cookie_does_not(browser: Browser, base_url: str):
+    page = new_page(browser, base_url)
+    log_in(page, "review@cwcc.example")
+    goto(page, "/review")  # a full page load: a new Streamlit session, carried over by the signed cookie
+    expect(page.get_by_test_id("stSidebar")).to_contain_text("Logged in as")
+    cookie = next(c for c in page.context.cookies() if c["name"] == "tracker_session")
+    assert cookie["sameSite"] == "Strict"
+    forged = new_page(browser, base_url)
+    token, _, mac = cookie["value"].rpartition(".")
+    forged.context.add_cookies([{**cookie, "value": token[:-2] + "xx." + mac}])
+    goto(forged, "/review")
+    expect(main(forged)).to_contain_text("Log in to use this page")
