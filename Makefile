@@ -7,6 +7,10 @@ PORT ?= 8501
 .PHONY: run test lint format venv db system-deps clean bench
 
 $(BIN)/python:
+	@$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || { \
+	  echo "error: $(PYTHON) cannot make a virtual environment (its venv module is missing)."; \
+	  echo "       On Debian or Ubuntu: sudo apt-get install python3-venv  (or: sudo bash scripts/system-deps.sh)"; \
+	  exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 

@@ -29,8 +29,8 @@ def yaml_archive() -> bytes:
 st.title("Download data")
 st.write(
     "Everything in this tracker is open data. Spreadsheet files neutralise cells that start with = + - @ so "
-    "they cannot run as formulas. The YAML archive is the whole database in the layout of `data/`: load it with "
-    "`python -m recommendations load data/` to reproduce this tracker."
+    "they cannot run as formulas. The XLSX workbook has one sheet for the recommendations, one for each "
+    "addressee's status, one for the whole assessment history and one for the evidence."
 )
 filters = ui.current_filters()
 today = dt.date.today().isoformat()
@@ -72,5 +72,9 @@ st.download_button(
     mime="application/zip",
     key="dl-yaml",
 )
-with st.expander("Data format (docs/data-format.md)"):
-    st.markdown(DOCS.read_text(encoding="utf-8"))
+with st.expander("For maintainers: the data format, and reproducing the tracker"):
+    st.write(
+        "The YAML archive is the whole database in the layout of `data/`. Loading it with "
+        "`python -m recommendations load data/` into an empty database reproduces this tracker."
+    )
+    st.markdown(DOCS.read_text(encoding="utf-8"))  # our own documentation, not data

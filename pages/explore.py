@@ -15,12 +15,18 @@ if table.empty:
     st.info("No recommendation matches these filters. Loosen them in the sidebar, or use **Clear filters**.")
     st.stop()
 
+KEY = ["open_link", "status_shown", "title", "source_short"]  # the status before the long title: both fit a phone
 view = table.assign(
     open_link="recommendation?id=" + table["id"],
     last_evidence=table["last_evidence_date"].fillna(""),
-)[["open_link", "title", "status_label", "source_short", "addressee_labels", "themes", "last_evidence", "id"]]
+    status_shown=[
+        f"{s} ({scope})" if scope else s for s, scope in zip(table["status_label"], table["status_scope"], strict=True)
+    ],
+)[[*KEY, "addressee_labels", "themes", "last_evidence", "id"]]
+every_column = st.toggle("Show every column", key="explore_all_columns", help="Fewer columns fit a phone.")
 event = st.dataframe(
     view,
+    column_order=None if every_column else KEY,
     key="explore_table",
     hide_index=True,
     width="stretch",
@@ -29,8 +35,8 @@ event = st.dataframe(
     selection_mode="single-row",
     column_config={
         "open_link": st.column_config.LinkColumn("", display_text="Open ›", width=60),
-        "title": st.column_config.TextColumn("Recommendation (short title)", width=300),
-        "status_label": st.column_config.TextColumn("Current status", width=150),
+        "title": st.column_config.TextColumn("Recommendation (short title)", width=280),
+        "status_shown": st.column_config.TextColumn("Current status", width=140),
         "source_short": st.column_config.TextColumn("Source", width=250, help="Year · organisers · kind"),
         "addressee_labels": st.column_config.TextColumn("Asked of", width=150),
         "themes": st.column_config.TextColumn("Themes", width=220),

@@ -10,7 +10,7 @@ ui.through_entrypoint()
 who = ui.require_role(("contributor", "reviewer"), "pages/my_organisation.py")
 engine = ui.engine()
 
-st.title(f"My organisation: {who.organisation_name}")
+st.title(ui.esc(f"My organisation: {who.organisation_name}"))
 drafts = workspace.drafts(engine, who)
 waiting = drafts[drafts["visibility"] == "draft"]
 returned = drafts[drafts["visibility"] == "returned"]

@@ -1,4 +1,4 @@
-"""Overview for donors: headline figures, progress over time, status by theme, owner and source, known gaps."""
+"""Overview for donors: what matters in words, progress over time, status by theme, owner and source, gaps."""
 
 import plotly.express as px
 import streamlit as st
@@ -6,6 +6,12 @@ import streamlit as st
 from recommendations import queries, ui
 
 ui.through_entrypoint()
+
+
+@st.cache_data(ttl=ui.TTL, show_spinner=False)
+def evidence_in(ids: tuple[str, ...] | None) -> int:
+    return queries.evidence_count(ui.engine(), None if ids is None else list(ids))
+
 
 st.title("Migrant-worker recommendation tracker")
 st.write(
@@ -16,18 +22,29 @@ st.write(
 filters = ui.current_filters()
 table = ui.table(filters)
 st.caption(ui.filter_summary(filters))
+st.subheader(ui.esc(queries.headline_sentence(table)))
 
 figures = queries.headline(table)
+known = ui.counts()
+ids = None if filters.is_empty() else tuple(sorted(table["id"]))
+evidence = evidence_in(ids)
 cols = st.columns(5)
 cols[0].metric("Recommendations", figures["recommendations"])
 cols[1].metric("Sources", figures["sources"])
-cols[2].metric("Assessed", f"{figures['share_assessed']:.0%}", help="Share with at least one published assessment.")
+cols[2].metric("Assessed", f"{figures['share_assessed']:.0%}", help="Share with a published, evidence-backed status.")
 cols[3].metric(
     "Implemented or moving",
     f"{figures['share_moving']:.0%}",
     help="Share whose current status is implemented, partially implemented or in progress.",
 )
-cols[4].metric("Evidence items", ui.counts()["evidence"])
+cols[4].metric("Evidence items", evidence)
+without_texts = known["sources"] - len(set(ui.table(None)["source_id"]))
+st.caption(
+    f"These figures count {'the whole tracker' if ids is None else 'this selection'}: "
+    f"{figures['recommendations']} recommendations from {figures['sources']} source documents (the tracker "
+    f"knows {known['sources']} sources, {without_texts} of them without recommendation texts here: see Known "
+    f"gaps), and {evidence} evidence items that bear on them ({known['evidence']} in the tracker in all)."
+)
 
 if table.empty:
     st.info("No recommendation matches these filters. Use **Clear filters** in the sidebar.")
@@ -39,36 +56,59 @@ st.caption(
     "assessment history. A recommendation without an assessment backed by evidence is counted as not assessed."
 )
 over_time = ui.status_over_time(filters)
+as_share = st.segmented_control("Show", ["Counts", "Shares"], default="Counts", key="overview_share") == "Shares"
+shown = over_time.assign(share=over_time["count"] / over_time.groupby("year")["count"].transform("sum"))
 chart = px.bar(
-    over_time,
+    shown,
     x="year",
-    y="count",
+    y="share" if as_share else "count",
     color="status_label",
     color_discrete_map=ui.STATUS_COLOURS,
     category_orders={"status_label": ui.STATUS_LABEL_ORDER},
-    labels={"year": "Year", "count": "Recommendations", "status_label": "Status"},
+    labels={"year": "Year", "count": "Recommendations", "share": "Share of recommendations made", "status_label": ""},
 )
-chart.update_layout(legend_title_text="Status", bargap=0.15, xaxis={"dtick": 1})
-st.plotly_chart(chart, width="stretch")
+chart.update_layout(bargap=0.15, xaxis={"dtick": 2}, yaxis={"tickformat": ".0%"} if as_share else {})
+st.plotly_chart(ui.tidy(chart), width="stretch")
+last = shown[shown["year"] == shown["year"].max()]
+last = last.assign(order=last["status_label"].map(ui.STATUS_LABEL_ORDER.index)).sort_values("order")
+st.caption(
+    ui.esc(
+        f"In {int(last['year'].max())}: "
+        + ", ".join(f"{int(r.count)} {r.status_label.lower()} ({r.share:.0%})" for r in last.itertuples())
+        + "."
+    )
+)
+with st.expander("The numbers behind the chart"):
+    st.dataframe(
+        shown.pivot_table(index="year", columns="status_label", values="count", fill_value=0),
+        width="stretch",
+    )
 
 st.subheader("Where things stand")
 tabs = st.tabs(["By theme", "By addressee", "By source"])
 for tab, dimension, label in zip(tabs, ("theme", "addressee", "source"), ("Theme", "Asked of", "Source"), strict=True):
     with tab:
         frame = queries.status_by(table, dimension)
-        order = frame.groupby(dimension)["count"].sum().sort_values().index.tolist()
+        frame = frame.assign(label=frame[dimension].map(ui.chart_label))
+        order = frame.groupby("label")["count"].sum().sort_values(ascending=False).index.tolist()
+        if dimension == "addressee":
+            st.caption("Each addressee's status for its part of the ask: a status judged for one is never another's.")
         fig = px.bar(
             frame,
-            y=dimension,
+            y="label",
             x="count",
             color="status_label",
             orientation="h",
             color_discrete_map=ui.STATUS_COLOURS,
-            category_orders={"status_label": ui.STATUS_LABEL_ORDER, dimension: order[::-1]},
-            labels={dimension: label, "count": "Recommendations", "status_label": "Status"},
-            height=max(320, 28 * len(order) + 120),
+            category_orders={"status_label": ui.STATUS_LABEL_ORDER, "label": order},
+            labels={"label": label, "count": "Recommendations", "status_label": ""},
         )
-        st.plotly_chart(fig, width="stretch")
+        st.plotly_chart(ui.tidy(fig, rows=len(order)), width="stretch")
+        with st.expander(f"The numbers behind the chart ({label.lower()})"):
+            st.dataframe(
+                frame.pivot_table(index=dimension, columns="status_label", values="count", fill_value=0),
+                width="stretch",
+            )
 
 disagree = ui.cached("disagreements")
 disagree = disagree[disagree["recommendation_id"].isin(table["id"])]
@@ -95,11 +135,10 @@ st.subheader("Known gaps")
 gaps = ui.gaps()
 if gaps.empty:
     st.write("No known gaps: we hold the text of every recommendation the sources mention.")
-else:
-    for gap in gaps.itertuples():
-        st.warning(
-            f"**{ui.esc(gap.title)}** ({gap.date}): the source mentions {gap.expected} recommendation(s); "
-            f"we hold the text of {gap.recorded}, so {gap.missing} are missing from this tracker. "
-            + ui.esc(gap.gap_note or ""),
-            icon=":material/help:",
-        )
+for gap in gaps.itertuples():
+    missing = "an unknown number of" if gap.expected is None else str(gap.missing)
+    st.warning(
+        f"**{ui.esc(gap.title)}** ({ui.esc(gap.date)}): {ui.esc(missing)} recommendation(s) missing from this "
+        f"tracker. {ui.esc(gap.gap_note or '')}",
+        icon=":material/help:",
+    )

@@ -34,7 +34,8 @@ STATUS = st.column_config.TextColumn("Current status", help="Latest published as
 YEAR = st.column_config.NumberColumn("Source year", format="%d")
 SHARE = {"format": "percent", "min_value": 0, "max_value": 1}
 SUMMARY = {
-    "name": "Actor", "acronym": "Acronym", "type": "Type", "asks": "Asks", "responsible": "Responsible",
+    "name": st.column_config.TextColumn("Actor", width="medium"), "acronym": "Acronym", "type": "Type",
+    "asks": "Asks", "responsible": "Responsible",
     "supporting": "Supporting", "inferred": st.column_config.NumberColumn("Inferred", help=INFERRED),
     "open": "Open", "assessed": "Assessed",
     "moving": st.column_config.NumberColumn("Implemented or moving", help=MOVING),
@@ -43,15 +44,15 @@ SUMMARY = {
     "oldest_open_year": st.column_config.NumberColumn("Oldest open ask (year)", format="%d"),
 }  # fmt: skip
 OLDEST = {
-    "title": "Recommendation", "year": YEAR,
+    "title": st.column_config.TextColumn("Recommendation", width="medium"), "status_label": STATUS,
     "years_open": st.column_config.NumberColumn("Years open", help="Whole years since the source date."),
-    "status_label": STATUS, "link": LINK,
+    "year": YEAR, "link": LINK,
 }  # fmt: skip
 ASKS = {
-    "title": "Recommendation", "year": YEAR,
+    "title": st.column_config.TextColumn("Recommendation", width="medium"), "status_label": STATUS, "year": YEAR,
     "role": st.column_config.TextColumn("Role", help="Responsible for the ask, or supporting it."),
     "inferred": st.column_config.CheckboxColumn("Inferred", help=INFERRED),
-    "status_label": STATUS, "status_date": "Status as of", "link": LINK,
+    "status_date": "Status as of", "link": LINK,
     "source_title": st.column_config.TextColumn("Source", width="medium"),
 }  # fmt: skip
 
@@ -75,31 +76,43 @@ if actors.empty:
 cols = st.columns(4)
 cols[0].metric("Actors asked", len(actors))
 cols[1].metric("Asks", int(actors["asks"].sum()), help="Recommendation–addressee pairs: one per actor asked.")
-cols[2].metric("Most asked", actors.iloc[0]["label"], help=ui.esc(actors.iloc[0]["name"]))
+cols[2].metric(
+    "Most asked", ui.esc(actors.iloc[0]["label"]), help=ui.esc(actors.iloc[0]["name"])
+)  # values are Markdown
 cols[3].metric("Asks still open", f"{actors['open'].sum() / actors['asks'].sum():.0%}")
 
-order = actors["label"].tolist()
+# One chart label per actor id (two actors never share a bar), markup escaped, wrapped for phones.
+shown_as = ui.chart_labels(actors["actor_id"], actors["label"])
+order = [shown_as[a] for a in actors["actor_id"]]
 st.subheader("Status of what is asked of each actor")
-st.caption("Current status of each recommendation addressed to the actor (an ask to several actors counts for each).")
+st.caption("Each actor's asks by their status *for that actor* (an ask to several actors counts for each).")
+mix = status_mix(ids)
 fig = px.bar(
-    status_mix(ids),
+    mix.assign(label=mix["actor_id"].map(shown_as)),
     y="label",
     x="count",
     color="status_label",
     orientation="h",
     color_discrete_map=ui.STATUS_COLOURS,
     category_orders={"status_label": ui.STATUS_LABEL_ORDER, "label": order},
-    labels={"label": "Asked of", "count": "Recommendations", "status_label": "Status"},
-    height=max(320, 28 * len(order) + 120),
+    labels={"label": "Asked of", "count": "Recommendations", "status_label": ""},
 )
-st.plotly_chart(fig, width="stretch")
+st.plotly_chart(ui.tidy(fig, rows=len(order)), width="stretch")
+top = actors.iloc[0]
+st.caption(
+    ui.esc(
+        f"Most asked: {top['label']}, {int(top['asks'])} asks, {int(top['open'])} still open. "
+        f"In all, {int(actors['open'].sum())} of {int(actors['asks'].sum())} asks are open."
+    )
+)
 
 st.subheader("Comparison across actors")
 st.caption(
     "Actors by number of asks (in brackets): the share of their asks assessed at all, and the share implemented "
     "or moving (in progress, partially or fully implemented). The rest is open with no evidence either way."
 )
-shares = actors.assign(actor=actors["label"] + " (" + actors["asks"].astype(str) + ")").melt(
+shares = actors.assign(actor=[f"{shown_as[a]} ({n})" for a, n in zip(actors["actor_id"], actors["asks"], strict=True)])
+shares = shares.melt(
     id_vars=["actor"], value_vars=["share_assessed", "share_moving"], var_name="measure", value_name="share"
 )
 shares["measure"] = shares["measure"].map({"share_assessed": "Assessed", "share_moving": "Implemented or moving"})
@@ -110,16 +123,17 @@ fig = px.bar(
     color="measure",
     barmode="group",
     orientation="h",
-    color_discrete_map={"Assessed": "#0072B2", "Implemented or moving": "#009E73"},
+    color_discrete_map={"Assessed": "#0072B2", "Implemented or moving": "#007A5A"},
     category_orders={"actor": shares["actor"].unique().tolist(), "measure": ["Assessed", "Implemented or moving"]},
     labels={"actor": "Asked of (number of asks)", "share": "Share of its asks", "measure": ""},
-    height=max(320, 36 * len(order) + 120),
 )
 fig.update_layout(xaxis={"tickformat": ".0%", "range": [0, 1]})
-st.plotly_chart(fig, width="stretch")
+st.plotly_chart(ui.tidy(fig, rows=int(len(order) * 1.4)), width="stretch")
+KEY_SUMMARY = ["name", "asks", "open", "share_assessed", "oldest_open_year"]
+every_column = st.toggle("Show every column", key="owners_all_columns", help="Fewer columns fit a phone.")
 st.dataframe(
     actors.assign(type=actors["type"].map(ACTOR_TYPE_LABELS), acronym=actors["acronym"].fillna("")),
-    column_order=list(SUMMARY),
+    column_order=list(SUMMARY) if every_column else KEY_SUMMARY,
     column_config=SUMMARY,
     hide_index=True,
     height="content",

@@ -42,7 +42,7 @@ st.caption(
 )
 status_col, date_col, evidence_col = st.columns([2, 1, 1])
 status_col.metric("Current status", rec["status_label"], help="The least advanced part of the ask, see README.")
-date_col.metric("Status as of", rec["status_date"] or "—")
+date_col.metric("Status as of", ui.esc(rec["status_date"] or "—"))
 evidence_col.metric("Evidence items", int(rec["evidence_count"]))
 if rec["status_scope"]:
     st.caption(ui.esc(f"Overall status {rec['status_scope']}: no assessment covers the whole ask."))
@@ -59,28 +59,17 @@ if rec["problems"]:
         st.text("• " + problem)
 
 st.subheader("Asked of, and the status for each")
-st.dataframe(
-    info.addressees.assign(
-        role=info.addressees["role"].str.capitalize(),
-        scope=info.addressees["scope"].where(
-            info.addressees["status_date"].isna(), info.addressees["scope"].replace("", "the whole ask")
-        ),
-    ),
-    column_order=["name", "role", "inferred", "status_label", "status_date", "scope"],
-    column_config={
-        "name": st.column_config.TextColumn("Addressee", width="large"),
-        "role": "Role",
-        "inferred": st.column_config.CheckboxColumn(
-            "Inferred", help="The text names no addressee; the document's own is used."
-        ),
-        "status_label": "Status for this addressee",
-        "status_date": "As of",
-        "scope": st.column_config.TextColumn(
-            "Judged for", help="An assessment scoped to one addressee speaks for that addressee only."
-        ),
-    },
-    hide_index=True,
-)
+for who_row in info.addressees.itertuples():  # a list, not a table: it reads whole on a phone
+    how = [who_row.role] + (
+        ["inferred: the text names no addressee, so the document's own is used"] if who_row.inferred else []
+    )
+    if who_row.status_date:
+        judged = "judged for this addressee" if who_row.scope else "judged for the whole ask"
+        state_words = f"{who_row.status_label} as of {who_row.status_date}, {judged}"
+    else:
+        state_words = "not assessed"
+    st.markdown(f"- **{ui.esc(who_row.name)}** ({ui.esc('; '.join(how))}): {ui.esc(state_words)}")
+st.caption("An assessment of one addressee's part of the ask speaks for that addressee only.")
 st.subheader("Themes")
 st.markdown("\n".join(f"- {ui.esc(t)}" for t in info.themes))
 
@@ -174,7 +163,8 @@ for link in info.links.itertuples():
 
 st.subheader("Where it stands in its source")
 if info.passage:
-    before, quote, after = info.passage
+    before, quote, after = (queries.clean_source_text(part) for part in info.passage)
+    st.caption("The source as converted to text, with the recommendation highlighted.")
     st.markdown(
         ui.esc(before).replace("\n", "  \n")
         + ":orange-background["

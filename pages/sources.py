@@ -1,9 +1,11 @@
 """Sources: each document with its recommendations marked in the full text; glossary; context figures."""
 
+import re
+
 import plotly.express as px
 import streamlit as st
 
-from recommendations import queries, ui
+from recommendations import markdown, queries, ui
 
 ui.through_entrypoint()
 
@@ -19,13 +21,18 @@ def marked_text(source_id: str) -> tuple[str, int, int]:
     full_text, recs = queries.source_text(ui.engine(), source_id)
     found = queries.spans(full_text, dict(zip(recs["id"], recs["text"], strict=True)))
     out, cursor = [], 0
+
+    def plain(part: str) -> str:
+        return ui.esc(queries.clean_source_text(part)).replace("\n", "  \n")
+
     for start, end, rec_id in found:
         if start < cursor:
             continue
-        out.append(ui.esc(full_text[cursor:start]).replace("\n", "  \n"))
-        out.append(f":orange-background[{ui.esc(' '.join(full_text[start:end].split()))}] `{rec_id}`")
+        out.append(plain(full_text[cursor:start]))
+        out.append(f":orange-background[{ui.esc(' '.join(queries.clean_source_text(full_text[start:end]).split()))}]")
+        out.append(f" `{rec_id}`" if re.fullmatch(r"[a-z0-9._-]+", rec_id) else "")
         cursor = end
-    out.append(ui.esc(full_text[cursor:]).replace("\n", "  \n"))
+    out.append(plain(full_text[cursor:]))
     return "".join(out), len(found), len(recs)
 
 
@@ -38,32 +45,29 @@ for row in table.itertuples():
     count = f"{row.recorded} recommendation(s)"
     if expected is not None and expected > row.recorded:
         count += f" of {int(expected)} mentioned: {int(expected) - row.recorded} texts missing"
+    elif expected is None and not row.recorded and row.gap_note:
+        count = "recommendations not held here (number unknown)"
     with st.container(border=True):
         st.markdown(f"**{ui.esc(row.title)}**")
-        st.caption(
-            " · ".join(
-                part
-                for part in (row.date, row.kind_label, row.organisers and f"organised by {row.organisers}", row.place)
-                if part
-            )
-            + f" · {count}"
-        )
+        facts = (row.date, row.kind_label, row.organisers and f"organised by {row.organisers}", row.place, count)
+        st.caption(ui.esc(" · ".join(part for part in facts if part)))
         if row.gap_note:
-            st.warning(row.gap_note, icon=":material/help:")
+            st.warning(ui.esc(row.gap_note), icon=":material/help:")
         if row.citation:
-            st.caption(f"Citation: {row.citation}")
+            st.caption(ui.esc(f"Citation: {row.citation}"))
+        if row.url:
+            st.markdown("Source: " + markdown.link(row.url, row.url))
         if row.recorded or row.kind == "programme_report":
-            with st.expander("Full text with its recommendations marked"):
+            # built only when asked for: marking every source's text on every visit is slow at scale
+            if st.toggle("Show the full text with its recommendations marked", key=f"text_{row.id}"):
                 text, located, total = marked_text(row.id)
                 if total:
                     st.caption(
                         f"{located} of {total} recommendations located in the text (highlighted, with their id)."
                     )
                 st.markdown(text)
-        if row.recorded:
-            st.page_link(
-                "pages/explore.py", label="See its recommendations in Explore", query_params={"source": row.id}
-            )
+        if row.recorded and st.button("See its recommendations in Explore", key=f"explore_{row.id}"):
+            st.switch_page("pages/explore.py", query_params={"source": row.id})
 
 st.header("Glossary")
 for row in ui.cached("glossary").itertuples():
@@ -78,6 +82,7 @@ else:
     long = figures.melt(
         id_vars=["label", "destination", "data_source"], value_vars=["women", "men"], var_name="sex", value_name="n"
     )
+    long = long.assign(label=long["label"].map(ui.chart_label))
     chart = px.bar(
         long,
         y="label",
@@ -86,11 +91,9 @@ else:
         orientation="h",
         barmode="stack",
         color_discrete_map={"women": "#CC79A7", "men": "#0072B2"},
-        labels={"label": "Destination · category (as of)", "n": "Migrants", "sex": "Sex"},
-        hover_data={"data_source": True},
-        height=420,
+        labels={"label": "Destination · category (as of)", "n": "Migrants", "sex": ""},
     )
-    st.plotly_chart(chart, width="stretch")
+    st.plotly_chart(ui.tidy(chart, rows=long["label"].nunique()), width="stretch")
     st.caption(
         "From the ILO TRIANGLE in ASEAN Cambodia brief, July–September 2019. Figures come from different "
         "sources and dates (see the table) and should not be added up."

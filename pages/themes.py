@@ -30,8 +30,9 @@ def links() -> pd.DataFrame:
 LINK = st.column_config.LinkColumn("Detail", display_text="View", help="Open the recommendation's detail page.")
 MEDIUM = {"width": "medium"}
 CHRONIC = {
-    "first_year": st.column_config.NumberColumn("First raised", format="%d"),
     "latest_title": st.column_config.TextColumn("Ask (as last raised)", **MEDIUM),
+    "latest_status_label": st.column_config.TextColumn("Status now", help="Current status of the latest ask."),
+    "first_year": st.column_config.NumberColumn("First raised", format="%d"),
     "times_raised": st.column_config.NumberColumn(
         "Times raised", help="Different documents (meetings) in which the ask was made."
     ),
@@ -39,7 +40,6 @@ CHRONIC = {
     "years_open": st.column_config.NumberColumn(
         "Years open", help="Whole years from first raised to today, or to when the latest ask was closed."
     ),
-    "latest_status_label": st.column_config.TextColumn("Status now", help="Current status of the latest ask."),
     "earliest_status_label": st.column_config.TextColumn("Status of first ask"),
     "open_members": st.column_config.NumberColumn("Open asks", help="Asks in the chain whose status is open."),
     "n_recommendations": st.column_config.NumberColumn("Recommendations", help="Recommendations in the chain."),
@@ -48,9 +48,9 @@ CHRONIC = {
     "members": st.column_config.TextColumn("Recommendations (title and id)", width="large"),
 }  # fmt: skip
 MEMBERS = {
-    "year": st.column_config.NumberColumn("Year", format="%d"), "title": "Recommendation",
-    "status_label": "Current status", "status_date": "Status as of", "link": LINK, "recommendation_id": "Id",
-    "source_title": st.column_config.TextColumn("Source", **MEDIUM),
+    "title": st.column_config.TextColumn("Recommendation", **MEDIUM), "status_label": "Current status",
+    "year": st.column_config.NumberColumn("Year", format="%d"), "link": LINK, "status_date": "Status as of",
+    "source_title": st.column_config.TextColumn("Source", **MEDIUM), "recommendation_id": "Id",
 }  # fmt: skip
 NOTES = {
     "later_title": st.column_config.TextColumn("Later ask", **MEDIUM), "kind": "Link",
@@ -76,15 +76,25 @@ grid = by_year.pivot_table(index="theme", columns="year", values="count", aggfun
 grid = grid.loc[grid.sum(axis=1).sort_values(ascending=False).index]
 grid.columns = [str(year) for year in grid.columns]
 fig = px.imshow(
-    grid,
+    grid.set_axis([ui.chart_label(t, 22) for t in grid.index], axis=0),
     text_auto=True,
     aspect="auto",
     color_continuous_scale="Blues",
     labels={"x": "Source year", "y": "Theme", "color": "Recommendations"},
-    height=max(320, 30 * len(grid) + 120),
 )
-fig.update_xaxes(type="category")
-st.plotly_chart(fig, width="stretch")
+fig.update_xaxes(type="category", side="top")
+fig.update_coloraxes(showscale=False)
+st.plotly_chart(ui.tidy(fig, rows=len(grid), legend=False), width="stretch")
+busiest = grid.sum(axis=1)
+st.caption(
+    ui.esc(
+        "Most raised: "
+        + ", ".join(f"{theme} ({int(n)})" for theme, n in busiest.head(3).items())
+        + f". Years shown: {', '.join(grid.columns)}."
+    )
+)
+with st.expander("The numbers behind the chart"):
+    st.dataframe(grid, width="stretch")
 
 st.subheader("Chronic asks: raised again and again")
 st.caption(
@@ -95,16 +105,21 @@ st.caption(
 )
 chains = chronic(None if filters.is_empty() else tuple(sorted(table["id"])))
 if chains.empty:
-    st.info(
-        "No recommendation in this selection is linked to an earlier or later one, so there is no chain to show. "
-        "Links are recorded by the curators in data/links.yaml."
-    )
+    st.info("No recommendation in this selection is linked to an earlier or later one, so there is no chain to show.")
     st.stop()
 cols = st.columns(3)
 cols[0].metric("Chains", len(chains))
 cols[1].metric("Most often raised", f"{chains['times_raised'].max()} meetings")
 cols[2].metric("Still open", int(chains["open"].sum()), help="Chains whose latest recommendation is still open.")
-st.dataframe(chains, column_order=list(CHRONIC), column_config=CHRONIC, hide_index=True, placeholder="")
+KEY_CHRONIC = ["latest_title", "latest_status_label", "first_year", "times_raised", "years_open"]
+every_column = st.toggle("Show every column", key="themes_all_columns", help="Fewer columns fit a phone.")
+st.dataframe(
+    chains,
+    column_order=list(CHRONIC) if every_column else KEY_CHRONIC,
+    column_config=CHRONIC,
+    hide_index=True,
+    placeholder="",
+)
 
 st.subheader("Follow one chain")
 labels = {
@@ -113,11 +128,9 @@ labels = {
 chain = ui.param_selectbox("Chain", chains["chain_id"].tolist(), "chain", key="themes_chain", format_func=labels.get)
 row = chains.set_index("chain_id").loc[chain]
 if row["open"]:
-    st.write(
-        f"Open for **{row['years_open']}** years: first raised in {row['first_year']}, last in {row['latest_year']}."
-    )
+    st.write(f"Open for {row['years_open']} years: first raised in {row['first_year']}, last in {row['latest_year']}.")
 else:
-    st.write(f"Raised from {row['first_year']}; closed on {row['closed_on']} after {row['years_open']} years.")
+    st.write(ui.esc(f"Raised from {row['first_year']}; closed on {row['closed_on']} after {row['years_open']} years."))
 in_chain = members()[lambda d: d["chain_id"] == chain]
 st.dataframe(
     in_chain.assign(link="recommendation?id=" + in_chain["recommendation_id"].map(quote)),

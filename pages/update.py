@@ -34,7 +34,7 @@ if found is None:
             st.rerun()
     st.stop()
 
-st.subheader(found["title"])
+st.subheader(ui.esc(found["title"]))
 st.text(found["text"])
 st.caption(ui.esc(f"{found['id']} · made {found['date']}"))
 

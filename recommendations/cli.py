@@ -68,6 +68,20 @@ def cmd_load(args: argparse.Namespace) -> int:
     return 0
 
 
+def _unknown_filter_values(engine, filters: Filters) -> list[str]:  # noqa: ANN001
+    """Filter values that match nothing (a name or the wrong case instead of an id), with the valid ids."""
+    from recommendations.queries import options
+
+    valid = {key: [value for value, _ in choices] for key, choices in options(engine).items()}
+    out = []
+    for flag, field in (("--source", "sources"), ("--theme", "themes"), ("--addressee", "addressees"),
+                        ("--status", "statuses"), ("--kind", "kinds")):  # fmt: skip
+        for value in getattr(filters, field):
+            if value not in valid[field]:
+                out.append(f"{flag} {value!r} is not a known id; use one of: {', '.join(valid[field])}")
+    return out
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     engine = make_engine()
     migrate(engine)
@@ -81,6 +95,12 @@ def cmd_export(args: argparse.Namespace) -> int:
         year_to=args.year_to,
         text=args.search or "",
     )
+    unknown = _unknown_filter_values(engine, filters)
+    if unknown:
+        for line in unknown:
+            print(f"error: {line}", file=sys.stderr)
+        print("nothing was exported", file=sys.stderr)
+        return 2
     if args.format == "yaml" and not filters.is_empty():
         print("the yaml export is always the whole database (it is a backup); drop the filters", file=sys.stderr)
         return 2

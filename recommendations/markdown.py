@@ -1,33 +1,46 @@
 """Data placed in Markdown: shown exactly as written, links only to http(s) addresses.
 
-Recommendation texts, rationales and titles are data. Rendered as Markdown they
-could otherwise carry links, images, HTML or formatting; every place that puts
-data into Markdown (pages, the brief) goes through these functions.
+Recommendation texts, rationales and titles are data. Rendered as Markdown they could otherwise carry
+links, images, HTML, headings or formatting; every place that puts data into Markdown (pages, the brief)
+goes through these functions. Only what Markdown (and Streamlit's extensions: colours, emoji, icons,
+maths) would act on is escaped, so a downloaded brief stays readable as plain text.
 """
 
 from __future__ import annotations
 
 import re
 
-_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:&=^@])")
-_SAFE_URL = re.compile(r"^https?://[^\s<>\"\\]+$", re.IGNORECASE)
-
-
+# Anywhere in a line: emphasis, code, links and images (their brackets), HTML, tables, strike-through, maths.
+_INLINE = re.compile(r"([\\`*_\[\]<>|~$&])")
+# Streamlit directives and emoji: ":red[x]", ":material/home:", ":smile:" (a colon before a letter).
+_DIRECTIVE = re.compile(r":(?=[A-Za-z/])")
+# At the start of a line: headings, quotes, list items, setext underlines; and "1." of a numbered item.
+_LINE_START = re.compile(r"^(\s*)([#>+\-=])")
+_NUMBERED = re.compile(r"^(\s*\d+)([.)])")
 # Markdown renderers turn bare addresses into links even when escaped; a word joiner (invisible) inside
-# "://" and after "www" stops that, so only evidence and source URLs ever become links.
-_BARE_LINK = re.compile(r"(?i)(://|\bwww(?=\.))")
+# "://", after "www" and before "@" (e-mail addresses) stops that, so only evidence and source URLs ever
+# become links.
+_BARE_LINK = re.compile(r"(?i)(://|\bwww(?=\.)|\w@)")
+_SAFE_URL = re.compile(r"^https?://[^\s<>\"\\]+$", re.IGNORECASE)
 
 
 def _unlink(text: str) -> str:
     return _BARE_LINK.sub(lambda m: m.group(0)[:1] + "\u2060" + m.group(0)[1:], text)
 
 
+def _line(text: str) -> str:
+    text = _DIRECTIVE.sub(r"\\:", _INLINE.sub(r"\\\1", text))
+    if _NUMBERED.match(text):
+        return _NUMBERED.sub(r"\1\\\2", text)
+    return _LINE_START.sub(r"\1\\\2", text)
+
+
 def escape(value: object, *, keep_lines: bool = False) -> str:
-    """Escape every Markdown-active character; collapse whitespace unless ``keep_lines``."""
+    """Escape what Markdown would act on; collapse whitespace unless ``keep_lines``."""
     text = _unlink(str(value))
     if keep_lines:
-        return "\n".join(_SPECIAL.sub(r"\\\1", line) for line in text.split("\n"))
-    return _SPECIAL.sub(r"\\\1", " ".join(text.split()))
+        return "\n".join(_line(line) for line in text.split("\n"))
+    return _line(" ".join(text.split()))
 
 
 def safe_url(url: str | None) -> str | None:

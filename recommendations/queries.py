@@ -8,6 +8,7 @@ titles, sources, addressees and evidence. Statements are SQLAlchemy Core, run th
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field, fields
 
 import pandas as pd
@@ -313,6 +314,47 @@ def counts(engine: Engine) -> dict[str, int]:
     return {k: int(v) for k, v in row[0].items()}
 
 
+def headline_sentence(table: pd.DataFrame) -> str:
+    """What matters, in words: "Of 84 recommendations, none is assessed as implemented; 17 are partially
+    implemented or in progress; 1 found no progress; 66 have not been assessed." """
+    total = len(table)
+    if not total:
+        return "No recommendation matches this selection."
+    count = table["status"].value_counts().to_dict()
+    implemented = int(count.get(Status.IMPLEMENTED, 0))
+    moving = int(count.get(Status.PARTIALLY_IMPLEMENTED, 0) + count.get(Status.IN_PROGRESS, 0))
+    stuck = int(count.get(Status.NO_PROGRESS, 0))
+    gone = int(count.get(Status.NOT_APPLICABLE, 0))
+    unknown = int(count.get(Status.NOT_ASSESSED, 0))
+
+    def are(n: int) -> str:
+        return "none is" if n == 0 else ("one is" if n == 1 else f"{n} are")
+
+    parts = [f"{are(implemented)} assessed as implemented", f"{are(moving)} partially implemented or in progress"]
+    if stuck:
+        parts.append(f"{'one was' if stuck == 1 else f'{stuck} were'} found to have made no progress")
+    if gone:
+        parts.append(f"{'one no longer applies' if gone == 1 else f'{gone} no longer apply'}")
+    parts.append(
+        f"{'one has' if unknown == 1 else f'{unknown} have'} not been assessed" if unknown else "all are assessed"
+    )
+    return f"Of {total} recommendation{'s' if total != 1 else ''}, " + "; ".join(parts) + "."
+
+
+def evidence_count(engine: Engine, recommendations: list[str] | None = None) -> int:
+    """Evidence items bearing on these recommendations (cited by a published assessment or linked directly)."""
+    bearing = union_all(
+        select(A.c.recommendation_id, AE.c.evidence_id)
+        .join(AE, AE.c.assessment_id == A.c.id)
+        .where(status.published(A)),
+        select(ER.c.recommendation_id, ER.c.evidence_id),
+    ).subquery("bearing")
+    statement = select(func.count(func.distinct(bearing.c.evidence_id)).label("n")).where(
+        sql.in_ids(bearing.c.recommendation_id, recommendations)
+    )
+    return int(sql.rows(engine, statement)[0]["n"])
+
+
 def data_version(engine: Engine) -> int:
     """A number that grows with every write (the newest audit row: every write adds one, loads included).
 
@@ -460,20 +502,29 @@ def status_by(table: pd.DataFrame, dimension: str) -> pd.DataFrame:
 
 
 def gaps(engine: Engine) -> pd.DataFrame:
-    """Sources whose recommendation texts we do not (all) have."""
+    """Sources we know of whose recommendation texts we do not (all) hold.
+
+    A gap is a source with fewer recommendations recorded than it is known to contain, or one with a gap
+    note and none recorded (its count unknown: ``expected`` and ``missing`` are then None).
+    """
     recorded = select(func.count()).select_from(R).where(R.c.source_id == S.c.id).scalar_subquery()
     df = sql.frame(
         engine,
         select(
-            S.c.id, S.c.title, S.c.date, S.c.expected_recommendations.label("expected"), S.c.gap_note,
+            S.c.id, S.c.title, S.c.date, S.c.kind, S.c.expected_recommendations.label("expected"), S.c.gap_note,
             recorded.label("recorded"),
-        )
-        .where(S.c.expected_recommendations.is_not(None))
-        .order_by(S.c.date_start),
+        ).order_by(S.c.date_start, S.c.id),
     )  # fmt: skip
-    df = df[df["expected"] > df["recorded"]].reset_index(drop=True)
-    df["missing"] = df["expected"] - df["recorded"]
-    return df
+    if df.empty:
+        return df.assign(missing=pd.Series(dtype=object))
+    known = df["expected"].notna()
+    is_gap = (known & (df["expected"].fillna(0) > df["recorded"])) | (
+        ~known & df["gap_note"].notna() & (df["recorded"] == 0)
+    )
+    df = df[is_gap].reset_index(drop=True)
+    df["expected"] = [None if pd.isna(v) else int(v) for v in df["expected"]]
+    df["missing"] = [None if e is None else e - r for e, r in zip(df["expected"], df["recorded"], strict=True)]
+    return df.astype({"expected": object, "missing": object})
 
 
 def open_statuses() -> list[str]:
@@ -652,6 +703,24 @@ def locate(full_text: str, quote: str, window: int = 600) -> tuple[str, str, str
     if hi < len(full_text) and "\n" in full_text[end:hi]:
         hi = full_text.rfind("\n", end, hi)
     return full_text[lo:start], full_text[start:end], full_text[end:hi]
+
+
+_ARTEFACTS = [
+    (re.compile(r"\[bookmark: [^\]]*\]"), ""),  # word-processor bookmarks left in converted text
+    (re.compile(r"\*\*|__"), ""),  # bold markers of the converted documents
+    (re.compile(r"(?m)^#{1,6}[ \t]+"), ""),  # heading markers
+    (re.compile(r"\A\s*International\s+Labour\s+Organization[ \t]*\n"), ""),  # the ILO letterhead
+    (re.compile(r"[ \t]+\n"), "\n"),
+    (re.compile(r"\n{3,}"), "\n\n"),
+]
+
+
+def clean_source_text(text: str) -> str:
+    """A source text as a reader should see it: without conversion artefacts (bold markers, bookmarks,
+    heading marks, a letterhead). The words themselves, and so the verbatim quotes, are unchanged."""
+    for pattern, replacement in _ARTEFACTS:
+        text = pattern.sub(replacement, text)
+    return text
 
 
 def spans(full_text: str, quotes: dict[str, str]) -> list[tuple[int, int, str]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TypeVar
 
@@ -171,10 +171,15 @@ def sidebar_filters() -> Filters:
     opts = options()
     lo, hi = year_bounds()
     state = st.session_state
+    in_url = {key: st.query_params.get_all(key) for key in PARAMS}
     years = state.get("f_years")
     if state.get("_filters_ready") and not (isinstance(years, tuple | list) and len(years) == 2):
         # After st.switch_page the range slider's state can come back as a single number (seen with
         # Streamlit 1.67): rebuild every filter from the address bar, which always holds them.
+        state["_filters_ready"] = False
+    if state.get("_filters_ready") and any(in_url.values()) and in_url != state.get("_synced_url"):
+        # A link or button brought new filters in the address bar (e.g. Sources -> "its recommendations"):
+        # the address bar wins. (The menu drops the parameters: then the filters set here are kept.)
         state["_filters_ready"] = False
     if not state.get("_filters_ready"):
         start = filters_from_params({k: st.query_params.get_all(k) for k in PARAMS})
@@ -213,6 +218,7 @@ def sidebar_filters() -> Filters:
     )
     state["_filters"] = filters
     sync_params(params_from_filters(filters))
+    state["_synced_url"] = {key: st.query_params.get_all(key) for key in PARAMS}
     return filters
 
 
@@ -265,7 +271,11 @@ def sync_params(wanted: dict[str, list[str] | str]) -> None:
 
 
 def filter_summary(filters: Filters) -> str:
-    """Plain words for the active filters, shown above results."""
+    """The active filters in words, escaped for Markdown (the search text comes from the address bar)."""
+    return esc(_filter_words(filters))
+
+
+def _filter_words(filters: Filters) -> str:
     if filters.is_empty():
         return "All recommendations (no filters)."
     opts = {key: dict(choices) for key, choices in options().items()}
@@ -285,6 +295,45 @@ def filter_summary(filters: Filters) -> str:
     if filters.text:
         parts.append(f"text contains “{filters.text}”")
     return "Filtered by " + "; ".join(parts) + "."
+
+
+# --- charts -----------------------------------------------------------------------------------------
+
+TEXT_COLOUR = "#262730"  # 14:1 on white; Streamlit's default grey captions and plotly's ticks fall short of 4.5:1
+
+
+def chart_label(text: object, width: int = 26) -> str:
+    """A category label for plotly: its HTML-like markup escaped (data never becomes a tag or a link there),
+    wrapped on spaces so long names fit a phone screen."""
+    import html
+    import textwrap
+
+    return "<br>".join(html.escape(line) for line in textwrap.wrap(str(text), width) or [""])
+
+
+def chart_labels(ids: Iterable[str], labels: Iterable[str]) -> dict[str, str]:
+    """id -> chart label, made unique (two actors with one acronym stay two bars) and safe for plotly."""
+    pairs = list(zip(ids, labels, strict=True))
+    counts: dict[str, int] = {}
+    for _, label in pairs:
+        counts[label] = counts.get(label, 0) + 1
+    return {i: chart_label(label if counts[label] == 1 else f"{label} ({i})") for i, label in pairs}
+
+
+def tidy(fig, *, rows: int = 0, legend: bool = True):  # noqa: ANN001, ANN201
+    """One look for every chart: dark text, legend under the plot (not over bars), room for labels."""
+    fig.update_layout(
+        font={"color": TEXT_COLOUR, "size": 13},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0, "title": {"text": ""}} if legend else None,
+        showlegend=legend,
+        margin={"l": 8, "r": 8, "t": 24, "b": 8},
+        hoverlabel={"font": {"color": TEXT_COLOUR}},
+    )
+    fig.update_xaxes(tickfont={"color": TEXT_COLOUR}, title_font={"color": TEXT_COLOUR}, automargin=True)
+    fig.update_yaxes(tickfont={"color": TEXT_COLOUR}, title_font={"color": TEXT_COLOUR}, automargin=True)
+    if rows:
+        fig.update_layout(height=max(320, 44 * rows + 160))
+    return fig
 
 
 def esc(text: object) -> str:

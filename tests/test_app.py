@@ -35,12 +35,32 @@ def test_overview_builds_database_and_shows_counts():
     assert not at.exception
     assert metric(at, "Recommendations") == str(N_RECS)
     assert metric(at, "Sources") == str(len({s.id for s in DATASET.sources if s.recommendations}))
-    assert metric(at, "Evidence items") == str(len(DATASET.evidence))
+    bearing = {e.id for e in DATASET.evidence if e.recommendations}
+    bearing |= {e for a in DATASET.assessments if a.visibility == "published" for e in a.evidence}
+    assert metric(at, "Evidence items") == str(len(bearing))  # what bears on the selection, not all items
     warnings = [w.value for w in at.warning]
-    gaps = [s for s in DATASET.sources if (s.expected_recommendations or 0) > len(s.recommendations)]
+    gaps = [
+        s for s in DATASET.sources
+        if (s.expected_recommendations or 0) > len(s.recommendations)
+        or (s.expected_recommendations is None and s.gap_note and not s.recommendations)
+    ]  # fmt: skip
     assert len(warnings) == len(gaps)
     for source in gaps:
-        assert any(f"mentions {source.expected_recommendations} recommendation(s)" in w for w in warnings)
+        if source.expected_recommendations is not None:
+            missing = source.expected_recommendations - len(source.recommendations)
+            assert any(f"{missing} recommendation(s) missing" in w for w in warnings)
+    assert at.subheader[0].value.startswith(f"Of {N_RECS} recommendations, ")
+
+
+def test_overview_evidence_and_sources_follow_the_filters():
+    at = app(theme="recruitment").run()
+    themed = {r.id for r in DATASET.recommendations if "recruitment" in r.themes}
+    bearing = {e.id for e in DATASET.evidence if set(e.recommendations) & themed}
+    bearing |= {
+        e for a in DATASET.assessments if a.recommendation in themed and a.visibility == "published" for e in a.evidence
+    }
+    assert metric(at, "Recommendations") == str(len(themed))
+    assert metric(at, "Evidence items") == str(len(bearing))
 
 
 def caption_count(at: AppTest) -> int:
@@ -113,6 +133,10 @@ def test_sources_page_marks_recommendations_and_shows_glossary_and_figures():
     at = app().run()
     at.switch_page("pages/sources.py").run()
     assert not at.exception
+    assert "52 of 52 recommendations located" not in " ".join(c.value for c in at.caption)  # texts on demand
+    for toggle in at.toggle:
+        toggle.set_value(True)
+    at.run()
     captions = " ".join(c.value for c in at.caption)
     assert "52 of 52 recommendations located" in captions
     assert "13 mentioned: 13 texts missing" in captions

@@ -74,9 +74,9 @@ def test_wrong_password_and_lock_out_are_explained():
     at = started()
     for _ in range(4):
         at = log_in(at, "contrib@cwcc.example", "not the password at all")
-        assert [e.value for e in at.error] == ["Wrong email or password\\."]
+        assert [e.value for e in at.error] == ["Wrong email or password."]
     at = log_in(at, "contrib@cwcc.example", "not the password at all")
-    assert "locked for 15 minutes after 5 failed log\\-ins" in at.error[0].value
+    assert "locked for 15 minutes after 5 failed log-ins" in at.error[0].value
     at = log_in(at, "contrib@cwcc.example")  # the right password, but locked
     assert "locked for 15 minutes" in at.error[0].value
     assert "Logged in as" not in menu(at)

@@ -9,7 +9,32 @@ def test_escape_neutralises_links_images_html_and_formatting():
     out = markdown.escape("[x](javascript:alert(1)) ![i](http://a/b.png) <b>hi</b> **bold** # head")
     for active in ("[x](", "![i](", "<b>", "**bold**"):
         assert active not in out
-    assert out.startswith("\\[x\\]\\(javascript\\:alert\\(1\\)\\)")
+    assert out.startswith("\\[x\\](javascript\\:alert(1))")  # no link can form: its brackets are escaped
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("Themes: Recruitment and fees.", "Themes: Recruitment and fees."),  # plain punctuation stays plain
+        ("x = 1 + 2 - 3 (see p. 4)", "x = 1 + 2 - 3 (see p. 4)"),
+        ("# not a heading", "\\# not a heading"),
+        ("a # b", "a # b"),
+        ("1. not a list", "1\\. not a list"),
+        ("- not a list", "\\- not a list"),
+        ("> not a quote", "\\> not a quote"),
+        (":red[colour] :material/home: :smile:", "\\:red\\[colour\\] \\:material/home: \\:smile:"),
+        ("$x^2$ and ~~struck~~ | a | b |", "\\$x^2\\$ and \\~\\~struck\\~\\~ \\| a \\| b \\|"),
+        ("10:30 at 3:15", "10:30 at 3:15"),
+    ],
+)
+def test_escape_only_what_markdown_needs(text, shown):
+    assert markdown.escape(text) == shown
+
+
+def test_bare_addresses_and_emails_never_become_links():
+    out = markdown.escape("see http://evil.example, www.evil.example or write to a@evil.example")
+    assert "http://" not in out and "www." not in out and "a@" not in out
+    assert out.replace("\u2060", "") == "see http://evil.example, www.evil.example or write to a@evil.example"
 
 
 def test_escape_collapses_or_keeps_lines():
