@@ -224,6 +224,14 @@ class AuditEntry(SQLModel, table=True):
     after: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
 
 
+class LoadState(SQLModel, table=True):
+    """What the last load read: a fingerprint of every file and of the rules, so an unchanged reload is free."""
+
+    __tablename__ = "load_state"
+    name: str = Field(primary_key=True, max_length=100)
+    value: str
+
+
 class RecommendationLink(SQLModel, table=True):
     __tablename__ = "recommendation_link"
     source_id: str = Field(sa_column=_fk("recommendation.id", primary_key=True))
@@ -257,6 +265,7 @@ __all__ = [
     "Evidence",
     "EvidenceRecommendation",
     "GlossaryTerm",
+    "LoadState",
     "LoginAttempt",
     "Recommendation",
     "RecommendationLink",

@@ -20,8 +20,8 @@ PROVENANCE = {
 }
 
 
-#: Tables an export never holds (accounts, sessions, log-in attempts, the audit log).
-NOT_EXPORTED = {"app_user", "user_session", "login_attempt", "audit_log"}
+#: Tables an export never holds (accounts, sessions, log-in attempts, the audit log, what the last load read).
+NOT_EXPORTED = {"app_user", "user_session", "login_attempt", "audit_log", "load_state"}
 
 
 def content(engine: Engine) -> dict[str, list[tuple]]:

@@ -11,6 +11,7 @@ from models import Assessment, Recommendation, RecommendationTheme, Source
 from models.db import is_empty
 from recommendations.export import write_yaml_layout
 from recommendations.loader import load_folder
+from recommendations.updates import audit
 from recommendations.validate import read_dataset
 from tests.conftest import DATA
 from tests.helpers import app_assessment, content, snapshot
@@ -76,3 +77,27 @@ def test_yaml_round_trip_reproduces_database(engine, sqlite_engine, tmp_path, re
         raise AssertionError("round trip needs a second database")
     load_folder(out, target)
     assert content(target) == content(engine)
+
+
+def test_an_unchanged_reload_reads_nothing_and_a_changed_file_is_read_again(sqlite_engine, data_copy):
+    first = load_folder(data_copy, sqlite_engine)
+    assert first.changed and not first.unchanged_files
+    again = load_folder(data_copy, sqlite_engine)
+    assert again.unchanged_files and not again.tables  # compared fingerprints, parsed nothing
+    themes = data_copy / "themes.yaml"
+    themes.write_text(themes.read_text().replace("name: Recruitment and fees", "name: Recruitment, fees and costs"))
+    third = load_folder(data_copy, sqlite_engine)
+    assert not third.unchanged_files and third.tables["theme"].updated == 1
+
+
+def test_a_write_since_the_last_load_makes_the_next_load_compare_again(sqlite_engine, data_copy):
+    from sqlalchemy import text
+
+    load_folder(data_copy, sqlite_engine)
+    with sqlite_engine.begin() as conn:  # any write adds an audit row: the app, an upload, a script
+        audit(conn, "someone", "edit", "theme", "recruitment")
+    again = load_folder(data_copy, sqlite_engine)
+    assert not again.unchanged_files and again.tables["theme"].unchanged > 0
+    with sqlite_engine.connect() as conn:
+        assert conn.execute(text("select count(*) from load_state")).scalar() == 2
+    assert load_folder(data_copy, sqlite_engine).unchanged_files
