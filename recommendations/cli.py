@@ -34,7 +34,7 @@ def _print_problems(problems) -> None:  # noqa: ANN001
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    data, problems = read_dataset(Path(args.dir))
+    data, problems = read_dataset(Path(args.dir), Progress("of YAML read", unit="bytes"))
     if problems:
         _print_problems(problems)
         return 1
@@ -55,7 +55,7 @@ def cmd_load(args: argparse.Namespace) -> int:
                 print("database already loaded; nothing to do (run `load` without --if-empty to sync)")
                 return 0
         else:
-            report = load_folder(Path(args.dir), engine)
+            report = load_folder(Path(args.dir), engine, Progress("of YAML read", unit="bytes"))
     except DataInvalid as exc:
         _print_problems(exc.problems)
         print("nothing was loaded; the database is unchanged", file=sys.stderr)
@@ -125,7 +125,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_synth(args: argparse.Namespace) -> int:
     from recommendations.synth import synthesise
 
-    progress = Progress("recommendations written") if sys.stderr.isatty() else None
+    progress = Progress("recommendations written")
     counts = synthesise(
         Path(args.out), args.recommendations, assessments_per_recommendation=args.assessments_per_recommendation,
         seed=args.seed, progress=progress,
@@ -218,7 +218,7 @@ def cmd_import_updates(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"error: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
         return 2
-    progress = Progress("rows checked") if sys.stderr.isatty() else None
+    progress = Progress("rows checked")
     try:
         report = bulk.import_updates(
             engine, principal, data, commit=not args.dry_run, publish=args.publish, progress=progress
@@ -240,19 +240,44 @@ def cmd_import_updates(args: argparse.Namespace) -> int:
 
 
 class Progress:
-    """A one-line progress display with counts and an estimate, for a terminal."""
+    """Progress of long work on stderr: a bar with counts and an estimate in a terminal, plain lines otherwise.
 
-    def __init__(self, what: str) -> None:
+    Quiet for work that ends within a few seconds, so small runs and logs stay clean.
+    """
+
+    QUIET_FOR = 3.0  # seconds before anything is shown
+    LINE_EVERY = 10.0  # seconds between plain lines when stderr is not a terminal
+
+    def __init__(self, what: str, unit: str = "") -> None:
         import time
 
-        self.what, self.started, self.clock = what, time.monotonic(), time.monotonic
+        self.what, self.unit, self.clock = what, unit, time.monotonic
+        self.started = self.shown = time.monotonic()
+        self.tty = sys.stderr.isatty()
+        self.drawn = False
+
+    def _amount(self, n: int) -> str:
+        if self.unit == "bytes":
+            return f"{n / 1e6:,.1f} MB"
+        return f"{n:,}"
 
     def __call__(self, done: int, total: int) -> None:
-        elapsed = self.clock() - self.started
+        now = self.clock()
+        elapsed = now - self.started
+        finished = done >= total
+        if elapsed < self.QUIET_FOR and not (finished and self.drawn):
+            return
+        if not finished and now - self.shown < (0.2 if self.tty else self.LINE_EVERY):
+            return
+        self.shown = now
         left = elapsed / done * (total - done) if done else 0
-        bar = "#" * int(30 * done / total if total else 30)
-        end = "\n" if done >= total else ""
-        print(f"\r[{bar:<30}] {done:,}/{total:,} {self.what}, about {left:.0f} s left ", end=end, file=sys.stderr)
+        text = f"{self._amount(done)}/{self._amount(total)} {self.what}, about {left:.0f} s left"
+        if self.tty:
+            bar = "#" * int(30 * done / total if total else 30)
+            print(f"\r[{bar:<30}] {text} ", end="\n" if finished else "", file=sys.stderr)
+            self.drawn = not finished
+        else:
+            print(text if not finished else f"{self._amount(total)} {self.what} in {elapsed:.0f} s", file=sys.stderr)
 
 
 def build_parser() -> argparse.ArgumentParser:

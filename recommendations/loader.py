@@ -43,7 +43,7 @@ from models import (
 from models.db import BOOTSTRAP_LOCK, exclusive, is_empty, migrate
 from recommendations.schema import date_start
 from recommendations.updates import audit
-from recommendations.validate import Dataset, Problem, read_dataset
+from recommendations.validate import Dataset, Problem, Progress, read_dataset
 
 
 class DataInvalid(Exception):
@@ -383,16 +383,17 @@ def _remember_fingerprint(conn: Connection, value: str) -> None:
     ])  # fmt: skip
 
 
-def load_folder(root: Path, engine: Engine) -> LoadReport:
+def load_folder(root: Path, engine: Engine, progress: Progress | None = None) -> LoadReport:
     """Validate ``root`` and load it; raise DataInvalid (database untouched) on any problem.
 
     When the files and the rules are byte for byte those of the last load, nothing is read or written.
+    ``progress(done, total)`` follows the reading, which is most of the time of a load.
     """
     migrate(engine)
     print_ = fingerprint(root)
     if print_ == _last_fingerprint(engine):
         return LoadReport(unchanged_files=True)
-    data, problems = read_dataset(root)
+    data, problems = read_dataset(root, progress)
     if problems:
         raise DataInvalid(problems)
     return load_dataset(data, engine, fingerprint=print_)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,7 +28,7 @@ from recommendations.schema import (
     ThemeIn,
     date_start,
 )
-from recommendations.yamlio import LineDict, LineList, YamlError, line_of, read_yaml
+from recommendations.yamlio import LineList, YamlError, iter_list, line_of, read_yaml
 
 REQUIRED_FILES = ("actors.yaml", "themes.yaml")
 
@@ -88,15 +89,52 @@ def _pydantic_problems(exc: ValidationError, rel: str, raw: object, prefix: tupl
     return problems
 
 
+Progress = Callable[[int, int], None]
+
+
+def outside(path: Path, root: Path) -> bool:
+    """Whether ``path`` (a file, a symlink or a ``..`` path) ends up outside the data folder.
+
+    A data folder is what an editor reviews; a file reached through a link or ``..`` is not in it, and a link to
+    ``/dev/zero`` or a huge file elsewhere would make validation unbounded.
+    """
+    try:
+        path.resolve().relative_to(root.resolve())
+    except (ValueError, OSError, RuntimeError):
+        return True
+    return False
+
+
+def _open_problem(path: Path, root: Path) -> Problem | None:
+    """Why ``path`` may not be read, if it may not: outside the folder, or not a regular file."""
+    rel = _rel(path, root)
+    if outside(path, root):
+        return Problem(rel, 0, "the file lies outside the data folder (through a symbolic link or '..'); refused")
+    if not path.is_file():
+        return Problem(rel, 0, "not a regular file; refused")
+    return None
+
+
 def _read(path: Path, root: Path, problems: list[Problem]) -> object | None:
     rel = _rel(path, root)
+    refusal = _open_problem(path, root)
+    if refusal:
+        problems.append(refusal)
+        return None
     try:
-        return read_yaml(path)
+        raw = read_yaml(path)
     except YamlError as exc:
         problems.append(Problem(rel, exc.line, exc.message))
+        return None
     except OSError as exc:
         problems.append(Problem(rel, 0, f"cannot read file: {exc.strerror}"))
-    return None
+        return None
+    except UnicodeDecodeError as exc:
+        problems.append(Problem(rel, 0, f"not UTF-8 text (byte {exc.start}); save the file as UTF-8"))
+        return None
+    if raw is None:
+        problems.append(Problem(rel, 1, "the file is empty"))
+    return raw
 
 
 def _rel(path: Path, root: Path) -> str:
@@ -106,8 +144,46 @@ def _rel(path: Path, root: Path) -> str:
         return str(path)
 
 
-def read_dataset(root: Path) -> tuple[Dataset, list[Problem]]:
-    """Parse and check everything under ``root``; return records and problems."""
+def _read_list_file(
+    data: Dataset, problems: list[Problem], path: Path, key: str, model: type, tick: Callable[[int], None]
+) -> bool:
+    """Validate a list file record by record (one in memory at a time); False if it could not be read whole."""
+    rel = _rel(path, data.root)
+    refusal = _open_problem(path, data.root)
+    if refusal:
+        problems.append(refusal)
+        return False
+    records = getattr(data, key)
+    try:
+        for line, offset, item in iter_list(path, key):
+            tick(offset)
+            try:
+                record = model.model_validate(item)
+            except ValidationError as exc:
+                problems.extend(_pydantic_problems(exc, rel, item))
+                continue
+            records.append(record)
+            ident = getattr(record, "id", None) or getattr(record, "term", None)
+            if ident is None:  # links are keyed by their pair
+                ident = f"{record.source}->{record.target}"
+            _remember(data, problems, key, ident, rel, line)
+    except YamlError as exc:
+        problems.append(Problem(rel, exc.line, exc.message))
+        return False
+    except OSError as exc:
+        problems.append(Problem(rel, 0, f"cannot read file: {exc.strerror}"))
+        return False
+    except UnicodeDecodeError as exc:
+        problems.append(Problem(rel, 0, f"not UTF-8 text (byte {exc.start}); save the file as UTF-8"))
+        return False
+    return True
+
+
+def read_dataset(root: Path, progress: Progress | None = None) -> tuple[Dataset, list[Problem]]:
+    """Parse and check everything under ``root``; return records and problems.
+
+    ``progress(done, total)`` is called as the files are read, in characters of YAML, for a progress bar.
+    """
     root = Path(root)
     data = Dataset(root=root)
     problems: list[Problem] = []
@@ -119,40 +195,31 @@ def read_dataset(root: Path) -> tuple[Dataset, list[Problem]]:
             problems.append(Problem(_rel(root / filename, root), 0, "required file is missing"))
             data.unreadable.add(LIST_FILES[filename][0])
 
-    for filename, (key, model) in LIST_FILES.items():
-        path = root / filename
-        if not path.exists():
-            continue
-        rel = _rel(path, root)
-        raw = _read(path, root, problems)
-        if raw is None:
-            data.unreadable.add(key)
-            continue
-        if not isinstance(raw, LineDict) or set(raw) != {key}:
-            problems.append(Problem(rel, getattr(raw, "line", 1), f"file must hold exactly one key, {key!r}"))
-            data.unreadable.add(key)
-            continue
-        items = raw[key]
-        if not isinstance(items, LineList):
-            problems.append(Problem(rel, raw.key_lines[key], f"{key!r} must be a list"))
-            data.unreadable.add(key)
-            continue
-        for index, item in enumerate(items):
-            try:
-                record = model.model_validate(item)
-            except ValidationError as exc:
-                problems.extend(_pydantic_problems(exc, rel, raw, (key, index)))
-                continue
-            getattr(data, key).append(record)
-            ident = getattr(record, "id", None) or getattr(record, "term", None)
-            if ident is None:  # links are keyed by their pair
-                ident = f"{record.source}->{record.target}"
-            _remember(data, problems, key, ident, rel, items.item_lines[index])
-
     sources_dir = root / SOURCES_DIR
-    for path in sorted(sources_dir.glob("*.yaml")) if sources_dir.is_dir() else []:
+    source_files = sorted(sources_dir.glob("*.yaml")) if sources_dir.is_dir() else []
+    list_files = [(root / name, key, model) for name, (key, model) in LIST_FILES.items() if (root / name).exists()]
+    sizes = {path: _size(path, root) for path in [p for p, _, _ in list_files] + source_files}
+    total, done = sum(sizes.values()), 0
+    last_tick = [0.0]
+
+    def ticker(base: int) -> Callable[[int], None]:
+        def tick(offset: int) -> None:
+            if progress is not None and base + offset - last_tick[0] > total / 200:
+                last_tick[0] = base + offset
+                progress(min(base + offset, total), total)
+
+        return tick
+
+    for path, key, model in list_files:
+        if not _read_list_file(data, problems, path, key, model, ticker(done)):
+            data.unreadable.add(key)
+        done += sizes[path]
+
+    for path in source_files:
         rel = _rel(path, root)
         raw = _read(path, root, problems)
+        done += sizes[path]
+        ticker(0)(done)
         if raw is None:
             data.unreadable |= {"sources", "recommendations"}
             continue
@@ -169,7 +236,16 @@ def read_dataset(root: Path) -> tuple[Dataset, list[Problem]]:
             _remember(data, problems, "recommendations", rec.id, rel, recs.item_lines[index])
 
     problems.extend(_cross_check(data))
+    if progress is not None:
+        progress(total, total)
     return data, sorted(set(problems))
+
+
+def _size(path: Path, root: Path) -> int:
+    try:
+        return path.stat().st_size if not outside(path, root) else 0
+    except OSError:
+        return 0
 
 
 def _remember(data: Dataset, problems: list[Problem], kind: str, ident: str, rel: str, line: int) -> None:
@@ -210,7 +286,10 @@ def _cross_check(data: Dataset) -> list[Problem]:
         text = None
         if source.text_path:
             text_file = data.root / source.text_path
-            if not text_file.is_file():
+            if outside(text_file, data.root):
+                path, line = at("sources", source.id)
+                problems.append(Problem(path, line, f"text_path: {source.text_path!r} lies outside data/; refused"))
+            elif not text_file.is_file():
                 path, line = at("sources", source.id)
                 problems.append(Problem(path, line, f"text_path: file {source.text_path!r} not found under data/"))
             else:
