@@ -88,6 +88,7 @@ _CHILDREN = {
 }
 # The append-only history: compared, never updated or deleted (see _append_history).
 _HISTORY = (Assessment, AssessmentEvidence, AssessmentReview)
+_COUNTED = (Assessment, AssessmentEvidence, AssessmentReview, Evidence, Recommendation, Source, Actor)
 
 
 def _utc_naive(value: dt.datetime) -> dt.datetime:
@@ -359,9 +360,16 @@ def fingerprint(root: Path) -> str:
     return digest.hexdigest()
 
 
-def _audit_version(conn: Connection) -> int:
-    table = AuditEntry.__table__  # type: ignore[attr-defined]
-    return int(conn.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one())
+def _audit_version(conn: Connection) -> str:
+    """What the database holds besides the files, cheaply: the last audit entry and the size of each table.
+
+    Every write through the app is audited; the row counts also catch a change made behind its back (an
+    administrator's SQL), so such a database is compared again rather than trusted.
+    """
+    audit_table = AuditEntry.__table__  # type: ignore[attr-defined]
+    parts = [select(func.coalesce(func.max(audit_table.c.id), 0)).scalar_subquery()]
+    parts += [select(func.count()).select_from(m.__table__).scalar_subquery() for m in _COUNTED]  # type: ignore[attr-defined]
+    return ":".join(str(v) for v in conn.execute(select(*parts)).one())
 
 
 def _last_fingerprint(engine: Engine) -> str | None:
@@ -369,7 +377,7 @@ def _last_fingerprint(engine: Engine) -> str | None:
     table = LoadState.__table__  # type: ignore[attr-defined]
     with engine.connect() as conn:
         stored = {r.name: r.value for r in conn.execute(select(table.c.name, table.c.value))}
-        if stored.get("audit_version") != str(_audit_version(conn)):
+        if stored.get("audit_version") != _audit_version(conn):
             return None
     return stored.get("fingerprint")
 
@@ -379,7 +387,7 @@ def _remember_fingerprint(conn: Connection, value: str) -> None:
     conn.execute(delete(table))
     conn.execute(insert(table), [
         {"name": "fingerprint", "value": value},
-        {"name": "audit_version", "value": str(_audit_version(conn))},
+        {"name": "audit_version", "value": _audit_version(conn)},
     ])  # fmt: skip
 
 
