@@ -10,6 +10,8 @@ from recommendations.export import to_csv_bytes, to_xlsx_bytes
 
 ui.through_entrypoint()
 
+PREVIEW = 30  # recommendations previewed on the page; a broad brief at scale holds thousands
+
 EARLIEST = dt.date(2000, 1, 1)
 LATEST = dt.date(dt.date.today().year + 5, 12, 31)
 MIME = {
@@ -138,4 +140,4 @@ st.divider()
 if not brief.items:
     st.warning(briefs.empty_message(brief), icon=":material/info:")
 # Every piece of data in the brief's Markdown is escaped (no links except http(s) evidence, no HTML).
-st.markdown(briefs.brief_markdown(brief, title=False))
+st.markdown(briefs.brief_markdown(brief, title=False, limit=PREVIEW))

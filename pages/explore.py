@@ -16,11 +16,12 @@ if table.empty:
     st.stop()
 
 KEY = ["open_link", "status_shown", "title", "source_short"]  # the status before the long title: both fit a phone
-view = table.assign(
-    open_link="recommendation?id=" + table["id"],
-    last_evidence=table["last_evidence_date"].fillna(""),
+page = ui.paged(table, "explore_page", what="recommendations")
+view = page.assign(
+    open_link="recommendation?id=" + page["id"],
+    last_evidence=page["last_evidence_date"].fillna(""),
     status_shown=[
-        f"{s} ({scope})" if scope else s for s, scope in zip(table["status_label"], table["status_scope"], strict=True)
+        f"{s} ({scope})" if scope else s for s, scope in zip(page["status_label"], page["status_scope"], strict=True)
     ],
 )[[*KEY, "addressee_labels", "themes", "last_evidence", "id"]]
 every_column = st.toggle("Show every column", key="explore_all_columns", help="Fewer columns fit a phone.")
@@ -48,7 +49,6 @@ rows = event.selection.rows if event and event.selection else []
 if rows:
     st.switch_page("pages/recommendation.py", query_params={"id": view.iloc[rows[0]]["id"]})
 
-labels = dict(zip(table["id"], table["year"].astype(str) + " · " + table["title"], strict=True))
-choice = st.selectbox("Open a recommendation", list(labels), format_func=labels.get, index=None)
+choice = ui.find_recommendation("Open a recommendation by searching for it", key="explore_find")
 if choice:
     st.page_link("pages/recommendation.py", label="Open detail", icon=":material/article:", query_params={"id": choice})

@@ -169,8 +169,9 @@ else:
     st.dataframe(oldest, column_order=list(OLDEST), column_config=OLDEST, hide_index=True)
 
 st.markdown(f"**Everything asked of {ui.esc(names[actor])}**")
+shown = ui.paged(asks, "owners_asks_page", what="asks")
 st.dataframe(
-    asks.assign(role=asks["role"].str.capitalize()),
+    shown.assign(role=shown["role"].str.capitalize()),
     column_order=list(ASKS),
     column_config=ASKS,
     hide_index=True,

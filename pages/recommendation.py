@@ -15,13 +15,11 @@ def detail(rec_id: str) -> queries.Detail | None:
 rec_id = st.query_params.get("id")
 if not rec_id:
     st.title("Recommendation detail")
-    table = ui.table(ui.current_filters())
-    labels = dict(zip(table["id"], table["year"].astype(str) + " · " + table["title"], strict=True))
-    choice = st.selectbox("Choose a recommendation", list(labels), format_func=labels.get, index=None)
+    choice = ui.find_recommendation("Find a recommendation", key="detail_find")
     if choice:
         st.query_params["id"] = choice
         st.rerun()
-    st.info("Pick a recommendation above, or open one from **Explore recommendations**.")
+    st.info("Search for a recommendation above, or open one from **Explore recommendations**.")
     st.stop()
 
 info = detail(rec_id)

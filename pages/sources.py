@@ -40,7 +40,7 @@ st.title("Sources and glossary")
 st.write("The documents every recommendation is quoted from, with the recommendations marked in their full text.")
 
 table = sources()
-for row in table.itertuples():
+for row in ui.paged(table, "sources_page", per_page=20, what="sources").itertuples():
     expected = row.expected_recommendations
     count = f"{row.recorded} recommendation(s)"
     if expected is not None and expected > row.recorded:

@@ -10,6 +10,8 @@ from recommendations import recurrence, ui
 
 ui.through_entrypoint()
 
+CHAIN_CHOICES = 200
+
 
 @st.cache_data(ttl=ui.TTL, show_spinner=False)
 def chronic(ids: tuple[str, ...] | None) -> pd.DataFrame:
@@ -114,7 +116,7 @@ cols[2].metric("Still open", int(chains["open"].sum()), help="Chains whose lates
 KEY_CHRONIC = ["latest_title", "latest_status_label", "first_year", "times_raised", "years_open"]
 every_column = st.toggle("Show every column", key="themes_all_columns", help="Fewer columns fit a phone.")
 st.dataframe(
-    chains,
+    ui.paged(chains, "themes_chains_page", what="chains"),
     column_order=list(CHRONIC) if every_column else KEY_CHRONIC,
     column_config=CHRONIC,
     hide_index=True,
@@ -125,7 +127,13 @@ st.subheader("Follow one chain")
 labels = {
     r.chain_id: f"{r.latest_title} (raised {r.times_raised} times since {r.first_year})" for r in chains.itertuples()
 }
-chain = ui.param_selectbox("Chain", chains["chain_id"].tolist(), "chain", key="themes_chain", format_func=labels.get)
+# the most raised chains, and the one in the link: a select box of every chain would not scale
+choices = chains["chain_id"].head(CHAIN_CHOICES).tolist()
+if st.query_params.get("chain") in labels and st.query_params["chain"] not in choices:
+    choices.append(st.query_params["chain"])
+if len(chains) > CHAIN_CHOICES:
+    st.caption(f"The {CHAIN_CHOICES} most raised chains are listed; narrow the sidebar filters to find others.")
+chain = ui.param_selectbox("Chain", choices, "chain", key="themes_chain", format_func=labels.get)
 row = chains.set_index("chain_id").loc[chain]
 if row["open"]:
     st.write(f"Open for {row['years_open']} years: first raised in {row['first_year']}, last in {row['latest_year']}.")

@@ -107,10 +107,13 @@ def actor_names(engine: Engine) -> ActorNames:
 
 
 def recommendation_table(
-    engine: Engine, filters: Filters | None = None, *, as_of: dt.date | None = None
+    engine: Engine, filters: Filters | None = None, *, as_of: dt.date | None = None, ids: list[str] | None = None
 ) -> pd.DataFrame:
-    """One row per recommendation with its overall status and its status for each addressee; the filtered set."""
-    verdict = status.overall(as_of).subquery("verdict")
+    """One row per recommendation with its overall status and its status for each addressee; the filtered set.
+
+    ``ids`` limits every query to those recommendations (one detail page need not work out all 50,000).
+    """
+    verdict = status.overall(as_of, ids).subquery("verdict")
     base = sql.frame(
         engine,
         select(
@@ -121,6 +124,7 @@ def recommendation_table(
         )
         .join(S, S.c.id == R.c.source_id)
         .join(verdict, verdict.c.recommendation_id == R.c.id)
+        .where(sql.in_ids(R.c.id, ids))
         .order_by(S.c.date_start, R.c.source_id, R.c.position),
     )  # fmt: skip
     if base.empty:
@@ -129,9 +133,8 @@ def recommendation_table(
     base["year"] = pd.to_datetime(base["date_start"]).dt.year
     base["source_short"] = _short_source_labels(base, names)
     base["status_assessor"] = base["status_assessor_id"].map(names.name)
-    per_actor = addressee_statuses(engine, as_of=as_of, names=names)
-    grouped = per_actor.groupby("recommendation_id", sort=False)
-    base["addressee_statuses"] = base["id"].map(grouped.apply(_records, include_groups=False)).apply(_as_list)
+    per_actor = addressee_statuses(engine, ids, as_of=as_of, names=names)
+    base["addressee_statuses"] = base["id"].map(_records_by_recommendation(per_actor)).apply(_as_list)
     # "as assessed for RGC" matters only where the ask has other addressees that this status does not cover
     alone = base["addressee_statuses"].apply(len) <= 1
     base["status_scope"] = base["status_scope_id"].map(names.scope).where(~alone, "")
@@ -144,12 +147,13 @@ def recommendation_table(
         engine,
         select(RT.c.recommendation_id, T.c.id.label("theme_id"), T.c.name)
         .join(T, T.c.id == RT.c.theme_id)
+        .where(sql.in_ids(RT.c.recommendation_id, ids))
         .order_by(RT.c.recommendation_id, T.c.name),
     )
     by_theme = themes.groupby("recommendation_id")
     base["theme_ids"] = base["id"].map(by_theme["theme_id"].agg(list)).apply(_as_list)
     base["themes"] = base["id"].map(by_theme["name"].agg("; ".join)).fillna("")
-    evidence = sql.frame(engine, _evidence_per_recommendation()).set_index("recommendation_id")
+    evidence = sql.frame(engine, _evidence_per_recommendation(ids)).set_index("recommendation_id")
     base["evidence_count"] = base["id"].map(evidence["evidence_count"]).fillna(0).astype(int)
     base["last_evidence_date"] = base["id"].map(evidence["last_date"])
     base["status_label"] = base["status"].map(STATUS_LABELS)
@@ -161,8 +165,13 @@ def recommendation_table(
     return apply_filters(base, filters)
 
 
-def _records(group: pd.DataFrame) -> list[dict]:
-    return group.drop(columns=["recommendation_id"], errors="ignore").to_dict("records")
+def _records_by_recommendation(per_actor: pd.DataFrame) -> dict[str, list[dict]]:
+    """Each recommendation's addressee rows as dicts, in one pass (a groupby-apply cost 40 s at 10,000)."""
+    out: dict[str, list[dict]] = {}
+    ids = per_actor["recommendation_id"].tolist()
+    for rec_id, record in zip(ids, per_actor.drop(columns=["recommendation_id"]).to_dict("records"), strict=True):
+        out.setdefault(rec_id, []).append(record)
+    return out
 
 
 ADDRESSEE_STATUS_COLUMNS = [
@@ -201,14 +210,14 @@ def addressee_statuses(
     return df[ADDRESSEE_STATUS_COLUMNS]
 
 
-def _evidence_per_recommendation():
+def _evidence_per_recommendation(ids: list[str] | None = None):
     """Evidence bearing on a recommendation: cited by one of its published assessments, or linked directly."""
     cited = (
         select(A.c.recommendation_id, AE.c.evidence_id)
         .join(AE, AE.c.assessment_id == A.c.id)
-        .where(status.published(A))
+        .where(status.published(A), sql.in_ids(A.c.recommendation_id, ids))
     )
-    linked = select(ER.c.recommendation_id, ER.c.evidence_id)
+    linked = select(ER.c.recommendation_id, ER.c.evidence_id).where(sql.in_ids(ER.c.recommendation_id, ids))
     bearing = union_all(cited, linked).subquery("bearing")
     return (
         select(
@@ -451,17 +460,44 @@ def facts_from(history: pd.DataFrame) -> list[status.Fact]:
 
 def year_end_statuses(engine: Engine, table: pd.DataFrame, until: int | None = None) -> pd.DataFrame:
     """(year, recommendation_id, status): each recommendation's overall status on 31 December of each
-    year from the year it was made to ``until`` (default this year)."""
+    year from the year it was made to ``until`` (default this year).
+
+    One pass: the standing assessments and the addressees are read once, and the pure-Python form of the rule
+    (which the tests check against the SQL) is applied per recommendation only in the years a new assessment
+    takes effect. Asking the database once per year cost 11 s at 10,000 recommendations; this, about 1 s.
+    """
     until = until or dt.date.today().year
     if table.empty:
         return pd.DataFrame(columns=["year", "recommendation_id", "status"])
     made = dict(zip(table["id"], table["year"].astype(int), strict=True))
-    frames = []
-    for year in range(min(made.values()), until + 1):
-        ids = [rec for rec, made_in in made.items() if made_in <= year]
-        verdicts = sql.frame(engine, status.overall(dt.date(year, 12, 31), ids))[["recommendation_id", "status"]]
-        frames.append(verdicts.assign(year=year))
-    return pd.concat(frames, ignore_index=True)[["year", "recommendation_id", "status"]]
+    ids = list(made)
+    facts: dict[str, list[status.Fact]] = {}
+    for r in sql.rows(engine, status.standing(None, ids, undated=True)):
+        facts.setdefault(r["recommendation_id"], []).append(
+            status.Fact(
+                id=r["id"], recommendation_id=r["recommendation_id"], status=r["status"],
+                as_of_start=as_date(r["as_of_start"]), recorded_at=r["recorded_at"], addressee_id=r["addressee_id"],
+                assessor_id=r["assessor_id"], as_of=r["as_of"],
+            )
+        )  # fmt: skip
+    roles: dict[str, list[tuple[str, str]]] = {}
+    addressees = select(AD.c.recommendation_id, AD.c.actor_id, AD.c.role).where(sql.in_ids(AD.c.recommendation_id, ids))
+    for r in sql.rows(engine, addressees.order_by(AD.c.recommendation_id, AD.c.position)):
+        roles.setdefault(r["recommendation_id"], []).append((r["actor_id"], r["role"]))
+    years, recs, statuses = [], [], []
+    for rec_id, first in made.items():
+        history = sorted(facts.get(rec_id, []), key=lambda f: f.as_of_start)
+        taken, current = 0, status.NOT_ASSESSED.status
+        for year in range(first, until + 1):
+            day = dt.date(year, 12, 31)
+            if taken < len(history) and history[taken].as_of_start <= day:
+                while taken < len(history) and history[taken].as_of_start <= day:
+                    taken += 1
+                current = status.overall_verdict(history[:taken], roles.get(rec_id, []), day).status
+            years.append(year)
+            recs.append(rec_id)
+            statuses.append(current)
+    return pd.DataFrame({"year": years, "recommendation_id": recs, "status": statuses})
 
 
 def status_over_time(engine: Engine, table: pd.DataFrame, until: int | None = None) -> pd.DataFrame:
@@ -550,8 +586,7 @@ class Detail:
 
 
 def recommendation_detail(engine: Engine, rec_id: str) -> Detail | None:
-    table = recommendation_table(engine)
-    match = table[table["id"] == rec_id]
+    match = recommendation_table(engine, ids=[rec_id])
     if match.empty:
         return None
     record = match.iloc[0].to_dict()

@@ -17,7 +17,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 
 import pandas as pd
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from models import Addressee, Recommendation, RecommendationLink, Source
@@ -45,9 +45,9 @@ MEMBER_COLUMNS = [
 LINK_COLUMNS = ["chain_id", "later_id", "later_title", "kind", "earlier_id", "earlier_title", "note"]
 
 
-def _linked_recommendations():
-    """Every linked recommendation with its source and overall status (the status rule)."""
-    verdict = status.overall().subquery("verdict")
+def _linked_recommendations(ids: list[str]):
+    """These linked recommendations with their source and overall status (the status rule)."""
+    verdict = status.overall(None, ids).subquery("verdict")
     return (
         select(
             R.c.id.label("recommendation_id"), R.c.title, R.c.position, R.c.source_id,
@@ -56,7 +56,6 @@ def _linked_recommendations():
         )
         .join(S, S.c.id == R.c.source_id)
         .join(verdict, verdict.c.recommendation_id == R.c.id)
-        .where(or_(R.c.id.in_(select(L.c.source_id)), R.c.id.in_(select(L.c.target_id))))
     )  # fmt: skip
 
 
@@ -126,14 +125,15 @@ def _members_and_links(engine: Engine) -> tuple[pd.DataFrame, pd.DataFrame]:
     links = sql.frame(
         engine, select(L.c.source_id, L.c.target_id, L.c.kind, L.c.note).order_by(L.c.source_id, L.c.target_id)
     )
-    linked = sql.frame(engine, _linked_recommendations())
+    edges = list(zip(links["source_id"].tolist(), links["target_id"].tolist(), strict=True))
+    linked = sql.frame(engine, _linked_recommendations(sorted({rec for edge in edges for rec in edge})))
     if linked.empty:
         return pd.DataFrame(columns=[*MEMBER_COLUMNS, "position"]), links.assign(chain_id=None)
     linked["date_start"] = linked["date_start"].map(as_date)
     # the order raised: source date, source id, position in the source
     linked = linked.sort_values(["date_start", "source_id", "position", "recommendation_id"], ignore_index=True)
     order = {rec_id: (rank,) for rank, rec_id in enumerate(linked["recommendation_id"])}
-    chains_of = lineages(zip(links["source_id"], links["target_id"], strict=True), order)
+    chains_of = lineages(edges, order)
     pairs = pd.DataFrame(
         [(head, rec_id) for head, ids in chains_of.items() for rec_id in ids],
         columns=["chain_id", "recommendation_id"],
@@ -141,12 +141,18 @@ def _members_and_links(engine: Engine) -> tuple[pd.DataFrame, pd.DataFrame]:
     members = pairs.merge(linked, on="recommendation_id", how="left")
     members["year"] = members["date_start"].map(lambda d: d.year)
     members["status_label"] = members["status"].map(STATUS_LABELS)
-    in_chain = [
-        (head, later, earlier_id)
-        for head, ids in chains_of.items()
-        for later, earlier_id in zip(links["source_id"], links["target_id"], strict=True)
-        if later in ids and earlier_id in ids
+    heads_of: dict[str, set[str]] = {}
+    for head, ids in chains_of.items():
+        for rec_id in ids:
+            heads_of.setdefault(rec_id, set()).add(head)
+    # a link belongs to every chain holding both its ends (one pass over the links, not chains x links)
+    rank = {head: i for i, head in enumerate(chains_of)}
+    found = [
+        (rank[head], index, head, later, earlier_id)
+        for index, (later, earlier_id) in enumerate(edges)
+        for head in heads_of.get(later, set()) & heads_of.get(earlier_id, set())
     ]
+    in_chain = [(head, later, earlier_id) for *_, head, later, earlier_id in sorted(found)]
     chain_of_link = pd.DataFrame(in_chain, columns=["chain_id", "source_id", "target_id"])
     return members, chain_of_link.merge(links, on=["source_id", "target_id"])
 

@@ -139,14 +139,13 @@ def _months_before(day: dt.date, months: int) -> dt.date:
 def search_recommendations(engine: Engine, text: str, limit: int = SEARCH_LIMIT) -> list[tuple[str, str]]:
     """(id, "2016 · title") of recommendations whose id, title or text contains ``text``: a search, not a list
     of every recommendation."""
-    needle = f"%{text.strip().lower()}%"
+    escaped = text.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    needle = f"%{escaped}%"
     rows = sql.rows(
         engine,
         select(R.c.id, R.c.title, S.c.date)
         .join(S, S.c.id == R.c.source_id)
-        .where(
-            or_(func.lower(R.c.title).like(needle), func.lower(R.c.text).like(needle), func.lower(R.c.id).like(needle))
-        )
+        .where(or_(*(func.lower(column).like(needle, escape="\\") for column in (R.c.title, R.c.text, R.c.id))))
         .order_by(S.c.date_start, R.c.source_id, R.c.position)
         .limit(limit),
     )

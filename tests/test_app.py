@@ -82,6 +82,45 @@ def test_explore_counts_follow_filters_from_the_url():
     assert "Recruitment and fees" in at.caption[0].value
 
 
+def test_explore_ships_one_page_of_rows_and_pages_through_them_all():
+    from recommendations.ui import PAGE_SIZE
+
+    at = app().run()
+    at.switch_page("pages/explore.py").run()
+    first = at.dataframe[0].value
+    assert len(first) == min(PAGE_SIZE, N_RECS) < N_RECS  # the browser gets a page, not every row
+    at.number_input(key="explore_page").set_value(2).run()
+    assert not at.exception
+    second = at.dataframe[0].value
+    assert len(second) == N_RECS - PAGE_SIZE
+    assert set(first["id"]).isdisjoint(second["id"])
+    assert set(first["id"]) | set(second["id"]) == {r.id for r in DATASET.recommendations}
+    assert not [s for s in at.selectbox if len(s.options) >= N_RECS]  # no select box of every recommendation
+
+
+@pytest.mark.parametrize("page", ["pages/explore.py", "pages/recommendation.py"])
+def test_a_recommendation_is_found_by_search_and_wildcards_are_literal(page):
+    key = "explore_find" if page == "pages/explore.py" else "detail_find"
+    wanted = next(r for r in DATASET.recommendations if "sub-licenses" in r.text)
+    at = app().run()
+    at.switch_page(page).run()
+    assert not at.selectbox  # nothing is listed before a search
+    for hostile in ("%", "_", "\\", "<script>alert(1)</script>"):
+        at.text_input(key=key).set_value(hostile).run()
+        assert not at.exception
+        assert any("No recommendation matches" in i.value for i in at.info), hostile
+    at.text_input(key=key).set_value("SUB-LICENSES").run()
+    chooser = at.selectbox(key=f"{key}_choice")
+    assert len(chooser.options) == 1 and wanted.title in chooser.options[0]
+    chooser.set_value(wanted.id).run()
+    assert not at.exception
+    if page == "pages/recommendation.py":
+        assert at.query_params["id"] == wanted.id
+        assert any(wanted.title in t.value for t in at.title)
+    else:
+        assert any("Open detail" in str(link.proto) for link in at.get("page_link"))
+
+
 def test_explore_text_search_and_bad_params_are_harmless():
     at = app(q="sub-licenses", theme="no-such-theme", **{"from": "abc"}).run()
     at.switch_page("pages/explore.py").run()

@@ -450,3 +450,13 @@ def test_known_gaps_as_of_the_meeting(loaded):
     md = brief_markdown(now)
     for source in gaps:
         assert md_escape(source.title) in md
+
+
+def test_the_page_preview_holds_the_first_recommendations_and_says_the_downloads_hold_all(loaded):
+    brief = build_brief(loaded, themes=[], addressees=[], meeting_date=TODAY)
+    assert len(brief.items) > 5
+    whole, preview = brief_markdown(brief), brief_markdown(brief, limit=5)
+    assert whole.count("\n### ") == len(brief.items)
+    assert preview.count("\n### ") == 5
+    assert f"The first 5 are shown here; the downloads hold all {len(brief.items)}." in preview
+    assert "the downloads hold all" not in brief_markdown(brief, limit=len(brief.items))

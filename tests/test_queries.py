@@ -55,6 +55,22 @@ def test_status_over_time_counts_each_year(loaded):
     assert assessed[first_year] == len(assessed_by_first_year)
 
 
+def test_one_pass_year_ends_agree_with_the_rule_asked_year_by_year(loaded):
+    """The one-pass history must give, for every year, what the SQL rule gives when asked about that 31 December."""
+    import datetime as dt
+
+    from recommendations import sql, status
+
+    table = queries.recommendation_table(loaded)
+    one_pass = queries.year_end_statuses(loaded, table, until=2026)
+    assert set(one_pass["status"]) - {"not_assessed"}  # the check below is not vacuous
+    for year, rows in one_pass.groupby("year"):
+        ids = rows["recommendation_id"].tolist()
+        asked = sql.frame(loaded, status.overall(dt.date(year, 12, 31), ids))
+        expected = dict(zip(asked["recommendation_id"], asked["status"], strict=True))
+        assert dict(zip(rows["recommendation_id"], rows["status"], strict=True)) == expected, year
+
+
 def test_status_by_theme_adds_up(loaded):
     table = queries.recommendation_table(loaded)
     by_theme = queries.status_by(table, "theme")

@@ -21,9 +21,13 @@ def _evidence_md(entry: EvidenceEntry) -> str:
     return f"{md_escape(entry.title)} ({when})" + (f" — {md_escape(ref)}" if ref else "")
 
 
-def brief_markdown(brief: Brief, *, title: bool = True) -> str:
-    """The brief as Markdown; every piece of data is escaped, links only for http(s) addresses."""
+def brief_markdown(brief: Brief, *, title: bool = True, limit: int | None = None) -> str:
+    """The brief as Markdown; every piece of data is escaped, links only for http(s) addresses.
+
+    ``limit`` keeps the first recommendations only (the page's preview; the downloads hold all of them).
+    """
     out: list[str] = []
+    left = len(brief.items) if limit is None else limit
     if title:
         out += [f"# Meeting brief — {md_escape(human_date(brief.meeting_date))}", ""]
     out += [md_escape(line) + "  " for line in lines.header_lines(brief)]
@@ -34,11 +38,16 @@ def brief_markdown(brief: Brief, *, title: bool = True) -> str:
     if not brief.items:
         out += [f"**{md_escape(lines.empty_message(brief))}**", ""]
     for group in brief.groups:
+        if left <= 0:
+            break
         out += [f"## {md_escape(group.title)} ({len(group.items)})", ""]
         if not group.items:
             out += [md_escape(f"No open recommendations on {group.title} as of {human_date(brief.meeting_date)}."), ""]
-        for item in group.items:
+        for item in group.items[:left]:
             out += _item_markdown(item, brief.meeting_date)
+        left -= len(group.items)
+    if left < 0:
+        out += ["", f"*{md_escape(f'The first {limit} are shown here; the downloads hold all {len(brief.items)}.')}*"]
     return "\n".join(out).rstrip() + "\n"
 
 

@@ -103,9 +103,11 @@ def test_recommendation_by_url_shows_verbatim_text(page: Page):
 
 def test_open_recommendation_from_explore(page: Page):
     goto(page, "/explore")
-    chooser = main(page).get_by_test_id("stSelectbox").filter(has_text="Open a recommendation")
+    search = main(page).get_by_label("Open a recommendation by searching for it")
+    search.fill(REC_TITLE)
+    search.press("Enter")
+    chooser = main(page).get_by_test_id("stSelectbox").filter(has_text="found")
     chooser.locator("input").click()
-    page.keyboard.type(REC_TITLE)
     page.get_by_role("option", name=re.compile(re.escape(REC_TITLE))).first.click()
     link = main(page).get_by_role("link", name=re.compile("Open detail"))
     expect(link).to_be_visible()
