@@ -50,5 +50,8 @@ format: $(VENV)/.dev
 clean:
 	rm -rf $(VENV) var test-output .pytest_cache
 
-bench: $(VENV)/.dev
-	$(BIN)/python benchmarks/bench_pages.py
+BENCH_SIZES ?= 1000
+
+# Not part of `make test`: measured and recorded in docs/performance.md, not asserted.
+bench: $(VENV)/.dev system-deps
+	BENCH_SIZES=$(BENCH_SIZES) $(BIN)/python benchmarks/bench_scale.py

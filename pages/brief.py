@@ -1,6 +1,7 @@
 """Meeting brief: the open recommendations on chosen themes or addressees as they stood on a meeting date."""
 
 import datetime as dt
+from functools import partial
 
 import streamlit as st
 
@@ -28,15 +29,15 @@ def build(themes: tuple[str, ...], addressees: tuple[str, ...], meeting: dt.date
 
 
 @st.cache_data(ttl=ui.TTL, show_spinner=False)
-def files(themes: tuple[str, ...], addressees: tuple[str, ...], meeting: dt.date) -> dict[str, bytes]:
+def file(ext: str, themes: tuple[str, ...], addressees: tuple[str, ...], meeting: dt.date) -> bytes:
+    """One download, built when its button is clicked (a broad brief's DOCX takes seconds)."""
     brief = build(themes, addressees, meeting)
+    if ext == "docx":
+        return briefs.brief_docx(brief)
+    if ext == "md":
+        return briefs.brief_markdown(brief).encode("utf-8")
     rows = briefs.brief_rows(brief)
-    return {
-        "docx": briefs.brief_docx(brief),
-        "md": briefs.brief_markdown(brief).encode("utf-8"),
-        "csv": to_csv_bytes(rows),
-        "xlsx": to_xlsx_bytes({"brief": rows}),
-    }
+    return to_csv_bytes(rows) if ext == "csv" else to_xlsx_bytes({"brief": rows})
 
 
 def date_from_url() -> dt.date:
@@ -114,7 +115,7 @@ cols[1].metric("Not assessed", brief.status_counts.get("not_assessed", 0))
 cols[2].metric("Raised more than once", sum(1 for item in brief.items if item.times_raised > 1))
 cols[3].metric("Evidence over 2 years old", stale, help="Latest evidence dated more than two years before the meeting.")
 
-payload, stem = files(*key), briefs.file_stem(brief)
+stem = briefs.file_stem(brief)
 buttons = st.columns(4)
 for col, (label, ext) in zip(
     buttons,
@@ -128,7 +129,7 @@ for col, (label, ext) in zip(
 ):
     col.download_button(
         label,
-        payload[ext],
+        partial(file, ext, *key),
         file_name=f"{stem}.{ext}",
         mime=MIME[ext],
         on_click="ignore",

@@ -7,6 +7,8 @@ from recommendations import queries, ui
 
 ui.through_entrypoint()
 
+MOST_BARS = 30  # bars in a "where things stand" chart
+
 
 @st.cache_data(ttl=ui.TTL, show_spinner=False)
 def evidence_in(ids: tuple[str, ...] | None) -> int:
@@ -91,6 +93,11 @@ for tab, dimension, label in zip(tabs, ("theme", "addressee", "source"), ("Theme
         frame = queries.status_by(table, dimension)
         frame = frame.assign(label=frame[dimension].map(ui.chart_label))
         order = frame.groupby("label")["count"].sum().sort_values(ascending=False).index.tolist()
+        numbers = frame
+        if len(order) > MOST_BARS:  # a bar per source of a regional tracker would be unreadable, and heavy
+            st.caption(f"The {MOST_BARS} with the most recommendations of {len(order):,}; the table below has all.")
+            order = order[:MOST_BARS]
+            frame = frame[frame["label"].isin(order)]
         if dimension == "addressee":
             st.caption("Each addressee's status for its part of the ask: a status judged for one is never another's.")
         fig = px.bar(
@@ -106,7 +113,7 @@ for tab, dimension, label in zip(tabs, ("theme", "addressee", "source"), ("Theme
         st.plotly_chart(ui.tidy(fig, rows=len(order)), width="stretch")
         with st.expander(f"The numbers behind the chart ({label.lower()})"):
             st.dataframe(
-                frame.pivot_table(index=dimension, columns="status_label", values="count", fill_value=0),
+                numbers.pivot_table(index=dimension, columns="status_label", values="count", fill_value=0),
                 width="stretch",
             )
 
@@ -118,6 +125,7 @@ if not disagree.empty:
         "Several organisations may assess the same recommendation; their latest assessments stand side by side. "
         "Open a recommendation to read each one's rationale."
     )
+    disagree = ui.paged(disagree, "overview_disagree_page", per_page=20, what="assessments")
     st.dataframe(
         disagree.assign(link="recommendation?id=" + disagree["recommendation_id"]),
         column_order=["title", "assessor", "status_label", "as_of", "link"],

@@ -67,9 +67,12 @@ def through_entrypoint() -> None:
         st.rerun()
 
 
-@st.cache_resource
+FIRST_START = "First start: building the database from the data files (once; a large dataset takes minutes)…"
+
+
+@st.cache_resource(show_spinner=FIRST_START)
 def engine() -> Engine:
-    """One engine per process; builds the database from data/ on first start."""
+    """One engine per process; builds the database from data/ on first start, saying so instead of a blank page."""
     eng = make_engine()
     prepare(eng, DATA)
     return eng
@@ -98,7 +101,7 @@ def refresh_if_changed() -> None:
     seen["version"] = version
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+@st.cache_data(ttl=TTL, show_spinner="Working out the status of every recommendation…")
 def table(filters: Filters | None = None) -> pd.DataFrame:
     return queries.recommendation_table(engine(), filters)
 
@@ -123,7 +126,7 @@ def gaps() -> pd.DataFrame:
     return queries.gaps(engine())
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+@st.cache_data(ttl=TTL, show_spinner="Working out the statuses year by year…")
 def status_over_time(filters: Filters | None = None) -> pd.DataFrame:
     return queries.status_over_time(engine(), queries.recommendation_table(engine(), filters))
 

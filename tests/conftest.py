@@ -8,6 +8,7 @@ when no server binary exists at all, and the run then says so loudly.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import shutil
@@ -15,6 +16,7 @@ import socket
 import subprocess
 import tempfile
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -46,17 +48,12 @@ def _as_pg_user(cmd: list[str]) -> list[str]:
     return cmd
 
 
-@pytest.fixture(scope="session")
-def pg_server():
-    """(host, port) of a throw-away PostgreSQL cluster for this test session."""
-    if os.environ.get("TEST_DATABASE_URL"):
-        yield os.environ["TEST_DATABASE_URL"]
-        return
+@contextlib.contextmanager
+def pg_cluster() -> Iterator[str]:
+    """A throw-away PostgreSQL cluster; yields its base URL. RuntimeError when the server binaries are missing."""
     initdb, pg_ctl = _pg_bin("initdb"), _pg_bin("pg_ctl")
     if not (initdb and pg_ctl):
-        reason = "NO PostgreSQL server binary (initdb/pg_ctl) found: PostgreSQL tests SKIPPED"
-        _PG_SKIP_REASON.append(reason)
-        pytest.skip(reason)
+        raise RuntimeError("NO PostgreSQL server binary (initdb/pg_ctl) found: PostgreSQL tests SKIPPED")
     base = Path(tempfile.mkdtemp(prefix="tracker-pg-"))
     datadir = base / "data"
     if os.geteuid() == 0:
@@ -82,6 +79,24 @@ def pg_server():
     finally:
         subprocess.run(_as_pg_user([pg_ctl, "-D", str(datadir), "-m", "immediate", "stop"]), capture_output=True)
         shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """(host, port) of a throw-away PostgreSQL cluster for this test session."""
+    if os.environ.get("TEST_DATABASE_URL"):
+        yield os.environ["TEST_DATABASE_URL"]
+        return
+    try:
+        cluster = pg_cluster()
+        url = cluster.__enter__()
+    except RuntimeError as exc:
+        _PG_SKIP_REASON.append(str(exc))
+        pytest.skip(str(exc))
+    try:
+        yield url
+    finally:
+        cluster.__exit__(None, None, None)
 
 
 def _pg_database(pg_server: str, template: str | None = None):

@@ -108,6 +108,7 @@ def test_open_recommendation_from_explore(page: Page):
     search.press("Enter")
     chooser = main(page).get_by_test_id("stSelectbox").filter(has_text="found")
     chooser.locator("input").click()
+    page.keyboard.type(REC_TITLE)
     page.get_by_role("option", name=re.compile(re.escape(REC_TITLE))).first.click()
     link = main(page).get_by_role("link", name=re.compile("Open detail"))
     expect(link).to_be_visible()

@@ -1,0 +1,331 @@
+"""Scale benchmark: synthetic datasets of N recommendations through validate, load, reload, every page, the
+browser and the brief, on SQLite and PostgreSQL; writes docs/performance.md.
+
+Not part of the test suite: speed is measured and recorded, not asserted. `make bench` runs a quick size;
+`BENCH_SIZES=1000,10000,50000 make bench` the full table. Each step runs in its own process, so its peak memory
+(max RSS) is its own. Ratios to the parse floor (PyYAML's C loader on the same files, same run) are what to
+read: the machine is shared, so seconds vary from run to run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+OUT = ROOT / "docs" / "performance.md"
+PY = sys.executable
+
+# Run a command, report wall time and the child's peak memory (ru_maxrss of its own process tree).
+TIMED = """
+import json, resource, subprocess, sys, time
+start = time.perf_counter()
+done = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+took = time.perf_counter() - start
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+print(json.dumps({"seconds": took, "peak": peak, "rc": done.returncode, "err": done.stderr[-3000:],
+                  "out": done.stdout[-3000:]}))
+"""
+
+FLOOR = """
+import sys, pathlib, yaml
+for path in sorted(pathlib.Path(sys.argv[1]).rglob("*.yaml")):
+    with path.open(encoding="utf-8") as handle:
+        yaml.load(handle, Loader=yaml.CSafeLoader)
+"""
+
+PAGES = """
+import json, os, statistics, sys, time
+sys.path.insert(0, os.environ["ROOT"])
+from streamlit.testing.v1 import AppTest
+pages = json.loads(sys.argv[1])
+out = []
+for page, params in pages:
+    at = AppTest.from_file(os.path.join(os.environ["ROOT"], "dashboard.py"), default_timeout=900)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    start = time.perf_counter(); at.switch_page(page).run(); cold = time.perf_counter() - start
+    warm = []
+    for _ in range(3):
+        start = time.perf_counter(); at.run(); warm.append(time.perf_counter() - start)
+    out.append({"page": page, "params": params, "cold": cold, "warm": statistics.median(warm),
+                "error": str(at.exception[0].message) if at.exception else None})
+print(json.dumps(out))
+"""
+
+BRIEF = """
+import json, sys, time, datetime as dt
+sys.path.insert(0, sys.argv[2])
+from models.db import make_engine
+from recommendations.brief import build_brief, brief_docx
+from recommendations.brief.model import BriefGroup
+engine = make_engine(sys.argv[1])
+start = time.perf_counter()
+brief = build_brief(engine, themes=[], addressees=[], meeting_date=dt.date.today())
+built = time.perf_counter() - start
+left, groups = 500, []
+for group in brief.groups:
+    if left > 0:
+        items = group.items[:left]
+        groups.append(BriefGroup(**{**vars(group), "items": items}))
+        left -= len(items)
+brief.groups = groups
+start = time.perf_counter()
+payload = brief_docx(brief)
+print(json.dumps({"build_all": built, "open": sum(len(g.items) for g in groups), "docx": time.perf_counter() - start,
+                  "bytes": len(payload)}))
+"""
+
+
+def timed(cmd: list[str], env: dict | None = None) -> dict:
+    done = subprocess.run([PY, "-c", TIMED, *cmd], capture_output=True, text=True, env={**os.environ, **(env or {})})
+    result = json.loads(done.stdout)
+    if result["rc"] != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed:\n{result['err']}")
+    return result
+
+
+def mb(n: float) -> str:
+    return f"{n / 1e6:,.0f} MB"
+
+
+def yaml_size(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*.yaml"))
+
+
+def pipeline(folder: Path, url: str) -> dict:
+    """validate, first load, no-change reload, and a reload that must compare (the app wrote since)."""
+    env = {"DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
+    cli = [PY, "-m", "recommendations"]
+    out = {"validate": timed([*cli, "validate", str(folder)], env)}
+    out["load"] = timed([*cli, "load", str(folder)], env)
+    out["reload"] = timed([*cli, "load", str(folder)], env)
+    assert "nothing was read" in out["reload"]["out"], out["reload"]["out"]
+    forget = (
+        "import sys\nsys.path.insert(0, sys.argv[2])\nfrom sqlalchemy import text\nfrom models.db import make_engine\n"
+        "with make_engine(sys.argv[1]).begin() as conn:\n    conn.execute(text('DELETE FROM load_state'))\n"
+    )
+    subprocess.run([PY, "-c", forget, url, str(ROOT)], check=True, env={**os.environ, **env})
+    out["compare"] = timed([*cli, "load", str(folder)], env)
+    return out
+
+
+def page_list(folder: Path) -> list:
+    first_source = sorted((folder / "sources").glob("*.yaml"))[0]
+    rec_id = next(line.split(":", 1)[1].strip() for line in first_source.read_text().splitlines() if "- id:" in line)
+    return [
+        ("pages/overview.py", {}),
+        ("pages/explore.py", {}),
+        ("pages/explore.py", {"theme": "recruitment"}),
+        ("pages/recommendation.py", {"id": rec_id}),
+        ("pages/owners.py", {}),
+        ("pages/themes.py", {}),
+        ("pages/brief.py", {"theme": "recruitment"}),
+        ("pages/sources.py", {}),
+        ("pages/data.py", {}),
+    ]
+
+
+def pages(folder: Path, url: str) -> list[dict]:
+    env = {**os.environ, "DATABASE_URL": url, "ROOT": str(ROOT), "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [PY, "-c", PAGES, json.dumps(page_list(folder))], capture_output=True, text=True, env=env, cwd=ROOT
+    )
+    if done.returncode:
+        raise SystemExit(done.stderr[-3000:])
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def payloads(folder: Path, url: str) -> list[tuple[str, int]] | str:
+    """Bytes the browser receives over the app's websocket for each page, cold (headless Chromium)."""
+    try:
+        from playwright.sync_api import sync_playwright
+
+        from tests.e2e.conftest import serve
+    except ImportError as exc:
+        return f"not measured ({exc})"
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not chromium:
+        return "not measured (no Chromium)"
+    out = []
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p, serve(Path(tmp), url) as base:
+        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        try:
+            for page_path, params in page_list(folder):
+                page = browser.new_page(viewport={"width": 1400, "height": 900})
+                received = [0]
+
+                def on_socket(ws, received=received) -> None:  # noqa: ANN001
+                    ws.on("framereceived", lambda frame: received.__setitem__(0, received[0] + len(frame)))
+
+                page.on("websocket", on_socket)
+                query = "&".join(f"{k}={v}" for k, v in params.items())
+                name = page_path.removeprefix("pages/").removesuffix(".py")
+                page.goto(f"{base}/{'' if name == 'overview' else name}{'?' + query if query else ''}")
+                page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=900_000)
+                page.wait_for_timeout(1500)
+                out.append((f"{page_path}{'?' + query if query else ''}", received[0]))
+                page.close()
+        finally:
+            browser.close()
+    return out
+
+
+def pg_url() -> tuple[object, str] | None:
+    try:
+        from tests.conftest import pg_cluster
+    except ImportError:
+        return None
+    cluster = pg_cluster()
+    try:
+        server = cluster.__enter__()
+    except RuntimeError:
+        return None
+    import psycopg
+
+    admin = server.replace("postgresql+psycopg://", "postgresql://") + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute("CREATE DATABASE bench")
+    return cluster, f"{server}/bench"
+
+
+def main() -> None:
+    sizes = [int(s) for s in os.environ.get("BENCH_SIZES", "1000").split(",") if s.strip()]
+    per_rec = int(os.environ.get("BENCH_ASSESSMENTS", "10"))
+    results = []
+    for n in sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp) / "data"
+            print(f"[{n:,}] synthesising", file=sys.stderr, flush=True)
+            synth = timed([PY, "-m", "recommendations", "synth", "--recommendations", str(n),
+                           "--assessments-per-recommendation", str(per_rec), "--out", str(folder)],
+                          {"PYTHONPATH": str(ROOT)})  # fmt: skip
+            row = {"n": n, "yaml": yaml_size(folder), "synth": synth}
+            print(f"[{n:,}] parse floor", file=sys.stderr, flush=True)
+            row["floor"] = timed([PY, "-c", FLOOR, str(folder)])
+            print(f"[{n:,}] SQLite", file=sys.stderr, flush=True)
+            sqlite_url = f"sqlite:///{tmp}/bench.db"
+            row["sqlite"] = pipeline(folder, sqlite_url)
+            print(f"[{n:,}] pages", file=sys.stderr, flush=True)
+            row["pages"] = pages(folder, sqlite_url)
+            print(f"[{n:,}] browser", file=sys.stderr, flush=True)
+            row["payloads"] = payloads(folder, sqlite_url)
+            print(f"[{n:,}] brief", file=sys.stderr, flush=True)
+            brief = subprocess.run([PY, "-c", BRIEF, sqlite_url, str(ROOT)], capture_output=True, text=True)
+            row["brief"] = json.loads(brief.stdout) if brief.returncode == 0 else {"error": brief.stderr[-500:]}
+            pg = pg_url()
+            if pg:
+                cluster, url = pg
+                print(f"[{n:,}] PostgreSQL", file=sys.stderr, flush=True)
+                try:
+                    row["postgresql"] = pipeline(folder, url)
+                    row["pg_pages"] = pages(folder, url)
+                finally:
+                    cluster.__exit__(None, None, None)
+            results.append(row)
+    write(results, per_rec)
+    print(f"wrote {OUT.relative_to(ROOT)}", file=sys.stderr)
+
+
+def write(results: list[dict], per_rec: int) -> None:
+    cpu = os.cpu_count()
+    lines = [
+        "# Performance",
+        "",
+        f"Measured by `make bench` ({'BENCH_SIZES=' + ','.join(str(r['n']) for r in results)}) on "
+        f"{dt.date.today().isoformat()}: {platform.platform()}, {cpu} cores, Python {platform.python_version()}. "
+        f"Synthetic datasets from `python -m recommendations synth` with {per_rec} assessments per "
+        "recommendation (about 7 evidence items each). Every step runs in its own process; peak memory is that "
+        "process's maximum resident set. The machine is shared and small: read the ratios to the parse floor "
+        "(PyYAML's C loader reading the same files in the same run), not the seconds.",
+        "",
+        "Reproduce: `make bench` (a quick size), or `BENCH_SIZES=1000,10000,50000 make bench` for the full table.",
+        "",
+        "## Validate and load",
+        "",
+        "| recommendations | database | YAML | parse floor | validate | first load | no-change reload | reload "
+        "that compares | peak memory (validate / load) |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for r in results:
+        floor = r["floor"]["seconds"]
+        for db in ("sqlite", "postgresql"):
+            if db not in r:
+                continue
+            p = r[db]
+
+            def cell(step: str, p: dict = p, floor: float = floor) -> str:
+                return f"{p[step]['seconds']:.1f} s ({p[step]['seconds'] / floor:.2f}×)"
+
+            lines.append(
+                f"| {r['n']:,} | {'SQLite' if db == 'sqlite' else 'PostgreSQL'} | {mb(r['yaml'])} | {floor:.1f} s "
+                f"({mb(r['floor']['peak'])}) | {cell('validate')} | {cell('load')} | {cell('reload')} | "
+                f"{cell('compare')} | {mb(p['validate']['peak'])} / {mb(p['load']['peak'])} |"
+            )
+    lines += [
+        "",
+        "Targets: validate ≤ 2×, first load ≤ 3×, no-change reload ≤ 1.5× the floor; peak memory under 1 GB at "
+        "50,000. A *no-change reload* finds the files and the database as the last load left them and reads "
+        "nothing; a *reload that compares* is the one after the app has written (its audit log moved), which "
+        "reads, validates and compares everything again.",
+        "",
+        "## Pages (server side, AppTest)",
+        "",
+        "*Cold*: the page's first run in a fresh app process, after the default page; *warm*: median of three "
+        "runs with the caches filled. Targets: under 1 s at 10,000 and under 2 s at 50,000.",
+        "",
+    ]
+    for r in results:
+        for key, db in (("pages", "SQLite"), ("pg_pages", "PostgreSQL")):
+            if key not in r:
+                continue
+            lines += [
+                f"### {r['n']:,} recommendations, {db}",
+                "",
+                "| page | cold (s) | warm (s) |",
+                "| --- | --- | --- |",
+            ]
+            for p in r[key]:
+                query = "&".join(f"{k}={v}" for k, v in p["params"].items())
+                name = p["page"] + (f"?{query}" if query else "")
+                note = f" (error: {p['error']})" if p["error"] else ""
+                lines.append(f"| {name}{note} | {p['cold']:.2f} | {p['warm']:.2f} |")
+            lines.append("")
+    lines += ["## What the browser receives", "", "Bytes over the app's websocket for a cold visit to each page "
+              "(headless Chromium). Target: under 1 MB at 50,000.", ""]  # fmt: skip
+    for r in results:
+        lines.append(f"### {r['n']:,} recommendations")
+        lines.append("")
+        if isinstance(r["payloads"], str):
+            lines += [r["payloads"], ""]
+            continue
+        lines += ["| page | received |", "| --- | --- |"]
+        lines += [f"| {page} | {size / 1e3:,.0f} kB |" for page, size in r["payloads"]]
+        lines.append("")
+    lines += ["## The brief", "", "Target: the DOCX of 500 open recommendations in under 5 s.", "",
+              "| recommendations | build the broad brief | open recommendations in the DOCX | DOCX | size |",
+              "| --- | --- | --- | --- | --- |"]  # fmt: skip
+    for r in results:
+        b = r["brief"]
+        if "error" in b:
+            lines.append(f"| {r['n']:,} | error: {b['error']} | | | |")
+        else:
+            size = f"{b['bytes'] / 1e3:,.0f} kB"
+            lines.append(f"| {r['n']:,} | {b['build_all']:.1f} s | {b['open']} | {b['docx']:.2f} s | {size} |")
+    notes = ROOT / "benchmarks" / "performance-notes.md"
+    if notes.exists():
+        lines += ["", notes.read_text().rstrip()]
+    OUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
