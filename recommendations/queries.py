@@ -552,6 +552,24 @@ def gaps(engine: Engine) -> pd.DataFrame:
     return df
 
 
+def afml_record(gaps_frame: pd.DataFrame) -> str:
+    """How much of the AFML's own record the tracker lacks, in one sentence (from a ``gaps`` frame)."""
+    forums = gaps_frame[gaps_frame["kind"] == "afml"]
+    if forums.empty:
+        return "No ASEAN Forum on Migrant Labour is missing its recommendation texts here."
+    counted = [int(v) for v in forums["expected"] if v is not None]
+    return (
+        f"The ASEAN Forum on Migrant Labour itself: the tracker knows {len(forums)} Forums "
+        f"({forums['date'].min()[:4]}–{forums['date'].max()[:4]}) whose own recommendation texts it does not hold. "
+        + (
+            f"A public source states how many recommendations {len(counted)} of them adopted ({sum(counted)} in all); "
+            "for the others the number is not known."
+            if counted
+            else "No public source read states how many recommendations they adopted."
+        )
+    )
+
+
 def research_state(current_status: str | None, searched: bool) -> str:
     """THE research state of a recommendation: "assessed" when its current status (the status rule) is anything
     but not assessed; otherwise "researched" when the research log records a search for its evidence, else
