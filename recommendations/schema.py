@@ -217,7 +217,10 @@ class AddresseeIn(Record):
     role: AddresseeRole = AddresseeRole.RESPONSIBLE
     inferred: bool = Field(
         default=False,
-        description="True when the text names no addressee and the document's own addressee is used.",
+        description=(
+            "True when neither the text, its lead_in nor its section names this party as the one to act (or as"
+            " channel or partner) and the curators supplied it (docs/data-curation.md, section 3)."
+        ),
     )
 
 
