@@ -253,6 +253,29 @@ class ContextFigure(SQLModel, table=True):
     data_source: str
 
 
+class ResearchLogEntry(SQLModel, table=True):
+    """One search for evidence on one recommendation (data/research_log.yaml): when, who, where, what it found.
+
+    Curated data, like the links: the loader makes this table what the YAML says.
+    """
+
+    __tablename__ = "research_log"
+    recommendation_id: str = Field(sa_column=_fk("recommendation.id", primary_key=True))
+    position: int = Field(
+        sa_column=Column(Integer, primary_key=True, autoincrement=False),
+        description="Order among this recommendation's entries, as in the YAML.",
+    )
+    searched_on: str = Field(max_length=10)
+    searched_on_start: dt.date = Field(index=True)
+    searched_by: str = Field(max_length=300)
+    where: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    found: str
+    evidence: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    outcome: str = Field(max_length=20, index=True)
+    partly_read: bool = False
+    note: str | None = None
+
+
 __all__ = [
     "Actor",
     "Addressee",
@@ -270,6 +293,7 @@ __all__ = [
     "Recommendation",
     "RecommendationLink",
     "RecommendationTheme",
+    "ResearchLogEntry",
     "SQLModel",
     "Source",
     "Theme",

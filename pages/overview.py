@@ -143,10 +143,18 @@ st.subheader("Known gaps")
 gaps = ui.gaps()
 if gaps.empty:
     st.write("No known gaps: we hold the text of every recommendation the sources mention.")
-for gap in gaps.itertuples():
+forums = gaps[gaps["kind"] == "afml"]
+for gap in gaps[gaps["kind"] != "afml"].itertuples():
     missing = "an unknown number of" if gap.expected is None else str(gap.missing)
     st.warning(
         f"**{ui.esc(gap.title)}** ({ui.esc(gap.date)}): {ui.esc(missing)} recommendation(s) missing from this "
         f"tracker. {ui.esc(gap.gap_note or '')}",
         icon=":material/help:",
     )
+if not forums.empty:
+    st.warning(ui.esc(queries.afml_record(gaps)), icon=":material/help:")
+    with st.expander(ui.esc(f"The {len(forums)} Forums, and where their official texts are")):
+        for gap in forums.itertuples():
+            count = "number not known" if gap.expected is None else f"{gap.expected} recommendations, none held"
+            st.markdown(f"**{ui.esc(gap.title)}** ({ui.esc(gap.date)}; {ui.esc(count)})")
+            st.caption(ui.esc(gap.gap_note or ""))

@@ -59,7 +59,8 @@ ASKS = {
 st.title("Who is asked to act")
 st.write(
     "Each recommendation names the actors it asks to act (its addressees). Here: how much is asked of each "
-    "actor, where those asks stand, and which have been open the longest."
+    "actor, where those asks stand, and which have been open the longest. A commitment its authors made for "
+    "themselves is counted among their asks but never as open."
 )
 filters = ui.current_filters()
 table = ui.table(filters)
@@ -79,7 +80,11 @@ cols[1].metric("Asks", int(actors["asks"].sum()), help="Recommendation–address
 cols[2].metric(
     "Most asked", ui.esc(actors.iloc[0]["label"]), help=ui.esc(actors.iloc[0]["name"])
 )  # values are Markdown
-cols[3].metric("Asks still open", f"{actors['open'].sum() / actors['asks'].sum():.0%}")
+cols[3].metric(
+    "Asks still open",
+    f"{actors['open'].sum() / actors['asks'].sum():.0%}",
+    help="Open status (not assessed, no progress, in progress, partially implemented); commitments never count.",
+)
 
 # One chart label per actor id (two actors never share a bar), markup escaped, wrapped for phones.
 shown_as = ui.chart_labels(actors["actor_id"], actors["label"])

@@ -59,7 +59,9 @@ if rec["problems"]:
 st.subheader("Asked of, and the status for each")
 for who_row in info.addressees.itertuples():  # a list, not a table: it reads whole on a phone
     how = [who_row.role] + (
-        ["inferred: the text names no addressee, so the document's own is used"] if who_row.inferred else []
+        ["inferred: the text does not name it as the party to act, so the curators supplied it"]
+        if who_row.inferred
+        else []
     )
     if who_row.status_date:
         judged = "judged for this addressee" if who_row.scope else "judged for the whole ask"
@@ -88,8 +90,16 @@ if mine:
             )
             st.text(draft.rationale)
 if info.history.empty:
+    searched = rec["last_searched_on"]
     st.info(
-        "No assessment yet, so the status is *not assessed*: there is no evidence on record either way.",
+        "No assessment yet, so the status is *not assessed*: "
+        + (
+            ui.esc(
+                f"evidence was last searched for on {searched} and nothing found supports a status (see Research log)."
+            )
+            if searched
+            else "no search for its evidence is on record yet, so this says nothing either way."
+        ),
         icon=":material/pending:",
     )
 STATE_NOTES = {
@@ -137,6 +147,28 @@ for ev in info.evidence.itertuples():
             st.caption(ui.esc(ev.completeness))
         if mine:
             st.page_link("pages/evidence_edit.py", label="Correct this evidence item", query_params={"id": ev.id})
+
+st.subheader("Research log")
+st.caption(
+    ui.esc(f"{rec['research_label']}. Every search for this recommendation's evidence, the latest first: ")
+    + "looked and found nothing is a result too."
+)
+if info.research.empty:
+    st.write("Not yet researched: no search for evidence on this recommendation is on record.")
+for number, search in enumerate(info.research.itertuples()):
+    label = f"{search.searched_on} · {search.searched_by} · {search.outcome_label}"
+    with st.expander(ui.esc(label), expanded=number == 0):
+        st.markdown("**Where**")
+        for place in search.where:
+            st.text("• " + place)
+        st.markdown("**What was found**")
+        st.text(search.found)
+        if len(search.evidence):
+            st.caption(ui.esc("Evidence recorded from it: " + ", ".join(search.evidence)))
+        if search.partly_read:
+            st.caption("A relevant source could only be read in part.")
+        if search.note:
+            st.caption(ui.esc(search.note))
 
 st.subheader("Raised before or since")
 if info.links.empty:

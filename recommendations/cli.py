@@ -41,7 +41,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     print(
         f"ok: {len(data.sources)} sources, {len(data.recommendations)} recommendations, {len(data.actors)} actors, "
         f"{len(data.themes)} themes, {len(data.evidence)} evidence items, {len(data.assessments)} assessments, "
-        f"{len(data.links)} links"
+        f"{len(data.links)} links, {len(data.research_log)} research-log entries"
     )
     return 0
 
@@ -78,7 +78,7 @@ def _unknown_filter_values(engine, filters: Filters) -> list[str]:  # noqa: ANN0
     valid = {key: [value for value, _ in choices] for key, choices in options(engine).items()}
     out = []
     for flag, field in (("--source", "sources"), ("--theme", "themes"), ("--addressee", "addressees"),
-                        ("--status", "statuses"), ("--kind", "kinds")):  # fmt: skip
+                        ("--status", "statuses"), ("--kind", "kinds"), ("--research", "research")):  # fmt: skip
         for value in getattr(filters, field):
             if value not in valid[field]:
                 out.append(f"{flag} {value!r} is not a known id; use one of: {', '.join(valid[field])}")
@@ -94,6 +94,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         addressees=args.addressee or [],
         statuses=args.status or [],
         kinds=args.kind or [],
+        research=args.research or [],
         year_from=args.year_from,
         year_to=args.year_to,
         text=args.search or "",
@@ -336,6 +337,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--addressee", action="append", help="actor id (repeatable)")
     p.add_argument("--status", action="append", help="status (repeatable)")
     p.add_argument("--kind", action="append", help="recommendation kind (repeatable)")
+    p.add_argument(
+        "--research", action="append", help="research state: not_researched, researched or assessed (repeatable)"
+    )
     p.add_argument("--year-from", type=int)
     p.add_argument("--year-to", type=int)
     p.add_argument("--search", help="words in the title or text")

@@ -31,6 +31,7 @@ from models import (
     Recommendation,
     RecommendationLink,
     RecommendationTheme,
+    ResearchLogEntry,
     Source,
     Theme,
 )
@@ -43,7 +44,7 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 FLAT_COLUMNS = [
     "id", "source_id", "source_title", "source_date", "number", "section", "kind", "title", "lead_in", "text",
     "addressees", "themes", "status", "status_label", "status_date", "status_assessor", "status_scope",
-    "addressee_statuses", "evidence_count", "last_evidence_date",
+    "addressee_statuses", "evidence_count", "last_evidence_date", "research_state", "last_searched_on",
 ]  # fmt: skip
 #: In JSON, each addressee is an object with its own status (the status rule's per-addressee answer).
 ADDRESSEE_FIELDS = ["id", "name", "role", "inferred", "status", "status_date", "scope"]
@@ -146,6 +147,24 @@ def database_as_yaml(engine: Engine) -> dict[str, object]:
             "context_figures": [
                 _clean({**_clean(r, drop=("source_id",)), "source": r["source_id"]})
                 for r in _rows(conn, ContextFigure, ("id",))
+            ]
+        }
+        files["research_log.yaml"] = {
+            "research_log": [
+                _clean(
+                    {
+                        "recommendation": r["recommendation_id"],
+                        "searched_on": r["searched_on"],
+                        "by": r["searched_by"],
+                        "where": r["where"],
+                        "found": r["found"],
+                        "evidence": r["evidence"],
+                        "outcome": r["outcome"],
+                        "partly_read": r["partly_read"] or None,
+                        "note": r["note"],
+                    }
+                )
+                for r in _rows(conn, ResearchLogEntry, ("recommendation_id", "position"))
             ]
         }
     return files

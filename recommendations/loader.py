@@ -37,6 +37,7 @@ from models import (
     Recommendation,
     RecommendationLink,
     RecommendationTheme,
+    ResearchLogEntry,
     Source,
     Theme,
 )
@@ -86,6 +87,9 @@ _CHILDREN = {
     Addressee: "recommendation_id",
     EvidenceRecommendation: "evidence_id",
 }
+# Curated only in the YAML (the app never writes them): a row the YAML no longer has is removed, so that
+# dropping a link or a research-log entry from data/ drops it from the database too.
+_YAML_ONLY = (RecommendationLink, ResearchLogEntry)
 # The append-only history: compared, never updated or deleted (see _append_history).
 _HISTORY = (Assessment, AssessmentEvidence, AssessmentReview)
 _COUNTED = (Assessment, AssessmentEvidence, AssessmentReview, Evidence, Recommendation, Source, Actor)
@@ -114,6 +118,7 @@ def dataset_rows(data: Dataset) -> dict[type, list[dict]]:
         AssessmentReview: [],
         RecommendationLink: [],
         ContextFigure: [],
+        ResearchLogEntry: [],
     }
     for source in data.sources:
         row = source.model_dump(exclude={"recommendations"})
@@ -170,7 +175,25 @@ def dataset_rows(data: Dataset) -> dict[type, list[dict]]:
         for link in data.links
     ]
     rows[ContextFigure] = [{**f.model_dump(exclude={"source"}), "source_id": f.source} for f in data.context_figures]
+    rows[ResearchLogEntry] = research_log_rows(data)
     return rows
+
+
+def research_log_rows(data: Dataset) -> list[dict]:
+    """The research log as rows: each entry keyed by its recommendation and its place among that one's entries."""
+    out, seen = [], {}
+    for entry in data.research_log:
+        position = seen[entry.recommendation] = seen.get(entry.recommendation, -1) + 1
+        row = entry.model_dump(exclude={"recommendation", "by", "searched_on"})
+        row.update(
+            recommendation_id=entry.recommendation,
+            position=position,
+            searched_on=entry.searched_on,
+            searched_on_start=date_start(entry.searched_on),
+            searched_by=entry.by,
+        )
+        out.append(row)
+    return out
 
 
 def _key(table: Table, row: dict) -> tuple:
@@ -213,7 +236,7 @@ def _sync(conn: Connection, model: type, wanted: Iterable[dict], parents: set[st
         if key in wanted_by_key:
             continue
         parent_column = _CHILDREN.get(model)
-        if parent_column and old[parent_column] in (parents or set()):
+        if (parent_column and old[parent_column] in (parents or set())) or model in _YAML_ONLY:
             conn.execute(delete(table).where(and_(*(c == v for c, v in zip(pk, key, strict=True)))))
             report.removed += 1
         else:

@@ -18,9 +18,8 @@ from sqlalchemy.engine import Engine
 from models import Actor, Recommendation, Source
 from recommendations import sql, status
 from recommendations.queries import actor_label, as_date
-from recommendations.schema import OPEN_STATUSES, STATUS_LABELS, AddresseeRole, Status
+from recommendations.schema import STATUS_LABELS, AddresseeRole, Status
 
-OPEN = sorted(OPEN_STATUSES)
 MOVING = sorted({Status.IMPLEMENTED, Status.PARTIALLY_IMPLEMENTED, Status.IN_PROGRESS})
 
 R = Recommendation.__table__  # type: ignore[attr-defined]
@@ -32,7 +31,7 @@ SUMMARY_COLUMNS = [
     "open", "assessed", "moving", "oldest_open_year", "share_open", "share_assessed", "share_moving",
 ]  # fmt: skip
 ASK_COLUMNS = [
-    "recommendation_id", "title", "source_title", "source_date", "date_start", "year", "role", "inferred",
+    "recommendation_id", "title", "kind", "source_title", "source_date", "date_start", "year", "role", "inferred",
     "status", "status_label", "status_date", "scope", "open", "years_open",
 ]  # fmt: skip
 
@@ -62,10 +61,10 @@ def actor_summary(engine: Engine, ids: Iterable[str] | None = None) -> pd.DataFr
             _count(pa.c.role == AddresseeRole.RESPONSIBLE).label("responsible"),
             _count(pa.c.role == AddresseeRole.SUPPORTING).label("supporting"),
             _count(pa.c.inferred.is_(True)).label("inferred"),
-            _count(pa.c.status.in_(OPEN)).label("open"),
+            _count(status.open_ask(pa.c.status, R.c.kind)).label("open"),  # commitments are not open asks
             _count(pa.c.status != Status.NOT_ASSESSED).label("assessed"),
             _count(pa.c.status.in_(MOVING)).label("moving"),
-            func.min(case((pa.c.status.in_(OPEN), S.c.date_start))).label("oldest_open"),
+            func.min(case((status.open_ask(pa.c.status, R.c.kind), S.c.date_start))).label("oldest_open"),
         )
         .select_from(pa)
         .join(ACT, ACT.c.id == pa.c.actor_id)
@@ -117,7 +116,7 @@ def actor_asks(
     df = sql.frame(
         engine,
         select(
-            pa.c.recommendation_id, R.c.title, R.c.position, S.c.title.label("source_title"),
+            pa.c.recommendation_id, R.c.title, R.c.kind, R.c.position, S.c.title.label("source_title"),
             S.c.date.label("source_date"), S.c.date_start, pa.c.role, pa.c.inferred, pa.c.status,
             pa.c.as_of.label("status_date"), scope.c.name.label("scope_name"), scope.c.acronym.label("scope_acronym"),
         )
@@ -137,7 +136,7 @@ def actor_asks(
         "" if not isinstance(n, str) else f"as assessed for {actor_label(n, a)}"
         for n, a in zip(df["scope_name"], df["scope_acronym"], strict=True)
     ]
-    df["open"] = df["status"].isin(OPEN)
+    df["open"] = [status.is_open_ask(s, k) for s, k in zip(df["status"], df["kind"], strict=True)]
     df["years_open"] = pd.array(
         [years_between(s, today) if o else None for s, o in zip(df["date_start"], df["open"], strict=True)],
         dtype="Int64",

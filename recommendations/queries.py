@@ -28,12 +28,14 @@ from models import (
     Recommendation,
     RecommendationLink,
     RecommendationTheme,
+    ResearchLogEntry,
     Source,
     Theme,
 )
 from recommendations import sql, status
 from recommendations.schema import (
     OPEN_STATUSES,
+    RESEARCH_OUTCOME_LABELS,
     SOURCE_KIND_LABELS,
     SOURCE_KIND_SHORT,
     STATUS_LABELS,
@@ -53,6 +55,14 @@ RT = RecommendationTheme.__table__  # type: ignore[attr-defined]
 E = Evidence.__table__  # type: ignore[attr-defined]
 ER = EvidenceRecommendation.__table__  # type: ignore[attr-defined]
 L = RecommendationLink.__table__  # type: ignore[attr-defined]
+RL = ResearchLogEntry.__table__  # type: ignore[attr-defined]
+
+#: How far the search for a recommendation's evidence has come (``research_state``), in the order shown.
+RESEARCH_STATES: dict[str, str] = {
+    "not_researched": "Not yet researched",
+    "researched": "Researched, no evidence for a status",
+    "assessed": "Assessed",
+}
 
 
 @dataclass
@@ -66,6 +76,7 @@ class Filters:
     addressees: list[str] = field(default_factory=list)
     statuses: list[str] = field(default_factory=list)
     kinds: list[str] = field(default_factory=list)
+    research: list[str] = field(default_factory=list)  # research states (RESEARCH_STATES)
     text: str = ""
 
     def is_empty(self) -> bool:
@@ -157,6 +168,14 @@ def recommendation_table(
     base["evidence_count"] = base["id"].map(evidence["evidence_count"]).fillna(0).astype(int)
     base["last_evidence_date"] = base["id"].map(evidence["last_date"])
     base["status_label"] = base["status"].map(STATUS_LABELS)
+    last_search = select(RL.c.recommendation_id, func.max(RL.c.searched_on_start).label("last"))
+    searched = {
+        r["recommendation_id"]: str(r["last"])[:10]
+        for r in sql.rows(engine, last_search.group_by(RL.c.recommendation_id))
+    }
+    base["last_searched_on"] = pd.Series([searched.get(i) for i in base["id"]], index=base.index, dtype=object)
+    base["research_state"] = [research_state(s, i in searched) for s, i in zip(base["status"], base["id"], strict=True)]
+    base["research_label"] = base["research_state"].map(RESEARCH_STATES)
     base = _none_for_null(
         base,
         ["number", "section", "lead_in", "status_date", "status_assessor", "status_assessor_id", "status_scope_id",
@@ -253,7 +272,7 @@ TABLE_COLUMNS = [
     "id", "source_id", "source_title", "source_date", "year", "number", "section", "kind", "title", "lead_in",
     "text", "addressees", "addressee_ids", "addressee_labels", "addressee_statuses", "themes", "theme_ids",
     "status", "status_label", "status_date", "status_assessor", "status_scope", "evidence_count",
-    "last_evidence_date", "source_short",
+    "last_evidence_date", "source_short", "research_state", "research_label", "last_searched_on",
 ]  # fmt: skip
 
 
@@ -281,6 +300,8 @@ def apply_filters(table: pd.DataFrame, filters: Filters | None) -> pd.DataFrame:
         mask &= table["status"].isin(filters.statuses)
     if filters.kinds:
         mask &= table["kind"].isin(filters.kinds)
+    if filters.research:
+        mask &= table["research_state"].isin(filters.research)
     if filters.text.strip():
         needle = filters.text.strip().lower()
         haystack = (table["title"] + " " + table["text"] + " " + table["lead_in"].fillna("")).str.lower()
@@ -305,6 +326,7 @@ def options(engine: Engine) -> dict[str, list[tuple[str, str]]]:
         "addressees": [(r["id"], r["name"] + (f" ({r['acronym']})" if r["acronym"] else "")) for r in actors],
         "statuses": [(s, STATUS_LABELS[s]) for s in STATUS_ORDER],
         "kinds": [(r["kind"], r["kind"].replace("_", " ").capitalize()) for r in kinds],
+        "research": list(RESEARCH_STATES.items()),
     }
 
 
@@ -558,9 +580,56 @@ def gaps(engine: Engine) -> pd.DataFrame:
         ~known & df["gap_note"].notna() & (df["recorded"] == 0)
     )
     df = df[is_gap].reset_index(drop=True)
-    df["expected"] = [None if pd.isna(v) else int(v) for v in df["expected"]]
-    df["missing"] = [None if e is None else e - r for e, r in zip(df["expected"], df["recorded"], strict=True)]
-    return df.astype({"expected": object, "missing": object})
+    # object columns: a mix of counts and None (unknown) must not turn into floats and NaN
+    df["expected"] = pd.Series([None if pd.isna(v) else int(v) for v in df["expected"]], dtype=object)
+    df["missing"] = pd.Series(
+        [None if e is None else int(e - r) for e, r in zip(df["expected"], df["recorded"], strict=True)], dtype=object
+    )
+    return df
+
+
+def afml_record(gaps_frame: pd.DataFrame) -> str:
+    """How much of the AFML's own record the tracker lacks, in one sentence (from a ``gaps`` frame)."""
+    forums = gaps_frame[gaps_frame["kind"] == "afml"]
+    if forums.empty:
+        return "No ASEAN Forum on Migrant Labour is missing its recommendation texts here."
+    counted = [int(v) for v in forums["expected"] if v is not None]
+    return (
+        f"The ASEAN Forum on Migrant Labour itself: the tracker knows {len(forums)} Forums "
+        f"({forums['date'].min()[:4]}–{forums['date'].max()[:4]}) whose own recommendation texts it does not hold. "
+        + (
+            f"A public source states how many recommendations {len(counted)} of them adopted ({sum(counted)} in all); "
+            "for the others the number is not known."
+            if counted
+            else "No public source read states how many recommendations they adopted."
+        )
+    )
+
+
+def research_state(current_status: str | None, searched: bool) -> str:
+    """THE research state of a recommendation: "assessed" when its current status (the status rule) is anything
+    but not assessed; otherwise "researched" when the research log records a search for its evidence, else
+    "not_researched". So *not assessed* splits into "nobody has looked" and "looked, found nothing to rate"."""
+    if current_status and current_status != Status.NOT_ASSESSED:
+        return "assessed"
+    return "researched" if searched else "not_researched"
+
+
+def research_log(engine: Engine, recommendations: list[str] | None = None) -> pd.DataFrame:
+    """Research-log entries (when, by whom, where, what was found), newest search first."""
+    statement = select(RL).order_by(RL.c.recommendation_id, RL.c.searched_on_start.desc(), RL.c.position.desc())
+    if recommendations is not None:
+        statement = statement.where(sql.in_ids(RL.c.recommendation_id, recommendations))
+    frame = sql.frame(engine, statement)
+    columns = [
+        "recommendation_id", "position", "searched_on", "searched_by", "where", "found", "evidence", "outcome",
+        "outcome_label", "partly_read", "note",
+    ]  # fmt: skip
+    if frame.empty:
+        return pd.DataFrame(columns=columns)
+    frame["outcome_label"] = frame["outcome"].map(RESEARCH_OUTCOME_LABELS)
+    frame["partly_read"] = frame["partly_read"].astype(bool)
+    return _none_for_null(frame, ["note"])[columns]
 
 
 def open_statuses() -> list[str]:
@@ -583,6 +652,7 @@ class Detail:
     disagreement: pd.DataFrame  # latest standing status per assessor, when assessors differ
     links: pd.DataFrame  # direction ('repeats an earlier' / 'repeated later by'), kind, other id, title, year
     passage: tuple[str, str, str] | None  # text before, the recommendation, text after
+    research: pd.DataFrame = field(default_factory=pd.DataFrame)  # research-log entries, newest first
 
 
 def recommendation_detail(engine: Engine, rec_id: str) -> Detail | None:
@@ -622,7 +692,8 @@ def recommendation_detail(engine: Engine, rec_id: str) -> Detail | None:
     links = _links_of(engine, rec_id)
     themes = [t for t in (record["themes"] or "").split("; ") if t]
     passage = locate(source.get("full_text") or "", record["text"])
-    return Detail(record, source, addressees, themes, history, evidence, disagreement, links, passage)
+    research = research_log(engine, [rec_id])
+    return Detail(record, source, addressees, themes, history, evidence, disagreement, links, passage, research)
 
 
 def disagreements(engine: Engine, recommendations: list[str] | None = None) -> pd.DataFrame:

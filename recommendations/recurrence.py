@@ -24,7 +24,7 @@ from models import Addressee, Recommendation, RecommendationLink, Source
 from recommendations import sql, status
 from recommendations.owners import years_between
 from recommendations.queries import as_date, assessment_history, facts_from
-from recommendations.schema import OPEN_STATUSES, STATUS_LABELS
+from recommendations.schema import STATUS_LABELS
 
 R = Recommendation.__table__  # type: ignore[attr-defined]
 S = Source.__table__  # type: ignore[attr-defined]
@@ -50,7 +50,7 @@ def _linked_recommendations(ids: list[str]):
     verdict = status.overall(None, ids).subquery("verdict")
     return (
         select(
-            R.c.id.label("recommendation_id"), R.c.title, R.c.position, R.c.source_id,
+            R.c.id.label("recommendation_id"), R.c.title, R.c.kind.label("rec_kind"), R.c.position, R.c.source_id,
             S.c.title.label("source_title"), S.c.date.label("source_date"), S.c.date_start, verdict.c.status,
             verdict.c.as_of.label("status_date"),
         )
@@ -235,7 +235,9 @@ def chronic_asks(engine: Engine, table: pd.DataFrame | None = None, today: dt.da
         if len(group) >= 2 and (wanted is None or any(m["recommendation_id"] in wanted for m in group))
     ]
     heads = [next(m for m in g if m["recommendation_id"] == m["chain_id"]) for g in groups]
-    closed_since = _closed_since(engine, [h["recommendation_id"] for h in heads if h["status"] not in OPEN_STATUSES])
+    closed_since = _closed_since(
+        engine, [h["recommendation_id"] for h in heads if not status.is_open_ask(h["status"], h["rec_kind"])]
+    )
     rows = [_chain_row(group, closed_since, today) for group in groups]
     if not rows:
         return pd.DataFrame(columns=CHAIN_COLUMNS)
@@ -249,7 +251,7 @@ def chronic_asks(engine: Engine, table: pd.DataFrame | None = None, today: dt.da
 def _chain_row(group: list[dict], closed_since: Mapping[str, dt.date], today: dt.date) -> dict:
     first = group[0]
     latest = next(m for m in group if m["recommendation_id"] == m["chain_id"])
-    is_open = latest["status"] in OPEN_STATUSES
+    is_open = status.is_open_ask(latest["status"], latest["rec_kind"])
     closed_on = None if is_open else closed_since.get(latest["recommendation_id"], today)
     first_of_source: dict[str, dict] = {}
     for member in group:
@@ -273,7 +275,7 @@ def _chain_row(group: list[dict], closed_since: Mapping[str, dt.date], today: dt
         "latest_status_label": latest["status_label"],
         "earliest_status_label": first["status_label"],
         "open": is_open,
-        "open_members": sum(m["status"] in OPEN_STATUSES for m in group),
+        "open_members": sum(status.is_open_ask(m["status"], m["rec_kind"]) for m in group),
         "closed_on": closed_on,
         "years_open": years_between(first["date_start"], closed_on or today),
         "member_ids": [m["recommendation_id"] for m in group],

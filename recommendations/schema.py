@@ -217,7 +217,10 @@ class AddresseeIn(Record):
     role: AddresseeRole = AddresseeRole.RESPONSIBLE
     inferred: bool = Field(
         default=False,
-        description="True when the text names no addressee and the document's own addressee is used.",
+        description=(
+            "True when neither the text, its lead_in nor its section names this party as the one to act (or as"
+            " channel or partner) and the curators supplied it (docs/data-curation.md, section 3)."
+        ),
     )
 
 
@@ -388,6 +391,44 @@ class ContextFigureIn(Record):
     data_source: Text
 
 
+class ResearchOutcome(StrEnum):
+    """What a search for evidence on one recommendation came to (data/research_log.yaml)."""
+
+    ASSESSED = "assessed"  # the evidence found supports a status, recorded in assessments.yaml
+    PARTIAL = "partial"  # evidence found and recorded, but not enough for a status under the rules
+    NO_EVIDENCE = "no_evidence"  # nothing found that bears on the ask after it was made
+
+
+RESEARCH_OUTCOME_LABELS: dict[str, str] = {
+    ResearchOutcome.ASSESSED: "Assessed",
+    ResearchOutcome.PARTIAL: "Evidence found, not enough for a status",
+    ResearchOutcome.NO_EVIDENCE: "Nothing found",
+}
+
+
+class ResearchLogIn(Record):
+    """One search for evidence on one recommendation: when, by whom, where, and what it found.
+
+    "Looked and found nothing" is a result: it tells a reader that *not assessed* does not mean nobody looked.
+    """
+
+    recommendation: Id
+    searched_on: PartialDate = Field(description="When the search was made (YYYY, YYYY-MM or YYYY-MM-DD).")
+    by: ShortText = Field(description="Who searched (a person, a team or a role).")
+    where: list[Text] = Field(min_length=1, description="Sources read and search terms used.")
+    found: Text = Field(description="What was found, in our own words, or that nothing was.")
+    evidence: list[Id] = Field(default_factory=list, description="Evidence items recorded from this search.")
+    outcome: ResearchOutcome
+    partly_read: bool = Field(default=False, description="True when a relevant source could only be read in part.")
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _outcome_fits(self) -> ResearchLogIn:
+        if self.outcome == ResearchOutcome.NO_EVIDENCE and self.evidence:
+            raise ValueError("outcome no_evidence lists no evidence: use partial or assessed")
+        return self
+
+
 # What each top-level file holds: file name -> (list key, item model).
 LIST_FILES: dict[str, tuple[str, type[Record]]] = {
     "actors.yaml": ("actors", ActorIn),
@@ -397,6 +438,7 @@ LIST_FILES: dict[str, tuple[str, type[Record]]] = {
     "assessments.yaml": ("assessments", AssessmentIn),
     "links.yaml": ("links", LinkIn),
     "context_figures.yaml": ("context_figures", ContextFigureIn),
+    "research_log.yaml": ("research_log", ResearchLogIn),
 }
 SOURCES_DIR = "sources"
 

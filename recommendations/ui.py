@@ -47,6 +47,7 @@ PARAMS = {
     "addressee": ("addressees", True),
     "status": ("statuses", True),
     "kind": ("kinds", True),
+    "research": ("research", True),
     "from": ("year_from", False),
     "to": ("year_to", False),
     "q": ("text", False),
@@ -192,6 +193,7 @@ def sidebar_filters() -> Filters:
         state["f_addressees"] = start.addressees
         state["f_statuses"] = start.statuses
         state["f_kinds"] = start.kinds
+        state["f_research"] = start.research
         state["f_text"] = start.text
         state["_filters_ready"] = True
 
@@ -206,6 +208,7 @@ def sidebar_filters() -> Filters:
             ("statuses", "Current status"),
             ("sources", "Source / meeting"),
             ("kinds", "Kind"),
+            ("research", "Research"),
         ):
             st.multiselect(label, list(labels[key]), format_func=labels[key].get, key=f"f_{key}")
         st.button("Clear filters", width="stretch", on_click=_clear_filters, args=(lo, hi))
@@ -217,6 +220,7 @@ def sidebar_filters() -> Filters:
         addressees=list(state["f_addressees"]),
         statuses=list(state["f_statuses"]),
         kinds=list(state["f_kinds"]),
+        research=list(state["f_research"]),
         text=text.strip(),
     )
     state["_filters"] = filters
@@ -288,7 +292,7 @@ def find_recommendation(label: str, key: str) -> str | None:
 
 def _clear_filters(lo: int, hi: int) -> None:
     # A callback runs before the widgets are drawn again, so their state may be reset here.
-    set_filters(sources=[], themes=[], addressees=[], statuses=[], kinds=[])
+    set_filters(sources=[], themes=[], addressees=[], statuses=[], kinds=[], research=[])
     st.session_state["f_text"] = ""
     st.session_state["f_years"] = (lo, hi)
 
@@ -325,6 +329,7 @@ def _filter_words(filters: Filters) -> str:
         ("statuses", "status"),
         ("sources", "source"),
         ("kinds", "kind"),
+        ("research", "research"),
     ):
         values = getattr(filters, name)
         if values:

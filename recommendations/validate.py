@@ -24,6 +24,7 @@ from recommendations.schema import (
     EvidenceIn,
     GlossaryIn,
     LinkIn,
+    ResearchLogIn,
     SourceIn,
     ThemeIn,
     date_start,
@@ -56,6 +57,8 @@ class Dataset:
     assessments: list[AssessmentIn] = field(default_factory=list)
     links: list[LinkIn] = field(default_factory=list)
     context_figures: list[ContextFigureIn] = field(default_factory=list)
+    research_log: list[ResearchLogIn] = field(default_factory=list)
+    research_keys: list[str] = field(default_factory=list)  # where-keys of research_log, in the same order
     # (kind, id) -> (path, line), for cross-reference messages
     where: dict[tuple[str, str], tuple[str, int]] = field(default_factory=dict)
     # kinds whose file could not be read: references to them are not checked (no cascade of errors)
@@ -155,7 +158,7 @@ def _read_list_file(
         return False
     records = getattr(data, key)
     try:
-        for line, offset, item in iter_list(path, key):
+        for index, (line, offset, item) in enumerate(iter_list(path, key)):
             tick(offset)
             try:
                 record = model.model_validate(item)
@@ -164,8 +167,10 @@ def _read_list_file(
                 continue
             records.append(record)
             ident = getattr(record, "id", None) or getattr(record, "term", None)
-            if ident is None:  # links are keyed by their pair
-                ident = f"{record.source}->{record.target}"
+            if ident is None:  # links are keyed by their pair, research-log entries by their place in the file
+                ident = _entry_ident(key, record, index)
+                if key == "research_log":
+                    data.research_keys.append(ident)
             _remember(data, problems, key, ident, rel, line)
     except YamlError as exc:
         problems.append(Problem(rel, exc.line, exc.message))
@@ -390,7 +395,25 @@ def _cross_check(data: Dataset) -> list[Problem]:
 
     for item in data.context_figures:
         need("context_figures", item.id, "source", sources, "source", item.source)
+
+    for ident, entry in zip(data.research_keys, data.research_log, strict=True):
+        need("research_log", ident, "recommendation", recs, "recommendation", entry.recommendation)
+        for ev in entry.evidence:
+            need("research_log", ident, "evidence", evidence, "evidence", ev)
+        made = rec_date.get(entry.recommendation)
+        if made is not None and date_start(entry.searched_on) < made:
+            path, line = at("research_log", ident)
+            problems.append(
+                Problem(path, line, f"searched_on: {entry.searched_on} is before {entry.recommendation} was made")
+            )
     return problems
+
+
+def _entry_ident(key: str, record: object, index: int) -> str:
+    """The key of a record without an id: a link by its pair, a research-log entry by its position."""
+    if key == "research_log":
+        return f"#{index}"
+    return f"{record.source}->{record.target}"  # type: ignore[attr-defined]
 
 
 def _supersede_cycles(assessments, at) -> list[Problem]:  # noqa: ANN001

@@ -29,6 +29,7 @@ LIST_FIELDS = {
     "assessments.yaml": ("assessments", ["rationale"]),
     "links.yaml": ("links", ["note"]),
     "context_figures.yaml": ("context_figures", ["destination", "category", "data_source"]),
+    "research_log.yaml": ("research_log", ["found", "note"]),
 }
 SOURCE_FIELDS = ["title", "citation", "place", "gap_note"]
 RECOMMENDATION_FIELDS = ["title", "number", "note"]
@@ -70,8 +71,9 @@ def hostile_copy(source: Path, target: Path) -> Path:
                     "id": f"{first['id']}-hostile",
                     "text": hostile_text,
                     "title": f"Hostile {PAYLOAD}"[:300],
-                    "themes": first["themes"],
-                    "addressees": first["addressees"],
+                    # copies: a list shared with the first record would be written as a YAML anchor and alias
+                    "themes": list(first["themes"]),
+                    "addressees": [dict(a) for a in first["addressees"]],
                 }
             )
             if source_record.get("expected_recommendations") is not None:

@@ -12,6 +12,7 @@ from recommendations.validate import read_dataset
 from tests.conftest import DATA, open_page
 
 DATASET, _ = read_dataset(DATA)
+RECS_BY_ID = {r.id: r for r in DATASET.recommendations}
 LABELS = ["Download brief (DOCX)", "Download brief (Markdown)", "Download rows (CSV)", "Download rows (XLSX)"]
 
 
@@ -36,6 +37,8 @@ def open_on(rec_id: str, meeting: dt.date) -> bool:
         (a for a in DATASET.assessments if a.recommendation == rec_id and date_start(a.as_of) <= meeting),
         key=lambda a: (date_start(a.as_of), a.recorded_at, a.id),
     )
+    if RECS_BY_ID[rec_id].kind == "commitment":  # the authors' own undertaking, not an open ask (kinds rule)
+        return False
     return not history or history[-1].status not in {"implemented", "not_applicable"}
 
 

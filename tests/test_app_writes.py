@@ -15,7 +15,7 @@ from tests.conftest import ROOT
 
 pytestmark = pytest.mark.usefixtures("app_db")
 PASSWORD = "correct horse battery staple"
-REC = "mmn2016-06"
+REC = "mmn2016-04"
 HOSTILE = "<script>alert(1)</script> ![x](http://127.0.0.1:1/x.png) [link](javascript:alert(1)) # heading =cmd"
 
 

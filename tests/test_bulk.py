@@ -22,7 +22,7 @@ from tests.conftest import ROOT
 from tests.helpers import snapshot
 
 PASSWORD = "correct horse battery staple"
-REC = "mmn2016-06"
+REC = "mmn2016-04"
 EVIDENCE = "src2019-mrc-prey-veng"
 
 
@@ -189,7 +189,7 @@ def _bomb() -> bytes:
     return buffer.getvalue()
 
 
-LATIN1 = "recommendation_id,status,as_of,rationale\nmmn2016-06,in_progress,2023-01-01,Caf\xe9\n".encode("latin-1")
+LATIN1 = "recommendation_id,status,as_of,rationale\nmmn2016-04,in_progress,2023-01-01,Caf\xe9\n".encode("latin-1")
 BAD_FILES = {
     "empty": (b"", "The file is empty"),
     "old excel": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "old Excel (.xls)"),
@@ -199,7 +199,7 @@ BAD_FILES = {
     "zip, not xlsx": (lambda: _zip_of("hello.txt"), "a zip archive, not an XLSX workbook"),
     "zip bomb": (_bomb, "unpacks to more than 50 MB"),
     "unknown column": (csv_bytes([good()], [*ASSESSMENT_SHEET_COLUMNS, "colour"]), "unknown column(s): colour"),
-    "missing column": (b"recommendation_id,status\nmmn2016-06,in_progress\n", "missing column(s): as_of, rationale"),
+    "missing column": (b"recommendation_id,status\nmmn2016-04,in_progress\n", "missing column(s): as_of, rationale"),
     "formula": (lambda: _xlsx(lambda b: _assessment_sheet(b, [good(rationale="=1+1")])),
                 "holds formulas (row 2, column E)"),
     "wrong sheet": (lambda: _xlsx(lambda b: (_assessment_sheet(b, [good()], title="Sheet1"), b.create_sheet("notes"))),

@@ -101,3 +101,29 @@ def test_a_write_since_the_last_load_makes_the_next_load_compare_again(sqlite_en
     with sqlite_engine.connect() as conn:
         assert conn.execute(text("select count(*) from load_state")).scalar() == 2
     assert load_folder(data_copy, sqlite_engine).unchanged_files
+
+
+def test_research_log_loads_and_links_follow_the_yaml(engine, data_copy):
+    from models import RecommendationLink, ResearchLogEntry
+
+    data, _ = read_dataset(DATA)
+    load_folder(data_copy, engine)
+    log, links = ResearchLogEntry.__table__, RecommendationLink.__table__
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(log)).scalar_one() == len(data.research_log) > 84
+        row = conn.execute(select(log).where(log.c.recommendation_id == "mmn2016-04").order_by(log.c.position)).all()[
+            -1
+        ]
+        assert (row.searched_on, row.outcome) == ("2026-12-01", "partial")
+        assert row.where and "central-sublicensing-concern-2017" in row.evidence
+        assert conn.execute(select(func.count()).select_from(links)).scalar_one() == len(data.links)
+    # links and research-log entries are curated in the YAML only: one removed there is removed here
+    path = data_copy / "links.yaml"
+    text = path.read_text()
+    start = text.index("  - source: mmn2016-04\n    target: tfamw2011-recruitment-1\n")
+    end = text.index("\n  #", start) + 1
+    path.write_text(text[:start] + text[end:])
+    report = load_folder(data_copy, engine)
+    assert report.tables["recommendation_link"].removed == 1
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(links)).scalar_one() == len(data.links) - 1

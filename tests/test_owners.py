@@ -40,10 +40,11 @@ def expected_summary(ids: set[str] | None = None, statuses: dict[str, str] | Non
                 row["asks"] += 1
                 row[str(ad.role)] += 1
                 row["inferred"] += ad.inferred
-                row["open"] += status in OPEN
+                is_open = status in OPEN and rec.kind != "commitment"  # a commitment is no one's open ask
+                row["open"] += is_open
                 row["assessed"] += status != "not_assessed"
                 row["moving"] += status in MOVING
-                if status in OPEN:
+                if is_open:
                     oldest[ad.actor] = min(oldest.get(ad.actor, 9999), date_start(source.date).year)
     for actor, row in out.items():
         row["oldest_open_year"] = oldest.get(actor)

@@ -526,3 +526,14 @@ def test_no_actor_shows_a_status_judged_for_another_and_every_view_agrees(loaded
         for item in brief.items:
             mine = next(s for s in item.statuses if s.id == actor)
             assert mine.status == exported[(item.id, actor)]["status"] == item.status, (item.id, actor)
+
+
+def test_commitments_are_never_open_asks():
+    """The kinds rule (status.is_open_ask): a commitment keeps its status but is nobody's open ask."""
+    for kind in ("recommendation", "principle", "plan_of_action_item"):
+        assert status.is_open_ask("not_assessed", kind)
+        assert status.is_open_ask("partially_implemented", kind)
+        assert not status.is_open_ask("implemented", kind)
+    assert not status.is_open_ask("not_assessed", "commitment")
+    assert not status.is_open_ask("in_progress", "commitment")
+    assert status.is_ask("principle") and not status.is_ask("commitment")

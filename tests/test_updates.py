@@ -22,7 +22,7 @@ from tests.helpers import content, snapshot
 PASSWORD = "correct horse battery staple"
 A = Assessment.__table__
 AUDIT = AuditEntry.__table__
-REC = "mmn2016-06"  # not assessed in the dataset; addressed to RGC only
+REC = "mmn2016-04"  # not assessed in the dataset; addressed to RGC only (mmn2016-06 is assessed since issue 12)
 EVIDENCE = "src2019-mrc-prey-veng"
 
 

@@ -354,3 +354,57 @@ def test_partial_as_of_stands_for_its_first_day(data_copy):
     path = data_copy / "assessments.yaml"
     path.write_text(path.read_text().replace('as_of: "2022-12"\n', 'as_of: "2022-12-15"\n'))
     assert problems_of(data_copy) == []
+
+
+RESEARCH_OK = """  - recommendation: mmn2016-01
+    searched_on: "2026-12-02"
+    by: test curator
+    where: ["search tool pages corpus: 'a query'"]
+    found: Nothing bearing on the ask.
+    outcome: no_evidence
+"""
+
+
+def test_research_log_refuses_unknown_references_with_path_and_line(data_copy):
+    path = data_copy / "research_log.yaml"
+    line = append_items(
+        path,
+        "research_log",
+        RESEARCH_OK.replace("mmn2016-01", "no-such-rec")
+        + RESEARCH_OK.replace("outcome: no_evidence", "outcome: partial\n    evidence: [no-such-evidence]"),
+    )
+    before = snapshot_of_nothing = problems_of(data_copy)
+    assert (
+        before
+        == snapshot_of_nothing
+        == [
+            f"data/research_log.yaml:{line}: recommendation: unknown recommendation id 'no-such-rec'",
+            f"data/research_log.yaml:{line + 6}: evidence: unknown evidence id 'no-such-evidence'",
+        ]
+    )
+
+
+def test_research_log_fields_are_checked(data_copy, sqlite_engine):
+    path = data_copy / "research_log.yaml"
+    line = append_items(
+        path,
+        "research_log",
+        RESEARCH_OK.replace("outcome: no_evidence", "outcome: looked")
+        + RESEARCH_OK.replace("""    where: ["search tool pages corpus: 'a query'"]\n""", "    where: []\n")
+        + RESEARCH_OK.replace('"2026-12-02"', '"2015-02-30"')
+        + RESEARCH_OK.replace(
+            "    found: Nothing bearing on the ask.\n", "    found: x\n    evidence: [src2011-prakas-inspection-ra]\n"
+        )
+        + RESEARCH_OK.replace('"2026-12-02"', '"2015"'),
+    )
+    found = problems_of(data_copy)
+    assert found[0].startswith(f"data/research_log.yaml:{line + 5}: outcome: Input should be 'assessed'")
+    assert found[1].startswith(f"data/research_log.yaml:{line + 9}: where: List should have at least 1 item")
+    assert found[2].startswith(f"data/research_log.yaml:{line + 13}: searched_on: date '2015-02-30' does not exist")
+    assert found[3] == (
+        f"data/research_log.yaml:{line + 18}: record: outcome no_evidence lists no evidence: use partial or assessed"
+    )
+    assert found[4] == f"data/research_log.yaml:{line + 25}: searched_on: 2015 is before mmn2016-01 was made"
+    assert len(found) == 5
+    with pytest.raises(DataInvalid):
+        load_folder(data_copy, sqlite_engine)

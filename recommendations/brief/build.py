@@ -3,7 +3,8 @@
 - a recommendation counts if its source is dated on or before the meeting date;
 - its status is the status rule's answer as of the meeting date (``recommendations.status``): overall, or,
   when addressees are chosen, the least advanced of its statuses for the chosen addressees it names;
-- it is listed when that status is open (``schema.OPEN_STATUSES``);
+- it is listed when it is an open ask (``status.is_open_ask``: an open status, and not a commitment, which is
+  the authors' own undertaking rather than an ask of anyone else; commitments are counted, not listed);
 - evidence counts if it is dated on or before the meeting date and is cited by a published assessment or
   linked to the recommendation directly;
 - "times raised" counts the documents (meetings) in which the ask was made: the recommendation itself, the
@@ -48,7 +49,7 @@ from recommendations.brief.model import (
     human_date,
 )
 from recommendations.brief.questions import questions_for
-from recommendations.schema import OPEN_STATUSES, PROGRESS_RANK, Status, date_start
+from recommendations.schema import PROGRESS_RANK, Status, date_start
 
 R = Recommendation.__table__  # type: ignore[attr-defined]
 S = Source.__table__  # type: ignore[attr-defined]
@@ -97,7 +98,7 @@ def _matching(engine: Engine, themes: list[str], addressees: list[str]) -> list[
     """Recommendations on any chosen theme and asked of any chosen addressee (either list may be empty)."""
     statement = (
         select(
-            R.c.id, R.c.title, R.c.number, R.c.section, R.c.lead_in, R.c.text, R.c.problems, R.c.source_id,
+            R.c.id, R.c.title, R.c.kind, R.c.number, R.c.section, R.c.lead_in, R.c.text, R.c.problems, R.c.source_id,
             S.c.title.label("source_title"), S.c.date.label("source_date"), S.c.date_start,
         )
         .join(S, S.c.id == R.c.source_id)
@@ -133,11 +134,13 @@ def build_brief(
     per_actor = _by_rec(sql.rows(engine, status.per_addressee(meeting, ids).order_by("recommendation_id", "position")))
     verdicts = {r["recommendation_id"]: r for r in sql.rows(engine, status.overall(meeting, ids))} if ids else {}
     chosen = {a for a, _ in actor_labels}
-    items = []
+    items, commitments = [], 0
     for row in made:
         statuses = per_actor.get(row["id"], [])
         verdict = _for_chosen(statuses, chosen) if chosen else verdicts.get(row["id"])
-        if (verdict["status"] if verdict else Status.NOT_ASSESSED) in OPEN_STATUSES:
+        if not status.is_ask(row["kind"]):
+            commitments += 1
+        elif status.is_open_ask(verdict["status"] if verdict else Status.NOT_ASSESSED, row["kind"]):
             items.append(_item(row, statuses, verdict, names))
     _add_details(engine, items, meeting, names)
     for item in items:
@@ -149,7 +152,8 @@ def build_brief(
         addressees=actor_labels,
         grouping="",
         groups=[],
-        closed=len(made) - len(items),
+        closed=len(made) - len(items) - commitments,
+        commitments=commitments,
         later=len(matching) - len(made),
         gaps=_gaps(engine, meeting),
     )

@@ -24,6 +24,11 @@ def header_lines(brief: Brief) -> list[str]:
             f"Not listed: {brief.closed} matching recommendation(s) implemented or not applicable by the meeting "
             f"date; {brief.later} made after it."
         )
+    if brief.commitments:
+        lines.append(
+            f"Also not listed: {brief.commitments} commitment(s) the authors made themselves (not asks of anyone "
+            "else; their status is on the recommendation pages)."
+        )
     lines.append(brief.grouping)
     return lines
 

@@ -175,6 +175,7 @@ class Brief:
     groups: list[BriefGroup]
     closed: int = 0  # matching, made by the meeting date, but implemented / not applicable by then
     later: int = 0  # matching, but made after the meeting date
+    commitments: int = 0  # matching and made by then, but the authors' own commitments: not asks (status.is_ask)
     gaps: list[Gap] = field(default_factory=list)
 
     @property
