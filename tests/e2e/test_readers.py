@@ -219,6 +219,11 @@ def test_text_meets_wcag_aa_contrast(page: Page):
     assert _contrast(page, "[data-testid='stCaptionContainer'] p") >= 4.5
     assert _contrast(page, "[data-testid='stMain'] p") >= 4.5
     ticks = page.locator(".xtick text, .ytick text").first
+    # plotly styles its ticks after drawing them: on a loaded machine the first look can come before that
+    page.wait_for_function(
+        "() => { const t = document.querySelector('.xtick text, .ytick text'); return t && t.style.fill; }",
+        timeout=15_000,
+    )
     fill = ticks.evaluate("el => getComputedStyle(el).fill")
     assert fill in ("rgb(38, 39, 48)", "#262730"), fill
     goto(page, "/brief?theme=recruitment")
