@@ -118,6 +118,18 @@ def _open_problem(path: Path, root: Path) -> Problem | None:
     return None
 
 
+READ_ERRORS = (YamlError, OSError, UnicodeDecodeError)
+
+
+def _read_problem(rel: str, exc: Exception) -> Problem:
+    """What went wrong reading a file, said the same way for every file."""
+    if isinstance(exc, YamlError):
+        return Problem(rel, exc.line, exc.message)
+    if isinstance(exc, UnicodeDecodeError):
+        return Problem(rel, 0, f"not UTF-8 text (byte {exc.start}); save the file as UTF-8")
+    return Problem(rel, 0, f"cannot read file: {getattr(exc, 'strerror', exc)}")
+
+
 def _read(path: Path, root: Path, problems: list[Problem]) -> object | None:
     rel = _rel(path, root)
     refusal = _open_problem(path, root)
@@ -126,14 +138,8 @@ def _read(path: Path, root: Path, problems: list[Problem]) -> object | None:
         return None
     try:
         raw = read_yaml(path)
-    except YamlError as exc:
-        problems.append(Problem(rel, exc.line, exc.message))
-        return None
-    except OSError as exc:
-        problems.append(Problem(rel, 0, f"cannot read file: {exc.strerror}"))
-        return None
-    except UnicodeDecodeError as exc:
-        problems.append(Problem(rel, 0, f"not UTF-8 text (byte {exc.start}); save the file as UTF-8"))
+    except READ_ERRORS as exc:
+        problems.append(_read_problem(rel, exc))
         return None
     if raw is None:
         problems.append(Problem(rel, 1, "the file is empty"))
@@ -172,14 +178,8 @@ def _read_list_file(
                 if key == "research_log":
                     data.research_keys.append(ident)
             _remember(data, problems, key, ident, rel, line)
-    except YamlError as exc:
-        problems.append(Problem(rel, exc.line, exc.message))
-        return False
-    except OSError as exc:
-        problems.append(Problem(rel, 0, f"cannot read file: {exc.strerror}"))
-        return False
-    except UnicodeDecodeError as exc:
-        problems.append(Problem(rel, 0, f"not UTF-8 text (byte {exc.start}); save the file as UTF-8"))
+    except READ_ERRORS as exc:
+        problems.append(_read_problem(rel, exc))
         return False
     return True
 
