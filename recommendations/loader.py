@@ -44,7 +44,7 @@ from models import (
 from models.db import BOOTSTRAP_LOCK, exclusive, is_empty, migrate
 from recommendations.schema import date_start
 from recommendations.updates import audit
-from recommendations.validate import Dataset, Problem, Progress, read_dataset
+from recommendations.validate import Dataset, Problem, Progress, outside, read_dataset
 
 
 class DataInvalid(Exception):
@@ -375,8 +375,11 @@ def fingerprint(root: Path) -> str:
     here = Path(__file__).resolve().parent
     for name in _RULES:
         digest.update((here / name).read_bytes())
-    for path in sorted(p for p in Path(root).rglob("*") if p.is_file()):
+    for path in sorted(p for p in Path(root).rglob("*") if p.is_file() or p.is_symlink()):
         digest.update(str(path.relative_to(root)).encode() + b"\0")
+        if outside(path, Path(root)) or not path.is_file():  # refused by validation: hash where it points, not it
+            digest.update(str(path.resolve()).encode() + b"\1")
+            continue
         with path.open("rb") as handle:
             for block in iter(lambda h=handle: h.read(1 << 20), b""):
                 digest.update(block)

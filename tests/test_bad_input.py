@@ -174,3 +174,16 @@ def test_a_fifo_in_the_folder_is_not_read(data_copy):
     os.mkfifo(data_copy / "evidence.yaml")
     found = _bounded_problems(data_copy)
     assert any(p.startswith("data/evidence.yaml:0:") and "not a regular file" in p for p in found), found
+
+
+def test_load_refuses_a_link_outside_the_folder_and_loads_nothing(engine, data_copy):
+    load_folder(data_copy, engine)
+    before = snapshot(engine)
+    outside = data_copy.parent / "themes-elsewhere.yaml"
+    outside.write_text((data_copy / "themes.yaml").read_text())
+    (data_copy / "themes.yaml").unlink()
+    (data_copy / "themes.yaml").symlink_to(outside)
+    with pytest.raises(DataInvalid) as info:
+        load_folder(data_copy, engine)
+    assert any("data/themes.yaml:0:" in str(p) and "outside the data folder" in str(p) for p in info.value.problems)
+    assert snapshot(engine) == before
