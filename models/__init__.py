@@ -272,6 +272,7 @@ class ResearchLogEntry(SQLModel, table=True):
     found: str
     evidence: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     outcome: str = Field(max_length=20, index=True)
+    scope: str = Field(default="public_record", max_length=20, index=True)
     partly_read: bool = False
     note: str | None = None
 

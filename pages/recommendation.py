@@ -156,8 +156,9 @@ st.caption(
 if info.research.empty:
     st.write("Not yet researched: no search for evidence on this recommendation is on record.")
 for number, search in enumerate(info.research.itertuples()):
-    label = f"{search.searched_on} · {search.searched_by} · {search.outcome_label}"
+    label = f"{search.searched_on} · {search.scope_label} · {search.outcome_label}"
     with st.expander(ui.esc(label), expanded=number == 0):
+        st.caption(ui.esc(f"By {search.searched_by}."))
         st.markdown("**Where**")
         for place in search.where:
             st.text("• " + place)

@@ -160,6 +160,7 @@ def database_as_yaml(engine: Engine) -> dict[str, object]:
                         "found": r["found"],
                         "evidence": r["evidence"],
                         "outcome": r["outcome"],
+                        "scope": r["scope"],
                         "partly_read": r["partly_read"] or None,
                         "note": r["note"],
                     }

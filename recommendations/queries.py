@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field, fields
 
 import pandas as pd
-from sqlalchemy import String, func, literal, select, union_all
+from sqlalchemy import String, case, func, literal, select, union_all
 from sqlalchemy.engine import Engine
 
 from models import (
@@ -36,9 +36,11 @@ from recommendations import sql, status
 from recommendations.schema import (
     OPEN_STATUSES,
     RESEARCH_OUTCOME_LABELS,
+    RESEARCH_SCOPE_LABELS,
     SOURCE_KIND_LABELS,
     SOURCE_KIND_SHORT,
     STATUS_LABELS,
+    ResearchScope,
     Status,
 )
 
@@ -60,7 +62,8 @@ RL = ResearchLogEntry.__table__  # type: ignore[attr-defined]
 #: How far the search for a recommendation's evidence has come (``research_state``), in the order shown.
 RESEARCH_STATES: dict[str, str] = {
     "not_researched": "Not yet researched",
-    "researched": "Researched, no evidence for a status",
+    "sources_only": "Not yet searched beyond the source documents",
+    "researched": "Searched the public record, no evidence for a status",
     "assessed": "Assessed",
 }
 
@@ -168,13 +171,18 @@ def recommendation_table(
     base["evidence_count"] = base["id"].map(evidence["evidence_count"]).fillna(0).astype(int)
     base["last_evidence_date"] = base["id"].map(evidence["last_date"])
     base["status_label"] = base["status"].map(STATUS_LABELS)
-    last_search = select(RL.c.recommendation_id, func.max(RL.c.searched_on_start).label("last"))
-    searched = {
-        r["recommendation_id"]: str(r["last"])[:10]
-        for r in sql.rows(engine, last_search.group_by(RL.c.recommendation_id))
-    }
-    base["last_searched_on"] = pd.Series([searched.get(i) for i in base["id"]], index=base.index, dtype=object)
-    base["research_state"] = [research_state(s, i in searched) for s, i in zip(base["status"], base["id"], strict=True)]
+    public = func.max(case((RL.c.scope == ResearchScope.PUBLIC_RECORD.value, 1), else_=0))
+    last_search = select(
+        RL.c.recommendation_id, func.max(RL.c.searched_on_start).label("last"), public.label("public")
+    ).where(sql.in_ids(RL.c.recommendation_id, ids))
+    searched = {r["recommendation_id"]: r for r in sql.rows(engine, last_search.group_by(RL.c.recommendation_id))}
+    base["last_searched_on"] = pd.Series(
+        [str(searched[i]["last"])[:10] if i in searched else None for i in base["id"]], index=base.index, dtype=object
+    )
+    base["research_state"] = [
+        research_state(s, i in searched, bool(searched[i]["public"]) if i in searched else False)
+        for s, i in zip(base["status"], base["id"], strict=True)
+    ]
     base["research_label"] = base["research_state"].map(RESEARCH_STATES)
     base = _none_for_null(
         base,
@@ -606,13 +614,17 @@ def afml_record(gaps_frame: pd.DataFrame) -> str:
     )
 
 
-def research_state(current_status: str | None, searched: bool) -> str:
+def research_state(current_status: str | None, searched: bool, public_record: bool = False) -> str:
     """THE research state of a recommendation: "assessed" when its current status (the status rule) is anything
-    but not assessed; otherwise "researched" when the research log records a search for its evidence, else
-    "not_researched". So *not assessed* splits into "nobody has looked" and "looked, found nothing to rate"."""
+    but not assessed; otherwise "researched" when the research log records a search of the public record,
+    "sources_only" when it records only readings of the tracker's own documents (or reviews of its records), else
+    "not_researched". So *not assessed* splits into "nobody has looked", "only our own sources were read" and
+    "searched the public record, found nothing to rate"."""
     if current_status and current_status != Status.NOT_ASSESSED:
         return "assessed"
-    return "researched" if searched else "not_researched"
+    if public_record:
+        return "researched"
+    return "sources_only" if searched else "not_researched"
 
 
 def research_log(engine: Engine, recommendations: list[str] | None = None) -> pd.DataFrame:
@@ -623,11 +635,12 @@ def research_log(engine: Engine, recommendations: list[str] | None = None) -> pd
     frame = sql.frame(engine, statement)
     columns = [
         "recommendation_id", "position", "searched_on", "searched_by", "where", "found", "evidence", "outcome",
-        "outcome_label", "partly_read", "note",
+        "outcome_label", "scope", "scope_label", "partly_read", "note",
     ]  # fmt: skip
     if frame.empty:
         return pd.DataFrame(columns=columns)
     frame["outcome_label"] = frame["outcome"].map(RESEARCH_OUTCOME_LABELS)
+    frame["scope_label"] = frame["scope"].map(RESEARCH_SCOPE_LABELS)
     frame["partly_read"] = frame["partly_read"].astype(bool)
     return _none_for_null(frame, ["note"])[columns]
 

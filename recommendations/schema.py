@@ -406,6 +406,21 @@ RESEARCH_OUTCOME_LABELS: dict[str, str] = {
 }
 
 
+class ResearchScope(StrEnum):
+    """How far a search looked: a reader must not take "read our own sources" for "searched the public record"."""
+
+    PUBLIC_RECORD = "public_record"  # government, UN, NGO and press sources beyond the tracker's own documents
+    SOURCE_DOCUMENTS = "source_documents"  # only the tracker's source documents and the leads it was built from
+    DATASET_REVIEW = "dataset_review"  # a re-reading of records already in the dataset (no new sources)
+
+
+RESEARCH_SCOPE_LABELS: dict[str, str] = {
+    ResearchScope.PUBLIC_RECORD: "Searched the public record",
+    ResearchScope.SOURCE_DOCUMENTS: "Only the source documents read",
+    ResearchScope.DATASET_REVIEW: "Review of records already held",
+}
+
+
 class ResearchLogIn(Record):
     """One search for evidence on one recommendation: when, by whom, where, and what it found.
 
@@ -419,6 +434,11 @@ class ResearchLogIn(Record):
     found: Text = Field(description="What was found, in our own words, or that nothing was.")
     evidence: list[Id] = Field(default_factory=list, description="Evidence items recorded from this search.")
     outcome: ResearchOutcome
+    scope: ResearchScope = Field(
+        description="How far the search looked: the public record, only the tracker's own source documents and "
+        "leads, or a review of records already held. Only a public-record search makes a recommendation "
+        "'researched'."
+    )
     partly_read: bool = Field(default=False, description="True when a relevant source could only be read in part.")
     note: Text | None = None
 

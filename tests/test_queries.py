@@ -159,20 +159,32 @@ def test_workbook_and_yaml_zip(loaded):
 
 
 def test_research_states_tell_not_looked_from_looked_and_found_nothing(loaded):
-    from sqlalchemy import delete
+    from sqlalchemy import delete, select
 
     from models import ResearchLogEntry
 
+    log = ResearchLogEntry.__table__
     table = queries.recommendation_table(loaded).set_index("id")
     assert table.loc["mmn2016-03", "research_state"] == "assessed"  # a current status backed by evidence
-    assert table.loc["mmn2016-04", "research_state"] == "researched"  # searched in 2026, nothing to rate
-    assert table.loc["mmn2016-04", "research_label"] == "Researched, no evidence for a status"
+    assert table.loc["mmn2016-04", "research_state"] == "researched"  # the public record searched, nothing to rate
+    assert table.loc["mmn2016-04", "research_label"] == "Searched the public record, no evidence for a status"
     assert table.loc["mmn2016-04", "last_searched_on"] == "2026-12-01"
-    assert set(table["research_state"]) == {"assessed", "researched"}  # every one of the 84 was looked at
-    with loaded.begin() as conn:  # a recommendation whose searches are not on record
-        conn.execute(
-            delete(ResearchLogEntry.__table__).where(ResearchLogEntry.__table__.c.recommendation_id == "mmn2016-04")
-        )
+    assert "not_researched" not in set(table["research_state"])  # every one of the 84 has a search on record
+    with loaded.connect() as conn:
+        public = {
+            r.recommendation_id
+            for r in conn.execute(select(log.c.recommendation_id).where(log.c.scope == "public_record"))
+        }
+    unrated = table[table["status"] == "not_assessed"]
+    for rec_id, state in unrated["research_state"].items():  # "researched" only where the public record was searched
+        assert state == ("researched" if rec_id in public else "sources_only"), rec_id
+    with loaded.begin() as conn:  # only the reading of the source documents is left on record
+        conn.execute(delete(log).where(log.c.recommendation_id == "mmn2016-04", log.c.scope == "public_record"))
+    after = queries.recommendation_table(loaded).set_index("id")
+    assert after.loc["mmn2016-04", "research_state"] == "sources_only"
+    assert after.loc["mmn2016-04", "research_label"] == "Not yet searched beyond the source documents"
+    with loaded.begin() as conn:  # a recommendation whose searches are not on record at all
+        conn.execute(delete(log).where(log.c.recommendation_id == "mmn2016-04"))
     after = queries.recommendation_table(loaded).set_index("id")
     assert after.loc["mmn2016-04", "research_state"] == "not_researched"
     assert after.loc["mmn2016-04", "last_searched_on"] is None
@@ -186,7 +198,7 @@ def test_detail_shows_the_latest_search_first(loaded):
     log = queries.recommendation_detail(loaded, "mmn2016-04").research
     assert list(log["searched_on"]) == ["2026-12-01", "2026-11-22"]
     latest = log.iloc[0]
-    assert "mmn2016 research helper" in latest["searched_by"]
+    assert latest["scope"] == "public_record" and latest["scope_label"] == "Searched the public record"
     assert latest["where"] and latest["found"]
     assert latest["outcome"] == "partial"
     assert latest["outcome_label"] == "Evidence found, not enough for a status"
@@ -195,5 +207,7 @@ def test_detail_shows_the_latest_search_first(loaded):
 
 def test_research_state_rule():
     assert queries.research_state("in_progress", False) == "assessed"
-    assert queries.research_state("not_assessed", True) == "researched"
+    assert queries.research_state("in_progress", True, True) == "assessed"
+    assert queries.research_state("not_assessed", True, True) == "researched"
+    assert queries.research_state("not_assessed", True, False) == "sources_only"
     assert queries.research_state(None, False) == "not_researched"
