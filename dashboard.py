@@ -58,6 +58,7 @@ missing = [path for path in every_file if not (HERE / path).exists()]
 if missing:  # a page left out of the menu without a word would look like a feature that never existed
     raise FileNotFoundError(f"dashboard.NAVIGATION names page files that do not exist: {', '.join(missing)}")
 
+ui.start()  # a wrong setting (a placeholder secret above all) stops here, naming it
 ui.engine()  # builds the database on first run
 ui.refresh_if_changed()  # another app server (or a load) wrote: show it
 who = ui.principal()

@@ -112,6 +112,43 @@ class Evidence(SQLModel, table=True):
     actors: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     themes: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     version: int = Field(default=1, description="Bumped by every edit in the app; a stale edit is refused.")
+    organisation_id: str | None = Field(
+        default=None,
+        sa_column=_fk("actor.id", nullable=True, index=True),
+        description="The organisation that recorded it in the app (None: the curated dataset). Until an assessment "
+        "citing it is published, only that organisation sees it; only it (or, for the dataset, an admin) corrects it.",
+    )
+
+
+class EvidenceCorrection(SQLModel, table=True):
+    """A correction of an evidence item's wording or address: proposed by anyone who records, published by the
+    item's own organisation (an admin for the curated dataset). Append-only: the values before and after stay."""
+
+    __tablename__ = "evidence_correction"
+    id: str = Field(primary_key=True, max_length=ID_LEN)
+    evidence_id: str = Field(sa_column=_fk("evidence.id", index=True))
+    seen_version: int = Field(description="The version the proposer saw; publishing refuses a stale proposal.")
+    before: dict = Field(sa_column=Column(JSON, nullable=False))
+    after: dict = Field(sa_column=Column(JSON, nullable=False))
+    reason: str
+    proposed_by: str = Field(max_length=300)
+    proposer_id: int | None = Field(default=None, sa_column=Column(Integer, ForeignKey("app_user.id"), nullable=True))
+    organisation_id: str | None = Field(default=None, sa_column=_fk("actor.id", nullable=True))
+    proposed_at: dt.datetime = Field(sa_column=_utc_column())
+
+
+class EvidenceCorrectionReview(SQLModel, table=True):
+    """The decision on a proposed correction: published (the item changes) or returned with a comment."""
+
+    __tablename__ = "evidence_correction_review"
+    __table_args__ = (UniqueConstraint("correction_id", name="uq_evidence_correction_review_correction"),)
+    id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True, autoincrement=True))
+    correction_id: str = Field(sa_column=_fk("evidence_correction.id"))
+    decision: str = Field(max_length=20)
+    comment: str | None = None
+    reviewed_by: str = Field(max_length=300)
+    reviewer_id: int | None = Field(default=None, sa_column=Column(Integer, ForeignKey("app_user.id"), nullable=True))
+    reviewed_at: dt.datetime = Field(sa_column=_utc_column())
 
 
 class EvidenceRecommendation(SQLModel, table=True):
@@ -209,6 +246,25 @@ class LoginAttempt(SQLModel, table=True):
     succeeded: bool = False
 
 
+class LoginThrottle(SQLModel, table=True):
+    """Failed log-ins per client in the current window, counted in SQL so that parallel attempts all count."""
+
+    __tablename__ = "login_throttle"
+    client: str = Field(primary_key=True, max_length=100)
+    window_start: dt.datetime = Field(sa_column=_utc_column())
+    failures: int = 0
+
+
+class SingleSignOn(SQLModel, table=True):
+    """Each identity token that opened a session: a token replayed from a cookie opens nothing again."""
+
+    __tablename__ = "sso_login"
+    token_id: str = Field(primary_key=True, max_length=64, description="sha256 of the provider's ID token")
+    user_id: int = Field(sa_column=Column(Integer, ForeignKey("app_user.id"), nullable=False))
+    session_id: str = Field(max_length=64)
+    at: dt.datetime = Field(sa_column=_utc_column())
+
+
 class AuditEntry(SQLModel, table=True):
     """One row per write, in the same transaction as the write. Append-only."""
 
@@ -287,15 +343,19 @@ __all__ = [
     "AuditEntry",
     "ContextFigure",
     "Evidence",
+    "EvidenceCorrection",
+    "EvidenceCorrectionReview",
     "EvidenceRecommendation",
     "GlossaryTerm",
     "LoadState",
     "LoginAttempt",
+    "LoginThrottle",
     "Recommendation",
     "RecommendationLink",
     "RecommendationTheme",
     "ResearchLogEntry",
     "SQLModel",
+    "SingleSignOn",
     "Source",
     "Theme",
     "UserSession",

@@ -1,10 +1,15 @@
-"""Tables the database itself keeps append-only: triggers that refuse UPDATE and DELETE.
+"""Tables the database itself keeps append-only: triggers that refuse UPDATE, DELETE and an INSERT over a row.
 
 The history (assessments, the evidence they cite, review decisions, the audit log) must never lose or
 change a row, whatever program connects to the database. A convention in the loader is not enough, so
 each such table gets triggers on SQLite and on PostgreSQL, created by the migrations through these
 functions. SQLite drops a table's triggers with the table: a later migration that rebuilds one of these
-tables (Alembic's batch "move and copy") must call ``create`` again.
+tables (Alembic's batch "move and copy") must call ``create`` and ``guard_inserts`` again.
+
+UPDATE and DELETE are not the only ways to change a row: SQLite's ``INSERT OR REPLACE`` (and ``REPLACE``)
+deletes the row in the way without firing a DELETE trigger, and an upsert (``INSERT ... ON CONFLICT DO
+UPDATE``) rewrites it. ``guard_inserts`` adds a BEFORE INSERT trigger that refuses an insert whose key is
+already taken, on both databases, so every SQL verb that could change a recorded row is refused.
 """
 
 from __future__ import annotations
@@ -19,6 +24,20 @@ MESSAGES: dict[str, str] = {
     "assessment_evidence": "the evidence an assessment cites cannot be changed; record a new assessment",
     "assessment_review": "a review decision cannot be changed or deleted; a published assessment can be withdrawn",
     "audit_log": "the audit log cannot be changed or deleted",
+    "evidence_correction": "a proposed correction cannot be changed or deleted; propose another",
+    "evidence_correction_review": "a decision on a correction cannot be changed or deleted",
+    "sso_login": "the record of a single sign-on cannot be changed or deleted",
+}
+
+#: table -> the keys an insert may not take again (each a tuple of columns).
+KEYS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "assessment": (("id",),),
+    "assessment_evidence": (("assessment_id", "evidence_id"),),
+    "assessment_review": (("id",), ("assessment_id",)),
+    "audit_log": (("id",),),
+    "evidence_correction": (("id",),),
+    "evidence_correction_review": (("id",), ("correction_id",)),
+    "sso_login": (("token_id",),),
 }
 
 
@@ -50,6 +69,52 @@ def create(conn: Connection, table: str, what: str | None = None) -> None:
         f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
         f"FOR EACH STATEMENT EXECUTE FUNCTION refuse_history_change('{message}')"
     )
+
+
+def guard_inserts(conn: Connection, table: str) -> None:
+    """Refuse an INSERT (or REPLACE, or upsert) whose key is already recorded in ``table``."""
+    message = _message(table, MESSAGES[table]).replace("'", "''")
+    if conn.dialect.name == "sqlite":
+        for number, key in enumerate(KEYS[table]):
+            taken = " AND ".join(f"{c} = NEW.{c}" for c in key)
+            conn.exec_driver_sql(
+                f"CREATE TRIGGER {table}_no_overwrite_{number} BEFORE INSERT ON {table} "
+                f"WHEN EXISTS (SELECT 1 FROM {table} WHERE {taken}) "
+                f"BEGIN SELECT RAISE(ABORT, '{message}'); END"
+            )
+        return
+    # psycopg reads % as a placeholder: the function's format() patterns are written %% here
+    conn.exec_driver_sql(
+        """CREATE OR REPLACE FUNCTION refuse_history_overwrite() RETURNS trigger LANGUAGE plpgsql AS $$
+           DECLARE
+             taken boolean;
+             cond text := '';
+           BEGIN
+             FOR i IN 1 .. TG_NARGS - 1 LOOP
+               cond := cond || CASE WHEN i > 1 THEN ' AND ' ELSE '' END
+                            || format('%%I = ($1).%%I', TG_ARGV[i], TG_ARGV[i]);
+             END LOOP;
+             EXECUTE format('SELECT EXISTS (SELECT 1 FROM %%I.%%I WHERE %%s)', TG_TABLE_SCHEMA, TG_TABLE_NAME, cond)
+               INTO taken USING NEW;
+             IF taken THEN
+               RAISE EXCEPTION USING MESSAGE = TG_ARGV[0], ERRCODE = 'integrity_constraint_violation';
+             END IF;
+             RETURN NEW;
+           END $$"""
+    )
+    for number, key in enumerate(KEYS[table]):
+        columns = ", ".join(f"'{c}'" for c in key)
+        conn.exec_driver_sql(
+            f"CREATE TRIGGER {table}_no_overwrite_{number} BEFORE INSERT ON {table} "
+            f"FOR EACH ROW EXECUTE FUNCTION refuse_history_overwrite('{message}', {columns})"
+        )
+
+
+def unguard_inserts(conn: Connection, table: str) -> None:
+    """For downgrades only."""
+    for number in range(len(KEYS[table])):
+        suffix = "" if conn.dialect.name == "sqlite" else f" ON {table}"
+        conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {table}_no_overwrite_{number}{suffix}")
 
 
 def drop(conn: Connection, table: str) -> None:

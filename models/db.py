@@ -1,9 +1,10 @@
 """Engine and schema migrations.
 
-The database is chosen by ``DATABASE_URL`` (SQLite file by default, PostgreSQL
-for multi-user deployments). The schema is owned by Alembic: ``migrate`` brings
-any database to the latest revision and is called by the loader and by the app
-at start-up, so nobody runs migrations by hand. Several app servers may start at
+The database is the URL the caller passes (``recommendations.settings`` reads it
+from ``DATABASE_URL``: a SQLite file by default, PostgreSQL for multi-user
+deployments). The schema is owned by Alembic: ``migrate`` brings any database
+to the latest revision and is called by the loader and by the app at start-up,
+so nobody runs migrations by hand. Several app servers may start at
 once: ``exclusive`` serialises migrations and the first load (a PostgreSQL
 advisory lock; a lock file beside a SQLite database).
 """
@@ -12,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,15 +24,10 @@ from sqlmodel import create_engine
 
 ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-DEFAULT_URL = f"sqlite:///{ROOT / 'var' / 'tracker.db'}"
 
 # PostgreSQL advisory lock keys (any two fixed 64-bit numbers unique to this application).
 MIGRATE_LOCK = 7_424_001
 BOOTSTRAP_LOCK = 7_424_002
-
-
-def database_url() -> str:
-    return os.environ.get("DATABASE_URL") or DEFAULT_URL
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001
@@ -42,8 +37,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001
     cursor.close()
 
 
-def make_engine(url: str | None = None) -> Engine:
-    url = url or database_url()
+def make_engine(url: str) -> Engine:
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, pool_pre_ping=True)

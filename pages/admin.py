@@ -64,13 +64,16 @@ with st.form("change_user"):
     st.markdown("**Change an account**")
     target = st.selectbox("Account", accounts, key="admin_target")
     new_role = st.selectbox("New role", [r.value for r in auth.Role], key="admin_new_role")
-    cols = st.columns(2)
+    cols = st.columns(3)
     set_role = cols[0].form_submit_button("Set this role")
     disable = cols[1].form_submit_button("Disable the account")
+    enable = cols[2].form_submit_button("Enable it again")
     if set_role and target:
-        run(f"{target} is now {new_role}.", updates.set_role, email=target, role=new_role)
+        run(f"{target} is now {new_role}; their sessions are ended.", updates.set_role, email=target, role=new_role)
     if disable and target:
         run(f"Disabled {target}; their sessions are ended.", updates.disable_user, email=target)
+    if enable and target:
+        run(f"{target} can log in again.", updates.enable_user, email=target)
 
 st.subheader("Organisations")
 st.caption("An organisation is an actor: the coalitions, CSOs and unions whose members record assessments.")
@@ -112,3 +115,6 @@ with st.form("add_organisation"):
             updates.add_organisation,
             data={"name": org_name, "acronym": acronym, "type": kind, "country": country},
         )
+
+st.subheader("Proposed corrections to the curated dataset's evidence")
+ui.correction_queue(who)

@@ -1,36 +1,41 @@
-"""Correct an evidence item (title, address, citation, summary), refused if someone changed it meanwhile."""
+"""Correct an evidence item: its own organisation saves at once; anyone else proposes, and that organisation decides."""
 
 import streamlit as st
-from sqlalchemy import select
 
-from models import Evidence
-from recommendations import auth, sql, ui, updates
+from recommendations import auth, ui, updates, workspace
 
 ui.through_entrypoint()
-who = ui.require_role(("contributor", "reviewer"), "pages/evidence_edit.py")
+who = ui.require_role(("contributor", "reviewer", "admin"), "pages/evidence_edit.py")
 state = st.session_state
-E = Evidence.__table__
 
 evidence_id = st.query_params.get("id", "")
-rows = sql.rows(ui.engine(), select(E).where(E.c.id == evidence_id))
+item = workspace.evidence_item(ui.engine(), who, evidence_id)
 st.title("Correct an evidence item")
-if not rows:
+if item is None:
     st.error(ui.esc(f"No evidence item has the id “{evidence_id[:200]}”."))
     st.stop()
-item = rows[0]
+direct = auth.allowed(who, auth.Action.EDIT_EVIDENCE, item["organisation_id"])
 seen_key = f"ev_seen_{evidence_id}"
 state.setdefault(seen_key, item["version"])  # the version this person is editing, kept until they save
 st.caption(ui.esc(f"{evidence_id} · {item['date']} · {item['kind']} · version {item['version']}"))
+st.info(
+    "Your correction is saved at once and every page shows it; the earlier wording stays in the item's history."
+    if direct
+    else "Your correction is a proposal: the organisation that recorded this item (for the curated dataset, an "
+    "admin) publishes or returns it. The item does not change until then.",
+    icon=":material/info:",
+)
 if done := state.pop("ev_done", None):
     st.success(ui.esc(done), icon=":material/check_circle:")
 if conflict := state.pop("ev_conflict", None):
     st.error(ui.esc(conflict), icon=":material/sync_problem:")
     st.markdown("**As it is now:**")
     st.text(f"{item['title']}\n{item['url'] or item['citation'] or ''}\n{item['summary']}")
+errors = state.pop("ev_errors", {})
 
 for name in updates.EDITABLE_EVIDENCE:
     state.setdefault(f"ev_{evidence_id}_{name}", item[name] or "")
-with st.form("evidence_edit"):
+with st.form("evidence_edit", enter_to_submit=False):
     values = {
         "title": st.text_input("Title", key=f"ev_{evidence_id}_title"),
         "url": st.text_input("Web address (http or https)", key=f"ev_{evidence_id}_url"),
@@ -38,20 +43,45 @@ with st.form("evidence_edit"):
         "summary": st.text_area("Summary, in your own words", key=f"ev_{evidence_id}_summary"),
         "completeness": st.text_input("How much of the source could be read", key=f"ev_{evidence_id}_completeness"),
     }
-    submitted = st.form_submit_button("Save the correction", type="primary")
+    for name in values:
+        ui.field_errors(errors, name)
+    reason = st.text_area("Why it is corrected (kept in the history)", key=f"ev_{evidence_id}_reason")
+    ui.field_errors(errors, "reason")
+    ui.field_errors(errors, "form")
+    submitted = st.form_submit_button("Save the correction" if direct else "Propose the correction", type="primary")
 if submitted:
     try:
-        version = ui.write(updates.edit_evidence, evidence_id=evidence_id, seen_version=state[seen_key], changes=values)
+        result = ui.write(
+            updates.correct_evidence,
+            evidence_id=evidence_id,
+            seen_version=state[seen_key],
+            changes=values,
+            reason=reason,
+        )
     except updates.Conflict as exc:
         state["ev_conflict"] = str(exc)
         state[seen_key] = item["version"]  # saving again, knowingly, replaces the newer version
         st.rerun()
     except updates.Invalid as exc:
-        for error in exc.errors:
-            st.error(ui.esc(f"{error.field}: {error.message}"))
+        state["ev_errors"] = exc.by_field()
+        st.rerun()
     except auth.PermissionDenied as exc:
         st.error(ui.esc(str(exc)))
     else:
-        state[seen_key] = version
-        state["ev_done"] = "Saved. Every page shows the corrected item."
+        state[seen_key] = result.version
+        state["ev_done"] = (
+            "Saved. Every page shows the corrected item."
+            if result.published
+            else "Proposed. The item's organisation will publish or return your correction."
+        )
         st.rerun()
+
+history = workspace.corrections_of(ui.engine(), evidence_id)
+if not history.empty:
+    st.subheader("Earlier corrections")
+    for row in history.itertuples():
+        changed = [k for k in row.after if row.before.get(k) != row.after.get(k)]
+        with st.expander(ui.esc(f"{row.reviewed_at:%Y-%m-%d} · {', '.join(changed)} · {row.proposed_by}")):
+            st.text(f"Why: {row.reason}")
+            for key in changed:
+                st.text(f"{key} before: {row.before.get(key) or '—'}\n{key} after: {row.after.get(key) or '—'}")

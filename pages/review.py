@@ -31,7 +31,9 @@ def decide(assessment_id: str, decision: str) -> None:
 
 
 queue = workspace.review_queue(engine, who)
-tab_queue, tab_withdraw = st.tabs([f"Waiting ({len(queue)})", "Withdraw a published assessment"])
+tab_queue, tab_withdraw, tab_corrections = st.tabs(
+    [f"Waiting ({len(queue)})", "Withdraw a published assessment", "Corrections to your evidence"]
+)
 with tab_queue:
     if queue.empty:
         st.info("Nothing is waiting for review.", icon=":material/inbox:")
@@ -76,3 +78,7 @@ with tab_withdraw:
                 else:
                     st.session_state["review_done"] = f"Withdrew {chosen}; the history keeps it, marked as withdrawn."
                     st.rerun()
+
+with tab_corrections:
+    st.caption("Corrections that others propose to the evidence items your organisation recorded.")
+    ui.correction_queue(who)

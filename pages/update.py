@@ -63,7 +63,7 @@ if form_errors := errors.get("form"):
         st.error(ui.esc(message))
 
 search = st.text_input("Find other evidence to cite", key="u_evidence_search", placeholder="a word of its title")
-choices = dict(workspace.evidence_choices(engine, found["id"], search))
+choices = dict(workspace.evidence_choices(engine, who, found["id"], search))
 new_count = st.number_input("New evidence items to add with this assessment", 0, 5, key="u_new_count")
 addressees = {"": "The whole ask (every addressee)", **dict(found["addressees"])}
 

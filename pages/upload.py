@@ -26,7 +26,8 @@ right.download_button(
     icon=":material/download:",
 )  # fmt: skip
 
-limit = f"{bulk.MAX_BYTES / 1024 / 1024:.0f} MB and {bulk.MAX_ROWS:,} rows"
+max_bytes, max_rows = bulk.limits()
+limit = f"{bulk.size_words(max_bytes)} and {max_rows:,} rows"
 upload = st.file_uploader(
     f"The filled file (CSV UTF-8 or XLSX; at most {limit})", type=["csv", "xlsx"], key="upload_file"
 )

@@ -1,8 +1,10 @@
 """Who is acting, and what they may do: accounts, log-in, sessions, and permissions as plain Python.
 
-``require`` is called inside every write function (``recommendations/updates.py``), never only in the pages,
-so a hidden button cannot be the only guard. It also checks that the session the principal came from is
-still live, so a form replayed after logging out writes nothing.
+``require`` is called first in every write function (``recommendations/updates.py``) and in every function
+that reads what the public may not see, never only in the pages, so a hidden button cannot be the only guard.
+It re-reads the person from the database (the session record, then the account): the role, organisation and
+user id a write acts with are the database's, never what the caller passed, and a session that was ended (log
+out, a new role, a new password, a disabled account) writes nothing.
 
 This module writes authentication state only (sessions, failed-log-in counters); every write to the
 tracker's data, users included, goes through ``updates.py`` with its audit row. Passwords are hashed with
@@ -14,29 +16,27 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-import os
 import secrets
 from dataclasses import dataclass
 from enum import StrEnum
 
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import case, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
-from models import Actor, AppUser, AuditEntry, LoginAttempt, UserSession
+from models import Actor, AppUser, LoginAttempt, LoginThrottle, UserSession
+from recommendations import settings, text
 
 U = AppUser.__table__  # type: ignore[attr-defined]
 SESSIONS = UserSession.__table__  # type: ignore[attr-defined]
 ATTEMPTS = LoginAttempt.__table__  # type: ignore[attr-defined]
+THROTTLE = LoginThrottle.__table__  # type: ignore[attr-defined]
 ACT = Actor.__table__  # type: ignore[attr-defined]
-AUDIT = AuditEntry.__table__  # type: ignore[attr-defined]
 
 MIN_PASSWORD_LENGTH = 12
-LOCK_AFTER_FAILURES = 5
-LOCK_MINUTES = 15
-CLIENT_FAILURE_LIMIT = int(os.environ.get("TRACKER_CLIENT_FAILURE_LIMIT", "20"))  # per client per LOCK_MINUTES
-SESSION_HOURS = float(os.environ.get("TRACKER_SESSION_HOURS", "8"))
+MAX_PASSWORD_LENGTH = 1024  # argon2 takes any length; a megabyte "password" is only a way to burn the CPU
 
 _HASHER = PasswordHash((Argon2Hasher(),))
 _DUMMY_HASH = _HASHER.hash("not a real password, for equal timing")
@@ -61,21 +61,39 @@ class Action(StrEnum):
     REVIEW = "review a draft"
     WITHDRAW = "withdraw an assessment"
     ADD_EVIDENCE = "add evidence"
-    EDIT_EVIDENCE = "edit evidence"
+    EDIT_EVIDENCE = "correct an evidence item"
+    PROPOSE_CORRECTION = "propose a correction to an evidence item"
+    DECIDE_CORRECTION = "publish or return a proposed correction"
     VIEW_DRAFTS = "see drafts"
     MANAGE_USERS = "manage users"
     MANAGE_ORGANISATIONS = "manage organisations"
     VIEW_AUDIT = "see the audit log"
 
 
-# Which role may do what; the actions marked ``True`` apply only to the user's own organisation.
-PERMISSIONS: dict[Role, dict[Action, bool]] = {
-    Role.CONTRIBUTOR: {Action.RECORD: True, Action.ADD_EVIDENCE: False, Action.EDIT_EVIDENCE: False,
-                       Action.VIEW_DRAFTS: True},
-    Role.REVIEWER: {Action.RECORD: True, Action.PUBLISH: True, Action.REVIEW: True, Action.WITHDRAW: True,
-                    Action.ADD_EVIDENCE: False, Action.EDIT_EVIDENCE: False, Action.VIEW_DRAFTS: True},
-    Role.ADMIN: {Action.MANAGE_USERS: False, Action.MANAGE_ORGANISATIONS: False, Action.VIEW_AUDIT: False,
-                 Action.EDIT_EVIDENCE: False},
+class Scope(StrEnum):
+    """On whose records a permitted action may be taken."""
+
+    ANY = "any"  # every record
+    OWN = "own"  # records of the person's own organisation
+    DATASET = "dataset"  # records of the curated dataset (no organisation recorded them in the app)
+
+
+# Which role may do what, and on whose records: THE permission table (pages and menus ask it too).
+PERMISSIONS: dict[Role, dict[Action, Scope]] = {
+    Role.CONTRIBUTOR: {
+        Action.RECORD: Scope.OWN, Action.ADD_EVIDENCE: Scope.OWN, Action.PROPOSE_CORRECTION: Scope.ANY,
+        Action.VIEW_DRAFTS: Scope.OWN,
+    },
+    Role.REVIEWER: {
+        Action.RECORD: Scope.OWN, Action.PUBLISH: Scope.OWN, Action.REVIEW: Scope.OWN, Action.WITHDRAW: Scope.OWN,
+        Action.ADD_EVIDENCE: Scope.OWN, Action.EDIT_EVIDENCE: Scope.OWN, Action.PROPOSE_CORRECTION: Scope.ANY,
+        Action.DECIDE_CORRECTION: Scope.OWN, Action.VIEW_DRAFTS: Scope.OWN,
+    },
+    Role.ADMIN: {
+        Action.MANAGE_USERS: Scope.ANY, Action.MANAGE_ORGANISATIONS: Scope.ANY, Action.VIEW_AUDIT: Scope.ANY,
+        Action.EDIT_EVIDENCE: Scope.DATASET, Action.PROPOSE_CORRECTION: Scope.ANY,
+        Action.DECIDE_CORRECTION: Scope.DATASET,
+    },
 }  # fmt: skip
 
 
@@ -90,7 +108,11 @@ class LoginRefused(Exception):
 
 @dataclass(frozen=True)
 class Principal:
-    """The acting person (or the command line), as every write function receives it."""
+    """The acting person (or the command line), as every write function receives it.
+
+    Only ``session_id`` (a web session) or ``user_id`` (a maintainer acting as an account from the command
+    line) is taken from it: ``require`` reads everything else again from the database.
+    """
 
     user_id: int | None
     email: str
@@ -111,35 +133,79 @@ class Principal:
         return cls(user_id=None, email=who, name=who, role=Role.ADMIN, organisation_id=None)
 
 
-def allowed(principal: Principal | None, action: Action, organisation: str | None = None) -> bool:
+def scope_of(principal: Principal | None, action: Action) -> Scope | None:
+    """On whose records ``principal`` may take ``action``; None: not at all."""
     if principal is None:
-        return False
-    rules = PERMISSIONS.get(principal.role, {})
-    if action not in rules:
-        return False
-    own_only = rules[action]
-    return not own_only or (organisation is not None and organisation == principal.organisation_id)
+        return None
+    return PERMISSIONS.get(principal.role, {}).get(action)
 
 
-def require(conn: Connection, principal: Principal | None, action: Action, organisation: str | None = None) -> None:
-    """Raise PermissionDenied unless ``principal`` (from a live session) may do ``action`` for ``organisation``."""
+def allowed(principal: Principal | None, action: Action, organisation: str | None = None) -> bool:
+    """May ``principal`` take ``action`` on a record of ``organisation`` (None: a record of the curated dataset)?"""
+    scope = scope_of(principal, action)
+    if scope is None or principal is None:
+        return False
+    if scope == Scope.ANY:
+        return True
+    if scope == Scope.DATASET:
+        return organisation is None
+    return organisation is not None and organisation == principal.organisation_id
+
+
+def may(principal: Principal | None, action: Action) -> bool:
+    """May ``principal`` take ``action`` on some record at all (what a menu or a button asks)?"""
+    return scope_of(principal, action) is not None
+
+
+def require(conn: Connection, principal: Principal | None, action: Action) -> Principal:
+    """The acting person as the database knows them now, if their role may take ``action`` at all.
+
+    Called first by every write function, before it looks anything up. Raises PermissionDenied for no
+    log-in, a session that has ended or expired, a disabled account, or a role without the action. The
+    record-level check (``require_on``) follows once the record is known.
+    """
     if principal is None:
         raise PermissionDenied(f"Log in to {action}.")
-    if principal.session_id is not None and not session_is_live(conn, principal.session_id):
-        raise PermissionDenied("Your session has ended (logged out or expired). Log in again; nothing was saved.")
-    if principal.user_id is not None:
-        active = conn.execute(select(U.c.active, U.c.role).where(U.c.id == principal.user_id)).first()
-        if active is None or not active.active:
-            raise PermissionDenied("This account is disabled. Nothing was saved.")
-        if active.role != principal.role:
-            raise PermissionDenied("Your role has changed since you logged in. Log in again; nothing was saved.")
-    if not allowed(principal, action, organisation):
-        if PERMISSIONS.get(principal.role, {}).get(action):
-            raise PermissionDenied(
-                f"You can {action} only for your own organisation"
-                + (f" ({principal.organisation_name})." if principal.organisation_name else ".")
+    fresh = current(conn, principal)
+    if not may(fresh, action):
+        raise PermissionDenied(f"A {fresh.role} may not {action}.")
+    return fresh
+
+
+def require_on(principal: Principal, action: Action, organisation: str | None) -> None:
+    """Raise PermissionDenied unless ``principal`` (as ``require`` returned it) may take ``action`` on a record
+    of ``organisation`` (None: the curated dataset)."""
+    if allowed(principal, action, organisation):
+        return
+    scope = scope_of(principal, action)
+    if scope == Scope.DATASET:
+        raise PermissionDenied(f"An admin can {action} only for the curated dataset's records.")
+    if scope == Scope.OWN:
+        raise PermissionDenied(
+            f"You can {action} only for your own organisation"
+            + (f" ({principal.organisation_name})." if principal.organisation_name else ".")
+        )
+    raise PermissionDenied(f"A {principal.role} may not {action}.")
+
+
+def current(conn: Connection, principal: Principal) -> Principal:
+    """``principal`` read again from the database: its session must be live and its account active."""
+    if principal.session_id is not None:
+        row = conn.execute(
+            select(SESSIONS.c.user_id, SESSIONS.c.expires_at, SESSIONS.c.ended_at).where(
+                SESSIONS.c.id == principal.session_id
             )
-        raise PermissionDenied(f"A {principal.role} may not {action}.")
+        ).first()
+        if row is None or row.ended_at is not None or row.expires_at <= _now():
+            raise PermissionDenied("Your session has ended (logged out or expired). Log in again; nothing was saved.")
+        fresh = _principal(conn, row.user_id, principal.session_id)
+    elif principal.user_id is not None:  # the command line acting as an account (`import-updates --as`)
+        fresh = _principal(conn, principal.user_id, None)
+    else:
+        return principal  # the command line itself: whoever runs it holds the database already
+    if fresh is None:
+        raise PermissionDenied("This account is disabled. Nothing was saved.")
+    return fresh
 
 
 # --- passwords -----------------------------------------------------------------------------------------
@@ -152,11 +218,20 @@ def hash_password(password: str) -> str:
 def password_problem(password: str) -> str | None:
     if len(password) < MIN_PASSWORD_LENGTH:
         return f"the password must be at least {MIN_PASSWORD_LENGTH} characters long"
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return f"the password must be at most {MAX_PASSWORD_LENGTH} characters long"
+    if any(ord(c) < 32 for c in password):
+        return "the password must not hold control characters"
     return None
 
 
 def normalise_email(email: str) -> str:
-    return email.strip().lower()
+    """The account key of an email: ``text.email`` when it is a well-formed address, else the plain trimmed
+    lower-case form (to look up nothing)."""
+    try:
+        return text.email(email)
+    except text.TextProblem:
+        return "".join(c for c in email.strip().lower() if c.isprintable())[:320]
 
 
 # --- sessions ------------------------------------------------------------------------------------------
@@ -175,12 +250,18 @@ def session_is_live(conn: Connection, session_id: str, now: dt.datetime | None =
     return row is not None and row.ended_at is None and row.expires_at > (now or _now())
 
 
-def _principal(conn: Connection, user_id: int, session_id: str | None) -> Principal:
+def _principal(conn: Connection, user_id: int, session_id: str | None) -> Principal | None:
+    """The account as it is now (None when it is disabled or gone)."""
     row = conn.execute(
-        select(U.c.id, U.c.email, U.c.name, U.c.role, U.c.organisation_id, ACT.c.name.label("org_name"), ACT.c.acronym)
+        select(
+            U.c.id, U.c.email, U.c.name, U.c.role, U.c.organisation_id, U.c.active, ACT.c.name.label("org_name"),
+            ACT.c.acronym,
+        )
         .select_from(U.outerjoin(ACT, ACT.c.id == U.c.organisation_id))
         .where(U.c.id == user_id)
-    ).one()
+    ).first()  # fmt: skip
+    if row is None or not row.active:
+        return None
     org = row.acronym or row.org_name
     return Principal(row.id, row.email, row.name, Role(row.role), row.organisation_id, org, session_id)
 
@@ -188,10 +269,8 @@ def _principal(conn: Connection, user_id: int, session_id: str | None) -> Princi
 def principal_of_account(conn: Connection, email: str) -> Principal | None:
     """A maintainer acting as an account from the command line (``import-updates --as EMAIL``): no session,
     the account's role and organisation; None if there is no such active account."""
-    row = conn.execute(select(U.c.id, U.c.active).where(U.c.email == normalise_email(email))).first()
-    if row is None or not row.active:
-        return None
-    return _principal(conn, row.id, None)
+    row = conn.execute(select(U.c.id).where(U.c.email == normalise_email(email))).first()
+    return None if row is None else _principal(conn, row.id, None)
 
 
 def principal_for(conn: Connection, token: str | None) -> Principal | None:
@@ -200,11 +279,9 @@ def principal_for(conn: Connection, token: str | None) -> Principal | None:
         return None
     session_id = _token_id(token)
     row = conn.execute(
-        select(SESSIONS.c.user_id, SESSIONS.c.expires_at, SESSIONS.c.ended_at, U.c.active)
-        .join(U, U.c.id == SESSIONS.c.user_id)
-        .where(SESSIONS.c.id == session_id)
+        select(SESSIONS.c.user_id, SESSIONS.c.expires_at, SESSIONS.c.ended_at).where(SESSIONS.c.id == session_id)
     ).first()
-    if row is None or row.ended_at is not None or row.expires_at <= _now() or not row.active:
+    if row is None or row.ended_at is not None or row.expires_at <= _now():
         return None
     return _principal(conn, row.user_id, session_id)
 
@@ -217,11 +294,19 @@ def _start_session(conn: Connection, user_id: int, via: str) -> str:
             id=_token_id(token),
             user_id=user_id,
             created_at=now,
-            expires_at=now + dt.timedelta(hours=SESSION_HOURS),
+            expires_at=now + dt.timedelta(hours=settings.current().session_hours),
             via=via,
         )
     )
     return token
+
+
+def end_sessions(conn: Connection, user_id: int) -> int:
+    """End every live session of an account (a new role, a new password, a disabled account): how many."""
+    result = conn.execute(
+        update(SESSIONS).where(SESSIONS.c.user_id == user_id, SESSIONS.c.ended_at.is_(None)).values(ended_at=_now())
+    )
+    return result.rowcount or 0
 
 
 def sign_token(token: str, secret: str) -> str:
@@ -251,61 +336,102 @@ WRONG = "Wrong email or password."
 
 
 def _locked_message(until: dt.datetime) -> str:
+    config = settings.current()
     return (
-        f"This account is locked for {LOCK_MINUTES} minutes after {LOCK_AFTER_FAILURES} failed log-ins. "
-        f"Try again after {until:%H:%M} UTC."
+        f"This account is locked for {config.lock_minutes} minutes after {config.lock_after_failures} failed "
+        f"log-ins. Try again after {until:%H:%M} UTC."
     )
+
+
+def _count_client_attempt(conn: Connection, client: str, now: dt.datetime) -> int:
+    """Count one more attempt from ``client`` in its window, in SQL (so parallel attempts all count): the total.
+
+    The counter is raised before the password is checked and lowered again on success, so a burst of parallel
+    guesses can never check more passwords than the limit allows.
+    """
+    since = now - dt.timedelta(minutes=settings.current().lock_minutes)
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    stale = THROTTLE.c.window_start < since
+    statement = (
+        dialect.insert(THROTTLE)
+        .values(client=client, window_start=now, failures=1)
+        .on_conflict_do_update(
+            index_elements=[THROTTLE.c.client],
+            set_={
+                "failures": case((stale, 1), else_=THROTTLE.c.failures + 1),
+                "window_start": case((stale, now), else_=THROTTLE.c.window_start),
+            },
+        )
+        .returning(THROTTLE.c.failures)
+    )
+    return int(conn.execute(statement).scalar_one())
 
 
 def login(conn: Connection, email: str, password: str, client: str = "unknown") -> str:
     """Check the password; return a new session token, or raise LoginRefused with a message to show.
 
-    Five failed log-ins lock the account for fifteen minutes; too many failures from one client (any
-    accounts) block that client for the same time. The caller commits (the counters must be kept even
-    when the log-in fails).
+    Too many failed log-ins lock the account for a while; too many from one client (any accounts) block that
+    client as long. Both counters are raised in SQL before the password is checked (the account's row stays
+    locked until the caller commits), so parallel attempts cannot slip past them. The caller commits, also
+    when the log-in fails: the counters must be kept.
     """
+    config = settings.current()
     email, now = normalise_email(email), _now()
-    since = now - dt.timedelta(minutes=LOCK_MINUTES)
-    client = (client or "unknown")[:100]
-    failures = conn.execute(
-        select(func.count())
-        .select_from(ATTEMPTS)
-        .where(ATTEMPTS.c.client == client, ATTEMPTS.c.at >= since, ATTEMPTS.c.succeeded.is_(False))
-    ).scalar_one()
-    if failures >= CLIENT_FAILURE_LIMIT:
-        raise LoginRefused(f"Too many failed log-ins from this connection. Wait {LOCK_MINUTES} minutes and try again.")
-    user = conn.execute(select(U).where(U.c.email == email)).first()
-    if user is not None and user.locked_until is not None and user.locked_until > now:
-        raise LoginRefused(_locked_message(user.locked_until))
-    good = _HASHER.verify(password, user.password_hash if user is not None and user.password_hash else _DUMMY_HASH)
-    ok = good and user is not None and user.active and user.password_hash is not None
+    client = "".join(c for c in (client or "unknown") if c.isprintable())[:100] or "unknown"
+    if _count_client_attempt(conn, client, now) > config.client_failure_limit:
+        raise LoginRefused(
+            f"Too many failed log-ins from this connection. Wait {config.lock_minutes} minutes and try again."
+        )
+    user = conn.execute(select(U.c.id, U.c.active, U.c.password_hash).where(U.c.email == email)).first()
+    failed = None
+    if user is not None and user.active:
+        failed = conn.execute(
+            update(U)
+            .where(U.c.id == user.id)
+            .values(failed_logins=U.c.failed_logins + 1)
+            .returning(U.c.failed_logins, U.c.locked_until)
+        ).one()  # locks the account's row until the caller commits: parallel attempts wait here, one by one
+        if failed.locked_until is not None and failed.locked_until > now:
+            conn.execute(update(U).where(U.c.id == user.id).values(failed_logins=U.c.failed_logins - 1))
+            raise LoginRefused(_locked_message(failed.locked_until))
+    too_long = len(password) > MAX_PASSWORD_LENGTH
+    stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
+    good = not too_long and _HASHER.verify(password, stored)
+    ok = bool(good and user is not None and user.active and user.password_hash)
     conn.execute(insert(ATTEMPTS).values(email=email[:320], client=client, at=now, succeeded=ok))
-    if not ok:
-        if user is not None and user.active:
-            failed = user.failed_logins + 1
-            if failed >= LOCK_AFTER_FAILURES:
-                until = now + dt.timedelta(minutes=LOCK_MINUTES)
-                conn.execute(update(U).where(U.c.id == user.id).values(failed_logins=0, locked_until=until))
-                conn.execute(
-                    insert(AUDIT).values(
-                        at=now, who=email, user_id=user.id, action="lock account", table_name="app_user",
-                        record_id=str(user.id), before=None, after={"locked_until": until.isoformat()},
-                    )
-                )  # fmt: skip
-                raise LoginRefused(f"{WRONG} {_locked_message(until)}")
-            conn.execute(update(U).where(U.c.id == user.id).values(failed_logins=failed))
-        raise LoginRefused(WRONG)
-    conn.execute(update(U).where(U.c.id == user.id).values(failed_logins=0, locked_until=None))
-    return _start_session(conn, user.id, "password")
+    if ok:
+        assert user is not None
+        conn.execute(update(U).where(U.c.id == user.id).values(failed_logins=0, locked_until=None))
+        conn.execute(update(THROTTLE).where(THROTTLE.c.client == client).values(failures=THROTTLE.c.failures - 1))
+        return _start_session(conn, user.id, "password")
+    if failed is not None and failed.failed_logins >= config.lock_after_failures:
+        assert user is not None
+        until = now + dt.timedelta(minutes=config.lock_minutes)
+        conn.execute(update(U).where(U.c.id == user.id).values(failed_logins=0, locked_until=until))
+        from recommendations.audit import audit  # the one way to write an audit row (audit imports Principal)
+
+        audit(conn, email, "lock account", "app_user", str(user.id), after={"locked_until": until.isoformat()})
+        raise LoginRefused(f"{WRONG} {_locked_message(until)}")
+    raise LoginRefused(WRONG)
 
 
-def login_single_sign_on(conn: Connection, email: str | None) -> str:
-    """A person the identity provider vouched for: map their email to a local account and its role."""
-    if not email:
-        raise LoginRefused("The identity provider did not give an email address; ask an admin for an account.")
-    user = conn.execute(select(U).where(U.c.email == normalise_email(email))).first()
+def login_single_sign_on(conn: Connection, identity: dict, *, token_id: str) -> str:
+    """A person the identity provider vouched for (``sso.verify`` checked the provider's signature): map their
+    email to a local account and its role. Each identity token opens at most one session here, so a token
+    replayed from a stolen cookie, or still in the browser after logging out, opens nothing."""
+    from models import SingleSignOn
+
+    email = identity.get("email")
+    if not email or identity.get("email_verified") is False:
+        raise LoginRefused("The identity provider did not give a verified email address; ask an admin for an account.")
+    sso = SingleSignOn.__table__  # type: ignore[attr-defined]
+    if conn.execute(select(sso.c.token_id).where(sso.c.token_id == token_id)).first():
+        raise LoginRefused("This single sign-on was already used. Log in with single sign-on again.")
+    user = conn.execute(select(U).where(U.c.email == normalise_email(str(email)))).first()
     if user is None or not user.active:
         raise LoginRefused(
             f"{email} has no active account in this tracker. An admin can create one with the same email."
         )
-    return _start_session(conn, user.id, "sso")
+    session = _start_session(conn, user.id, "sso")
+    conn.execute(insert(sso).values(token_id=token_id, user_id=user.id, session_id=_token_id(session), at=_now()))
+    return session

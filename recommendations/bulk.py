@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,8 +19,9 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
 
 from models import Assessment
-from recommendations import updates
+from recommendations import settings, updates
 from recommendations.auth import PermissionDenied, Principal
+from recommendations.export import NEUTRALISED_PREFIXES, runs_as_formula
 from recommendations.schema import (
     ASSESSMENT_SHEET,
     ASSESSMENT_SHEET_COLUMNS,
@@ -31,11 +31,9 @@ from recommendations.schema import (
 
 A = Assessment.__table__  # type: ignore[attr-defined]
 
-MAX_BYTES = int(float(os.environ.get("TRACKER_UPLOAD_MAX_MB", "5")) * 1024 * 1024)
-MAX_ROWS = int(os.environ.get("TRACKER_UPLOAD_MAX_ROWS", "2000"))
 MAX_UNZIPPED = 50 * 1024 * 1024  # an XLSX that inflates beyond this is refused before it is opened
+MAX_COLUMNS = 64  # columns read from a sheet, whatever its <dimension> claims (the template has 21)
 REQUIRED = ("recommendation_id", "status", "as_of", "rationale")
-NEUTRALISED = ("'=", "'+", "'-", "'@", "'\t", "'\r")  # how export.neutralise protects cells; undone on upload
 _LABEL_TO_STATUS = {label.lower(): status for status, label in STATUS_LABELS.items()}
 _NEW_EVIDENCE = {
     "title": "new_evidence_title",
@@ -98,15 +96,28 @@ class Report:
 # --- reading a file ----------------------------------------------------------------------------------------
 
 
-def read_rows(data: bytes, *, max_rows: int = MAX_ROWS) -> list[tuple[int, dict[str, str]]]:
+def limits() -> tuple[int, int]:
+    """(bytes, rows) an upload may have: TRACKER_UPLOAD_MAX_MB and TRACKER_UPLOAD_MAX_ROWS."""
+    config = settings.current()
+    return int(config.upload_max_mb * 1024 * 1024), config.upload_max_rows
+
+
+def size_words(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f} MB" if n >= 100 * 1024 else f"{n / 1024:.0f} KB"
+
+
+def read_rows(data: bytes, *, max_rows: int | None = None) -> list[tuple[int, dict[str, str]]]:
     """(row number, {column: text}) for each filled row; raises UploadRefused with a plain explanation."""
+    max_bytes, row_limit = limits()
+    max_rows = row_limit if max_rows is None else max_rows
     if not data:
         raise UploadRefused("The file is empty.")
-    if len(data) > MAX_BYTES:
+    if len(data) > max_bytes:
         raise UploadRefused(
-            f"The file is {len(data) / 1024 / 1024:.1f} MB; uploads are limited to {MAX_BYTES / 1024 / 1024:.0f} MB. "
+            f"The file is {size_words(len(data))}; uploads are limited to {size_words(max_bytes)}. "
             "Split it into smaller files."
         )
+    is_csv = False
     if data[:4] == b"PK\x03\x04":
         header, rows = _read_xlsx(data, max_rows)
     elif data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
@@ -114,21 +125,31 @@ def read_rows(data: bytes, *, max_rows: int = MAX_ROWS) -> list[tuple[int, dict[
     elif data[:5] == b"%PDF-" or b"\x00" in data[:4096]:
         raise UploadRefused("This is not a CSV or XLSX file (it holds binary data). Use the template.")
     else:
+        is_csv = True
         header, rows = _read_csv(data, max_rows)
     _check_header(header)
     out = []
+    formulas: list[str] = []
     for number, cells in rows:
-        values = {column: _clean(cells[i] if i < len(cells) else "") for i, column in enumerate(header)}
+        values = {}
+        for i, column in enumerate(header):
+            raw = "" if i >= len(cells) or cells[i] is None else str(cells[i]).strip()
+            if raw.startswith(NEUTRALISED_PREFIXES):  # written by our own export: text, shown with its apostrophe
+                raw = raw[1:]
+            elif is_csv and runs_as_formula(raw):
+                formulas.append(f"row {number}, column {column}")
+            values[column] = raw
         if any(values.get(c) for c in ASSESSMENT_SHEET_WRITABLE):
             out.append((number, values))
+    if formulas:
+        shown = "; ".join(formulas[:5]) + (f" and {len(formulas) - 5} more" if len(formulas) > 5 else "")
+        raise UploadRefused(
+            f"The file holds cells a spreadsheet would run as formulas ({shown}): they start with = + - or @. "
+            "Put an apostrophe (') before such a text, or reword it, and upload again."
+        )
     if not out:
         raise UploadRefused("The file has a header but no filled row.")
     return out
-
-
-def _clean(value: object) -> str:
-    text = "" if value is None else str(value).strip()
-    return text[1:] if text.startswith(NEUTRALISED) else text
 
 
 def _read_csv(data: bytes, max_rows: int) -> tuple[list[str], list[tuple[int, list[str]]]]:
@@ -157,6 +178,10 @@ def _read_csv(data: bytes, max_rows: int) -> tuple[list[str], list[tuple[int, li
 
 def _read_xlsx(data: bytes, max_rows: int) -> tuple[list[str], list[tuple[int, list[str]]]]:
     import openpyxl
+    from openpyxl.utils import get_column_letter
+
+    if not openpyxl.DEFUSEDXML:  # pragma: no cover - defusedxml is a requirement
+        raise UploadRefused("This server cannot read workbooks safely (defusedxml is missing); upload a CSV.")
 
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -170,8 +195,8 @@ def _read_xlsx(data: bytes, max_rows: int) -> tuple[list[str], list[tuple[int, l
         raise UploadRefused("The workbook unpacks to more than 50 MB; it is refused before it is opened.")
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except Exception as exc:
-        raise UploadRefused(f"The workbook cannot be read ({type(exc).__name__}). Save it again as .xlsx.") from None
+    except Exception as exc:  # openpyxl raises many kinds; each gets the same plain answer, with its reason
+        raise UploadRefused(f"The workbook cannot be read ({_xml_problem(exc)}). Save it again as .xlsx.") from None
     if ASSESSMENT_SHEET in book.sheetnames:
         sheet = book[ASSESSMENT_SHEET]
     elif len(book.sheetnames) == 1:
@@ -184,19 +209,30 @@ def _read_xlsx(data: bytes, max_rows: int) -> tuple[list[str], list[tuple[int, l
     header: list[str] | None = None
     rows: list[tuple[int, list[str]]] = []
     formulas = []
-    for number, row in enumerate(sheet.iter_rows(), start=1):
-        cells = []
-        for cell in row:
-            if getattr(cell, "data_type", None) == "f":
-                letter = getattr(cell, "column_letter", "?")
-                formulas.append(f"row {number}, column {letter}")
-            cells.append("" if cell.value is None else cell.value)
-        if header is None:
-            header = [str(c).strip() for c in cells]
-            continue
-        if len(rows) >= max_rows:
-            raise UploadRefused(f"The file has more than {max_rows:,} rows; upload at most {max_rows:,} at a time.")
-        rows.append((number, [_cell_text(c) for c in cells]))
+    # The sheet's own <dimension> is not believed (a 5 KB file may claim a million rows by 16,384 columns): rows
+    # are read as they are in the file, at most MAX_COLUMNS wide, and counted as they come.
+    sheet.reset_dimensions()
+    try:
+        for number, row in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS), start=1):
+            cells = []
+            for cell in row:
+                if getattr(cell, "data_type", None) == "f":
+                    formulas.append(f"row {number}, column {get_column_letter(len(cells) + 1)}")
+                cells.append("" if cell.value is None else cell.value)
+            if header is None:
+                header = [str(c).strip() for c in cells]
+                continue
+            if len(rows) >= max_rows:
+                raise UploadRefused(f"The file has more than {max_rows:,} rows; upload at most {max_rows:,} at a time.")
+            rows.append((number, [_cell_text(c) for c in cells]))
+    except UploadRefused:
+        raise
+    except Exception as exc:  # a malformed sheet, an XML entity declaration (refused by defusedxml)...
+        raise UploadRefused(
+            f"The workbook's sheet cannot be read ({_xml_problem(exc)}). Save it again as .xlsx."
+        ) from None
+    finally:
+        book.close()
     if formulas:
         shown = "; ".join(formulas[:5]) + (f" and {len(formulas) - 5} more" if len(formulas) > 5 else "")
         raise UploadRefused(
@@ -205,6 +241,23 @@ def _read_xlsx(data: bytes, max_rows: int) -> tuple[list[str], list[tuple[int, l
     if header is None:
         raise UploadRefused("The workbook's sheet is empty.")
     return header, rows
+
+
+def _xml_problem(exc: BaseException) -> str:
+    """Why a workbook could not be read, in a few words (openpyxl wraps the XML parser's error: look inside)."""
+    chain: list[BaseException] = []
+    while exc is not None and len(chain) < 10:
+        chain.append(exc)
+        exc = exc.__cause__ or exc.__context__  # type: ignore[assignment]
+    for error in chain:
+        name = type(error).__name__
+        if "Entities" in name or "DTD" in name or "ExternalReference" in name:
+            return "it declares XML entities, which are refused"
+        if name == "ParseError":
+            return f"its XML is broken: {str(error)[:80]}"
+    first = chain[0]
+    words = " ".join(str(first).split())[:120]
+    return f"{type(first).__name__}: {words}" if words else type(first).__name__
 
 
 def _cell_text(value: object) -> str:

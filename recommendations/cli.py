@@ -7,7 +7,8 @@ import json
 import sys
 from pathlib import Path
 
-from models.db import database_url, make_engine, migrate
+from models.db import make_engine, migrate
+from recommendations import settings, visibility
 from recommendations.export import export
 from recommendations.loader import DataInvalid, load_folder, prepare
 from recommendations.queries import Filters
@@ -25,6 +26,11 @@ EPILOG = """examples:
   python -m recommendations export --format yaml --out backup/   # same layout as data/
   DATABASE_URL=postgresql+psycopg://user@host/db python -m recommendations load
 """
+
+
+def _engine():
+    """The database the settings name (DATABASE_URL); a wrong setting stops the command in main()."""
+    return make_engine(settings.current().database_url)
 
 
 def _print_problems(problems) -> None:  # noqa: ANN001
@@ -47,7 +53,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_load(args: argparse.Namespace) -> int:
-    engine = make_engine()
+    engine = _engine()
     try:
         if args.if_empty:
             report = prepare(engine, Path(args.dir))
@@ -86,7 +92,7 @@ def _unknown_filter_values(engine, filters: Filters) -> list[str]:  # noqa: ANN0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    engine = make_engine()
+    engine = _engine()
     migrate(engine)
     filters = Filters(
         sources=args.source or [],
@@ -110,7 +116,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         return 2
     out = Path(args.out) if args.out else None
     try:
-        result = export(engine, args.format, out, filters)
+        # the yaml backup holds every draft and comment (loading it reproduces the database), unless --public
+        viewer = visibility.PUBLIC if args.public or args.format != "yaml" else visibility.EVERYTHING
+        result = export(engine, args.format, out, filters, viewer)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -138,7 +146,7 @@ def cmd_synth(args: argparse.Namespace) -> int:
 def cmd_migrate(args: argparse.Namespace) -> int:
     """Bring the schema to the newest revision (under the migration lock: safe from several servers)."""
     del args
-    engine = make_engine()
+    engine = _engine()
     migrate(engine)
     print(f"schema of {engine.url.render_as_string(hide_password=True)} is current")
     return 0
@@ -166,13 +174,13 @@ def cmd_users(args: argparse.Namespace) -> int:
     from recommendations import updates
     from recommendations.auth import Principal
 
-    engine = make_engine()
+    engine = _engine()
     migrate(engine)
     who = Principal.command_line()
     try:
         with engine.begin() as conn:
             if args.users_command == "list":
-                for user in updates.list_users(conn):
+                for user in updates.list_users(conn=conn, principal=who):
                     state = "active" if user["active"] else "disabled"
                     org = user["organisation_id"] or "-"
                     print(f"{user['email']}\t{user['role']}\t{org}\t{state}\t{user['name']}")
@@ -207,7 +215,7 @@ def cmd_users(args: argparse.Namespace) -> int:
 def cmd_import_updates(args: argparse.Namespace) -> int:
     from recommendations import auth, bulk
 
-    engine = make_engine()
+    engine = _engine()
     migrate(engine)
     with engine.connect() as conn:
         principal = auth.principal_of_account(conn, args.as_email)
@@ -305,8 +313,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="validate, then load into the database in one transaction",
         description=(
             "Validate DIR, then load it into $DATABASE_URL in one transaction (default: "
-            f"{database_url()}). Loading twice changes nothing; assessments recorded in the app are kept; "
-            "on any problem the database is left exactly as it was."
+            f"{settings.DEFAULT_DATABASE_URL}). Loading twice changes nothing; assessments recorded in the app are "
+            "kept; on any problem the database is left exactly as it was."
         ),
         epilog="examples:\n  python -m recommendations load\n  python -m recommendations load --if-empty",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -343,6 +351,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--year-from", type=int)
     p.add_argument("--year-to", type=int)
     p.add_argument("--search", help="words in the title or text")
+    p.add_argument(
+        "--public",
+        action="store_true",
+        help="yaml: only what the public sees (no drafts, returned drafts or reviewers' comments); without it the "
+        "yaml export is the full backup",
+    )
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser(
@@ -432,9 +446,44 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="check and report; write nothing")
     p.add_argument("--publish", action="store_true", help="record as published (the account must be a reviewer)")
     p.set_defaults(func=cmd_import_updates)
+
+    p = sub.add_parser(
+        "check-config",
+        help="print every setting and where it came from; exit 1 on any problem",
+        description="Read every environment variable and the secrets file as the app does, print each setting with "
+        "its origin (environment, secrets file, default; never a secret's value) and exit 1 if any is wrong.",
+    )
+    p.set_defaults(func=cmd_check_config)
     return parser
+
+
+def cmd_check_config(args: argparse.Namespace) -> int:
+    """Every setting, where it came from, and what is wrong (never a secret's value)."""
+    del args
+    try:
+        current = settings.load()
+    except settings.SettingsError as exc:
+        for problem in exc.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        print(f"{len(exc.problems)} problem(s): the tracker refuses to start until they are fixed", file=sys.stderr)
+        return 1
+    width = max(len(s.name) for s in current.sources)
+    for source in current.sources:
+        print(f"{source.name:<{width}}  {source.origin:<12}  {source.shown}")
+    note = "" if current.cookie_secret else " (no cookie secret: log-ins end when the server restarts; set one"
+    note += "" if current.cookie_secret else " in TRACKER_COOKIE_SECRET when running several servers)"
+    print("ok: every setting is valid" + note)
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except settings.SettingsError as exc:
+        for problem in exc.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        print(
+            "fix the settings above (see `python -m recommendations check-config`); nothing was done", file=sys.stderr
+        )
+        return 2

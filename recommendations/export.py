@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import tempfile
 import zipfile
 from pathlib import Path
@@ -35,11 +36,22 @@ from models import (
     Source,
     Theme,
 )
+from recommendations import visibility
 from recommendations.queries import Filters, assessment_history, recommendation_table
 from recommendations.schema import ASSESSMENT_SHEET, ASSESSMENT_SHEET_COLUMNS, SOURCES_DIR
 from recommendations.yamlio import dump_yaml
 
+#: What a spreadsheet may run as a formula at the start of a cell (OWASP's list for CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+#: How ``neutralise`` protects such a cell: a leading apostrophe, which spreadsheets show as text.
+NEUTRALISED_PREFIXES = tuple("'" + p for p in FORMULA_PREFIXES)
+_NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
+
+
+def runs_as_formula(value: str) -> bool:
+    """A cell a spreadsheet would run (a formula), not a plain signed number like -5."""
+    return value.startswith(FORMULA_PREFIXES) and not _NUMBER.match(value.strip())
+
 
 FLAT_COLUMNS = [
     "id", "source_id", "source_title", "source_date", "number", "section", "kind", "title", "lead_in", "text",
@@ -50,9 +62,11 @@ FLAT_COLUMNS = [
 ADDRESSEE_FIELDS = ["id", "name", "role", "inferred", "status", "status_date", "scope"]
 
 
-def _rows(conn, model: type, order: tuple = ()) -> list[dict]:  # noqa: ANN001
+def _rows(conn, model: type, order: tuple = (), where=None) -> list[dict]:  # noqa: ANN001
     table = model.__table__  # type: ignore[attr-defined]
     stmt = select(table).order_by(*(table.c[c] for c in order)) if order else select(table)
+    if where is not None:
+        stmt = stmt.where(where)
     return [dict(r._mapping) for r in conn.execute(stmt)]
 
 
@@ -61,9 +75,20 @@ def _clean(record: dict, drop: tuple[str, ...] = ()) -> dict:
     return {k: v for k, v in record.items() if k not in drop and v is not None and v != []}
 
 
-def database_as_yaml(engine: Engine) -> dict[str, object]:
-    """Relative path -> content for every file of the data/ layout."""
+A = Assessment.__table__  # type: ignore[attr-defined]
+E = Evidence.__table__  # type: ignore[attr-defined]
+
+
+def database_as_yaml(engine: Engine, viewer: visibility.Viewer) -> dict[str, object]:
+    """Relative path -> content for every file of the data/ layout, as ``viewer`` may see it.
+
+    The public's copy holds what is published; ``visibility.EVERYTHING`` (the maintainer's backup on the
+    command line) holds drafts, returned drafts and reviewers' comments too, so that loading it reproduces the
+    database.
+    """
     files: dict[str, object] = {}
+    seen_assessments = visibility.assessments(viewer, A)
+    seen_evidence = visibility.evidence(viewer, E)
     with engine.connect() as conn:
         files["actors.yaml"] = {"actors": [_clean(r, drop=("version",)) for r in _rows(conn, Actor, ("id",))]}
         files["themes.yaml"] = {"themes": [_clean(r) for r in _rows(conn, Theme, ("id",))]}
@@ -93,29 +118,36 @@ def database_as_yaml(engine: Engine) -> dict[str, object]:
         for r in _rows(conn, EvidenceRecommendation, ("evidence_id", "recommendation_id")):
             ev_recs.setdefault(r["evidence_id"], []).append(r["recommendation_id"])
         evidence = []
-        for r in _rows(conn, Evidence, ("date_start", "id")):
-            item = _clean(r, drop=("date_start", "source_id", "version"))
+        for r in _rows(conn, Evidence, ("date_start", "id"), where=seen_evidence):
+            item = _clean(r, drop=("date_start", "source_id", "version", "organisation_id"))
             if r["source_id"]:
                 item["source"] = r["source_id"]
+            if r["organisation_id"]:
+                item["organisation"] = r["organisation_id"]
             item["recommendations"] = ev_recs.get(r["id"], [])
             evidence.append(_clean(item))
         files["evidence.yaml"] = {"evidence": evidence}
+        shown = {r["id"]: r for r in _rows(conn, Assessment, ("as_of_start", "recorded_at", "id"), seen_assessments)}
         ass_ev: dict[str, list[str]] = {}
         for r in _rows(conn, AssessmentEvidence, ("assessment_id", "position")):
-            ass_ev.setdefault(r["assessment_id"], []).append(r["evidence_id"])
-        reviews = {
-            r["assessment_id"]: _clean(
+            if r["assessment_id"] in shown:
+                ass_ev.setdefault(r["assessment_id"], []).append(r["evidence_id"])
+        reviews = {}
+        for r in _rows(conn, AssessmentReview):
+            assessment = shown.get(r["assessment_id"])
+            if assessment is None:
+                continue
+            own = viewer.everything or viewer.organisation_id == assessment["assessor_id"]
+            reviews[r["assessment_id"]] = _clean(
                 {
                     "decision": r["decision"],
                     "reviewed_by": r["reviewed_by"],
                     "reviewed_at": r["reviewed_at"].isoformat(),
-                    "comment": r["comment"],
+                    "comment": r["comment"] if own else None,  # a reviewer's words are for their organisation
                 }
             )
-            for r in _rows(conn, AssessmentReview)
-        }
         assessments = []
-        for r in _rows(conn, Assessment, ("as_of_start", "recorded_at", "id")):
+        for r in shown.values():
             assessments.append(
                 _clean(
                     {
@@ -171,9 +203,9 @@ def database_as_yaml(engine: Engine) -> dict[str, object]:
     return files
 
 
-def write_yaml_layout(engine: Engine, out: Path) -> list[Path]:
+def write_yaml_layout(engine: Engine, out: Path, viewer: visibility.Viewer) -> list[Path]:
     written = []
-    for rel, content in database_as_yaml(engine).items():
+    for rel, content in database_as_yaml(engine, viewer).items():
         path = Path(out) / rel
         if isinstance(content, str):
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -253,18 +285,25 @@ def to_json_bytes(records: list[dict] | pd.DataFrame) -> bytes:
     return json.dumps(records, ensure_ascii=False, indent=2).encode("utf-8")
 
 
-def export(engine: Engine, fmt: str, out: Path | None, filters: Filters | None = None) -> bytes | list[Path]:
-    """Write one export; yaml needs a folder, the others return bytes or write a file."""
+def export(
+    engine: Engine,
+    fmt: str,
+    out: Path | None,
+    filters: Filters | None = None,
+    viewer: visibility.Viewer = visibility.PUBLIC,
+) -> bytes | list[Path]:
+    """Write one export, as ``viewer`` may see the data; yaml needs a folder, the others return bytes or write a
+    file."""
     if fmt == "yaml":
         if out is None:
             raise ValueError("yaml export needs --out FOLDER")
-        return write_yaml_layout(engine, out)
+        return write_yaml_layout(engine, out, viewer)
     if fmt == "json":
         payload = to_json_bytes(json_records(engine, filters))
     elif fmt == "csv":
         payload = to_csv_bytes(flat_table(engine, filters))
     elif fmt == "xlsx":
-        payload = workbook(engine, filters)
+        payload = workbook(engine, filters, viewer)
     else:
         raise ValueError(f"unknown format {fmt!r}")
     if out is not None:
@@ -273,23 +312,26 @@ def export(engine: Engine, fmt: str, out: Path | None, filters: Filters | None =
     return payload
 
 
-def yaml_zip(engine: Engine) -> bytes:
-    """The data/ layout as a zip, for the app's download button."""
+def yaml_zip(engine: Engine, viewer: visibility.Viewer) -> bytes:
+    """The data/ layout as a zip, as ``viewer`` may see it, for the app's download button."""
     buffer = io.BytesIO()
     with tempfile.TemporaryDirectory() as tmp, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path in write_yaml_layout(engine, Path(tmp)):
+        for path in write_yaml_layout(engine, Path(tmp), viewer):
             archive.write(path, str(Path("data") / path.relative_to(tmp)))
     return buffer.getvalue()
 
 
-def workbook(engine: Engine, filters: Filters | None = None) -> bytes:
-    """Recommendations (filtered), each addressee's status, the assessment history and the evidence, a sheet each."""
+def workbook(engine: Engine, filters: Filters | None = None, viewer: visibility.Viewer = visibility.PUBLIC) -> bytes:
+    """Recommendations (filtered), each addressee's status, the assessment history and the evidence, a sheet each.
+
+    Statuses and the history are what is in force, whoever asks; the evidence sheet is what ``viewer`` may see.
+    """
     table = recommendation_table(engine, filters)
     recs = flat_from(table)
     ids = list(recs["id"])
     history = assessment_history(engine, ids)
     assessments = assessment_sheet(history)
-    evidence = evidence_table(engine, ids)
+    evidence = evidence_table(engine, ids, viewer)
     return to_xlsx_bytes(
         {
             "recommendations": recs,
@@ -305,22 +347,26 @@ def assessment_sheet(history: pd.DataFrame) -> pd.DataFrame:
     return history.assign(evidence=history["evidence"].apply("; ".join)).reindex(columns=ASSESSMENT_SHEET_COLUMNS)
 
 
-def evidence_table(engine: Engine, recommendation_ids: list[str] | None = None) -> pd.DataFrame:
-    """Evidence items, optionally only those bearing on some recommendations."""
+def evidence_table(
+    engine: Engine, recommendation_ids: list[str] | None = None, viewer: visibility.Viewer = visibility.PUBLIC
+) -> pd.DataFrame:
+    """Evidence items ``viewer`` may see, with the recommendations each bears on (linked directly, or cited by
+    an assessment ``viewer`` may see); with ``recommendation_ids``, only those bearing on one of them."""
     with engine.connect() as conn:
-        rows = [dict(r._mapping) for r in conn.execute(select(Evidence.__table__).order_by("date_start", "id"))]
+        rows = [dict(r._mapping) for r in conn.execute(select(E).where(visibility.evidence(viewer, E)).order_by(
+            E.c.date_start, E.c.id))]  # fmt: skip
         links = [dict(r._mapping) for r in conn.execute(select(EvidenceRecommendation.__table__))]
         cited = conn.execute(
-            select(AssessmentEvidence.__table__.c.evidence_id, Assessment.__table__.c.recommendation_id).join(
-                Assessment.__table__, Assessment.__table__.c.id == AssessmentEvidence.__table__.c.assessment_id
-            )
+            select(AssessmentEvidence.__table__.c.evidence_id, A.c.recommendation_id)
+            .join(A, A.c.id == AssessmentEvidence.__table__.c.assessment_id)
+            .where(visibility.assessments(viewer, A))
         ).all()
     bears: dict[str, set[str]] = {}
     for link in links:
         bears.setdefault(link["evidence_id"], set()).add(link["recommendation_id"])
     for evidence_id, rec_id in cited:
         bears.setdefault(evidence_id, set()).add(rec_id)
-    frame = pd.DataFrame(rows).drop(columns=["date_start", "actors", "themes"], errors="ignore")
+    frame = pd.DataFrame(rows).drop(columns=["date_start", "actors", "themes", "organisation_id"], errors="ignore")
     if frame.empty:
         return frame
     frame["recommendations"] = frame["id"].map(lambda i: "; ".join(sorted(bears.get(i, set()))))

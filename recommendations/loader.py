@@ -13,7 +13,6 @@ database already holds is refused with the file and line, and nothing is written
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -42,8 +41,9 @@ from models import (
     Theme,
 )
 from models.db import BOOTSTRAP_LOCK, exclusive, is_empty, migrate
+from recommendations.audit import audit
+from recommendations.records import assessment_row, cited_rows, evidence_row, utc_naive
 from recommendations.schema import date_start
-from recommendations.updates import audit
 from recommendations.validate import Dataset, Problem, Progress, outside, read_dataset
 
 
@@ -95,12 +95,6 @@ _HISTORY = (Assessment, AssessmentEvidence, AssessmentReview)
 _COUNTED = (Assessment, AssessmentEvidence, AssessmentReview, Evidence, Recommendation, Source, Actor)
 
 
-def _utc_naive(value: dt.datetime) -> dt.datetime:
-    if value.tzinfo is not None:
-        value = value.astimezone(dt.UTC).replace(tzinfo=None)
-    return value
-
-
 def dataset_rows(data: Dataset) -> dict[type, list[dict]]:
     """Rows for every table, in foreign-key order."""
     rows: dict[type, list[dict]] = {
@@ -141,25 +135,11 @@ def dataset_rows(data: Dataset) -> dict[type, list[dict]]:
                 for i, a in enumerate(rec.addressees)
             ]
     for item in data.evidence:
-        row = item.model_dump(exclude={"recommendations", "source"})
-        row.update(date_start=date_start(item.date), source_id=item.source)
-        rows[Evidence].append(row)
+        rows[Evidence].append(evidence_row(item))
         rows[EvidenceRecommendation] += [{"evidence_id": item.id, "recommendation_id": r} for r in item.recommendations]
     for item in data.assessments:
-        row = item.model_dump(exclude={"recommendation", "addressee", "assessor", "evidence", "supersedes", "review"})
-        row.update(
-            recommendation_id=item.recommendation,
-            addressee_id=item.addressee,
-            assessor_id=item.assessor,
-            supersedes_id=item.supersedes,
-            as_of_start=date_start(item.as_of),
-            recorded_at=_utc_naive(item.recorded_at),
-            origin="yaml",
-        )
-        rows[Assessment].append(row)
-        rows[AssessmentEvidence] += [
-            {"assessment_id": item.id, "evidence_id": e, "position": i} for i, e in enumerate(item.evidence)
-        ]
+        rows[Assessment].append(assessment_row(item, origin="yaml"))
+        rows[AssessmentEvidence] += cited_rows(item)
         if item.review is not None:
             rows[AssessmentReview].append(
                 {
@@ -167,7 +147,7 @@ def dataset_rows(data: Dataset) -> dict[type, list[dict]]:
                     "decision": item.review.decision,
                     "comment": item.review.comment,
                     "reviewed_by": item.review.reviewed_by,
-                    "reviewed_at": _utc_naive(item.review.reviewed_at),
+                    "reviewed_at": utc_naive(item.review.reviewed_at),
                 }
             )
     rows[RecommendationLink] = [

@@ -23,6 +23,8 @@ from pydantic import (
     model_validator,
 )
 
+from recommendations import text
+
 ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
 PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
@@ -182,8 +184,36 @@ def _check_url(value: str) -> str:
 
 
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, min_length=1, max_length=80)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+
+
+def _free_text(limit: int, *, multiline: bool) -> AfterValidator:
+    """The one rule for free text (recommendations.text.clean): NFC, no control characters, a length limit."""
+
+    def check(value: str) -> str:
+        try:
+            return text.clean(value, limit=limit, multiline=multiline)
+        except text.TextProblem as exc:
+            raise ValueError(str(exc)) from None
+
+    return AfterValidator(check)
+
+
+def _identity_name(value: str) -> str:
+    try:
+        return text.name(value)
+    except text.TextProblem as exc:
+        raise ValueError(str(exc)) from None
+
+
+_STRIPPED = StringConstraints(strip_whitespace=True, min_length=1)
+#: One line: titles, names, labels.
+ShortText = Annotated[str, _STRIPPED, _free_text(text.LIMITS["short"], multiline=False)]
+#: Several lines: summaries, notes, comments, citations.
+Text = Annotated[str, _STRIPPED, _free_text(text.LIMITS["text"], multiline=True)]
+#: Long texts: rationales and verbatim recommendation texts.
+LongText = Annotated[str, _STRIPPED, _free_text(text.LIMITS["long"], multiline=True)]
+#: A name that identifies an organisation: no invisible characters, no look-alike letters of another script.
+IdentityName = Annotated[str, _STRIPPED, AfterValidator(_identity_name)]
 PartialDate = Annotated[str, AfterValidator(_check_partial_date)]
 Url = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500), AfterValidator(_check_url)]
 
@@ -228,11 +258,11 @@ class RecommendationIn(Record):
     id: Id
     number: ShortText | None = Field(default=None, description="Number or label in the source, as printed.")
     section: ShortText | None = Field(default=None, description="Section heading it stands under.")
-    lead_in: Text | None = Field(
+    lead_in: LongText | None = Field(
         default=None,
         description="Verbatim sentence in the source that the text completes (e.g. a heading ending 'by:').",
     )
-    text: Text = Field(description="Verbatim text from the source (whitespace may be normalised).")
+    text: LongText = Field(description="Verbatim text from the source (whitespace may be normalised).")
     title: ShortText = Field(description="Short title written by the curators (not a quotation).")
     kind: RecommendationKind = RecommendationKind.RECOMMENDATION
     themes: list[Id] = Field(min_length=1)
@@ -253,7 +283,7 @@ class RecommendationIn(Record):
 
 class SourceIn(Record):
     id: Id
-    title: Text
+    title: ShortText
     date: PartialDate
     kind: SourceKind
     organisers: list[Id] = Field(default_factory=list)
@@ -274,8 +304,8 @@ class SourceIn(Record):
 
 class ActorIn(Record):
     id: Id
-    name: Text
-    acronym: ShortText | None = None
+    name: IdentityName
+    acronym: IdentityName | None = None
     type: ActorType
     country: ShortText | None = None
     note: Text | None = None
@@ -297,7 +327,7 @@ class EvidenceIn(Record):
     id: Id
     date: PartialDate
     kind: EvidenceKind
-    title: Text
+    title: ShortText
     summary: Text
     url: Url | None = None
     citation: Text | None = None
@@ -308,6 +338,11 @@ class EvidenceIn(Record):
     actors: list[Id] = Field(default_factory=list)
     themes: list[Id] = Field(default_factory=list)
     recommendations: list[Id] = Field(default_factory=list, description="Recommendations this evidence bears on.")
+    organisation: Id | None = Field(
+        default=None,
+        description="The organisation that recorded it in the app (an actor id); absent for the curated dataset. "
+        "Until an assessment citing it is published, only that organisation sees it.",
+    )
 
     @model_validator(mode="after")
     def _cited(self) -> EvidenceIn:
@@ -332,7 +367,7 @@ class AssessmentIn(Record):
     status: Status
     as_of: PartialDate
     assessor: Id = Field(description="Actor id of the assessing organisation.")
-    rationale: Text
+    rationale: LongText
     evidence: list[Id] = Field(default_factory=list)
     visibility: Visibility = Visibility.PUBLISHED
     supersedes: Id | None = Field(

@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterable
 
 import pandas as pd
-from sqlalchemy import Boolean, String, false, true
+from sqlalchemy import Boolean, String, false, func, true
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.ext.compiler import compiles
@@ -59,6 +59,13 @@ def in_ids(column: ColumnElement, ids: Iterable[str] | None) -> ColumnElement[bo
     if not wanted:
         return false()
     return _InIds(column, bindparam(None, wanted, type_=_IdList()))
+
+
+def contains(column: ColumnElement, text: str) -> ColumnElement[bool]:
+    """Case-insensitive "``column`` contains ``text``", with ``%``, ``_`` and ``\\`` taken as themselves: the one
+    LIKE of the project (a reader's "100%" or "under_score" must not match everything)."""
+    escaped = text.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return func.lower(column).like(f"%{escaped}%", escape="\\")
 
 
 class bytewise(FunctionElement):

@@ -7,8 +7,8 @@ a link someone can send) and the one colour per status used by every chart.
 
 from __future__ import annotations
 
+import hashlib
 import json
-import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TypeVar
@@ -19,7 +19,7 @@ from sqlalchemy.engine import Engine
 from streamlit.runtime.pages_manager import PagesManager
 
 from models.db import make_engine
-from recommendations import auth, markdown, queries
+from recommendations import auth, markdown, queries, settings, sso, visibility
 from recommendations.auth import Principal
 from recommendations.loader import prepare
 from recommendations.queries import Filters
@@ -74,7 +74,7 @@ FIRST_START = "First start: building the database from the data files (once; a l
 @st.cache_resource(show_spinner=FIRST_START)
 def engine() -> Engine:
     """One engine per process; builds the database from data/ on first start, saying so instead of a blank page."""
-    eng = make_engine()
+    eng = make_engine(configured().database_url)
     prepare(eng, DATA)
     return eng
 
@@ -391,31 +391,67 @@ SESSION_KEY = "_session_token"
 COOKIE = "tracker_session"
 
 
+def configured() -> settings.Settings:
+    """This server's settings: the environment and Streamlit's own secrets (the file st.login reads), read again
+    only when the secrets change. A wrong setting raises SettingsError (``start`` shows it and stops)."""
+    from streamlit.errors import StreamlitSecretNotFoundError
+
+    try:
+        secrets = st.secrets.to_dict()
+    except StreamlitSecretNotFoundError as exc:
+        if "pars" in str(exc).lower():  # a file that exists but cannot be read
+            raise settings.SettingsError([f"the secrets file cannot be read: {exc}"]) from None
+        secrets = {}
+    fingerprint = hashlib.sha256(repr(secrets).encode()).hexdigest()  # never the secrets themselves
+    current = settings.cached()
+    if current is None or _SETTINGS_READ.get("fingerprint") != fingerprint:
+        current = settings.load(secrets=secrets)
+        settings.use(current)
+        _SETTINGS_READ["fingerprint"] = fingerprint
+    return current
+
+
+_SETTINGS_READ: dict[str, str] = {}
+
+
+def start() -> None:
+    """Refuse to serve anything while a setting is wrong (above all a placeholder secret): say which, and stop."""
+    try:
+        configured()
+    except settings.SettingsError as exc:
+        st.error("This tracker cannot start: its settings are wrong. The administrator must fix:", icon="🛑")
+        for problem in exc.problems:
+            st.text("• " + problem)
+        st.caption("`python -m recommendations check-config` lists every setting and what is wrong with it.")
+        st.stop()
+
+
 def cookie_secret() -> str:
     """The key that signs session cookies: TRACKER_COOKIE_SECRET, else [auth] cookie_secret, else
     server.cookieSecret (random per process unless set: set one for several app servers)."""
-    secret = os.environ.get("TRACKER_COOKIE_SECRET")
-    if not secret and sso_enabled():
-        secret = st.secrets["auth"].get("cookie_secret")
-    return secret or str(st.get_option("server.cookieSecret"))
+    return configured().cookie_secret or str(st.get_option("server.cookieSecret"))
 
 
 def sso_enabled() -> bool:
-    """Single sign-on is on when .streamlit/secrets.toml has an [auth] section (st.login, OpenID Connect)."""
-    try:
-        return bool(st.secrets.get("auth"))
-    except Exception:
-        return False
+    """Single sign-on is on when the secrets file has a valid [auth] section (st.login, OpenID Connect)."""
+    return configured().sso is not None
 
 
 def client() -> str:
-    """Who is knocking, for limiting failed log-ins per client: the forwarded address behind a trusted proxy."""
-    if os.environ.get("TRACKER_TRUST_PROXY") == "1":
-        forwarded = st.context.headers.get("X-Forwarded-For")
-        if isinstance(forwarded, str) and forwarded.split(",")[0].strip():
-            return forwarded.split(",")[0].strip()
+    """Who is knocking, for limiting failed log-ins per client. The peer's address; behind a trusted proxy
+    (TRACKER_TRUSTED_PROXIES), the address that proxy put last in X-Forwarded-For: the entries before it
+    are whatever the client sent, so they are never read."""
     address = st.context.ip_address
-    return address if isinstance(address, str) and address else "unknown"
+    peer = address if isinstance(address, str) and address else "unknown"
+    config = configured()
+    if not config.is_trusted_proxy(peer):
+        return peer
+    forwarded = st.context.headers.get("X-Forwarded-For")
+    hops = [h.strip() for h in forwarded.split(",")] if isinstance(forwarded, str) else []
+    for hop in reversed(hops):  # the nearest hop that is not one of our own proxies is the client
+        if hop and not config.is_trusted_proxy(hop):
+            return hop
+    return peer
 
 
 def principal() -> Principal | None:
@@ -427,7 +463,13 @@ def principal() -> Principal | None:
         token = auth.token_from_cookie(value if isinstance(value, str) else None, cookie_secret())
         if token:
             st.session_state[SESSION_KEY] = token
-    if token is None and sso_enabled() and getattr(st.user, "is_logged_in", False):
+    if (
+        token is None
+        and sso_enabled()
+        and getattr(st.user, "is_logged_in", False)
+        and not st.session_state.get("_sso_tried")
+    ):
+        st.session_state["_sso_tried"] = True  # one attempt per browser session: a refused identity stays refused
         error = sign_in_single_sign_on()
         if error:
             st.session_state["_sso_error"] = error
@@ -443,6 +485,11 @@ def principal() -> Principal | None:
     return found
 
 
+def viewer() -> visibility.Viewer:
+    """What this browser session may see (THE visibility rule): the public's view, or a member's."""
+    return visibility.Viewer.of(principal())
+
+
 def session_cookie() -> None:
     """Set or clear the browser's session cookie after a log-in or log-out (called once per run).
 
@@ -454,7 +501,7 @@ def session_cookie() -> None:
     token = st.session_state.get(SESSION_KEY)
     if action == "set" and token:
         value = json.dumps(auth.sign_token(token, cookie_secret()))
-        age = int(auth.SESSION_HOURS * 3600)
+        age = int(configured().session_hours * 3600)
     elif action == "clear":
         value, age = '""', 0
     else:
@@ -484,11 +531,22 @@ def log_in(email: str, password: str) -> str | None:
 
 
 def sign_in_single_sign_on() -> str | None:
+    """Open a session for the identity st.login reports, once the provider's own signature on it checks out
+    (``sso.verify``): a cookie forged with a known secret carries no such signature."""
+    config = configured().sso
+    assert config is not None
+    tokens = getattr(st.user, "tokens", None)
+    id_token = tokens.get("id") if tokens is not None and hasattr(tokens, "get") else None
+    try:
+        claims = sso.verify(id_token, config)
+    except sso.NotVerified as exc:
+        return str(exc)
     with engine().begin() as conn:
         try:
-            st.session_state[SESSION_KEY] = auth.login_single_sign_on(conn, st.user.get("email"))
+            st.session_state[SESSION_KEY] = auth.login_single_sign_on(conn, claims, token_id=sso.token_id(id_token))
         except auth.LoginRefused as exc:
             return str(exc)
+    st.session_state["_cookie"] = "set"
     return None
 
 
@@ -535,3 +593,40 @@ def require_role(roles: tuple[str, ...], page: str) -> Principal:
         st.warning(f"This page is for {' and '.join(r + 's' for r in roles)}.", icon=":material/block:")
     st.stop()
     raise AssertionError("unreachable")  # st.stop() ends the run
+
+
+def correction_queue(who: Principal) -> None:
+    """Proposed corrections of evidence this person decides on, each with Publish and Return (review and admin
+    pages: a reviewer sees their organisation's items, an admin the curated dataset's)."""
+    from recommendations import workspace
+
+    queue = workspace.correction_queue(engine(), who)
+    if queue.empty:
+        st.info("No proposed correction is waiting.", icon=":material/inbox:")
+    for row in queue.itertuples():
+        with st.container(border=True):
+            st.markdown(f"**{esc(row.current_title)}** · {esc(row.evidence_id)}")
+            st.caption(esc(f"Proposed by {row.proposed_by} on {row.proposed_at:%Y-%m-%d %H:%M} UTC"))
+            st.text(f"Why: {row.reason}")
+            for key in row.after:
+                if row.before.get(key) != row.after.get(key):
+                    st.text(f"{key} now: {row.before.get(key) or '—'}\n{key} proposed: {row.after.get(key) or '—'}")
+            if error := st.session_state.pop(f"corr_error_{row.id}", None):
+                st.error(esc(error))
+            st.text_input("Comment (needed to return it)", key=f"corr_comment_{row.id}")
+            left, right = st.columns(2)
+            for column, decision, label in ((left, "published", "Publish"), (right, "returned", "Return")):
+                column.button(
+                    label, key=f"corr_{decision}_{row.id}", on_click=_decide_correction, args=(row.id, decision),
+                    type="primary" if decision == "published" else "secondary",
+                )  # fmt: skip
+
+
+def _decide_correction(correction_id: str, decision: str) -> None:
+    from recommendations import updates
+
+    comment = st.session_state.get(f"corr_comment_{correction_id}", "")
+    try:
+        write(updates.decide_correction, correction_id=correction_id, decision=decision, comment=comment)
+    except (updates.Invalid, updates.Conflict, auth.PermissionDenied) as exc:
+        st.session_state[f"corr_error_{correction_id}"] = str(exc)

@@ -1,12 +1,15 @@
 """The write side: every change made in the app or by a maintainer's command, and nothing else.
 
-Each function takes the caller's connection and principal as keyword arguments, validates with the same
-rules as the YAML (``schema`` for one record, ``checks`` across records), checks permissions with
-``auth.require`` (so the server refuses what a page hides), appends rows and writes an audit row in the
-same transaction. The caller commits: one transaction for a form, one for a whole upload.
+Each function takes the caller's connection and principal as keyword arguments and, **first**, asks
+``auth.require`` whether the person's role may do this at all (which also reads the person again from the
+database: a session that has ended writes nothing). Only then does it look anything up, check the record-level
+permission (``auth.require_on``: your own organisation's drafts, the curated dataset for an admin), validate
+with the same rules as the YAML (``schema`` for one record, ``checks`` across records), append rows and write
+an audit row in the same transaction. The caller commits: one transaction for a form, one for a whole upload.
 
 Nothing in the history is edited or deleted: a correction is a new assessment that supersedes the old one,
-a withdrawal is a new record, a review decision is a row of its own.
+a withdrawal is a new record, a review decision is a row of its own, and a correction of an evidence item is
+a proposal kept with the values before and after.
 """
 
 from __future__ import annotations
@@ -30,23 +33,31 @@ from models import (
     AssessmentReview,
     AuditEntry,
     Evidence,
+    EvidenceCorrection,
+    EvidenceCorrectionReview,
     Recommendation,
     Source,
 )
-from recommendations import auth, checks, status
+from recommendations import auth, checks, status, text, visibility
+from recommendations.audit import audit
 from recommendations.auth import Action, PermissionDenied, Principal, Role
+from recommendations.records import assessment_row, cited_rows, evidence_row
 from recommendations.schema import PARTIAL_DATE, ActorIn, AssessmentIn, EvidenceIn, Status, Visibility, date_start
 
 A = Assessment.__table__  # type: ignore[attr-defined]
 AE = AssessmentEvidence.__table__  # type: ignore[attr-defined]
 REVIEWS = AssessmentReview.__table__  # type: ignore[attr-defined]
 E = Evidence.__table__  # type: ignore[attr-defined]
+CORRECTIONS = EvidenceCorrection.__table__  # type: ignore[attr-defined]
+CORRECTION_REVIEWS = EvidenceCorrectionReview.__table__  # type: ignore[attr-defined]
 ACT = Actor.__table__  # type: ignore[attr-defined]
 AD = Addressee.__table__  # type: ignore[attr-defined]
 R = Recommendation.__table__  # type: ignore[attr-defined]
 S = Source.__table__  # type: ignore[attr-defined]
 U = AppUser.__table__  # type: ignore[attr-defined]
 AUDIT = AuditEntry.__table__  # type: ignore[attr-defined]
+
+__all__ = ["Conflict", "FieldError", "Invalid", "audit"]
 
 
 class Decision:
@@ -85,45 +96,6 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
-def _json(value: object) -> object:
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    if isinstance(value, list | tuple):
-        return [_json(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _json(v) for k, v in value.items()}
-    return value
-
-
-def audit(
-    conn: Connection,
-    who: Principal | str,
-    action: str,
-    table: str,
-    record_id: str,
-    *,
-    before: Mapping | None = None,
-    after: Mapping | None = None,
-) -> None:
-    """Append one audit row (never a password or its hash)."""
-    secret = {"password", "password_hash"}
-    clean = {
-        name: None if value is None else {k: ("(changed)" if k in secret else _json(v)) for k, v in value.items()}
-        for name, value in (("before", before), ("after", after))
-    }
-    conn.execute(
-        insert(AUDIT).values(
-            at=_now(),
-            who=who.email if isinstance(who, Principal) else who,
-            user_id=who.user_id if isinstance(who, Principal) else None,
-            action=action,
-            table_name=table,
-            record_id=str(record_id)[:120],
-            **clean,
-        )
-    )
-
-
 # A rule on the whole record is shown beside the field it is about.
 _RECORD_RULE_FIELDS = (
     ("needs evidence", "evidence"),
@@ -143,8 +115,8 @@ def _pydantic_errors(exc: ValidationError, prefix: str = "") -> list[FieldError]
     return out
 
 
-def _slug(text: str, limit: int = 24) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:limit].strip("-") or "x"
+def _slug(value: str, limit: int = 24) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")[:limit].strip("-") or "x"
 
 
 def _new_id(prefix: str, *parts: str) -> str:
@@ -181,8 +153,8 @@ def _target(conn: Connection, assessment_id: str) -> checks.Target | None:
     by = conn.execute(
         select(correction.c.id).where(correction.c.supersedes_id == assessment_id, status.in_force(correction))
     ).first()
-    visibility = conn.execute(select(status.effective_visibility(A)).where(A.c.id == assessment_id)).scalar_one()
-    return checks.Target(row.id, row.recommendation_id, row.as_of, visibility, by and by.id, row.assessor_id)
+    visibility_now = conn.execute(select(status.effective_visibility(A)).where(A.c.id == assessment_id)).scalar_one()
+    return checks.Target(row.id, row.recommendation_id, row.as_of, visibility_now, by and by.id, row.assessor_id)
 
 
 def record_assessment(
@@ -190,23 +162,24 @@ def record_assessment(
 ) -> str:
     """Record an assessment for the principal's organisation (a draft, or published by a reviewer).
 
-    New evidence items are added with it. Returns the new assessment's id. Raises PermissionDenied or
-    Invalid (every problem, by field); nothing is written then.
+    New evidence items are added with it, recorded as the organisation's. Returns the new assessment's id.
+    Raises PermissionDenied or Invalid (every problem, by field); nothing is written then.
     """
-    organisation = principal.organisation_id if principal else None
-    auth.require(conn, principal, Action.RECORD, form.assessor or organisation)
-    assert principal is not None and organisation is not None  # require() passed
+    who = auth.require(conn, principal, Action.RECORD)
+    organisation = who.organisation_id
+    auth.require_on(who, Action.RECORD, form.assessor or organisation)
     if form.publish:
-        auth.require(conn, principal, Action.PUBLISH, organisation)
+        auth.require_on(who, Action.PUBLISH, organisation)
+    assert organisation is not None  # RECORD is for members of an organisation only
     now = now or _now()
     errors: list[FieldError] = []
     new_items: list[EvidenceIn] = []
     for index, raw in enumerate(form.new_evidence):
-        item, item_errors = _evidence_in(raw, prefix=f"new_evidence.{index}.")
+        item, item_errors = _evidence_in(raw, prefix=f"new_evidence.{index}.", organisation=organisation)
         errors += item_errors
         if item is not None:
             new_items.append(item)
-    known = _evidence_dates(conn, form.evidence)
+    known = _evidence_dates(conn, form.evidence, visibility.Viewer.of(who))
     errors += [FieldError("evidence", f"unknown evidence id {ev!r}") for ev in form.evidence if ev not in known]
     assessment_id = _new_id("as", form.recommendation, now.strftime("%Y%m%d"))
     try:
@@ -222,7 +195,7 @@ def record_assessment(
             visibility=Visibility.PUBLISHED if form.publish else Visibility.DRAFT,
             supersedes=form.supersedes or None,
             supersede_reason=form.supersede_reason or None,
-            recorded_by=principal.display,
+            recorded_by=who.display,
             recorded_at=now,
         )
     except ValidationError as exc:
@@ -237,9 +210,10 @@ def record_assessment(
     target = None
     if record.supersedes:
         target = _target(conn, record.supersedes)
-        if target is None:
+        if target is None or (target.assessor != organisation and target.visibility not in status.IN_FORCE):
             errors.append(FieldError("supersedes", f"unknown assessment id {record.supersedes!r}"))
-        elif _assessor(conn, target.id) != organisation:
+            target = None
+        elif target.assessor != organisation:
             raise PermissionDenied(
                 "You can correct only your own organisation's assessments; record your own assessment instead."
             )
@@ -251,14 +225,12 @@ def record_assessment(
     if errors:
         raise Invalid(errors)
     for item in new_items:
-        _insert_evidence(conn, principal, item)
-    _insert_assessment(conn, record, origin="app")
-    audit(conn, principal, "record assessment", "assessment", record.id, after=record.model_dump(mode="json"))
+        _insert_evidence(conn, who, item)
+    conn.execute(insert(A).values(**assessment_row(record, origin="app")))
+    if record.evidence:
+        conn.execute(insert(AE), cited_rows(record))
+    audit(conn, who, "record assessment", "assessment", record.id, after=record.model_dump(mode="json"))
     return record.id
-
-
-def _assessor(conn: Connection, assessment_id: str) -> str | None:
-    return conn.execute(select(A.c.assessor_id).where(A.c.id == assessment_id)).scalar()
 
 
 def _recommendation(conn: Connection, rec_id: str) -> tuple[dt.date | None, set[str] | None]:
@@ -269,37 +241,13 @@ def _recommendation(conn: Connection, rec_id: str) -> tuple[dt.date | None, set[
     return (made if isinstance(made, dt.date) else dt.date.fromisoformat(str(made))), addressees
 
 
-def _evidence_dates(conn: Connection, ids: Iterable[str]) -> dict[str, str]:
+def _evidence_dates(conn: Connection, ids: Iterable[str], viewer: visibility.Viewer) -> dict[str, str]:
+    """The dates of the evidence items among ``ids`` that ``viewer`` may see (and so cite)."""
     ids = list(ids)
     if not ids:
         return {}
-    return {r.id: r.date for r in conn.execute(select(E.c.id, E.c.date).where(E.c.id.in_(ids)))}
-
-
-def _insert_assessment(conn: Connection, record: AssessmentIn, *, origin: str) -> None:
-    conn.execute(
-        insert(A).values(
-            id=record.id,
-            recommendation_id=record.recommendation,
-            addressee_id=record.addressee,
-            status=record.status,
-            as_of=record.as_of,
-            as_of_start=date_start(record.as_of),
-            assessor_id=record.assessor,
-            rationale=record.rationale,
-            visibility=record.visibility,
-            supersedes_id=record.supersedes,
-            supersede_reason=record.supersede_reason,
-            recorded_by=record.recorded_by,
-            recorded_at=record.recorded_at.replace(tzinfo=None),
-            origin=origin,
-        )
-    )
-    if record.evidence:
-        conn.execute(
-            insert(AE),
-            [{"assessment_id": record.id, "evidence_id": e, "position": i} for i, e in enumerate(record.evidence)],
-        )
+    rows = conn.execute(select(E.c.id, E.c.date).where(E.c.id.in_(ids), visibility.evidence(viewer, E)))
+    return {r.id: r.date for r in rows}
 
 
 # --- evidence ----------------------------------------------------------------------------------------------
@@ -308,37 +256,22 @@ EVIDENCE_FIELDS = ("title", "date", "kind", "url", "citation", "summary")
 
 
 def _evidence_in(
-    raw: Mapping, *, prefix: str = "", ident: str | None = None
+    raw: Mapping, *, prefix: str = "", ident: str | None = None, organisation: str | None = None
 ) -> tuple[EvidenceIn | None, list[FieldError]]:
     values = {k: (raw.get(k) or None) for k in EVIDENCE_FIELDS}
     values["date"] = str(values["date"]) if values["date"] else None
     values["recommendations"] = list(raw.get("recommendations") or [])
     try:
-        item = EvidenceIn(id=ident or _new_id("ev", values.get("title") or "item"), **values)
+        item = EvidenceIn(id=ident or _new_id("ev", values.get("title") or "item"), organisation=organisation, **values)
     except ValidationError as exc:
         return None, _pydantic_errors(exc, prefix)
     errors = [FieldError(prefix + f, m) for f, m in checks.evidence_findings(item.date)]
     return (None if errors else item), errors
 
 
-def _insert_evidence(conn: Connection, principal: Principal, item: EvidenceIn) -> None:
-    conn.execute(
-        insert(E).values(
-            id=item.id, date=item.date, date_start=date_start(item.date), kind=item.kind, title=item.title,
-            summary=item.summary, url=item.url, citation=item.citation, source_id=item.source,
-            completeness=item.completeness, actors=list(item.actors), themes=list(item.themes), version=1,
-        )
-    )  # fmt: skip
-    audit(conn, principal, "add evidence", "evidence", item.id, after=item.model_dump(mode="json"))
-
-
-def add_evidence(*, conn: Connection, principal: Principal | None, data: Mapping) -> str:
-    auth.require(conn, principal, Action.ADD_EVIDENCE)
-    item, errors = _evidence_in(data)
-    if errors or item is None:
-        raise Invalid(errors)
-    _insert_evidence(conn, principal, item)  # type: ignore[arg-type]
-    return item.id
+def _insert_evidence(conn: Connection, who: Principal, item: EvidenceIn) -> None:
+    conn.execute(insert(E).values(**evidence_row(item), version=1))
+    audit(conn, who, "add evidence", "evidence", item.id, after=item.model_dump(mode="json"))
 
 
 # --- review, withdrawal -------------------------------------------------------------------------------------
@@ -354,14 +287,17 @@ def review(
     now: dt.datetime | None = None,
 ) -> None:
     """Publish a draft of the reviewer's organisation, or return it with a comment. One decision per draft."""
+    who = auth.require(conn, principal, Action.REVIEW)
     row = conn.execute(select(A).where(A.c.id == assessment_id)).first()
-    if row is None:
+    if row is None or row.assessor_id != who.organisation_id:  # another organisation's draft is not yours to see
         raise Invalid([FieldError("assessment", f"unknown assessment id {assessment_id!r}")])
-    auth.require(conn, principal, Action.REVIEW, row.assessor_id)
-    assert principal is not None
+    auth.require_on(who, Action.REVIEW, row.assessor_id)
     if decision not in (Decision.PUBLISHED, Decision.RETURNED):
         raise Invalid([FieldError("decision", "choose publish or return")])
-    comment = (comment or "").strip() or None
+    try:
+        comment = text.clean(comment or "").strip() or None
+    except text.TextProblem as exc:
+        raise Invalid([FieldError("comment", str(exc))]) from None
     if decision == Decision.RETURNED and not comment:
         raise Invalid([FieldError("comment", "say what should change before it can be published")])
     if row.visibility != Visibility.DRAFT:
@@ -378,13 +314,13 @@ def review(
             assessment_id=assessment_id,
             decision=decision,
             comment=comment,
-            reviewed_by=principal.display,
-            reviewer_id=principal.user_id,
+            reviewed_by=who.display,
+            reviewer_id=who.user_id,
             reviewed_at=now or _now(),
         )
     )
     audit(
-        conn, principal, "publish" if decision == Decision.PUBLISHED else "return", "assessment_review",
+        conn, who, "publish" if decision == Decision.PUBLISHED else "return", "assessment_review",
         assessment_id, before={"visibility": "draft"}, after={"decision": decision, "comment": comment},
     )  # fmt: skip
 
@@ -393,14 +329,13 @@ def withdraw(
     *, conn: Connection, principal: Principal | None, assessment_id: str, reason: str, now: dt.datetime | None = None
 ) -> str:
     """Withdraw a published assessment of the reviewer's organisation: a new record saying so, and why."""
+    who = auth.require(conn, principal, Action.WITHDRAW)
     target_row = conn.execute(select(A).where(A.c.id == assessment_id)).first()
-    if target_row is None:
+    target = _target(conn, assessment_id) if target_row is not None else None
+    if target is None or (target.assessor != who.organisation_id and target.visibility not in status.IN_FORCE):
         raise Invalid([FieldError("assessment", f"unknown assessment id {assessment_id!r}")])
-    auth.require(conn, principal, Action.WITHDRAW, target_row.assessor_id)
-    assert principal is not None
+    auth.require_on(who, Action.WITHDRAW, target.assessor)
     now = now or _now()
-    target = _target(conn, assessment_id)
-    assert target is not None
     if target.visibility != Visibility.PUBLISHED:
         raise Invalid([FieldError("assessment", f"{assessment_id} is not published, so there is nothing to withdraw")])
     as_of = max(now.date().isoformat(), target.as_of, key=date_start)
@@ -416,30 +351,39 @@ def withdraw(
             visibility=Visibility.WITHDRAWN,
             supersedes=assessment_id,
             supersede_reason=reason,
-            recorded_by=principal.display,
+            recorded_by=who.display,
             recorded_at=now,
         )
     except ValidationError as exc:
         raise Invalid(
             [
-                FieldError("reason" if "supersede_reason" in str(e) else e.field, e.message)
+                FieldError("reason" if e.field in ("supersede_reason", "rationale") else e.field, e.message)
                 for e in _pydantic_errors(exc)
             ]
         ) from None
     findings = checks.supersede_findings(record, target)
     if findings:
         raise Invalid([FieldError(f, m) for f, m in findings])
-    _insert_assessment(conn, record, origin="app")
-    audit(conn, principal, "withdraw assessment", "assessment", record.id, after=record.model_dump(mode="json"))
+    conn.execute(insert(A).values(**assessment_row(record, origin="app")))
+    audit(conn, who, "withdraw assessment", "assessment", record.id, after=record.model_dump(mode="json"))
     return record.id
 
 
 # --- organisations ---------------------------------------------------------------------------------------
 
 
+def _look_alike(conn: Connection, name: str, acronym: str | None, *, besides: str | None = None) -> str | None:
+    """An existing organisation whose name or acronym would be taken for this one's, or None."""
+    wanted = {text.skeleton(v) for v in (name, acronym) if v}
+    for row in conn.execute(select(ACT.c.id, ACT.c.name, ACT.c.acronym)):
+        if row.id != besides and wanted & {text.skeleton(v) for v in (row.name, row.acronym) if v}:
+            return f"{row.name}" + (f" ({row.acronym})" if row.acronym else "")
+    return None
+
+
 def add_organisation(*, conn: Connection, principal: Principal | None, data: Mapping) -> str:
     """An admin adds an organisation (an actor: a coalition, a CSO, a union...)."""
-    auth.require(conn, principal, Action.MANAGE_ORGANISATIONS)
+    who = auth.require(conn, principal, Action.MANAGE_ORGANISATIONS)
     values = {k: (data.get(k) or None) for k in ("id", "name", "acronym", "type", "country", "note")}
     values["id"] = values["id"] or _slug(values.get("acronym") or values.get("name") or "", 60)
     try:
@@ -448,14 +392,14 @@ def add_organisation(*, conn: Connection, principal: Principal | None, data: Map
         raise Invalid(_pydantic_errors(exc)) from None
     if conn.execute(select(ACT.c.id).where(ACT.c.id == actor.id)).first():
         raise Invalid([FieldError("id", f"an actor with id {actor.id!r} already exists")])
+    if twin := _look_alike(conn, actor.name, actor.acronym):
+        raise Invalid([FieldError("name", f"looks the same as the existing organisation {twin}")])
     conn.execute(insert(ACT).values(**actor.model_dump(), version=1))
-    audit(conn, principal, "add organisation", "actor", actor.id, after=actor.model_dump(mode="json"))  # type: ignore[arg-type]
+    audit(conn, who, "add organisation", "actor", actor.id, after=actor.model_dump(mode="json"))
     return actor.id
 
 
 # --- users -------------------------------------------------------------------------------------------------
-
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def _user(conn: Connection, email: str):
@@ -464,6 +408,10 @@ def _user(conn: Connection, email: str):
 
 def _user_view(row) -> dict:  # noqa: ANN001
     return {k: row._mapping[k] for k in ("email", "name", "role", "organisation_id", "active")}
+
+
+def _roles() -> str:
+    return ", ".join(r.value for r in Role)
 
 
 def create_user(
@@ -477,15 +425,22 @@ def create_user(
     organisation: str | None = None,
 ) -> int:
     """Create an account. Contributors and reviewers belong to an organisation; admins need not."""
-    auth.require(conn, principal, Action.MANAGE_USERS)
-    email = auth.normalise_email(email)
+    who = auth.require(conn, principal, Action.MANAGE_USERS)
     errors = []
-    if not _EMAIL.match(email):
-        errors.append(FieldError("email", f"{email!r} is not an email address"))
-    elif _user(conn, email):
-        errors.append(FieldError("email", f"an account for {email} already exists"))
+    try:
+        email = text.email(email)
+    except text.TextProblem as exc:
+        errors.append(FieldError("email", f"the email {exc}"))
+    else:
+        if _user(conn, email):
+            errors.append(FieldError("email", f"an account for {email} already exists"))
+    try:
+        shown_name = text.name((name or "").strip() or email.split("@")[0] or "?")
+    except text.TextProblem as exc:
+        errors.append(FieldError("name", f"the name {exc}"))
+        shown_name = ""
     if role not in {r.value for r in Role}:
-        errors.append(FieldError("role", f"unknown role {role!r}: choose {', '.join(r.value for r in Role)}"))
+        errors.append(FieldError("role", f"unknown role {role!r}: choose {_roles()}"))
     if organisation:
         if not conn.execute(select(ACT.c.id).where(ACT.c.id == organisation)).first():
             errors.append(FieldError("organisation", f"unknown organisation {organisation!r} (an actor id)"))
@@ -498,7 +453,7 @@ def create_user(
     result = conn.execute(
         insert(U).values(
             email=email,
-            name=(name or email.split("@")[0]).strip()[:300],
+            name=shown_name,
             role=role,
             organisation_id=organisation or None,
             password_hash=auth.hash_password(password) if password else None,
@@ -510,71 +465,86 @@ def create_user(
     )
     user_id = int(result.inserted_primary_key[0])
     row = conn.execute(select(U).where(U.c.id == user_id)).one()
-    audit(conn, principal, "add user", "app_user", str(user_id), after={**_user_view(row), "password": bool(password)})  # type: ignore[arg-type]
+    audit(conn, who, "add user", "app_user", str(user_id), after={**_user_view(row), "password": bool(password)})
     return user_id
 
 
-def _change_user(conn: Connection, principal: Principal | None, email: str, action: str, **values: object) -> None:
-    auth.require(conn, principal, Action.MANAGE_USERS)
+def _account(conn: Connection, email: str):
     row = _user(conn, email)
     if row is None:
         raise Invalid([FieldError("email", f"no account for {auth.normalise_email(email)}")])
+    return row
+
+
+def _other_active_admins(conn: Connection, user_id: int) -> int:
+    return conn.execute(
+        select(func.count()).select_from(U).where(U.c.role == Role.ADMIN, U.c.active.is_(True), U.c.id != user_id)
+    ).scalar_one()
+
+
+def _change_user(conn: Connection, who: Principal, row, action: str, *, end_sessions: bool, **values: object) -> None:  # noqa: ANN001
     conn.execute(update(U).where(U.c.id == row.id).values(**values, version=row.version + 1))
     after = conn.execute(select(U).where(U.c.id == row.id)).one()
     changed = {"password": True} if "password_hash" in values else {}
+    ended = auth.end_sessions(conn, row.id) if end_sessions else 0
     audit(
-        conn, principal, action, "app_user", str(row.id), before=_user_view(row), after={**_user_view(after), **changed}
-    )  # type: ignore[arg-type]
+        conn, who, action, "app_user", str(row.id), before=_user_view(row),
+        after={**_user_view(after), **changed, **({"sessions_ended": ended} if end_sessions else {})},
+    )  # fmt: skip
 
 
 def set_role(*, conn: Connection, principal: Principal | None, email: str, role: str) -> None:
+    """Give an account another role; its sessions end, so the new role applies from its next log-in."""
+    who = auth.require(conn, principal, Action.MANAGE_USERS)
     if role not in {r.value for r in Role}:
-        raise Invalid([FieldError("role", f"unknown role {role!r}: choose {', '.join(r.value for r in Role)}")])
-    row = _user(conn, email)
-    if row is not None and role in (Role.CONTRIBUTOR, Role.REVIEWER) and not row.organisation_id:
+        raise Invalid([FieldError("role", f"unknown role {role!r}: choose {_roles()}")])
+    row = _account(conn, email)
+    if role in (Role.CONTRIBUTOR, Role.REVIEWER) and not row.organisation_id:
         raise Invalid([FieldError("role", f"a {role} needs an organisation; this account has none")])
-    _change_user(conn, principal, email, "set role", role=role)
+    if row.role == Role.ADMIN and role != Role.ADMIN and row.active and not _other_active_admins(conn, row.id):
+        raise Invalid([FieldError("role", "this is the last active admin: make another account admin first")])
+    _change_user(conn, who, row, "set role", end_sessions=True, role=role)
 
 
 def disable_user(*, conn: Connection, principal: Principal | None, email: str) -> None:
-    _change_user(conn, principal, email, "disable user", active=False)
-    row = _user(conn, email)
-    from models import UserSession
+    """Disable an account and end its sessions (its history stays; ``enable_user`` lets it log in again)."""
+    who = auth.require(conn, principal, Action.MANAGE_USERS)
+    row = _account(conn, email)
+    if row.role == Role.ADMIN and row.active and not _other_active_admins(conn, row.id):
+        raise Invalid([FieldError("email", "this is the last active admin: make another account admin first")])
+    _change_user(conn, who, row, "disable user", end_sessions=True, active=False)
 
-    sessions = UserSession.__table__  # type: ignore[attr-defined]
-    conn.execute(
-        update(sessions).where(sessions.c.user_id == row.id, sessions.c.ended_at.is_(None)).values(ended_at=_now())
-    )
+
+def enable_user(*, conn: Connection, principal: Principal | None, email: str) -> None:
+    """Let a disabled account log in again (with its old password, and a clean failure count)."""
+    who = auth.require(conn, principal, Action.MANAGE_USERS)
+    row = _account(conn, email)
+    if row.active:
+        raise Invalid([FieldError("email", f"{row.email} is not disabled")])
+    _change_user(conn, who, row, "enable user", end_sessions=False, active=True, failed_logins=0, locked_until=None)
 
 
 def set_password(*, conn: Connection, principal: Principal | None, email: str, password: str) -> None:
+    """Set a new password; every session of the account ends (a password changed after a theft must lock out)."""
+    who = auth.require(conn, principal, Action.MANAGE_USERS)
     if problem := auth.password_problem(password):
         raise Invalid([FieldError("password", problem)])
+    row = _account(conn, email)
     _change_user(
-        conn,
-        principal,
-        email,
-        "set password",
-        password_hash=auth.hash_password(password),
-        failed_logins=0,
-        locked_until=None,
-    )
+        conn, who, row, "set password", end_sessions=True, password_hash=auth.hash_password(password),
+        failed_logins=0, locked_until=None,
+    )  # fmt: skip
 
 
-def list_users(conn: Connection) -> list[dict]:
-    """Accounts without their hashes (for `users list` and the admin page)."""
+def list_users(*, conn: Connection, principal: Principal | None) -> list[dict]:
+    """Accounts without their hashes (for `users list` and the admin page); admins only."""
+    auth.require(conn, principal, Action.MANAGE_USERS)
     rows = conn.execute(
         select(
             U.c.email, U.c.name, U.c.role, U.c.organisation_id, U.c.active, U.c.locked_until, U.c.created_at
         ).order_by(U.c.email)
     )
     return [dict(r._mapping) for r in rows]
-
-
-def count_admins(conn: Connection) -> int:
-    return conn.execute(
-        select(func.count()).select_from(U).where(U.c.role == Role.ADMIN, U.c.active.is_(True))
-    ).scalar_one()
 
 
 # --- edits to shared records, with a version check ---------------------------------------------------------
@@ -599,7 +569,7 @@ def _changed_by(conn: Connection, table: str, record_id: str) -> str:
 def _versioned_update(
     conn: Connection,
     table: Table,
-    principal: Principal,
+    who: Principal,
     record_id: str,
     seen_version: int,
     before: dict,
@@ -615,17 +585,38 @@ def _versioned_update(
     if result.rowcount != 1:
         raise Conflict(f"This record was {_changed_by(conn, table.name, record_id)} since you opened it. "
                        "Your changes are kept below: compare them with the new version and save again.")  # fmt: skip
-    audit(conn, principal, action, table.name, record_id, before=before, after=after)
+    audit(conn, who, action, table.name, record_id, before=before, after=after)
     return seen_version + 1
 
 
-def edit_evidence(
-    *, conn: Connection, principal: Principal | None, evidence_id: str, seen_version: int, changes: Mapping
-) -> int:
-    """Correct an evidence item's title, address, citation or summary; refused if it changed since it was read."""
-    auth.require(conn, principal, Action.EDIT_EVIDENCE)
-    assert principal is not None
-    row = conn.execute(select(E).where(E.c.id == evidence_id)).first()
+@dataclass(frozen=True)
+class CorrectionResult:
+    correction_id: str
+    published: bool  # True: the item changed now; False: a proposal waits for the item's organisation
+    version: int  # the item's version after this
+
+
+def correct_evidence(
+    *,
+    conn: Connection,
+    principal: Principal | None,
+    evidence_id: str,
+    seen_version: int,
+    changes: Mapping,
+    reason: str,
+    now: dt.datetime | None = None,
+) -> CorrectionResult:
+    """Correct an evidence item's title, address, citation or summary.
+
+    The item's own organisation (its reviewers; an admin for the curated dataset) corrects it at once;
+    anyone else who records proposes the correction, which that organisation publishes or returns. Either
+    way the values before and after are kept (``evidence_correction``). A correction of a version that
+    changed since it was read is refused (Conflict).
+    """
+    who = auth.require(conn, principal, Action.PROPOSE_CORRECTION)
+    row = conn.execute(
+        select(E).where(E.c.id == evidence_id, visibility.evidence(visibility.Viewer.of(who), E))
+    ).first()
     if row is None:
         raise Invalid([FieldError("evidence", f"unknown evidence id {evidence_id!r}")])
     current = dict(row._mapping)
@@ -633,19 +624,99 @@ def edit_evidence(
     item, errors = _evidence_in(
         {**current, **wanted, "date": current["date"], "kind": current["kind"]}, ident=evidence_id
     )
+    try:
+        reason = text.clean(reason or "").strip()
+    except text.TextProblem as exc:
+        errors.append(FieldError("reason", str(exc)))
+    if not reason:
+        errors.append(FieldError("reason", "say why the item is corrected (it is kept in the history)"))
     if errors or item is None:
         raise Invalid(errors)
     before = {k: current[k] for k in EDITABLE_EVIDENCE}
     after = {k: getattr(item, k) for k in EDITABLE_EVIDENCE}
-    return _versioned_update(conn, E, principal, evidence_id, seen_version, before, after, "edit evidence")
+    if before == after:
+        raise Invalid([FieldError("form", "nothing was changed")])
+    if current["version"] != seen_version:
+        raise Conflict(f"This record was {_changed_by(conn, 'evidence', evidence_id)} since you opened it. "
+                       "Your changes are kept below: compare them with the new version and save again.")  # fmt: skip
+    now = now or _now()
+    correction_id = _new_id("cor", evidence_id, now.strftime("%Y%m%d"))
+    conn.execute(
+        insert(CORRECTIONS).values(
+            id=correction_id, evidence_id=evidence_id, seen_version=seen_version, before=before, after=after,
+            reason=reason, proposed_by=who.display, proposer_id=who.user_id, organisation_id=who.organisation_id,
+            proposed_at=now,
+        )
+    )  # fmt: skip
+    audit(conn, who, "propose evidence correction", "evidence_correction", correction_id, before=before, after=after)
+    if not auth.allowed(who, Action.EDIT_EVIDENCE, current["organisation_id"]):
+        return CorrectionResult(correction_id, published=False, version=seen_version)
+    version = _publish_correction(conn, who, correction_id, now)
+    return CorrectionResult(correction_id, published=True, version=version)
+
+
+def _publish_correction(conn: Connection, who: Principal, correction_id: str, now: dt.datetime) -> int:
+    proposal = conn.execute(select(CORRECTIONS).where(CORRECTIONS.c.id == correction_id)).one()
+    version = _versioned_update(
+        conn, E, who, proposal.evidence_id, proposal.seen_version, dict(proposal.before), dict(proposal.after),
+        "edit evidence",
+    )  # fmt: skip
+    conn.execute(
+        insert(CORRECTION_REVIEWS).values(
+            correction_id=correction_id, decision=Decision.PUBLISHED, reviewed_by=who.display,
+            reviewer_id=who.user_id, reviewed_at=now,
+        )
+    )  # fmt: skip
+    return version
+
+
+def decide_correction(
+    *,
+    conn: Connection,
+    principal: Principal | None,
+    correction_id: str,
+    decision: str,
+    comment: str | None = None,
+    now: dt.datetime | None = None,
+) -> None:
+    """Publish a proposed correction of one of the organisation's evidence items, or return it with a comment."""
+    who = auth.require(conn, principal, Action.DECIDE_CORRECTION)
+    proposal = conn.execute(
+        select(CORRECTIONS.c.id, CORRECTIONS.c.evidence_id, E.c.organisation_id)
+        .join(E, E.c.id == CORRECTIONS.c.evidence_id)
+        .where(CORRECTIONS.c.id == correction_id)
+    ).first()
+    if proposal is None:
+        raise Invalid([FieldError("correction", f"unknown correction {correction_id!r}")])
+    auth.require_on(who, Action.DECIDE_CORRECTION, proposal.organisation_id)
+    if conn.execute(select(CORRECTION_REVIEWS.c.id).where(CORRECTION_REVIEWS.c.correction_id == correction_id)).first():
+        raise Invalid([FieldError("correction", f"{correction_id} was already decided")])
+    if decision not in (Decision.PUBLISHED, Decision.RETURNED):
+        raise Invalid([FieldError("decision", "choose publish or return")])
+    try:
+        comment = text.clean(comment or "").strip() or None
+    except text.TextProblem as exc:
+        raise Invalid([FieldError("comment", str(exc))]) from None
+    now = now or _now()
+    if decision == Decision.PUBLISHED:
+        _publish_correction(conn, who, correction_id, now)
+        return
+    if not comment:
+        raise Invalid([FieldError("comment", "say why the correction is not published")])
+    conn.execute(
+        insert(CORRECTION_REVIEWS).values(
+            correction_id=correction_id, decision=Decision.RETURNED, comment=comment, reviewed_by=who.display,
+            reviewer_id=who.user_id, reviewed_at=now,
+        )
+    )  # fmt: skip
+    audit(conn, who, "return evidence correction", "evidence_correction", correction_id, after={"comment": comment})
 
 
 def edit_organisation(
     *, conn: Connection, principal: Principal | None, actor_id: str, seen_version: int, changes: Mapping
 ) -> int:
     """An admin renames an organisation (or changes its acronym, country, note), with a version check."""
-    auth.require(conn, principal, Action.MANAGE_ORGANISATIONS)
-    assert principal is not None
+    who = auth.require(conn, principal, Action.MANAGE_ORGANISATIONS)
     row = conn.execute(select(ACT).where(ACT.c.id == actor_id)).first()
     if row is None:
         raise Invalid([FieldError("organisation", f"unknown organisation {actor_id!r}")])
@@ -658,6 +729,8 @@ def edit_organisation(
         actor = ActorIn(**values)
     except ValidationError as exc:
         raise Invalid(_pydantic_errors(exc)) from None
+    if twin := _look_alike(conn, actor.name, actor.acronym, besides=actor_id):
+        raise Invalid([FieldError("name", f"looks the same as the existing organisation {twin}")])
     before = {k: current[k] for k in EDITABLE_ORGANISATION}
     after = {k: getattr(actor, k) for k in EDITABLE_ORGANISATION}
-    return _versioned_update(conn, ACT, principal, actor_id, seen_version, before, after, "edit organisation")
+    return _versioned_update(conn, ACT, who, actor_id, seen_version, before, after, "edit organisation")

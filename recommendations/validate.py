@@ -339,6 +339,7 @@ def _cross_check(data: Dataset) -> list[Problem]:
         path, line = at("evidence", item.id)
         problems += [Problem(path, line, f"{field}: {message}") for field, message in evidence_findings(item.date)]
         need("evidence", item.id, "source", sources, "source", item.source)
+        need("evidence", item.id, "organisation", actors, "actor", item.organisation)
         for actor in item.actors:
             need("evidence", item.id, "actors", actors, "actor", actor)
         for theme in item.themes:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from sqlalchemy import and_, func, or_, select, true, union_all
+from sqlalchemy import and_, or_, select, true, union_all
 from sqlalchemy.engine import Engine
 
 from models import (
@@ -20,11 +20,13 @@ from models import (
     AssessmentReview,
     AuditEntry,
     Evidence,
+    EvidenceCorrection,
+    EvidenceCorrectionReview,
     EvidenceRecommendation,
     Recommendation,
     Source,
 )
-from recommendations import auth, queries, sql, status
+from recommendations import auth, queries, sql, status, visibility
 from recommendations.auth import Action, PermissionDenied, Principal
 from recommendations.schema import STATUS_LABELS, Visibility
 
@@ -139,13 +141,11 @@ def _months_before(day: dt.date, months: int) -> dt.date:
 def search_recommendations(engine: Engine, text: str, limit: int = SEARCH_LIMIT) -> list[tuple[str, str]]:
     """(id, "2016 · title") of recommendations whose id, title or text contains ``text``: a search, not a list
     of every recommendation."""
-    escaped = text.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    needle = f"%{escaped}%"
     rows = sql.rows(
         engine,
         select(R.c.id, R.c.title, S.c.date)
         .join(S, S.c.id == R.c.source_id)
-        .where(or_(*(func.lower(column).like(needle, escape="\\") for column in (R.c.title, R.c.text, R.c.id))))
+        .where(or_(*(sql.contains(column, text) for column in (R.c.title, R.c.text, R.c.id))))
         .order_by(S.c.date_start, R.c.source_id, R.c.position)
         .limit(limit),
     )
@@ -169,8 +169,11 @@ def recommendation_brief(engine: Engine, rec_id: str) -> dict | None:
     return record
 
 
-def evidence_choices(engine: Engine, rec_id: str, text: str = "", limit: int = 50) -> list[tuple[str, str]]:
-    """Evidence bearing on the recommendation, plus evidence matching ``text``: (id, "date · title")."""
+def evidence_choices(
+    engine: Engine, principal: Principal | None, rec_id: str, text: str = "", limit: int = 50
+) -> list[tuple[str, str]]:
+    """Evidence the person may cite: bearing on the recommendation, plus evidence matching ``text``, among what
+    they may see (never another organisation's unpublished items): (id, "date · title")."""
     bearing = union_all(
         select(ER.c.evidence_id.label("id")).where(ER.c.recommendation_id == rec_id),
         select(AE.c.evidence_id.label("id"))
@@ -179,10 +182,11 @@ def evidence_choices(engine: Engine, rec_id: str, text: str = "", limit: int = 5
     ).subquery("bearing")
     condition = E.c.id.in_(select(bearing.c.id))
     if text.strip():
-        needle = f"%{text.strip().lower()}%"
-        condition = or_(condition, func.lower(E.c.title).like(needle), func.lower(E.c.summary).like(needle))
+        condition = or_(condition, sql.contains(E.c.title, text), sql.contains(E.c.summary, text))
+    seen = visibility.evidence(visibility.Viewer.of(principal), E)
     rows = sql.rows(
-        engine, select(E.c.id, E.c.title, E.c.date).where(condition).order_by(E.c.date_start.desc()).limit(limit)
+        engine,
+        select(E.c.id, E.c.title, E.c.date).where(condition, seen).order_by(E.c.date_start.desc()).limit(limit),
     )
     return [(r["id"], f"{r['date']} · {r['title']}") for r in rows]
 
@@ -223,7 +227,7 @@ def audit_log(
         raise PermissionDenied("Only an admin sees the audit log.")
     conditions = []
     if who.strip():
-        conditions.append(func.lower(AUDIT.c.who).like(f"%{who.strip().lower()}%"))
+        conditions.append(sql.contains(AUDIT.c.who, who))
     if action:
         conditions.append(AUDIT.c.action == action)
     if table:
@@ -246,3 +250,54 @@ def audit_choices(engine: Engine) -> dict[str, list[str]]:
         r["table_name"] for r in sql.rows(engine, select(AUDIT.c.table_name).distinct().order_by(AUDIT.c.table_name))
     ]
     return {"actions": actions, "tables": tables}
+
+
+# --- evidence corrections ----------------------------------------------------------------------------------
+
+CORRECTIONS = EvidenceCorrection.__table__  # type: ignore[attr-defined]
+CORRECTION_REVIEWS = EvidenceCorrectionReview.__table__  # type: ignore[attr-defined]
+
+
+def evidence_item(engine: Engine, principal: Principal | None, evidence_id: str) -> dict | None:
+    """One evidence item, if ``principal`` may see it (another organisation's unpublished item is "unknown")."""
+    rows = sql.rows(
+        engine, select(E).where(E.c.id == evidence_id, visibility.evidence(visibility.Viewer.of(principal), E))
+    )
+    return rows[0] if rows else None
+
+
+def corrections_of(engine: Engine, evidence_id: str) -> pd.DataFrame:
+    """The published corrections of an evidence item, newest first: who changed what, when and why."""
+    return sql.frame(
+        engine,
+        select(
+            CORRECTIONS.c.id, CORRECTIONS.c.before, CORRECTIONS.c.after, CORRECTIONS.c.reason,
+            CORRECTIONS.c.proposed_by, CORRECTION_REVIEWS.c.reviewed_by, CORRECTION_REVIEWS.c.reviewed_at,
+        )
+        .join(CORRECTION_REVIEWS, CORRECTION_REVIEWS.c.correction_id == CORRECTIONS.c.id)
+        .where(CORRECTIONS.c.evidence_id == evidence_id, CORRECTION_REVIEWS.c.decision == "published")
+        .order_by(CORRECTION_REVIEWS.c.reviewed_at.desc()),
+    )  # fmt: skip
+
+
+def correction_queue(engine: Engine, principal: Principal | None) -> pd.DataFrame:
+    """Proposed corrections waiting for ``principal``'s decision: of their organisation's evidence (a reviewer)
+    or of the curated dataset's (an admin), oldest first."""
+    scope = auth.scope_of(principal, Action.DECIDE_CORRECTION)
+    if principal is None or scope is None:
+        raise PermissionDenied("Only a reviewer or an admin decides on proposed corrections.")
+    owner = (
+        E.c.organisation_id.is_(None)
+        if scope == auth.Scope.DATASET
+        else E.c.organisation_id == principal.organisation_id
+    )
+    return sql.frame(
+        engine,
+        select(
+            CORRECTIONS.c.id, CORRECTIONS.c.evidence_id, E.c.title.label("current_title"), CORRECTIONS.c.before,
+            CORRECTIONS.c.after, CORRECTIONS.c.reason, CORRECTIONS.c.proposed_by, CORRECTIONS.c.proposed_at,
+        )
+        .join(E, E.c.id == CORRECTIONS.c.evidence_id)
+        .where(owner, CORRECTIONS.c.id.not_in(select(CORRECTION_REVIEWS.c.correction_id)))
+        .order_by(CORRECTIONS.c.proposed_at, CORRECTIONS.c.id),
+    )  # fmt: skip

@@ -177,6 +177,29 @@ def engine(request):
     return request.getfixturevalue("sqlite_engine" if request.param == "sqlite" else "pg_engine")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_settings():
+    """Every test reads the settings again from its own environment (they are read once per process)."""
+    from recommendations import settings
+
+    settings.reset()
+    yield
+    settings.reset()
+
+
+@pytest.fixture
+def configure():
+    """Change some settings for one test: ``configure(client_failure_limit=3)``."""
+    import dataclasses
+
+    from recommendations import settings
+
+    def change(**values):
+        settings.use(dataclasses.replace(settings.current(), **values))
+
+    return change
+
+
 @pytest.fixture
 def data_copy(tmp_path) -> Path:
     """A writable copy of data/ to break on purpose."""

@@ -20,8 +20,12 @@ PROVENANCE = {
 }
 
 
-#: Tables an export never holds (accounts, sessions, log-in attempts, the audit log, what the last load read).
-NOT_EXPORTED = {"app_user", "user_session", "login_attempt", "audit_log", "load_state"}
+#: Tables an export never holds (accounts, sessions, log-in attempts and counters, single sign-ons, the audit log,
+#: what the last load read, and the history of evidence corrections, which the database backup keeps).
+NOT_EXPORTED = {
+    "app_user", "user_session", "login_attempt", "login_throttle", "sso_login", "audit_log", "load_state",
+    "evidence_correction", "evidence_correction_review",
+}  # fmt: skip
 
 
 def content(engine: Engine) -> dict[str, list[tuple]]:

@@ -35,12 +35,17 @@ SOURCE_FIELDS = ["title", "citation", "place", "gap_note"]
 RECOMMENDATION_FIELDS = ["title", "number", "note"]
 
 
+#: One-line fields (at most 300 characters, as the schema says): the payload is cut to fit.
+SHORT = {"title", "name", "acronym", "place", "number", "destination", "category"}
+
+
 def _spoil(record: dict, fields: list[str], limit: int | None = None) -> None:
     for field in fields:
         value = record.get(field)
         if isinstance(value, str):
             text = f"{value} {PAYLOAD}"
-            record[field] = text[:limit] if limit else text
+            cut = limit or (300 if field in SHORT else None)
+            record[field] = text[:cut] if cut else text
 
 
 def hostile_copy(source: Path, target: Path) -> Path:

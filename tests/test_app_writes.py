@@ -61,7 +61,7 @@ def fill_assessment(at: AppTest, *, rationale: str = "A template was piloted.", 
     at.text_area(key="u_rationale").input(rationale)
     if evidence:
         engine = make_engine(os.environ["DATABASE_URL"])
-        first = workspace.evidence_choices(engine, REC)[0][0]
+        first = workspace.evidence_choices(engine, None, REC)[0][0]
         at.multiselect(key="u_evidence").set_value([first])
     return at
 
@@ -157,13 +157,20 @@ def test_log_out_ends_the_session_on_the_server():
         assert auth.principal_for(conn, token) is None
 
 
-AUTH = {
-    "redirect_uri": "http://localhost:8501/oauth2callback",
-    "cookie_secret": "a test secret, never a real one",
-    "client_id": "tracker",
-    "client_secret": "test",
-    "server_metadata_url": "https://idp.example/.well-known/openid-configuration",
-}
+@pytest.fixture
+def idp():
+    from recommendations import sso
+    from tests import oidc
+
+    sso._KEYS.clear()
+    with oidc.provider() as provider:
+        yield provider
+    sso._KEYS.clear()
+
+
+def sso_user(email: str, id_token: str) -> dict:
+    """st.user as Streamlit fills it from its cookie after a provider's callback (or as a forger writes it)."""
+    return {"is_logged_in": True, "email": email, "name": "From the provider", "tokens": {"id": id_token}}
 
 
 def test_single_sign_on_is_off_without_an_auth_section():
@@ -172,23 +179,107 @@ def test_single_sign_on_is_off_without_an_auth_section():
     assert "Log in with single sign-on" not in [b.label for b in at.button]
 
 
-def test_single_sign_on_maps_the_providers_email_to_the_local_account_and_role():
-    """Without an identity provider: st.user as Streamlit fills it after a provider's callback."""
+def test_single_sign_on_maps_the_providers_verified_email_to_the_local_account_and_role(idp):
     at = started()
-    at.secrets["auth"] = AUTH
+    at.secrets["auth"] = idp.auth_section()
     at.switch_page("pages/login.py").run()
     assert "Log in with single sign-on" in [b.label for b in at.button]
-    at.user = {"is_logged_in": True, "email": "Review@CWCC.example", "name": "From the provider"}
+    at.user = sso_user("Review@CWCC.example", idp.id_token("Review@CWCC.example"))
     at.switch_page("pages/review.py").run()
     assert not at.exception
     assert "reviewer" in menu(at)
     assert [t.value for t in at.title] == ["Review queue"]
 
 
-def test_single_sign_on_refuses_an_email_without_an_account():
+@pytest.mark.parametrize(
+    "forgery",
+    [
+        "not a token",
+        "another key",
+        "hmac with the public key",
+        "another client",
+        "another issuer",
+        "expired",
+        "issued an hour ago",
+        "no expiry",
+        "unsigned",
+    ],
+)
+def test_a_forged_single_sign_on_logs_nobody_in(idp, forgery):
+    """Whoever knows [auth] cookie_secret can write Streamlit's user cookie with any email: the tracker logs
+    someone in only on an ID token the provider signed for it, just now."""
+    import base64
+    import json
+    import time
+
+    email = "admin@example.org"
+    now = int(time.time())
+    tokens = {
+        "not a token": "forged",
+        "another key": idp.forged_with_another_key(email),
+        "hmac with the public key": idp.forged_hmac(email),
+        "another client": idp.id_token(email, aud="someone-else"),
+        "another issuer": idp.id_token(email, iss="https://evil.example"),
+        "expired": idp.id_token(email, iat=now - 7200, exp=now - 3600),
+        "issued an hour ago": idp.id_token(email, iat=now - 3600),
+        "no expiry": idp.id_token(email, exp=None),
+    }
+    if forgery == "unsigned":
+        parts = [base64.urlsafe_b64encode(json.dumps(p).encode()).decode().rstrip("=") for p in (
+            {"alg": "none"}, idp.claims(email))]  # fmt: skip
+        tokens[forgery] = ".".join(parts) + "."
     at = started()
-    at.secrets["auth"] = AUTH
-    at.user = {"is_logged_in": True, "email": "stranger@example.org"}
+    at.secrets["auth"] = idp.auth_section()
+    at.user = sso_user(email, tokens[forgery])
+    at.switch_page("pages/admin.py").run()
+    assert not at.exception
+    assert "Logged in as" not in menu(at)
+    assert any("Log in to use this page" in w.value for w in at.warning)
+    at.switch_page("pages/login.py").run()
+    assert at.error, "the refusal is explained"
+
+
+def test_an_identity_token_opens_one_session_only(idp):
+    token = idp.id_token("review@cwcc.example")
+    at = started()
+    at.secrets["auth"] = idp.auth_section()
+    at.user = sso_user("review@cwcc.example", token)
+    at.switch_page("pages/review.py").run()
+    assert "reviewer" in menu(at)
+    again = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)  # the same cookie, replayed elsewhere
+    again.secrets["auth"] = at.secrets["auth"]
+    again.user = sso_user("review@cwcc.example", token)
+    again.switch_page("pages/login.py").run()
+    assert "Logged in as" not in menu(again)
+    assert any("already used" in e.value for e in again.error)
+
+
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        ({"cookie_secret": "the same long random string on every server (also signs the tracker's session cookie)"},
+         "[auth] cookie_secret is a placeholder"),
+        ({"cookie_secret": "short"}, "at least 32"),
+        ({"expose_tokens": None}, "expose_tokens"),
+        ({"client_secret": "..."}, "client_secret is a placeholder"),
+    ],
+)  # fmt: skip
+def test_single_sign_on_with_a_placeholder_or_unchecked_secret_stops_the_tracker(idp, change, named):
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    section = {k: v for k, v in {**idp.auth_section(), **change}.items() if v is not None}
+    at.secrets["auth"] = section
+    at.user = sso_user("admin@example.org", idp.id_token("admin@example.org"))
+    at.run()
+    assert not at.exception
+    assert "cannot start" in at.error[0].value
+    assert any(named in t.value for t in at.text)
+    assert not at.sidebar.caption or "Logged in as" not in menu(at)
+
+
+def test_single_sign_on_refuses_an_email_without_an_account(idp):
+    at = started()
+    at.secrets["auth"] = idp.auth_section()
+    at.user = sso_user("stranger@example.org", idp.id_token("stranger@example.org"))
     at.switch_page("pages/login.py").run()
     assert "Logged in as" not in menu(at)
     assert any("has no active account in this tracker" in e.value for e in at.error)

@@ -89,22 +89,28 @@ def test_concurrent_appends_are_all_kept_once(writers):
 
 
 def test_a_stale_evidence_edit_is_refused_with_who_and_when(writers):
-    engine, people, _ = writers
+    engine, people, admin = writers
+    item = "src2019-mrc-prey-veng"  # curated data: an admin corrects it at once, others propose
     with engine.connect() as conn:
-        seen = conn.execute(
-            select(Evidence.__table__.c.version).where(Evidence.__table__.c.id == "src2019-mrc-prey-veng")
-        ).scalar()
+        seen = conn.execute(select(Evidence.__table__.c.version).where(Evidence.__table__.c.id == item)).scalar()
+    with engine.begin() as conn:  # a proposal made against this version, not yet published
+        proposal = updates.correct_evidence(conn=conn, principal=people[1], evidence_id=item, seen_version=seen,
+                                            changes={"title": "Proposed title"}, reason="typo")  # fmt: skip
+    assert not proposal.published
     with engine.begin() as conn:
-        updates.edit_evidence(conn=conn, principal=people[0], evidence_id="src2019-mrc-prey-veng", seen_version=seen,
-                              changes={"title": "First editor's title"})  # fmt: skip
-    with pytest.raises(Conflict) as caught, engine.begin() as conn:
-        updates.edit_evidence(conn=conn, principal=people[1], evidence_id="src2019-mrc-prey-veng", seen_version=seen,
-                              changes={"title": "Second editor's title"})  # fmt: skip
-    assert "changed by r0@example.org at" in str(caught.value) and "since you opened it" in str(caught.value)
+        done = updates.correct_evidence(conn=conn, principal=admin, evidence_id=item, seen_version=seen,
+                                        changes={"title": "First editor's title"}, reason="typo")  # fmt: skip
+    assert done.published and done.version == seen + 1
+    with pytest.raises(Conflict) as caught, engine.begin() as conn:  # a second edit of the version already changed
+        updates.correct_evidence(conn=conn, principal=people[0], evidence_id=item, seen_version=seen,
+                                 changes={"title": "Second editor's title"}, reason="typo")  # fmt: skip
+    assert "changed by admin@example.org at" in str(caught.value) and "since you opened it" in str(caught.value)
+    with pytest.raises(Conflict), engine.begin() as conn:  # the early proposal is stale now: publishing it is refused
+        updates.decide_correction(
+            conn=conn, principal=admin, correction_id=proposal.correction_id, decision="published"
+        )
     with engine.connect() as conn:
-        title = conn.execute(
-            select(Evidence.__table__.c.title).where(Evidence.__table__.c.id == "src2019-mrc-prey-veng")
-        ).scalar()
+        title = conn.execute(select(Evidence.__table__.c.title).where(Evidence.__table__.c.id == item)).scalar()
     assert title == "First editor's title"
 
 
@@ -155,5 +161,5 @@ def test_a_load_that_changes_a_record_makes_an_open_form_stale(writers, data_cop
     path.write_text(text[:title_at] + 'title: "Renamed by the curators"' + text[end:])
     load_folder(data_copy, engine)
     with pytest.raises(Conflict, match="changed by a data load"), engine.begin() as conn:
-        updates.edit_evidence(conn=conn, principal=people[0], evidence_id="src2019-mrc-prey-veng", seen_version=seen,
-                              changes={"title": "Mine"})  # fmt: skip
+        updates.correct_evidence(conn=conn, principal=people[0], evidence_id="src2019-mrc-prey-veng",
+                                 seen_version=seen, changes={"title": "Mine"}, reason="typo")  # fmt: skip

@@ -9,6 +9,7 @@ from sqlmodel import Session
 
 from models import Assessment, Recommendation, RecommendationTheme, Source
 from models.db import is_empty
+from recommendations import visibility
 from recommendations.export import write_yaml_layout
 from recommendations.loader import load_folder
 from recommendations.updates import audit
@@ -69,7 +70,7 @@ def test_yaml_round_trip_reproduces_database(engine, sqlite_engine, tmp_path, re
         recorded_at=dt.datetime(2023, 3, 4, 5, 6, 7),
     )
     out = tmp_path / "export"
-    write_yaml_layout(engine, out)
+    write_yaml_layout(engine, out, visibility.EVERYTHING)
     _, problems = read_dataset(out)
     assert problems == []
     target = request.getfixturevalue("pg_engine") if engine.dialect.name == "sqlite" else sqlite_engine

@@ -11,6 +11,7 @@ import pytest
 from recommendations import queries
 from recommendations.export import evidence_table, workbook, yaml_zip
 from recommendations.validate import read_dataset
+from recommendations.visibility import PUBLIC
 from tests import oracle
 from tests.conftest import DATA
 from tests.helpers import app_assessment
@@ -154,7 +155,7 @@ def test_workbook_and_yaml_zip(loaded):
     ids = {row[0].value for row in book["recommendations"].iter_rows(min_row=2)}
     assert "tfamw2011-postarrival-5" in ids
     assert len(evidence_table(loaded)) == len(DATASET.evidence)
-    names = zipfile.ZipFile(io.BytesIO(yaml_zip(loaded))).namelist()
+    names = zipfile.ZipFile(io.BytesIO(yaml_zip(loaded, PUBLIC))).namelist()
     assert "data/assessments.yaml" in names and "data/sources/2016-mmn-cwcc-consultation.yaml" in names
 
 

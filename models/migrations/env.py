@@ -2,7 +2,7 @@
 
 The app and the loader hand over a connection (``models.db.migrate``, which holds the migration
 lock); the ``alembic`` command line (``alembic.ini`` at the top of the repository) connects to
-``DATABASE_URL``.
+``DATABASE_URL`` as the tracker's settings read it (the one place that reads the environment).
 """
 
 from logging.config import fileConfig
@@ -32,7 +32,9 @@ if given is not None:
 else:
     if context.config.config_file_name:
         fileConfig(context.config.config_file_name, disable_existing_loggers=False)
-    engine = context.config.attributes.get("engine") or make_engine()
+    from recommendations import settings
+
+    engine = context.config.attributes.get("engine") or make_engine(settings.current().database_url)
     with engine.connect() as connection:
         _run(connection)
         connection.commit()

@@ -1,0 +1,63 @@
+"""The audit log: one row for every write, in the same transaction as the write, and the one way to add it.
+
+Who, when, what, which record, and the values before and after, never a password or its hash. The database
+refuses to change or delete audit rows (``models/append_only.py``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+from sqlalchemy import insert
+from sqlalchemy.engine import Connection
+
+from models import AuditEntry
+from recommendations.auth import Principal
+
+AUDIT = AuditEntry.__table__  # type: ignore[attr-defined]
+SECRET_FIELDS = frozenset({"password", "password_hash"})
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def _json(value: object) -> object:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [_json(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _json(v) for k, v in value.items()}
+    return value
+
+
+def audit(
+    conn: Connection,
+    who: Principal | str,
+    action: str,
+    table: str,
+    record_id: str,
+    *,
+    before: Mapping | None = None,
+    after: Mapping | None = None,
+) -> None:
+    """Append one audit row (a password or its hash is written as "(changed)", never as itself)."""
+    clean = {
+        name: None
+        if value is None
+        else {k: ("(changed)" if k in SECRET_FIELDS else _json(v)) for k, v in value.items()}
+        for name, value in (("before", before), ("after", after))
+    }
+    conn.execute(
+        insert(AUDIT).values(
+            at=_now(),
+            who=(who.email if isinstance(who, Principal) else who)[:400],
+            user_id=who.user_id if isinstance(who, Principal) else None,
+            action=action,
+            table_name=table,
+            record_id=str(record_id)[:120],
+            **clean,
+        )
+    )
