@@ -362,6 +362,7 @@ RESEARCH_OK = """  - recommendation: mmn2016-01
     where: ["search tool pages corpus: 'a query'"]
     found: Nothing bearing on the ask.
     outcome: no_evidence
+    scope: public_record
 """
 
 
@@ -379,7 +380,7 @@ def test_research_log_refuses_unknown_references_with_path_and_line(data_copy):
         == snapshot_of_nothing
         == [
             f"data/research_log.yaml:{line}: recommendation: unknown recommendation id 'no-such-rec'",
-            f"data/research_log.yaml:{line + 6}: evidence: unknown evidence id 'no-such-evidence'",
+            f"data/research_log.yaml:{line + 7}: evidence: unknown evidence id 'no-such-evidence'",
         ]
     )
 
@@ -399,12 +400,12 @@ def test_research_log_fields_are_checked(data_copy, sqlite_engine):
     )
     found = problems_of(data_copy)
     assert found[0].startswith(f"data/research_log.yaml:{line + 5}: outcome: Input should be 'assessed'")
-    assert found[1].startswith(f"data/research_log.yaml:{line + 9}: where: List should have at least 1 item")
-    assert found[2].startswith(f"data/research_log.yaml:{line + 13}: searched_on: date '2015-02-30' does not exist")
+    assert found[1].startswith(f"data/research_log.yaml:{line + 10}: where: List should have at least 1 item")
+    assert found[2].startswith(f"data/research_log.yaml:{line + 15}: searched_on: date '2015-02-30' does not exist")
     assert found[3] == (
-        f"data/research_log.yaml:{line + 18}: record: outcome no_evidence lists no evidence: use partial or assessed"
+        f"data/research_log.yaml:{line + 21}: record: outcome no_evidence lists no evidence: use partial or assessed"
     )
-    assert found[4] == f"data/research_log.yaml:{line + 25}: searched_on: 2015 is before mmn2016-01 was made"
+    assert found[4] == f"data/research_log.yaml:{line + 29}: searched_on: 2015 is before mmn2016-01 was made"
     assert len(found) == 5
     with pytest.raises(DataInvalid):
         load_folder(data_copy, sqlite_engine)
