@@ -216,7 +216,7 @@ def test_research_log_covers_every_recommendation():
     logged = Counter(e.recommendation for e in DATASET.research_log)
     assert set(logged) == {r.id for r in DATASET.recommendations}
     researched = {
-        e.recommendation for e in DATASET.research_log if e.searched_on == "2026-12-01" and "search tool" in e.by
+        e.recommendation for e in DATASET.research_log if e.searched_on == "2026-12-01" and e.scope == "public_record"
     }
     wanted = {r.id for s in ("2016-mmn-cwcc-consultation", "2022-afml15-national-tripartite-workshop")
               for r in SOURCES[s].recommendations}  # fmt: skip
