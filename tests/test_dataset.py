@@ -183,7 +183,7 @@ def test_second_pass_counts():
     """Before issue 12: 30 assessments, 17 links, 80 evidence items, 6 sources. After: as below."""
     assert len(DATASET.assessments) == 70
     assert len(DATASET.links) == 20
-    assert len(DATASET.evidence) == 150
+    assert len(DATASET.evidence) == 148
     assert len(DATASET.sources) == 20
     assert sum(1 for a in DATASET.assessments if a.supersedes) == 16
     assert len(DATASET.research_log) == 131
