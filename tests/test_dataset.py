@@ -182,7 +182,7 @@ def test_links_join_real_repetitions():
 def test_second_pass_counts():
     """Before issue 12: 30 assessments, 17 links, 80 evidence items, 6 sources. After: as below."""
     assert len(DATASET.assessments) == 70
-    assert len(DATASET.links) == 20
+    assert len(DATASET.links) == 21
     assert len(DATASET.evidence) == 148
     assert len(DATASET.sources) == 20
     assert sum(1 for a in DATASET.assessments if a.supersedes) == 16
@@ -225,3 +225,14 @@ def test_research_log_covers_every_recommendation():
     for entry in DATASET.research_log:
         assert entry.where and entry.found.strip(), entry.recommendation
         assert all(e in EVIDENCE for e in entry.evidence), entry.recommendation
+
+
+def test_third_pass_links_rest_on_the_asks():
+    """Pairs re-examined on the asks, not the tags (docs/data-curation.md, third pass)."""
+    pairs = {(link.source, link.target): link.kind for link in DATASET.links}
+    recs = {r.id: r for r in DATASET.recommendations}
+    assert pairs[("afml15-2022-05", "tfamw2011-poa-1")] == "follows_up"
+    assert pairs[("afml15-2022-21", "tfamw2011-principle-6")] == "follows_up"
+    assert ("afml15-2022-11", "tfamw2011-cso-6") not in pairs  # shared aim and evidence, not the ask
+    assert "cso-participation" in recs["afml15-2022-05"].themes
+    assert "rights-at-destination" in recs["tfamw2011-principle-6"].themes
