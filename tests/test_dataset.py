@@ -182,12 +182,12 @@ def test_links_join_real_repetitions():
 def test_dataset_counts():
     """Before issue 12: 30 assessments, 17 links, 80 evidence items, 6 sources. After the second pass: 70 assessments
     (16 corrections), 20 links, 150 evidence items, 131 research-log entries. After the third pass: as below."""
-    assert len(DATASET.assessments) == 91
+    assert len(DATASET.assessments) == 134
     assert len(DATASET.links) == 21
-    assert len(DATASET.evidence) == 148
+    assert len(DATASET.evidence) == 169
     assert len(DATASET.sources) == 20
     assert sum(1 for a in DATASET.assessments if a.supersedes) == 34
-    assert len(DATASET.research_log) == 143
+    assert len(DATASET.research_log) == 198
 
 
 def test_problem_bullets_carry_no_link():
@@ -268,3 +268,18 @@ def test_third_pass_decisions_on_flagged_records():
     assert corrected["as-mmn2016-03-2017"].visibility == "withdrawn"
     assert "as-afml15-2022-05-2025-rgc" not in corrected  # kept, with the reason in docs/data-curation.md
     assert date_start(corrected["as-afml15-2022-20-2024"].as_of) >= date_end("2024")
+
+
+def test_third_pass_searched_every_2011_and_2015_recommendation():
+    """Each recommendation of 2011 and 2015 has a search of the public record on file (2026-12-05), saying where."""
+    wanted = {
+        r.id for s in ("2011-tfamw-cwgamw-workshop", "2015-lscw-mfa-cso-forum") for r in SOURCES[s].recommendations
+    }
+    searched = {
+        e.recommendation for e in DATASET.research_log if e.scope == "public_record" and e.searched_on == "2026-12-05"
+    }
+    assert len(wanted) == 53
+    assert wanted <= searched
+    for entry in DATASET.research_log:
+        if entry.searched_on == "2026-12-05" and entry.scope == "public_record":
+            assert any(w.startswith("web search") for w in entry.where), entry.recommendation
