@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from recommendations.schema import Status, date_start
+from recommendations.schema import Status, date_end, date_start
 from recommendations.validate import read_dataset
 from tests.conftest import DATA
 
@@ -179,14 +179,15 @@ def test_links_join_real_repetitions():
         assert set(recs[link.source].themes) & set(recs[link.target].themes), f"{link.source} -> {link.target}"
 
 
-def test_second_pass_counts():
-    """Before issue 12: 30 assessments, 17 links, 80 evidence items, 6 sources. After: as below."""
-    assert len(DATASET.assessments) == 70
-    assert len(DATASET.links) == 20
-    assert len(DATASET.evidence) == 150
+def test_dataset_counts():
+    """Before issue 12: 30 assessments, 17 links, 80 evidence items, 6 sources. After the second pass: 70 assessments
+    (16 corrections), 20 links, 150 evidence items, 131 research-log entries. After the third pass: as below."""
+    assert len(DATASET.assessments) == 134
+    assert len(DATASET.links) == 21
+    assert len(DATASET.evidence) == 169
     assert len(DATASET.sources) == 20
-    assert sum(1 for a in DATASET.assessments if a.supersedes) == 16
-    assert len(DATASET.research_log) == 131
+    assert sum(1 for a in DATASET.assessments if a.supersedes) == 34
+    assert len(DATASET.research_log) == 198
 
 
 def test_problem_bullets_carry_no_link():
@@ -216,7 +217,7 @@ def test_research_log_covers_every_recommendation():
     logged = Counter(e.recommendation for e in DATASET.research_log)
     assert set(logged) == {r.id for r in DATASET.recommendations}
     researched = {
-        e.recommendation for e in DATASET.research_log if e.searched_on == "2026-12-01" and "search tool" in e.by
+        e.recommendation for e in DATASET.research_log if e.searched_on == "2026-12-01" and e.scope == "public_record"
     }
     wanted = {r.id for s in ("2016-mmn-cwcc-consultation", "2022-afml15-national-tripartite-workshop")
               for r in SOURCES[s].recommendations}  # fmt: skip
@@ -225,3 +226,60 @@ def test_research_log_covers_every_recommendation():
     for entry in DATASET.research_log:
         assert entry.where and entry.found.strip(), entry.recommendation
         assert all(e in EVIDENCE for e in entry.evidence), entry.recommendation
+
+
+def test_third_pass_links_rest_on_the_asks():
+    """Pairs re-examined on the asks, not the tags (docs/data-curation.md, third pass)."""
+    pairs = {(link.source, link.target): link.kind for link in DATASET.links}
+    recs = {r.id: r for r in DATASET.recommendations}
+    assert pairs[("afml15-2022-05", "tfamw2011-poa-1")] == "follows_up"
+    assert pairs[("afml15-2022-21", "tfamw2011-principle-6")] == "follows_up"
+    assert ("afml15-2022-11", "tfamw2011-cso-6") not in pairs  # shared aim and evidence, not the ask
+    assert "cso-participation" in recs["afml15-2022-05"].themes
+    assert "rights-at-destination" in recs["tfamw2011-principle-6"].themes
+
+
+def test_standing_statuses_rest_on_evidence_dated_by_their_as_of():
+    """The rule for partial and inferred dates (docs/data-curation.md): an item dated only to a year or a month counts
+    from the last day it can stand for, so a standing status never rests on evidence that may postdate it."""
+    corrected = {a.supersedes for a in DATASET.assessments if a.supersedes}
+    standing = [a for a in DATASET.assessments if a.id not in corrected and a.visibility == "published"]
+    assert len(standing) >= 50
+    for item in standing:
+        late = [e for e in item.evidence if date_end(EVIDENCE[e].date) > date_start(item.as_of)]
+        assert not late, f"{item.id} (as of {item.as_of}) rests on evidence that may be later: {late}"
+
+
+def test_third_pass_decisions_on_flagged_records():
+    by_id = {a.id: a for a in DATASET.assessments}
+    corrected = {a.supersedes: a for a in DATASET.assessments if a.supersedes}
+    for old, status in [
+        ("as-afml15-2022-05-2025-destination-governments", "in_progress"),
+        ("as-tfamw2011-postarrival-5-2018-b", "in_progress"),
+        ("as-tfamw2011-postarrival-5-2021-b", "in_progress"),
+        ("as-mmn2016-03-2017", "not_assessed"),
+        ("as-afml15-2022-20-2024", "in_progress"),
+        ("as-afml15-2022-08-2025-11", "in_progress"),
+        ("as-tfamw2011-cso-7-2013-b", "in_progress"),
+    ]:
+        new = corrected[old]
+        assert new.status == status and new.supersede_reason, old
+        assert new.assessor == by_id[old].assessor and date_start(new.as_of) >= date_start(by_id[old].as_of)
+    assert corrected["as-mmn2016-03-2017"].visibility == "withdrawn"
+    assert "as-afml15-2022-05-2025-rgc" not in corrected  # kept, with the reason in docs/data-curation.md
+    assert date_start(corrected["as-afml15-2022-20-2024"].as_of) >= date_end("2024")
+
+
+def test_third_pass_searched_every_2011_and_2015_recommendation():
+    """Each recommendation of 2011 and 2015 has a search of the public record on file (2026-12-05), saying where."""
+    wanted = {
+        r.id for s in ("2011-tfamw-cwgamw-workshop", "2015-lscw-mfa-cso-forum") for r in SOURCES[s].recommendations
+    }
+    searched = {
+        e.recommendation for e in DATASET.research_log if e.scope == "public_record" and e.searched_on == "2026-12-05"
+    }
+    assert len(wanted) == 53
+    assert wanted <= searched
+    for entry in DATASET.research_log:
+        if entry.searched_on == "2026-12-05" and entry.scope == "public_record":
+            assert any(w.startswith("web search") for w in entry.where), entry.recommendation

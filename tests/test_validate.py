@@ -359,7 +359,7 @@ def test_partial_as_of_stands_for_its_first_day(data_copy):
 RESEARCH_OK = """  - recommendation: mmn2016-01
     searched_on: "2026-12-02"
     by: test curator
-    where: ["search tool pages corpus: 'a query'"]
+    where: ["web search: 'a query'"]
     found: Nothing bearing on the ask.
     outcome: no_evidence
     scope: public_record
@@ -391,7 +391,7 @@ def test_research_log_fields_are_checked(data_copy, sqlite_engine):
         path,
         "research_log",
         RESEARCH_OK.replace("outcome: no_evidence", "outcome: looked")
-        + RESEARCH_OK.replace("""    where: ["search tool pages corpus: 'a query'"]\n""", "    where: []\n")
+        + RESEARCH_OK.replace("""    where: ["web search: 'a query'"]\n""", "    where: []\n")
         + RESEARCH_OK.replace('"2026-12-02"', '"2015-02-30"')
         + RESEARCH_OK.replace(
             "    found: Nothing bearing on the ask.\n", "    found: x\n    evidence: [src2011-prakas-inspection-ra]\n"
