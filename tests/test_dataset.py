@@ -181,13 +181,15 @@ def test_links_join_real_repetitions():
 
 def test_dataset_counts():
     """Before issue 12: 30 assessments, 17 links, 80 evidence items, 6 sources. After the second pass: 70 assessments
-    (16 corrections), 20 links, 150 evidence items, 131 research-log entries. After the third pass: as below."""
-    assert len(DATASET.assessments) == 134
+    (16 corrections), 20 links, 150 evidence items, 131 research-log entries. After the third pass: 134 assessments
+    (34 corrections), 21 links, 169 evidence items, 198 research-log entries. After its review: as below (one correction,
+    one withdrawal and one new assessment; one evidence item; ten research-log entries)."""
+    assert len(DATASET.assessments) == 137
     assert len(DATASET.links) == 21
-    assert len(DATASET.evidence) == 169
+    assert len(DATASET.evidence) == 170
     assert len(DATASET.sources) == 20
-    assert sum(1 for a in DATASET.assessments if a.supersedes) == 34
-    assert len(DATASET.research_log) == 198
+    assert sum(1 for a in DATASET.assessments if a.supersedes) == 36
+    assert len(DATASET.research_log) == 208
 
 
 def test_problem_bullets_carry_no_link():
