@@ -226,12 +226,13 @@ def password_problem(password: str) -> str | None:
 
 
 def normalise_email(email: str) -> str:
-    """The account key of an email: ``text.email`` when it is a well-formed address, else the plain trimmed
-    lower-case form (to look up nothing)."""
+    """The account key of an email: ``text.email`` when it is a well-formed address. Anything else (an invisible
+    character, a NUL, a look-alike letter) is kept visibly marked, so it finds no account and is never taken for
+    one: "admin@example.org\\x00" is not admin@example.org."""
     try:
         return text.email(email)
     except text.TextProblem:
-        return "".join(c for c in email.strip().lower() if c.isprintable())[:320]
+        return "invalid:" + "".join(c if c.isprintable() else "?" for c in email.strip().lower())[:300]
 
 
 # --- sessions ------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -209,28 +209,22 @@ def _read_xlsx(data: bytes, max_rows: int) -> tuple[list[str], list[tuple[int, l
     header: list[str] | None = None
     rows: list[tuple[int, list[str]]] = []
     formulas = []
-    # The sheet's own <dimension> is not believed (a 5 KB file may claim a million rows by 16,384 columns): rows
-    # are read as they are in the file, at most MAX_COLUMNS wide, and counted as they come.
-    sheet.reset_dimensions()
     try:
-        for number, row in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS), start=1):
-            cells = []
-            for cell in row:
-                if getattr(cell, "data_type", None) == "f":
-                    formulas.append(f"row {number}, column {get_column_letter(len(cells) + 1)}")
-                cells.append("" if cell.value is None else cell.value)
+        for number, cells, formula_columns in _sheet_rows(book, sheet):
+            formulas += [f"row {number}, column {get_column_letter(c)}" for c in formula_columns]
             if header is None:
                 header = [str(c).strip() for c in cells]
                 continue
+            if all(c in ("", None) for c in cells):
+                continue  # an empty row (formatting left below the data) is not a row of the upload
             if len(rows) >= max_rows:
                 raise UploadRefused(f"The file has more than {max_rows:,} rows; upload at most {max_rows:,} at a time.")
             rows.append((number, [_cell_text(c) for c in cells]))
     except UploadRefused:
         raise
     except Exception as exc:  # a malformed sheet, an XML entity declaration (refused by defusedxml)...
-        raise UploadRefused(
-            f"The workbook's sheet cannot be read ({_xml_problem(exc)}). Save it again as .xlsx."
-        ) from None
+        reason = _xml_problem(exc)
+        raise UploadRefused(f"The workbook's sheet cannot be read ({reason}). Save it again as .xlsx.") from None
     finally:
         book.close()
     if formulas:
@@ -241,6 +235,34 @@ def _read_xlsx(data: bytes, max_rows: int) -> tuple[list[str], list[tuple[int, l
     if header is None:
         raise UploadRefused("The workbook's sheet is empty.")
     return header, rows
+
+
+def _sheet_rows(book, sheet) -> Iterator[tuple[int, list[object], list[int]]]:  # noqa: ANN001
+    """The rows the sheet's XML holds: (row number, values of its first MAX_COLUMNS columns, the columns holding
+    formulas). Only rows written in the file are read: neither its <dimension> (a 5 KB file may claim a million
+    rows by 16,384 columns) nor the gaps between its rows are filled in, as openpyxl's own reading does.
+    (openpyxl's sheet parser is private API; tests/test_bulk.py fails if it changes.)"""
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    with sheet._get_source() as source:
+        parser = WorkSheetParser(
+            source, sheet._shared_strings, data_only=False, epoch=book.epoch,
+            date_formats=book._date_formats, timedelta_formats=book._timedelta_formats,
+        )  # fmt: skip
+        for number, cells in parser.parse():
+            values: list[object] = [""] * MAX_COLUMNS
+            formulas = []
+            for cell in cells:
+                column = cell["column"]
+                if not 1 <= column <= MAX_COLUMNS:
+                    continue
+                if cell["data_type"] == "f":
+                    formulas.append(column)
+                elif cell["value"] is not None:
+                    values[column - 1] = cell["value"]
+            while values and values[-1] == "":
+                values.pop()
+            yield number, values, formulas
 
 
 def _xml_problem(exc: BaseException) -> str:

@@ -198,6 +198,9 @@ def cmd_users(args: argparse.Namespace) -> int:
             elif args.users_command == "disable":
                 updates.disable_user(conn=conn, principal=who, email=args.email)
                 print(f"disabled {args.email}; their sessions are ended")
+            elif args.users_command == "enable":
+                updates.enable_user(conn=conn, principal=who, email=args.email)
+                print(f"enabled {args.email}")
             elif args.users_command == "set-role":
                 updates.set_role(conn=conn, principal=who, email=args.email, role=args.role)
                 print(f"{args.email} is now {args.role}")
@@ -419,7 +422,9 @@ def build_parser() -> argparse.ArgumentParser:
     users.add_parser("list", help="list accounts (never their passwords)")
     q = users.add_parser("disable", help="disable an account and end its sessions")
     q.add_argument("email")
-    q = users.add_parser("set-role", help="change an account's role")
+    q = users.add_parser("enable", help="let a disabled account log in again")
+    q.add_argument("email")
+    q = users.add_parser("set-role", help="change an account's role (its sessions end)")
     q.add_argument("email")
     q.add_argument("role")
     q = users.add_parser("set-password", help="set a new password, read from stdin")

@@ -79,6 +79,18 @@ class Settings:
             return False
         return any(ip in network for network in self.trusted_proxies)
 
+    def client_address(self, peer: str | None, forwarded: str | None) -> str:
+        """Who is knocking, for limiting failed log-ins per client: the peer's address; behind a trusted proxy,
+        the nearest address in X-Forwarded-For that is not one of our proxies. What a client writes in the header
+        itself comes before that and is never read, so it cannot pose as another client."""
+        peer = (peer or "").strip() or "unknown"
+        if not self.is_trusted_proxy(peer):
+            return peer
+        for hop in reversed([h.strip() for h in (forwarded or "").split(",")]):
+            if hop and not self.is_trusted_proxy(hop):
+                return hop[:100]
+        return peer
+
 
 def _example_values() -> set[str]:
     """Every value written in the public example files."""

@@ -438,20 +438,12 @@ def sso_enabled() -> bool:
 
 
 def client() -> str:
-    """Who is knocking, for limiting failed log-ins per client. The peer's address; behind a trusted proxy
-    (TRACKER_TRUSTED_PROXIES), the address that proxy put last in X-Forwarded-For: the entries before it
-    are whatever the client sent, so they are never read."""
-    address = st.context.ip_address
-    peer = address if isinstance(address, str) and address else "unknown"
-    config = configured()
-    if not config.is_trusted_proxy(peer):
-        return peer
+    """Who is knocking (``Settings.client_address``: behind a trusted proxy, the address it saw)."""
     forwarded = st.context.headers.get("X-Forwarded-For")
-    hops = [h.strip() for h in forwarded.split(",")] if isinstance(forwarded, str) else []
-    for hop in reversed(hops):  # the nearest hop that is not one of our own proxies is the client
-        if hop and not config.is_trusted_proxy(hop):
-            return hop
-    return peer
+    address = st.context.ip_address
+    return configured().client_address(
+        address if isinstance(address, str) else None, forwarded if isinstance(forwarded, str) else None
+    )
 
 
 def principal() -> Principal | None:

@@ -499,10 +499,10 @@ def set_role(*, conn: Connection, principal: Principal | None, email: str, role:
     if role not in {r.value for r in Role}:
         raise Invalid([FieldError("role", f"unknown role {role!r}: choose {_roles()}")])
     row = _account(conn, email)
-    if role in (Role.CONTRIBUTOR, Role.REVIEWER) and not row.organisation_id:
-        raise Invalid([FieldError("role", f"a {role} needs an organisation; this account has none")])
     if row.role == Role.ADMIN and role != Role.ADMIN and row.active and not _other_active_admins(conn, row.id):
         raise Invalid([FieldError("role", "this is the last active admin: make another account admin first")])
+    if role in (Role.CONTRIBUTOR, Role.REVIEWER) and not row.organisation_id:
+        raise Invalid([FieldError("role", f"a {role} needs an organisation; this account has none")])
     _change_user(conn, who, row, "set role", end_sessions=True, role=role)
 
 

@@ -8,6 +8,7 @@ import json
 import secrets
 import threading
 import time
+import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -22,6 +23,7 @@ class Provider:
         self.issuer = f"http://127.0.0.1:{port}"
         self.key = RSAKey.generate_key(2048, parameters={"kid": "test-key", "use": "sig", "alg": "RS256"})
         self.metadata_url = f"{self.issuer}/.well-known/openid-configuration"
+        self.login_as = "review@cwcc.example"  # whom /authorize logs in
 
     def documents(self) -> dict[str, dict]:
         return {
@@ -71,18 +73,45 @@ class Provider:
 
 @contextmanager
 def provider() -> Iterator[Provider]:
-    """A provider serving its metadata and keys on a free loopback port while the block runs."""
+    """A provider on a free loopback port while the block runs: its metadata and keys, and a complete
+    authorization-code flow (``/authorize`` logs in ``idp.login_as`` at once; ``/token`` answers with an ID token
+    carrying the nonce the client sent), so that Streamlit's own st.login can run against it in a browser."""
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), http.server.BaseHTTPRequestHandler)
     idp = Provider(server.server_address[1])
     documents = idp.documents()
+    codes: dict[str, dict] = {}
 
     class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            body = documents.get(self.path)
-            self.send_response(200 if body is not None else 404)
+        def _json(self, status: int, body: dict) -> None:
+            self.send_response(status)
             self.send_header("Content-Type", "application/json")
             self.end_headers()
-            self.wfile.write(json.dumps(body or {}).encode())
+            self.wfile.write(json.dumps(body).encode())
+
+        def do_GET(self) -> None:
+            path, _, query = self.path.partition("?")
+            if path == "/authorize":
+                asked = dict(urllib.parse.parse_qsl(query))
+                code = secrets.token_urlsafe(16)
+                codes[code] = {"nonce": asked.get("nonce"), "email": idp.login_as}
+                target = asked["redirect_uri"] + "?" + urllib.parse.urlencode({"code": code, "state": asked["state"]})
+                self.send_response(302)
+                self.send_header("Location", target)
+                self.end_headers()
+                return
+            body = documents.get(path)
+            self._json(200 if body is not None else 404, body or {})
+
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            form = dict(urllib.parse.parse_qsl(self.rfile.read(length).decode()))
+            grant = codes.pop(form.get("code", ""), None)
+            if self.path != "/token" or grant is None:
+                self._json(400, {"error": "invalid_grant"})
+                return
+            token = idp.id_token(grant["email"], nonce=grant["nonce"])
+            self._json(200, {"access_token": secrets.token_hex(16), "token_type": "Bearer", "expires_in": 3600,
+                             "id_token": token})  # fmt: skip
 
         def log_message(self, *args: object) -> None:
             pass

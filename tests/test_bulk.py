@@ -241,12 +241,15 @@ def _broken_sheet() -> bytes:
     return _patched_xlsx(b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml')
 
 
+REQUIRED = ["recommendation_id", "status", "as_of", "rationale"]
+
+
 def _dimension_bomb() -> bytes:
     """5 KB that claim a million rows by 16,384 columns (<dimension ref="A1:XFD1048576">)."""
     rows = "".join(
         f'<row r="{n}">' + "".join(f'<c r="{chr(65 + i)}{n}" t="inlineStr"><is><t>{v}</t></is></c>'
                                    for i, v in enumerate(values)) + "</row>"
-        for n, values in enumerate([ASSESSMENT_SHEET_COLUMNS[:4], ["mmn2016-04", "in_progress", "2023-01-01", "x"]], 1)
+        for n, values in enumerate([REQUIRED, ["mmn2016-04", "in_progress", "2023-01-01", "A rationale."]], 1)
     )  # fmt: skip
     return _patched_xlsx(
         '<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'

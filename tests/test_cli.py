@@ -82,11 +82,16 @@ def test_deployment_examples_are_consistent():
     assert "load --if-empty" in compose["services"]["app1"]["command"]
     env = (deploy / "tracker.env.example").read_text()
     code = "".join(p.read_text() for p in (ROOT / "recommendations").rglob("*.py"))
-    for name in ("TRACKER_COOKIE_SECRET", "TRACKER_TRUST_PROXY", "TRACKER_SESSION_HOURS", "TRACKER_UPLOAD_MAX_MB",
+    for name in ("TRACKER_COOKIE_SECRET", "TRACKER_TRUSTED_PROXIES", "TRACKER_SESSION_HOURS", "TRACKER_UPLOAD_MAX_MB",
                  "TRACKER_UPLOAD_MAX_ROWS"):  # fmt: skip
         assert name in env and name in code, name
+    for service in ("app1", "app2"):  # nothing in compose.yaml overrides the env file (a password above all)
+        assert "environment" not in compose["services"][service]
+    assert "CHANGE-ME" not in (deploy / "compose.yaml").read_text()
     nginx = (deploy / "nginx.conf").read_text()
     assert "ip_hash" in nginx and "proxy_set_header Upgrade $http_upgrade" in nginx
+    assert "proxy_set_header X-Forwarded-For $remote_addr;" in nginx  # replaced, never appended to the client's
+    assert "X-Forwarded-For $proxy_add_x_forwarded_for" not in nginx
     assert "lb_policy cookie" in (deploy / "Caddyfile").read_text()
     guide = (ROOT / "docs" / "deployment.md").read_text()
     for topic in ("DATABASE_URL", "cookie_secret", "[auth]", "users add", "advisory lock", "pg_dump",

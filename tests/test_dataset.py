@@ -182,8 +182,8 @@ def test_links_join_real_repetitions():
 def test_dataset_counts():
     """Before issue 12: 30 assessments, 17 links, 80 evidence items, 6 sources. After the second pass: 70 assessments
     (16 corrections), 20 links, 150 evidence items, 131 research-log entries. After the third pass: 134 assessments
-    (34 corrections), 21 links, 169 evidence items, 198 research-log entries. After its review: as below (one correction,
-    one withdrawal and one new assessment; one evidence item; ten research-log entries)."""
+    (34 corrections), 21 links, 169 evidence items, 198 research-log entries. After its review: as below (one
+    correction, one withdrawal and one new assessment; one evidence item; ten research-log entries)."""
     assert len(DATASET.assessments) == 137
     assert len(DATASET.links) == 21
     assert len(DATASET.evidence) == 170

@@ -90,20 +90,39 @@ def _stop(proc: subprocess.Popen) -> None:
         proc.wait(timeout=STOP_TIMEOUT_S)
 
 
+def free_port() -> int:
+    return _free_port()
+
+
 @contextlib.contextmanager
-def serve(tmp: Path, database_url: str | None = None) -> Iterator[str]:
-    """Run `streamlit run dashboard.py` (by default on an empty SQLite database under ``tmp``); yield its URL."""
+def serve(
+    tmp: Path,
+    database_url: str | None = None,
+    *,
+    secrets: dict | None = None,
+    port: int | None = None,
+    env: dict[str, str] | None = None,
+) -> Iterator[str]:
+    """Run `streamlit run dashboard.py` (by default on an empty SQLite database under ``tmp``); yield its URL.
+
+    ``secrets``: the secrets file the server reads (e.g. an ``[auth]`` section); ``env``: more environment.
+    """
     log_path = tmp / f"streamlit-{uuid.uuid4().hex[:6]}.log"
-    port = _free_port()
-    env = {
+    port = port or _free_port()
+    environment = {
         **os.environ,
         "DATABASE_URL": database_url or f"sqlite:///{tmp / 'e2e.db'}",
         "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+        **(env or {}),
     }
+    secrets_file = tmp / f"secrets-{uuid.uuid4().hex[:6]}.toml"
+    secrets_file.write_text(_toml(secrets or {}))
     cmd = [
         sys.executable, "-m", "streamlit", "run", "dashboard.py",
         "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
+        "--secrets.files", str(secrets_file),
     ]  # fmt: skip
+    env = environment
     _SERVER_LOG[:] = [log_path]
     with log_path.open("wb") as log:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -123,6 +142,17 @@ def serve(tmp: Path, database_url: str | None = None) -> Iterator[str]:
         _stop(proc)
         if proc.returncode not in (0, -15, None):
             print(f"--- streamlit server log ---\n{log_path.read_text(errors='replace')}", file=sys.stderr)
+
+
+def _toml(sections: dict) -> str:
+    """A secrets file (sections of plain strings and lists of strings)."""
+    import json
+
+    lines = []
+    for section, values in sections.items():
+        lines.append(f"[{section}]")
+        lines += [f"{key} = {json.dumps(value)}" for key, value in values.items()]
+    return "\n".join(lines) + "\n"
 
 
 PASSWORD = "correct horse battery staple"
