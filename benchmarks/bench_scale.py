@@ -66,8 +66,8 @@ BRIEF = """
 import json, sys, time, datetime as dt
 sys.path.insert(0, sys.argv[2])
 from models.db import make_engine
-from recommendations.brief import build_brief, brief_docx
-from recommendations.brief.model import BriefGroup
+from recommendations.read.brief import build_brief, brief_docx
+from recommendations.read.brief.model import BriefGroup
 engine = make_engine(sys.argv[1])
 start = time.perf_counter()
 brief = build_brief(engine, themes=[], addressees=[], meeting_date=dt.date.today())

@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from recommendations import auth, ui, updates, workspace
-from recommendations.schema import ACTOR_TYPE_LABELS
+from recommendations import ui
+from recommendations.dataset.schema import ACTOR_TYPE_LABELS
+from recommendations.write import auth, updates, workspace
 
 ui.through_entrypoint()
 who = ui.require_role(("admin",), "pages/admin.py")

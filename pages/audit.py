@@ -5,7 +5,9 @@ import json
 
 import streamlit as st
 
-from recommendations import export, ui, workspace
+from recommendations import ui
+from recommendations.dataset import export
+from recommendations.write import workspace
 
 ui.through_entrypoint()
 who = ui.require_role(("admin",), "pages/audit.py")

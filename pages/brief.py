@@ -5,9 +5,9 @@ from functools import partial
 
 import streamlit as st
 
-from recommendations import brief as briefs
 from recommendations import ui
-from recommendations.export import to_csv_bytes, to_xlsx_bytes
+from recommendations.dataset.export import to_csv_bytes, to_xlsx_bytes
+from recommendations.read import brief as briefs
 
 ui.through_entrypoint()
 

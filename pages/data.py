@@ -6,7 +6,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from recommendations import export, ui, visibility
+from recommendations import ui, visibility
+from recommendations.dataset import export
 
 ui.through_entrypoint()
 

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from recommendations import auth, ui, updates, workspace
+from recommendations import ui
+from recommendations.write import auth, updates, workspace
 
 ui.through_entrypoint()
 who = ui.require_role(("contributor", "reviewer", "admin"), "pages/evidence_edit.py")

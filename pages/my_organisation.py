@@ -4,7 +4,8 @@ from urllib.parse import quote
 
 import streamlit as st
 
-from recommendations import ui, workspace
+from recommendations import ui
+from recommendations.write import workspace
 
 ui.through_entrypoint()
 who = ui.require_role(("contributor", "reviewer"), "pages/my_organisation.py")

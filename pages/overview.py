@@ -3,7 +3,8 @@
 import plotly.express as px
 import streamlit as st
 
-from recommendations import queries, ui
+from recommendations import ui
+from recommendations.read import queries
 
 ui.through_entrypoint()
 

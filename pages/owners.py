@@ -6,8 +6,9 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from recommendations import owners, ui
-from recommendations.schema import ACTOR_TYPE_LABELS
+from recommendations import ui
+from recommendations.dataset.schema import ACTOR_TYPE_LABELS
+from recommendations.read import owners
 
 ui.through_entrypoint()
 

@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from recommendations import markdown, queries, ui, workspace
+from recommendations import markdown, ui
+from recommendations.read import queries
+from recommendations.write import workspace
 
 ui.through_entrypoint()
 

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from recommendations import auth, markdown, ui, updates, workspace
+from recommendations import markdown, ui
+from recommendations.write import auth, updates, workspace
 
 ui.through_entrypoint()
 who = ui.require_role(("reviewer",), "pages/review.py")

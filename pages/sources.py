@@ -5,7 +5,8 @@ import re
 import plotly.express as px
 import streamlit as st
 
-from recommendations import markdown, queries, ui
+from recommendations import markdown, ui
+from recommendations.read import queries
 
 ui.through_entrypoint()
 

@@ -6,7 +6,8 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from recommendations import recurrence, ui
+from recommendations import ui
+from recommendations.read import recurrence
 
 ui.through_entrypoint()
 

@@ -4,8 +4,9 @@ import datetime as dt
 
 import streamlit as st
 
-from recommendations import auth, ui, updates, workspace
-from recommendations.schema import STATUS_LABELS, EvidenceKind
+from recommendations import ui
+from recommendations.dataset.schema import STATUS_LABELS, EvidenceKind
+from recommendations.write import auth, updates, workspace
 
 ui.through_entrypoint()
 who = ui.require_role(("contributor", "reviewer"), "pages/update.py")

@@ -3,7 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from recommendations import auth, bulk, ui
+from recommendations import ui
+from recommendations.write import auth, bulk
 
 ui.through_entrypoint()
 who = ui.require_role(("contributor", "reviewer"), "pages/upload.py")

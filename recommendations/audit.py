@@ -13,7 +13,7 @@ from sqlalchemy import insert
 from sqlalchemy.engine import Connection
 
 from models import AuditEntry
-from recommendations.auth import Principal
+from recommendations.write.auth import Principal
 
 AUDIT = AuditEntry.__table__  # type: ignore[attr-defined]
 SECRET_FIELDS = frozenset({"password", "password_hash"})

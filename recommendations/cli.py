@@ -9,11 +9,11 @@ from pathlib import Path
 
 from models.db import make_engine, migrate
 from recommendations import settings, visibility
-from recommendations.export import export
-from recommendations.loader import DataInvalid, load_folder, prepare
-from recommendations.queries import Filters
-from recommendations.schema import json_schemas
-from recommendations.validate import read_dataset
+from recommendations.dataset.export import export
+from recommendations.dataset.loader import DataInvalid, load_folder, prepare
+from recommendations.dataset.schema import json_schemas
+from recommendations.dataset.validate import read_dataset
+from recommendations.read.queries import Filters
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -79,7 +79,7 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 def _unknown_filter_values(engine, filters: Filters) -> list[str]:  # noqa: ANN001
     """Filter values that match nothing (a name or the wrong case instead of an id), with the valid ids."""
-    from recommendations.queries import options
+    from recommendations.read.queries import options
 
     valid = {key: [value for value, _ in choices] for key, choices in options(engine).items()}
     out = []
@@ -132,7 +132,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_synth(args: argparse.Namespace) -> int:
-    from recommendations.synth import synthesise
+    from recommendations.dataset.synth import synthesise
 
     progress = Progress("recommendations written")
     counts = synthesise(
@@ -171,8 +171,8 @@ def _password_from_stdin() -> str:
 
 
 def cmd_users(args: argparse.Namespace) -> int:
-    from recommendations import updates
-    from recommendations.auth import Principal
+    from recommendations.write import updates
+    from recommendations.write.auth import Principal
 
     engine = _engine()
     migrate(engine)
@@ -216,7 +216,7 @@ def cmd_users(args: argparse.Namespace) -> int:
 
 
 def cmd_import_updates(args: argparse.Namespace) -> int:
-    from recommendations import auth, bulk
+    from recommendations.write import auth, bulk
 
     engine = _engine()
     migrate(engine)

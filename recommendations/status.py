@@ -30,7 +30,14 @@ from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.sql import ColumnElement
 
 from models import Addressee, Assessment, AssessmentReview, Recommendation
-from recommendations.schema import OPEN_STATUSES, PROGRESS_RANK, AddresseeRole, RecommendationKind, Status, Visibility
+from recommendations.dataset.schema import (
+    OPEN_STATUSES,
+    PROGRESS_RANK,
+    AddresseeRole,
+    RecommendationKind,
+    Status,
+    Visibility,
+)
 from recommendations.sql import bytewise, in_ids
 
 A = Assessment.__table__  # type: ignore[attr-defined]

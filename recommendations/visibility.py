@@ -21,7 +21,8 @@ from sqlalchemy import and_, false, or_, select, true
 from sqlalchemy.sql import ColumnElement
 
 from models import Assessment, AssessmentEvidence, AssessmentReview
-from recommendations import auth, status
+from recommendations import status
+from recommendations.write import auth
 
 A = Assessment.__table__  # type: ignore[attr-defined]
 AE = AssessmentEvidence.__table__  # type: ignore[attr-defined]

@@ -124,7 +124,7 @@ def pg_loaded_template(pg_server):
     """A PostgreSQL database holding data/ as `load` leaves it, to copy per test (CREATE DATABASE ... TEMPLATE)."""
     import psycopg
 
-    from recommendations.loader import load_folder
+    from recommendations.dataset.loader import load_folder
 
     name = f"tmpl_{uuid.uuid4().hex[:8]}"
     admin = pg_server.replace("postgresql+psycopg://", "postgresql://") + "/postgres"
@@ -138,7 +138,7 @@ def pg_loaded_template(pg_server):
 
 @pytest.fixture(scope="session")
 def sqlite_loaded_template(tmp_path_factory):
-    from recommendations.loader import load_folder
+    from recommendations.dataset.loader import load_folder
 
     path = tmp_path_factory.mktemp("template") / "loaded.db"
     engine = make_engine(f"sqlite:///{path}")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from recommendations.yamlio import dump_yaml
+from recommendations.dataset.yamlio import dump_yaml
 
 # The attacks: a script, an image fetched from elsewhere, a javascript: link, a phishing link, a heading,
 # Streamlit colour markup, a spreadsheet formula, and a bare address (which must not become a link).

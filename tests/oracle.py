@@ -11,8 +11,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from recommendations import status
-from recommendations.schema import date_start
-from recommendations.validate import Dataset
+from recommendations.dataset.schema import date_start
+from recommendations.dataset.validate import Dataset
 
 
 def facts_of(dataset: Dataset, extra: Iterable[status.Fact] = ()) -> dict[str, list[status.Fact]]:

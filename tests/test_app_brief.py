@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from recommendations.schema import date_start
-from recommendations.validate import read_dataset
+from recommendations.dataset.schema import date_start
+from recommendations.dataset.validate import read_dataset
 from tests.conftest import DATA, open_page
 
 DATASET, _ = read_dataset(DATA)

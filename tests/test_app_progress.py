@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from recommendations.validate import read_dataset
+from recommendations.dataset.validate import read_dataset
 from tests import conftest
 from tests.conftest import DATA
 from tests.test_recurrence import expected_chains

@@ -10,9 +10,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from models.db import make_engine
-from recommendations import updates
-from recommendations.auth import Principal
-from recommendations.updates import AssessmentForm
+from recommendations.write import updates
+from recommendations.write.auth import Principal
+from recommendations.write.updates import AssessmentForm
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.usefixtures("app_db")
@@ -70,7 +70,7 @@ def marked() -> None:
             ("admin@example.org", "admin", None),
         ]:
             updates.create_user(conn=conn, principal=cli, email=email, role=role, password=PASSWORD, organisation=org)
-    from recommendations import auth
+    from recommendations.write import auth
 
     for key, email in (("contrib_a", "contrib@cwcc.example"), ("review_a", "review@cwcc.example")):
         with engine.begin() as conn:

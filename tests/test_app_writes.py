@@ -9,8 +9,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from models.db import make_engine
-from recommendations import sql, status, updates, workspace
-from recommendations.auth import Principal
+from recommendations import sql, status
+from recommendations.write import updates, workspace
+from recommendations.write.auth import Principal
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.usefixtures("app_db")
@@ -151,7 +152,7 @@ def test_log_out_ends_the_session_on_the_server():
     at = at.sidebar.button[0].click().run()  # Log out
     assert "Logged in as" not in menu(at)
     engine = make_engine(os.environ["DATABASE_URL"])
-    from recommendations import auth
+    from recommendations.write import auth
 
     with engine.connect() as conn:
         assert auth.principal_for(conn, token) is None
@@ -159,7 +160,7 @@ def test_log_out_ends_the_session_on_the_server():
 
 @pytest.fixture
 def idp():
-    from recommendations import sso
+    from recommendations.write import sso
     from tests import oidc
 
     sso._KEYS.clear()

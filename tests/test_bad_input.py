@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from recommendations.loader import DataInvalid, load_folder
-from recommendations.validate import read_dataset
-from recommendations.yamlio import MAX_DEPTH, MAX_SCALAR
+from recommendations.dataset.loader import DataInvalid, load_folder
+from recommendations.dataset.validate import read_dataset
+from recommendations.dataset.yamlio import MAX_DEPTH, MAX_SCALAR
 from tests.conftest import ROOT
 from tests.helpers import snapshot
 
@@ -97,7 +97,7 @@ def _bounded_problems(folder: Path) -> list[str]:
     code = (
         "import json, resource, sys\n"
         f"resource.setrlimit(resource.RLIMIT_AS, ({MEMORY_LIMIT}, {MEMORY_LIMIT}))\n"
-        "from recommendations.validate import read_dataset\n"
+        "from recommendations.dataset.validate import read_dataset\n"
         "_, problems = read_dataset(sys.argv[1])\n"
         "print(json.dumps([str(p) for p in problems]))\n"
     )

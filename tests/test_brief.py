@@ -18,7 +18,10 @@ from sqlmodel import Session
 
 from models import Evidence, EvidenceRecommendation, Recommendation, RecommendationTheme
 from recommendations import status
-from recommendations.brief import (
+from recommendations.dataset.export import to_csv_bytes, to_xlsx_bytes
+from recommendations.dataset.schema import OPEN_STATUSES, date_start
+from recommendations.dataset.validate import read_dataset
+from recommendations.read.brief import (
     QUESTION_RULES,
     ROW_COLUMNS,
     brief_docx,
@@ -28,9 +31,6 @@ from recommendations.brief import (
     md_escape,
     md_link,
 )
-from recommendations.export import to_csv_bytes, to_xlsx_bytes
-from recommendations.schema import OPEN_STATUSES, date_start
-from recommendations.validate import read_dataset
 from tests import oracle
 from tests.conftest import DATA
 from tests.helpers import app_assessment

@@ -13,11 +13,12 @@ import openpyxl
 import pytest
 from sqlalchemy import text
 
-from recommendations import auth, bulk, sql, status, updates
-from recommendations.auth import Principal
-from recommendations.export import workbook
-from recommendations.queries import Filters
-from recommendations.schema import ASSESSMENT_SHEET_COLUMNS
+from recommendations import sql, status
+from recommendations.dataset.export import workbook
+from recommendations.dataset.schema import ASSESSMENT_SHEET_COLUMNS
+from recommendations.read.queries import Filters
+from recommendations.write import auth, bulk, updates
+from recommendations.write.auth import Principal
 from tests.conftest import ROOT
 from tests.helpers import snapshot
 
@@ -149,8 +150,8 @@ def test_a_reviewer_may_publish_rows_a_contributor_may_not(people):
 
 
 def test_hostile_cells_are_stored_as_given_and_neutralised_in_exports(people):
-    from recommendations.export import to_csv_bytes
-    from recommendations.queries import assessment_history
+    from recommendations.dataset.export import to_csv_bytes
+    from recommendations.read.queries import assessment_history
 
     engine, who = people
     payload = '=HYPERLINK("http://evil") <script>x</script> ![i](http://e/i.png)'

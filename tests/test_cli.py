@@ -65,7 +65,7 @@ def test_load_invalid_says_database_unchanged(data_copy, tmp_path):
 
 
 def test_published_json_schemas_are_current():
-    from recommendations.schema import json_schemas
+    from recommendations.dataset.schema import json_schemas
 
     for name, schema in json_schemas().items():
         published = json.loads((ROOT / "docs" / "schema" / name).read_text())

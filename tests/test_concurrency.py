@@ -13,9 +13,9 @@ import pytest
 from sqlalchemy import select
 
 from models import Actor, AuditEntry, Evidence
-from recommendations import auth, updates
-from recommendations.auth import Principal
-from recommendations.updates import AssessmentForm, Conflict
+from recommendations.write import auth, updates
+from recommendations.write.auth import Principal
+from recommendations.write.updates import AssessmentForm, Conflict
 
 PASSWORD = "correct horse battery staple"
 REC = "mmn2016-06"
@@ -144,7 +144,7 @@ def test_only_one_of_two_simultaneous_edits_wins(writers):
 
 
 def test_a_load_that_changes_a_record_makes_an_open_form_stale(writers, data_copy):
-    from recommendations.loader import load_folder
+    from recommendations.dataset.loader import load_folder
 
     engine, people, _ = writers
     load_folder(data_copy, engine)  # nothing changed: versions stay

@@ -7,8 +7,8 @@ from collections import Counter
 
 import pytest
 
-from recommendations.schema import Status, date_end, date_start
-from recommendations.validate import read_dataset
+from recommendations.dataset.schema import Status, date_end, date_start
+from recommendations.dataset.validate import read_dataset
 from tests.conftest import DATA
 
 DATASET, PROBLEMS = read_dataset(DATA)

@@ -9,9 +9,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from recommendations.export import FLAT_COLUMNS, export, neutralise, to_csv_bytes, to_xlsx_bytes
-from recommendations.loader import load_folder
-from recommendations.queries import Filters
+from recommendations.dataset.export import FLAT_COLUMNS, export, neutralise, to_csv_bytes, to_xlsx_bytes
+from recommendations.dataset.loader import load_folder
+from recommendations.read.queries import Filters
 from tests.conftest import DATA
 
 
@@ -41,7 +41,7 @@ def test_csv_and_xlsx_neutralise_formulas():
 
 def test_json_has_one_row_per_recommendation_with_required_columns(loaded):
     rows = json.loads(export(loaded, "json", None))
-    from recommendations.validate import read_dataset
+    from recommendations.dataset.validate import read_dataset
 
     assert len(rows) == len(read_dataset(DATA)[0].recommendations)
     assert list(rows[0]) == [c for c in FLAT_COLUMNS if c not in ("addressees", "addressee_statuses")] + ["addressees"]

@@ -10,10 +10,10 @@ from sqlmodel import Session
 from models import Assessment, Recommendation, RecommendationTheme, Source
 from models.db import is_empty
 from recommendations import visibility
-from recommendations.export import write_yaml_layout
-from recommendations.loader import load_folder
-from recommendations.updates import audit
-from recommendations.validate import read_dataset
+from recommendations.dataset.export import write_yaml_layout
+from recommendations.dataset.loader import load_folder
+from recommendations.dataset.validate import read_dataset
+from recommendations.write.updates import audit
 from tests.conftest import DATA
 from tests.helpers import app_assessment, content, snapshot
 

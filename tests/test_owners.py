@@ -8,9 +8,10 @@ from collections import Counter, defaultdict
 import pandas as pd
 import pytest
 
-from recommendations import owners, queries, status
-from recommendations.schema import date_start
-from recommendations.validate import read_dataset
+from recommendations import status
+from recommendations.dataset.schema import date_start
+from recommendations.dataset.validate import read_dataset
+from recommendations.read import owners, queries
 from tests import oracle
 from tests.conftest import DATA
 from tests.helpers import app_assessment

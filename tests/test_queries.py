@@ -8,9 +8,9 @@ import zipfile
 import openpyxl
 import pytest
 
-from recommendations import queries
-from recommendations.export import evidence_table, workbook, yaml_zip
-from recommendations.validate import read_dataset
+from recommendations.dataset.export import evidence_table, workbook, yaml_zip
+from recommendations.dataset.validate import read_dataset
+from recommendations.read import queries
 from recommendations.visibility import PUBLIC
 from tests import oracle
 from tests.conftest import DATA

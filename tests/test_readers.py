@@ -14,10 +14,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from models.db import make_engine
-from recommendations import owners, queries, status, updates
-from recommendations.auth import Principal
-from recommendations.brief import brief_docx, build_brief
-from recommendations.validate import read_dataset
+from recommendations import status
+from recommendations.dataset.validate import read_dataset
+from recommendations.read import owners, queries
+from recommendations.read.brief import brief_docx, build_brief
+from recommendations.write import updates
+from recommendations.write.auth import Principal
 from tests.conftest import DATA, ROOT
 
 DATASET, _ = read_dataset(DATA)
@@ -33,7 +35,7 @@ def test_owners_of_an_actor_with_nothing_left_open(loaded_engine):
         updates.create_user(
             conn=conn, principal=cli, email="r@x.org", role="reviewer", password="x" * 12, organisation="cwcc"
         )
-    from recommendations import auth
+    from recommendations.write import auth
 
     with engine.connect() as conn:
         reviewer = auth.principal_of_account(conn, "r@x.org")
@@ -212,7 +214,7 @@ def test_public_pages_do_not_tell_readers_to_edit_files_or_run_commands():
 
 
 def test_every_status_in_the_rule_has_a_colour_and_a_label():
-    from recommendations.schema import STATUS_LABELS
+    from recommendations.dataset.schema import STATUS_LABELS
     from recommendations.ui import STATUS_COLOURS
 
     assert set(STATUS_COLOURS) == set(STATUS_LABELS.values())

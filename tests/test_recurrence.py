@@ -7,11 +7,11 @@ from collections import Counter, defaultdict
 
 import pytest
 
-from recommendations import queries, recurrence
-from recommendations.loader import load_folder
-from recommendations.owners import years_between
-from recommendations.schema import date_start
-from recommendations.validate import read_dataset
+from recommendations.dataset.loader import load_folder
+from recommendations.dataset.schema import date_start
+from recommendations.dataset.validate import read_dataset
+from recommendations.read import queries, recurrence
+from recommendations.read.owners import years_between
 from tests import oracle
 from tests.conftest import DATA
 from tests.helpers import app_assessment, append_items

@@ -20,9 +20,12 @@ from sqlalchemy import select, text, update
 
 from models import AppUser, Assessment, AuditEntry, LoginAttempt, UserSession
 from models.append_only import KEYS
-from recommendations import auth, brief, export, queries, sql, status, updates, visibility, workspace
-from recommendations.auth import Action, PermissionDenied, Principal
-from recommendations.updates import AssessmentForm, Invalid
+from recommendations import sql, status, visibility
+from recommendations.dataset import export
+from recommendations.read import brief, queries
+from recommendations.write import auth, updates, workspace
+from recommendations.write.auth import Action, PermissionDenied, Principal
+from recommendations.write.updates import AssessmentForm, Invalid
 from tests.conftest import ROOT
 from tests.helpers import snapshot
 
@@ -573,7 +576,7 @@ def test_upload_bombs_are_answered_quickly_in_bounded_memory(tmp_path, bomb):
     code = (
         "import resource, sys\n"
         f"resource.setrlimit(resource.RLIMIT_AS, ({MEMORY_LIMIT}, {MEMORY_LIMIT}))\n"
-        "from recommendations import bulk\n"
+        "from recommendations.write import bulk\n"
         "try:\n"
         f"    rows = bulk.read_rows(open({str(path)!r}, 'rb').read())\n"
         "    print('read', len(rows))\n"
@@ -602,8 +605,8 @@ def test_a_rationale_too_long_or_with_a_nul_is_refused_at_the_form(world):
 def test_unicode_from_the_form_survives_export_validate_and_load(world, tmp_path, request, sqlite_engine):
     """Khmer with zero-width spaces, line separators, NEL, combining letters: what the form stores is what a load
     of its YAML backup gives back."""
-    from recommendations.loader import load_folder
-    from recommendations.validate import read_dataset
+    from recommendations.dataset.loader import load_folder
+    from recommendations.dataset.validate import read_dataset
     from tests.helpers import content
 
     engine, p = world

@@ -22,9 +22,9 @@ from models import Assessment, AssessmentEvidence, AssessmentReview
 from models.append_only import refusal
 from models.db import make_engine
 from recommendations import sql, status
-from recommendations.loader import DataInvalid, load_folder
-from recommendations.schema import STATUS_LABELS, date_start
-from recommendations.validate import read_dataset
+from recommendations.dataset.loader import DataInvalid, load_folder
+from recommendations.dataset.schema import STATUS_LABELS, date_start
+from recommendations.dataset.validate import read_dataset
 from tests import oracle
 from tests.conftest import DATA, ROOT
 from tests.helpers import snapshot
@@ -500,8 +500,9 @@ def test_no_actor_shows_a_status_judged_for_another_and_every_view_agrees(loaded
     import json
     from collections import Counter
 
-    from recommendations import export, owners, queries
-    from recommendations.brief import build_brief
+    from recommendations.dataset import export
+    from recommendations.read import owners, queries
+    from recommendations.read.brief import build_brief
 
     engine = loaded_engine
     scope_of = {a.id: a.addressee for a in DATASET.assessments}

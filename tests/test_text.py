@@ -123,7 +123,7 @@ def test_clean_is_stable_and_never_lets_a_refused_character_through(value):
 def test_what_is_stored_survives_the_yaml_backup_unchanged(tmp_path_factory, values):
     """A value as the database holds it (cleaned, stripped as the schema strips) is read back from the YAML
     backup exactly: export -> validate -> load gives the same database."""
-    from recommendations.yamlio import dump_yaml, read_yaml
+    from recommendations.dataset.yamlio import dump_yaml, read_yaml
 
     stored = [text.clean(v).strip() or "x" for v in values]
     path = tmp_path_factory.mktemp("yaml") / "assessments.yaml"

@@ -12,11 +12,12 @@ import pytest
 from sqlalchemy import func, select
 
 from models import AppUser, Assessment, AssessmentReview, AuditEntry, Evidence
-from recommendations import auth, sql, status, updates, visibility, workspace
-from recommendations.auth import PermissionDenied, Principal
-from recommendations.export import write_yaml_layout
-from recommendations.loader import load_folder
-from recommendations.updates import AssessmentForm, Invalid
+from recommendations import sql, status, visibility
+from recommendations.dataset.export import write_yaml_layout
+from recommendations.dataset.loader import load_folder
+from recommendations.write import auth, updates, workspace
+from recommendations.write.auth import PermissionDenied, Principal
+from recommendations.write.updates import AssessmentForm, Invalid
 from tests.helpers import content, snapshot
 
 PASSWORD = "correct horse battery staple"
@@ -458,7 +459,7 @@ def test_stale_lists_what_to_update_before_the_next_meeting(world):
 
 
 def test_assessors_who_disagree_are_listed(world):
-    from recommendations import queries
+    from recommendations.read import queries
 
     engine, p = world
     write(engine, updates.record_assessment, principal=p["review_a"], form=form(publish=True))

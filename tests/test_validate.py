@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from recommendations.loader import DataInvalid, load_folder
-from recommendations.validate import read_dataset
+from recommendations.dataset.loader import DataInvalid, load_folder
+from recommendations.dataset.validate import read_dataset
 from tests.helpers import append_items, snapshot
 
 MMN = "sources/2016-mmn-cwcc-consultation.yaml"

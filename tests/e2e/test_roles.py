@@ -192,7 +192,7 @@ def test_admin_sees_accounts_and_the_audit_log(browser: Browser, base_url: str):
 def test_upload_previews_rows_then_records_the_valid_ones(browser: Browser, base_url: str, tmp_path):
     import csv
 
-    from recommendations.schema import ASSESSMENT_SHEET_COLUMNS
+    from recommendations.dataset.schema import ASSESSMENT_SHEET_COLUMNS
 
     page = new_page(browser, base_url)
     log_in(page, "contrib@cwcc.example")

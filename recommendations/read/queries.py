@@ -33,7 +33,7 @@ from models import (
     Theme,
 )
 from recommendations import sql, status
-from recommendations.schema import (
+from recommendations.dataset.schema import (
     OPEN_STATUSES,
     RESEARCH_OUTCOME_LABELS,
     RESEARCH_SCOPE_LABELS,

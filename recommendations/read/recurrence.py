@@ -22,9 +22,9 @@ from sqlalchemy.engine import Engine
 
 from models import Addressee, Recommendation, RecommendationLink, Source
 from recommendations import sql, status
-from recommendations.owners import years_between
-from recommendations.queries import as_date, assessment_history, facts_from
-from recommendations.schema import STATUS_LABELS
+from recommendations.dataset.schema import STATUS_LABELS
+from recommendations.read.owners import years_between
+from recommendations.read.queries import as_date, assessment_history, facts_from
 
 R = Recommendation.__table__  # type: ignore[attr-defined]
 S = Source.__table__  # type: ignore[attr-defined]

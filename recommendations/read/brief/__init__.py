@@ -10,10 +10,10 @@ Plain Python (no Streamlit), in parts a newcomer can find:
 - ``rows``: one row per listed recommendation, for CSV / XLSX.
 """
 
-from recommendations.brief.build import build_brief
-from recommendations.brief.lines import empty_message, header_lines
-from recommendations.brief.markdown import brief_markdown, md_escape, md_link
-from recommendations.brief.model import (
+from recommendations.read.brief.build import build_brief
+from recommendations.read.brief.lines import empty_message, header_lines
+from recommendations.read.brief.markdown import brief_markdown, md_escape, md_link
+from recommendations.read.brief.model import (
     QUESTIONS_NOTE,
     STATUS_NOTE,
     AddresseeStatus,
@@ -27,9 +27,9 @@ from recommendations.brief.model import (
     Question,
     human_date,
 )
-from recommendations.brief.questions import QUESTION_RULES, STALE_YEARS, questions_for
-from recommendations.brief.rows import ROW_COLUMNS, brief_rows, file_stem
-from recommendations.brief.word import brief_docx
+from recommendations.read.brief.questions import QUESTION_RULES, STALE_YEARS, questions_for
+from recommendations.read.brief.rows import ROW_COLUMNS, brief_rows, file_stem
+from recommendations.read.brief.word import brief_docx
 
 __all__ = [
     "QUESTIONS_NOTE",

@@ -26,9 +26,11 @@ from models import (
     Recommendation,
     Source,
 )
-from recommendations import auth, queries, sql, status, visibility
-from recommendations.auth import Action, PermissionDenied, Principal
-from recommendations.schema import STATUS_LABELS, Visibility
+from recommendations import sql, status, visibility
+from recommendations.dataset.schema import STATUS_LABELS, Visibility
+from recommendations.read import queries
+from recommendations.write import auth
+from recommendations.write.auth import Action, PermissionDenied, Principal
 
 A = Assessment.__table__  # type: ignore[attr-defined]
 AE = AssessmentEvidence.__table__  # type: ignore[attr-defined]

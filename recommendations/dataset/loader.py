@@ -42,9 +42,9 @@ from models import (
 )
 from models.db import BOOTSTRAP_LOCK, exclusive, is_empty, migrate
 from recommendations.audit import audit
-from recommendations.records import assessment_row, cited_rows, evidence_row, utc_naive
-from recommendations.schema import date_start
-from recommendations.validate import Dataset, Problem, Progress, outside, read_dataset
+from recommendations.dataset.records import assessment_row, cited_rows, evidence_row, utc_naive
+from recommendations.dataset.schema import date_start
+from recommendations.dataset.validate import Dataset, Problem, Progress, outside, read_dataset
 
 
 class DataInvalid(Exception):

@@ -38,11 +38,21 @@ from models import (
     Recommendation,
     Source,
 )
-from recommendations import auth, checks, status, text, visibility
+from recommendations import status, text, visibility
 from recommendations.audit import audit
-from recommendations.auth import Action, PermissionDenied, Principal, Role
-from recommendations.records import assessment_row, cited_rows, evidence_row
-from recommendations.schema import PARTIAL_DATE, ActorIn, AssessmentIn, EvidenceIn, Status, Visibility, date_start
+from recommendations.dataset import checks
+from recommendations.dataset.records import assessment_row, cited_rows, evidence_row
+from recommendations.dataset.schema import (
+    PARTIAL_DATE,
+    ActorIn,
+    AssessmentIn,
+    EvidenceIn,
+    Status,
+    Visibility,
+    date_start,
+)
+from recommendations.write import auth
+from recommendations.write.auth import Action, PermissionDenied, Principal, Role
 
 A = Assessment.__table__  # type: ignore[attr-defined]
 AE = AssessmentEvidence.__table__  # type: ignore[attr-defined]

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from recommendations.brief.model import AddresseeStatus, Brief, BriefItem, Gap, HistoryEntry, LinkedEntry, human_date
-from recommendations.brief.model import year_of as _year
-from recommendations.schema import STATUS_LABELS
+from recommendations.dataset.schema import STATUS_LABELS
+from recommendations.read.brief.model import (
+    AddresseeStatus,
+    Brief,
+    BriefItem,
+    Gap,
+    HistoryEntry,
+    LinkedEntry,
+    human_date,
+)
+from recommendations.read.brief.model import year_of as _year
 
 
 def header_lines(brief: Brief) -> list[str]:

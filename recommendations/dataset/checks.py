@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from recommendations.schema import AssessmentIn, Visibility, date_start
+from recommendations.dataset.schema import AssessmentIn, Visibility, date_start
 
 Finding = tuple[str, str]  # (field, message)
 

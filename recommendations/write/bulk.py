@@ -19,15 +19,16 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
 
 from models import Assessment
-from recommendations import settings, updates
-from recommendations.auth import PermissionDenied, Principal
-from recommendations.export import NEUTRALISED_PREFIXES, runs_as_formula
-from recommendations.schema import (
+from recommendations import settings
+from recommendations.dataset.export import NEUTRALISED_PREFIXES, runs_as_formula
+from recommendations.dataset.schema import (
     ASSESSMENT_SHEET,
     ASSESSMENT_SHEET_COLUMNS,
     ASSESSMENT_SHEET_WRITABLE,
     STATUS_LABELS,
 )
+from recommendations.write import updates
+from recommendations.write.auth import PermissionDenied, Principal
 
 A = Assessment.__table__  # type: ignore[attr-defined]
 
@@ -451,7 +452,7 @@ def import_updates(
 def template_csv() -> bytes:
     import pandas as pd
 
-    from recommendations.export import to_csv_bytes
+    from recommendations.dataset.export import to_csv_bytes
 
     return to_csv_bytes(pd.DataFrame(columns=ASSESSMENT_SHEET_COLUMNS))
 
@@ -459,7 +460,7 @@ def template_csv() -> bytes:
 def template_xlsx() -> bytes:
     import pandas as pd
 
-    from recommendations.export import to_xlsx_bytes
+    from recommendations.dataset.export import to_xlsx_bytes
 
     notes = pd.DataFrame(
         {

@@ -17,8 +17,8 @@ from sqlalchemy.engine import Engine
 
 from models import Actor, Recommendation, Source
 from recommendations import sql, status
-from recommendations.queries import actor_label, as_date
-from recommendations.schema import STATUS_LABELS, AddresseeRole, Status
+from recommendations.dataset.schema import STATUS_LABELS, AddresseeRole, Status
+from recommendations.read.queries import actor_label, as_date
 
 MOVING = sorted({Status.IMPLEMENTED, Status.PARTIALLY_IMPLEMENTED, Status.IN_PROGRESS})
 

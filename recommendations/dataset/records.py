@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from recommendations.schema import AssessmentIn, EvidenceIn, date_start
+from recommendations.dataset.schema import AssessmentIn, EvidenceIn, date_start
 
 
 def utc_naive(value: dt.datetime) -> dt.datetime:

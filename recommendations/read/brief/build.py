@@ -36,8 +36,10 @@ from models import (
     Source,
     Theme,
 )
-from recommendations import queries, sql, status
-from recommendations.brief.model import (
+from recommendations import sql, status
+from recommendations.dataset.schema import PROGRESS_RANK, Status, date_start
+from recommendations.read import queries
+from recommendations.read.brief.model import (
     AddresseeStatus,
     Brief,
     BriefGroup,
@@ -48,8 +50,7 @@ from recommendations.brief.model import (
     LinkedEntry,
     human_date,
 )
-from recommendations.brief.questions import questions_for
-from recommendations.schema import PROGRESS_RANK, Status, date_start
+from recommendations.read.brief.questions import questions_for
 
 R = Recommendation.__table__  # type: ignore[attr-defined]
 S = Source.__table__  # type: ignore[attr-defined]

@@ -37,9 +37,9 @@ from models import (
     Theme,
 )
 from recommendations import visibility
-from recommendations.queries import Filters, assessment_history, recommendation_table
-from recommendations.schema import ASSESSMENT_SHEET, ASSESSMENT_SHEET_COLUMNS, SOURCES_DIR
-from recommendations.yamlio import dump_yaml
+from recommendations.dataset.schema import ASSESSMENT_SHEET, ASSESSMENT_SHEET_COLUMNS, SOURCES_DIR
+from recommendations.dataset.yamlio import dump_yaml
+from recommendations.read.queries import Filters, assessment_history, recommendation_table
 
 #: What a spreadsheet may run as a formula at the start of a cell (OWASP's list for CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")

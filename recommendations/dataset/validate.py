@@ -14,8 +14,8 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from recommendations.checks import Target, assessment_findings, evidence_findings
-from recommendations.schema import (
+from recommendations.dataset.checks import Target, assessment_findings, evidence_findings
+from recommendations.dataset.schema import (
     LIST_FILES,
     SOURCES_DIR,
     ActorIn,
@@ -29,7 +29,7 @@ from recommendations.schema import (
     ThemeIn,
     date_start,
 )
-from recommendations.yamlio import LineList, YamlError, iter_list, line_of, read_yaml
+from recommendations.dataset.yamlio import LineList, YamlError, iter_list, line_of, read_yaml
 
 REQUIRED_FILES = ("actors.yaml", "themes.yaml")
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from recommendations.brief.model import BriefItem, Question, human_date, year_of
-from recommendations.schema import Status, date_start
+from recommendations.dataset.schema import Status, date_start
+from recommendations.read.brief.model import BriefItem, Question, human_date, year_of
 
 STALE_YEARS = 2
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from recommendations.brief import lines
-from recommendations.brief.model import Brief
+from recommendations.read.brief import lines
+from recommendations.read.brief.model import Brief
 
 ROW_COLUMNS = [
     "group", "id", "title", "source", "date", "status_at_meeting", "status_date", "status_assessor",

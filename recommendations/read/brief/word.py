@@ -7,9 +7,9 @@ import io
 import re
 
 from recommendations import markdown
-from recommendations.brief import lines
-from recommendations.brief.model import QUESTIONS_NOTE, STATUS_NOTE, Brief, BriefItem, human_date
-from recommendations.brief.questions import QUESTION_RULES
+from recommendations.read.brief import lines
+from recommendations.read.brief.model import QUESTIONS_NOTE, STATUS_NOTE, Brief, BriefItem, human_date
+from recommendations.read.brief.questions import QUESTION_RULES
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 CORE_PROPERTY_LIMIT = 255  # python-docx refuses longer core properties (title, subject)

@@ -19,14 +19,16 @@ from sqlalchemy.engine import Engine
 from streamlit.runtime.pages_manager import PagesManager
 
 from models.db import make_engine
-from recommendations import auth, markdown, queries, settings, sso, visibility
-from recommendations.auth import Principal
-from recommendations.loader import prepare
-from recommendations.queries import Filters
-from recommendations.schema import STATUS_LABELS
+from recommendations import markdown, settings, visibility
+from recommendations.dataset.loader import prepare
+from recommendations.dataset.schema import STATUS_LABELS
+from recommendations.read import queries
+from recommendations.read.queries import Filters
+from recommendations.write import auth, sso
+from recommendations.write.auth import Principal
 
 T = TypeVar("T")
-DATA = Path(__file__).resolve().parent.parent / "data"
+DATA = Path(__file__).resolve().parents[2] / "data"
 TTL = 300
 
 # Okabe-Ito palette: distinguishable with the common forms of colour blindness.
@@ -275,7 +277,7 @@ def find_recommendation(label: str, key: str) -> str | None:
     query = st.text_input(label, placeholder="a word of its title or text, or its id", key=key)
     if not query.strip():
         return None
-    from recommendations.workspace import SEARCH_LIMIT, search_recommendations
+    from recommendations.write.workspace import SEARCH_LIMIT, search_recommendations
 
     matches = dict(search_recommendations(engine(), query))
     if not matches:
@@ -590,7 +592,7 @@ def require_role(roles: tuple[str, ...], page: str) -> Principal:
 def correction_queue(who: Principal) -> None:
     """Proposed corrections of evidence this person decides on, each with Publish and Return (review and admin
     pages: a reviewer sees their organisation's items, an admin the curated dataset's)."""
-    from recommendations import workspace
+    from recommendations.write import workspace
 
     queue = workspace.correction_queue(engine(), who)
     if queue.empty:
@@ -615,7 +617,7 @@ def correction_queue(who: Principal) -> None:
 
 
 def _decide_correction(correction_id: str, decision: str) -> None:
-    from recommendations import updates
+    from recommendations.write import updates
 
     comment = st.session_state.get(f"corr_comment_{correction_id}", "")
     try:

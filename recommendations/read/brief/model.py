@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from recommendations.schema import PARTIAL_DATE, STATUS_LABELS, Status
+from recommendations.dataset.schema import PARTIAL_DATE, STATUS_LABELS, Status
 
 STATUS_NOTE = (
     "Statuses are desk-review assessments: each is a dated judgement by the named assessor, resting on cited "

@@ -32,7 +32,7 @@ ASKS = [
 ]  # fmt: skip
 KINDS = ["cso_statement", "national_tripartite_preparatory", "afml", "cso_consultation"]
 EVIDENCE_KINDS = ["law", "policy", "agreement", "report", "statistic", "news", "meeting", "institution"]
-THEMES_FROM = Path(__file__).resolve().parent.parent / "data" / "themes.yaml"
+THEMES_FROM = Path(__file__).resolve().parents[2] / "data" / "themes.yaml"
 LAST_DAY = dt.date(2026, 6, 30)
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from recommendations import markdown
-from recommendations.brief import lines
-from recommendations.brief.model import QUESTIONS_NOTE, STATUS_NOTE, Brief, BriefItem, EvidenceEntry, human_date
-from recommendations.brief.questions import QUESTION_RULES
+from recommendations.read.brief import lines
+from recommendations.read.brief.model import QUESTIONS_NOTE, STATUS_NOTE, Brief, BriefItem, EvidenceEntry, human_date
+from recommendations.read.brief.questions import QUESTION_RULES
 
 md_escape = markdown.escape
 md_link = markdown.link
