@@ -3,7 +3,7 @@
 import streamlit as st
 
 from recommendations import ui
-from recommendations.dataset.schema import ACTOR_TYPE_LABELS
+from recommendations.vocabulary import ACTOR_TYPE_LABELS
 from recommendations.write import auth, updates, workspace
 
 ui.through_entrypoint()

@@ -7,8 +7,8 @@ import plotly.express as px
 import streamlit as st
 
 from recommendations import ui
-from recommendations.dataset.schema import ACTOR_TYPE_LABELS
 from recommendations.read import owners
+from recommendations.vocabulary import ACTOR_TYPE_LABELS
 
 ui.through_entrypoint()
 

@@ -5,7 +5,7 @@ import datetime as dt
 import streamlit as st
 
 from recommendations import ui
-from recommendations.dataset.schema import STATUS_LABELS, EvidenceKind
+from recommendations.vocabulary import STATUS_LABELS, EvidenceKind
 from recommendations.write import auth, updates, workspace
 
 ui.through_entrypoint()

@@ -30,7 +30,8 @@ from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.sql import ColumnElement
 
 from models import Addressee, Assessment, AssessmentReview, Recommendation
-from recommendations.dataset.schema import (
+from recommendations.sql import bytewise, in_ids
+from recommendations.vocabulary import (
     OPEN_STATUSES,
     PROGRESS_RANK,
     AddresseeRole,
@@ -38,7 +39,6 @@ from recommendations.dataset.schema import (
     Status,
     Visibility,
 )
-from recommendations.sql import bytewise, in_ids
 
 A = Assessment.__table__  # type: ignore[attr-defined]
 AD = Addressee.__table__  # type: ignore[attr-defined]

@@ -11,8 +11,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from recommendations import status
-from recommendations.dataset.schema import date_start
 from recommendations.dataset.validate import Dataset
+from recommendations.dates import date_start
 
 
 def facts_of(dataset: Dataset, extra: Iterable[status.Fact] = ()) -> dict[str, list[status.Fact]]:

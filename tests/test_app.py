@@ -6,8 +6,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from recommendations import status
-from recommendations.dataset.schema import STATUS_LABELS
 from recommendations.dataset.validate import read_dataset
+from recommendations.vocabulary import STATUS_LABELS
 from tests import oracle
 from tests.conftest import DATA
 

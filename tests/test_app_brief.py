@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from recommendations.dataset.schema import date_start
 from recommendations.dataset.validate import read_dataset
+from recommendations.dates import date_start
 from tests.conftest import DATA, open_page
 
 DATASET, _ = read_dataset(DATA)

@@ -19,8 +19,8 @@ from sqlmodel import Session
 from models import Evidence, EvidenceRecommendation, Recommendation, RecommendationTheme
 from recommendations import status
 from recommendations.dataset.export import to_csv_bytes, to_xlsx_bytes
-from recommendations.dataset.schema import OPEN_STATUSES, date_start
 from recommendations.dataset.validate import read_dataset
+from recommendations.dates import date_start
 from recommendations.read.brief import (
     QUESTION_RULES,
     ROW_COLUMNS,
@@ -31,6 +31,7 @@ from recommendations.read.brief import (
     md_escape,
     md_link,
 )
+from recommendations.vocabulary import OPEN_STATUSES
 from tests import oracle
 from tests.conftest import DATA
 from tests.helpers import app_assessment

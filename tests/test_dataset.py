@@ -7,8 +7,9 @@ from collections import Counter
 
 import pytest
 
-from recommendations.dataset.schema import Status, date_end, date_start
 from recommendations.dataset.validate import read_dataset
+from recommendations.dates import date_end, date_start
+from recommendations.vocabulary import Status
 from tests.conftest import DATA
 
 DATASET, PROBLEMS = read_dataset(DATA)

@@ -8,9 +8,9 @@ from collections import Counter, defaultdict
 import pandas as pd
 import pytest
 
-from recommendations import status
-from recommendations.dataset.schema import date_start
+from recommendations import dates, status
 from recommendations.dataset.validate import read_dataset
+from recommendations.dates import date_start
 from recommendations.read import owners, queries
 from tests import oracle
 from tests.conftest import DATA
@@ -120,7 +120,7 @@ def test_actor_asks_of_molvt(loaded):
         assert row["status"] == statuses[(row["recommendation_id"], "molvt")]
         assert row["open"] == (row["status"] in OPEN)
         if row["open"]:
-            assert row["years_open"] == owners.years_between(start, TODAY)
+            assert row["years_open"] == dates.years_between(start, TODAY)
     assert list(df["date_start"]) == sorted(df["date_start"])
     oldest = owners.oldest_open(df, limit=3)
     assert len(oldest) == min(3, int(df["open"].sum()))
@@ -160,7 +160,7 @@ def test_app_assessments_change_the_figures(loaded):
     ],
 )
 def test_years_between(start, end, years):
-    assert owners.years_between(start, end) == years
+    assert dates.years_between(start, end) == years
 
 
 def test_actor_label_prefers_acronym():

@@ -214,8 +214,8 @@ def test_public_pages_do_not_tell_readers_to_edit_files_or_run_commands():
 
 
 def test_every_status_in_the_rule_has_a_colour_and_a_label():
-    from recommendations.dataset.schema import STATUS_LABELS
     from recommendations.ui import STATUS_COLOURS
+    from recommendations.vocabulary import STATUS_LABELS
 
     assert set(STATUS_COLOURS) == set(STATUS_LABELS.values())
     assert set(status.PROGRESS_RANK if hasattr(status, "PROGRESS_RANK") else STATUS_LABELS) == set(STATUS_LABELS)

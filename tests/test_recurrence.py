@@ -7,11 +7,11 @@ from collections import Counter, defaultdict
 
 import pytest
 
+from recommendations import dates
 from recommendations.dataset.loader import load_folder
-from recommendations.dataset.schema import date_start
 from recommendations.dataset.validate import read_dataset
+from recommendations.dates import date_start
 from recommendations.read import queries, recurrence
-from recommendations.read.owners import years_between
 from tests import oracle
 from tests.conftest import DATA
 from tests.helpers import app_assessment, append_items
@@ -91,7 +91,7 @@ def test_chronic_asks_on_the_real_data(loaded):
         assert row["open"] == (statuses[latest] in OPEN)
         assert row["open_members"] == sum(statuses[m] in OPEN for m in members)
         if row["open"]:
-            assert row["years_open"] == years_between(where[first][0], TODAY)
+            assert row["years_open"] == dates.years_between(where[first][0], TODAY)
         for m in members:
             assert f"({m})" in row["members"]
     keys = list(zip(df["times_raised"], df["years_open"], strict=True))
@@ -181,7 +181,7 @@ def test_synthetic_three_member_chain(synthetic):
     assert row["years"] == [2011, 2016, 2022]
     assert row["latest_id"] == last
     assert row["open"]
-    assert row["years_open"] == years_between(where[first][0], TODAY)
+    assert row["years_open"] == dates.years_between(where[first][0], TODAY)
     members = recurrence.chain_members(engine)
     assert members[members["chain_id"] == last]["recommendation_id"].tolist() == [first, middle, last]
     notes = recurrence.chain_links(engine).set_index(["later_id", "earlier_id"])
@@ -203,7 +203,7 @@ def test_synthetic_chain_closes_when_its_latest_ask_is_implemented(synthetic):
     assert row["latest_status_label"] == "Implemented"
     assert not row["open"]
     assert row["closed_on"] == dt.date(2024, 5, 1)
-    assert row["years_open"] == years_between(start, dt.date(2024, 5, 1)) == 12
+    assert row["years_open"] == dates.years_between(start, dt.date(2024, 5, 1)) == 12
 
 
 def test_no_links_no_chains(engine, data_copy):

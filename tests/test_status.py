@@ -23,8 +23,9 @@ from models.append_only import refusal
 from models.db import make_engine
 from recommendations import sql, status
 from recommendations.dataset.loader import DataInvalid, load_folder
-from recommendations.dataset.schema import STATUS_LABELS, date_start
 from recommendations.dataset.validate import read_dataset
+from recommendations.dates import date_start
+from recommendations.vocabulary import STATUS_LABELS
 from tests import oracle
 from tests.conftest import DATA, ROOT
 from tests.helpers import snapshot

@@ -12,7 +12,9 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from recommendations.dataset.schema import AssessmentIn, Visibility, date_start
+from recommendations.dataset.schema import AssessmentIn
+from recommendations.dates import date_start
+from recommendations.vocabulary import Visibility
 
 Finding = tuple[str, str]  # (field, message)
 

@@ -43,8 +43,8 @@ from models import (
 from models.db import BOOTSTRAP_LOCK, exclusive, is_empty, migrate
 from recommendations.audit import audit
 from recommendations.dataset.records import assessment_row, cited_rows, evidence_row, utc_naive
-from recommendations.dataset.schema import date_start
 from recommendations.dataset.validate import Dataset, Problem, Progress, outside, read_dataset
+from recommendations.dates import date_start
 
 
 class DataInvalid(Exception):

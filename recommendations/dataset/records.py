@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from recommendations.dataset.schema import AssessmentIn, EvidenceIn, date_start
+from recommendations.dataset.schema import AssessmentIn, EvidenceIn
+from recommendations.dates import date_start
 
 
 def utc_naive(value: dt.datetime) -> dt.datetime:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from enum import StrEnum
 from typing import Annotated
 
 from pydantic import (
@@ -23,158 +22,21 @@ from pydantic import (
     model_validator,
 )
 
-from recommendations import text
+from recommendations import dates, text
+from recommendations.vocabulary import (
+    ActorType,
+    AddresseeRole,
+    EvidenceKind,
+    LinkKind,
+    RecommendationKind,
+    ResearchOutcome,
+    ResearchScope,
+    SourceKind,
+    Status,
+    Visibility,
+)
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
-PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-
-
-class Status(StrEnum):
-    """Implementation status scale (see README.md, "Status scale")."""
-
-    NOT_ASSESSED = "not_assessed"
-    NO_PROGRESS = "no_progress"
-    IN_PROGRESS = "in_progress"
-    PARTIALLY_IMPLEMENTED = "partially_implemented"
-    IMPLEMENTED = "implemented"
-    NOT_APPLICABLE = "not_applicable"
-
-
-STATUS_LABELS: dict[str, str] = {
-    Status.NOT_ASSESSED: "Not assessed",
-    Status.NO_PROGRESS: "No progress",
-    Status.IN_PROGRESS: "In progress",
-    Status.PARTIALLY_IMPLEMENTED: "Partially implemented",
-    Status.IMPLEMENTED: "Implemented",
-    Status.NOT_APPLICABLE: "Not applicable",
-}
-
-#: Statuses that mean the ask is still open (used by briefs and "chronic asks").
-OPEN_STATUSES = frozenset({Status.NOT_ASSESSED, Status.NO_PROGRESS, Status.IN_PROGRESS, Status.PARTIALLY_IMPLEMENTED})
-
-
-class SourceKind(StrEnum):
-    CSO_STATEMENT = "cso_statement"
-    CSO_CONSULTATION = "cso_consultation"
-    CSO_FORUM = "cso_forum"
-    NATIONAL_TRIPARTITE_PREPARATORY = "national_tripartite_preparatory"
-    AFML = "afml"
-    PROGRAMME_REPORT = "programme_report"
-
-
-SOURCE_KIND_LABELS: dict[str, str] = {
-    SourceKind.CSO_STATEMENT: "CSO statement",
-    SourceKind.CSO_CONSULTATION: "CSO consultation",
-    SourceKind.CSO_FORUM: "CSO forum",
-    SourceKind.NATIONAL_TRIPARTITE_PREPARATORY: "National tripartite preparatory meeting",
-    SourceKind.AFML: "ASEAN Forum on Migrant Labour",
-    SourceKind.PROGRAMME_REPORT: "Programme report",
-}
-
-
-SOURCE_KIND_SHORT: dict[str, str] = {
-    SourceKind.CSO_STATEMENT: "CSO statement",
-    SourceKind.CSO_CONSULTATION: "CSO consultation",
-    SourceKind.CSO_FORUM: "CSO forum",
-    SourceKind.NATIONAL_TRIPARTITE_PREPARATORY: "tripartite prep.",
-    SourceKind.AFML: "AFML",
-    SourceKind.PROGRAMME_REPORT: "report",
-}
-
-
-class RecommendationKind(StrEnum):
-    RECOMMENDATION = "recommendation"
-    COMMITMENT = "commitment"
-    PRINCIPLE = "principle"
-    PLAN_OF_ACTION_ITEM = "plan_of_action_item"
-
-
-class ActorType(StrEnum):
-    GOVERNMENT_ORIGIN = "government_origin"
-    GOVERNMENT_DESTINATION = "government_destination"
-    GOVERNMENT_GROUP = "government_group"
-    LOCAL_AUTHORITY = "local_authority"
-    RECRUITMENT_INDUSTRY = "recruitment_industry"
-    EMPLOYER = "employer"
-    TRADE_UNION = "trade_union"
-    CSO = "cso"
-    SERVICE_PROVIDER = "service_provider"
-    FINANCIAL_SECTOR = "financial_sector"
-    INTERNATIONAL_ORGANISATION = "international_organisation"
-    ASEAN_BODY = "asean_body"
-    ASSESSOR = "assessor"
-    OTHER = "other"
-
-
-ACTOR_TYPE_LABELS: dict[str, str] = {
-    ActorType.GOVERNMENT_ORIGIN: "Government (origin)",
-    ActorType.GOVERNMENT_DESTINATION: "Government (destination)",
-    ActorType.GOVERNMENT_GROUP: "Group of governments",
-    ActorType.LOCAL_AUTHORITY: "Local authority",
-    ActorType.RECRUITMENT_INDUSTRY: "Recruitment industry",
-    ActorType.EMPLOYER: "Employers",
-    ActorType.TRADE_UNION: "Trade union",
-    ActorType.CSO: "CSO",
-    ActorType.SERVICE_PROVIDER: "Service provider",
-    ActorType.FINANCIAL_SECTOR: "Financial sector",
-    ActorType.INTERNATIONAL_ORGANISATION: "International organisation",
-    ActorType.ASEAN_BODY: "ASEAN body",
-    ActorType.ASSESSOR: "Assessor",
-    ActorType.OTHER: "Other",
-}
-
-
-class AddresseeRole(StrEnum):
-    RESPONSIBLE = "responsible"
-    SUPPORTING = "supporting"
-
-
-class EvidenceKind(StrEnum):
-    LAW = "law"
-    POLICY = "policy"
-    AGREEMENT = "agreement"
-    REPORT = "report"
-    STATISTIC = "statistic"
-    NEWS = "news"
-    MEETING = "meeting"
-    INSTITUTION = "institution"
-
-
-class LinkKind(StrEnum):
-    REPEATS = "repeats"
-    FOLLOWS_UP = "follows_up"
-    SUPERSEDES = "supersedes"
-
-
-class Visibility(StrEnum):
-    """Where an assessment stands. Only published ones count; a withdrawal is a record of its own."""
-
-    PUBLISHED = "published"
-    DRAFT = "draft"
-    WITHDRAWN = "withdrawn"  # a record that withdraws the assessment it supersedes; never a status itself
-
-
-#: How far an ask has come, for "the least advanced part" of an ask (see recommendations/status.py).
-PROGRESS_RANK: dict[str, int] = {
-    Status.NOT_ASSESSED: 0,
-    Status.NO_PROGRESS: 1,
-    Status.IN_PROGRESS: 2,
-    Status.PARTIALLY_IMPLEMENTED: 3,
-    Status.IMPLEMENTED: 4,
-    Status.NOT_APPLICABLE: 5,
-}
-
-
-def _check_partial_date(value: str) -> str:
-    match = PARTIAL_DATE.match(value)
-    if not match:
-        raise ValueError(f"date {value!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
-    year, month, day = (int(g) if g else None for g in match.groups())
-    try:
-        dt.date(year, month or 1, day or 1)
-    except ValueError as exc:
-        raise ValueError(f"date {value!r} does not exist ({exc})") from None
-    return value
 
 
 def _check_url(value: str) -> str:
@@ -214,28 +76,8 @@ Text = Annotated[str, _STRIPPED, _free_text(text.LIMITS["text"], multiline=True)
 LongText = Annotated[str, _STRIPPED, _free_text(text.LIMITS["long"], multiline=True)]
 #: A name that identifies an organisation: no invisible characters, no look-alike letters of another script.
 IdentityName = Annotated[str, _STRIPPED, AfterValidator(_identity_name)]
-PartialDate = Annotated[str, AfterValidator(_check_partial_date)]
+PartialDate = Annotated[str, AfterValidator(dates.check_partial)]
 Url = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500), AfterValidator(_check_url)]
-
-
-def date_start(value: str) -> dt.date:
-    """The day a partial date stands for: its first ("2019-07" is 1 July 2019).
-
-    One reading everywhere: ordering, "as of" views and validation all use this day, so an assessment
-    "as of 2019-07" cannot rest on evidence of 31 July 2019 (write the full date when it is known).
-    """
-    year, month, day = (int(g) if g else None for g in PARTIAL_DATE.match(value).groups())  # type: ignore[union-attr]
-    return dt.date(year, month or 1, day or 1)  # type: ignore[arg-type]
-
-
-def date_end(value: str) -> dt.date:
-    """Last day a partial date can mean ("2017-07" runs to 31 July 2017)."""
-    year, month, day = (int(g) if g else None for g in PARTIAL_DATE.match(value).groups())  # type: ignore[union-attr]
-    if day:
-        return dt.date(year, month, day)  # type: ignore[arg-type]
-    if month:
-        return (dt.date(year + (month == 12), month % 12 + 1, 1)) - dt.timedelta(days=1)  # type: ignore[operator]
-    return dt.date(year, 12, 31)  # type: ignore[arg-type]
 
 
 class Record(BaseModel):
@@ -424,36 +266,6 @@ class ContextFigureIn(Record):
     men: int | None = Field(default=None, ge=0)
     as_of: PartialDate
     data_source: Text
-
-
-class ResearchOutcome(StrEnum):
-    """What a search for evidence on one recommendation came to (data/research_log.yaml)."""
-
-    ASSESSED = "assessed"  # the evidence found supports a status, recorded in assessments.yaml
-    PARTIAL = "partial"  # evidence found and recorded, but not enough for a status under the rules
-    NO_EVIDENCE = "no_evidence"  # nothing found that bears on the ask after it was made
-
-
-RESEARCH_OUTCOME_LABELS: dict[str, str] = {
-    ResearchOutcome.ASSESSED: "Assessed",
-    ResearchOutcome.PARTIAL: "Evidence found, not enough for a status",
-    ResearchOutcome.NO_EVIDENCE: "Nothing found",
-}
-
-
-class ResearchScope(StrEnum):
-    """How far a search looked: a reader must not take "read our own sources" for "searched the public record"."""
-
-    PUBLIC_RECORD = "public_record"  # government, UN, NGO and press sources beyond the tracker's own documents
-    SOURCE_DOCUMENTS = "source_documents"  # only the tracker's source documents and the leads it was built from
-    DATASET_REVIEW = "dataset_review"  # a re-reading of records already in the dataset (no new sources)
-
-
-RESEARCH_SCOPE_LABELS: dict[str, str] = {
-    ResearchScope.PUBLIC_RECORD: "Searched the public record",
-    ResearchScope.SOURCE_DOCUMENTS: "Only the source documents read",
-    ResearchScope.DATASET_REVIEW: "Review of records already held",
-}
 
 
 class ResearchLogIn(Record):

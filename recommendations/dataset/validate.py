@@ -27,9 +27,9 @@ from recommendations.dataset.schema import (
     ResearchLogIn,
     SourceIn,
     ThemeIn,
-    date_start,
 )
 from recommendations.dataset.yamlio import LineList, YamlError, iter_list, line_of, read_yaml
+from recommendations.dates import date_start
 
 REQUIRED_FILES = ("actors.yaml", "themes.yaml")
 

@@ -16,11 +16,9 @@ from sqlalchemy import Integer, case, func, select
 from sqlalchemy.engine import Engine
 
 from models import Actor, Recommendation, Source
-from recommendations import sql, status
-from recommendations.dataset.schema import STATUS_LABELS, AddresseeRole, Status
-from recommendations.read.queries import actor_label, as_date
-
-MOVING = sorted({Status.IMPLEMENTED, Status.PARTIALLY_IMPLEMENTED, Status.IN_PROGRESS})
+from recommendations import dates, sql, status
+from recommendations.read.queries import actor_label
+from recommendations.vocabulary import MOVING, STATUS_LABELS, AddresseeRole, Status
 
 R = Recommendation.__table__  # type: ignore[attr-defined]
 S = Source.__table__  # type: ignore[attr-defined]
@@ -34,12 +32,6 @@ ASK_COLUMNS = [
     "recommendation_id", "title", "kind", "source_title", "source_date", "date_start", "year", "role", "inferred",
     "status", "status_label", "status_date", "scope", "open", "years_open",
 ]  # fmt: skip
-
-
-def years_between(start: dt.date, end: dt.date) -> int:
-    """Whole years from ``start`` to ``end`` (0 when end is earlier)."""
-    years = end.year - start.year - ((end.month, end.day) < (start.month, start.day))
-    return max(0, years)
 
 
 def _ids(ids: Iterable[str] | None) -> list[str] | None:
@@ -63,7 +55,7 @@ def actor_summary(engine: Engine, ids: Iterable[str] | None = None) -> pd.DataFr
             _count(pa.c.inferred.is_(True)).label("inferred"),
             _count(status.open_ask(pa.c.status, R.c.kind)).label("open"),  # commitments are not open asks
             _count(pa.c.status != Status.NOT_ASSESSED).label("assessed"),
-            _count(pa.c.status.in_(MOVING)).label("moving"),
+            _count(pa.c.status.in_(sorted(MOVING))).label("moving"),
             func.min(case((status.open_ask(pa.c.status, R.c.kind), S.c.date_start))).label("oldest_open"),
         )
         .select_from(pa)
@@ -79,7 +71,7 @@ def actor_summary(engine: Engine, ids: Iterable[str] | None = None) -> pd.DataFr
         df[column] = df[column].fillna(0).astype(int)
     # An actor with nothing open has no oldest open ask: a missing value, never NaN passed on as a date.
     df["oldest_open_year"] = pd.array(
-        [as_date(v).year if v is not None and not pd.isna(v) else None for v in df["oldest_open"]], dtype="Int64"
+        [dates.as_date(v).year if v is not None and not pd.isna(v) else None for v in df["oldest_open"]], dtype="Int64"
     )
     df["label"] = [actor_label(n, a) for n, a in zip(df["name"], df["acronym"], strict=True)]
     for column in ("open", "assessed", "moving"):
@@ -128,7 +120,7 @@ def actor_asks(
     )  # fmt: skip
     if df.empty:
         return pd.DataFrame(columns=ASK_COLUMNS)
-    df["date_start"] = df["date_start"].map(as_date)
+    df["date_start"] = df["date_start"].map(dates.as_date)
     df["year"] = df["date_start"].map(lambda d: d.year)
     df["inferred"] = df["inferred"].astype(bool)
     df["status_label"] = df["status"].map(STATUS_LABELS)
@@ -138,7 +130,7 @@ def actor_asks(
     ]
     df["open"] = [status.is_open_ask(s, k) for s, k in zip(df["status"], df["kind"], strict=True)]
     df["years_open"] = pd.array(
-        [years_between(s, today) if o else None for s, o in zip(df["date_start"], df["open"], strict=True)],
+        [dates.years_between(s, today) if o else None for s, o in zip(df["date_start"], df["open"], strict=True)],
         dtype="Int64",
     )
     df["status_date"] = df["status_date"].astype(object).where(df["status_date"].notna(), None)

@@ -32,11 +32,12 @@ from models import (
     Source,
     Theme,
 )
-from recommendations import sql, status
-from recommendations.dataset.schema import (
+from recommendations import dates, sql, status
+from recommendations.vocabulary import (
     OPEN_STATUSES,
     RESEARCH_OUTCOME_LABELS,
     RESEARCH_SCOPE_LABELS,
+    RESEARCH_STATES,
     SOURCE_KIND_LABELS,
     SOURCE_KIND_SHORT,
     STATUS_LABELS,
@@ -59,14 +60,6 @@ ER = EvidenceRecommendation.__table__  # type: ignore[attr-defined]
 L = RecommendationLink.__table__  # type: ignore[attr-defined]
 RL = ResearchLogEntry.__table__  # type: ignore[attr-defined]
 
-#: How far the search for a recommendation's evidence has come (``research_state``), in the order shown.
-RESEARCH_STATES: dict[str, str] = {
-    "not_researched": "Not yet researched",
-    "sources_only": "Not yet searched beyond the source documents",
-    "researched": "Searched the public record, no evidence for a status",
-    "assessed": "Assessed",
-}
-
 
 @dataclass
 class Filters:
@@ -84,15 +77,6 @@ class Filters:
 
     def is_empty(self) -> bool:
         return all(not getattr(self, f.name) for f in fields(self))
-
-
-def as_date(value: object) -> dt.date:
-    """A date column value as a date (SQLite may return text, PostgreSQL a date)."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
 
 
 def actor_label(name: str, acronym: object) -> str:
@@ -342,7 +326,7 @@ def year_bounds(engine: Engine) -> tuple[int, int]:
     row = sql.rows(engine, select(func.min(S.c.date_start).label("lo"), func.max(S.c.date_start).label("hi")))[0]
     if row["lo"] is None:
         return 2011, 2022
-    return as_date(row["lo"]).year, as_date(row["hi"]).year
+    return dates.as_date(row["lo"]).year, dates.as_date(row["hi"]).year
 
 
 def counts(engine: Engine) -> dict[str, int]:
@@ -450,7 +434,7 @@ def assessment_history(
     df["addressee"] = df["addressee_id"].map(names.name)
     df["assessor"] = df["assessor_id"].map(names.name)
     df["status_label"] = df["status"].map(STATUS_LABELS)
-    df["as_of_start"] = df["as_of_start"].map(as_date)
+    df["as_of_start"] = df["as_of_start"].map(dates.as_date)
     facts = facts_from(df)
     state = status.states(facts)
     df["state"] = df["id"].map(state)
@@ -476,7 +460,7 @@ def facts_from(history: pd.DataFrame) -> list[status.Fact]:
             id=r["id"],
             recommendation_id=r["recommendation_id"],
             status=r["status"],
-            as_of_start=as_date(r["as_of_start"]),
+            as_of_start=dates.as_date(r["as_of_start"]),
             recorded_at=r["recorded_at"],
             addressee_id=r["addressee_id"] if isinstance(r["addressee_id"], str) else None,
             visibility=r["visibility"],
@@ -506,7 +490,8 @@ def year_end_statuses(engine: Engine, table: pd.DataFrame, until: int | None = N
         facts.setdefault(r["recommendation_id"], []).append(
             status.Fact(
                 id=r["id"], recommendation_id=r["recommendation_id"], status=r["status"],
-                as_of_start=as_date(r["as_of_start"]), recorded_at=r["recorded_at"], addressee_id=r["addressee_id"],
+                as_of_start=dates.as_date(r["as_of_start"]), recorded_at=r["recorded_at"],
+                addressee_id=r["addressee_id"],
                 assessor_id=r["assessor_id"], as_of=r["as_of"],
             )
         )  # fmt: skip

@@ -21,10 +21,9 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from models import Addressee, Recommendation, RecommendationLink, Source
-from recommendations import sql, status
-from recommendations.dataset.schema import STATUS_LABELS
-from recommendations.read.owners import years_between
-from recommendations.read.queries import as_date, assessment_history, facts_from
+from recommendations import dates, sql, status
+from recommendations.read.queries import assessment_history, facts_from
+from recommendations.vocabulary import STATUS_LABELS
 
 R = Recommendation.__table__  # type: ignore[attr-defined]
 S = Source.__table__  # type: ignore[attr-defined]
@@ -129,7 +128,7 @@ def _members_and_links(engine: Engine) -> tuple[pd.DataFrame, pd.DataFrame]:
     linked = sql.frame(engine, _linked_recommendations(sorted({rec for edge in edges for rec in edge})))
     if linked.empty:
         return pd.DataFrame(columns=[*MEMBER_COLUMNS, "position"]), links.assign(chain_id=None)
-    linked["date_start"] = linked["date_start"].map(as_date)
+    linked["date_start"] = linked["date_start"].map(dates.as_date)
     # the order raised: source date, source id, position in the source
     linked = linked.sort_values(["date_start", "source_id", "position", "recommendation_id"], ignore_index=True)
     order = {rec_id: (rank,) for rank, rec_id in enumerate(linked["recommendation_id"])}
@@ -277,7 +276,7 @@ def _chain_row(group: list[dict], closed_since: Mapping[str, dt.date], today: dt
         "open": is_open,
         "open_members": sum(status.is_open_ask(m["status"], m["rec_kind"]) for m in group),
         "closed_on": closed_on,
-        "years_open": years_between(first["date_start"], closed_on or today),
+        "years_open": dates.years_between(first["date_start"], closed_on or today),
         "member_ids": [m["recommendation_id"] for m in group],
         "members": "; ".join(f"{m['title']} ({m['recommendation_id']})" for m in group),
     }

@@ -21,9 +21,9 @@ from streamlit.runtime.pages_manager import PagesManager
 from models.db import make_engine
 from recommendations import markdown, settings, visibility
 from recommendations.dataset.loader import prepare
-from recommendations.dataset.schema import STATUS_LABELS
 from recommendations.read import queries
 from recommendations.read.queries import Filters
+from recommendations.vocabulary import STATUS_LABELS
 from recommendations.write import auth, sso
 from recommendations.write.auth import Principal
 

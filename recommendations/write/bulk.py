@@ -21,12 +21,8 @@ from sqlalchemy.engine import Connection, Engine
 from models import Assessment
 from recommendations import settings
 from recommendations.dataset.export import NEUTRALISED_PREFIXES, runs_as_formula
-from recommendations.dataset.schema import (
-    ASSESSMENT_SHEET,
-    ASSESSMENT_SHEET_COLUMNS,
-    ASSESSMENT_SHEET_WRITABLE,
-    STATUS_LABELS,
-)
+from recommendations.dataset.schema import ASSESSMENT_SHEET, ASSESSMENT_SHEET_COLUMNS, ASSESSMENT_SHEET_WRITABLE
+from recommendations.vocabulary import STATUS_LABELS
 from recommendations.write import updates
 from recommendations.write.auth import PermissionDenied, Principal
 

@@ -42,15 +42,9 @@ from recommendations import status, text, visibility
 from recommendations.audit import audit
 from recommendations.dataset import checks
 from recommendations.dataset.records import assessment_row, cited_rows, evidence_row
-from recommendations.dataset.schema import (
-    PARTIAL_DATE,
-    ActorIn,
-    AssessmentIn,
-    EvidenceIn,
-    Status,
-    Visibility,
-    date_start,
-)
+from recommendations.dataset.schema import ActorIn, AssessmentIn, EvidenceIn
+from recommendations.dates import PARTIAL_DATE, date_start
+from recommendations.vocabulary import Status, Visibility
 from recommendations.write import auth
 from recommendations.write.auth import Action, PermissionDenied, Principal, Role
 

@@ -26,9 +26,9 @@ from models import (
     Recommendation,
     Source,
 )
-from recommendations import sql, status, visibility
-from recommendations.dataset.schema import STATUS_LABELS, Visibility
+from recommendations import dates, sql, status, visibility
 from recommendations.read import queries
+from recommendations.vocabulary import STATUS_LABELS, Visibility
 from recommendations.write import auth
 from recommendations.write.auth import Action, PermissionDenied, Principal
 
@@ -114,7 +114,7 @@ def stale(engine: Engine, principal: Principal | None, today: dt.date | None = N
     12 months, or which have none: what to update before the next meeting."""
     organisation = _own_organisation(principal)
     today = today or dt.date.today()
-    cutoff = _months_before(today, STALE_MONTHS)
+    cutoff = dates.months_before(today, STALE_MONTHS)
     mine = union_all(
         select(AD.c.recommendation_id.label("id")).where(AD.c.actor_id == organisation),
         select(A.c.recommendation_id.label("id")).where(A.c.assessor_id == organisation),
@@ -124,20 +124,11 @@ def stale(engine: Engine, principal: Principal | None, today: dt.date | None = N
     picked = table[table["id"].isin(ids)].copy()
     if picked.empty:
         return picked
-    last = picked["last_evidence_date"].map(lambda d: queries.as_date(_first_day(d)) if isinstance(d, str) else None)
+    last = picked["last_evidence_date"].map(lambda d: dates.as_date(d) if isinstance(d, str) else None)
     picked["stale"] = last.map(lambda d: d is None or d < cutoff)
     picked["why"] = last.map(lambda d: "no evidence on record" if d is None else f"latest evidence {d.isoformat()}")
     out = picked[picked["stale"]]
     return out.sort_values(["last_evidence_date", "id"], na_position="first").reset_index(drop=True)
-
-
-def _first_day(partial: str) -> str:
-    return partial + "-01-01"[len(partial) - 4 :] if len(partial) < 10 else partial
-
-
-def _months_before(day: dt.date, months: int) -> dt.date:
-    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
-    return dt.date(year, month + 1, min(day.day, 28))
 
 
 def search_recommendations(engine: Engine, text: str, limit: int = SEARCH_LIMIT) -> list[tuple[str, str]]:
@@ -167,7 +158,7 @@ def recommendation_brief(engine: Engine, rec_id: str) -> dict | None:
         (r["actor_id"], names.name.get(r["actor_id"], r["actor_id"]))
         for r in sql.rows(engine, select(AD.c.actor_id).where(AD.c.recommendation_id == rec_id).order_by(AD.c.position))
     ]
-    record["date_start"] = queries.as_date(record["date_start"])
+    record["date_start"] = dates.as_date(record["date_start"])
     return record
 
 

@@ -25,7 +25,6 @@ from recommendations.read.brief.model import (
     HistoryEntry,
     LinkedEntry,
     Question,
-    human_date,
 )
 from recommendations.read.brief.questions import QUESTION_RULES, STALE_YEARS, questions_for
 from recommendations.read.brief.rows import ROW_COLUMNS, brief_rows, file_stem
@@ -53,7 +52,6 @@ __all__ = [
     "empty_message",
     "file_stem",
     "header_lines",
-    "human_date",
     "md_escape",
     "md_link",
     "questions_for",

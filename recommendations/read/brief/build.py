@@ -36,8 +36,8 @@ from models import (
     Source,
     Theme,
 )
-from recommendations import sql, status
-from recommendations.dataset.schema import PROGRESS_RANK, Status, date_start
+from recommendations import dates, sql, status
+from recommendations.dates import date_start
 from recommendations.read import queries
 from recommendations.read.brief.model import (
     AddresseeStatus,
@@ -48,9 +48,9 @@ from recommendations.read.brief.model import (
     Gap,
     HistoryEntry,
     LinkedEntry,
-    human_date,
 )
 from recommendations.read.brief.questions import questions_for
+from recommendations.vocabulary import PROGRESS_RANK, Status
 
 R = Recommendation.__table__  # type: ignore[attr-defined]
 S = Source.__table__  # type: ignore[attr-defined]
@@ -126,10 +126,10 @@ def build_brief(
 
     Within the chosen themes (any of them) and addressees (any of them); empty lists mean no restriction.
     """
-    meeting = queries.as_date(meeting_date)
+    meeting = dates.as_date(meeting_date)
     theme_labels, actor_labels = _labels(engine, "theme", themes), _labels(engine, "actor", addressees)
     matching = _matching(engine, [t for t, _ in theme_labels], [a for a, _ in actor_labels])
-    made = [r for r in matching if queries.as_date(r["date_start"]) <= meeting]
+    made = [r for r in matching if dates.as_date(r["date_start"]) <= meeting]
     ids = [r["id"] for r in made]
     names = queries.actor_names(engine)
     per_actor = _by_rec(sql.rows(engine, status.per_addressee(meeting, ids).order_by("recommendation_id", "position")))
@@ -382,6 +382,6 @@ def _group(
     by_source: dict[str, BriefGroup] = {}
     for item in items:
         by_source.setdefault(
-            item.source_id, BriefGroup(f"{human_date(item.source_date)} · {item.source_title}")
+            item.source_id, BriefGroup(f"{dates.human(item.source_date)} · {item.source_title}")
         ).items.append(item)
     return "Grouped by source, oldest first.", list(by_source.values())

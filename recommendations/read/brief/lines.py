@@ -2,17 +2,9 @@
 
 from __future__ import annotations
 
-from recommendations.dataset.schema import STATUS_LABELS
-from recommendations.read.brief.model import (
-    AddresseeStatus,
-    Brief,
-    BriefItem,
-    Gap,
-    HistoryEntry,
-    LinkedEntry,
-    human_date,
-)
-from recommendations.read.brief.model import year_of as _year
+from recommendations import dates
+from recommendations.read.brief.model import AddresseeStatus, Brief, BriefItem, Gap, HistoryEntry, LinkedEntry
+from recommendations.vocabulary import STATUS_LABELS
 
 
 def header_lines(brief: Brief) -> list[str]:
@@ -23,7 +15,7 @@ def header_lines(brief: Brief) -> list[str]:
     repeated = sum(1 for item in brief.items if item.times_raised > 1)
     lines = [
         brief.selection,
-        f"Meeting date: {human_date(brief.meeting_date)}. Generated: {human_date(brief.generated_on)}.",
+        f"Meeting date: {dates.human(brief.meeting_date)}. Generated: {dates.human(brief.generated_on)}.",
         f"Open recommendations: {len(brief.items)} from {sources} source(s)"
         + (f" ({by_status}); {repeated} raised more than once." if brief.items else "."),
     ]
@@ -42,7 +34,7 @@ def header_lines(brief: Brief) -> list[str]:
 
 
 def empty_message(brief: Brief) -> str:
-    return f"No open recommendations on this selection as of {human_date(brief.meeting_date)}."
+    return f"No open recommendations on this selection as of {dates.human(brief.meeting_date)}."
 
 
 def gap_line(gap: Gap) -> str:
@@ -50,13 +42,13 @@ def gap_line(gap: Gap) -> str:
         held = f"number of recommendations not known, {gap.recorded} held."
     else:
         held = f"{gap.expected} recommendation(s) known, {gap.recorded} held, {gap.missing} missing."
-    return f"{gap.title} ({human_date(gap.date)}): {held}" + (f" {gap.note}" if gap.note else "")
+    return f"{gap.title} ({dates.human(gap.date)}): {held}" + (f" {gap.note}" if gap.note else "")
 
 
 def status_value(item: BriefItem) -> str:
     value = item.status_label
     if item.status_date:
-        value += f" (assessed as of {human_date(item.status_date)} by {item.status_assessor}"
+        value += f" (assessed as of {dates.human(item.status_date)} by {item.status_assessor}"
         value += f", as assessed for {item.status_scope})" if item.status_scope else ")"
     return value
 
@@ -67,7 +59,7 @@ def addressee_status_line(entry: AddresseeStatus) -> str:
     if entry.as_of is None:
         return f"{who}: {entry.status_label.lower()}"
     how = "judged for this addressee" if entry.scoped else "judged for the whole ask"
-    return f"{who}: {entry.status_label.lower()} (as of {human_date(entry.as_of)}, {how})"
+    return f"{who}: {entry.status_label.lower()} (as of {dates.human(entry.as_of)}, {how})"
 
 
 def raised_line(item: BriefItem) -> str:
@@ -75,19 +67,19 @@ def raised_line(item: BriefItem) -> str:
         return "once (no linked recommendation on record)"
     direct = sum(1 for x in item.linked if x.relation)
     return (
-        f"at {item.times_raised} meetings or documents since {_year(item.first_raised)} "
+        f"at {item.times_raised} meetings or documents since {dates.year_of(item.first_raised)} "
         f"(this one and {len(item.linked)} linked: {direct} directly, {len(item.linked) - direct} through others)"
     )
 
 
 def linked_line(link: LinkedEntry) -> str:
-    return f"{human_date(link.date)} · {link.title} ({link.id}) — {link.how}"
+    return f"{dates.human(link.date)} · {link.title} ({link.id}) — {link.how}"
 
 
 def history_line(entry: HistoryEntry) -> str:
     about = f" (for {entry.addressee})" if entry.addressee else " (the whole ask)"
-    return f"{human_date(entry.as_of)} — {entry.status_label}{about} — {entry.assessor}: {entry.rationale}"
+    return f"{dates.human(entry.as_of)} — {entry.status_label}{about} — {entry.assessor}: {entry.rationale}"
 
 
 def source_line(item: BriefItem) -> str:
-    return f"{item.source_title} ({human_date(item.source_date)})" + (f", {item.number}" if item.number else "")
+    return f"{item.source_title} ({dates.human(item.source_date)})" + (f", {item.number}" if item.number else "")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from recommendations import markdown
+from recommendations import dates, markdown
 from recommendations.read.brief import lines
-from recommendations.read.brief.model import QUESTIONS_NOTE, STATUS_NOTE, Brief, BriefItem, EvidenceEntry, human_date
+from recommendations.read.brief.model import QUESTIONS_NOTE, STATUS_NOTE, Brief, BriefItem, EvidenceEntry
 from recommendations.read.brief.questions import QUESTION_RULES
 
 md_escape = markdown.escape
@@ -14,7 +14,7 @@ md_link = markdown.link
 
 
 def _evidence_md(entry: EvidenceEntry) -> str:
-    when = md_escape(human_date(entry.date))
+    when = md_escape(dates.human(entry.date))
     if markdown.safe_url(entry.url):
         return f"{md_link(entry.title, entry.url)} ({when})"
     ref = entry.reference
@@ -29,7 +29,7 @@ def brief_markdown(brief: Brief, *, title: bool = True, limit: int | None = None
     out: list[str] = []
     left = len(brief.items) if limit is None else limit
     if title:
-        out += [f"# Meeting brief — {md_escape(human_date(brief.meeting_date))}", ""]
+        out += [f"# Meeting brief — {md_escape(dates.human(brief.meeting_date))}", ""]
     out += [md_escape(line) + "  " for line in lines.header_lines(brief)]
     out += ["", f"*{md_escape(STATUS_NOTE)}*", ""]
     if brief.gaps:
@@ -42,7 +42,7 @@ def brief_markdown(brief: Brief, *, title: bool = True, limit: int | None = None
             break
         out += [f"## {md_escape(group.title)} ({len(group.items)})", ""]
         if not group.items:
-            out += [md_escape(f"No open recommendations on {group.title} as of {human_date(brief.meeting_date)}."), ""]
+            out += [md_escape(f"No open recommendations on {group.title} as of {dates.human(brief.meeting_date)}."), ""]
         for item in group.items[:left]:
             out += _item_markdown(item, brief.meeting_date)
         left -= len(group.items)
@@ -59,7 +59,7 @@ def _item_markdown(item: BriefItem, meeting: dt.date) -> list[str]:
         f"- **Source:** {md_escape(lines.source_line(item))}",
         f"- **Asked of:** {md_escape('; '.join(item.addressees) or 'not recorded')}",
         f"- **Themes:** {md_escape('; '.join(item.themes))}",
-        f"- **Status on {md_escape(human_date(meeting))}:** {md_escape(lines.status_value(item))}",
+        f"- **Status on {md_escape(dates.human(meeting))}:** {md_escape(lines.status_value(item))}",
     ]
     if len(item.statuses) > 1:
         out.append("- **Status for each addressee:**")

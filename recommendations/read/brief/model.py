@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from recommendations.dataset.schema import PARTIAL_DATE, STATUS_LABELS, Status
+from recommendations.vocabulary import STATUS_LABELS, Status
 
 STATUS_NOTE = (
     "Statuses are desk-review assessments: each is a dated judgement by the named assessor, resting on cited "
@@ -14,27 +14,6 @@ STATUS_NOTE = (
     "quoted verbatim from their sources; titles are the curators' own."
 )
 QUESTIONS_NOTE = "Generated from the data by fixed rules (the rule is named after each question); check before use."
-
-_MONTHS = "January February March April May June July August September October November December".split()
-
-
-def human_date(value: str | dt.date | None) -> str:
-    """'2019-07-30' -> '30 July 2019', '2019-07' -> 'July 2019', '2019' -> '2019'."""
-    if value is None or value == "":
-        return ""
-    if isinstance(value, dt.date):
-        value = value.isoformat()
-    match = PARTIAL_DATE.match(str(value))
-    if not match:
-        return str(value)
-    year, month, day = match.groups()
-    if not month:
-        return year
-    return f"{int(day)} {_MONTHS[int(month) - 1]} {year}" if day else f"{_MONTHS[int(month) - 1]} {year}"
-
-
-def year_of(partial_date: str | None) -> str:
-    return (partial_date or "")[:4]
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from recommendations.dataset.schema import Status, date_start
-from recommendations.read.brief.model import BriefItem, Question, human_date, year_of
+from recommendations import dates
+from recommendations.dates import date_start
+from recommendations.read.brief.model import BriefItem, Question
+from recommendations.vocabulary import Status
 
 STALE_YEARS = 2
 
@@ -19,34 +21,28 @@ QUESTION_RULES: dict[str, str] = {
 }
 
 
-def years_before(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
-
-
 def questions_for(item: BriefItem, meeting: dt.date) -> list[Question]:
     """Follow-up questions from fixed, named rules (see QUESTION_RULES)."""
     topic = f"“{item.title}”"
     out: list[Question] = []
     if item.times_raised > 1:
-        dates = [item.first_raised, item.source_date, *(link.date for link in item.linked)]
+        raised = [item.first_raised, item.source_date, *(link.date for link in item.linked)]
+        first, last = dates.year_of(item.first_raised), dates.year_of(max(raised))
         out.append(
             Question(
                 "repeated",
-                f"This was first asked in {year_of(item.first_raised)} and has been raised at {item.times_raised} "
-                f"meetings or documents in all, most recently in {year_of(max(dates))}. "
+                f"This was first asked in {first} and has been raised at {item.times_raised} "
+                f"meetings or documents in all, most recently in {last}. "
                 f"What is the timeline for {topic}?",
             )
         )
     latest = item.status_entry
-    by = f"{latest.assessor}, {human_date(latest.as_of)}" if latest else ""
+    by = f"{latest.assessor}, {dates.human(latest.as_of)}" if latest else ""
     if item.status == Status.NOT_ASSESSED:
         if item.evidence:
             found = (
                 f"No assessment of progress is on record, though {len(item.evidence)} evidence item(s) bear on it "
-                f"(latest from {year_of(item.evidence[0].date)})."
+                f"(latest from {dates.year_of(item.evidence[0].date)})."
             )
         else:
             found = "No evidence of progress is on record."
@@ -63,7 +59,7 @@ def questions_for(item: BriefItem, meeting: dt.date) -> list[Question]:
         out.append(
             Question(
                 "in_progress",
-                f"Steps were under way as of {human_date(latest.as_of)} ({latest.assessor}). "
+                f"Steps were under way as of {dates.human(latest.as_of)} ({latest.assessor}). "
                 f"What remains to be done for {topic}, and by when?",
             )
         )
@@ -76,8 +72,10 @@ def questions_for(item: BriefItem, meeting: dt.date) -> list[Question]:
             )
         )
     newest = item.latest_evidence
-    if newest and date_start(newest.date) < years_before(meeting, STALE_YEARS):
+    if newest and date_start(newest.date) < dates.years_before(meeting, STALE_YEARS):
         out.append(
-            Question("stale_evidence", f"The latest evidence is from {year_of(newest.date)}. What has changed since?")
+            Question(
+                "stale_evidence", f"The latest evidence is from {dates.year_of(newest.date)}. What has changed since?"
+            )
         )
     return out

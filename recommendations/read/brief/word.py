@@ -6,9 +6,9 @@ import datetime as dt
 import io
 import re
 
-from recommendations import markdown
+from recommendations import dates, markdown
 from recommendations.read.brief import lines
-from recommendations.read.brief.model import QUESTIONS_NOTE, STATUS_NOTE, Brief, BriefItem, human_date
+from recommendations.read.brief.model import QUESTIONS_NOTE, STATUS_NOTE, Brief, BriefItem
 from recommendations.read.brief.questions import QUESTION_RULES
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -66,7 +66,7 @@ def brief_docx(brief: Brief) -> bytes:
     doc = Document()
     doc.core_properties.title = _core(f"Meeting brief {brief.meeting_date.isoformat()}")
     doc.core_properties.subject = _core(brief.selection)
-    _para(doc, f"Meeting brief — {human_date(brief.meeting_date)}", "Title")
+    _para(doc, f"Meeting brief — {dates.human(brief.meeting_date)}", "Title")
     for line in lines.header_lines(brief):
         _para(doc, line)
     _para(doc).add_run(STATUS_NOTE).italic = True
@@ -79,7 +79,7 @@ def brief_docx(brief: Brief) -> bytes:
     for group in brief.groups:
         _para(doc, f"{group.title} ({len(group.items)})", "Heading1")
         if not group.items:
-            _para(doc, f"No open recommendations on {group.title} as of {human_date(brief.meeting_date)}.")
+            _para(doc, f"No open recommendations on {group.title} as of {dates.human(brief.meeting_date)}.")
         for item in group.items:
             _para(doc, item.title, "Heading2")
             _para(doc, item.quote, "Quote")
@@ -109,7 +109,7 @@ def _facts_table(doc, item: BriefItem, meeting: dt.date) -> None:  # noqa: ANN00
         ("Source", lines.source_line(item)),
         ("Asked of", "; ".join(item.addressees) or "not recorded"),
         ("Themes", "; ".join(item.themes)),
-        (f"Status on {human_date(meeting)}", lines.status_value(item)),
+        (f"Status on {dates.human(meeting)}", lines.status_value(item)),
     ]
     if len(item.statuses) > 1:
         rows.append(("Status for each addressee", "\n".join(lines.addressee_status_line(s) for s in item.statuses)))
@@ -127,7 +127,7 @@ def _facts_table(doc, item: BriefItem, meeting: dt.date) -> None:  # noqa: ANN00
     if newest is None:
         para.add_run("None on record by the meeting date")
         return
-    para.add_run(_plain(f"{newest.title} ({human_date(newest.date)}); {len(item.evidence)} item(s) on record. "))
+    para.add_run(_plain(f"{newest.title} ({dates.human(newest.date)}); {len(item.evidence)} item(s) on record. "))
     url = markdown.safe_url(newest.url)
     if url:
         _add_hyperlink(para, url, url)
