@@ -12,10 +12,9 @@ from collections.abc import Mapping
 from sqlalchemy import insert
 from sqlalchemy.engine import Connection
 
-from models import AuditEntry
+from models.tables import AUDIT
 from recommendations.write.auth import Principal
 
-AUDIT = AuditEntry.__table__  # type: ignore[attr-defined]
 SECRET_FIELDS = frozenset({"password", "password_hash"})
 
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.sql import ColumnElement
 
-from models import Addressee, Assessment, AssessmentReview, Recommendation
+from models.tables import AD, REVIEWS, A, R
 from recommendations.sql import bytewise, in_ids
 from recommendations.vocabulary import (
     OPEN_STATUSES,
@@ -39,11 +39,6 @@ from recommendations.vocabulary import (
     Status,
     Visibility,
 )
-
-A = Assessment.__table__  # type: ignore[attr-defined]
-AD = Addressee.__table__  # type: ignore[attr-defined]
-R = Recommendation.__table__  # type: ignore[attr-defined]
-REVIEWS = AssessmentReview.__table__  # type: ignore[attr-defined]
 
 #: Records that take effect when recorded: a published assessment, or a withdrawal of one.
 IN_FORCE = (Visibility.PUBLISHED, Visibility.WITHDRAWN)

@@ -20,13 +20,9 @@ from dataclasses import dataclass
 from sqlalchemy import and_, false, or_, select, true
 from sqlalchemy.sql import ColumnElement
 
-from models import Assessment, AssessmentEvidence, AssessmentReview
+from models.tables import AE, A
 from recommendations import status
 from recommendations.write import auth
-
-A = Assessment.__table__  # type: ignore[attr-defined]
-AE = AssessmentEvidence.__table__  # type: ignore[attr-defined]
-REVIEWS = AssessmentReview.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,9 @@ from models import (
     ResearchLogEntry,
     Source,
     Theme,
+    tables,
 )
+from models.tables import A, E
 from recommendations import visibility
 from recommendations.dataset.schema import ASSESSMENT_SHEET, ASSESSMENT_SHEET_COLUMNS, SOURCES_DIR
 from recommendations.dataset.yamlio import dump_yaml
@@ -63,7 +65,7 @@ ADDRESSEE_FIELDS = ["id", "name", "role", "inferred", "status", "status_date", "
 
 
 def _rows(conn, model: type, order: tuple = (), where=None) -> list[dict]:  # noqa: ANN001
-    table = model.__table__  # type: ignore[attr-defined]
+    table = tables.of(model)
     stmt = select(table).order_by(*(table.c[c] for c in order)) if order else select(table)
     if where is not None:
         stmt = stmt.where(where)
@@ -73,10 +75,6 @@ def _rows(conn, model: type, order: tuple = (), where=None) -> list[dict]:  # no
 def _clean(record: dict, drop: tuple[str, ...] = ()) -> dict:
     """Drop empty optional fields so exported YAML reads like hand-written YAML."""
     return {k: v for k, v in record.items() if k not in drop and v is not None and v != []}
-
-
-A = Assessment.__table__  # type: ignore[attr-defined]
-E = Evidence.__table__  # type: ignore[attr-defined]
 
 
 def database_as_yaml(engine: Engine, viewer: visibility.Viewer) -> dict[str, object]:
@@ -355,10 +353,10 @@ def evidence_table(
     with engine.connect() as conn:
         rows = [dict(r._mapping) for r in conn.execute(select(E).where(visibility.evidence(viewer, E)).order_by(
             E.c.date_start, E.c.id))]  # fmt: skip
-        links = [dict(r._mapping) for r in conn.execute(select(EvidenceRecommendation.__table__))]
+        links = [dict(r._mapping) for r in conn.execute(select(tables.ER))]
         cited = conn.execute(
-            select(AssessmentEvidence.__table__.c.evidence_id, A.c.recommendation_id)
-            .join(A, A.c.id == AssessmentEvidence.__table__.c.assessment_id)
+            select(tables.AE.c.evidence_id, A.c.recommendation_id)
+            .join(A, A.c.id == tables.AE.c.assessment_id)
             .where(visibility.assessments(viewer, A))
         ).all()
     bears: dict[str, set[str]] = {}

@@ -27,18 +27,17 @@ from models import (
     Assessment,
     AssessmentEvidence,
     AssessmentReview,
-    AuditEntry,
     ContextFigure,
     Evidence,
     EvidenceRecommendation,
     GlossaryTerm,
-    LoadState,
     Recommendation,
     RecommendationLink,
     RecommendationTheme,
     ResearchLogEntry,
     Source,
     Theme,
+    tables,
 )
 from models.db import BOOTSTRAP_LOCK, exclusive, is_empty, migrate
 from recommendations.audit import audit
@@ -186,7 +185,7 @@ _APP_COLUMNS = {"version"}
 
 
 def _sync(conn: Connection, model: type, wanted: Iterable[dict], parents: set[str] | None) -> TableReport:
-    table: Table = model.__table__  # type: ignore[attr-defined]
+    table = tables.of(model)
     report = TableReport()
     columns = [c.name for c in table.columns if c.name not in _APP_COLUMNS]
     versioned = "version" in table.c
@@ -254,7 +253,7 @@ def load_dataset(data: Dataset, engine: Engine, *, fingerprint: str | None = Non
     return report
 
 
-_COMPARED = [c.name for c in Assessment.__table__.columns if c.name != "origin"]  # type: ignore[attr-defined]
+_COMPARED = [c.name for c in tables.A.columns if c.name != "origin"]  # type: ignore[attr-defined]
 
 
 def _append_history(
@@ -265,7 +264,7 @@ def _append_history(
     One that it holds must be exactly as recorded, and one loaded from YAML before must still be there;
     otherwise every such assessment is reported with its file and line and nothing is written.
     """
-    table, links = Assessment.__table__, AssessmentEvidence.__table__  # type: ignore[attr-defined]
+    table, links = tables.A, tables.AE
     existing = {r["id"]: r for r in (dict(m._mapping) for m in conn.execute(select(table)))}
     existing_cited: dict[str, list[tuple[str, int]]] = {}
     for r in conn.execute(select(links.c.assessment_id, links.c.evidence_id, links.c.position)):
@@ -275,7 +274,7 @@ def _append_history(
     for r in cited:
         wanted_cited.setdefault(r["assessment_id"], []).append((r["evidence_id"], r["position"]))
         cited_rows.setdefault(r["assessment_id"], []).append(r)
-    review_table = AssessmentReview.__table__  # type: ignore[attr-defined]
+    review_table = tables.REVIEWS
     compared_review = ("decision", "comment", "reviewed_by", "reviewed_at")
     existing_reviews = {
         r.assessment_id: tuple(getattr(r, c) for c in compared_review) for r in conn.execute(select(review_table))
@@ -372,15 +371,15 @@ def _audit_version(conn: Connection) -> str:
     Every write through the app is audited; the row counts also catch a change made behind its back (an
     administrator's SQL), so such a database is compared again rather than trusted.
     """
-    audit_table = AuditEntry.__table__  # type: ignore[attr-defined]
+    audit_table = tables.AUDIT
     parts = [select(func.coalesce(func.max(audit_table.c.id), 0)).scalar_subquery()]
-    parts += [select(func.count()).select_from(m.__table__).scalar_subquery() for m in _COUNTED]  # type: ignore[attr-defined]
+    parts += [select(func.count()).select_from(tables.of(m)).scalar_subquery() for m in _COUNTED]
     return ":".join(str(v) for v in conn.execute(select(*parts)).one())
 
 
 def _last_fingerprint(engine: Engine) -> str | None:
     """The fingerprint of the last load, or None when anything was written since (the app, a bulk upload)."""
-    table = LoadState.__table__  # type: ignore[attr-defined]
+    table = tables.LOAD_STATE
     with engine.connect() as conn:
         stored = {r.name: r.value for r in conn.execute(select(table.c.name, table.c.value))}
         if stored.get("audit_version") != _audit_version(conn):
@@ -389,7 +388,7 @@ def _last_fingerprint(engine: Engine) -> str | None:
 
 
 def _remember_fingerprint(conn: Connection, value: str) -> None:
-    table = LoadState.__table__  # type: ignore[attr-defined]
+    table = tables.LOAD_STATE
     conn.execute(delete(table))
     conn.execute(insert(table), [
         {"name": "fingerprint", "value": value},

@@ -15,14 +15,10 @@ import pandas as pd
 from sqlalchemy import Integer, case, func, select
 from sqlalchemy.engine import Engine
 
-from models import Actor, Recommendation, Source
+from models.tables import ACT, R, S
 from recommendations import dates, sql, status
 from recommendations.read.queries import actor_label
 from recommendations.vocabulary import MOVING, STATUS_LABELS, AddresseeRole, Status
-
-R = Recommendation.__table__  # type: ignore[attr-defined]
-S = Source.__table__  # type: ignore[attr-defined]
-ACT = Actor.__table__  # type: ignore[attr-defined]
 
 SUMMARY_COLUMNS = [
     "actor_id", "name", "acronym", "type", "label", "asks", "responsible", "supporting", "inferred",

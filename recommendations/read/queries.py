@@ -16,22 +16,9 @@ from sqlalchemy import String, case, func, literal, select, union_all
 from sqlalchemy.engine import Engine
 
 from models import (
-    Actor,
-    Addressee,
-    Assessment,
-    AssessmentEvidence,
-    AuditEntry,
-    ContextFigure,
-    Evidence,
-    EvidenceRecommendation,
-    GlossaryTerm,
-    Recommendation,
-    RecommendationLink,
-    RecommendationTheme,
-    ResearchLogEntry,
-    Source,
-    Theme,
+    tables,
 )
+from models.tables import ACT, AD, AE, ER, RL, RT, A, E, L, R, S, T
 from recommendations import dates, sql, status
 from recommendations.vocabulary import (
     OPEN_STATUSES,
@@ -46,19 +33,6 @@ from recommendations.vocabulary import (
 )
 
 STATUS_ORDER = list(STATUS_LABELS)
-
-R = Recommendation.__table__  # type: ignore[attr-defined]
-S = Source.__table__  # type: ignore[attr-defined]
-A = Assessment.__table__  # type: ignore[attr-defined]
-AE = AssessmentEvidence.__table__  # type: ignore[attr-defined]
-AD = Addressee.__table__  # type: ignore[attr-defined]
-ACT = Actor.__table__  # type: ignore[attr-defined]
-T = Theme.__table__  # type: ignore[attr-defined]
-RT = RecommendationTheme.__table__  # type: ignore[attr-defined]
-E = Evidence.__table__  # type: ignore[attr-defined]
-ER = EvidenceRecommendation.__table__  # type: ignore[attr-defined]
-L = RecommendationLink.__table__  # type: ignore[attr-defined]
-RL = ResearchLogEntry.__table__  # type: ignore[attr-defined]
 
 
 @dataclass
@@ -383,7 +357,7 @@ def data_version(engine: Engine) -> int:
 
     App servers compare it on each run and drop their cached pages when another server, or a load, wrote.
     """
-    table = AuditEntry.__table__  # type: ignore[attr-defined]
+    table = tables.AUDIT
     return int(sql.rows(engine, select(func.coalesce(func.max(table.c.id), 0).label("v")))[0]["v"])
 
 
@@ -865,13 +839,13 @@ def source_text(engine: Engine, source_id: str) -> tuple[str, pd.DataFrame]:
 
 
 def glossary(engine: Engine) -> pd.DataFrame:
-    G = GlossaryTerm.__table__  # type: ignore[attr-defined]
+    G = tables.G
     df = sql.frame(engine, select(G.c.term, G.c.expansion, G.c.note).order_by(func.lower(G.c.term)))
     return _none_for_null(df, ["note"])
 
 
 def context_figures(engine: Engine) -> pd.DataFrame:
-    C = ContextFigure.__table__  # type: ignore[attr-defined]
+    C = tables.C
     df = sql.frame(
         engine,
         select(

@@ -20,15 +20,10 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from models import Addressee, Recommendation, RecommendationLink, Source
+from models.tables import AD, L, R, S
 from recommendations import dates, sql, status
 from recommendations.read.queries import assessment_history, facts_from
 from recommendations.vocabulary import STATUS_LABELS
-
-R = Recommendation.__table__  # type: ignore[attr-defined]
-S = Source.__table__  # type: ignore[attr-defined]
-L = RecommendationLink.__table__  # type: ignore[attr-defined]
-AD = Addressee.__table__  # type: ignore[attr-defined]
 
 THEME_YEAR_COLUMNS = ["theme_id", "theme", "year", "count"]
 CHAIN_COLUMNS = [

@@ -26,14 +26,9 @@ from sqlalchemy import case, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
-from models import Actor, AppUser, LoginAttempt, LoginThrottle, UserSession
+from models import tables
+from models.tables import ACT, ATTEMPTS, SESSIONS, THROTTLE, U
 from recommendations import settings, text
-
-U = AppUser.__table__  # type: ignore[attr-defined]
-SESSIONS = UserSession.__table__  # type: ignore[attr-defined]
-ATTEMPTS = LoginAttempt.__table__  # type: ignore[attr-defined]
-THROTTLE = LoginThrottle.__table__  # type: ignore[attr-defined]
-ACT = Actor.__table__  # type: ignore[attr-defined]
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 1024  # argon2 takes any length; a megabyte "password" is only a way to burn the CPU
@@ -420,12 +415,11 @@ def login_single_sign_on(conn: Connection, identity: dict, *, token_id: str) -> 
     """A person the identity provider vouched for (``sso.verify`` checked the provider's signature): map their
     email to a local account and its role. Each identity token opens at most one session here, so a token
     replayed from a stolen cookie, or still in the browser after logging out, opens nothing."""
-    from models import SingleSignOn
 
     email = identity.get("email")
     if not email or identity.get("email_verified") is False:
         raise LoginRefused("The identity provider did not give a verified email address; ask an admin for an account.")
-    sso = SingleSignOn.__table__  # type: ignore[attr-defined]
+    sso = tables.SSO
     if conn.execute(select(sso.c.token_id).where(sso.c.token_id == token_id)).first():
         raise LoginRefused("This single sign-on was already used. Log in with single sign-on again.")
     user = conn.execute(select(U).where(U.c.email == normalise_email(str(email)))).first()

@@ -18,15 +18,13 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
 
-from models import Assessment
+from models.tables import A
 from recommendations import settings
 from recommendations.dataset.export import NEUTRALISED_PREFIXES, runs_as_formula
 from recommendations.dataset.schema import ASSESSMENT_SHEET, ASSESSMENT_SHEET_COLUMNS, ASSESSMENT_SHEET_WRITABLE
 from recommendations.vocabulary import STATUS_LABELS
 from recommendations.write import updates
 from recommendations.write.auth import PermissionDenied, Principal
-
-A = Assessment.__table__  # type: ignore[attr-defined]
 
 MAX_UNZIPPED = 50 * 1024 * 1024  # an XLSX that inflates beyond this is refused before it is opened
 MAX_COLUMNS = 64  # columns read from a sheet, whatever its <dimension> claims (the template has 21)

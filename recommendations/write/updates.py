@@ -24,20 +24,7 @@ from pydantic import ValidationError
 from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.engine import Connection
 
-from models import (
-    Actor,
-    Addressee,
-    AppUser,
-    Assessment,
-    AssessmentEvidence,
-    AssessmentReview,
-    AuditEntry,
-    Evidence,
-    EvidenceCorrection,
-    EvidenceCorrectionReview,
-    Recommendation,
-    Source,
-)
+from models.tables import ACT, AD, AE, AUDIT, CORRECTION_REVIEWS, CORRECTIONS, REVIEWS, A, E, R, S, U
 from recommendations import status, text, visibility
 from recommendations.audit import audit
 from recommendations.dataset import checks
@@ -47,19 +34,6 @@ from recommendations.dates import PARTIAL_DATE, date_start
 from recommendations.vocabulary import Status, Visibility
 from recommendations.write import auth
 from recommendations.write.auth import Action, PermissionDenied, Principal, Role
-
-A = Assessment.__table__  # type: ignore[attr-defined]
-AE = AssessmentEvidence.__table__  # type: ignore[attr-defined]
-REVIEWS = AssessmentReview.__table__  # type: ignore[attr-defined]
-E = Evidence.__table__  # type: ignore[attr-defined]
-CORRECTIONS = EvidenceCorrection.__table__  # type: ignore[attr-defined]
-CORRECTION_REVIEWS = EvidenceCorrectionReview.__table__  # type: ignore[attr-defined]
-ACT = Actor.__table__  # type: ignore[attr-defined]
-AD = Addressee.__table__  # type: ignore[attr-defined]
-R = Recommendation.__table__  # type: ignore[attr-defined]
-S = Source.__table__  # type: ignore[attr-defined]
-U = AppUser.__table__  # type: ignore[attr-defined]
-AUDIT = AuditEntry.__table__  # type: ignore[attr-defined]
 
 __all__ = ["Conflict", "FieldError", "Invalid", "audit"]
 

@@ -11,38 +11,12 @@ import pandas as pd
 from sqlalchemy import and_, or_, select, true, union_all
 from sqlalchemy.engine import Engine
 
-from models import (
-    Actor,
-    Addressee,
-    AppUser,
-    Assessment,
-    AssessmentEvidence,
-    AssessmentReview,
-    AuditEntry,
-    Evidence,
-    EvidenceCorrection,
-    EvidenceCorrectionReview,
-    EvidenceRecommendation,
-    Recommendation,
-    Source,
-)
+from models.tables import ACT, AD, AE, AUDIT, CORRECTION_REVIEWS, CORRECTIONS, ER, REVIEWS, A, E, R, S, U
 from recommendations import dates, sql, status, visibility
 from recommendations.read import queries
 from recommendations.vocabulary import STATUS_LABELS, Visibility
 from recommendations.write import auth
 from recommendations.write.auth import Action, PermissionDenied, Principal
-
-A = Assessment.__table__  # type: ignore[attr-defined]
-AE = AssessmentEvidence.__table__  # type: ignore[attr-defined]
-REVIEWS = AssessmentReview.__table__  # type: ignore[attr-defined]
-R = Recommendation.__table__  # type: ignore[attr-defined]
-S = Source.__table__  # type: ignore[attr-defined]
-AD = Addressee.__table__  # type: ignore[attr-defined]
-ACT = Actor.__table__  # type: ignore[attr-defined]
-E = Evidence.__table__  # type: ignore[attr-defined]
-ER = EvidenceRecommendation.__table__  # type: ignore[attr-defined]
-AUDIT = AuditEntry.__table__  # type: ignore[attr-defined]
-U = AppUser.__table__  # type: ignore[attr-defined]
 
 STALE_MONTHS = 12
 SEARCH_LIMIT = 25
@@ -246,9 +220,6 @@ def audit_choices(engine: Engine) -> dict[str, list[str]]:
 
 
 # --- evidence corrections ----------------------------------------------------------------------------------
-
-CORRECTIONS = EvidenceCorrection.__table__  # type: ignore[attr-defined]
-CORRECTION_REVIEWS = EvidenceCorrectionReview.__table__  # type: ignore[attr-defined]
 
 
 def evidence_item(engine: Engine, principal: Principal | None, evidence_id: str) -> dict | None:

@@ -23,19 +23,7 @@ from collections import defaultdict
 from sqlalchemy import exists, literal, select, union, union_all
 from sqlalchemy.engine import Engine
 
-from models import (
-    Actor,
-    Addressee,
-    Assessment,
-    AssessmentEvidence,
-    Evidence,
-    EvidenceRecommendation,
-    Recommendation,
-    RecommendationLink,
-    RecommendationTheme,
-    Source,
-    Theme,
-)
+from models.tables import ACT, AD, AE, ER, RT, A, E, L, R, S, T
 from recommendations import dates, sql, status
 from recommendations.dates import date_start
 from recommendations.read import queries
@@ -51,18 +39,6 @@ from recommendations.read.brief.model import (
 )
 from recommendations.read.brief.questions import questions_for
 from recommendations.vocabulary import PROGRESS_RANK, Status
-
-R = Recommendation.__table__  # type: ignore[attr-defined]
-S = Source.__table__  # type: ignore[attr-defined]
-A = Assessment.__table__  # type: ignore[attr-defined]
-AE = AssessmentEvidence.__table__  # type: ignore[attr-defined]
-AD = Addressee.__table__  # type: ignore[attr-defined]
-ACT = Actor.__table__  # type: ignore[attr-defined]
-T = Theme.__table__  # type: ignore[attr-defined]
-RT = RecommendationTheme.__table__  # type: ignore[attr-defined]
-E = Evidence.__table__  # type: ignore[attr-defined]
-ER = EvidenceRecommendation.__table__  # type: ignore[attr-defined]
-L = RecommendationLink.__table__  # type: ignore[attr-defined]
 
 # How a direct link reads from the listed recommendation: (it is the later one, kind) -> words.
 _RELATION = {

@@ -1,0 +1,49 @@
+"""Typed handles to the tables, for SQLAlchemy Core statements: one place instead of a re-alias in every module.
+
+``SQLModel`` classes do not declare ``__table__`` to a type checker, so reading it needed ``# type: ignore`` in
+every module; the metadata holds the same ``Table`` objects, typed. The short names follow the habit of the
+queries (``A.c.id`` for the assessment table).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Table
+
+from models import SQLModel
+
+
+def table(name: str) -> Table:
+    """The table ``name`` (as in ``__tablename__``)."""
+    return SQLModel.metadata.tables[name]
+
+
+def of(model: type[SQLModel]) -> Table:
+    """The table of a model class (for code that walks several models)."""
+    found: Table = getattr(model, "__table__")  # noqa: B009 (declared by SQLAlchemy at run time only)
+    return found
+
+
+ACT = table("actor")
+AD = table("addressee")
+A = table("assessment")
+AE = table("assessment_evidence")
+REVIEWS = table("assessment_review")
+AUDIT = table("audit_log")
+C = table("context_figure")
+E = table("evidence")
+CORRECTIONS = table("evidence_correction")
+CORRECTION_REVIEWS = table("evidence_correction_review")
+ER = table("evidence_recommendation")
+G = table("glossary_term")
+LOAD_STATE = table("load_state")
+ATTEMPTS = table("login_attempt")
+THROTTLE = table("login_throttle")
+R = table("recommendation")
+L = table("recommendation_link")
+RT = table("recommendation_theme")
+RL = table("research_log")
+S = table("source")
+SSO = table("sso_login")
+T = table("theme")
+U = table("app_user")
+SESSIONS = table("user_session")
