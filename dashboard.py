@@ -11,7 +11,7 @@ from pathlib import Path
 import streamlit as st
 
 from recommendations import ui
-from recommendations.write.auth import ROLE_LABELS
+from recommendations.permissions import ROLE_LABELS
 
 st.set_page_config(page_title="Migrant-worker recommendation tracker", page_icon="📋", layout="wide")
 

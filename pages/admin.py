@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from recommendations import ui
+from recommendations import permissions, ui
 from recommendations.vocabulary import ACTOR_TYPE_LABELS
-from recommendations.write import auth, updates, workspace
+from recommendations.write import accounts, errors, workspace
 
 ui.through_entrypoint()
 who = ui.require_role(("admin",), "pages/admin.py")
@@ -21,10 +21,10 @@ org_labels = {r.id: f"{r.name} ({r.id})" for r in orgs.itertuples()}
 def run(label: str, function, **arguments) -> None:  # noqa: ANN001
     try:
         ui.write(function, **arguments)
-    except updates.Invalid as exc:
+    except errors.Invalid as exc:
         for error in exc.errors:
             st.error(ui.esc(f"{error.field}: {error.message}"))
-    except auth.PermissionDenied as exc:
+    except permissions.PermissionDenied as exc:
         st.error(ui.esc(str(exc)))
     else:
         state["admin_done"] = label
@@ -38,7 +38,7 @@ with st.form("add_user", clear_on_submit=False):
     email = st.text_input("Email", key="admin_email")
     name = st.text_input("Name (shown in the history)", key="admin_name")
     role = st.selectbox(
-        "Role", [r.value for r in auth.Role], format_func=lambda r: auth.ROLE_LABELS[r], key="admin_role"
+        "Role", [r.value for r in permissions.Role], format_func=lambda r: permissions.ROLE_LABELS[r], key="admin_role"
     )
     organisation = st.selectbox(
         "Organisation",
@@ -52,7 +52,7 @@ with st.form("add_user", clear_on_submit=False):
     if st.form_submit_button("Add account"):
         run(
             f"Added {email}.",
-            updates.create_user,
+            accounts.create_user,
             email=email,
             role=role,
             password=password,
@@ -64,17 +64,17 @@ accounts = workspace.users(engine, who)["email"].tolist()
 with st.form("change_user"):
     st.markdown("**Change an account**")
     target = st.selectbox("Account", accounts, key="admin_target")
-    new_role = st.selectbox("New role", [r.value for r in auth.Role], key="admin_new_role")
+    new_role = st.selectbox("New role", [r.value for r in permissions.Role], key="admin_new_role")
     cols = st.columns(3)
     set_role = cols[0].form_submit_button("Set this role")
     disable = cols[1].form_submit_button("Disable the account")
     enable = cols[2].form_submit_button("Enable it again")
     if set_role and target:
-        run(f"{target} is now {new_role}; their sessions are ended.", updates.set_role, email=target, role=new_role)
+        run(f"{target} is now {new_role}; their sessions are ended.", accounts.set_role, email=target, role=new_role)
     if disable and target:
-        run(f"Disabled {target}; their sessions are ended.", updates.disable_user, email=target)
+        run(f"Disabled {target}; their sessions are ended.", accounts.disable_user, email=target)
     if enable and target:
-        run(f"{target} can log in again.", updates.enable_user, email=target)
+        run(f"{target} can log in again.", accounts.enable_user, email=target)
 
 st.subheader("Organisations")
 st.caption("An organisation is an actor: the coalitions, CSOs and unions whose members record assessments.")
@@ -87,11 +87,11 @@ with st.form("rename_organisation"):
     new_name = st.text_input("New name", key="admin_rename_name")
     if st.form_submit_button("Rename") and target_org:
         try:
-            ui.write(updates.edit_organisation, actor_id=target_org, seen_version=seen, changes={"name": new_name})
-        except updates.Conflict as exc:
+            ui.write(accounts.edit_organisation, actor_id=target_org, seen_version=seen, changes={"name": new_name})
+        except errors.Conflict as exc:
             st.error(ui.esc(str(exc)))  # the typed name stays in the field
             state[f"admin_seen_{target_org}"] = int(row["version"])
-        except (updates.Invalid, auth.PermissionDenied) as exc:
+        except (errors.Invalid, permissions.PermissionDenied) as exc:
             st.error(ui.esc(str(exc)))
         else:
             state.pop(f"admin_seen_{target_org}", None)
@@ -113,7 +113,7 @@ with st.form("add_organisation"):
     if st.form_submit_button("Add organisation"):
         run(
             f"Added {org_name}.",
-            updates.add_organisation,
+            accounts.add_organisation,
             data={"name": org_name, "acronym": acronym, "type": kind, "country": country},
         )
 

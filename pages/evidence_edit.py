@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from recommendations import ui
-from recommendations.write import auth, updates, workspace
+from recommendations import permissions, ui
+from recommendations.write import errors, updates, workspace
 
 ui.through_entrypoint()
 who = ui.require_role(("contributor", "reviewer", "admin"), "pages/evidence_edit.py")
@@ -15,7 +15,7 @@ st.title("Correct an evidence item")
 if item is None:
     st.error(ui.esc(f"No evidence item has the id “{evidence_id[:200]}”."))
     st.stop()
-direct = auth.allowed(who, auth.Action.EDIT_EVIDENCE, item["organisation_id"])
+direct = permissions.allowed(who, permissions.Action.EDIT_EVIDENCE, item["organisation_id"])
 seen_key = f"ev_seen_{evidence_id}"
 state.setdefault(seen_key, item["version"])  # the version this person is editing, kept until they save
 st.caption(ui.esc(f"{evidence_id} · {item['date']} · {item['kind']} · version {item['version']}"))
@@ -32,7 +32,7 @@ if conflict := state.pop("ev_conflict", None):
     st.error(ui.esc(conflict), icon=":material/sync_problem:")
     st.markdown("**As it is now:**")
     st.text(f"{item['title']}\n{item['url'] or item['citation'] or ''}\n{item['summary']}")
-errors = state.pop("ev_errors", {})
+problems = state.pop("ev_errors", {})
 
 for name in updates.EDITABLE_EVIDENCE:
     state.setdefault(f"ev_{evidence_id}_{name}", item[name] or "")
@@ -45,10 +45,10 @@ with st.form("evidence_edit", enter_to_submit=False):
         "completeness": st.text_input("How much of the source could be read", key=f"ev_{evidence_id}_completeness"),
     }
     for name in values:
-        ui.field_errors(errors, name)
+        ui.field_errors(problems, name)
     reason = st.text_area("Why it is corrected (kept in the history)", key=f"ev_{evidence_id}_reason")
-    ui.field_errors(errors, "reason")
-    ui.field_errors(errors, "form")
+    ui.field_errors(problems, "reason")
+    ui.field_errors(problems, "form")
     submitted = st.form_submit_button("Save the correction" if direct else "Propose the correction", type="primary")
 if submitted:
     try:
@@ -59,14 +59,14 @@ if submitted:
             changes=values,
             reason=reason,
         )
-    except updates.Conflict as exc:
+    except errors.Conflict as exc:
         state["ev_conflict"] = str(exc)
         state[seen_key] = item["version"]  # saving again, knowingly, replaces the newer version
         st.rerun()
-    except updates.Invalid as exc:
+    except errors.Invalid as exc:
         state["ev_errors"] = exc.by_field()
         st.rerun()
-    except auth.PermissionDenied as exc:
+    except permissions.PermissionDenied as exc:
         st.error(ui.esc(str(exc)))
     else:
         state[seen_key] = result.version

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from recommendations import markdown, ui
-from recommendations.write import auth, updates, workspace
+from recommendations import markdown, permissions, ui
+from recommendations.write import errors, updates, workspace
 
 ui.through_entrypoint()
 who = ui.require_role(("reviewer",), "pages/review.py")
@@ -24,7 +24,7 @@ def decide(assessment_id: str, decision: str) -> None:
     comment = st.session_state.get(f"review_comment_{assessment_id}", "")  # as typed when the button was pressed
     try:
         ui.write(updates.review, assessment_id=assessment_id, decision=decision, comment=comment)
-    except (updates.Invalid, auth.PermissionDenied) as exc:
+    except (errors.Invalid, permissions.PermissionDenied) as exc:
         st.session_state[f"review_error_{assessment_id}"] = str(exc)
     else:
         verb = "Published" if decision == updates.Decision.PUBLISHED else "Returned"
@@ -74,7 +74,7 @@ with tab_withdraw:
             if st.form_submit_button("Withdraw it"):
                 try:
                     ui.write(updates.withdraw, assessment_id=chosen, reason=reason)
-                except (updates.Invalid, auth.PermissionDenied) as exc:
+                except (errors.Invalid, permissions.PermissionDenied) as exc:
                     st.error(ui.esc(str(exc)))
                 else:
                     st.session_state["review_done"] = f"Withdrew {chosen}; the history keeps it, marked as withdrawn."

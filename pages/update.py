@@ -4,9 +4,9 @@ import datetime as dt
 
 import streamlit as st
 
-from recommendations import ui
+from recommendations import permissions, ui
 from recommendations.vocabulary import STATUS_LABELS, EvidenceKind
-from recommendations.write import auth, updates, workspace
+from recommendations.write import errors, updates, workspace
 
 ui.through_entrypoint()
 who = ui.require_role(("contributor", "reviewer"), "pages/update.py")
@@ -55,11 +55,11 @@ if corrects:
             )
         )
 
-errors = state.get("u_errors", {})
+problems = state.get("u_errors", {})
 if done := state.pop("u_done", None):
     st.success(ui.esc(done), icon=":material/check_circle:")
     st.page_link("pages/my_organisation.py", label="See it under My organisation", icon=":material/home_work:")
-if form_errors := errors.get("form"):
+if form_errors := problems.get("form"):
     for message in form_errors:
         st.error(ui.esc(message))
 
@@ -72,27 +72,27 @@ with st.form("assessment", clear_on_submit=False):
     addressee = st.selectbox(
         "Which part of the ask it judges", list(addressees), format_func=addressees.get, key="u_addressee"
     )
-    ui.field_errors(errors, "addressee")
+    ui.field_errors(problems, "addressee")
     status = st.selectbox("Status", list(STATUS_LABELS), format_func=STATUS_LABELS.get, index=2, key="u_status")
-    ui.field_errors(errors, "status")
+    ui.field_errors(problems, "status")
     if "u_as_of" not in state:
         state["u_as_of"] = dt.date.today().isoformat()
     as_of = st.text_input(
         "As of: the date of the latest evidence it rests on (YYYY-MM-DD; YYYY-MM or YYYY if only that is known)",
         key="u_as_of",
     )
-    ui.field_errors(errors, "as_of")
+    ui.field_errors(problems, "as_of")
     rationale = st.text_area(
         "Rationale: why the evidence supports this status, and what it does not show", key="u_rationale"
     )
-    ui.field_errors(errors, "rationale")
+    ui.field_errors(problems, "rationale")
     cited = st.multiselect(
         "Evidence it rests on (required unless the status is not assessed)",
         list(choices),
         format_func=choices.get,
         key="u_evidence",
     )
-    ui.field_errors(errors, "evidence")
+    ui.field_errors(problems, "evidence")
     new_items = []
     for i in range(int(new_count)):
         st.markdown(f"**New evidence item {i + 1}**")
@@ -105,14 +105,14 @@ with st.form("assessment", clear_on_submit=False):
             "summary": st.text_area("Summary, in your own words", key=f"u_new_{i}_summary"),
         }
         for name in item:
-            ui.field_errors(errors, f"new_evidence.{i}.{name}")
+            ui.field_errors(problems, f"new_evidence.{i}.{name}")
         new_items.append(item)
     reason = st.text_area("Why the earlier assessment is corrected", key="u_reason") if corrects else None
-    ui.field_errors(errors, "supersede_reason")
-    ui.field_errors(errors, "supersedes")
+    ui.field_errors(problems, "supersede_reason")
+    ui.field_errors(problems, "supersedes")
     publish = (
         st.checkbox("Publish now (as a reviewer)", key="u_publish")
-        if auth.allowed(who, auth.Action.PUBLISH, who.organisation_id)
+        if permissions.allowed(who, permissions.Action.PUBLISH, who.organisation_id)
         else False
     )
     # One label and key whatever the checkbox says: a button whose label changes between runs loses its click.
@@ -127,10 +127,10 @@ if submitted:
     )  # fmt: skip
     try:
         new_id = ui.write(updates.record_assessment, form=form)
-    except updates.Invalid as exc:
+    except errors.Invalid as exc:
         state["u_errors"] = exc.by_field()
         st.rerun()
-    except auth.PermissionDenied as exc:
+    except permissions.PermissionDenied as exc:
         st.error(ui.esc(str(exc)), icon=":material/block:")
     else:
         state["u_errors"] = {}

@@ -3,8 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from recommendations import ui
-from recommendations.write import auth, bulk
+from recommendations import permissions, ui
+from recommendations.write import bulk
 
 ui.through_entrypoint()
 who = ui.require_role(("contributor", "reviewer"), "pages/upload.py")
@@ -33,7 +33,7 @@ upload = st.file_uploader(
     f"The filled file (CSV UTF-8 or XLSX; at most {limit})", type=["csv", "xlsx"], key="upload_file"
 )
 publish = False
-if auth.allowed(who, auth.Action.PUBLISH, who.organisation_id):
+if permissions.allowed(who, permissions.Action.PUBLISH, who.organisation_id):
     publish = st.checkbox("Publish the rows at once (as a reviewer)", key="upload_publish")
 if upload is None:
     st.stop()

@@ -13,7 +13,7 @@ from sqlalchemy import insert
 from sqlalchemy.engine import Connection
 
 from models.tables import AUDIT
-from recommendations.write.auth import Principal
+from recommendations.permissions import Principal
 
 SECRET_FIELDS = frozenset({"password", "password_hash"})
 

@@ -14,6 +14,7 @@ from recommendations.dataset.loader import DataInvalid, load_folder, prepare
 from recommendations.dataset.schema import json_schemas
 from recommendations.dataset.validate import read_dataset
 from recommendations.read.queries import Filters
+from recommendations.write import accounts, errors
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -171,8 +172,7 @@ def _password_from_stdin() -> str:
 
 
 def cmd_users(args: argparse.Namespace) -> int:
-    from recommendations.write import updates
-    from recommendations.write.auth import Principal
+    from recommendations.permissions import Principal
 
     engine = _engine()
     migrate(engine)
@@ -180,14 +180,14 @@ def cmd_users(args: argparse.Namespace) -> int:
     try:
         with engine.begin() as conn:
             if args.users_command == "list":
-                for user in updates.list_users(conn=conn, principal=who):
+                for user in accounts.list_users(conn=conn, principal=who):
                     state = "active" if user["active"] else "disabled"
                     org = user["organisation_id"] or "-"
                     print(f"{user['email']}\t{user['role']}\t{org}\t{state}\t{user['name']}")
                 return 0
             if args.users_command == "add":
                 password = _password_from_stdin() if args.password_stdin else None
-                updates.create_user(
+                accounts.create_user(
                     conn=conn, principal=who, email=args.email, role=args.role, password=password,
                     name=args.name, organisation=args.organisation,
                 )  # fmt: skip
@@ -196,18 +196,18 @@ def cmd_users(args: argparse.Namespace) -> int:
                     + ("" if password else " (no password: SSO only)")
                 )
             elif args.users_command == "disable":
-                updates.disable_user(conn=conn, principal=who, email=args.email)
+                accounts.disable_user(conn=conn, principal=who, email=args.email)
                 print(f"disabled {args.email}; their sessions are ended")
             elif args.users_command == "enable":
-                updates.enable_user(conn=conn, principal=who, email=args.email)
+                accounts.enable_user(conn=conn, principal=who, email=args.email)
                 print(f"enabled {args.email}")
             elif args.users_command == "set-role":
-                updates.set_role(conn=conn, principal=who, email=args.email, role=args.role)
+                accounts.set_role(conn=conn, principal=who, email=args.email, role=args.role)
                 print(f"{args.email} is now {args.role}")
             elif args.users_command == "set-password":
-                updates.set_password(conn=conn, principal=who, email=args.email, password=_password_from_stdin())
+                accounts.set_password(conn=conn, principal=who, email=args.email, password=_password_from_stdin())
                 print(f"password changed for {args.email}")
-    except updates.Invalid as exc:
+    except errors.Invalid as exc:
         for error in exc.errors:
             print(f"error: {error.field}: {error.message}", file=sys.stderr)
         print("nothing was changed", file=sys.stderr)

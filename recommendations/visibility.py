@@ -21,8 +21,7 @@ from sqlalchemy import and_, false, or_, select, true
 from sqlalchemy.sql import ColumnElement
 
 from models.tables import AE, A
-from recommendations import status
-from recommendations.write import auth
+from recommendations import permissions, status
 
 
 @dataclass(frozen=True)
@@ -33,9 +32,11 @@ class Viewer:
     everything: bool = False
 
     @classmethod
-    def of(cls, principal: auth.Principal | None) -> Viewer:
+    def of(cls, principal: permissions.Principal | None) -> Viewer:
         """The view of a logged-in person: their organisation's drafts if their role may see drafts."""
-        if principal is not None and auth.allowed(principal, auth.Action.VIEW_DRAFTS, principal.organisation_id):
+        if principal is not None and permissions.allowed(
+            principal, permissions.Action.VIEW_DRAFTS, principal.organisation_id
+        ):
             return cls(organisation_id=principal.organisation_id)
         return PUBLIC
 

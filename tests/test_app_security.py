@@ -10,8 +10,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from models.db import make_engine
-from recommendations.write import updates
-from recommendations.write.auth import Principal
+from recommendations.permissions import Principal
+from recommendations.write import accounts, updates
 from recommendations.write.updates import AssessmentForm
 from tests.conftest import ROOT
 
@@ -69,7 +69,7 @@ def marked() -> None:
             ("review@lscw.example", "reviewer", "lscw"),
             ("admin@example.org", "admin", None),
         ]:
-            updates.create_user(conn=conn, principal=cli, email=email, role=role, password=PASSWORD, organisation=org)
+            accounts.create_user(conn=conn, principal=cli, email=email, role=role, password=PASSWORD, organisation=org)
     from recommendations.write import auth
 
     for key, email in (("contrib_a", "contrib@cwcc.example"), ("review_a", "review@cwcc.example")):

@@ -10,8 +10,8 @@ from streamlit.testing.v1 import AppTest
 
 from models.db import make_engine
 from recommendations import sql, status
-from recommendations.write import updates, workspace
-from recommendations.write.auth import Principal
+from recommendations.permissions import Principal
+from recommendations.write import accounts, workspace
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.usefixtures("app_db")
@@ -32,7 +32,7 @@ def started() -> AppTest:
             ("review@lscw.example", "reviewer", "lscw"),
             ("admin@example.org", "admin", None),
         ]:
-            updates.create_user(conn=conn, principal=cli, email=email, role=role, password=PASSWORD, organisation=org)
+            accounts.create_user(conn=conn, principal=cli, email=email, role=role, password=PASSWORD, organisation=org)
     return at
 
 

@@ -16,9 +16,9 @@ from sqlalchemy import text
 from recommendations import sql, status
 from recommendations.dataset.export import workbook
 from recommendations.dataset.schema import ASSESSMENT_SHEET_COLUMNS
+from recommendations.permissions import Principal
 from recommendations.read.queries import Filters
-from recommendations.write import auth, bulk, updates
-from recommendations.write.auth import Principal
+from recommendations.write import accounts, auth, bulk
 from tests.conftest import ROOT
 from tests.helpers import snapshot
 
@@ -33,7 +33,7 @@ def people(loaded_engine):
     cli = Principal.command_line()
     with engine.begin() as conn:
         for email, role, org in [("c@cwcc.example", "contributor", "cwcc"), ("r@cwcc.example", "reviewer", "cwcc")]:
-            updates.create_user(conn=conn, principal=cli, email=email, role=role, password=PASSWORD, organisation=org)
+            accounts.create_user(conn=conn, principal=cli, email=email, role=role, password=PASSWORD, organisation=org)
     with engine.connect() as conn:
         return engine, {
             k: auth.principal_of_account(conn, e) for k, e in (("c", "c@cwcc.example"), ("r", "r@cwcc.example"))

@@ -13,9 +13,10 @@ import pytest
 from sqlalchemy import select
 
 from models import Actor, AuditEntry, Evidence
-from recommendations.write import auth, updates
-from recommendations.write.auth import Principal
-from recommendations.write.updates import AssessmentForm, Conflict
+from recommendations.permissions import Principal
+from recommendations.write import accounts, auth, updates
+from recommendations.write.errors import Conflict
+from recommendations.write.updates import AssessmentForm
 
 PASSWORD = "correct horse battery staple"
 REC = "mmn2016-06"
@@ -29,7 +30,7 @@ def writers(loaded_engine):
     cli = Principal.command_line()
     with engine.begin() as conn:
         for n, org in enumerate(["cwcc", "lscw", "mmn", "cwcc"]):
-            updates.create_user(
+            accounts.create_user(
                 conn=conn,
                 principal=cli,
                 email=f"r{n}@example.org",
@@ -37,7 +38,7 @@ def writers(loaded_engine):
                 password=PASSWORD,
                 organisation=org,
             )
-        updates.create_user(conn=conn, principal=cli, email="admin@example.org", role="admin", password=PASSWORD)
+        accounts.create_user(conn=conn, principal=cli, email="admin@example.org", role="admin", password=PASSWORD)
     with engine.connect() as conn:
         people = [auth.principal_of_account(conn, f"r{n}@example.org") for n in range(4)]
         admin = auth.principal_of_account(conn, "admin@example.org")
@@ -126,7 +127,7 @@ def test_only_one_of_two_simultaneous_edits_wins(writers):
         barrier.wait()
         try:
             with engine.begin() as conn:
-                updates.edit_organisation(
+                accounts.edit_organisation(
                     conn=conn, principal=admin, actor_id="cwcc", seen_version=seen, changes={"name": name}
                 )
             results.append("saved")

@@ -16,10 +16,10 @@ from streamlit.testing.v1 import AppTest
 from models.db import make_engine
 from recommendations import status
 from recommendations.dataset.validate import read_dataset
+from recommendations.permissions import Principal
 from recommendations.read import owners, queries
 from recommendations.read.brief import brief_docx, build_brief
-from recommendations.write import updates
-from recommendations.write.auth import Principal
+from recommendations.write import accounts, updates
 from tests.conftest import DATA, ROOT
 
 DATASET, _ = read_dataset(DATA)
@@ -32,7 +32,7 @@ def test_owners_of_an_actor_with_nothing_left_open(loaded_engine):
     asks = [r.id for r in DATASET.recommendations if any(a.actor == actor for a in r.addressees)]
     cli = Principal.command_line()
     with engine.begin() as conn:
-        updates.create_user(
+        accounts.create_user(
             conn=conn, principal=cli, email="r@x.org", role="reviewer", password="x" * 12, organisation="cwcc"
         )
     from recommendations.write import auth

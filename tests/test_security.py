@@ -20,12 +20,13 @@ from sqlalchemy import select, text, update
 
 from models import AppUser, Assessment, AuditEntry, LoginAttempt, UserSession
 from models.append_only import KEYS
-from recommendations import sql, status, visibility
+from recommendations import permissions, sql, status, visibility
 from recommendations.dataset import export
+from recommendations.permissions import Action, PermissionDenied, Principal
 from recommendations.read import brief, queries
-from recommendations.write import auth, updates, workspace
-from recommendations.write.auth import Action, PermissionDenied, Principal
-from recommendations.write.updates import AssessmentForm, Invalid
+from recommendations.write import accounts, auth, updates, workspace
+from recommendations.write.errors import Invalid
+from recommendations.write.updates import AssessmentForm
 from tests.conftest import ROOT
 from tests.helpers import snapshot
 
@@ -46,7 +47,7 @@ def world(loaded_engine, monkeypatch):
     engine = loaded_engine
     monkeypatch.setattr(auth, "hash_password", lambda password: _HASH if password == PASSWORD else "x")
     cli = Principal.command_line()
-    accounts = {
+    logins = {
         "contrib_a": ("contrib@cwcc.example", "contributor", "cwcc"),
         "review_a": ("review@cwcc.example", "reviewer", "cwcc"),
         "contrib_b": ("contrib@lscw.example", "contributor", "lscw"),
@@ -58,12 +59,12 @@ def world(loaded_engine, monkeypatch):
     }
     people: dict[str, Principal | None] = {"public": None}
     with engine.begin() as conn:
-        for email, role, org in accounts.values():
-            updates.create_user(conn=conn, principal=cli, email=email, role=role, password=PASSWORD, organisation=org)
-    for key, (email, _, _) in accounts.items():
+        for email, role, org in logins.values():
+            accounts.create_user(conn=conn, principal=cli, email=email, role=role, password=PASSWORD, organisation=org)
+    for key, (email, _, _) in logins.items():
         with engine.begin() as conn:
             people[key] = auth.principal_for(conn, auth.login(conn, email, PASSWORD, client=f"test-{key}"))
-    write(engine, updates.disable_user, principal=cli, email="gone@cwcc.example")
+    write(engine, accounts.disable_user, principal=cli, email="gone@cwcc.example")
     with engine.begin() as conn:
         sessions = UserSession.__table__
         conn.execute(
@@ -221,19 +222,19 @@ GRID = {
         "evidence_id": t["item"], "seen_version": 1, "changes": {"summary": "Reworded."}, "reason": "typo"})),
     "decide_correction": (Action.DECIDE_CORRECTION, "cwcc", lambda t: (updates.decide_correction, {
         "correction_id": t["proposal"], "decision": "published"})),
-    "add_organisation": (Action.MANAGE_ORGANISATIONS, None, lambda t: (updates.add_organisation, {
+    "add_organisation": (Action.MANAGE_ORGANISATIONS, None, lambda t: (accounts.add_organisation, {
         "data": {"name": "New Coalition", "type": "cso"}})),
-    "edit_organisation": (Action.MANAGE_ORGANISATIONS, None, lambda t: (updates.edit_organisation, {
+    "edit_organisation": (Action.MANAGE_ORGANISATIONS, None, lambda t: (accounts.edit_organisation, {
         "actor_id": "cwcc", "seen_version": 1, "changes": {"note": "renamed"}})),
-    "create_user": (Action.MANAGE_USERS, None, lambda t: (updates.create_user, {
+    "create_user": (Action.MANAGE_USERS, None, lambda t: (accounts.create_user, {
         "email": "new@cwcc.example", "role": "contributor", "password": PASSWORD, "organisation": "cwcc"})),
-    "set_role": (Action.MANAGE_USERS, None, lambda t: (updates.set_role, {"email": "contrib@cwcc.example",
+    "set_role": (Action.MANAGE_USERS, None, lambda t: (accounts.set_role, {"email": "contrib@cwcc.example",
                                                                           "role": "reviewer"})),
-    "disable_user": (Action.MANAGE_USERS, None, lambda t: (updates.disable_user, {"email": "contrib@cwcc.example"})),
-    "enable_user": (Action.MANAGE_USERS, None, lambda t: (updates.enable_user, {"email": "gone@cwcc.example"})),
-    "set_password": (Action.MANAGE_USERS, None, lambda t: (updates.set_password, {
+    "disable_user": (Action.MANAGE_USERS, None, lambda t: (accounts.disable_user, {"email": "contrib@cwcc.example"})),
+    "enable_user": (Action.MANAGE_USERS, None, lambda t: (accounts.enable_user, {"email": "gone@cwcc.example"})),
+    "set_password": (Action.MANAGE_USERS, None, lambda t: (accounts.set_password, {
         "email": "contrib@cwcc.example", "password": "another long passphrase"})),
-    "list_users": (Action.MANAGE_USERS, None, lambda t: (updates.list_users, {})),
+    "list_users": (Action.MANAGE_USERS, None, lambda t: (accounts.list_users, {})),
 }  # fmt: skip
 READS = {  # the read side for people who log in: function(engine, principal)
     "review_queue": (Action.REVIEW, "own", workspace.review_queue),
@@ -253,10 +254,10 @@ def expected(p: dict, who: str, action: Action, organisation: str | None) -> boo
     if principal is None or who in ("disabled", "expired"):
         return False
     if organisation == "own":
-        return auth.may(principal, action)
+        return permissions.may(principal, action)
     if organisation is None:
-        return auth.may(principal, action) and auth.scope_of(principal, action) == auth.Scope.ANY
-    return auth.allowed(principal, action, organisation)
+        return permissions.may(principal, action) and permissions.scope_of(principal, action) == permissions.Scope.ANY
+    return permissions.allowed(principal, action, organisation)
 
 
 @pytest.mark.parametrize("name", sorted(GRID))
@@ -301,17 +302,17 @@ def test_a_page_cannot_lend_a_principal_more_than_the_database_says(world):
     """The role, organisation and user id a write acts with are read from the session record, never the caller."""
     engine, p = world
     forged = Principal(
-        p["contrib_a"].user_id, "x@x", "x", auth.Role.ADMIN, "lscw", session_id=p["contrib_a"].session_id
+        p["contrib_a"].user_id, "x@x", "x", permissions.Role.ADMIN, "lscw", session_id=p["contrib_a"].session_id
     )
     with pytest.raises(PermissionDenied, match="A contributor may not manage users"):
-        write(engine, updates.create_user, principal=forged, email="new@x.example", role="admin", password=PASSWORD)
+        write(engine, accounts.create_user, principal=forged, email="new@x.example", role="admin", password=PASSWORD)
     made = write(engine, updates.record_assessment, principal=forged, form=form())
     with engine.connect() as conn:
         row = conn.execute(select(Assessment.__table__).where(Assessment.__table__.c.id == made)).one()
     assert row.assessor_id == "cwcc"  # the account's organisation, not the one the caller claimed
-    stranger = Principal(None, "x@x", "x", auth.Role.ADMIN, None, session_id="not-a-session")
+    stranger = Principal(None, "x@x", "x", permissions.Role.ADMIN, None, session_id="not-a-session")
     with pytest.raises(PermissionDenied, match="session has ended"):
-        write(engine, updates.list_users, principal=stranger)
+        write(engine, accounts.list_users, principal=stranger)
 
 
 # --- sessions, accounts ------------------------------------------------------------------------------------
@@ -320,9 +321,9 @@ def test_a_page_cannot_lend_a_principal_more_than_the_database_says(world):
 @pytest.mark.parametrize(
     "change",
     [
-        lambda cli: (updates.set_role, {"email": "review@cwcc.example", "role": "contributor"}),
-        lambda cli: (updates.set_password, {"email": "review@cwcc.example", "password": "a brand new passphrase"}),
-        lambda cli: (updates.disable_user, {"email": "review@cwcc.example"}),
+        lambda cli: (accounts.set_role, {"email": "review@cwcc.example", "role": "contributor"}),
+        lambda cli: (accounts.set_password, {"email": "review@cwcc.example", "password": "a brand new passphrase"}),
+        lambda cli: (accounts.disable_user, {"email": "review@cwcc.example"}),
     ],
 )
 def test_a_new_role_a_new_password_or_a_disabled_account_ends_every_session(world, change):
@@ -345,13 +346,13 @@ def test_a_new_role_a_new_password_or_a_disabled_account_ends_every_session(worl
 
 def test_the_last_admin_cannot_be_disabled_or_demoted(world):
     engine, p = world
-    write(engine, updates.disable_user, principal=p["admin"], email="admin2@example.org")
+    write(engine, accounts.disable_user, principal=p["admin"], email="admin2@example.org")
     with pytest.raises(Invalid, match="last active admin"):
-        write(engine, updates.disable_user, principal=Principal.command_line(), email="admin@example.org")
+        write(engine, accounts.disable_user, principal=Principal.command_line(), email="admin@example.org")
     with pytest.raises(Invalid, match="last active admin"):
-        write(engine, updates.set_role, principal=Principal.command_line(), email="admin@example.org", role="reviewer")
-    write(engine, updates.enable_user, principal=p["admin"], email="admin2@example.org")
-    write(engine, updates.set_role, principal=Principal.command_line(), email="admin2@example.org", role="reviewer")
+        write(engine, accounts.set_role, principal=Principal.command_line(), email="admin@example.org", role="reviewer")
+    write(engine, accounts.enable_user, principal=p["admin"], email="admin2@example.org")
+    write(engine, accounts.set_role, principal=Principal.command_line(), email="admin2@example.org", role="reviewer")
     with engine.connect() as conn:
         roles = dict(conn.execute(select(AppUser.__table__.c.email, AppUser.__table__.c.role)).all())
     assert roles["admin@example.org"] == "admin" and roles["admin2@example.org"] == "reviewer"
@@ -370,7 +371,7 @@ def test_the_last_admin_cannot_be_disabled_or_demoted(world):
 def test_look_alike_accounts_are_refused(world, email, name, words):
     engine, p = world
     with pytest.raises(Invalid, match=words):
-        write(engine, updates.create_user, principal=p["admin"], email=email, role="contributor", password=PASSWORD,
+        write(engine, accounts.create_user, principal=p["admin"], email=email, role="contributor", password=PASSWORD,
               name=name, organisation="cwcc")  # fmt: skip
 
 
@@ -386,7 +387,7 @@ def test_look_alike_accounts_are_refused(world, email, name, words):
 def test_look_alike_organisations_are_refused(world, data, words):
     engine, p = world
     with pytest.raises(Invalid, match=words):
-        write(engine, updates.add_organisation, principal=p["admin"], data=data)
+        write(engine, accounts.add_organisation, principal=p["admin"], data=data)
 
 
 def test_a_nul_in_a_log_in_email_is_a_wrong_log_in_not_a_database_error(world):

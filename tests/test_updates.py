@@ -15,9 +15,10 @@ from models import AppUser, Assessment, AssessmentReview, AuditEntry, Evidence
 from recommendations import sql, status, visibility
 from recommendations.dataset.export import write_yaml_layout
 from recommendations.dataset.loader import load_folder
-from recommendations.write import auth, updates, workspace
-from recommendations.write.auth import PermissionDenied, Principal
-from recommendations.write.updates import AssessmentForm, Invalid
+from recommendations.permissions import PermissionDenied, Principal
+from recommendations.write import accounts, auth, updates, workspace
+from recommendations.write.errors import Invalid
+from recommendations.write.updates import AssessmentForm
 from tests.helpers import content, snapshot
 
 PASSWORD = "correct horse battery staple"
@@ -47,7 +48,7 @@ def world(loaded_engine, monkeypatch):
     }
     with engine.begin() as conn:
         for email, role, org in people.values():
-            updates.create_user(conn=conn, principal=cli, email=email, role=role, password=PASSWORD, organisation=org)
+            accounts.create_user(conn=conn, principal=cli, email=email, role=role, password=PASSWORD, organisation=org)
     principals = {}
     for key, (email, _, _) in people.items():
         with engine.begin() as conn:
@@ -246,10 +247,10 @@ def test_a_replayed_form_after_log_out_writes_nothing(world):
 def test_disabled_account_and_changed_role_are_refused_at_once(world):
     engine, p = world
     cli = Principal.command_line()
-    write(engine, updates.set_role, principal=cli, email="review@cwcc.example", role="contributor")
+    write(engine, accounts.set_role, principal=cli, email="review@cwcc.example", role="contributor")
     with pytest.raises(PermissionDenied, match="session has ended"):  # a new role ends the account's sessions
         write(engine, updates.record_assessment, principal=p["review_a"], form=form(publish=True))
-    write(engine, updates.disable_user, principal=cli, email="contrib@cwcc.example")
+    write(engine, accounts.disable_user, principal=cli, email="contrib@cwcc.example")
     with pytest.raises(PermissionDenied):
         write(engine, updates.record_assessment, principal=p["contrib_a"], form=form())
     with engine.connect() as conn:
@@ -260,12 +261,12 @@ def test_only_admins_manage_users_and_organisations(world):
     engine, p = world
     for who in ("contrib_a", "review_a"):
         with pytest.raises(PermissionDenied):
-            write(engine, updates.create_user, principal=p[who], email="x@y.org", role="admin", password=PASSWORD)
+            write(engine, accounts.create_user, principal=p[who], email="x@y.org", role="admin", password=PASSWORD)
         with pytest.raises(PermissionDenied):
-            write(engine, updates.add_organisation, principal=p[who], data={"name": "New coalition", "type": "cso"})
+            write(engine, accounts.add_organisation, principal=p[who], data={"name": "New coalition", "type": "cso"})
     org = write(
         engine,
-        updates.add_organisation,
+        accounts.add_organisation,
         principal=p["admin"],
         data={"name": "Migrant Coalition Kh", "acronym": "MCK", "type": "cso"},
     )
@@ -273,13 +274,13 @@ def test_only_admins_manage_users_and_organisations(world):
     with pytest.raises(Invalid, match="already exists"):
         write(
             engine,
-            updates.add_organisation,
+            accounts.add_organisation,
             principal=p["admin"],
             data={"name": "Again", "acronym": "MCK", "type": "cso"},
         )
     write(
         engine,
-        updates.create_user,
+        accounts.create_user,
         principal=p["admin"],
         email="new@mck.example",
         role="contributor",
@@ -345,7 +346,7 @@ def test_users_need_a_valid_role_organisation_email_and_long_password(world):
     for fields, field, message in cases:
         values = {"password": PASSWORD, **fields}
         with pytest.raises(Invalid) as caught:
-            write(engine, updates.create_user, principal=p["admin"], **values)
+            write(engine, accounts.create_user, principal=p["admin"], **values)
         assert any(message in m for m in caught.value.by_field()[field]), (fields, caught.value.errors)
 
 
@@ -367,7 +368,7 @@ def test_export_of_app_records_loads_back_the_same(world, sqlite_engine, tmp_pat
     engine, p = world
     org = write(
         engine,
-        updates.add_organisation,
+        accounts.add_organisation,
         principal=p["admin"],
         data={"name": "Migrant Coalition Kh", "acronym": "MCK", "type": "cso"},
     )

@@ -19,13 +19,13 @@ from sqlalchemy.engine import Engine
 from streamlit.runtime.pages_manager import PagesManager
 
 from models.db import make_engine
-from recommendations import markdown, settings, visibility
+from recommendations import markdown, permissions, settings, visibility
 from recommendations.dataset.loader import prepare
+from recommendations.permissions import Principal
 from recommendations.read import queries
 from recommendations.read.queries import Filters
 from recommendations.vocabulary import STATUS_LABELS
-from recommendations.write import auth, sso
-from recommendations.write.auth import Principal
+from recommendations.write import auth, errors, sso
 
 T = TypeVar("T")
 DATA = Path(__file__).resolve().parents[2] / "data"
@@ -622,5 +622,5 @@ def _decide_correction(correction_id: str, decision: str) -> None:
     comment = st.session_state.get(f"corr_comment_{correction_id}", "")
     try:
         write(updates.decide_correction, correction_id=correction_id, decision=decision, comment=comment)
-    except (updates.Invalid, updates.Conflict, auth.PermissionDenied) as exc:
+    except (errors.Invalid, errors.Conflict, permissions.PermissionDenied) as exc:
         st.session_state[f"corr_error_{correction_id}"] = str(exc)

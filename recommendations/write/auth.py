@@ -17,8 +17,6 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
-from dataclasses import dataclass
-from enum import StrEnum
 
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
@@ -29,6 +27,16 @@ from sqlalchemy.engine import Connection
 from models import tables
 from models.tables import ACT, ATTEMPTS, SESSIONS, THROTTLE, U
 from recommendations import settings, text
+from recommendations.permissions import (
+    Action,
+    PermissionDenied,
+    Principal,
+    Role,
+    Scope,
+    allowed,
+    may,
+    scope_of,
+)
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 1024  # argon2 takes any length; a megabyte "password" is only a way to burn the CPU
@@ -37,119 +45,9 @@ _HASHER = PasswordHash((Argon2Hasher(),))
 _DUMMY_HASH = _HASHER.hash("not a real password, for equal timing")
 
 
-class Role(StrEnum):
-    CONTRIBUTOR = "contributor"
-    REVIEWER = "reviewer"
-    ADMIN = "admin"
-
-
-ROLE_LABELS = {
-    Role.CONTRIBUTOR: "Contributor (records assessments and evidence as drafts for their organisation)",
-    Role.REVIEWER: "Reviewer (publishes or returns their organisation's drafts)",
-    Role.ADMIN: "Admin (manages users and organisations, sees the audit log)",
-}
-
-
-class Action(StrEnum):
-    RECORD = "record an assessment"
-    PUBLISH = "publish an assessment"
-    REVIEW = "review a draft"
-    WITHDRAW = "withdraw an assessment"
-    ADD_EVIDENCE = "add evidence"
-    EDIT_EVIDENCE = "correct an evidence item"
-    PROPOSE_CORRECTION = "propose a correction to an evidence item"
-    DECIDE_CORRECTION = "publish or return a proposed correction"
-    VIEW_DRAFTS = "see drafts"
-    MANAGE_USERS = "manage users"
-    MANAGE_ORGANISATIONS = "manage organisations"
-    VIEW_AUDIT = "see the audit log"
-
-
-class Scope(StrEnum):
-    """On whose records a permitted action may be taken."""
-
-    ANY = "any"  # every record
-    OWN = "own"  # records of the person's own organisation
-    DATASET = "dataset"  # records of the curated dataset (no organisation recorded them in the app)
-
-
-# Which role may do what, and on whose records: THE permission table (pages and menus ask it too).
-PERMISSIONS: dict[Role, dict[Action, Scope]] = {
-    Role.CONTRIBUTOR: {
-        Action.RECORD: Scope.OWN, Action.ADD_EVIDENCE: Scope.OWN, Action.PROPOSE_CORRECTION: Scope.ANY,
-        Action.VIEW_DRAFTS: Scope.OWN,
-    },
-    Role.REVIEWER: {
-        Action.RECORD: Scope.OWN, Action.PUBLISH: Scope.OWN, Action.REVIEW: Scope.OWN, Action.WITHDRAW: Scope.OWN,
-        Action.ADD_EVIDENCE: Scope.OWN, Action.EDIT_EVIDENCE: Scope.OWN, Action.PROPOSE_CORRECTION: Scope.ANY,
-        Action.DECIDE_CORRECTION: Scope.OWN, Action.VIEW_DRAFTS: Scope.OWN,
-    },
-    Role.ADMIN: {
-        Action.MANAGE_USERS: Scope.ANY, Action.MANAGE_ORGANISATIONS: Scope.ANY, Action.VIEW_AUDIT: Scope.ANY,
-        Action.EDIT_EVIDENCE: Scope.DATASET, Action.PROPOSE_CORRECTION: Scope.ANY,
-        Action.DECIDE_CORRECTION: Scope.DATASET,
-    },
-}  # fmt: skip
-
-
-class PermissionDenied(Exception):
-    """The caller may not do this; the message says why in plain words."""
-
-
 class LoginRefused(Exception):
     """A log-in that did not succeed; the message is safe to show (it never says whether the email exists,
     except that a locked account says it is locked, as users need to know when to try again)."""
-
-
-@dataclass(frozen=True)
-class Principal:
-    """The acting person (or the command line), as every write function receives it.
-
-    Only ``session_id`` (a web session) or ``user_id`` (a maintainer acting as an account from the command
-    line) is taken from it: ``require`` reads everything else again from the database.
-    """
-
-    user_id: int | None
-    email: str
-    name: str
-    role: Role
-    organisation_id: str | None
-    organisation_name: str | None = None
-    session_id: str | None = None  # None only for the command line, which has no session to end
-
-    @property
-    def display(self) -> str:
-        """How the person is named in the history: "Sok Dara (CWCC)"."""
-        return f"{self.name} ({self.organisation_name})" if self.organisation_name else self.name
-
-    @classmethod
-    def command_line(cls, who: str = "command line") -> Principal:
-        """The maintainer at the command line: an admin without a session (for `users` commands)."""
-        return cls(user_id=None, email=who, name=who, role=Role.ADMIN, organisation_id=None)
-
-
-def scope_of(principal: Principal | None, action: Action) -> Scope | None:
-    """On whose records ``principal`` may take ``action``; None: not at all."""
-    if principal is None:
-        return None
-    return PERMISSIONS.get(principal.role, {}).get(action)
-
-
-def allowed(principal: Principal | None, action: Action, organisation: str | None = None) -> bool:
-    """May ``principal`` take ``action`` on a record of ``organisation`` (None: a record of the curated dataset)?"""
-    scope = scope_of(principal, action)
-    if scope is None or principal is None:
-        return False
-    if scope == Scope.ANY:
-        return True
-    if scope == Scope.DATASET:
-        return organisation is None
-    return organisation is not None and organisation == principal.organisation_id
-
-
-def may(principal: Principal | None, action: Action) -> bool:
-    """May ``principal`` take ``action`` on some record at all (what a menu or a button asks)?"""
-    return scope_of(principal, action) is not None
 
 
 def require(conn: Connection, principal: Principal | None, action: Action) -> Principal:

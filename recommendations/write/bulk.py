@@ -22,9 +22,9 @@ from models.tables import A
 from recommendations import settings
 from recommendations.dataset.export import NEUTRALISED_PREFIXES, runs_as_formula
 from recommendations.dataset.schema import ASSESSMENT_SHEET, ASSESSMENT_SHEET_COLUMNS, ASSESSMENT_SHEET_WRITABLE
+from recommendations.permissions import PermissionDenied, Principal
 from recommendations.vocabulary import STATUS_LABELS
-from recommendations.write import updates
-from recommendations.write.auth import PermissionDenied, Principal
+from recommendations.write import errors, updates
 
 MAX_UNZIPPED = 50 * 1024 * 1024  # an XLSX that inflates beyond this is refused before it is opened
 MAX_COLUMNS = 64  # columns read from a sheet, whatever its <dimension> claims (the template has 21)
@@ -328,7 +328,7 @@ def _form(values: dict[str, str], publish: bool) -> updates.AssessmentForm:
     )
 
 
-def _words(error: updates.FieldError) -> str:
+def _words(error: errors.FieldError) -> str:
     column = _FIELD_COLUMNS.get(error.field, error.field)
     return f"column {column}: {error.message}" if column != "row" else error.message
 
@@ -407,7 +407,7 @@ def check_and_write(
             result.assessment_id = updates.record_assessment(
                 conn=conn, principal=principal, form=_form(values, publish)
             )
-        except updates.Invalid as exc:
+        except errors.Invalid as exc:
             result.outcome, result.errors = "error", [_words(e) for e in exc.errors]
         except PermissionDenied as exc:
             result.outcome, result.errors = "error", [str(exc)]

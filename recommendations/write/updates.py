@@ -1,4 +1,6 @@
-"""The write side: every change made in the app or by a maintainer's command, and nothing else.
+"""The record writes: assessments (recorded, reviewed, corrected, withdrawn) and corrections of evidence.
+
+Accounts and organisations are in ``accounts``; what a refusal says, in ``errors``.
 
 Each function takes the caller's connection and principal as keyword arguments and, **first**, asks
 ``auth.require`` whether the person's role may do this at all (which also reads the person again from the
@@ -21,21 +23,21 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from pydantic import ValidationError
-from sqlalchemy import Table, func, insert, select, update
+from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
 
-from models.tables import ACT, AD, AE, AUDIT, CORRECTION_REVIEWS, CORRECTIONS, REVIEWS, A, E, R, S, U
-from recommendations import status, text, visibility
+from models.tables import AD, AE, CORRECTION_REVIEWS, CORRECTIONS, REVIEWS, A, E, R, S
+from recommendations import permissions, status, text, visibility
 from recommendations.audit import audit
 from recommendations.dataset import checks
 from recommendations.dataset.records import assessment_row, cited_rows, evidence_row
-from recommendations.dataset.schema import ActorIn, AssessmentIn, EvidenceIn
+from recommendations.dataset.schema import AssessmentIn, EvidenceIn
 from recommendations.dates import PARTIAL_DATE, date_start
+from recommendations.permissions import Action, PermissionDenied, Principal
 from recommendations.vocabulary import Status, Visibility
 from recommendations.write import auth
-from recommendations.write.auth import Action, PermissionDenied, Principal, Role
-
-__all__ = ["Conflict", "FieldError", "Invalid", "audit"]
+from recommendations.write.errors import Conflict, FieldError, Invalid, pydantic_errors
+from recommendations.write.versions import changed_by, versioned_update
 
 
 class Decision:
@@ -43,54 +45,8 @@ class Decision:
     RETURNED = status.RETURNED
 
 
-@dataclass(frozen=True)
-class FieldError:
-    field: str  # e.g. "as_of", "new_evidence.1.url"
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.field}: {self.message}"
-
-
-class Invalid(Exception):
-    """The input breaks a rule; ``errors`` name each field. Nothing was written."""
-
-    def __init__(self, errors: list[FieldError]) -> None:
-        super().__init__("; ".join(str(e) for e in errors))
-        self.errors = errors
-
-    def by_field(self) -> dict[str, list[str]]:
-        out: dict[str, list[str]] = {}
-        for error in self.errors:
-            out.setdefault(error.field, []).append(error.message)
-        return out
-
-
-class Conflict(Exception):
-    """Someone else changed the record since the form was opened; the caller keeps the user's input."""
-
-
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
-
-
-# A rule on the whole record is shown beside the field it is about.
-_RECORD_RULE_FIELDS = (
-    ("needs evidence", "evidence"),
-    ("supersede_reason", "supersede_reason"),
-    ("url, a citation", "url"),
-)
-
-
-def _pydantic_errors(exc: ValidationError, prefix: str = "") -> list[FieldError]:
-    out = []
-    for error in exc.errors():
-        message = error["msg"].removeprefix("Value error, ")
-        name = ".".join(str(p) for p in error["loc"])
-        if not name:
-            name = next((f for words, f in _RECORD_RULE_FIELDS if words in message), "form")
-        out.append(FieldError(prefix + name, message))
-    return out
 
 
 def _slug(value: str, limit: int = 24) -> str:
@@ -177,7 +133,7 @@ def record_assessment(
             recorded_at=now,
         )
     except ValidationError as exc:
-        errors += _pydantic_errors(exc)
+        errors += pydantic_errors(exc)
         if not any(e.field == "as_of" for e in errors) and PARTIAL_DATE.match(form.as_of or ""):
             made, _ = _recommendation(conn, form.recommendation)  # say all that is wrong at once
             errors += [FieldError(f, m) for f, m in checks.as_of_findings(form.as_of, made=made, today=now.date())]
@@ -242,7 +198,7 @@ def _evidence_in(
     try:
         item = EvidenceIn(id=ident or _new_id("ev", values.get("title") or "item"), organisation=organisation, **values)
     except ValidationError as exc:
-        return None, _pydantic_errors(exc, prefix)
+        return None, pydantic_errors(exc, prefix)
     errors = [FieldError(prefix + f, m) for f, m in checks.evidence_findings(item.date)]
     return (None if errors else item), errors
 
@@ -336,7 +292,7 @@ def withdraw(
         raise Invalid(
             [
                 FieldError("reason" if e.field in ("supersede_reason", "rationale") else e.field, e.message)
-                for e in _pydantic_errors(exc)
+                for e in pydantic_errors(exc)
             ]
         ) from None
     findings = checks.supersede_findings(record, target)
@@ -347,224 +303,9 @@ def withdraw(
     return record.id
 
 
-# --- organisations ---------------------------------------------------------------------------------------
-
-
-def _look_alike(conn: Connection, name: str, acronym: str | None, *, besides: str | None = None) -> str | None:
-    """An existing organisation whose name or acronym would be taken for this one's, or None."""
-    wanted = {text.skeleton(v) for v in (name, acronym) if v}
-    for row in conn.execute(select(ACT.c.id, ACT.c.name, ACT.c.acronym)):
-        if row.id != besides and wanted & {text.skeleton(v) for v in (row.name, row.acronym) if v}:
-            return f"{row.name}" + (f" ({row.acronym})" if row.acronym else "")
-    return None
-
-
-def add_organisation(*, conn: Connection, principal: Principal | None, data: Mapping) -> str:
-    """An admin adds an organisation (an actor: a coalition, a CSO, a union...)."""
-    who = auth.require(conn, principal, Action.MANAGE_ORGANISATIONS)
-    values = {k: (data.get(k) or None) for k in ("id", "name", "acronym", "type", "country", "note")}
-    values["id"] = values["id"] or _slug(values.get("acronym") or values.get("name") or "", 60)
-    try:
-        actor = ActorIn(**values)
-    except ValidationError as exc:
-        raise Invalid(_pydantic_errors(exc)) from None
-    if conn.execute(select(ACT.c.id).where(ACT.c.id == actor.id)).first():
-        raise Invalid([FieldError("id", f"an actor with id {actor.id!r} already exists")])
-    if twin := _look_alike(conn, actor.name, actor.acronym):
-        raise Invalid([FieldError("name", f"looks the same as the existing organisation {twin}")])
-    conn.execute(insert(ACT).values(**actor.model_dump(), version=1))
-    audit(conn, who, "add organisation", "actor", actor.id, after=actor.model_dump(mode="json"))
-    return actor.id
-
-
-# --- users -------------------------------------------------------------------------------------------------
-
-
-def _user(conn: Connection, email: str):
-    return conn.execute(select(U).where(U.c.email == auth.normalise_email(email))).first()
-
-
-def _user_view(row) -> dict:  # noqa: ANN001
-    return {k: row._mapping[k] for k in ("email", "name", "role", "organisation_id", "active")}
-
-
-def _roles() -> str:
-    return ", ".join(r.value for r in Role)
-
-
-def create_user(
-    *,
-    conn: Connection,
-    principal: Principal | None,
-    email: str,
-    role: str,
-    password: str | None,
-    name: str | None = None,
-    organisation: str | None = None,
-) -> int:
-    """Create an account. Contributors and reviewers belong to an organisation; admins need not."""
-    who = auth.require(conn, principal, Action.MANAGE_USERS)
-    errors = []
-    try:
-        email = text.email(email)
-    except text.TextProblem as exc:
-        errors.append(FieldError("email", f"the email {exc}"))
-    else:
-        if _user(conn, email):
-            errors.append(FieldError("email", f"an account for {email} already exists"))
-    try:
-        shown_name = text.name((name or "").strip() or email.split("@")[0] or "?")
-    except text.TextProblem as exc:
-        errors.append(FieldError("name", f"the name {exc}"))
-        shown_name = ""
-    if role not in {r.value for r in Role}:
-        errors.append(FieldError("role", f"unknown role {role!r}: choose {_roles()}"))
-    if organisation:
-        if not conn.execute(select(ACT.c.id).where(ACT.c.id == organisation)).first():
-            errors.append(FieldError("organisation", f"unknown organisation {organisation!r} (an actor id)"))
-    elif role in (Role.CONTRIBUTOR, Role.REVIEWER):
-        errors.append(FieldError("organisation", f"a {role} needs an organisation"))
-    if password is not None and (problem := auth.password_problem(password)):
-        errors.append(FieldError("password", problem))
-    if errors:
-        raise Invalid(errors)
-    result = conn.execute(
-        insert(U).values(
-            email=email,
-            name=shown_name,
-            role=role,
-            organisation_id=organisation or None,
-            password_hash=auth.hash_password(password) if password else None,
-            active=True,
-            failed_logins=0,
-            created_at=_now(),
-            version=1,
-        )
-    )
-    user_id = int(result.inserted_primary_key[0])
-    row = conn.execute(select(U).where(U.c.id == user_id)).one()
-    audit(conn, who, "add user", "app_user", str(user_id), after={**_user_view(row), "password": bool(password)})
-    return user_id
-
-
-def _account(conn: Connection, email: str):
-    row = _user(conn, email)
-    if row is None:
-        raise Invalid([FieldError("email", f"no account for {auth.normalise_email(email)}")])
-    return row
-
-
-def _other_active_admins(conn: Connection, user_id: int) -> int:
-    return conn.execute(
-        select(func.count()).select_from(U).where(U.c.role == Role.ADMIN, U.c.active.is_(True), U.c.id != user_id)
-    ).scalar_one()
-
-
-def _change_user(conn: Connection, who: Principal, row, action: str, *, end_sessions: bool, **values: object) -> None:  # noqa: ANN001
-    conn.execute(update(U).where(U.c.id == row.id).values(**values, version=row.version + 1))
-    after = conn.execute(select(U).where(U.c.id == row.id)).one()
-    changed = {"password": True} if "password_hash" in values else {}
-    ended = auth.end_sessions(conn, row.id) if end_sessions else 0
-    audit(
-        conn, who, action, "app_user", str(row.id), before=_user_view(row),
-        after={**_user_view(after), **changed, **({"sessions_ended": ended} if end_sessions else {})},
-    )  # fmt: skip
-
-
-def set_role(*, conn: Connection, principal: Principal | None, email: str, role: str) -> None:
-    """Give an account another role; its sessions end, so the new role applies from its next log-in."""
-    who = auth.require(conn, principal, Action.MANAGE_USERS)
-    if role not in {r.value for r in Role}:
-        raise Invalid([FieldError("role", f"unknown role {role!r}: choose {_roles()}")])
-    row = _account(conn, email)
-    if row.role == Role.ADMIN and role != Role.ADMIN and row.active and not _other_active_admins(conn, row.id):
-        raise Invalid([FieldError("role", "this is the last active admin: make another account admin first")])
-    if role in (Role.CONTRIBUTOR, Role.REVIEWER) and not row.organisation_id:
-        raise Invalid([FieldError("role", f"a {role} needs an organisation; this account has none")])
-    _change_user(conn, who, row, "set role", end_sessions=True, role=role)
-
-
-def disable_user(*, conn: Connection, principal: Principal | None, email: str) -> None:
-    """Disable an account and end its sessions (its history stays; ``enable_user`` lets it log in again)."""
-    who = auth.require(conn, principal, Action.MANAGE_USERS)
-    row = _account(conn, email)
-    if row.role == Role.ADMIN and row.active and not _other_active_admins(conn, row.id):
-        raise Invalid([FieldError("email", "this is the last active admin: make another account admin first")])
-    _change_user(conn, who, row, "disable user", end_sessions=True, active=False)
-
-
-def enable_user(*, conn: Connection, principal: Principal | None, email: str) -> None:
-    """Let a disabled account log in again (with its old password, and a clean failure count)."""
-    who = auth.require(conn, principal, Action.MANAGE_USERS)
-    row = _account(conn, email)
-    if row.active:
-        raise Invalid([FieldError("email", f"{row.email} is not disabled")])
-    _change_user(conn, who, row, "enable user", end_sessions=False, active=True, failed_logins=0, locked_until=None)
-
-
-def set_password(*, conn: Connection, principal: Principal | None, email: str, password: str) -> None:
-    """Set a new password; every session of the account ends (a password changed after a theft must lock out)."""
-    who = auth.require(conn, principal, Action.MANAGE_USERS)
-    if problem := auth.password_problem(password):
-        raise Invalid([FieldError("password", problem)])
-    row = _account(conn, email)
-    _change_user(
-        conn, who, row, "set password", end_sessions=True, password_hash=auth.hash_password(password),
-        failed_logins=0, locked_until=None,
-    )  # fmt: skip
-
-
-def list_users(*, conn: Connection, principal: Principal | None) -> list[dict]:
-    """Accounts without their hashes (for `users list` and the admin page); admins only."""
-    auth.require(conn, principal, Action.MANAGE_USERS)
-    rows = conn.execute(
-        select(
-            U.c.email, U.c.name, U.c.role, U.c.organisation_id, U.c.active, U.c.locked_until, U.c.created_at
-        ).order_by(U.c.email)
-    )
-    return [dict(r._mapping) for r in rows]
-
-
-# --- edits to shared records, with a version check ---------------------------------------------------------
+# --- corrections of evidence -------------------------------------------------------------------------------
 
 EDITABLE_EVIDENCE = ("title", "url", "citation", "summary", "completeness")
-EDITABLE_ORGANISATION = ("name", "acronym", "country", "note")
-
-
-def _changed_by(conn: Connection, table: str, record_id: str) -> str:
-    """ "changed by someone@example.org at 2026-12-01 09:14 UTC" from the audit log."""
-    row = conn.execute(
-        select(AUDIT.c.who, AUDIT.c.at)
-        .where(AUDIT.c.table_name == table, AUDIT.c.record_id == record_id)
-        .order_by(AUDIT.c.id.desc())
-        .limit(1)
-    ).first()
-    if row is None:
-        return "changed by a data load"
-    return f"changed by {row.who} at {row.at:%Y-%m-%d %H:%M} UTC"
-
-
-def _versioned_update(
-    conn: Connection,
-    table: Table,
-    who: Principal,
-    record_id: str,
-    seen_version: int,
-    before: dict,
-    after: dict,
-    action: str,
-) -> int:
-    """UPDATE ... WHERE id = :id AND version = :seen; none changed means someone else saved first."""
-    result = conn.execute(
-        update(table)
-        .where(table.c.id == record_id, table.c.version == seen_version)
-        .values(**after, version=seen_version + 1)
-    )
-    if result.rowcount != 1:
-        raise Conflict(f"This record was {_changed_by(conn, table.name, record_id)} since you opened it. "
-                       "Your changes are kept below: compare them with the new version and save again.")  # fmt: skip
-    audit(conn, who, action, table.name, record_id, before=before, after=after)
-    return seen_version + 1
 
 
 @dataclass(frozen=True)
@@ -615,7 +356,7 @@ def correct_evidence(
     if before == after:
         raise Invalid([FieldError("form", "nothing was changed")])
     if current["version"] != seen_version:
-        raise Conflict(f"This record was {_changed_by(conn, 'evidence', evidence_id)} since you opened it. "
+        raise Conflict(f"This record was {changed_by(conn, 'evidence', evidence_id)} since you opened it. "
                        "Your changes are kept below: compare them with the new version and save again.")  # fmt: skip
     now = now or _now()
     correction_id = _new_id("cor", evidence_id, now.strftime("%Y%m%d"))
@@ -627,7 +368,7 @@ def correct_evidence(
         )
     )  # fmt: skip
     audit(conn, who, "propose evidence correction", "evidence_correction", correction_id, before=before, after=after)
-    if not auth.allowed(who, Action.EDIT_EVIDENCE, current["organisation_id"]):
+    if not permissions.allowed(who, Action.EDIT_EVIDENCE, current["organisation_id"]):
         return CorrectionResult(correction_id, published=False, version=seen_version)
     version = _publish_correction(conn, who, correction_id, now)
     return CorrectionResult(correction_id, published=True, version=version)
@@ -635,7 +376,7 @@ def correct_evidence(
 
 def _publish_correction(conn: Connection, who: Principal, correction_id: str, now: dt.datetime) -> int:
     proposal = conn.execute(select(CORRECTIONS).where(CORRECTIONS.c.id == correction_id)).one()
-    version = _versioned_update(
+    version = versioned_update(
         conn, E, who, proposal.evidence_id, proposal.seen_version, dict(proposal.before), dict(proposal.after),
         "edit evidence",
     )  # fmt: skip
@@ -688,27 +429,3 @@ def decide_correction(
         )
     )  # fmt: skip
     audit(conn, who, "return evidence correction", "evidence_correction", correction_id, after={"comment": comment})
-
-
-def edit_organisation(
-    *, conn: Connection, principal: Principal | None, actor_id: str, seen_version: int, changes: Mapping
-) -> int:
-    """An admin renames an organisation (or changes its acronym, country, note), with a version check."""
-    who = auth.require(conn, principal, Action.MANAGE_ORGANISATIONS)
-    row = conn.execute(select(ACT).where(ACT.c.id == actor_id)).first()
-    if row is None:
-        raise Invalid([FieldError("organisation", f"unknown organisation {actor_id!r}")])
-    current = dict(row._mapping)
-    values = {
-        **{k: current[k] for k in ("id", "type")},
-        **{k: (changes.get(k, current[k]) or None) for k in EDITABLE_ORGANISATION},
-    }
-    try:
-        actor = ActorIn(**values)
-    except ValidationError as exc:
-        raise Invalid(_pydantic_errors(exc)) from None
-    if twin := _look_alike(conn, actor.name, actor.acronym, besides=actor_id):
-        raise Invalid([FieldError("name", f"looks the same as the existing organisation {twin}")])
-    before = {k: current[k] for k in EDITABLE_ORGANISATION}
-    after = {k: getattr(actor, k) for k in EDITABLE_ORGANISATION}
-    return _versioned_update(conn, ACT, who, actor_id, seen_version, before, after, "edit organisation")

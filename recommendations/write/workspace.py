@@ -12,18 +12,17 @@ from sqlalchemy import and_, or_, select, true, union_all
 from sqlalchemy.engine import Engine
 
 from models.tables import ACT, AD, AE, AUDIT, CORRECTION_REVIEWS, CORRECTIONS, ER, REVIEWS, A, E, R, S, U
-from recommendations import dates, sql, status, visibility
+from recommendations import dates, permissions, sql, status, visibility
+from recommendations.permissions import Action, PermissionDenied, Principal
 from recommendations.read import queries
 from recommendations.vocabulary import STATUS_LABELS, Visibility
-from recommendations.write import auth
-from recommendations.write.auth import Action, PermissionDenied, Principal
 
 STALE_MONTHS = 12
 SEARCH_LIMIT = 25
 
 
 def _own_organisation(principal: Principal | None) -> str:
-    if principal is None or not auth.allowed(principal, Action.VIEW_DRAFTS, principal.organisation_id):
+    if principal is None or not permissions.allowed(principal, Action.VIEW_DRAFTS, principal.organisation_id):
         raise PermissionDenied("Only members of an organisation see its drafts.")
     return principal.organisation_id  # type: ignore[return-value]
 
@@ -62,7 +61,7 @@ def _assessments(engine: Engine, *conditions) -> pd.DataFrame:
 
 def review_queue(engine: Engine, principal: Principal | None) -> pd.DataFrame:
     """Drafts of the reviewer's organisation waiting for a decision, oldest first."""
-    if principal is None or not auth.allowed(principal, Action.REVIEW, principal.organisation_id):
+    if principal is None or not permissions.allowed(principal, Action.REVIEW, principal.organisation_id):
         raise PermissionDenied("Only a reviewer sees the review queue.")
     decided = select(REVIEWS.c.assessment_id)
     return _assessments(
@@ -165,7 +164,7 @@ def organisations(engine: Engine) -> pd.DataFrame:
 
 
 def users(engine: Engine, principal: Principal | None) -> pd.DataFrame:
-    if not auth.allowed(principal, Action.MANAGE_USERS):
+    if not permissions.allowed(principal, Action.MANAGE_USERS):
         raise PermissionDenied("Only an admin sees the accounts.")
     return sql.frame(
         engine,
@@ -190,7 +189,7 @@ def audit_log(
     limit: int = 2000,
 ) -> pd.DataFrame:
     """The audit log, newest first, filtered; only for admins."""
-    if not auth.allowed(principal, Action.VIEW_AUDIT):
+    if not permissions.allowed(principal, Action.VIEW_AUDIT):
         raise PermissionDenied("Only an admin sees the audit log.")
     conditions = []
     if who.strip():
@@ -247,12 +246,12 @@ def corrections_of(engine: Engine, evidence_id: str) -> pd.DataFrame:
 def correction_queue(engine: Engine, principal: Principal | None) -> pd.DataFrame:
     """Proposed corrections waiting for ``principal``'s decision: of their organisation's evidence (a reviewer)
     or of the curated dataset's (an admin), oldest first."""
-    scope = auth.scope_of(principal, Action.DECIDE_CORRECTION)
+    scope = permissions.scope_of(principal, Action.DECIDE_CORRECTION)
     if principal is None or scope is None:
         raise PermissionDenied("Only a reviewer or an admin decides on proposed corrections.")
     owner = (
         E.c.organisation_id.is_(None)
-        if scope == auth.Scope.DATASET
+        if scope == permissions.Scope.DATASET
         else E.c.organisation_id == principal.organisation_id
     )
     return sql.frame(
