@@ -12,71 +12,30 @@ import streamlit as st
 
 from recommendations import ui
 from recommendations.permissions import ROLE_LABELS
+from recommendations.ui.nav import LOGIN
 
 st.set_page_config(page_title="Migrant-worker recommendation tracker", page_icon="📋", layout="wide")
 
 HERE = Path(__file__).resolve().parent
-# section -> (page file, title, icon); grouped by what a user came to do. Readable by everyone.
-NAVIGATION = {
-    "Progress": [
-        ("pages/overview.py", "Overview", ":material/monitoring:"),
-        ("pages/owners.py", "Owners", ":material/groups:"),
-        ("pages/themes.py", "Themes and recurrence", ":material/repeat:"),
-    ],
-    "Explore": [
-        ("pages/explore.py", "Explore recommendations", ":material/table_view:"),
-        ("pages/recommendation.py", "Recommendation detail", ":material/article:"),
-    ],
-    "Prepare a meeting": [
-        ("pages/brief.py", "Meeting brief", ":material/description:"),
-    ],
-    "Sources and data": [
-        ("pages/sources.py", "Sources and glossary", ":material/menu_book:"),
-        ("pages/data.py", "Download data", ":material/download:"),
-    ],
-}
-# Pages for people who log in: (page file, title, icon, roles that see it in the menu). A page a role may
-# not use is still registered (hidden), so a deep link to it asks the visitor to log in instead of failing.
-WORK = {
-    "Your organisation": [
-        ("pages/update.py", "Update status", ":material/edit_note:", ("contributor", "reviewer")),
-        ("pages/upload.py", "Upload updates", ":material/upload_file:", ("contributor", "reviewer")),
-        ("pages/review.py", "Review queue", ":material/fact_check:", ("reviewer",)),
-        ("pages/my_organisation.py", "My organisation", ":material/home_work:", ("contributor", "reviewer")),
-        ("pages/evidence_edit.py", "Correct an evidence item", ":material/edit:", ()),  # opened from a detail page
-    ],
-    "Administration": [
-        ("pages/admin.py", "Users and organisations", ":material/manage_accounts:", ("admin",)),
-        ("pages/audit.py", "Audit log", ":material/history:", ("admin",)),
-    ],
-}
-LOGIN_PAGE = ("pages/login.py", "Log in", ":material/login:")
-
-every_file = [p for entries in NAVIGATION.values() for p, *_ in entries]
-every_file += [p for entries in WORK.values() for p, *_ in entries] + [LOGIN_PAGE[0]]
-missing = [path for path in every_file if not (HERE / path).exists()]
+missing = [page.path for page in (*ui.PAGES, LOGIN) if not (HERE / page.path).exists()]
 if missing:  # a page left out of the menu without a word would look like a feature that never existed
-    raise FileNotFoundError(f"dashboard.NAVIGATION names page files that do not exist: {', '.join(missing)}")
+    raise FileNotFoundError(f"ui.nav.PAGES names page files that do not exist: {', '.join(missing)}")
 
 ui.start()  # a wrong setting (a placeholder secret above all) stops here, naming it
 ui.engine()  # builds the database on first run
 ui.refresh_if_changed()  # another app server (or a load) wrote: show it
 who = ui.principal()
-role = who.role.value if who else None
-pages = {
-    section: [
-        st.Page(path, title=title, icon=icon, default=path == "pages/overview.py") for path, title, icon in entries
-    ]
-    for section, entries in NAVIGATION.items()
-}
-for section, entries in WORK.items():
-    shown = [
-        st.Page(path, title=title, icon=icon, visibility="visible" if role in roles else "hidden")
-        for path, title, icon, roles in entries
-    ]
-    pages[section] = shown
-pages["Account"] = [
-    st.Page(LOGIN_PAGE[0], title=LOGIN_PAGE[1], icon=LOGIN_PAGE[2], visibility="hidden" if who else "visible")
+# Every page is registered; a page is in the menu when the permission table opens it to this person. A hidden
+# page is still registered, so a deep link to it asks the visitor to log in instead of failing.
+pages: dict[str, list] = {}
+for entry in ui.PAGES:
+    shown = entry.in_menu and entry.open_to(who)
+    pages.setdefault(entry.section, []).append(
+        st.Page(entry.path, title=entry.title, icon=entry.icon, default=entry.default,
+                visibility="visible" if shown else "hidden")
+    )  # fmt: skip
+pages[LOGIN.section] = [
+    st.Page(LOGIN.path, title=LOGIN.title, icon=LOGIN.icon, visibility="hidden" if who else "visible")
 ]
 page = st.navigation(pages)
 with st.sidebar:

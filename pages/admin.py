@@ -4,10 +4,10 @@ import streamlit as st
 
 from recommendations import permissions, ui
 from recommendations.vocabulary import ACTOR_TYPE_LABELS
-from recommendations.write import accounts, errors, workspace
+from recommendations.write import accounts, workspace
 
 ui.through_entrypoint()
-who = ui.require_role(("admin",), "pages/admin.py")
+who = ui.require_page("pages/admin.py")
 engine = ui.engine()
 state = st.session_state
 
@@ -19,16 +19,12 @@ org_labels = {r.id: f"{r.name} ({r.id})" for r in orgs.itertuples()}
 
 
 def run(label: str, function, **arguments) -> None:  # noqa: ANN001
-    try:
-        ui.write(function, **arguments)
-    except errors.Invalid as exc:
-        for error in exc.errors:
-            st.error(ui.esc(f"{error.field}: {error.message}"))
-    except permissions.PermissionDenied as exc:
-        st.error(ui.esc(str(exc)))
-    else:
+    if ui.submit(function, key="admin_errors", **arguments) is not None or not state["admin_errors"]:
         state["admin_done"] = label
         st.rerun()
+    for field, messages in state.pop("admin_errors").items():
+        for message in messages:
+            st.error(ui.esc(message if field in ("form", "conflict") else f"{field}: {message}"))
 
 
 st.subheader("Accounts")
@@ -86,17 +82,17 @@ with st.form("rename_organisation"):
     seen = state.setdefault(f"admin_seen_{target_org}", int(row["version"])) if row is not None else 0
     new_name = st.text_input("New name", key="admin_rename_name")
     if st.form_submit_button("Rename") and target_org:
-        try:
-            ui.write(accounts.edit_organisation, actor_id=target_org, seen_version=seen, changes={"name": new_name})
-        except errors.Conflict as exc:
-            st.error(ui.esc(str(exc)))  # the typed name stays in the field
-            state[f"admin_seen_{target_org}"] = int(row["version"])
-        except (errors.Invalid, permissions.PermissionDenied) as exc:
-            st.error(ui.esc(str(exc)))
-        else:
+        changes = {"name": new_name}
+        if ui.submit(accounts.edit_organisation, key="admin_errors", actor_id=target_org, seen_version=seen,
+                     changes=changes) is not None:  # fmt: skip
             state.pop(f"admin_seen_{target_org}", None)
             state["admin_done"] = f"Renamed {target_org}."
             st.rerun()
+        problems = state.pop("admin_errors")
+        if problems.get("conflict"):  # the typed name stays in the field; saving again replaces the newer name
+            state[f"admin_seen_{target_org}"] = int(row["version"])
+        for message in (m for field, found in problems.items() if field != "conflict" for m in found):
+            st.error(ui.esc(message))
 
 with st.form("add_organisation"):
     st.markdown("**Add an organisation**")

@@ -10,7 +10,7 @@ from recommendations.dataset import export
 from recommendations.write import workspace
 
 ui.through_entrypoint()
-who = ui.require_role(("admin",), "pages/audit.py")
+who = ui.require_page("pages/audit.py")
 engine = ui.engine()
 
 st.title("Audit log")

@@ -6,7 +6,6 @@ from functools import partial
 import streamlit as st
 
 from recommendations import ui
-from recommendations.dataset.export import to_csv_bytes, to_xlsx_bytes
 from recommendations.read import brief as briefs
 
 ui.through_entrypoint()
@@ -21,23 +20,6 @@ MIME = {
     "csv": "text/csv",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-
-
-@st.cache_data(ttl=ui.TTL, show_spinner="Building the brief…")
-def build(themes: tuple[str, ...], addressees: tuple[str, ...], meeting: dt.date) -> briefs.Brief:
-    return briefs.build_brief(ui.engine(), themes=list(themes), addressees=list(addressees), meeting_date=meeting)
-
-
-@st.cache_data(ttl=ui.TTL, show_spinner=False)
-def file(ext: str, themes: tuple[str, ...], addressees: tuple[str, ...], meeting: dt.date) -> bytes:
-    """One download, built when its button is clicked (a broad brief's DOCX takes seconds)."""
-    brief = build(themes, addressees, meeting)
-    if ext == "docx":
-        return briefs.brief_docx(brief)
-    if ext == "md":
-        return briefs.brief_markdown(brief).encode("utf-8")
-    rows = briefs.brief_rows(brief)
-    return to_csv_bytes(rows) if ext == "csv" else to_xlsx_bytes({"brief": rows})
 
 
 def date_from_url() -> dt.date:
@@ -107,7 +89,7 @@ if not (themes or addressees):
         st.stop()
 
 key = (tuple(themes), tuple(addressees), meeting)
-brief = build(*key)
+brief = ui.brief(*key)
 stale = sum(1 for item in brief.items if any(q.rule == "stale_evidence" for q in item.questions))
 cols = st.columns(4)
 cols[0].metric("Open recommendations", len(brief.items))
@@ -129,7 +111,7 @@ for col, (label, ext) in zip(
 ):
     col.download_button(
         label,
-        partial(file, ext, *key),
+        partial(ui.brief_file, ext, *key),
         file_name=f"{stem}.{ext}",
         mime=MIME[ext],
         on_click="ignore",

@@ -6,28 +6,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from recommendations import ui, visibility
-from recommendations.dataset import export
+from recommendations import ui
 
 ui.through_entrypoint()
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "data-format.md"
-
-
-@st.cache_data(ttl=ui.TTL, show_spinner=False)
-def payload(filters: ui.Filters | None, fmt: str, viewer: visibility.Viewer) -> bytes:
-    """One file, built when its button is clicked: building every file on every visit cost 24 s at 1,000."""
-    if fmt == "csv":
-        return export.to_csv_bytes(export.flat_table(ui.engine(), filters))
-    if fmt == "json":
-        return export.to_json_bytes(export.json_records(ui.engine(), filters))
-    return export.workbook(ui.engine(), filters, viewer)
-
-
-@st.cache_data(ttl=ui.TTL, show_spinner=False)
-def yaml_archive(viewer: visibility.Viewer) -> bytes:
-    """What this reader may see, as the data/ layout: the public's copy holds no draft and no reviewer's comment."""
-    return export.yaml_zip(ui.engine(), viewer)
 
 
 st.title("Download data")
@@ -59,7 +42,7 @@ for slug, label, scope in scopes:
     ):
         col.download_button(
             f"Download {fmt.upper()} ({label.lower()})",
-            partial(payload, scope, fmt, viewer),
+            partial(ui.download, scope, fmt, viewer),
             file_name=f"recommendations-{slug}-{today}.{fmt}",
             mime=mime,
             width="stretch",
@@ -71,7 +54,7 @@ for slug, label, scope in scopes:
 st.subheader("Whole database as YAML")
 st.download_button(
     "Download YAML layout (zip)",
-    partial(yaml_archive, viewer),
+    partial(ui.yaml_archive, viewer),
     file_name=f"tracker-data-{today}.zip",
     mime="application/zip",
     key="dl-yaml",

@@ -3,10 +3,10 @@
 import streamlit as st
 
 from recommendations import permissions, ui
-from recommendations.write import errors, updates, workspace
+from recommendations.write import updates, workspace
 
 ui.through_entrypoint()
-who = ui.require_role(("contributor", "reviewer", "admin"), "pages/evidence_edit.py")
+who = ui.require_page("pages/evidence_edit.py")
 state = st.session_state
 
 evidence_id = st.query_params.get("id", "")
@@ -28,12 +28,11 @@ st.info(
 )
 if done := state.pop("ev_done", None):
     st.success(ui.esc(done), icon=":material/check_circle:")
-if conflict := state.pop("ev_conflict", None):
-    st.error(ui.esc(conflict), icon=":material/sync_problem:")
+problems = state.pop("ev_errors", {})
+if state.pop("ev_conflict", None):
     st.markdown("**As it is now:**")
     st.text(f"{item['title']}\n{item['url'] or item['citation'] or ''}\n{item['summary']}")
-problems = state.pop("ev_errors", {})
-
+ui.field_errors(problems, "form")
 for name in updates.EDITABLE_EVIDENCE:
     state.setdefault(f"ev_{evidence_id}_{name}", item[name] or "")
 with st.form("evidence_edit", enter_to_submit=False):
@@ -48,34 +47,24 @@ with st.form("evidence_edit", enter_to_submit=False):
         ui.field_errors(problems, name)
     reason = st.text_area("Why it is corrected (kept in the history)", key=f"ev_{evidence_id}_reason")
     ui.field_errors(problems, "reason")
-    ui.field_errors(problems, "form")
     submitted = st.form_submit_button("Save the correction" if direct else "Propose the correction", type="primary")
 if submitted:
-    try:
-        result = ui.write(
-            updates.correct_evidence,
-            evidence_id=evidence_id,
-            seen_version=state[seen_key],
-            changes=values,
-            reason=reason,
-        )
-    except errors.Conflict as exc:
-        state["ev_conflict"] = str(exc)
-        state[seen_key] = item["version"]  # saving again, knowingly, replaces the newer version
-        st.rerun()
-    except errors.Invalid as exc:
-        state["ev_errors"] = exc.by_field()
-        st.rerun()
-    except permissions.PermissionDenied as exc:
-        st.error(ui.esc(str(exc)))
-    else:
+    seen = state[seen_key]
+    result = ui.submit(
+        updates.correct_evidence, key="ev_errors", evidence_id=evidence_id, seen_version=seen, changes=values,
+        reason=reason,
+    )  # fmt: skip
+    if result is not None:
         state[seen_key] = result.version
         state["ev_done"] = (
             "Saved. Every page shows the corrected item."
             if result.published
             else "Proposed. The item's organisation will publish or return your correction."
         )
-        st.rerun()
+    elif state["ev_errors"].get("conflict"):  # someone saved first: show their version
+        state[seen_key] = item["version"]  # saving again, knowingly, replaces the newer version
+        state["ev_conflict"] = True
+    st.rerun()
 
 history = workspace.corrections_of(ui.engine(), evidence_id)
 if not history.empty:

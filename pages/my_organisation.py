@@ -8,7 +8,7 @@ from recommendations import ui
 from recommendations.write import workspace
 
 ui.through_entrypoint()
-who = ui.require_role(("contributor", "reviewer"), "pages/my_organisation.py")
+who = ui.require_page("pages/my_organisation.py")
 engine = ui.engine()
 
 st.title(ui.esc(f"My organisation: {who.organisation_name}"))

@@ -4,16 +4,11 @@ import plotly.express as px
 import streamlit as st
 
 from recommendations import ui
-from recommendations.read import queries
+from recommendations.read import headlines
 
 ui.through_entrypoint()
 
 MOST_BARS = 30  # bars in a "where things stand" chart
-
-
-@st.cache_data(ttl=ui.TTL, show_spinner=False)
-def evidence_in(ids: tuple[str, ...] | None) -> int:
-    return queries.evidence_count(ui.engine(), None if ids is None else list(ids))
 
 
 st.title("Migrant-worker recommendation tracker")
@@ -25,12 +20,12 @@ st.write(
 filters = ui.current_filters()
 table = ui.table(filters)
 st.caption(ui.filter_summary(filters))
-st.subheader(ui.esc(queries.headline_sentence(table)))
+st.subheader(ui.esc(headlines.headline_sentence(table)))
 
-figures = queries.headline(table)
+figures = headlines.headline(table)
 known = ui.counts()
 ids = None if filters.is_empty() else tuple(sorted(table["id"]))
-evidence = evidence_in(ids)
+evidence = ui.evidence_in(ids)
 cols = st.columns(5)
 cols[0].metric("Recommendations", figures["recommendations"])
 cols[1].metric("Sources", figures["sources"])
@@ -91,7 +86,7 @@ st.subheader("Where things stand")
 tabs = st.tabs(["By theme", "By addressee", "By source"])
 for tab, dimension, label in zip(tabs, ("theme", "addressee", "source"), ("Theme", "Asked of", "Source"), strict=True):
     with tab:
-        frame = queries.status_by(table, dimension)
+        frame = headlines.status_by(table, dimension)
         frame = frame.assign(label=frame[dimension].map(ui.chart_label))
         order = frame.groupby("label")["count"].sum().sort_values(ascending=False).index.tolist()
         numbers = frame
@@ -118,7 +113,7 @@ for tab, dimension, label in zip(tabs, ("theme", "addressee", "source"), ("Theme
                 width="stretch",
             )
 
-disagree = ui.cached("disagreements")
+disagree = ui.disagreements()
 disagree = disagree[disagree["recommendation_id"].isin(table["id"])]
 if not disagree.empty:
     st.subheader("Where assessors disagree")
@@ -153,7 +148,7 @@ for gap in gaps[gaps["kind"] != "afml"].itertuples():
         icon=":material/help:",
     )
 if not forums.empty:
-    st.warning(ui.esc(queries.afml_record(gaps)), icon=":material/help:")
+    st.warning(ui.esc(headlines.afml_record(gaps)), icon=":material/help:")
     with st.expander(ui.esc(f"The {len(forums)} Forums, and where their official texts are")):
         for gap in forums.itertuples():
             count = "number not known" if gap.expected is None else f"{gap.expected} recommendations, none held"

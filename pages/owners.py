@@ -13,21 +13,6 @@ from recommendations.vocabulary import ACTOR_TYPE_LABELS
 ui.through_entrypoint()
 
 
-@st.cache_data(ttl=ui.TTL, show_spinner=False)
-def summary(ids: tuple[str, ...] | None) -> pd.DataFrame:
-    return owners.actor_summary(ui.engine(), ids)
-
-
-@st.cache_data(ttl=ui.TTL, show_spinner=False)
-def status_mix(ids: tuple[str, ...] | None) -> pd.DataFrame:
-    return owners.actor_status(ui.engine(), ids)
-
-
-@st.cache_data(ttl=ui.TTL, show_spinner=False)
-def asks_of(actor_id: str, ids: tuple[str, ...] | None) -> pd.DataFrame:
-    return owners.actor_asks(ui.engine(), actor_id, ids)
-
-
 INFERRED = "The text names no addressee; the document's own addressee is used."
 MOVING = "In progress, partially or fully implemented."
 LINK = st.column_config.LinkColumn("Detail", display_text="View", help="Open the recommendation's detail page.")
@@ -70,7 +55,7 @@ if table.empty:
     st.info("No recommendation matches these filters, so no actor is asked anything. Use **Clear filters**.")
     st.stop()
 ids = None if filters.is_empty() else tuple(sorted(table["id"]))
-actors = summary(ids)
+actors = ui.owner_summary(ids)
 if actors.empty:
     st.info("None of the recommendations in this selection names an addressee.")
     st.stop()
@@ -92,7 +77,7 @@ shown_as = ui.chart_labels(actors["actor_id"], actors["label"])
 order = [shown_as[a] for a in actors["actor_id"]]
 st.subheader("Status of what is asked of each actor")
 st.caption("Each actor's asks by their status *for that actor* (an ask to several actors counts for each).")
-mix = status_mix(ids)
+mix = ui.owner_status_mix(ids)
 fig = px.bar(
     mix.assign(label=mix["actor_id"].map(shown_as)),
     y="label",
@@ -157,7 +142,7 @@ if wanted and wanted not in choices:
     st.info("The actor in the link is not asked anything in this selection; showing another.")
 default = next((a for a in filters.addressees if a in choices), choices[0])
 actor = ui.param_selectbox("Actor", choices, "actor", key="owners_actor", format_func=names.get, default=default)
-asks = asks_of(actor, ids).assign(link=lambda d: "recommendation?id=" + d["recommendation_id"].map(quote))
+asks = ui.owner_asks(actor, ids).assign(link=lambda d: "recommendation?id=" + d["recommendation_id"].map(quote))
 row = actors.set_index("actor_id").loc[actor]
 cols = st.columns(4)
 cols[0].metric(

@@ -2,16 +2,12 @@
 
 import streamlit as st
 
-from recommendations import markdown, ui
-from recommendations.read import queries
+from recommendations import markdown, permissions, ui
+from recommendations.permissions import Action
+from recommendations.read import source_text
 from recommendations.write import workspace
 
 ui.through_entrypoint()
-
-
-@st.cache_data(ttl=ui.TTL, show_spinner=False)
-def detail(rec_id: str) -> queries.Detail | None:
-    return queries.recommendation_detail(ui.engine(), rec_id)
 
 
 rec_id = st.query_params.get("id")
@@ -24,7 +20,7 @@ if not rec_id:
     st.info("Search for a recommendation above, or open one from **Explore recommendations**.")
     st.stop()
 
-info = detail(rec_id)
+info = ui.detail(rec_id)
 if info is None:
     st.title("Recommendation detail")
     st.error(
@@ -77,7 +73,8 @@ st.markdown("\n".join(f"- {ui.esc(t)}" for t in info.themes))
 
 st.subheader("Assessment timeline")
 who = ui.principal()
-mine = who.organisation_id if who and who.role in ("contributor", "reviewer") else None
+mine = who.organisation_id if permissions.may(who, Action.RECORD) else None  # the permission table decides
+corrects = permissions.may(who, Action.PROPOSE_CORRECTION)
 if mine:
     st.page_link(
         "pages/update.py", label="Record an assessment", icon=":material/edit_note:", query_params={"id": rec_id}
@@ -147,7 +144,7 @@ for ev in info.evidence.itertuples():
         st.markdown(f"Source: {markdown.link(ev.url or ev.citation or ev.source_title or '', ev.url)}")
         if ev.completeness:
             st.caption(ui.esc(ev.completeness))
-        if mine:
+        if corrects:
             st.page_link("pages/evidence_edit.py", label="Correct this evidence item", query_params={"id": ev.id})
 
 st.subheader("Research log")
@@ -196,7 +193,7 @@ for link in info.links.itertuples():
 
 st.subheader("Where it stands in its source")
 if info.passage:
-    before, quote, after = (queries.clean_source_text(part) for part in info.passage)
+    before, quote, after = (source_text.clean_source_text(part) for part in info.passage)
     st.caption("The source as converted to text, with the recommendation highlighted.")
     st.markdown(
         ui.esc(before).replace("\n", "  \n")

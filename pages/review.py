@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from recommendations import markdown, permissions, ui
-from recommendations.write import errors, updates, workspace
+from recommendations import markdown, ui
+from recommendations.write import updates, workspace
 
 ui.through_entrypoint()
-who = ui.require_role(("reviewer",), "pages/review.py")
+who = ui.require_page("pages/review.py")
 engine = ui.engine()
 
 st.title("Review queue")
@@ -22,11 +22,12 @@ if done := st.session_state.pop("review_done", None):
 
 def decide(assessment_id: str, decision: str) -> None:
     comment = st.session_state.get(f"review_comment_{assessment_id}", "")  # as typed when the button was pressed
-    try:
-        ui.write(updates.review, assessment_id=assessment_id, decision=decision, comment=comment)
-    except (errors.Invalid, permissions.PermissionDenied) as exc:
-        st.session_state[f"review_error_{assessment_id}"] = str(exc)
+    key = f"review_error_{assessment_id}"
+    ui.submit(updates.review, key=key, assessment_id=assessment_id, decision=decision, comment=comment)
+    if st.session_state[key]:
+        st.session_state[key] = "; ".join(m for found in st.session_state[key].values() for m in found)
     else:
+        del st.session_state[key]
         verb = "Published" if decision == updates.Decision.PUBLISHED else "Returned"
         st.session_state["review_done"] = f"{verb} {assessment_id}."
 
@@ -72,13 +73,11 @@ with tab_withdraw:
             chosen = st.selectbox("Assessment", list(labels), format_func=labels.get)
             reason = st.text_area("Why it is withdrawn (shown in the history)")
             if st.form_submit_button("Withdraw it"):
-                try:
-                    ui.write(updates.withdraw, assessment_id=chosen, reason=reason)
-                except (errors.Invalid, permissions.PermissionDenied) as exc:
-                    st.error(ui.esc(str(exc)))
-                else:
+                if ui.submit(updates.withdraw, key="withdraw_errors", assessment_id=chosen, reason=reason):
                     st.session_state["review_done"] = f"Withdrew {chosen}; the history keeps it, marked as withdrawn."
                     st.rerun()
+                for message in (m for found in st.session_state.pop("withdraw_errors").values() for m in found):
+                    st.error(ui.esc(message))
 
 with tab_corrections:
     st.caption("Corrections that others propose to the evidence items your organisation recorded.")

@@ -6,31 +6,27 @@ import plotly.express as px
 import streamlit as st
 
 from recommendations import markdown, ui
-from recommendations.read import queries
+from recommendations.read import source_text
 
 ui.through_entrypoint()
 
 
-@st.cache_data(ttl=ui.TTL, show_spinner=False)
-def sources():  # noqa: ANN201
-    return queries.sources_table(ui.engine())
-
-
-@st.cache_data(ttl=ui.TTL, show_spinner=False)
 def marked_text(source_id: str) -> tuple[str, int, int]:
     """The source text as markdown with each recommendation highlighted and labelled."""
-    full_text, recs = queries.source_text(ui.engine(), source_id)
-    found = queries.spans(full_text, dict(zip(recs["id"], recs["text"], strict=True)))
+    full_text, recs = ui.source_text_of(source_id)
+    found = source_text.spans(full_text, dict(zip(recs["id"], recs["text"], strict=True)))
     out, cursor = [], 0
 
     def plain(part: str) -> str:
-        return ui.esc(queries.clean_source_text(part)).replace("\n", "  \n")
+        return ui.esc(source_text.clean_source_text(part)).replace("\n", "  \n")
 
     for start, end, rec_id in found:
         if start < cursor:
             continue
         out.append(plain(full_text[cursor:start]))
-        out.append(f":orange-background[{ui.esc(' '.join(queries.clean_source_text(full_text[start:end]).split()))}]")
+        out.append(
+            f":orange-background[{ui.esc(' '.join(source_text.clean_source_text(full_text[start:end]).split()))}]"
+        )
         out.append(f" `{rec_id}`" if re.fullmatch(r"[a-z0-9._-]+", rec_id) else "")
         cursor = end
     out.append(plain(full_text[cursor:]))
@@ -40,7 +36,7 @@ def marked_text(source_id: str) -> tuple[str, int, int]:
 st.title("Sources and glossary")
 st.write("The documents every recommendation is quoted from, with the recommendations marked in their full text.")
 
-table = sources()
+table = ui.sources()
 for row in ui.paged(table, "sources_page", per_page=20, what="sources").itertuples():
     expected = row.expected_recommendations
     count = f"{row.recorded} recommendation(s)"
@@ -71,12 +67,12 @@ for row in ui.paged(table, "sources_page", per_page=20, what="sources").itertupl
             st.switch_page("pages/explore.py", query_params={"source": row.id})
 
 st.header("Glossary")
-for row in ui.cached("glossary").itertuples():
+for row in ui.glossary().itertuples():
     note = f" — {row.note}" if row.note else ""
     st.markdown(f"**{ui.esc(row.term)}**: {ui.esc(row.expansion)}{ui.esc(note)}")
 
 st.header("Cambodian migrants by destination")
-figures = ui.cached("context_figures")
+figures = ui.context_figures()
 if figures.empty:
     st.info("No context figures are loaded.")
 else:

@@ -2,7 +2,6 @@
 
 from urllib.parse import quote
 
-import pandas as pd
 import plotly.express as px
 import streamlit as st
 
@@ -12,22 +11,6 @@ from recommendations.read import recurrence
 ui.through_entrypoint()
 
 CHAIN_CHOICES = 200
-
-
-@st.cache_data(ttl=ui.TTL, show_spinner=False)
-def chronic(ids: tuple[str, ...] | None) -> pd.DataFrame:
-    table = None if ids is None else pd.DataFrame({"id": list(ids)})
-    return recurrence.chronic_asks(ui.engine(), table)
-
-
-@st.cache_data(ttl=ui.TTL, show_spinner=False)
-def members() -> pd.DataFrame:
-    return recurrence.chain_members(ui.engine())
-
-
-@st.cache_data(ttl=ui.TTL, show_spinner=False)
-def links() -> pd.DataFrame:
-    return recurrence.chain_links(ui.engine())
 
 
 LINK = st.column_config.LinkColumn("Detail", display_text="View", help="Open the recommendation's detail page.")
@@ -106,7 +89,7 @@ st.caption(
     "counts the documents (meetings) it was made in. A chain is shown whole if any of its recommendations is in "
     "the current selection; its status now is the current status of its latest recommendation."
 )
-chains = chronic(None if filters.is_empty() else tuple(sorted(table["id"])))
+chains = ui.chronic_asks(None if filters.is_empty() else tuple(sorted(table["id"])))
 if chains.empty:
     st.info("No recommendation in this selection is linked to an earlier or later one, so there is no chain to show.")
     st.stop()
@@ -140,7 +123,7 @@ if row["open"]:
     st.write(f"Open for {row['years_open']} years: first raised in {row['first_year']}, last in {row['latest_year']}.")
 else:
     st.write(ui.esc(f"Raised from {row['first_year']}; closed on {row['closed_on']} after {row['years_open']} years."))
-in_chain = members()[lambda d: d["chain_id"] == chain]
+in_chain = ui.chain_members()[lambda d: d["chain_id"] == chain]
 st.dataframe(
     in_chain.assign(link="recommendation?id=" + in_chain["recommendation_id"].map(quote)),
     column_order=list(MEMBERS),
@@ -148,7 +131,7 @@ st.dataframe(
     hide_index=True,
     placeholder="",
 )
-notes = links()[lambda d: d["chain_id"] == chain]
+notes = ui.chain_links()[lambda d: d["chain_id"] == chain]
 st.markdown("**How they are linked**")
 st.dataframe(
     notes.assign(kind=notes["kind"].str.replace("_", " ").str.capitalize()),

@@ -6,10 +6,10 @@ import streamlit as st
 
 from recommendations import permissions, ui
 from recommendations.vocabulary import STATUS_LABELS, EvidenceKind
-from recommendations.write import errors, updates, workspace
+from recommendations.write import updates, workspace
 
 ui.through_entrypoint()
-who = ui.require_role(("contributor", "reviewer"), "pages/update.py")
+who = ui.require_page("pages/update.py")
 engine = ui.engine()
 state = st.session_state
 
@@ -125,15 +125,8 @@ if submitted:
         addressee=addressee or None, evidence=list(cited), new_evidence=new_items, supersedes=corrects,
         supersede_reason=reason, publish=bool(publish),
     )  # fmt: skip
-    try:
-        new_id = ui.write(updates.record_assessment, form=form)
-    except errors.Invalid as exc:
-        state["u_errors"] = exc.by_field()
-        st.rerun()
-    except permissions.PermissionDenied as exc:
-        st.error(ui.esc(str(exc)), icon=":material/block:")
-    else:
-        state["u_errors"] = {}
+    new_id = ui.submit(updates.record_assessment, key="u_errors", form=form)
+    if new_id is not None:
         for key in [k for k in state if str(k).startswith("u_") and k not in ("u_errors",)]:
             del state[key]
         state["u_done"] = f"Saved {new_id} " + (
@@ -141,4 +134,4 @@ if submitted:
         )
         if corrects:
             del st.query_params["corrects"]
-        st.rerun()
+    st.rerun()

@@ -7,7 +7,7 @@ from recommendations import permissions, ui
 from recommendations.write import bulk
 
 ui.through_entrypoint()
-who = ui.require_role(("contributor", "reviewer"), "pages/upload.py")
+who = ui.require_page("pages/upload.py")
 state = st.session_state
 
 st.title("Upload updates")

@@ -13,7 +13,7 @@ from recommendations.dataset.export import export
 from recommendations.dataset.loader import DataInvalid, load_folder, prepare
 from recommendations.dataset.schema import json_schemas
 from recommendations.dataset.validate import read_dataset
-from recommendations.read.queries import Filters
+from recommendations.read.filters import Filters
 from recommendations.write import accounts, errors
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,7 +80,7 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 def _unknown_filter_values(engine, filters: Filters) -> list[str]:  # noqa: ANN001
     """Filter values that match nothing (a name or the wrong case instead of an id), with the valid ids."""
-    from recommendations.read.queries import options
+    from recommendations.read.headlines import options
 
     valid = {key: [value for value, _ in choices] for key, choices in options(engine).items()}
     out = []

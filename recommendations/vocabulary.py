@@ -147,6 +147,8 @@ PROGRESS_RANK: dict[str, int] = {
 #: The statuses that count as progress: something was done towards the ask (one definition for every figure
 #: and sentence that says "implemented or moving").
 MOVING = frozenset({Status.IN_PROGRESS, Status.PARTIALLY_IMPLEMENTED, Status.IMPLEMENTED})
+#: Moving but not done: in progress or partially implemented (the headline sentence names implemented apart).
+UNDER_WAY = frozenset({Status.IN_PROGRESS, Status.PARTIALLY_IMPLEMENTED})
 
 
 class ResearchOutcome(StrEnum):

@@ -17,7 +17,7 @@ from recommendations import sql, status
 from recommendations.dataset.export import workbook
 from recommendations.dataset.schema import ASSESSMENT_SHEET_COLUMNS
 from recommendations.permissions import Principal
-from recommendations.read.queries import Filters
+from recommendations.read.filters import Filters
 from recommendations.write import accounts, auth, bulk
 from tests.conftest import ROOT
 from tests.helpers import snapshot
@@ -151,7 +151,7 @@ def test_a_reviewer_may_publish_rows_a_contributor_may_not(people):
 
 def test_hostile_cells_are_stored_as_given_and_neutralised_in_exports(people):
     from recommendations.dataset.export import to_csv_bytes
-    from recommendations.read.queries import assessment_history
+    from recommendations.read.history import assessment_history
 
     engine, who = people
     payload = '=HYPERLINK("http://evil") <script>x</script> ![i](http://e/i.png)'

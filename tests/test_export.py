@@ -11,7 +11,7 @@ import pytest
 
 from recommendations.dataset.export import FLAT_COLUMNS, export, neutralise, to_csv_bytes, to_xlsx_bytes
 from recommendations.dataset.loader import load_folder
-from recommendations.read.queries import Filters
+from recommendations.read.filters import Filters
 from tests.conftest import DATA
 
 

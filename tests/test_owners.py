@@ -11,7 +11,8 @@ import pytest
 from recommendations import dates, status
 from recommendations.dataset.validate import read_dataset
 from recommendations.dates import date_start
-from recommendations.read import owners, queries
+from recommendations.read import owners
+from recommendations.read.table import recommendation_table
 from tests import oracle
 from tests.conftest import DATA
 from tests.helpers import app_assessment
@@ -176,7 +177,7 @@ def test_actor_statuses_agree_with_the_table_and_the_rule(loaded):
     app_assessment(loaded, "app-b", "tfamw2011-poa-4", status="in_progress", **same_day)  # same recorded_at: id wins
     app_assessment(loaded, "app-c", "mmn2016-03", status="implemented", recorded_at=dt.datetime(2024, 6, 1), **same_day)
     app_assessment(loaded, "app-d", "mmn2016-03", status="no_progress", recorded_at=dt.datetime(2024, 5, 3), **same_day)
-    table = queries.recommendation_table(loaded).set_index("id")
+    table = recommendation_table(loaded).set_index("id")
     assert table.loc["tfamw2011-poa-4", "status"] == "in_progress"
     assert table.loc["mmn2016-03", "status"] == "implemented"
     per_actor = {(rec, a["id"]): a for rec, items in table["addressee_statuses"].items() for a in items}

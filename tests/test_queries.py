@@ -10,7 +10,9 @@ import pytest
 
 from recommendations.dataset.export import evidence_table, workbook, yaml_zip
 from recommendations.dataset.validate import read_dataset
-from recommendations.read import queries
+from recommendations.read import filters, headlines, history, source_text
+from recommendations.read.detail import recommendation_detail
+from recommendations.read.table import recommendation_table
 from recommendations.visibility import PUBLIC
 from tests import oracle
 from tests.conftest import DATA
@@ -25,7 +27,7 @@ def loaded(loaded_engine):
 
 
 def test_current_status_follows_the_rule(loaded):
-    table = queries.recommendation_table(loaded).set_index("id")
+    table = recommendation_table(loaded).set_index("id")
     expected = oracle.overall(DATASET)
     per_addressee = oracle.per_addressee(DATASET)
     for rec in DATASET.recommendations:
@@ -36,15 +38,15 @@ def test_current_status_follows_the_rule(loaded):
 
 def test_drafts_never_count_and_newer_app_assessment_wins(loaded):
     app_assessment(loaded, "app-draft", "mmn2016-04", status="implemented", visibility="draft")
-    assert queries.recommendation_table(loaded).set_index("id").loc["mmn2016-04", "status"] == "not_assessed"
+    assert recommendation_table(loaded).set_index("id").loc["mmn2016-04", "status"] == "not_assessed"
     app_assessment(loaded, "app-new", "mmn2016-04", status="no_progress", assessor_id="lscw")
-    row = queries.recommendation_table(loaded).set_index("id").loc["mmn2016-04"]
+    row = recommendation_table(loaded).set_index("id").loc["mmn2016-04"]
     assert (row["status"], row["status_assessor"]) == ("no_progress", "Legal Support for Children and Women")
 
 
 def test_status_over_time_counts_each_year(loaded):
-    table = queries.recommendation_table(loaded)
-    over_time = queries.status_over_time(loaded, table, until=2022)
+    table = recommendation_table(loaded)
+    over_time = headlines.status_over_time(loaded, table, until=2022)
     per_year = over_time.groupby("year")["count"].sum().to_dict()
     for year in (2011, 2015, 2016, 2022):
         made = sum(1 for s in DATASET.sources for _ in s.recommendations if int(s.date[:4]) <= year)
@@ -62,8 +64,8 @@ def test_one_pass_year_ends_agree_with_the_rule_asked_year_by_year(loaded):
 
     from recommendations import sql, status
 
-    table = queries.recommendation_table(loaded)
-    one_pass = queries.year_end_statuses(loaded, table, until=2026)
+    table = recommendation_table(loaded)
+    one_pass = headlines.year_end_statuses(loaded, table, until=2026)
     assert set(one_pass["status"]) - {"not_assessed"}  # the check below is not vacuous
     for year, rows in one_pass.groupby("year"):
         ids = rows["recommendation_id"].tolist()
@@ -73,13 +75,13 @@ def test_one_pass_year_ends_agree_with_the_rule_asked_year_by_year(loaded):
 
 
 def test_status_by_theme_adds_up(loaded):
-    table = queries.recommendation_table(loaded)
-    by_theme = queries.status_by(table, "theme")
+    table = recommendation_table(loaded)
+    by_theme = headlines.status_by(table, "theme")
     assert by_theme["count"].sum() == sum(len(r.themes) for r in DATASET.recommendations)
 
 
 def test_filters(loaded):
-    table = queries.recommendation_table(loaded, queries.Filters(addressees=["molvt"], year_from=2016))
+    table = recommendation_table(loaded, filters.Filters(addressees=["molvt"], year_from=2016))
     expected = {
         r.id
         for s in DATASET.sources
@@ -91,7 +93,7 @@ def test_filters(loaded):
 
 
 def test_gaps_list_missing_texts(loaded):
-    gaps = queries.gaps(loaded).set_index("id")
+    gaps = headlines.gaps(loaded).set_index("id")
     # a known count not held, and (issue 12) sources with a gap note and no texts, whose count is unknown
     assert int(gaps.loc["2019-afml12-national-preparatory", "missing"]) == 13
     assert int(gaps.loc["2017-afml10", "missing"]) == 19
@@ -104,21 +106,21 @@ def test_gaps_list_missing_texts(loaded):
 
 
 def test_detail_has_history_links_and_passage(loaded):
-    detail = queries.recommendation_detail(loaded, "tfamw2011-postarrival-5")
+    detail = recommendation_detail(loaded, "tfamw2011-postarrival-5")
     assert len(detail.history) == sum(1 for a in DATASET.assessments if a.recommendation == "tfamw2011-postarrival-5")
     linked = {link.source for link in DATASET.links if link.target == "tfamw2011-postarrival-5"}
     assert set(detail.links["id"]) == linked
     before, quote, _ = detail.passage
     assert quote == "providing complaint and redress mechanism"
     assert "Provide better government protection mechanisms" in before
-    assert queries.recommendation_detail(loaded, "nope") is None
+    assert recommendation_detail(loaded, "nope") is None
 
 
 def test_disagreement_between_assessors(loaded):
     app_assessment(
         loaded, "app-other-view", "tfamw2011-postarrival-5", status="no_progress", as_of="2021-02", assessor_id="lscw"
     )
-    detail = queries.recommendation_detail(loaded, "tfamw2011-postarrival-5")
+    detail = recommendation_detail(loaded, "tfamw2011-postarrival-5")
     assert set(detail.disagreement["assessor"]) == {
         "Legal Support for Children and Women",
         "Dataset maintainers (desk review)",
@@ -127,30 +129,30 @@ def test_disagreement_between_assessors(loaded):
 
 def test_locate_across_line_breaks_and_markup():
     text = "Intro.\n\n1. The **Royal Government** should\nact now.\nNext item."
-    before, quote, after = queries.locate(text, "The Royal Government should act now.")
+    before, quote, after = source_text.locate(text, "The Royal Government should act now.")
     assert quote.startswith("The **Royal") and quote.endswith("now.")
     assert before.endswith("1. ") and after.startswith("\nNext")
-    assert queries.locate(text, "absent words") is None
+    assert source_text.locate(text, "absent words") is None
 
 
 def test_every_recommendation_is_located_in_its_source(loaded):
     for source in DATASET.sources:
         if not source.recommendations:
             continue
-        full_text, recs = queries.source_text(loaded, source.id)
-        assert len(queries.spans(full_text, dict(zip(recs["id"], recs["text"], strict=True)))) == len(recs)
+        full_text, recs = source_text.source_text(loaded, source.id)
+        assert len(source_text.spans(full_text, dict(zip(recs["id"], recs["text"], strict=True)))) == len(recs)
 
 
 def test_sources_glossary_figures(loaded):
-    sources = queries.sources_table(loaded).set_index("id")
+    sources = source_text.sources_table(loaded).set_index("id")
     assert sources.loc["2016-mmn-cwcc-consultation", "organisers"] == "MMN, CWCC"
     assert sources.loc["2016-mmn-cwcc-consultation", "place"] is not None
-    assert len(queries.glossary(loaded)) == len(DATASET.glossary)
-    assert len(queries.context_figures(loaded)) == len(DATASET.context_figures)
+    assert len(source_text.glossary(loaded)) == len(DATASET.glossary)
+    assert len(source_text.context_figures(loaded)) == len(DATASET.context_figures)
 
 
 def test_workbook_and_yaml_zip(loaded):
-    book = openpyxl.load_workbook(io.BytesIO(workbook(loaded, queries.Filters(themes=["complaints-justice"]))))
+    book = openpyxl.load_workbook(io.BytesIO(workbook(loaded, filters.Filters(themes=["complaints-justice"]))))
     assert book.sheetnames == ["recommendations", "addressees", "assessments", "evidence"]
     ids = {row[0].value for row in book["recommendations"].iter_rows(min_row=2)}
     assert "tfamw2011-postarrival-5" in ids
@@ -165,7 +167,7 @@ def test_research_states_tell_not_looked_from_looked_and_found_nothing(loaded):
     from models import ResearchLogEntry
 
     log = ResearchLogEntry.__table__
-    table = queries.recommendation_table(loaded).set_index("id")
+    table = recommendation_table(loaded).set_index("id")
     assert table.loc["mmn2016-03", "research_state"] == "assessed"  # a current status backed by evidence
     assert table.loc["mmn2016-04", "research_state"] == "researched"  # the public record searched, nothing to rate
     assert table.loc["mmn2016-04", "research_label"] == "Searched the public record, no evidence for a status"
@@ -181,22 +183,22 @@ def test_research_states_tell_not_looked_from_looked_and_found_nothing(loaded):
         assert state == ("researched" if rec_id in public else "sources_only"), rec_id
     with loaded.begin() as conn:  # only the reading of the source documents is left on record
         conn.execute(delete(log).where(log.c.recommendation_id == "mmn2016-04", log.c.scope == "public_record"))
-    after = queries.recommendation_table(loaded).set_index("id")
+    after = recommendation_table(loaded).set_index("id")
     assert after.loc["mmn2016-04", "research_state"] == "sources_only"
     assert after.loc["mmn2016-04", "research_label"] == "Not yet searched beyond the source documents"
     with loaded.begin() as conn:  # a recommendation whose searches are not on record at all
         conn.execute(delete(log).where(log.c.recommendation_id == "mmn2016-04"))
-    after = queries.recommendation_table(loaded).set_index("id")
+    after = recommendation_table(loaded).set_index("id")
     assert after.loc["mmn2016-04", "research_state"] == "not_researched"
     assert after.loc["mmn2016-04", "last_searched_on"] is None
-    only = queries.recommendation_table(loaded, queries.Filters(research=["not_researched"]))
+    only = recommendation_table(loaded, filters.Filters(research=["not_researched"]))
     assert list(only["id"]) == ["mmn2016-04"]
-    researched = queries.recommendation_table(loaded, queries.Filters(research=["researched"]))
+    researched = recommendation_table(loaded, filters.Filters(research=["researched"]))
     assert "mmn2016-04" not in set(researched["id"]) and len(researched) > 0
 
 
 def test_detail_shows_the_latest_search_first(loaded):
-    log = queries.recommendation_detail(loaded, "mmn2016-04").research
+    log = recommendation_detail(loaded, "mmn2016-04").research
     assert list(log["searched_on"]) == ["2026-12-01", "2026-11-22"]
     latest = log.iloc[0]
     assert latest["scope"] == "public_record" and latest["scope_label"] == "Searched the public record"
@@ -207,8 +209,8 @@ def test_detail_shows_the_latest_search_first(loaded):
 
 
 def test_research_state_rule():
-    assert queries.research_state("in_progress", False) == "assessed"
-    assert queries.research_state("in_progress", True, True) == "assessed"
-    assert queries.research_state("not_assessed", True, True) == "researched"
-    assert queries.research_state("not_assessed", True, False) == "sources_only"
-    assert queries.research_state(None, False) == "not_researched"
+    assert history.research_state("in_progress", False) == "assessed"
+    assert history.research_state("in_progress", True, True) == "assessed"
+    assert history.research_state("not_assessed", True, True) == "researched"
+    assert history.research_state("not_assessed", True, False) == "sources_only"
+    assert history.research_state(None, False) == "not_researched"

@@ -17,8 +17,9 @@ from models.db import make_engine
 from recommendations import status
 from recommendations.dataset.validate import read_dataset
 from recommendations.permissions import Principal
-from recommendations.read import owners, queries
+from recommendations.read import headlines, owners, source_text
 from recommendations.read.brief import brief_docx, build_brief
+from recommendations.read.table import recommendation_table
 from recommendations.write import accounts, updates
 from tests.conftest import DATA, ROOT
 
@@ -89,7 +90,7 @@ def test_the_owners_page_of_an_actor_with_nothing_open():
 
 def test_status_by_addressee_keeps_each_actor_whole(loaded_engine):
     """ "Civil society in Cambodia (NGOs, trade unions, workers' groups)" is one bar, not three."""
-    frame = queries.status_by(queries.recommendation_table(loaded_engine), "addressee")
+    frame = headlines.status_by(recommendation_table(loaded_engine), "addressee")
     names = {a.id: a.name for a in DATASET.actors}
     assert "cso-cambodia" in set(frame["actor_id"])
     assert set(frame["addressee"]) >= {names["cso-cambodia"]}
@@ -151,12 +152,12 @@ def test_the_headline_says_what_matters():
             + ["no_progress"]]  # fmt: skip
     import pandas as pd
 
-    sentence = queries.headline_sentence(pd.DataFrame(rows))
+    sentence = headlines.headline_sentence(pd.DataFrame(rows))
     assert sentence == (
         "Of 84 recommendations, none is assessed as implemented; 17 are partially implemented or in progress; "
         "one was found to have made no progress; 66 have not been assessed."
     )
-    assert queries.headline_sentence(pd.DataFrame([{"status": "implemented"}])) == (
+    assert headlines.headline_sentence(pd.DataFrame([{"status": "implemented"}])) == (
         "Of 1 recommendation, one is assessed as implemented; none is partially implemented or in progress; "
         "all are assessed."
     )
@@ -164,10 +165,10 @@ def test_the_headline_says_what_matters():
 
 def test_source_text_is_shown_without_conversion_artefacts():
     raw = "\n\n\nInternational  \nLabour  \nOrganization\n\n## Recommendations\n\n[bookmark: _GoBack]The **bold** text."
-    clean = queries.clean_source_text(raw)
+    clean = source_text.clean_source_text(raw)
     assert clean == "\nRecommendations\n\nThe bold text."
     text = (DATA / "texts" / "2015-lscw-mfa-cso-forum.txt").read_text()
-    assert "[bookmark:" in text and "[bookmark:" not in queries.clean_source_text(text)
+    assert "[bookmark:" in text and "[bookmark:" not in source_text.clean_source_text(text)
 
 
 def test_export_refuses_an_unknown_filter_value(tmp_path):

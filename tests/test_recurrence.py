@@ -11,7 +11,8 @@ from recommendations import dates
 from recommendations.dataset.loader import load_folder
 from recommendations.dataset.validate import read_dataset
 from recommendations.dates import date_start
-from recommendations.read import queries, recurrence
+from recommendations.read import filters, recurrence
+from recommendations.read.table import recommendation_table
 from tests import oracle
 from tests.conftest import DATA
 from tests.helpers import app_assessment, append_items
@@ -102,7 +103,7 @@ def test_chronic_asks_on_the_real_data(loaded):
 
 
 def test_chronic_asks_of_a_filtered_table(loaded):
-    table = queries.recommendation_table(loaded, queries.Filters(themes=["recruitment"]))
+    table = recommendation_table(loaded, filters.Filters(themes=["recruitment"]))
     themed = {r.id for r in DATASET.recommendations if "recruitment" in r.themes}
     assert set(table["id"]) == themed
     expected = {k for k, v in expected_chains(DATASET).items() if len(v) >= 2 and themed & set(v)}
@@ -129,7 +130,7 @@ def test_theme_by_year_matches_yaml(loaded):
     expected = Counter(
         (names[t], date_start(s.date).year) for s in DATASET.sources for r in s.recommendations for t in r.themes
     )
-    table = queries.recommendation_table(loaded)
+    table = recommendation_table(loaded)
     for df in (recurrence.theme_by_year(table), recurrence.theme_by_year(table, names)):
         assert {(t, y): n for t, y, n in zip(df["theme"], df["year"], df["count"], strict=True)} == dict(expected)
     assert recurrence.theme_by_year(table.iloc[0:0]).empty

@@ -23,7 +23,9 @@ from models.append_only import KEYS
 from recommendations import permissions, sql, status, visibility
 from recommendations.dataset import export
 from recommendations.permissions import Action, PermissionDenied, Principal
-from recommendations.read import brief, queries
+from recommendations.read import brief
+from recommendations.read.detail import disagreements, recommendation_detail
+from recommendations.read.table import recommendation_table
 from recommendations.write import accounts, auth, updates, workspace
 from recommendations.write.errors import Invalid
 from recommendations.write.updates import AssessmentForm
@@ -127,10 +129,10 @@ def public_outputs(engine, viewer: visibility.Viewer) -> dict[str, str]:
     out["brief markdown"] = brief.brief_markdown(every)
     out["brief docx"] = unpacked(brief.brief_docx(every))
     out["brief rows"] = unpacked(export.to_xlsx_bytes({"brief": brief.brief_rows(every)}))
-    detail = queries.recommendation_detail(engine, REC)
+    detail = recommendation_detail(engine, REC)
     out["detail"] = repr(detail.history.to_dict()) + repr(detail.evidence.to_dict()) + repr(detail.record)
-    out["table"] = queries.recommendation_table(engine).to_json()
-    out["disagreements"] = queries.disagreements(engine).to_json()
+    out["table"] = recommendation_table(engine).to_json()
+    out["disagreements"] = disagreements(engine).to_json()
     return out
 
 

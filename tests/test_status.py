@@ -25,6 +25,8 @@ from recommendations import sql, status
 from recommendations.dataset.loader import DataInvalid, load_folder
 from recommendations.dataset.validate import read_dataset
 from recommendations.dates import date_start
+from recommendations.read import headlines
+from recommendations.read.table import recommendation_table
 from recommendations.vocabulary import STATUS_LABELS
 from tests import oracle
 from tests.conftest import DATA, ROOT
@@ -502,7 +504,7 @@ def test_no_actor_shows_a_status_judged_for_another_and_every_view_agrees(loaded
     from collections import Counter
 
     from recommendations.dataset import export
-    from recommendations.read import owners, queries
+    from recommendations.read import owners
     from recommendations.read.brief import build_brief
 
     engine = loaded_engine
@@ -516,7 +518,7 @@ def test_no_actor_shows_a_status_judged_for_another_and_every_view_agrees(loaded
     for row in shown:
         if row["assessment_id"]:
             assert scope_of[row["assessment_id"]] in (None, row["actor_id"]), row
-    chart = queries.status_by(queries.recommendation_table(engine), "addressee")
+    chart = headlines.status_by(recommendation_table(engine), "addressee")
     assert {(a, s): n for a, s, n in zip(chart["actor_id"], chart["status"], chart["count"], strict=True)} == dict(
         Counter((actor, st) for (_, actor), st in expected.items())
     )

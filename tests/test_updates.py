@@ -16,6 +16,7 @@ from recommendations import sql, status, visibility
 from recommendations.dataset.export import write_yaml_layout
 from recommendations.dataset.loader import load_folder
 from recommendations.permissions import PermissionDenied, Principal
+from recommendations.read.detail import disagreements
 from recommendations.write import accounts, auth, updates, workspace
 from recommendations.write.errors import Invalid
 from recommendations.write.updates import AssessmentForm
@@ -460,13 +461,12 @@ def test_stale_lists_what_to_update_before_the_next_meeting(world):
 
 
 def test_assessors_who_disagree_are_listed(world):
-    from recommendations.read import queries
 
     engine, p = world
     write(engine, updates.record_assessment, principal=p["review_a"], form=form(publish=True))
-    assert queries.disagreements(engine).empty  # one assessor so far
+    assert disagreements(engine).empty  # one assessor so far
     write(engine, updates.record_assessment, principal=p["review_b"], form=form(status="no_progress", publish=True))
-    rows = queries.disagreements(engine)
+    rows = disagreements(engine)
     assert set(rows["recommendation_id"]) == {REC}
     assert dict(zip(rows["assessor"], rows["status_label"], strict=True)) == {
         "Cambodian Women's Crisis Center": "In progress",

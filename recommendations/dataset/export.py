@@ -41,7 +41,9 @@ from models.tables import A, E
 from recommendations import visibility
 from recommendations.dataset.schema import ASSESSMENT_SHEET, ASSESSMENT_SHEET_COLUMNS, SOURCES_DIR
 from recommendations.dataset.yamlio import dump_yaml
-from recommendations.read.queries import Filters, assessment_history, recommendation_table
+from recommendations.read.filters import Filters
+from recommendations.read.history import assessment_history
+from recommendations.read.table import recommendation_table
 
 #: What a spreadsheet may run as a formula at the start of a cell (OWASP's list for CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")

@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 
 from models.tables import ACT, R, S
 from recommendations import dates, sql, status
-from recommendations.read.queries import actor_label
+from recommendations.labels import short as actor_label
 from recommendations.vocabulary import MOVING, STATUS_LABELS, AddresseeRole, Status
 
 SUMMARY_COLUMNS = [

@@ -22,7 +22,7 @@ from sqlalchemy.engine import Engine
 
 from models.tables import AD, L, R, S
 from recommendations import dates, sql, status
-from recommendations.read.queries import assessment_history, facts_from
+from recommendations.read.history import assessment_history, facts_from
 from recommendations.vocabulary import STATUS_LABELS
 
 THEME_YEAR_COLUMNS = ["theme_id", "theme", "year", "count"]

@@ -12,9 +12,9 @@ from sqlalchemy import and_, or_, select, true, union_all
 from sqlalchemy.engine import Engine
 
 from models.tables import ACT, AD, AE, AUDIT, CORRECTION_REVIEWS, CORRECTIONS, ER, REVIEWS, A, E, R, S, U
-from recommendations import dates, permissions, sql, status, visibility
+from recommendations import dates, labels, permissions, sql, status, visibility
 from recommendations.permissions import Action, PermissionDenied, Principal
-from recommendations.read import queries
+from recommendations.read.table import recommendation_table
 from recommendations.vocabulary import STATUS_LABELS, Visibility
 
 STALE_MONTHS = 12
@@ -52,7 +52,7 @@ def _assessments(engine: Engine, *conditions) -> pd.DataFrame:
     )
     by_assessment = cited.groupby("assessment_id").apply(lambda g: g.to_dict("records"), include_groups=False)
     frame["evidence"] = frame["id"].map(by_assessment).apply(lambda v: v if isinstance(v, list) else [])
-    names = queries.actor_names(engine)
+    names = labels.actor_names(engine)
     frame["addressee"] = frame["addressee_id"].map(
         lambda a: names.name.get(a, a) if isinstance(a, str) else "the whole ask"
     )
@@ -92,7 +92,7 @@ def stale(engine: Engine, principal: Principal | None, today: dt.date | None = N
         select(AD.c.recommendation_id.label("id")).where(AD.c.actor_id == organisation),
         select(A.c.recommendation_id.label("id")).where(A.c.assessor_id == organisation),
     ).subquery("mine")
-    table = queries.recommendation_table(engine)
+    table = recommendation_table(engine)
     ids = {r["id"] for r in sql.rows(engine, select(mine.c.id).distinct())}
     picked = table[table["id"].isin(ids)].copy()
     if picked.empty:
@@ -126,7 +126,7 @@ def recommendation_brief(engine: Engine, rec_id: str) -> dict | None:
     if not rows:
         return None
     record = rows[0]
-    names = queries.actor_names(engine)
+    names = labels.actor_names(engine)
     record["addressees"] = [
         (r["actor_id"], names.name.get(r["actor_id"], r["actor_id"]))
         for r in sql.rows(engine, select(AD.c.actor_id).where(AD.c.recommendation_id == rec_id).order_by(AD.c.position))

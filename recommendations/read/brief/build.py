@@ -24,9 +24,9 @@ from sqlalchemy import exists, literal, select, union, union_all
 from sqlalchemy.engine import Engine
 
 from models.tables import ACT, AD, AE, ER, RT, A, E, L, R, S, T
-from recommendations import dates, sql, status
+from recommendations import dates, labels, sql, status
 from recommendations.dates import date_start
-from recommendations.read import queries
+from recommendations.read import headlines
 from recommendations.read.brief.model import (
     AddresseeStatus,
     Brief,
@@ -107,7 +107,7 @@ def build_brief(
     matching = _matching(engine, [t for t, _ in theme_labels], [a for a, _ in actor_labels])
     made = [r for r in matching if dates.as_date(r["date_start"]) <= meeting]
     ids = [r["id"] for r in made]
-    names = queries.actor_names(engine)
+    names = labels.actor_names(engine)
     per_actor = _by_rec(sql.rows(engine, status.per_addressee(meeting, ids).order_by("recommendation_id", "position")))
     verdicts = {r["recommendation_id"]: r for r in sql.rows(engine, status.overall(meeting, ids))} if ids else {}
     chosen = {a for a, _ in actor_labels}
@@ -151,7 +151,7 @@ def _for_chosen(statuses: list[dict], chosen: set[str]) -> dict | None:
     )
 
 
-def _item(row: dict, statuses: list[dict], verdict: dict | None, names: queries.ActorNames) -> BriefItem:
+def _item(row: dict, statuses: list[dict], verdict: dict | None, names: labels.ActorNames) -> BriefItem:
     item = BriefItem(
         id=row["id"],
         title=row["title"],
@@ -187,7 +187,7 @@ def _item(row: dict, statuses: list[dict], verdict: dict | None, names: queries.
     return item
 
 
-def _history(engine: Engine, ids: list[str], meeting: dt.date, names: queries.ActorNames) -> dict[str, list[dict]]:
+def _history(engine: Engine, ids: list[str], meeting: dt.date, names: labels.ActorNames) -> dict[str, list[dict]]:
     """Standing assessments dated on or before the meeting (the rule's first step), oldest first."""
     standing = status.standing(meeting, ids).subquery("standing")
     rows = sql.rows(
@@ -277,7 +277,7 @@ def _direct(engine: Engine, ids: list[str]) -> dict[tuple[str, str], str]:
     }
 
 
-def _add_details(engine: Engine, items: list[BriefItem], meeting: dt.date, names: queries.ActorNames) -> None:
+def _add_details(engine: Engine, items: list[BriefItem], meeting: dt.date, names: labels.ActorNames) -> None:
     """History, themes, addressees, evidence and chains of the listed recommendations (one query each)."""
     if not items:
         return
@@ -322,14 +322,14 @@ def _add_details(engine: Engine, items: list[BriefItem], meeting: dt.date, names
         ]
 
 
-def _actor_display(names: queries.ActorNames, actor_id: str) -> str:
+def _actor_display(names: labels.ActorNames, actor_id: str) -> str:
     name, label = names.name.get(actor_id, actor_id), names.label.get(actor_id, actor_id)
     return name if label == name else f"{name} ({label})"
 
 
 def _gaps(engine: Engine, meeting: dt.date) -> list[Gap]:
     """Known gaps in sources dated on or before the meeting (their missing texts may bear on any theme)."""
-    frame = queries.gaps(engine)
+    frame = headlines.gaps(engine)
     return [
         Gap(
             str(g["title"]),

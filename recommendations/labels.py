@@ -1,0 +1,60 @@
+"""How actors and the scope of a status are named: one wording for pages, exports and the brief.
+
+An actor's *short* name is its acronym when it has one ("MoLVT"), for charts and narrow columns; its *full*
+name spells it out with the acronym ("Ministry of Labour and Vocational Training (MoLVT)"), for choosers and
+the brief. A status judged for one addressee says so ("as assessed for RGC"); one judged for the whole ask
+says nothing, or "the whole ask" where a part must be named.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection, Engine
+
+from models.tables import ACT
+from recommendations import sql
+
+WHOLE_ASK = "the whole ask"
+
+
+def short(name: str, acronym: object) -> str:
+    """The acronym when the actor has one, else its name."""
+    return str(acronym) if isinstance(acronym, str) and acronym.strip() else name
+
+
+def full(name: str, acronym: object) -> str:
+    """The name with its acronym: "Ministry of Labour and Vocational Training (MoLVT)"."""
+    return f"{name} ({acronym})" if isinstance(acronym, str) and acronym.strip() and acronym != name else name
+
+
+def scope_words(label: str | None) -> str:
+    """How a status's scope reads: "as assessed for RGC", or "" for the whole ask."""
+    return f"as assessed for {label}" if label else ""
+
+
+@dataclass(frozen=True)
+class ActorNames:
+    """Every actor's name, short name and full name, read once per request."""
+
+    name: dict[str, str]
+    label: dict[str, str]  # short
+    full: dict[str, str]
+
+    def scope(self, scope_id: object) -> str:
+        """ "as assessed for RGC" for a status judged for one addressee; "" for one judged for the whole ask."""
+        return scope_words(self.label.get(scope_id, scope_id)) if isinstance(scope_id, str) else ""
+
+    def part(self, scope_id: object) -> str:
+        """The part of an ask a status judges: the addressee's name, or "the whole ask"."""
+        return self.name.get(scope_id, scope_id) if isinstance(scope_id, str) else WHOLE_ASK
+
+
+def actor_names(db: Engine | Connection) -> ActorNames:
+    rows = sql.rows(db, select(ACT.c.id, ACT.c.name, ACT.c.acronym))
+    return ActorNames(
+        name={r["id"]: r["name"] for r in rows},
+        label={r["id"]: short(r["name"], r["acronym"]) for r in rows},
+        full={r["id"]: full(r["name"], r["acronym"]) for r in rows},
+    )

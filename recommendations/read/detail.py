@@ -1,0 +1,135 @@
+"""Everything about one recommendation, for its page: the verbatim text and where it stands in its source, who
+is asked to act (each addressee's own status), the assessment history, the evidence, where assessors disagree,
+the recommendations it repeats or that repeat it, and the research log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+from sqlalchemy import String, literal, select, union_all
+from sqlalchemy.engine import Engine
+
+from models.tables import ACT, L, R, S
+from recommendations import labels, sql, status
+from recommendations.read import evidence
+from recommendations.read.history import assessment_history, facts_from, none_for_null, research_log
+from recommendations.read.source_text import locate
+from recommendations.read.table import addressee_statuses, recommendation_table
+from recommendations.vocabulary import STATUS_LABELS
+
+
+@dataclass
+class Detail:
+    """Everything the detail page shows about one recommendation (plain data)."""
+
+    record: dict
+    source: dict
+    addressees: pd.DataFrame  # one row per addressee, with its status for that addressee
+    themes: list[str]
+    history: pd.DataFrame  # every non-draft assessment, oldest first, with 'state' and an 'evidence' list
+    evidence: pd.DataFrame  # all evidence bearing on it, newest first
+    disagreement: pd.DataFrame  # latest standing status per assessor, when assessors differ
+    links: pd.DataFrame  # direction ('repeats an earlier' / 'repeated later by'), kind, other id, title, year
+    passage: tuple[str, str, str] | None  # text before, the recommendation, text after
+    research: pd.DataFrame = field(default_factory=pd.DataFrame)  # research-log entries, newest first
+
+
+def recommendation_detail(engine: Engine, rec_id: str) -> Detail | None:
+    match = recommendation_table(engine, ids=[rec_id])
+    if match.empty:
+        return None
+    record = match.iloc[0].to_dict()
+    extra = sql.rows(engine, select(R.c.problems).where(R.c.id == rec_id))[0]
+    record["problems"] = list(extra["problems"] or [])
+    source = sql.rows(engine, select(S).where(S.c.id == record["source_id"]))[0]
+    addressees = addressee_statuses(engine, [rec_id])
+    types = {
+        r["id"]: r["type"]
+        for r in sql.rows(engine, select(ACT.c.id, ACT.c.type).where(ACT.c.id.in_(addressees["id"].tolist())))
+    }
+    addressees["type"] = addressees["id"].map(types)
+    history = assessment_history(engine, [rec_id])
+    items = evidence.items(engine, [rec_id]).drop(columns=["recommendation_id"])
+    disagreement = _disagreement(history, addressees)
+    links = _links_of(engine, rec_id)
+    themes = [t for t in (record["themes"] or "").split("; ") if t]
+    passage = locate(source.get("full_text") or "", record["text"])
+    research = research_log(engine, [rec_id])
+    return Detail(record, source, addressees, themes, history, items, disagreement, links, passage, research)
+
+
+def disagreements(engine: Engine, recommendations: list[str] | None = None) -> pd.DataFrame:
+    """Recommendations whose assessors' own latest statuses differ: one row per (recommendation, assessor)."""
+    per = sql.frame(engine, status.overall(None, recommendations, by_assessor=True))
+    columns = ["recommendation_id", "title", "assessor", "status_label", "as_of"]
+    if per.empty:
+        return pd.DataFrame(columns=columns)
+    differing = per.groupby("recommendation_id")["status"].transform("nunique") > 1
+    per = per[differing]
+    if per.empty:
+        return pd.DataFrame(columns=columns)
+    names = labels.actor_names(engine)
+    titles = {
+        r["id"]: r["title"]
+        for r in sql.rows(engine, select(R.c.id, R.c.title).where(sql.in_ids(R.c.id, list(per["recommendation_id"]))))
+    }
+    per = per.assign(
+        title=per["recommendation_id"].map(titles),
+        assessor=per["assessor_id"].map(names.name),
+        status_label=per["status"].map(STATUS_LABELS),
+    )
+    return per.sort_values(["recommendation_id", "assessor"])[columns].reset_index(drop=True)
+
+
+DISAGREEMENT_COLUMNS = ["assessor", "status_label", "scope", "as_of", "rationale"]
+
+
+def _disagreement(history: pd.DataFrame, addressees: pd.DataFrame) -> pd.DataFrame:
+    """Each assessor's own overall status (the rule applied to its assessments alone), when they differ."""
+    if history.empty:
+        return pd.DataFrame(columns=DISAGREEMENT_COLUMNS)
+    pairs = list(zip(addressees["id"], addressees["role"], strict=True))
+    rows = []
+    for _assessor, own in history.groupby("assessor_id", sort=False):
+        verdict = status.overall_verdict(facts_from(own), pairs)
+        if verdict.fact is None:
+            continue
+        chosen = own[own["id"] == verdict.fact.id].iloc[0]
+        scope = labels.scope_words(chosen["addressee"]) if chosen["addressee"] else labels.WHOLE_ASK
+        rows.append(
+            {
+                "assessor": chosen["assessor"],
+                "status_label": STATUS_LABELS[verdict.status],
+                "scope": scope,
+                "as_of": chosen["as_of"],
+                "rationale": chosen["rationale"],
+            }
+        )
+    if len({r["status_label"] for r in rows}) < 2:
+        return pd.DataFrame(columns=DISAGREEMENT_COLUMNS)
+    return pd.DataFrame(rows, columns=DISAGREEMENT_COLUMNS)
+
+
+def _links_of(engine: Engine, rec_id: str) -> pd.DataFrame:
+    other = R.alias("other")
+    earlier = (
+        select(
+            literal("repeats an earlier recommendation", String).label("direction"),
+            L.c.kind, L.c.note, other.c.id, other.c.title, S.c.date,
+        )
+        .join(other, other.c.id == L.c.target_id)
+        .join(S, S.c.id == other.c.source_id)
+        .where(L.c.source_id == rec_id)
+    )  # fmt: skip
+    later = (
+        select(
+            literal("raised again later", String).label("direction"),
+            L.c.kind, L.c.note, other.c.id, other.c.title, S.c.date,
+        )
+        .join(other, other.c.id == L.c.source_id)
+        .join(S, S.c.id == other.c.source_id)
+        .where(L.c.target_id == rec_id)
+    )  # fmt: skip
+    links = sql.frame(engine, union_all(earlier, later).order_by("date"))
+    return none_for_null(links, ["note"])

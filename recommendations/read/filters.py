@@ -1,0 +1,136 @@
+"""The filters every page shares: what they are, how they sit in the address bar, how they read in words, and
+which recommendations they select, in SQL (a filter is a WHERE, never a pass over a whole table in pandas)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+
+from sqlalchemy import Select, and_, exists, or_, select
+
+from models.tables import AD, RT, R, S
+from recommendations import sql, status
+from recommendations.read import history
+
+#: Address-bar parameter -> (field, holds a list)
+PARAMS: dict[str, tuple[str, bool]] = {
+    "source": ("sources", True),
+    "theme": ("themes", True),
+    "addressee": ("addressees", True),
+    "status": ("statuses", True),
+    "kind": ("kinds", True),
+    "research": ("research", True),
+    "from": ("year_from", False),
+    "to": ("year_to", False),
+    "q": ("text", False),
+}
+#: Field -> how the words name it ("theme: Recruitment and fees").
+WORDS = {
+    "themes": "theme",
+    "addressees": "asked of",
+    "statuses": "status",
+    "sources": "source",
+    "kinds": "kind",
+    "research": "research",
+}
+MAX_TEXT = 200
+
+
+@dataclass
+class Filters:
+    """The filters shared by every page (and by exports of "the filtered set")."""
+
+    sources: list[str] = field(default_factory=list)
+    year_from: int | None = None
+    year_to: int | None = None
+    themes: list[str] = field(default_factory=list)
+    addressees: list[str] = field(default_factory=list)
+    statuses: list[str] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)
+    research: list[str] = field(default_factory=list)  # research states (vocabulary.RESEARCH_STATES)
+    text: str = ""
+
+    def is_empty(self) -> bool:
+        return all(not getattr(self, f.name) for f in fields(self))
+
+    # --- the address bar ------------------------------------------------------------------------------
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, list[str]], valid: Mapping[str, set[str]]) -> Filters:
+        """Filters from query parameters; unknown values, non-numbers and over-long text are dropped."""
+        filters = cls()
+        for param, (name, many) in PARAMS.items():
+            values = params.get(param) or []
+            if many:
+                setattr(filters, name, [v for v in values if v in valid.get(name, set())])
+            elif values:
+                if name == "text":
+                    filters.text = values[-1].strip()[:MAX_TEXT]
+                elif values[-1].isdigit() and len(values[-1]) == 4:
+                    setattr(filters, name, int(values[-1]))
+        return filters
+
+    def to_params(self) -> dict[str, list[str] | str]:
+        out: dict[str, list[str] | str] = {}
+        for param, (name, many) in PARAMS.items():
+            value = getattr(self, name)
+            if many and value:
+                out[param] = list(value)
+            elif not many and value not in (None, ""):
+                out[param] = str(value)
+        return out
+
+    # --- words ----------------------------------------------------------------------------------------
+
+    def words(self, labels: Mapping[str, Mapping[str, str]]) -> str:
+        """The active filters in words ("Filtered by theme: Recruitment and fees; years 2016–…."), with each id's
+        label from ``labels`` (field -> id -> label). Plain text: the caller escapes it for Markdown."""
+        if self.is_empty():
+            return "All recommendations (no filters)."
+        parts = []
+        for name, label in WORDS.items():
+            values = getattr(self, name)
+            if values:
+                parts.append(f"{label}: " + ", ".join(labels.get(name, {}).get(v, v) for v in values))
+        if self.year_from or self.year_to:
+            parts.append(f"years {self.year_from or '…'}–{self.year_to or '…'}")
+        if self.text:
+            parts.append(f"text contains “{self.text}”")
+        return "Filtered by " + "; ".join(parts) + "."
+
+    # --- SQL ------------------------------------------------------------------------------------------
+
+    def matching(self, as_of: dt.date | None = None) -> Select:
+        """SELECT the ids of the recommendations these filters select (statuses as of ``as_of``)."""
+        conditions = []
+        if self.sources:
+            conditions.append(sql.in_ids(R.c.source_id, self.sources))
+        if self.year_from is not None:
+            conditions.append(S.c.date_start >= dt.date(self.year_from, 1, 1))
+        if self.year_to is not None:
+            conditions.append(S.c.date_start <= dt.date(self.year_to, 12, 31))
+        if self.themes:
+            conditions.append(exists().where(RT.c.recommendation_id == R.c.id, sql.in_ids(RT.c.theme_id, self.themes)))
+        if self.addressees:
+            asked = sql.in_ids(AD.c.actor_id, self.addressees)
+            conditions.append(exists().where(AD.c.recommendation_id == R.c.id, asked))
+        if self.kinds:
+            conditions.append(sql.in_ids(R.c.kind, self.kinds))
+        if self.text.strip():
+            conditions.append(or_(*(sql.contains(c, self.text) for c in (R.c.title, R.c.text, R.c.lead_in, R.c.id))))
+        statement = select(R.c.id).join(S, S.c.id == R.c.source_id)
+        if self.statuses or self.research:
+            verdict = status.overall(as_of).subquery("verdict")
+            statement = statement.join(verdict, verdict.c.recommendation_id == R.c.id)
+            if self.statuses:
+                conditions.append(sql.in_ids(verdict.c.status, self.statuses))
+            if self.research:
+                conditions.append(sql.in_ids(history.research_state_sql(verdict.c.status, R.c.id), self.research))
+        return statement.where(and_(*conditions)) if conditions else statement
+
+    def ids(self, db: sql.Source, as_of: dt.date | None = None) -> list[str] | None:
+        """The selected recommendation ids (None: no filter, every recommendation)."""
+        if self.is_empty():
+            return None
+        return [r["id"] for r in sql.rows(db, self.matching(as_of))]

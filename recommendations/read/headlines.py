@@ -1,0 +1,243 @@
+"""What the Overview says: the headline figures and sentence, the status of recommendations year by year, by
+theme, addressee and source, the known gaps, the choices of the shared filters, and how big everything is."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+
+from models.tables import ACT, AD, AUDIT, A, E, R, S, T
+from recommendations import dates, sql, status
+from recommendations.read import evidence
+from recommendations.vocabulary import MOVING, RESEARCH_STATES, STATUS_LABELS, UNDER_WAY, Status
+
+STATUS_ORDER = list(STATUS_LABELS)
+
+
+def options(engine: Engine) -> dict[str, list[tuple[str, str]]]:
+    """(id, label) choices for the shared filters."""
+    sources = sql.rows(engine, select(S.c.id, S.c.title, S.c.date).order_by(S.c.date_start, S.c.id))
+    themes = sql.rows(engine, select(T.c.id, T.c.name).order_by(T.c.name))
+    actors = sql.rows(
+        engine,
+        select(ACT.c.id, ACT.c.name, ACT.c.acronym)
+        .where(ACT.c.id.in_(select(AD.c.actor_id)))
+        .order_by(ACT.c.name, ACT.c.id),
+    )
+    kinds = sql.rows(engine, select(R.c.kind).distinct().order_by(R.c.kind))
+    return {
+        "sources": [(r["id"], f"{r['date'][:4]} · {r['title']}") for r in sources],
+        "themes": [(r["id"], r["name"]) for r in themes],
+        "addressees": [(r["id"], r["name"] + (f" ({r['acronym']})" if r["acronym"] else "")) for r in actors],
+        "statuses": [(s, STATUS_LABELS[s]) for s in STATUS_ORDER],
+        "kinds": [(r["kind"], r["kind"].replace("_", " ").capitalize()) for r in kinds],
+        "research": list(RESEARCH_STATES.items()),
+    }
+
+
+def year_bounds(engine: Engine) -> tuple[int, int]:
+    row = sql.rows(engine, select(func.min(S.c.date_start).label("lo"), func.max(S.c.date_start).label("hi")))[0]
+    if row["lo"] is None:
+        return 2011, 2022
+    return dates.as_date(row["lo"]).year, dates.as_date(row["hi"]).year
+
+
+def counts(engine: Engine) -> dict[str, int]:
+    tables = {"sources": S, "recommendations": R, "evidence": E, "assessments": A, "actors": ACT}
+    row = sql.rows(
+        engine, select(*(select(func.count()).select_from(t).scalar_subquery().label(k) for k, t in tables.items()))
+    )
+    return {k: int(v) for k, v in row[0].items()}
+
+
+def headline_sentence(table: pd.DataFrame) -> str:
+    """What matters, in words: "Of 84 recommendations, none is assessed as implemented; 17 are partially
+    implemented or in progress; 1 found no progress; 66 have not been assessed." """
+    total = len(table)
+    if not total:
+        return "No recommendation matches this selection."
+    count = table["status"].value_counts().to_dict()
+    implemented = int(count.get(Status.IMPLEMENTED, 0))
+    moving = sum(int(count.get(s, 0)) for s in UNDER_WAY)
+    stuck = int(count.get(Status.NO_PROGRESS, 0))
+    gone = int(count.get(Status.NOT_APPLICABLE, 0))
+    unknown = int(count.get(Status.NOT_ASSESSED, 0))
+
+    def are(n: int) -> str:
+        return "none is" if n == 0 else ("one is" if n == 1 else f"{n} are")
+
+    parts = [f"{are(implemented)} assessed as implemented", f"{are(moving)} partially implemented or in progress"]
+    if stuck:
+        parts.append(f"{'one was' if stuck == 1 else f'{stuck} were'} found to have made no progress")
+    if gone:
+        parts.append(f"{'one no longer applies' if gone == 1 else f'{gone} no longer apply'}")
+    parts.append(
+        f"{'one has' if unknown == 1 else f'{unknown} have'} not been assessed" if unknown else "all are assessed"
+    )
+    return f"Of {total} recommendation{'s' if total != 1 else ''}, " + "; ".join(parts) + "."
+
+
+def evidence_count(engine: Engine, recommendations: list[str] | None = None) -> int:
+    """Evidence items bearing on these recommendations (``read.evidence``: the one definition)."""
+    return evidence.total(engine, recommendations)
+
+
+def data_version(engine: Engine) -> int:
+    """A number that grows with every write (the newest audit row: every write adds one, loads included).
+
+    App servers compare it on each run and drop their cached pages when another server, or a load, wrote.
+    """
+    return int(sql.rows(engine, select(func.coalesce(func.max(AUDIT.c.id), 0).label("v")))[0]["v"])
+
+
+def headline(table: pd.DataFrame) -> dict[str, float | int]:
+    """Headline figures of a (filtered) recommendation table."""
+    total = len(table)
+    assessed = int((table["status"] != Status.NOT_ASSESSED).sum()) if total else 0
+    moving = int(table["status"].isin(sorted(MOVING)).sum())
+    return {
+        "recommendations": total,
+        "sources": int(table["source_id"].nunique()) if total else 0,
+        "assessed": assessed,
+        "share_assessed": assessed / total if total else 0.0,
+        "moving": moving,
+        "share_moving": moving / total if total else 0.0,
+        "implemented": int((table["status"] == Status.IMPLEMENTED).sum()) if total else 0,
+    }
+
+
+HISTORY_COLUMNS = [
+    "id", "recommendation_id", "addressee_id", "addressee", "status", "status_label", "as_of", "as_of_start",
+    "assessor_id", "assessor", "rationale", "recorded_by", "recorded_at", "visibility", "supersedes_id",
+    "supersede_reason", "state", "superseded_by",
+]  # fmt: skip
+
+
+def year_end_statuses(engine: Engine, table: pd.DataFrame, until: int | None = None) -> pd.DataFrame:
+    """(year, recommendation_id, status): each recommendation's overall status on 31 December of each
+    year from the year it was made to ``until`` (default this year).
+
+    One pass: the standing assessments and the addressees are read once, and the pure-Python form of the rule
+    (which the tests check against the SQL) is applied per recommendation only in the years a new assessment
+    takes effect. Asking the database once per year cost 11 s at 10,000 recommendations; this, about 1 s.
+    """
+    until = until or dt.date.today().year
+    if table.empty:
+        return pd.DataFrame(columns=["year", "recommendation_id", "status"])
+    made = dict(zip(table["id"], table["year"].astype(int), strict=True))
+    ids = list(made)
+    facts: dict[str, list[status.Fact]] = {}
+    for r in sql.rows(engine, status.standing(None, ids, undated=True)):
+        facts.setdefault(r["recommendation_id"], []).append(
+            status.Fact(
+                id=r["id"], recommendation_id=r["recommendation_id"], status=r["status"],
+                as_of_start=dates.as_date(r["as_of_start"]), recorded_at=r["recorded_at"],
+                addressee_id=r["addressee_id"],
+                assessor_id=r["assessor_id"], as_of=r["as_of"],
+            )
+        )  # fmt: skip
+    roles: dict[str, list[tuple[str, str]]] = {}
+    addressees = select(AD.c.recommendation_id, AD.c.actor_id, AD.c.role).where(sql.in_ids(AD.c.recommendation_id, ids))
+    for r in sql.rows(engine, addressees.order_by(AD.c.recommendation_id, AD.c.position)):
+        roles.setdefault(r["recommendation_id"], []).append((r["actor_id"], r["role"]))
+    years, recs, statuses = [], [], []
+    for rec_id, first in made.items():
+        history = sorted(facts.get(rec_id, []), key=lambda f: f.as_of_start)
+        taken, current = 0, status.NOT_ASSESSED.status
+        for year in range(first, until + 1):
+            day = dt.date(year, 12, 31)
+            if taken < len(history) and history[taken].as_of_start <= day:
+                while taken < len(history) and history[taken].as_of_start <= day:
+                    taken += 1
+                current = status.overall_verdict(history[:taken], roles.get(rec_id, []), day).status
+            years.append(year)
+            recs.append(rec_id)
+            statuses.append(current)
+    return pd.DataFrame({"year": years, "recommendation_id": recs, "status": statuses})
+
+
+def status_over_time(engine: Engine, table: pd.DataFrame, until: int | None = None) -> pd.DataFrame:
+    """Counts by status of the recommendations made so far, as of 31 December of each year."""
+    per_year = year_end_statuses(engine, table, until)
+    if per_year.empty:
+        return pd.DataFrame(columns=["year", "status", "status_label", "count"])
+    out = per_year.groupby(["year", "status"]).size().reset_index(name="count")
+    out["status_label"] = out["status"].map(STATUS_LABELS)
+    return out
+
+
+def status_by(table: pd.DataFrame, dimension: str) -> pd.DataFrame:
+    """Counts by status per theme, addressee or source (labels, not ids).
+
+    By addressee, each recommendation counts once for each of its addressees with its status *for that
+    addressee*, grouped by actor id (two actors never merge because of their names).
+    """
+    if table.empty:
+        return pd.DataFrame(columns=[dimension, "status", "status_label", "count"])
+    if dimension == "theme":
+        exploded = table.assign(theme=table["themes"].str.split("; ")).explode("theme")
+    elif dimension == "addressee":
+        pairs = [(a["id"], a["label"], a["status"]) for items in table["addressee_statuses"] for a in items]
+        per = pd.DataFrame(pairs, columns=["actor_id", "addressee", "status"])
+        shared = per.groupby("addressee")["actor_id"].transform("nunique") > 1  # two actors, one label
+        per["addressee"] = per["addressee"].where(~shared, per["addressee"] + " (" + per["actor_id"] + ")")
+        out = per.groupby(["actor_id", "addressee", "status"]).size().reset_index(name="count")
+        out["status_label"] = out["status"].map(STATUS_LABELS)
+        return out
+    elif dimension == "source":
+        exploded = table.assign(source=table["year"].astype(str) + " · " + table["source_title"])
+    else:
+        raise ValueError(f"unknown dimension {dimension!r}")
+    out = exploded.groupby([dimension, "status"]).size().reset_index(name="count")
+    out["status_label"] = out["status"].map(STATUS_LABELS)
+    return out
+
+
+def gaps(engine: Engine) -> pd.DataFrame:
+    """Sources we know of whose recommendation texts we do not (all) hold.
+
+    A gap is a source with fewer recommendations recorded than it is known to contain, or one with a gap
+    note and none recorded (its count unknown: ``expected`` and ``missing`` are then None).
+    """
+    recorded = select(func.count()).select_from(R).where(R.c.source_id == S.c.id).scalar_subquery()
+    df = sql.frame(
+        engine,
+        select(
+            S.c.id, S.c.title, S.c.date, S.c.kind, S.c.expected_recommendations.label("expected"), S.c.gap_note,
+            recorded.label("recorded"),
+        ).order_by(S.c.date_start, S.c.id),
+    )  # fmt: skip
+    if df.empty:
+        return df.assign(missing=pd.Series(dtype=object))
+    known = df["expected"].notna()
+    is_gap = (known & (df["expected"].fillna(0) > df["recorded"])) | (
+        ~known & df["gap_note"].notna() & (df["recorded"] == 0)
+    )
+    df = df[is_gap].reset_index(drop=True)
+    # object columns: a mix of counts and None (unknown) must not turn into floats and NaN
+    df["expected"] = pd.Series([None if pd.isna(v) else int(v) for v in df["expected"]], dtype=object)
+    df["missing"] = pd.Series(
+        [None if e is None else int(e - r) for e, r in zip(df["expected"], df["recorded"], strict=True)], dtype=object
+    )
+    return df
+
+
+def afml_record(gaps_frame: pd.DataFrame) -> str:
+    """How much of the AFML's own record the tracker lacks, in one sentence (from a ``gaps`` frame)."""
+    forums = gaps_frame[gaps_frame["kind"] == "afml"]
+    if forums.empty:
+        return "No ASEAN Forum on Migrant Labour is missing its recommendation texts here."
+    counted = [int(v) for v in forums["expected"] if v is not None]
+    return (
+        f"The ASEAN Forum on Migrant Labour itself: the tracker knows {len(forums)} Forums "
+        f"({forums['date'].min()[:4]}–{forums['date'].max()[:4]}) whose own recommendation texts it does not hold. "
+        + (
+            f"A public source states how many recommendations {len(counted)} of them adopted ({sum(counted)} in all); "
+            "for the others the number is not known."
+            if counted
+            else "No public source read states how many recommendations they adopted."
+        )
+    )

@@ -1,0 +1,141 @@
+"""The shared filters in the sidebar, kept in the address bar so a filtered view is a link someone can send."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from recommendations.read.filters import PARAMS, Filters
+from recommendations.ui.data import options, year_bounds
+from recommendations.ui.widgets import esc
+
+
+def filters_from_params(params: dict[str, list[str]]) -> Filters:
+    """Filters from query parameters (``Filters.from_params``, with the choices that exist)."""
+    return Filters.from_params(params, valid())
+
+
+def valid() -> dict[str, set[str]]:
+    """Field -> the values a filter may take (the ids that exist)."""
+    return {key: {value for value, _ in choices} for key, choices in options().items()}
+
+
+def labels() -> dict[str, dict[str, str]]:
+    """Field -> id -> label, for saying the filters in words."""
+    return {key: dict(choices) for key, choices in options().items()}
+
+
+def current_filters() -> Filters:
+    """The filters as the sidebar set them (read by pages)."""
+    return st.session_state.get("_filters") or Filters()
+
+
+def sidebar_filters() -> Filters:
+    """Draw the shared filters and keep them in the URL."""
+    opts = options()
+    lo, hi = year_bounds()
+    state = st.session_state
+    in_url = {key: st.query_params.get_all(key) for key in PARAMS}
+    years = state.get("f_years")
+    if state.get("_filters_ready") and not (isinstance(years, tuple | list) and len(years) == 2):
+        # After st.switch_page the range slider's state can come back as a single number (seen with
+        # Streamlit 1.67): rebuild every filter from the address bar, which always holds them.
+        state["_filters_ready"] = False
+    if state.get("_filters_ready") and any(in_url.values()) and in_url != state.get("_synced_url"):
+        # A link or button brought new filters in the address bar (e.g. Sources -> "its recommendations"):
+        # the address bar wins. (The menu drops the parameters: then the filters set here are kept.)
+        state["_filters_ready"] = False
+    if not state.get("_filters_ready"):
+        start = filters_from_params({k: st.query_params.get_all(k) for k in PARAMS})
+        state["f_sources"] = start.sources
+        state["f_years"] = (max(lo, start.year_from or lo), min(hi, start.year_to or hi))
+        state["f_themes"] = start.themes
+        state["f_addressees"] = start.addressees
+        state["f_statuses"] = start.statuses
+        state["f_kinds"] = start.kinds
+        state["f_research"] = start.research
+        state["f_text"] = start.text
+        state["_filters_ready"] = True
+
+    labels = {key: dict(choices) for key, choices in opts.items()}
+    with st.sidebar:
+        st.header("Filters")
+        text = st.text_input("Search text", key="f_text", placeholder="e.g. complaint, contract")
+        years = st.slider("Year of the source", lo, hi, key="f_years") if lo < hi else (lo, hi)
+        for key, label in (
+            ("themes", "Theme"),
+            ("addressees", "Asked of (addressee)"),
+            ("statuses", "Current status"),
+            ("sources", "Source / meeting"),
+            ("kinds", "Kind"),
+            ("research", "Research"),
+        ):
+            st.multiselect(label, list(labels[key]), format_func=labels[key].get, key=f"f_{key}")
+        st.button("Clear filters", width="stretch", on_click=_clear_filters, args=(lo, hi))
+    filters = Filters(
+        sources=list(state["f_sources"]),
+        year_from=years[0] if years[0] != lo else None,
+        year_to=years[1] if years[1] != hi else None,
+        themes=list(state["f_themes"]),
+        addressees=list(state["f_addressees"]),
+        statuses=list(state["f_statuses"]),
+        kinds=list(state["f_kinds"]),
+        research=list(state["f_research"]),
+        text=text.strip(),
+    )
+    state["_filters"] = filters
+    sync_params(filters.to_params())
+    state["_synced_url"] = {key: st.query_params.get_all(key) for key in PARAMS}
+    return filters
+
+
+def param_selectbox(
+    label: str,
+    choices: list[str],
+    param: str,
+    *,
+    key: str,
+    format_func=str,  # noqa: ANN001
+    default: str | None = None,
+) -> str:
+    """A select box bound to a page's own query parameter, so the view is a link someone can send."""
+
+    def to_url() -> None:
+        st.query_params[param] = st.session_state[key]
+
+    wanted = st.query_params.get(param)
+    if wanted in choices:
+        st.session_state[key] = wanted
+    elif st.session_state.get(key) not in choices:
+        st.session_state[key] = default if default in choices else choices[0]
+    value = st.selectbox(label, choices, format_func=format_func, key=key, on_change=to_url)
+    if st.query_params.get(param) != value:
+        st.query_params[param] = value
+    return value
+
+
+def _clear_filters(lo: int, hi: int) -> None:
+    # A callback runs before the widgets are drawn again, so their state may be reset here.
+    set_filters(sources=[], themes=[], addressees=[], statuses=[], kinds=[], research=[])
+    st.session_state["f_text"] = ""
+    st.session_state["f_years"] = (lo, hi)
+
+
+def set_filters(**values: list[str]) -> None:
+    """For on_change/on_click callbacks: change shared list filters (and so the URL) from a page."""
+    for name, value in values.items():
+        st.session_state[f"f_{name}"] = list(value)
+
+
+def sync_params(wanted: dict[str, list[str] | str]) -> None:
+    """Write the filter params into the URL, leaving page-specific params alone."""
+    for key in PARAMS:
+        if key in wanted:
+            if st.query_params.get_all(key) != ([wanted[key]] if isinstance(wanted[key], str) else wanted[key]):
+                st.query_params[key] = wanted[key]
+        elif key in st.query_params:
+            del st.query_params[key]
+
+
+def filter_summary(filters: Filters) -> str:
+    """The active filters in words, escaped for Markdown (the search text comes from the address bar)."""
+    return esc(filters.words(labels()))

@@ -1,0 +1,87 @@
+"""Forms: one ``submit`` runs a write as the logged-in person and turns every refusal into messages beside the
+fields (Invalid), or one message for the form (PermissionDenied, Conflict), keeping what the person typed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+import streamlit as st
+
+from recommendations.permissions import PermissionDenied, Principal
+from recommendations.ui.data import clear_caches, engine
+from recommendations.ui.session import principal
+from recommendations.ui.widgets import esc
+from recommendations.write import errors, updates, workspace
+
+T = TypeVar("T")
+CONFLICT = "conflict"  # the key, among a form's problems, of a refusal because someone else saved first
+
+
+def write(function: Callable[..., T], **arguments: object) -> T:
+    """Run one write function in one transaction as the logged-in principal, then refresh every cached view.
+
+    The function checks the principal's permissions itself (recommendations.updates), whatever the page shows.
+    """
+    with engine().begin() as conn:
+        result = function(conn=conn, principal=principal(), **arguments)
+    clear_caches()
+    return result
+
+
+def submit(function: Callable[..., T], *, key: str, **arguments: object) -> T | None:
+    """Run one write (``write``); on a refusal keep the messages in ``st.session_state[key]`` (field -> messages,
+    "form" for the whole form) for ``field_errors`` to show beside each field, and return None. The one way a page
+    turns Invalid, PermissionDenied and Conflict into words; what the person typed stays in the form."""
+    try:
+        result = write(function, **arguments)
+    except errors.Invalid as exc:
+        st.session_state[key] = exc.by_field()
+        return None
+    except errors.Conflict as exc:  # someone saved first: "conflict" tells the page to show their version
+        st.session_state[key] = {"form": [str(exc)], CONFLICT: [str(exc)]}
+        return None
+    except PermissionDenied as exc:
+        st.session_state[key] = {"form": [str(exc)]}
+        return None
+    st.session_state[key] = {}
+    return result
+
+
+def field_errors(problems: dict[str, list[str]], name: str) -> None:
+    """The form's messages for one field, shown right under it (plain text, never Markdown)."""
+    for message in problems.get(name, []):
+        st.error(esc(message), icon=":material/error:")
+
+
+def correction_queue(who: Principal) -> None:
+    """Proposed corrections of evidence this person decides on, each with Publish and Return (review and admin
+    pages: a reviewer sees their organisation's items, an admin the curated dataset's)."""
+    queue = workspace.correction_queue(engine(), who)
+    if queue.empty:
+        st.info("No proposed correction is waiting.", icon=":material/inbox:")
+    for row in queue.itertuples():
+        with st.container(border=True):
+            st.markdown(f"**{esc(row.current_title)}** · {esc(row.evidence_id)}")
+            st.caption(esc(f"Proposed by {row.proposed_by} on {row.proposed_at:%Y-%m-%d %H:%M} UTC"))
+            st.text(f"Why: {row.reason}")
+            for key in row.after:
+                if row.before.get(key) != row.after.get(key):
+                    st.text(f"{key} now: {row.before.get(key) or '—'}\n{key} proposed: {row.after.get(key) or '—'}")
+            if error := st.session_state.pop(f"corr_error_{row.id}", None):
+                st.error(esc(error))
+            st.text_input("Comment (needed to return it)", key=f"corr_comment_{row.id}")
+            left, right = st.columns(2)
+            for column, decision, label in ((left, "published", "Publish"), (right, "returned", "Return")):
+                column.button(
+                    label, key=f"corr_{decision}_{row.id}", on_click=_decide_correction, args=(row.id, decision),
+                    type="primary" if decision == "published" else "secondary",
+                )  # fmt: skip
+
+
+def _decide_correction(correction_id: str, decision: str) -> None:
+    comment = st.session_state.get(f"corr_comment_{correction_id}", "")
+    try:
+        write(updates.decide_correction, correction_id=correction_id, decision=decision, comment=comment)
+    except (errors.Invalid, errors.Conflict, PermissionDenied) as exc:
+        st.session_state[f"corr_error_{correction_id}"] = str(exc)

@@ -1,0 +1,93 @@
+"""Which pages there are, in which menu section, and which action of the permission table opens each; and
+the one workaround of a private Streamlit attribute (``through_entrypoint``), kept here behind a test that
+fails when Streamlit changes it (tests/test_ui_nav.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
+
+from recommendations import permissions
+from recommendations.permissions import Action, Principal
+from recommendations.ui import session
+
+
+def through_entrypoint() -> None:
+    """Make sure a page runs inside dashboard.py (navigation, filters, layout).
+
+    Streamlit keeps a process-wide legacy flag while a ``pages/`` folder exists
+    and no run has called ``st.navigation`` yet; the first visitor arriving on a
+    deep link (e.g. /recommendation?id=...) would get the page on its own. Every
+    page calls this first: it clears the flag and reruns through the entrypoint,
+    keeping the URL and its query parameters.
+    """
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page of the app: where it is, how the menu names it, and the action it is for (None: for everyone)."""
+
+    path: str
+    title: str
+    icon: str
+    section: str
+    action: Action | None = None
+    in_menu: bool = True  # False: opened from another page (a link), never listed
+    default: bool = False
+
+    def open_to(self, who: Principal | None) -> bool:
+        """Whether ``who`` may use the page (the permission table decides; the server checks again on writes)."""
+        return self.action is None or permissions.may(who, self.action)
+
+
+#: Every page, grouped by what a person came to do. The menu, each page's guard and the tests read this table.
+PAGES: tuple[Page, ...] = (
+    Page("pages/overview.py", "Overview", ":material/monitoring:", "Progress", default=True),
+    Page("pages/owners.py", "Owners", ":material/groups:", "Progress"),
+    Page("pages/themes.py", "Themes and recurrence", ":material/repeat:", "Progress"),
+    Page("pages/explore.py", "Explore recommendations", ":material/table_view:", "Explore"),
+    Page("pages/recommendation.py", "Recommendation detail", ":material/article:", "Explore"),
+    Page("pages/brief.py", "Meeting brief", ":material/description:", "Prepare a meeting"),
+    Page("pages/sources.py", "Sources and glossary", ":material/menu_book:", "Sources and data"),
+    Page("pages/data.py", "Download data", ":material/download:", "Sources and data"),
+    Page("pages/update.py", "Update status", ":material/edit_note:", "Your organisation", Action.RECORD),
+    Page("pages/upload.py", "Upload updates", ":material/upload_file:", "Your organisation", Action.RECORD),
+    Page("pages/review.py", "Review queue", ":material/fact_check:", "Your organisation", Action.REVIEW),
+    Page("pages/my_organisation.py", "My organisation", ":material/home_work:", "Your organisation",
+         Action.VIEW_DRAFTS),
+    Page("pages/evidence_edit.py", "Correct an evidence item", ":material/edit:", "Your organisation",
+         Action.PROPOSE_CORRECTION, in_menu=False),
+    Page("pages/admin.py", "Users and organisations", ":material/manage_accounts:", "Administration",
+         Action.MANAGE_USERS),
+    Page("pages/audit.py", "Audit log", ":material/history:", "Administration", Action.VIEW_AUDIT),
+)  # fmt: skip
+LOGIN = Page("pages/login.py", "Log in", ":material/login:", "Account")
+BY_PATH = {page.path: page for page in (*PAGES, LOGIN)}
+
+
+def roles_for(action: Action) -> list[str]:
+    """The roles the permission table lets take ``action`` ("contributors", "reviewers")."""
+    return [f"{role.value}s" for role, rules in permissions.PERMISSIONS.items() if action in rules]
+
+
+def require_page(path: str) -> Principal:
+    """The logged-in person if the page's action is theirs to take; otherwise a log-in prompt (or a word that
+    the page is for others) and stop. This decides what the page shows: the write functions check again."""
+    page = BY_PATH[path]
+    who = session.principal()
+    if who is not None and page.open_to(who):
+        return who
+    if who is None:
+        st.session_state["_after_login"] = path
+        st.warning("Log in to use this page.", icon=":material/lock:")
+        st.page_link(LOGIN.path, label=LOGIN.title, icon=LOGIN.icon)
+    else:
+        roles = roles_for(page.action) if page.action else []
+        st.warning(f"This page is for {' and '.join(roles)}.", icon=":material/block:")
+    st.stop()
+    raise AssertionError("unreachable")  # st.stop() ends the run
