@@ -3,7 +3,7 @@
 import streamlit as st
 
 from recommendations import permissions, ui
-from recommendations.write import updates, workspace
+from recommendations.write import corrections, workspace
 
 ui.through_entrypoint()
 who = ui.require_page("pages/evidence_edit.py")
@@ -33,7 +33,7 @@ if state.pop("ev_conflict", None):
     st.markdown("**As it is now:**")
     st.text(f"{item['title']}\n{item['url'] or item['citation'] or ''}\n{item['summary']}")
 ui.field_errors(problems, "form")
-for name in updates.EDITABLE_EVIDENCE:
+for name in corrections.EDITABLE_EVIDENCE:
     state.setdefault(f"ev_{evidence_id}_{name}", item[name] or "")
 with st.form("evidence_edit", enter_to_submit=False):
     values = {
@@ -51,7 +51,7 @@ with st.form("evidence_edit", enter_to_submit=False):
 if submitted:
     seen = state[seen_key]
     result = ui.submit(
-        updates.correct_evidence, key="ev_errors", evidence_id=evidence_id, seen_version=seen, changes=values,
+        corrections.correct_evidence, key="ev_errors", evidence_id=evidence_id, seen_version=seen, changes=values,
         reason=reason,
     )  # fmt: skip
     if result is not None:

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from recommendations import permissions, ui
-from recommendations.write import bulk
+from recommendations.write import bulk, uploads
 
 ui.through_entrypoint()
 who = ui.require_page("pages/upload.py")
@@ -27,8 +27,8 @@ right.download_button(
     icon=":material/download:",
 )  # fmt: skip
 
-max_bytes, max_rows = bulk.limits()
-limit = f"{bulk.size_words(max_bytes)} and {max_rows:,} rows"
+max_bytes, max_rows = uploads.limits()
+limit = f"{uploads.size_words(max_bytes)} and {max_rows:,} rows"
 upload = st.file_uploader(
     f"The filled file (CSV UTF-8 or XLSX; at most {limit})", type=["csv", "xlsx"], key="upload_file"
 )
@@ -41,7 +41,7 @@ if upload is None:
 data = upload.getvalue()
 try:
     preview = bulk.import_updates(ui.engine(), who, data, commit=False, publish=publish)
-except bulk.UploadRefused as exc:
+except uploads.UploadRefused as exc:
     st.error(ui.esc(f"{upload.name}: {exc} Nothing was written."), icon=":material/block:")
     st.stop()
 
@@ -75,7 +75,7 @@ what = "published" if publish else "drafts"
 if st.button(f"Record the {preview.new} valid row(s) as {what}", type="primary", key="upload_commit"):
     try:
         report = bulk.import_updates(ui.engine(), ui.principal(), data, commit=True, publish=publish)
-    except bulk.UploadRefused as exc:
+    except uploads.UploadRefused as exc:
         st.error(ui.esc(str(exc)))
     else:
         ui.clear_caches()

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from models.db import make_engine
 from recommendations.permissions import Principal
-from recommendations.write import accounts, updates
+from recommendations.write import accounts, corrections, updates
 from recommendations.write.updates import AssessmentForm
 from tests.conftest import ROOT
 
@@ -90,7 +90,7 @@ def marked() -> None:
                                              form=form(as_of="2023-04-01", rationale=f"{MARK} returned"))  # fmt: skip
         updates.review(conn=conn, principal=people["review_a"], assessment_id=returned, decision="returned",
                        comment=f"{MARK} comment")  # fmt: skip
-        updates.correct_evidence(
+        corrections.correct_evidence(
             conn=conn, principal=people["contrib_a"], evidence_id="src2019-mrc-prey-veng", seen_version=1,
             changes={"title": f"{MARK} proposal"}, reason=f"{MARK} why",
         )  # fmt: skip

@@ -18,7 +18,7 @@ from recommendations.dataset.export import workbook
 from recommendations.dataset.schema import ASSESSMENT_SHEET_COLUMNS
 from recommendations.permissions import Principal
 from recommendations.read.filters import Filters
-from recommendations.write import accounts, auth, bulk
+from recommendations.write import accounts, auth, bulk, uploads
 from tests.conftest import ROOT
 from tests.helpers import snapshot
 
@@ -162,7 +162,7 @@ def test_hostile_cells_are_stored_as_given_and_neutralised_in_exports(people):
     exported = to_csv_bytes(history[["rationale"]]).decode("utf-8-sig")
     assert "'=HYPERLINK" in exported and "\n=HYPERLINK" not in exported
     # and the neutralising quote of an export is undone when it is uploaded back
-    again = bulk.read_rows(csv_bytes([good(rationale="'=1+1")]))
+    again = uploads.read_rows(csv_bytes([good(rationale="'=1+1")]))
     assert again[0][1]["rationale"] == "=1+1"
 
 
@@ -271,7 +271,7 @@ def test_bad_files_get_a_clear_answer_and_write_nothing(people, case):
     data, message = BAD_FILES[case]
     data = data() if callable(data) else data
     before = snapshot(engine)
-    with pytest.raises(bulk.UploadRefused) as caught:
+    with pytest.raises(uploads.UploadRefused) as caught:
         bulk.import_updates(engine, who["c"], data, commit=True)
     assert message in str(caught.value)
     assert snapshot(engine) == before
@@ -280,15 +280,15 @@ def test_bad_files_get_a_clear_answer_and_write_nothing(people, case):
 def test_too_big_and_too_long_files_are_refused_before_any_check(people, configure):
     engine, who = people
     configure(upload_max_mb=0.001)
-    with pytest.raises(bulk.UploadRefused, match="uploads are limited to 1 KB"):
-        bulk.read_rows(b"x" * 2000)
+    with pytest.raises(uploads.UploadRefused, match="uploads are limited to 1 KB"):
+        uploads.read_rows(b"x" * 2000)
     configure(upload_max_mb=5)
     rows = [good(rationale=f"row {i}") for i in range(10_000)]
-    with pytest.raises(bulk.UploadRefused, match="more than 2,000 rows"):
+    with pytest.raises(uploads.UploadRefused, match="more than 2,000 rows"):
         bulk.import_updates(engine, who["c"], csv_bytes(rows), commit=True)
     workbook_rows = _xlsx(lambda b: _assessment_sheet(b, rows))
-    with pytest.raises(bulk.UploadRefused, match="more than 2,000 rows"):
-        bulk.read_rows(workbook_rows)
+    with pytest.raises(uploads.UploadRefused, match="more than 2,000 rows"):
+        uploads.read_rows(workbook_rows)
 
 
 def test_the_command_line_import(people, tmp_path):

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from models import Actor, AuditEntry, Evidence
 from recommendations.permissions import Principal
-from recommendations.write import accounts, auth, updates
+from recommendations.write import accounts, auth, corrections, updates
 from recommendations.write.errors import Conflict
 from recommendations.write.updates import AssessmentForm
 
@@ -95,19 +95,19 @@ def test_a_stale_evidence_edit_is_refused_with_who_and_when(writers):
     with engine.connect() as conn:
         seen = conn.execute(select(Evidence.__table__.c.version).where(Evidence.__table__.c.id == item)).scalar()
     with engine.begin() as conn:  # a proposal made against this version, not yet published
-        proposal = updates.correct_evidence(conn=conn, principal=people[1], evidence_id=item, seen_version=seen,
+        proposal = corrections.correct_evidence(conn=conn, principal=people[1], evidence_id=item, seen_version=seen,
                                             changes={"title": "Proposed title"}, reason="typo")  # fmt: skip
     assert not proposal.published
     with engine.begin() as conn:
-        done = updates.correct_evidence(conn=conn, principal=admin, evidence_id=item, seen_version=seen,
+        done = corrections.correct_evidence(conn=conn, principal=admin, evidence_id=item, seen_version=seen,
                                         changes={"title": "First editor's title"}, reason="typo")  # fmt: skip
     assert done.published and done.version == seen + 1
     with pytest.raises(Conflict) as caught, engine.begin() as conn:  # a second edit of the version already changed
-        updates.correct_evidence(conn=conn, principal=people[0], evidence_id=item, seen_version=seen,
+        corrections.correct_evidence(conn=conn, principal=people[0], evidence_id=item, seen_version=seen,
                                  changes={"title": "Second editor's title"}, reason="typo")  # fmt: skip
     assert "changed by admin@example.org at" in str(caught.value) and "since you opened it" in str(caught.value)
     with pytest.raises(Conflict), engine.begin() as conn:  # the early proposal is stale now: publishing it is refused
-        updates.decide_correction(
+        corrections.decide_correction(
             conn=conn, principal=admin, correction_id=proposal.correction_id, decision="published"
         )
     with engine.connect() as conn:
@@ -162,5 +162,5 @@ def test_a_load_that_changes_a_record_makes_an_open_form_stale(writers, data_cop
     path.write_text(text[:title_at] + 'title: "Renamed by the curators"' + text[end:])
     load_folder(data_copy, engine)
     with pytest.raises(Conflict, match="changed by a data load"), engine.begin() as conn:
-        updates.correct_evidence(conn=conn, principal=people[0], evidence_id="src2019-mrc-prey-veng",
+        corrections.correct_evidence(conn=conn, principal=people[0], evidence_id="src2019-mrc-prey-veng",
                                  seen_version=seen, changes={"title": "Mine"}, reason="typo")  # fmt: skip

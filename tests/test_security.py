@@ -26,7 +26,7 @@ from recommendations.permissions import Action, PermissionDenied, Principal
 from recommendations.read import brief
 from recommendations.read.detail import disagreements, recommendation_detail
 from recommendations.read.table import recommendation_table
-from recommendations.write import accounts, auth, updates, workspace
+from recommendations.write import accounts, auth, corrections, updates, workspace
 from recommendations.write.errors import Invalid
 from recommendations.write.updates import AssessmentForm
 from tests.conftest import ROOT
@@ -108,7 +108,7 @@ def drafts(world):
                     rationale=f"{MARK} correction draft"))  # fmt: skip
     with engine.connect() as conn:
         seen = conn.execute(select(updates.E.c.version).where(updates.E.c.id == "src2019-mrc-prey-veng")).scalar_one()
-    write(engine, updates.correct_evidence, principal=p["contrib_b"], evidence_id="src2019-mrc-prey-veng",
+    write(engine, corrections.correct_evidence, principal=p["contrib_b"], evidence_id="src2019-mrc-prey-veng",
           seen_version=seen, changes={"title": f"{MARK} proposed title"}, reason=f"{MARK} proposal reason")  # fmt: skip
     return engine, p, draft, published
 
@@ -187,7 +187,7 @@ def test_another_organisations_draft_evidence_cannot_be_seen_cited_or_corrected(
     with pytest.raises(Invalid, match="unknown evidence id"):  # citing it by a guessed id is refused too
         write(engine, updates.record_assessment, principal=p["review_b"], form=form(evidence=[hidden], publish=True))
     with pytest.raises(Invalid, match="unknown evidence id"):
-        write(engine, updates.correct_evidence, principal=p["review_b"], evidence_id=hidden, seen_version=1,
+        write(engine, corrections.correct_evidence, principal=p["review_b"], evidence_id=hidden, seen_version=1,
               changes={"title": "mine now"}, reason="x")  # fmt: skip
 
 
@@ -207,7 +207,7 @@ def targets(world):
         (item,) = conn.execute(
             select(updates.AE.c.evidence_id).where(updates.AE.c.assessment_id == published)
         ).scalars()
-    proposal = write(engine, updates.correct_evidence, principal=p["contrib_b"], evidence_id=item, seen_version=1,
+    proposal = write(engine, corrections.correct_evidence, principal=p["contrib_b"], evidence_id=item, seen_version=1,
                      changes={"title": "CWCC's item, corrected"}, reason="typo").correction_id  # fmt: skip
     return {"published": published, "draft": draft, "item": item, "proposal": proposal}
 
@@ -220,9 +220,9 @@ GRID = {
                                                                   "decision": "published"})),
     "withdraw": (Action.WITHDRAW, "cwcc", lambda t: (updates.withdraw, {"assessment_id": t["published"],
                                                                         "reason": "misread"})),
-    "correct_evidence": (Action.PROPOSE_CORRECTION, "cwcc", lambda t: (updates.correct_evidence, {
+    "correct_evidence": (Action.PROPOSE_CORRECTION, "cwcc", lambda t: (corrections.correct_evidence, {
         "evidence_id": t["item"], "seen_version": 1, "changes": {"summary": "Reworded."}, "reason": "typo"})),
-    "decide_correction": (Action.DECIDE_CORRECTION, "cwcc", lambda t: (updates.decide_correction, {
+    "decide_correction": (Action.DECIDE_CORRECTION, "cwcc", lambda t: (corrections.decide_correction, {
         "correction_id": t["proposal"], "decision": "published"})),
     "add_organisation": (Action.MANAGE_ORGANISATIONS, None, lambda t: (accounts.add_organisation, {
         "data": {"name": "New Coalition", "type": "cso"}})),
@@ -504,7 +504,7 @@ def test_the_history_refuses_every_verb_that_could_change_a_row(drafts, table):
                                   "VALUES ('t', :u, 's', '2026-01-01')"), {"u": p["admin"].user_id})  # fmt: skip
     if table == "evidence_correction_review":
         queue = workspace.correction_queue(engine, p["admin"])
-        write(engine, updates.decide_correction, principal=p["admin"], correction_id=queue.iloc[0]["id"],
+        write(engine, corrections.decide_correction, principal=p["admin"], correction_id=queue.iloc[0]["id"],
               decision="returned", comment="no")  # fmt: skip
     before = snapshot(engine)[table]
     assert before, f"{table} holds no row to attack"
@@ -545,21 +545,25 @@ def test_others_propose_the_owner_publishes_and_the_old_values_stay(world, targe
     title = lambda: sql.rows(engine, select(updates.E.c.title).where(updates.E.c.id == item))[0]["title"]  # noqa: E731
     assert title() == "CWCC's item"  # a proposal changes nothing
     with pytest.raises(PermissionDenied):
-        write(engine, updates.decide_correction, principal=p["review_b"], correction_id=proposal, decision="published")
+        write(
+            engine, corrections.decide_correction, principal=p["review_b"], correction_id=proposal, decision="published"
+        )
     with pytest.raises(PermissionDenied):  # an admin decides for the curated dataset only
-        write(engine, updates.decide_correction, principal=p["admin"], correction_id=proposal, decision="published")
+        write(engine, corrections.decide_correction, principal=p["admin"], correction_id=proposal,
+              decision="published")  # fmt: skip
     assert len(workspace.correction_queue(engine, p["review_a"])) == 1
-    write(engine, updates.decide_correction, principal=p["review_a"], correction_id=proposal, decision="published")
+    write(engine, corrections.decide_correction, principal=p["review_a"], correction_id=proposal, decision="published")
     assert title() == "CWCC's item, corrected"
     history = workspace.corrections_of(engine, item)
     assert history.iloc[0]["before"]["title"] == "CWCC's item"
     with pytest.raises(Invalid, match="already decided"):
-        write(engine, updates.decide_correction, principal=p["review_a"], correction_id=proposal, decision="returned",
-              comment="x")  # fmt: skip
-    direct = write(engine, updates.correct_evidence, principal=p["review_a"], evidence_id=item, seen_version=2,
+        write(engine, corrections.decide_correction, principal=p["review_a"], correction_id=proposal,
+              decision="returned", comment="x")  # fmt: skip
+    direct = write(engine, corrections.correct_evidence, principal=p["review_a"], evidence_id=item,
+                   seen_version=2,
                    changes={"summary": "Reworded by its own organisation."}, reason="clearer")  # fmt: skip
     assert direct.published and direct.version == 3
-    by_contributor = write(engine, updates.correct_evidence, principal=p["contrib_a"], evidence_id=item,
+    by_contributor = write(engine, corrections.correct_evidence, principal=p["contrib_a"], evidence_id=item,
                            seen_version=3, changes={"summary": "A contributor's wording."}, reason="x")  # fmt: skip
     assert not by_contributor.published  # even of its own organisation's item: a reviewer publishes it
 
@@ -579,11 +583,11 @@ def test_upload_bombs_are_answered_quickly_in_bounded_memory(tmp_path, bomb):
     code = (
         "import resource, sys\n"
         f"resource.setrlimit(resource.RLIMIT_AS, ({MEMORY_LIMIT}, {MEMORY_LIMIT}))\n"
-        "from recommendations.write import bulk\n"
+        "from recommendations.write import uploads\n"
         "try:\n"
-        f"    rows = bulk.read_rows(open({str(path)!r}, 'rb').read())\n"
+        f"    rows = uploads.read_rows(open({str(path)!r}, 'rb').read())\n"
         "    print('read', len(rows))\n"
-        "except bulk.UploadRefused as exc:\n"
+        "except uploads.UploadRefused as exc:\n"
         "    print('refused:', exc)\n"
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=TIME_LIMIT)

@@ -13,12 +13,11 @@ database already holds is refused with the file and line, and nothing is written
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Table, and_, delete, func, insert, select, update
+from sqlalchemy import Table, and_, delete, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from models import (
@@ -41,8 +40,9 @@ from models import (
 )
 from models.db import BOOTSTRAP_LOCK, exclusive, is_empty, migrate
 from recommendations.audit import audit
+from recommendations.dataset.load_state import fingerprint, last_fingerprint, remember_fingerprint
 from recommendations.dataset.records import assessment_row, cited_rows, evidence_row, utc_naive
-from recommendations.dataset.validate import Dataset, Problem, Progress, outside, read_dataset
+from recommendations.dataset.validate import Dataset, Problem, Progress, read_dataset
 from recommendations.dates import date_start
 
 
@@ -91,7 +91,6 @@ _CHILDREN = {
 _YAML_ONLY = (RecommendationLink, ResearchLogEntry)
 # The append-only history: compared, never updated or deleted (see _append_history).
 _HISTORY = (Assessment, AssessmentEvidence, AssessmentReview)
-_COUNTED = (Assessment, AssessmentEvidence, AssessmentReview, Evidence, Recommendation, Source, Actor)
 
 
 def dataset_rows(data: Dataset) -> dict[type, list[dict]]:
@@ -245,7 +244,7 @@ def load_dataset(data: Dataset, engine: Engine, *, fingerprint: str | None = Non
             counts = {name: vars(t) for name, t in report.tables.items() if t.inserted or t.updated or t.removed}
             audit(conn, "loader", "load", "*", str(data.root), after=counts)
         if fingerprint:
-            _remember_fingerprint(conn, fingerprint)
+            remember_fingerprint(conn, fingerprint)
     if report.changed and engine.dialect.name == "postgresql":
         # Fresh statistics, or the planner guesses after a bulk load (measured: 3 s instead of 0.13 s at 20k rows).
         with engine.begin() as conn:
@@ -341,61 +340,6 @@ def _assessments_file(data: Dataset) -> str:
     return f"{data.root.name}/assessments.yaml"
 
 
-_RULES = ("schema.py", "validate.py", "checks.py", "loader.py", "yamlio.py")
-
-
-def fingerprint(root: Path) -> str:
-    """One hash of every file under ``root`` (names and bytes) and of the code that reads them.
-
-    A load records it; a later load of the same files by the same code has nothing to do, and only
-    compares this (a few seconds for hundreds of megabytes) instead of parsing everything again.
-    """
-    digest = hashlib.sha256()
-    here = Path(__file__).resolve().parent
-    for name in _RULES:
-        digest.update((here / name).read_bytes())
-    for path in sorted(p for p in Path(root).rglob("*") if p.is_file() or p.is_symlink()):
-        digest.update(str(path.relative_to(root)).encode() + b"\0")
-        if outside(path, Path(root)) or not path.is_file():  # refused by validation: hash where it points, not it
-            digest.update(str(path.resolve()).encode() + b"\1")
-            continue
-        with path.open("rb") as handle:
-            for block in iter(lambda h=handle: h.read(1 << 20), b""):
-                digest.update(block)
-    return digest.hexdigest()
-
-
-def _audit_version(conn: Connection) -> str:
-    """What the database holds besides the files, cheaply: the last audit entry and the size of each table.
-
-    Every write through the app is audited; the row counts also catch a change made behind its back (an
-    administrator's SQL), so such a database is compared again rather than trusted.
-    """
-    audit_table = tables.AUDIT
-    parts = [select(func.coalesce(func.max(audit_table.c.id), 0)).scalar_subquery()]
-    parts += [select(func.count()).select_from(tables.of(m)).scalar_subquery() for m in _COUNTED]
-    return ":".join(str(v) for v in conn.execute(select(*parts)).one())
-
-
-def _last_fingerprint(engine: Engine) -> str | None:
-    """The fingerprint of the last load, or None when anything was written since (the app, a bulk upload)."""
-    table = tables.LOAD_STATE
-    with engine.connect() as conn:
-        stored = {r.name: r.value for r in conn.execute(select(table.c.name, table.c.value))}
-        if stored.get("audit_version") != _audit_version(conn):
-            return None
-    return stored.get("fingerprint")
-
-
-def _remember_fingerprint(conn: Connection, value: str) -> None:
-    table = tables.LOAD_STATE
-    conn.execute(delete(table))
-    conn.execute(insert(table), [
-        {"name": "fingerprint", "value": value},
-        {"name": "audit_version", "value": _audit_version(conn)},
-    ])  # fmt: skip
-
-
 def load_folder(root: Path, engine: Engine, progress: Progress | None = None) -> LoadReport:
     """Validate ``root`` and load it; raise DataInvalid (database untouched) on any problem.
 
@@ -404,7 +348,7 @@ def load_folder(root: Path, engine: Engine, progress: Progress | None = None) ->
     """
     migrate(engine)
     print_ = fingerprint(root)
-    if print_ == _last_fingerprint(engine):
+    if print_ == last_fingerprint(engine):
         return LoadReport(unchanged_files=True)
     data, problems = read_dataset(root, progress)
     if problems:

@@ -15,7 +15,7 @@ from recommendations import labels, sql, status
 from recommendations.read import evidence
 from recommendations.read.history import assessment_history, facts_from, none_for_null, research_log
 from recommendations.read.source_text import locate
-from recommendations.read.table import addressee_statuses, recommendation_table
+from recommendations.read.table import ADDRESSEE_STATUS_COLUMNS, recommendation_table
 from recommendations.vocabulary import STATUS_LABELS
 
 
@@ -43,7 +43,9 @@ def recommendation_detail(engine: Engine, rec_id: str) -> Detail | None:
     extra = sql.rows(engine, select(R.c.problems).where(R.c.id == rec_id))[0]
     record["problems"] = list(extra["problems"] or [])
     source = sql.rows(engine, select(S).where(S.c.id == record["source_id"]))[0]
-    addressees = addressee_statuses(engine, [rec_id])
+    addressees = pd.DataFrame(
+        [{"recommendation_id": rec_id, **a} for a in record["addressee_statuses"]], columns=ADDRESSEE_STATUS_COLUMNS
+    )  # the table's own per-addressee answer: the rule runs once for the page
     types = {
         r["id"]: r["type"]
         for r in sql.rows(engine, select(ACT.c.id, ACT.c.type).where(ACT.c.id.in_(addressees["id"].tolist())))

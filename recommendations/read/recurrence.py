@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 import pandas as pd
 from sqlalchemy import select
@@ -73,46 +74,97 @@ def theme_by_year(table: pd.DataFrame, names: Mapping[str, str] | None = None) -
     return out.sort_values(["theme", "year"]).reset_index(drop=True)[THEME_YEAR_COLUMNS]
 
 
+def _walk(graph: Mapping[str, set[str]], start: str) -> set[str]:
+    """Everything reachable from ``start`` along ``graph`` (not ``start`` itself): THE chain walk."""
+    seen: set[str] = set()
+    stack = [start]
+    while stack:
+        for node in graph.get(stack.pop(), ()):
+            if node not in seen and node != start:
+                seen.add(node)
+                stack.append(node)
+    return seen
+
+
+@dataclass
+class Links:
+    """The links as two graphs: from a later recommendation to the earlier ones it repeats or follows up, and back."""
+
+    back: dict[str, set[str]]
+    forward: dict[str, set[str]]
+
+    @classmethod
+    def of(cls, edges: Iterable[tuple[str, str]]) -> Links:
+        back: dict[str, set[str]] = {}
+        forward: dict[str, set[str]] = {}
+        for later, earlier_id in edges:
+            back.setdefault(later, set()).add(earlier_id)
+            forward.setdefault(earlier_id, set()).add(later)
+        return cls(back, forward)
+
+    def earlier(self, rec_id: str) -> set[str]:
+        """What ``rec_id`` repeats or follows up, directly or through others."""
+        return _walk(self.back, rec_id)
+
+    def later(self, rec_id: str) -> set[str]:
+        """What repeats or follows up ``rec_id``, directly or through others."""
+        return _walk(self.forward, rec_id)
+
+
 def lineages(edges: Iterable[tuple[str, str]], order: Mapping[str, tuple]) -> dict[str, list[str]]:
     """Latest recommendation -> itself and all it links back to, in the order raised (``order``)."""
-    earlier: dict[str, set[str]] = {}
-    linked_to: set[str] = set()
-    for later, earlier_id in edges:
-        earlier.setdefault(later, set()).add(earlier_id)
-        linked_to.add(earlier_id)
-    out: dict[str, list[str]] = {}
-    for head in earlier:
-        if head in linked_to:
-            continue
-        seen, stack = {head}, [head]
-        while stack:
-            for previous in earlier.get(stack.pop(), ()):
-                if previous not in seen:
-                    seen.add(previous)
-                    stack.append(previous)
-        out[head] = sorted(seen, key=lambda node: (order.get(node, ()), node))
-    return out
+    links = Links.of(edges)
+    heads = [head for head in links.back if head not in links.forward]
+    return {head: sorted({head} | links.earlier(head), key=lambda node: (order.get(node, ()), node)) for head in heads}
 
 
 def related(edges: Iterable[tuple[str, str]], rec_id: str) -> tuple[set[str], set[str]]:
     """(earlier, later): what ``rec_id`` repeats or follows up, and what repeats it, directly or not."""
-    edges = list(edges)
-    back: dict[str, set[str]] = {}
-    forward: dict[str, set[str]] = {}
-    for later, earlier_id in edges:
-        back.setdefault(later, set()).add(earlier_id)
-        forward.setdefault(earlier_id, set()).add(later)
+    links = Links.of(edges)
+    return links.earlier(rec_id), links.later(rec_id)
 
-    def walk(graph: dict[str, set[str]]) -> set[str]:
-        seen, stack = set(), [rec_id]
-        while stack:
-            for node in graph.get(stack.pop(), ()):
-                if node not in seen and node != rec_id:
-                    seen.add(node)
-                    stack.append(node)
-        return seen
 
-    return walk(back), walk(forward)
+def times_raised(members: Iterable[Mapping]) -> int:
+    """THE count of "times raised": the distinct documents (meetings) among a recommendation and those it is
+    linked to (a chain's members, or a brief item with what it repeats and what repeats it)."""
+    return max(1, len({m["source_id"] for m in members}))
+
+
+def _edges(engine: Engine, day: dt.date | None = None) -> list[tuple[str, str]]:
+    """(later, earlier) for every link, or for links between recommendations made on or before ``day``."""
+    later_rec, earlier_rec, later_src, earlier_src = R.alias(), R.alias(), S.alias(), S.alias()
+    statement = select(L.c.source_id, L.c.target_id)
+    if day is not None:
+        statement = (
+            statement.join(later_rec, later_rec.c.id == L.c.source_id)
+            .join(later_src, later_src.c.id == later_rec.c.source_id)
+            .join(earlier_rec, earlier_rec.c.id == L.c.target_id)
+            .join(earlier_src, earlier_src.c.id == earlier_rec.c.source_id)
+            .where(later_src.c.date_start <= day, earlier_src.c.date_start <= day)
+        )
+    return [
+        (r["source_id"], r["target_id"]) for r in sql.rows(engine, statement.order_by(L.c.source_id, L.c.target_id))
+    ]
+
+
+def raised(engine: Engine, ids: list[str], day: dt.date | None = None) -> dict[str, list[dict]]:
+    """For each of ``ids``: itself, what it repeats and what repeats it (links followed one way at a time, so a
+    sibling asked alongside it in a later recommendation is not counted), among recommendations made by ``day``,
+    in the order raised: member, title, source_id, source_title, source_date."""
+    links = Links.of(_edges(engine, day))
+    members = {rec_id: {rec_id} | links.earlier(rec_id) | links.later(rec_id) for rec_id in ids}
+    needed = sorted(set().union(*members.values())) if members else []
+    rows = sql.rows(
+        engine,
+        select(
+            R.c.id.label("member"), R.c.title, R.c.source_id, S.c.title.label("source_title"),
+            S.c.date.label("source_date"),
+        )
+        .join(S, S.c.id == R.c.source_id)
+        .where(sql.in_ids(R.c.id, needed))
+        .order_by(S.c.date_start, R.c.source_id, R.c.position),
+    )  # fmt: skip
+    return {rec_id: [r for r in rows if r["member"] in wanted] for rec_id, wanted in members.items()}
 
 
 def _members_and_links(engine: Engine) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -253,7 +305,7 @@ def _chain_row(group: list[dict], closed_since: Mapping[str, dt.date], today: dt
     sources = list(first_of_source.values())
     return {
         "chain_id": latest["recommendation_id"],
-        "times_raised": len(sources),
+        "times_raised": times_raised(group),
         "n_recommendations": len(group),
         "first_date": first["date_start"],
         "first_year": int(first["year"]),

@@ -12,7 +12,7 @@ from recommendations.permissions import PermissionDenied, Principal
 from recommendations.ui.data import clear_caches, engine
 from recommendations.ui.session import principal
 from recommendations.ui.widgets import esc
-from recommendations.write import errors, updates, workspace
+from recommendations.write import corrections, errors, workspace
 
 T = TypeVar("T")
 CONFLICT = "conflict"  # the key, among a form's problems, of a refusal because someone else saved first
@@ -82,6 +82,6 @@ def correction_queue(who: Principal) -> None:
 def _decide_correction(correction_id: str, decision: str) -> None:
     comment = st.session_state.get(f"corr_comment_{correction_id}", "")
     try:
-        write(updates.decide_correction, correction_id=correction_id, decision=decision, comment=comment)
+        write(corrections.decide_correction, correction_id=correction_id, decision=decision, comment=comment)
     except (errors.Invalid, errors.Conflict, PermissionDenied) as exc:
         st.session_state[f"corr_error_{correction_id}"] = str(exc)

@@ -26,8 +26,8 @@ from pydantic import ValidationError
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
 
-from models.tables import AD, AE, CORRECTION_REVIEWS, CORRECTIONS, REVIEWS, A, E, R, S
-from recommendations import permissions, status, text, visibility
+from models.tables import AD, AE, REVIEWS, A, E, R, S
+from recommendations import status, text, visibility
 from recommendations.audit import audit
 from recommendations.dataset import checks
 from recommendations.dataset.records import assessment_row, cited_rows, evidence_row
@@ -36,8 +36,7 @@ from recommendations.dates import PARTIAL_DATE, date_start
 from recommendations.permissions import Action, PermissionDenied, Principal
 from recommendations.vocabulary import Status, Visibility
 from recommendations.write import auth
-from recommendations.write.errors import Conflict, FieldError, Invalid, pydantic_errors
-from recommendations.write.versions import changed_by, versioned_update
+from recommendations.write.errors import FieldError, Invalid, pydantic_errors
 
 
 class Decision:
@@ -45,7 +44,7 @@ class Decision:
     RETURNED = status.RETURNED
 
 
-def _now() -> dt.datetime:
+def now_utc() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
@@ -53,7 +52,7 @@ def _slug(value: str, limit: int = 24) -> str:
     return re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")[:limit].strip("-") or "x"
 
 
-def _new_id(prefix: str, *parts: str) -> str:
+def new_id(prefix: str, *parts: str) -> str:
     return "-".join([prefix, *(_slug(p) for p in parts), secrets.token_hex(3)])[:80]
 
 
@@ -105,17 +104,17 @@ def record_assessment(
     if form.publish:
         auth.require_on(who, Action.PUBLISH, organisation)
     assert organisation is not None  # RECORD is for members of an organisation only
-    now = now or _now()
+    now = now or now_utc()
     errors: list[FieldError] = []
     new_items: list[EvidenceIn] = []
     for index, raw in enumerate(form.new_evidence):
-        item, item_errors = _evidence_in(raw, prefix=f"new_evidence.{index}.", organisation=organisation)
+        item, item_errors = evidence_in(raw, prefix=f"new_evidence.{index}.", organisation=organisation)
         errors += item_errors
         if item is not None:
             new_items.append(item)
     known = _evidence_dates(conn, form.evidence, visibility.Viewer.of(who))
     errors += [FieldError("evidence", f"unknown evidence id {ev!r}") for ev in form.evidence if ev not in known]
-    assessment_id = _new_id("as", form.recommendation, now.strftime("%Y%m%d"))
+    assessment_id = new_id("as", form.recommendation, now.strftime("%Y%m%d"))
     try:
         record = AssessmentIn(
             id=assessment_id,
@@ -189,14 +188,14 @@ def _evidence_dates(conn: Connection, ids: Iterable[str], viewer: visibility.Vie
 EVIDENCE_FIELDS = ("title", "date", "kind", "url", "citation", "summary")
 
 
-def _evidence_in(
+def evidence_in(
     raw: Mapping, *, prefix: str = "", ident: str | None = None, organisation: str | None = None
 ) -> tuple[EvidenceIn | None, list[FieldError]]:
     values = {k: (raw.get(k) or None) for k in EVIDENCE_FIELDS}
     values["date"] = str(values["date"]) if values["date"] else None
     values["recommendations"] = list(raw.get("recommendations") or [])
     try:
-        item = EvidenceIn(id=ident or _new_id("ev", values.get("title") or "item"), organisation=organisation, **values)
+        item = EvidenceIn(id=ident or new_id("ev", values.get("title") or "item"), organisation=organisation, **values)
     except ValidationError as exc:
         return None, pydantic_errors(exc, prefix)
     errors = [FieldError(prefix + f, m) for f, m in checks.evidence_findings(item.date)]
@@ -250,7 +249,7 @@ def review(
             comment=comment,
             reviewed_by=who.display,
             reviewer_id=who.user_id,
-            reviewed_at=now or _now(),
+            reviewed_at=now or now_utc(),
         )
     )
     audit(
@@ -269,13 +268,13 @@ def withdraw(
     if target is None or (target.assessor != who.organisation_id and target.visibility not in status.IN_FORCE):
         raise Invalid([FieldError("assessment", f"unknown assessment id {assessment_id!r}")])
     auth.require_on(who, Action.WITHDRAW, target.assessor)
-    now = now or _now()
+    now = now or now_utc()
     if target.visibility != Visibility.PUBLISHED:
         raise Invalid([FieldError("assessment", f"{assessment_id} is not published, so there is nothing to withdraw")])
     as_of = max(now.date().isoformat(), target.as_of, key=date_start)
     try:
         record = AssessmentIn(
-            id=_new_id("wd", target_row.recommendation_id, now.strftime("%Y%m%d")),
+            id=new_id("wd", target_row.recommendation_id, now.strftime("%Y%m%d")),
             recommendation=target_row.recommendation_id,
             addressee=target_row.addressee_id,
             status=Status.NOT_ASSESSED,
@@ -304,128 +303,3 @@ def withdraw(
 
 
 # --- corrections of evidence -------------------------------------------------------------------------------
-
-EDITABLE_EVIDENCE = ("title", "url", "citation", "summary", "completeness")
-
-
-@dataclass(frozen=True)
-class CorrectionResult:
-    correction_id: str
-    published: bool  # True: the item changed now; False: a proposal waits for the item's organisation
-    version: int  # the item's version after this
-
-
-def correct_evidence(
-    *,
-    conn: Connection,
-    principal: Principal | None,
-    evidence_id: str,
-    seen_version: int,
-    changes: Mapping,
-    reason: str,
-    now: dt.datetime | None = None,
-) -> CorrectionResult:
-    """Correct an evidence item's title, address, citation or summary.
-
-    The item's own organisation (its reviewers; an admin for the curated dataset) corrects it at once;
-    anyone else who records proposes the correction, which that organisation publishes or returns. Either
-    way the values before and after are kept (``evidence_correction``). A correction of a version that
-    changed since it was read is refused (Conflict).
-    """
-    who = auth.require(conn, principal, Action.PROPOSE_CORRECTION)
-    row = conn.execute(
-        select(E).where(E.c.id == evidence_id, visibility.evidence(visibility.Viewer.of(who), E))
-    ).first()
-    if row is None:
-        raise Invalid([FieldError("evidence", f"unknown evidence id {evidence_id!r}")])
-    current = dict(row._mapping)
-    wanted = {k: (changes.get(k, current[k]) or None) for k in EDITABLE_EVIDENCE}
-    item, errors = _evidence_in(
-        {**current, **wanted, "date": current["date"], "kind": current["kind"]}, ident=evidence_id
-    )
-    try:
-        reason = text.clean(reason or "").strip()
-    except text.TextProblem as exc:
-        errors.append(FieldError("reason", str(exc)))
-    if not reason:
-        errors.append(FieldError("reason", "say why the item is corrected (it is kept in the history)"))
-    if errors or item is None:
-        raise Invalid(errors)
-    before = {k: current[k] for k in EDITABLE_EVIDENCE}
-    after = {k: getattr(item, k) for k in EDITABLE_EVIDENCE}
-    if before == after:
-        raise Invalid([FieldError("form", "nothing was changed")])
-    if current["version"] != seen_version:
-        raise Conflict(f"This record was {changed_by(conn, 'evidence', evidence_id)} since you opened it. "
-                       "Your changes are kept below: compare them with the new version and save again.")  # fmt: skip
-    now = now or _now()
-    correction_id = _new_id("cor", evidence_id, now.strftime("%Y%m%d"))
-    conn.execute(
-        insert(CORRECTIONS).values(
-            id=correction_id, evidence_id=evidence_id, seen_version=seen_version, before=before, after=after,
-            reason=reason, proposed_by=who.display, proposer_id=who.user_id, organisation_id=who.organisation_id,
-            proposed_at=now,
-        )
-    )  # fmt: skip
-    audit(conn, who, "propose evidence correction", "evidence_correction", correction_id, before=before, after=after)
-    if not permissions.allowed(who, Action.EDIT_EVIDENCE, current["organisation_id"]):
-        return CorrectionResult(correction_id, published=False, version=seen_version)
-    version = _publish_correction(conn, who, correction_id, now)
-    return CorrectionResult(correction_id, published=True, version=version)
-
-
-def _publish_correction(conn: Connection, who: Principal, correction_id: str, now: dt.datetime) -> int:
-    proposal = conn.execute(select(CORRECTIONS).where(CORRECTIONS.c.id == correction_id)).one()
-    version = versioned_update(
-        conn, E, who, proposal.evidence_id, proposal.seen_version, dict(proposal.before), dict(proposal.after),
-        "edit evidence",
-    )  # fmt: skip
-    conn.execute(
-        insert(CORRECTION_REVIEWS).values(
-            correction_id=correction_id, decision=Decision.PUBLISHED, reviewed_by=who.display,
-            reviewer_id=who.user_id, reviewed_at=now,
-        )
-    )  # fmt: skip
-    return version
-
-
-def decide_correction(
-    *,
-    conn: Connection,
-    principal: Principal | None,
-    correction_id: str,
-    decision: str,
-    comment: str | None = None,
-    now: dt.datetime | None = None,
-) -> None:
-    """Publish a proposed correction of one of the organisation's evidence items, or return it with a comment."""
-    who = auth.require(conn, principal, Action.DECIDE_CORRECTION)
-    proposal = conn.execute(
-        select(CORRECTIONS.c.id, CORRECTIONS.c.evidence_id, E.c.organisation_id)
-        .join(E, E.c.id == CORRECTIONS.c.evidence_id)
-        .where(CORRECTIONS.c.id == correction_id)
-    ).first()
-    if proposal is None:
-        raise Invalid([FieldError("correction", f"unknown correction {correction_id!r}")])
-    auth.require_on(who, Action.DECIDE_CORRECTION, proposal.organisation_id)
-    if conn.execute(select(CORRECTION_REVIEWS.c.id).where(CORRECTION_REVIEWS.c.correction_id == correction_id)).first():
-        raise Invalid([FieldError("correction", f"{correction_id} was already decided")])
-    if decision not in (Decision.PUBLISHED, Decision.RETURNED):
-        raise Invalid([FieldError("decision", "choose publish or return")])
-    try:
-        comment = text.clean(comment or "").strip() or None
-    except text.TextProblem as exc:
-        raise Invalid([FieldError("comment", str(exc))]) from None
-    now = now or _now()
-    if decision == Decision.PUBLISHED:
-        _publish_correction(conn, who, correction_id, now)
-        return
-    if not comment:
-        raise Invalid([FieldError("comment", "say why the correction is not published")])
-    conn.execute(
-        insert(CORRECTION_REVIEWS).values(
-            correction_id=correction_id, decision=Decision.RETURNED, comment=comment, reviewed_by=who.display,
-            reviewer_id=who.user_id, reviewed_at=now,
-        )
-    )  # fmt: skip
-    audit(conn, who, "return evidence correction", "evidence_correction", correction_id, after={"comment": comment})

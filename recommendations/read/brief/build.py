@@ -20,13 +20,13 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from sqlalchemy import exists, literal, select, union, union_all
+from sqlalchemy import literal, select, union_all
 from sqlalchemy.engine import Engine
 
-from models.tables import ACT, AD, AE, ER, RT, A, E, L, R, S, T
+from models.tables import ACT, RT, A, L, R, S, T
 from recommendations import dates, labels, sql, status
 from recommendations.dates import date_start
-from recommendations.read import headlines
+from recommendations.read import evidence, headlines, recurrence
 from recommendations.read.brief.model import (
     AddresseeStatus,
     Brief,
@@ -38,7 +38,8 @@ from recommendations.read.brief.model import (
     LinkedEntry,
 )
 from recommendations.read.brief.questions import questions_for
-from recommendations.vocabulary import PROGRESS_RANK, Status
+from recommendations.read.filters import Filters
+from recommendations.vocabulary import Status
 
 # How a direct link reads from the listed recommendation: (it is the later one, kind) -> words.
 _RELATION = {
@@ -72,21 +73,17 @@ def _labels(engine: Engine, table: str, ids: list[str]) -> list[tuple[str, str]]
 
 
 def _matching(engine: Engine, themes: list[str], addressees: list[str]) -> list[dict]:
-    """Recommendations on any chosen theme and asked of any chosen addressee (either list may be empty)."""
+    """Recommendations the shared filters select for these themes and addressees (either list may be empty)."""
+    chosen = Filters(themes=themes, addressees=addressees).matching()
     statement = (
         select(
             R.c.id, R.c.title, R.c.kind, R.c.number, R.c.section, R.c.lead_in, R.c.text, R.c.problems, R.c.source_id,
             S.c.title.label("source_title"), S.c.date.label("source_date"), S.c.date_start,
         )
         .join(S, S.c.id == R.c.source_id)
+        .where(R.c.id.in_(chosen))
         .order_by(S.c.date_start, R.c.source_id, R.c.position)
     )  # fmt: skip
-    if themes:
-        statement = statement.where(exists().where(RT.c.recommendation_id == R.c.id, sql.in_ids(RT.c.theme_id, themes)))
-    if addressees:
-        statement = statement.where(
-            exists().where(AD.c.recommendation_id == R.c.id, sql.in_ids(AD.c.actor_id, addressees))
-        )
     return sql.rows(engine, statement)
 
 
@@ -108,16 +105,15 @@ def build_brief(
     made = [r for r in matching if dates.as_date(r["date_start"]) <= meeting]
     ids = [r["id"] for r in made]
     names = labels.actor_names(engine)
-    per_actor = _by_rec(sql.rows(engine, status.per_addressee(meeting, ids).order_by("recommendation_id", "position")))
-    verdicts = {r["recommendation_id"]: r for r in sql.rows(engine, status.overall(meeting, ids))} if ids else {}
+    verdicts = status.statuses(engine, meeting, ids)  # the rule once, for every listed recommendation
     chosen = {a for a, _ in actor_labels}
     items, commitments = [], 0
     for row in made:
-        statuses = per_actor.get(row["id"], [])
-        verdict = _for_chosen(statuses, chosen) if chosen else verdicts.get(row["id"])
+        statuses = verdicts.addressees(row["id"])
+        verdict = verdicts.for_addressees(row["id"], chosen) if chosen else verdicts.overall(row["id"])
         if not status.is_ask(row["kind"]):
             commitments += 1
-        elif status.is_open_ask(verdict["status"] if verdict else Status.NOT_ASSESSED, row["kind"]):
+        elif status.is_open_ask(verdict.status if verdict else Status.NOT_ASSESSED, row["kind"]):
             items.append(_item(row, statuses, verdict, names))
     _add_details(engine, items, meeting, names)
     for item in items:
@@ -138,20 +134,9 @@ def build_brief(
     return brief
 
 
-def _for_chosen(statuses: list[dict], chosen: set[str]) -> dict | None:
-    """For a brief on some addressees: the least advanced of the item's statuses for those it names
-    (each the rule's status for that addressee); ties go to the latest assessment."""
-    mine = [s for s in statuses if s["actor_id"] in chosen]
-    if not mine:
-        return None
-    least = min(PROGRESS_RANK[s["status"]] for s in mine)
-    tied = [s for s in mine if PROGRESS_RANK[s["status"]] == least]
-    return max(
-        tied, key=lambda s: (s["as_of_start"] or dt.date.min, s["scope_id"] is not None, s["assessment_id"] or "")
-    )
-
-
-def _item(row: dict, statuses: list[dict], verdict: dict | None, names: labels.ActorNames) -> BriefItem:
+def _item(
+    row: dict, statuses: list[status.AddresseeStatus], verdict: status.AddresseeStatus | None, names: labels.ActorNames
+) -> BriefItem:
     item = BriefItem(
         id=row["id"],
         title=row["title"],
@@ -166,24 +151,24 @@ def _item(row: dict, statuses: list[dict], verdict: dict | None, names: labels.A
         first_raised=row["source_date"],
         statuses=[
             AddresseeStatus(
-                id=s["actor_id"],
-                label=_actor_display(names, s["actor_id"]),
-                inferred=bool(s["inferred"]),
-                status=s["status"],
-                as_of=s["as_of"],
-                assessor=names.name.get(s["assessor_id"]) if s["assessor_id"] else None,
-                scoped=s["scope_id"] is not None,
+                id=s.actor_id,
+                label=names.full.get(s.actor_id, s.actor_id),
+                inferred=s.inferred,
+                status=s.status,
+                as_of=s.as_of,
+                assessor=names.name.get(s.assessor_id) if s.assessor_id else None,
+                scoped=s.scope_id is not None,
             )
             for s in statuses
         ],
     )
-    if verdict and verdict.get("assessment_id"):
-        item.status = verdict["status"]
-        item.status_date = verdict["as_of"]
-        item.status_assessor = names.name.get(verdict["assessor_id"], verdict["assessor_id"])
-        if verdict["scope_id"] and len(statuses) > 1:  # judged for one of several addressees: say which
-            item.status_scope = names.label.get(verdict["scope_id"], verdict["scope_id"])
-        item.status_assessment_id = verdict["assessment_id"]
+    if verdict is not None and verdict.assessed:
+        item.status = verdict.status
+        item.status_date = verdict.as_of
+        item.status_assessor = names.name.get(verdict.assessor_id or "", verdict.assessor_id)
+        if verdict.scope_id and len(statuses) > 1:  # judged for one of several addressees: say which
+            item.status_scope = names.label.get(verdict.scope_id, verdict.scope_id)
+        item.status_assessment_id = verdict.assessment_id
     return item
 
 
@@ -205,63 +190,13 @@ def _history(engine: Engine, ids: list[str], meeting: dt.date, names: labels.Act
 
 
 def _evidence(engine: Engine, ids: list[str], meeting: dt.date) -> dict[str, list[dict]]:
-    cited = (
-        select(A.c.recommendation_id, AE.c.evidence_id)
-        .join(AE, AE.c.assessment_id == A.c.id)
-        .where(status.published(A), sql.in_ids(A.c.recommendation_id, ids))
-    )
-    linked = select(ER.c.recommendation_id, ER.c.evidence_id).where(sql.in_ids(ER.c.recommendation_id, ids))
-    bearing = union(cited, linked).subquery("bearing")
-    return _by_rec(
-        sql.rows(
-            engine,
-            select(
-                bearing.c.recommendation_id,
-                E.c.id,
-                E.c.title,
-                E.c.date,
-                E.c.date_start,
-                E.c.url,
-                E.c.citation,
-                S.c.title.label("source_title"),
-            )
-            .select_from(bearing.join(E, E.c.id == bearing.c.evidence_id).outerjoin(S, S.c.id == E.c.source_id))
-            .where(E.c.date_start <= meeting)
-            .order_by(bearing.c.recommendation_id, E.c.date_start.desc(), E.c.id),
-        )
-    )
+    """What bears on each listed recommendation (``read.evidence``), dated by the meeting, newest first."""
+    return _by_rec(evidence.items(engine, ids, as_of=meeting).to_dict("records"))
 
 
 def _chains(engine: Engine, ids: list[str], meeting: dt.date) -> dict[str, list[dict]]:
-    """Each listed recommendation's chain: what it repeats or follows up (up) and what repeats it (down),
-    directly or through others, among recommendations made on or before the meeting date."""
-    later_rec, earlier_rec, later_src, earlier_src = R.alias(), R.alias(), S.alias(), S.alias()
-    edge = (
-        select(L.c.source_id.label("later"), L.c.target_id.label("earlier"))
-        .join(later_rec, later_rec.c.id == L.c.source_id)
-        .join(later_src, later_src.c.id == later_rec.c.source_id)
-        .join(earlier_rec, earlier_rec.c.id == L.c.target_id)
-        .join(earlier_src, earlier_src.c.id == earlier_rec.c.source_id)
-        .where(later_src.c.date_start <= meeting, earlier_src.c.date_start <= meeting)
-        .cte("edge")
-    )
-    start = select(R.c.id.label("root"), R.c.id.label("member")).where(sql.in_ids(R.c.id, ids))
-    up = start.cte("up", recursive=True)
-    up = up.union(select(up.c.root, edge.c.earlier).join(edge, edge.c.later == up.c.member))
-    down = start.cte("down", recursive=True)
-    down = down.union(select(down.c.root, edge.c.later).join(edge, edge.c.earlier == down.c.member))
-    chain = union(select(up.c.root, up.c.member), select(down.c.root, down.c.member)).subquery("chain")
-    rows = sql.rows(
-        engine,
-        select(
-            chain.c.root, chain.c.member, R.c.title, R.c.source_id, S.c.title.label("source_title"),
-            S.c.date.label("source_date"),
-        )
-        .join(R, R.c.id == chain.c.member)
-        .join(S, S.c.id == R.c.source_id)
-        .order_by(chain.c.root, S.c.date_start, R.c.source_id, R.c.position),
-    )  # fmt: skip
-    return _by_rec(rows, key="root")
+    """Each listed recommendation's chain (``recurrence.raised``), among recommendations made by the meeting."""
+    return recurrence.raised(engine, ids, meeting)
 
 
 def _direct(engine: Engine, ids: list[str]) -> dict[tuple[str, str], str]:
@@ -310,7 +245,7 @@ def _add_details(engine: Engine, items: list[BriefItem], meeting: dt.date, names
             for e in evidence.get(item.id, [])
         ]
         chain = chains.get(item.id, [])
-        item.times_raised = max(1, len({c["source_id"] for c in chain}))
+        item.times_raised = recurrence.times_raised(chain)
         if chain:
             item.first_raised = chain[0]["source_date"]
         item.linked = [
@@ -320,11 +255,6 @@ def _add_details(engine: Engine, items: list[BriefItem], meeting: dt.date, names
             for c in chain
             if c["member"] != item.id
         ]
-
-
-def _actor_display(names: labels.ActorNames, actor_id: str) -> str:
-    name, label = names.name.get(actor_id, actor_id), names.label.get(actor_id, actor_id)
-    return name if label == name else f"{name} ({label})"
 
 
 def _gaps(engine: Engine, meeting: dt.date) -> list[Gap]:

@@ -7,16 +7,18 @@ import json
 import sys
 from pathlib import Path
 
-from models.db import make_engine, migrate
+from models.db import migrate
 from recommendations import settings, visibility
+from recommendations.cli import common
+from recommendations.cli.people import cmd_check_config, cmd_import_updates, cmd_users
 from recommendations.dataset.export import export
 from recommendations.dataset.loader import DataInvalid, load_folder, prepare
 from recommendations.dataset.schema import json_schemas
 from recommendations.dataset.validate import read_dataset
+from recommendations.progress import Progress
 from recommendations.read.filters import Filters
-from recommendations.write import accounts, errors
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data"
 SCHEMA_DIR = ROOT / "docs" / "schema"
 
@@ -29,21 +31,10 @@ EPILOG = """examples:
 """
 
 
-def _engine():
-    """The database the settings name (DATABASE_URL); a wrong setting stops the command in main()."""
-    return make_engine(settings.current().database_url)
-
-
-def _print_problems(problems) -> None:  # noqa: ANN001
-    for problem in problems:
-        print(problem, file=sys.stderr)
-    print(f"{len(problems)} problem(s) found", file=sys.stderr)
-
-
 def cmd_validate(args: argparse.Namespace) -> int:
     data, problems = read_dataset(Path(args.dir), Progress("of YAML read", unit="bytes"))
     if problems:
-        _print_problems(problems)
+        common.print_problems(problems)
         return 1
     print(
         f"ok: {len(data.sources)} sources, {len(data.recommendations)} recommendations, {len(data.actors)} actors, "
@@ -54,7 +45,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_load(args: argparse.Namespace) -> int:
-    engine = _engine()
+    engine = common.engine()
     try:
         if args.if_empty:
             report = prepare(engine, Path(args.dir))
@@ -64,7 +55,7 @@ def cmd_load(args: argparse.Namespace) -> int:
         else:
             report = load_folder(Path(args.dir), engine, Progress("of YAML read", unit="bytes"))
     except DataInvalid as exc:
-        _print_problems(exc.problems)
+        common.print_problems(exc.problems)
         print("nothing was loaded; the database is unchanged", file=sys.stderr)
         return 1
     print(f"loaded {args.dir} into {engine.url.render_as_string(hide_password=True)}")
@@ -93,7 +84,7 @@ def _unknown_filter_values(engine, filters: Filters) -> list[str]:  # noqa: ANN0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    engine = _engine()
+    engine = common.engine()
     migrate(engine)
     filters = Filters(
         sources=args.source or [],
@@ -147,7 +138,7 @@ def cmd_synth(args: argparse.Namespace) -> int:
 def cmd_migrate(args: argparse.Namespace) -> int:
     """Bring the schema to the newest revision (under the migration lock: safe from several servers)."""
     del args
-    engine = _engine()
+    engine = common.engine()
     migrate(engine)
     print(f"schema of {engine.url.render_as_string(hide_password=True)} is current")
     return 0
@@ -160,136 +151,6 @@ def cmd_schema(args: argparse.Namespace) -> int:
         (out / name).write_text(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"wrote {len(json_schemas())} JSON Schemas to {out}")
     return 0
-
-
-def _password_from_stdin() -> str:
-    """One line from standard input (a pipe, or typed without echo at a terminal); never echoed or logged."""
-    if sys.stdin.isatty():
-        import getpass
-
-        return getpass.getpass("Password: ")
-    return sys.stdin.readline().rstrip("\r\n")
-
-
-def cmd_users(args: argparse.Namespace) -> int:
-    from recommendations.permissions import Principal
-
-    engine = _engine()
-    migrate(engine)
-    who = Principal.command_line()
-    try:
-        with engine.begin() as conn:
-            if args.users_command == "list":
-                for user in accounts.list_users(conn=conn, principal=who):
-                    state = "active" if user["active"] else "disabled"
-                    org = user["organisation_id"] or "-"
-                    print(f"{user['email']}\t{user['role']}\t{org}\t{state}\t{user['name']}")
-                return 0
-            if args.users_command == "add":
-                password = _password_from_stdin() if args.password_stdin else None
-                accounts.create_user(
-                    conn=conn, principal=who, email=args.email, role=args.role, password=password,
-                    name=args.name, organisation=args.organisation,
-                )  # fmt: skip
-                print(
-                    f"added {args.email.strip().lower()} as {args.role}"
-                    + ("" if password else " (no password: SSO only)")
-                )
-            elif args.users_command == "disable":
-                accounts.disable_user(conn=conn, principal=who, email=args.email)
-                print(f"disabled {args.email}; their sessions are ended")
-            elif args.users_command == "enable":
-                accounts.enable_user(conn=conn, principal=who, email=args.email)
-                print(f"enabled {args.email}")
-            elif args.users_command == "set-role":
-                accounts.set_role(conn=conn, principal=who, email=args.email, role=args.role)
-                print(f"{args.email} is now {args.role}")
-            elif args.users_command == "set-password":
-                accounts.set_password(conn=conn, principal=who, email=args.email, password=_password_from_stdin())
-                print(f"password changed for {args.email}")
-    except errors.Invalid as exc:
-        for error in exc.errors:
-            print(f"error: {error.field}: {error.message}", file=sys.stderr)
-        print("nothing was changed", file=sys.stderr)
-        return 2
-    return 0
-
-
-def cmd_import_updates(args: argparse.Namespace) -> int:
-    from recommendations.write import auth, bulk
-
-    engine = _engine()
-    migrate(engine)
-    with engine.connect() as conn:
-        principal = auth.principal_of_account(conn, args.as_email)
-    if principal is None:
-        print(f"error: no active account {args.as_email!r} (create one with `users add`)", file=sys.stderr)
-        return 2
-    try:
-        data = Path(args.file).read_bytes()
-    except OSError as exc:
-        print(f"error: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
-        return 2
-    progress = Progress("rows checked")
-    try:
-        report = bulk.import_updates(
-            engine, principal, data, commit=not args.dry_run, publish=args.publish, progress=progress
-        )
-    except bulk.UploadRefused as exc:
-        print(f"{args.file}: {exc}", file=sys.stderr)
-        print("nothing was written", file=sys.stderr)
-        return 1
-    for line in report.lines():
-        print(f"{args.file}: {line}", file=sys.stderr)
-    what = "published" if args.publish else "drafts"
-    if args.dry_run:
-        print(f"dry run: {report.new} row(s) would be recorded as {what}, {report.unchanged} already recorded, "
-              f"{report.errors} with errors; nothing was written")  # fmt: skip
-    else:
-        print(f"recorded {report.new if report.committed else 0} row(s) as {what} for {principal.organisation_name}; "
-              f"{report.unchanged} already recorded, {report.errors} with errors (not written)")  # fmt: skip
-    return 1 if report.errors else 0
-
-
-class Progress:
-    """Progress of long work on stderr: a bar with counts and an estimate in a terminal, plain lines otherwise.
-
-    Quiet for work that ends within a few seconds, so small runs and logs stay clean.
-    """
-
-    QUIET_FOR = 3.0  # seconds before anything is shown
-    LINE_EVERY = 10.0  # seconds between plain lines when stderr is not a terminal
-
-    def __init__(self, what: str, unit: str = "") -> None:
-        import time
-
-        self.what, self.unit, self.clock = what, unit, time.monotonic
-        self.started = self.shown = time.monotonic()
-        self.tty = sys.stderr.isatty()
-        self.drawn = False
-
-    def _amount(self, n: int) -> str:
-        if self.unit == "bytes":
-            return f"{n / 1e6:,.1f} MB"
-        return f"{n:,}"
-
-    def __call__(self, done: int, total: int) -> None:
-        now = self.clock()
-        elapsed = now - self.started
-        finished = done >= total
-        if elapsed < self.QUIET_FOR and not (finished and self.drawn):
-            return
-        if not finished and now - self.shown < (0.2 if self.tty else self.LINE_EVERY):
-            return
-        self.shown = now
-        left = elapsed / done * (total - done) if done else 0
-        text = f"{self._amount(done)}/{self._amount(total)} {self.what}, about {left:.0f} s left"
-        if self.tty:
-            bar = "#" * int(30 * done / total if total else 30)
-            print(f"\r[{bar:<30}] {text} ", end="\n" if finished else "", file=sys.stderr)
-            self.drawn = not finished
-        else:
-            print(text if not finished else f"{self._amount(total)} {self.what} in {elapsed:.0f} s", file=sys.stderr)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -460,25 +321,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_check_config)
     return parser
-
-
-def cmd_check_config(args: argparse.Namespace) -> int:
-    """Every setting, where it came from, and what is wrong (never a secret's value)."""
-    del args
-    try:
-        current = settings.load()
-    except settings.SettingsError as exc:
-        for problem in exc.problems:
-            print(f"error: {problem}", file=sys.stderr)
-        print(f"{len(exc.problems)} problem(s): the tracker refuses to start until they are fixed", file=sys.stderr)
-        return 1
-    width = max(len(s.name) for s in current.sources)
-    for source in current.sources:
-        print(f"{source.name:<{width}}  {source.origin:<12}  {source.shown}")
-    note = "" if current.cookie_secret else " (no cookie secret: log-ins end when the server restarts; set one"
-    note += "" if current.cookie_secret else " in TRACKER_COOKIE_SECRET when running several servers)"
-    print("ok: every setting is valid" + note)
-    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

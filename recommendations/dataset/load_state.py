@@ -1,0 +1,70 @@
+"""What the last load read: one fingerprint of the files and of the code that reads them, and of what the database
+held besides, so that a reload of unchanged files with nothing written since reads nothing."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.engine import Connection, Engine
+
+from models import Actor, Assessment, AssessmentEvidence, AssessmentReview, Evidence, Recommendation, Source, tables
+from recommendations.dataset.folder import outside
+
+_COUNTED = (Assessment, AssessmentEvidence, AssessmentReview, Evidence, Recommendation, Source, Actor)
+
+
+_RULES = ("schema.py", "validate.py", "checks.py", "loader.py", "yamlio.py")
+
+
+def fingerprint(root: Path) -> str:
+    """One hash of every file under ``root`` (names and bytes) and of the code that reads them.
+
+    A load records it; a later load of the same files by the same code has nothing to do, and only
+    compares this (a few seconds for hundreds of megabytes) instead of parsing everything again.
+    """
+    digest = hashlib.sha256()
+    here = Path(__file__).resolve().parent
+    for name in _RULES:
+        digest.update((here / name).read_bytes())
+    for path in sorted(p for p in Path(root).rglob("*") if p.is_file() or p.is_symlink()):
+        digest.update(str(path.relative_to(root)).encode() + b"\0")
+        if outside(path, Path(root)) or not path.is_file():  # refused by validation: hash where it points, not it
+            digest.update(str(path.resolve()).encode() + b"\1")
+            continue
+        with path.open("rb") as handle:
+            for block in iter(lambda h=handle: h.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()
+
+
+def _audit_version(conn: Connection) -> str:
+    """What the database holds besides the files, cheaply: the last audit entry and the size of each table.
+
+    Every write through the app is audited; the row counts also catch a change made behind its back (an
+    administrator's SQL), so such a database is compared again rather than trusted.
+    """
+    audit_table = tables.AUDIT
+    parts = [select(func.coalesce(func.max(audit_table.c.id), 0)).scalar_subquery()]
+    parts += [select(func.count()).select_from(tables.of(m)).scalar_subquery() for m in _COUNTED]
+    return ":".join(str(v) for v in conn.execute(select(*parts)).one())
+
+
+def last_fingerprint(engine: Engine) -> str | None:
+    """The fingerprint of the last load, or None when anything was written since (the app, a bulk upload)."""
+    table = tables.LOAD_STATE
+    with engine.connect() as conn:
+        stored = {r.name: r.value for r in conn.execute(select(table.c.name, table.c.value))}
+        if stored.get("audit_version") != _audit_version(conn):
+            return None
+    return stored.get("fingerprint")
+
+
+def remember_fingerprint(conn: Connection, value: str) -> None:
+    table = tables.LOAD_STATE
+    conn.execute(delete(table))
+    conn.execute(insert(table), [
+        {"name": "fingerprint", "value": value},
+        {"name": "audit_version", "value": _audit_version(conn)},
+    ])  # fmt: skip
