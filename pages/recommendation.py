@@ -101,36 +101,9 @@ if info.history.empty:
         ),
         icon=":material/pending:",
     )
-STATE_NOTES = {
-    "superseded": "superseded: corrected by a later record, no longer counts",
-    "withdrawn": "withdrawn: no longer counts",
-    "withdrawal": "withdrawal of an earlier assessment",
-}
 for row in info.history[::-1].itertuples():
-    with st.container(border=True):
-        scope = f"for {row.addressee}" if row.addressee else "for the whole ask"
-        head = (
-            f"**{ui.esc(row.status_label)}** · as of {ui.esc(row.as_of)} · {ui.esc(scope)} · by {ui.esc(row.assessor)}"
-        )
-        if row.state == "withdrawal":
-            head = (
-                f"**Withdrawal** of {ui.esc(row.supersedes_id)} · as of {ui.esc(row.as_of)} · by {ui.esc(row.assessor)}"
-            )
-        st.markdown(head)
-        if row.state in STATE_NOTES:
-            st.caption(ui.esc(STATE_NOTES[row.state] + (f" (by {row.superseded_by})" if row.superseded_by else "")))
-        if row.supersedes_id and row.state != "withdrawal":
-            st.caption(ui.esc(f"Corrects {row.supersedes_id}: {row.supersede_reason}"))
-        elif row.state == "withdrawal":
-            st.caption(ui.esc(f"Reason: {row.supersede_reason}"))
-        st.text(row.rationale)
-        cited = info.evidence[info.evidence["id"].isin(row.evidence)]
-        for ev in cited.itertuples():
-            st.markdown(f"- {ui.esc(ev.date)} · {markdown.link(ev.title, ev.url)}")
-        if mine and row.assessor_id == mine and row.state == "standing":
-            st.page_link(
-                "pages/update.py", label="Correct this assessment", query_params={"id": rec_id, "corrects": row.id}
-            )
+    corrects_it = bool(mine) and row.assessor_id == mine and row.state == "standing"
+    ui.assessment_card(row, info.evidence, correct_link={"id": rec_id, "corrects": row.id} if corrects_it else None)
 if not info.disagreement.empty:
     st.warning("Assessors disagree on the current status:", icon=":material/balance:")
     st.dataframe(info.disagreement, hide_index=True, width="stretch")
@@ -148,27 +121,7 @@ for ev in info.evidence.itertuples():
             st.page_link("pages/evidence_edit.py", label="Correct this evidence item", query_params={"id": ev.id})
 
 st.subheader("Research log")
-st.caption(
-    ui.esc(f"{rec['research_label']}. Every search for this recommendation's evidence, the latest first: ")
-    + "looked and found nothing is a result too."
-)
-if info.research.empty:
-    st.write("Not yet researched: no search for evidence on this recommendation is on record.")
-for number, search in enumerate(info.research.itertuples()):
-    label = f"{search.searched_on} · {search.scope_label} · {search.outcome_label}"
-    with st.expander(ui.esc(label), expanded=number == 0):
-        st.caption(ui.esc(f"By {search.searched_by}."))
-        st.markdown("**Where**")
-        for place in search.where:
-            st.text("• " + place)
-        st.markdown("**What was found**")
-        st.text(search.found)
-        if len(search.evidence):
-            st.caption(ui.esc("Evidence recorded from it: " + ", ".join(search.evidence)))
-        if search.partly_read:
-            st.caption("A relevant source could only be read in part.")
-        if search.note:
-            st.caption(ui.esc(search.note))
+ui.research_log(rec["research_label"], info.research)
 
 st.subheader("Raised before or since")
 if info.links.empty:

@@ -48,6 +48,7 @@ def writers(loaded_engine):
 def test_concurrent_appends_are_all_kept_once(writers):
     engine, people, _ = writers
     made: list[str] = []
+    by_writer: dict[int, int] = {}
     failures: list[BaseException] = []
     lock = threading.Lock()
     stop = time.monotonic() + SECONDS
@@ -68,6 +69,7 @@ def test_concurrent_appends_are_all_kept_once(writers):
                 return
             with lock:
                 made.append(ident)
+                by_writer[n] = by_writer.get(n, 0) + 1
 
     threads = [threading.Thread(target=work, args=(p, n)) for n, p in enumerate(people * 2)]
     for t in threads:
@@ -75,7 +77,8 @@ def test_concurrent_appends_are_all_kept_once(writers):
     for t in threads:
         t.join()
     assert not failures, failures[:3]
-    assert len(made) >= len(threads)  # every writer wrote at least once
+    assert sorted(by_writer) == list(range(len(threads)))  # every writer wrote, each at least once
+    assert all(count >= 1 for count in by_writer.values())
     assert len(set(made)) == len(made)
     from models import Assessment
 

@@ -50,7 +50,7 @@ from recommendations.ui.filters import (
 from recommendations.ui.forms import correction_queue, field_errors, submit, write
 from recommendations.ui.nav import PAGES, require_page, through_entrypoint
 from recommendations.ui.session import log_in, log_out, principal, session_cookie, sign_in_single_sign_on, viewer
-from recommendations.ui.widgets import PAGE_SIZE, esc, find_recommendation, paged
+from recommendations.ui.widgets import PAGE_SIZE, assessment_card, esc, find_recommendation, paged, research_log
 
 __all__ = [
     "PAGES",
@@ -59,6 +59,7 @@ __all__ = [
     "STATUS_LABEL_ORDER",
     "TEXT_COLOUR",
     "TTL",
+    "assessment_card",
     "brief",
     "brief_file",
     "chain_links",
@@ -97,6 +98,7 @@ __all__ = [
     "principal",
     "refresh_if_changed",
     "require_page",
+    "research_log",
     "session_cookie",
     "set_filters",
     "sidebar_filters",

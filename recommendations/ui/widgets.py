@@ -3,6 +3,8 @@ recommendation."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
@@ -49,3 +51,57 @@ def find_recommendation(label: str, key: str) -> str | None:
         index=None,
         key=f"{key}_choice",
     )
+
+
+STATE_NOTES = {
+    "superseded": "superseded: corrected by a later record, no longer counts",
+    "withdrawn": "withdrawn: no longer counts",
+    "withdrawal": "withdrawal of an earlier assessment",
+}
+
+
+def assessment_card(row: Any, evidence: pd.DataFrame, *, correct_link: dict[str, str] | None = None) -> None:
+    """One record of an assessment history: status, date, part of the ask, assessor, how it stands, rationale,
+    the evidence it cites (links only to http(s) addresses) and, for its own organisation, "Correct"."""
+    with st.container(border=True):
+        scope = f"for {row.addressee}" if row.addressee else "for the whole ask"
+        head = f"**{esc(row.status_label)}** · as of {esc(row.as_of)} · {esc(scope)} · by {esc(row.assessor)}"
+        if row.state == "withdrawal":
+            head = f"**Withdrawal** of {esc(row.supersedes_id)} · as of {esc(row.as_of)} · by {esc(row.assessor)}"
+        st.markdown(head)
+        if row.state in STATE_NOTES:
+            st.caption(esc(STATE_NOTES[row.state] + (f" (by {row.superseded_by})" if row.superseded_by else "")))
+        if row.supersedes_id and row.state != "withdrawal":
+            st.caption(esc(f"Corrects {row.supersedes_id}: {row.supersede_reason}"))
+        elif row.state == "withdrawal":
+            st.caption(esc(f"Reason: {row.supersede_reason}"))
+        st.text(row.rationale)
+        for ev in evidence[evidence["id"].isin(row.evidence)].itertuples():
+            st.markdown(f"- {esc(ev.date)} · {markdown.link(ev.title, ev.url)}")
+        if correct_link:
+            st.page_link("pages/update.py", label="Correct this assessment", query_params=correct_link)
+
+
+def research_log(state_label: str, entries: pd.DataFrame) -> None:
+    """Every search for a recommendation's evidence, the latest first, opened."""
+    st.caption(
+        esc(f"{state_label}. Every search for this recommendation's evidence, the latest first: ")
+        + "looked and found nothing is a result too."
+    )
+    if entries.empty:
+        st.write("Not yet researched: no search for evidence on this recommendation is on record.")
+    for number, search in enumerate(entries.itertuples()):
+        label = f"{search.searched_on} · {search.scope_label} · {search.outcome_label}"
+        with st.expander(esc(label), expanded=number == 0):
+            st.caption(esc(f"By {search.searched_by}."))
+            st.markdown("**Where**")
+            for place in search.where:
+                st.text("• " + place)
+            st.markdown("**What was found**")
+            st.text(search.found)
+            if len(search.evidence):
+                st.caption(esc("Evidence recorded from it: " + ", ".join(search.evidence)))
+            if search.partly_read:
+                st.caption("A relevant source could only be read in part.")
+            if search.note:
+                st.caption(esc(search.note))

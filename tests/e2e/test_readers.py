@@ -91,11 +91,24 @@ def test_hostile_data_stays_inert_on_every_page(browser: Browser, hostile_url: s
     screenshot(page, name[:60])
 
 
-@pytest.mark.parametrize("path", ["/my_organisation", "/review", "/admin", "/audit", "/update?id=mmn2016-01-hostile"])
+LOGGED_IN_PAGES = {  # path -> the page's title, which a failed log-in or a blank page would not show
+    "/my_organisation": "My organisation",
+    "/review": "Review queue",
+    "/admin": "Users and organisations",
+    "/audit": "Audit log",
+    "/update?id=mmn2016-01-hostile": "Update status",
+}
+
+
+@pytest.mark.parametrize("path", sorted(LOGGED_IN_PAGES))
 def test_hostile_data_stays_inert_on_the_logged_in_pages(browser: Browser, hostile_url: str, path: str):
     page = new_page(browser, hostile_url)
     log_in(page, "admin@example.org" if path in ("/admin", "/audit") else "review@cwcc.example")
     goto(page, path)
+    expect(page.get_by_test_id("stSidebar")).to_contain_text("Logged in as")
+    expect(main(page).locator("h1").first).to_contain_text(LOGGED_IN_PAGES[path])
+    if path.startswith(("/admin", "/update")):  # the hostile names and titles are on the page, as text
+        expect(main(page)).to_contain_text("<b>x</b>" if path == "/admin" else "window.hacked")
     no_injection(page, allowed_hosts=evidence_hosts())
 
 
@@ -131,9 +144,29 @@ URL_PAYLOADS = [
 ]
 
 
-@pytest.mark.parametrize("path", URL_PAYLOADS, ids=range(len(URL_PAYLOADS)))
-def test_anything_from_the_url_is_shown_as_text(page: Page, path: str):
+#: What each hostile address must still show: the page itself (its title), and the payload as text where the page
+#: repeats what it was given (a search, an unknown id).
+URL_SHOWS = [
+    ("Migrant-worker recommendation tracker", "evil.example/login"),
+    ("Explore recommendations", "window.hacked=1"),
+    ("Who is asked to act", "127.0.0.1:1/x.png"),
+    ("Recommendation detail", "127.0.0.1:1/x.png"),
+    ("Recommendation detail", "window.hacked=1"),
+    ("Meeting brief", None),
+    ("Themes and recurrence", None),
+    ("Who is asked to act", None),
+]
+
+
+@pytest.mark.parametrize(
+    ("path", "shows"), list(zip(URL_PAYLOADS, URL_SHOWS, strict=True)), ids=range(len(URL_PAYLOADS))
+)
+def test_anything_from_the_url_is_shown_as_text(page: Page, path: str, shows: tuple[str, str | None]):
     goto(page, path)
+    title, echoed = shows
+    expect(main(page).locator("h1").first).to_contain_text(title)  # the page ran: not blank, not an error
+    if echoed:
+        expect(main(page)).to_contain_text(echoed)
     no_injection(page)
 
 
