@@ -3,7 +3,7 @@
 Builds the database from data/ on first start, draws the shared filters and the
 login state, and runs the page the user picked. Pages are UI only; the rules live
 in recommendations/ and models/. The menu shows each role the pages it may use;
-every write is checked again on the server (recommendations/updates.py).
+every write is checked again on the server (recommendations/write/).
 """
 
 from pathlib import Path

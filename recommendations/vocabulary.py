@@ -134,7 +134,7 @@ class Visibility(StrEnum):
     WITHDRAWN = "withdrawn"  # a record that withdraws the assessment it supersedes; never a status itself
 
 
-#: How far an ask has come, for "the least advanced part" of an ask (see recommendations/status.py).
+#: How far an ask has come, for "the least advanced part" of an ask (see recommendations/status/).
 PROGRESS_RANK: dict[str, int] = {
     Status.NOT_ASSESSED: 0,
     Status.NO_PROGRESS: 1,

@@ -1,6 +1,6 @@
 """Who is acting, and what they may do: accounts, log-in, sessions, and permissions as plain Python.
 
-``require`` is called first in every write function (``recommendations/updates.py``) and in every function
+``require`` is called first in every write function (``recommendations/write/``) and in every function
 that reads what the public may not see, never only in the pages, so a hidden button cannot be the only guard.
 It re-reads the person from the database (the session record, then the account): the role, organisation and
 user id a write acts with are the database's, never what the caller passed, and a session that was ended (log

@@ -27,13 +27,10 @@ THEME, THEME_LABEL = "recruitment", "Recruitment and fees"  # data/themes.yaml
 
 
 def _navigation() -> list[tuple[str, str]]:
-    """(page file, title) for every entry of dashboard.NAVIGATION, read without running Streamlit."""
-    tree = ast.parse((ROOT / "dashboard.py").read_text())
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "NAVIGATION" for t in node.targets):
-            nav = ast.literal_eval(node.value)
-            return [(path, title) for entries in nav.values() for path, title, _icon in entries]
-    raise AssertionError("dashboard.py has no literal NAVIGATION = {...}")
+    """(page file, title) of every page readable without logging in, from the one table of pages (ui.nav)."""
+    from recommendations.ui.nav import PAGES as TABLE
+
+    return [(page.path, page.title) for page in TABLE if page.action is None]
 
 
 def _literal_titles(path: str) -> list[str]:
