@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Table, and_, delete, insert, select, update
 from sqlalchemy.engine import Connection, Engine
@@ -93,9 +94,9 @@ _YAML_ONLY = (RecommendationLink, ResearchLogEntry)
 _HISTORY = (Assessment, AssessmentEvidence, AssessmentReview)
 
 
-def dataset_rows(data: Dataset) -> dict[type, list[dict]]:
+def dataset_rows(data: Dataset) -> dict[type, list[dict[str, Any]]]:
     """Rows for every table, in foreign-key order."""
-    rows: dict[type, list[dict]] = {
+    rows: dict[type, list[dict[str, Any]]] = {
         Actor: [a.model_dump() for a in data.actors],
         Theme: [t.model_dump() for t in data.themes],
         GlossaryTerm: [g.model_dump() for g in data.glossary],
@@ -157,7 +158,7 @@ def dataset_rows(data: Dataset) -> dict[type, list[dict]]:
     return rows
 
 
-def research_log_rows(data: Dataset) -> list[dict]:
+def research_log_rows(data: Dataset) -> list[dict[str, Any]]:
     """The research log as rows: each entry keyed by its recommendation and its place among that one's entries."""
     out, seen = [], {}
     for entry in data.research_log:
@@ -174,7 +175,7 @@ def research_log_rows(data: Dataset) -> list[dict]:
     return out
 
 
-def _key(table: Table, row: dict) -> tuple:
+def _key(table: Table, row: dict[str, Any]) -> tuple:
     return tuple(row[c.name] for c in table.primary_key.columns)
 
 
@@ -183,7 +184,7 @@ def _key(table: Table, row: dict) -> tuple:
 _APP_COLUMNS = {"version"}
 
 
-def _sync(conn: Connection, model: type, wanted: Iterable[dict], parents: set[str] | None) -> TableReport:
+def _sync(conn: Connection, model: type, wanted: Iterable[dict[str, Any]], parents: set[str] | None) -> TableReport:
     table = tables.of(model)
     report = TableReport()
     columns = [c.name for c in table.columns if c.name not in _APP_COLUMNS]
@@ -256,7 +257,11 @@ _COMPARED = [c.name for c in tables.A.columns if c.name != "origin"]  # type: ig
 
 
 def _append_history(
-    conn: Connection, data: Dataset, assessments: list[dict], cited: list[dict], reviews: list[dict]
+    conn: Connection,
+    data: Dataset,
+    assessments: list[dict[str, Any]],
+    cited: list[dict[str, Any]],
+    reviews: list[dict[str, Any]],
 ) -> dict[str, TableReport]:
     """Insert the assessments (and the evidence they cite) that the database does not hold yet.
 
@@ -269,7 +274,7 @@ def _append_history(
     for r in conn.execute(select(links.c.assessment_id, links.c.evidence_id, links.c.position)):
         existing_cited.setdefault(r.assessment_id, []).append((r.evidence_id, r.position))
     wanted_cited: dict[str, list[tuple[str, int]]] = {}
-    cited_rows: dict[str, list[dict]] = {}
+    cited_rows: dict[str, list[dict[str, Any]]] = {}
     for r in cited:
         wanted_cited.setdefault(r["assessment_id"], []).append((r["evidence_id"], r["position"]))
         cited_rows.setdefault(r["assessment_id"], []).append(r)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
+from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import func, insert, select, update
@@ -47,7 +48,7 @@ def _look_alike(conn: Connection, name: str, acronym: str | None, *, besides: st
     return None
 
 
-def add_organisation(*, conn: Connection, principal: Principal | None, data: Mapping) -> str:
+def add_organisation(*, conn: Connection, principal: Principal | None, data: Mapping[str, Any]) -> str:
     """An admin adds an organisation (an actor: a coalition, a CSO, a union...)."""
     who = auth.require(conn, principal, Action.MANAGE_ORGANISATIONS)
     values = {k: (data.get(k) or None) for k in ("id", "name", "acronym", "type", "country", "note")}
@@ -66,7 +67,7 @@ def add_organisation(*, conn: Connection, principal: Principal | None, data: Map
 
 
 def edit_organisation(
-    *, conn: Connection, principal: Principal | None, actor_id: str, seen_version: int, changes: Mapping
+    *, conn: Connection, principal: Principal | None, actor_id: str, seen_version: int, changes: Mapping[str, Any]
 ) -> int:
     """An admin renames an organisation (or changes its acronym, country, note), with a version check."""
     who = auth.require(conn, principal, Action.MANAGE_ORGANISATIONS)
@@ -96,7 +97,7 @@ def _user(conn: Connection, email: str):
     return conn.execute(select(U).where(U.c.email == auth.normalise_email(email))).first()
 
 
-def _user_view(row) -> dict:  # noqa: ANN001
+def _user_view(row) -> dict[str, Any]:  # noqa: ANN001
     return {k: row._mapping[k] for k in ("email", "name", "role", "organisation_id", "active")}
 
 
@@ -226,7 +227,7 @@ def set_password(*, conn: Connection, principal: Principal | None, email: str, p
     )  # fmt: skip
 
 
-def list_users(*, conn: Connection, principal: Principal | None) -> list[dict]:
+def list_users(*, conn: Connection, principal: Principal | None) -> list[dict[str, Any]]:
     """Accounts without their hashes (for `users list` and the admin page); admins only."""
     auth.require(conn, principal, Action.MANAGE_USERS)
     rows = conn.execute(

@@ -15,6 +15,7 @@ import json
 import time
 import urllib.request
 from collections.abc import Callable
+from typing import Any
 
 from joserfc import jwt
 from joserfc.errors import JoseError
@@ -27,14 +28,14 @@ MAX_AGE_SECONDS = 600
 #: Asymmetric signatures only: with HS256 the provider's *public* key could be used as the shared secret.
 ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA")
 
-Fetch = Callable[[str], dict]
+Fetch = Callable[[str], dict[str, Any]]
 
 
 class NotVerified(Exception):
     """The identity could not be verified; the message is safe to show."""
 
 
-def fetch_json(url: str, timeout: float = 10.0) -> dict:
+def fetch_json(url: str, timeout: float = 10.0) -> dict[str, Any]:
     """A small JSON document over http(s) (the provider's metadata and keys)."""
     if not url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
         raise NotVerified("The identity provider's address is not https.")
@@ -45,10 +46,10 @@ def fetch_json(url: str, timeout: float = 10.0) -> dict:
     return json.loads(data)
 
 
-_KEYS: dict[str, tuple[float, dict, KeySet]] = {}
+_KEYS: dict[str, tuple[float, dict[str, Any], KeySet]] = {}
 
 
-def _provider(config: SingleSignOn, fetch: Fetch) -> tuple[dict, KeySet]:
+def _provider(config: SingleSignOn, fetch: Fetch) -> tuple[dict[str, Any], KeySet]:
     """The provider's metadata and signing keys, kept for an hour."""
     cached = _KEYS.get(config.server_metadata_url)
     if cached and time.monotonic() - cached[0] < 3600:
@@ -67,7 +68,9 @@ def token_id(id_token: str) -> str:
     return hashlib.sha256(id_token.encode()).hexdigest()
 
 
-def verify(id_token: object, config: SingleSignOn, *, fetch: Fetch = fetch_json, now: float | None = None) -> dict:
+def verify(
+    id_token: object, config: SingleSignOn, *, fetch: Fetch = fetch_json, now: float | None = None
+) -> dict[str, Any]:
     """The ID token's claims when the provider signed it for this tracker just now; NotVerified otherwise."""
     if not isinstance(id_token, str) or id_token.count(".") != 2:
         raise NotVerified("The log-in did not come from the identity provider. Log in with single sign-on again.")

@@ -21,6 +21,7 @@ import re
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import insert, select
@@ -69,7 +70,7 @@ class AssessmentForm:
     rationale: str
     addressee: str | None = None
     evidence: list[str] = field(default_factory=list)  # existing evidence ids
-    new_evidence: list[dict] = field(default_factory=list)  # title, date, kind, url/citation, summary
+    new_evidence: list[dict[str, Any]] = field(default_factory=list)  # title, date, kind, url/citation, summary
     supersedes: str | None = None
     supersede_reason: str | None = None
     publish: bool = False  # a reviewer may publish at once; a contributor's record is always a draft
@@ -189,7 +190,7 @@ EVIDENCE_FIELDS = ("title", "date", "kind", "url", "citation", "summary")
 
 
 def evidence_in(
-    raw: Mapping, *, prefix: str = "", ident: str | None = None, organisation: str | None = None
+    raw: Mapping[str, Any], *, prefix: str = "", ident: str | None = None, organisation: str | None = None
 ) -> tuple[EvidenceIn | None, list[FieldError]]:
     values = {k: (raw.get(k) or None) for k in EVIDENCE_FIELDS}
     values["date"] = str(values["date"]) if values["date"] else None

@@ -6,6 +6,7 @@ each function checks the principal itself, as the write functions do.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import and_, or_, select, true, union_all
@@ -118,7 +119,7 @@ def search_recommendations(engine: Engine, text: str, limit: int = SEARCH_LIMIT)
     return [(r["id"], f"{r['date'][:4]} · {r['title']}") for r in rows]
 
 
-def recommendation_brief(engine: Engine, rec_id: str) -> dict | None:
+def recommendation_brief(engine: Engine, rec_id: str) -> dict[str, Any] | None:
     """What the form shows about the recommendation it records for: title, date, addressees."""
     rows = sql.rows(
         engine, select(R.c.id, R.c.title, R.c.text, S.c.date, S.c.date_start).join(S).where(R.c.id == rec_id)
@@ -221,7 +222,7 @@ def audit_choices(engine: Engine) -> dict[str, list[str]]:
 # --- evidence corrections ----------------------------------------------------------------------------------
 
 
-def evidence_item(engine: Engine, principal: Principal | None, evidence_id: str) -> dict | None:
+def evidence_item(engine: Engine, principal: Principal | None, evidence_id: str) -> dict[str, Any] | None:
     """One evidence item, if ``principal`` may see it (another organisation's unpublished item is "unknown")."""
     rows = sql.rows(
         engine, select(E).where(E.c.id == evidence_id, visibility.evidence(visibility.Viewer.of(principal), E))
