@@ -18,7 +18,8 @@ from typing import Any
 
 import pandas as pd
 from sqlalchemy import select
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.sql import ColumnElement
 
 from models import (
     Actor,
@@ -35,6 +36,7 @@ from models import (
     RecommendationTheme,
     ResearchLogEntry,
     Source,
+    SQLModel,
     Theme,
     tables,
 )
@@ -67,7 +69,9 @@ FLAT_COLUMNS = [
 ADDRESSEE_FIELDS = ["id", "name", "role", "inferred", "status", "status_date", "scope"]
 
 
-def _rows(conn, model: type, order: tuple = (), where=None) -> list[dict[str, Any]]:  # noqa: ANN001
+def _rows(
+    conn: Connection, model: type[SQLModel], order: tuple[str, ...] = (), where: ColumnElement[bool] | None = None
+) -> list[dict[str, Any]]:
     table = tables.of(model)
     stmt = select(table).order_by(*(table.c[c] for c in order)) if order else select(table)
     if where is not None:
@@ -248,7 +252,7 @@ def json_records(engine: Engine, filters: Filters | None = None) -> list[dict[st
     """The flat table as JSON records, ``addressees`` a list of objects with each addressee's status."""
     table = recommendation_table(engine, filters)
     frame = flat_from(table).drop(columns=["addressees", "addressee_statuses"])
-    records = json.loads(frame.to_json(orient="records", force_ascii=False))
+    records: list[dict[str, Any]] = json.loads(frame.to_json(orient="records", force_ascii=False))
     for record, items in zip(records, table["addressee_statuses"], strict=True):
         record["addressees"] = [{k: a[k] for k in ADDRESSEE_FIELDS} for a in items]
     return records
