@@ -146,7 +146,7 @@ def check_and_write(
     rows: list[tuple[int, dict[str, str]]],
     *,
     publish: bool = False,
-    seen: dict[tuple, int] | None = None,
+    seen: dict[tuple[str, ...], int] | None = None,
 ) -> list[RowResult]:
     """Each row through updates.record_assessment, in the caller's transaction (rolled back for a preview).
 
@@ -205,7 +205,7 @@ def import_updates(
         transaction = conn.begin()
         try:
             results: list[RowResult] = []
-            seen: dict[tuple, int] = {}
+            seen: dict[tuple[str, ...], int] = {}
             for start in range(0, len(rows), 200):
                 results += check_and_write(conn, principal, rows[start : start + 200], publish=publish, seen=seen)
                 if progress:

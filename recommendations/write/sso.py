@@ -15,11 +15,11 @@ import json
 import time
 import urllib.request
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from joserfc import jwt
 from joserfc.errors import JoseError
-from joserfc.jwk import KeySet
+from joserfc.jwk import KeySet, KeySetSerialization
 
 from recommendations.settings import SingleSignOn
 
@@ -43,7 +43,8 @@ def fetch_json(url: str, timeout: float = 10.0) -> dict[str, Any]:
         data = response.read(1_000_001)
     if len(data) > 1_000_000:
         raise NotVerified("The identity provider sent a document that is too large.")
-    return json.loads(data)
+    document: dict[str, Any] = json.loads(data)
+    return document
 
 
 _KEYS: dict[str, tuple[float, dict[str, Any], KeySet]] = {}
@@ -56,7 +57,8 @@ def _provider(config: SingleSignOn, fetch: Fetch) -> tuple[dict[str, Any], KeySe
         return cached[1], cached[2]
     try:
         metadata = fetch(config.server_metadata_url)
-        keys = KeySet.import_key_set(fetch(metadata["jwks_uri"]))
+        # a JWKS document as the provider sent it; import_key_set checks its shape
+        keys = KeySet.import_key_set(cast(KeySetSerialization, fetch(metadata["jwks_uri"])))
     except (OSError, ValueError, KeyError, JoseError) as exc:
         raise NotVerified(f"The identity provider's keys could not be read ({type(exc).__name__}).") from None
     _KEYS[config.server_metadata_url] = (time.monotonic(), metadata, keys)
@@ -82,10 +84,13 @@ def verify(
         raise NotVerified(f"The identity provider's signature does not check out ({type(exc).__name__}).") from None
     now = time.time() if now is None else now
     claims = token.claims
+    issuer: jwt.ClaimsOption = {"essential": True}
+    if metadata.get("issuer") is not None:  # a value of None leaves the issuer unchecked (joserfc), as before
+        issuer["value"] = metadata["issuer"]
     registry = jwt.JWTClaimsRegistry(
         now=int(now),
         leeway=60,
-        iss={"essential": True, "value": metadata.get("issuer")},
+        iss=issuer,
         aud={"essential": True, "value": config.client_id},
         exp={"essential": True},
         iat={"essential": True},

@@ -88,7 +88,9 @@ def _target(conn: Connection, assessment_id: str) -> checks.Target | None:
         select(correction.c.id).where(correction.c.supersedes_id == assessment_id, status.in_force(correction))
     ).first()
     visibility_now = conn.execute(select(status.effective_visibility(A)).where(A.c.id == assessment_id)).scalar_one()
-    return checks.Target(row.id, row.recommendation_id, row.as_of, visibility_now, by and by.id, row.assessor_id)
+    return checks.Target(
+        row.id, row.recommendation_id, row.as_of, visibility_now, by.id if by is not None else None, row.assessor_id
+    )
 
 
 def record_assessment(
@@ -266,7 +268,11 @@ def withdraw(
     who = auth.require(conn, principal, Action.WITHDRAW)
     target_row = conn.execute(select(A).where(A.c.id == assessment_id)).first()
     target = _target(conn, assessment_id) if target_row is not None else None
-    if target is None or (target.assessor != who.organisation_id and target.visibility not in status.IN_FORCE):
+    if (
+        target_row is None
+        or target is None
+        or (target.assessor != who.organisation_id and target.visibility not in status.IN_FORCE)
+    ):
         raise Invalid([FieldError("assessment", f"unknown assessment id {assessment_id!r}")])
     auth.require_on(who, Action.WITHDRAW, target.assessor)
     now = now or now_utc()
