@@ -23,14 +23,14 @@ else:
     _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 #: A mapping key as data files write them (plain values only).
-Key = str | int | float | None
+_Key = str | int | float | None
 
 
-class LineDict(dict[Key, Any]):
+class LineDict(dict[_Key, Any]):
     """A dict that knows where it was in the file (1-based lines)."""
 
     line: int = 0
-    key_lines: dict[Key, int]
+    key_lines: dict[_Key, int]
 
 
 class LineList(list[Any]):
