@@ -8,6 +8,7 @@ the append-only ``assessment`` table by the queries.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import JSON, Column, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -15,7 +16,7 @@ from sqlmodel import Field, SQLModel
 ID_LEN = 80
 
 
-def _fk(target: str, *, nullable: bool = False, primary_key: bool = False, index: bool = False) -> Column:
+def _fk(target: str, *, nullable: bool = False, primary_key: bool = False, index: bool = False) -> Column[str]:
     return Column(
         String(ID_LEN),
         ForeignKey(target),
@@ -25,7 +26,7 @@ def _fk(target: str, *, nullable: bool = False, primary_key: bool = False, index
     )
 
 
-def _utc_column(*, nullable: bool = False, index: bool = False) -> Column:
+def _utc_column(*, nullable: bool = False, index: bool = False) -> Column[dt.datetime]:
     return Column(DateTime(timezone=False), nullable=nullable, index=index)  # naive, UTC
 
 
@@ -128,8 +129,8 @@ class EvidenceCorrection(SQLModel, table=True):
     id: str = Field(primary_key=True, max_length=ID_LEN)
     evidence_id: str = Field(sa_column=_fk("evidence.id", index=True))
     seen_version: int = Field(description="The version the proposer saw; publishing refuses a stale proposal.")
-    before: dict = Field(sa_column=Column(JSON, nullable=False))
-    after: dict = Field(sa_column=Column(JSON, nullable=False))
+    before: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    after: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     reason: str
     proposed_by: str = Field(max_length=300)
     proposer_id: int | None = Field(default=None, sa_column=Column(Integer, ForeignKey("app_user.id"), nullable=True))
@@ -276,8 +277,8 @@ class AuditEntry(SQLModel, table=True):
     action: str = Field(max_length=60, index=True)
     table_name: str = Field(max_length=60, index=True)
     record_id: str = Field(max_length=120, index=True)
-    before: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
-    after: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    before: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
 
 
 class LoadState(SQLModel, table=True):

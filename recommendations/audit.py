@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from typing import Any
 
 from sqlalchemy import insert
 from sqlalchemy.engine import Connection
@@ -39,8 +40,8 @@ def audit(
     table: str,
     record_id: str,
     *,
-    before: Mapping | None = None,
-    after: Mapping | None = None,
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
 ) -> None:
     """Append one audit row (a password or its hash is written as "(changed)", never as itself)."""
     clean = {

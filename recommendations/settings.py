@@ -18,6 +18,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = f"sqlite:///{ROOT / 'var' / 'tracker.db'}"
@@ -117,9 +118,9 @@ def secret_problem(name: str, value: str) -> str | None:
     return None
 
 
-def default_secrets() -> dict:
+def default_secrets() -> dict[str, Any]:
     """The secrets file Streamlit reads by default: ~/.streamlit/secrets.toml, then ./.streamlit/secrets.toml."""
-    merged: dict = {}
+    merged: dict[str, Any] = {}
     for path in (Path.home() / ".streamlit" / "secrets.toml", Path.cwd() / ".streamlit" / "secrets.toml"):
         if path.is_file():
             try:
@@ -129,7 +130,7 @@ def default_secrets() -> dict:
     return merged
 
 
-def load(environ: Mapping[str, str] | None = None, secrets: Mapping | None = None) -> Settings:
+def load(environ: Mapping[str, str] | None = None, secrets: Mapping[str, Any] | None = None) -> Settings:
     """Read and check every setting; raise SettingsError naming each one that is wrong."""
     env = os.environ if environ is None else environ
     secrets = default_secrets() if secrets is None else secrets

@@ -9,50 +9,54 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import Boolean, String, false, func, true
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql import ClauseElement, ColumnElement
-from sqlalchemy.sql.expression import FunctionElement, bindparam
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy.sql import ColumnElement
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.expression import Executable, FunctionElement, bindparam
+from sqlalchemy.types import TypeDecorator, TypeEngine
 
 
-class _IdList(TypeDecorator):
+class _IdList(TypeDecorator[list[str]]):
     """A list of ids as one bound value: an array on PostgreSQL, a JSON array on SQLite."""
 
     impl = String
     cache_ok = True
 
-    def load_dialect_impl(self, dialect):  # noqa: ANN001
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
         return dialect.type_descriptor(ARRAY(String) if dialect.name == "postgresql" else String())
 
-    def process_bind_param(self, value, dialect):  # noqa: ANN001
+    def process_bind_param(self, value: list[str] | None, dialect: Dialect) -> list[str] | str:
+        if value is None:  # in_ids always binds a list; never NULL
+            raise TypeError("in_ids binds a list of ids, not None")
         return list(value) if dialect.name == "postgresql" else json.dumps(list(value))
 
 
-class _InIds(FunctionElement):
+class _InIds(FunctionElement[bool]):
     type = Boolean()
     inherit_cache = True
     name = "in_ids"
 
 
 @compiles(_InIds)
-def _in_ids_sqlite(element: _InIds, compiler, **kw) -> str:  # noqa: ANN001
+def _in_ids_sqlite(element: _InIds, compiler: SQLCompiler, **kw: Any) -> str:
     column, ids = element.clauses
     # compiled SQL of a column and a bound parameter (a placeholder), not values
     return f"{compiler.process(column, **kw)} IN (SELECT value FROM json_each({compiler.process(ids, **kw)}))"  # noqa: S608
 
 
 @compiles(_InIds, "postgresql")
-def _in_ids_postgresql(element: _InIds, compiler, **kw) -> str:  # noqa: ANN001
+def _in_ids_postgresql(element: _InIds, compiler: SQLCompiler, **kw: Any) -> str:
     column, ids = element.clauses
     return f"{compiler.process(column, **kw)} = ANY({compiler.process(ids, **kw)})"
 
 
-def in_ids(column: ColumnElement, ids: Iterable[str] | None) -> ColumnElement[bool]:
+def in_ids(column: ColumnElement[Any], ids: Iterable[str] | None) -> ColumnElement[bool]:
     """``column`` is one of ``ids``; ``None`` means no restriction, an empty list matches nothing."""
     if ids is None:
         return true()
@@ -62,14 +66,14 @@ def in_ids(column: ColumnElement, ids: Iterable[str] | None) -> ColumnElement[bo
     return _InIds(column, bindparam(None, wanted, type_=_IdList()))
 
 
-def contains(column: ColumnElement, text: str) -> ColumnElement[bool]:
+def contains(column: ColumnElement[Any], text: str) -> ColumnElement[bool]:
     """Case-insensitive "``column`` contains ``text``", with ``%``, ``_`` and ``\\`` taken as themselves: the one
     LIKE of the project (a reader's "100%" or "under_score" must not match everything)."""
     escaped = text.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return func.lower(column).like(f"%{escaped}%", escape="\\")
 
 
-class bytewise(FunctionElement):
+class bytewise(FunctionElement[str]):
     """Compare a text column by its bytes (``COLLATE "C"`` / ``BINARY``): the same order on every
     database and cluster locale, and the same as Python's ``str`` order for the ids we store."""
 
@@ -79,19 +83,19 @@ class bytewise(FunctionElement):
 
 
 @compiles(bytewise)
-def _bytewise_postgresql(element: bytewise, compiler, **kw) -> str:  # noqa: ANN001
+def _bytewise_postgresql(element: bytewise, compiler: SQLCompiler, **kw: Any) -> str:
     return f'({compiler.process(element.clauses, **kw)} COLLATE "C")'
 
 
 @compiles(bytewise, "sqlite")
-def _bytewise_sqlite(element: bytewise, compiler, **kw) -> str:  # noqa: ANN001
+def _bytewise_sqlite(element: bytewise, compiler: SQLCompiler, **kw: Any) -> str:
     return f"({compiler.process(element.clauses, **kw)} COLLATE BINARY)"
 
 
 Source = Engine | Connection
 
 
-def rows(db: Source, statement: ClauseElement) -> list[dict]:
+def rows(db: Source, statement: Executable) -> list[dict[str, Any]]:
     """Every row of ``statement`` as a dict."""
     if isinstance(db, Engine):
         with db.connect() as conn:
@@ -99,7 +103,7 @@ def rows(db: Source, statement: ClauseElement) -> list[dict]:
     return [dict(row._mapping) for row in db.execute(statement)]
 
 
-def frame(db: Source, statement: ClauseElement) -> pd.DataFrame:
+def frame(db: Source, statement: Executable) -> pd.DataFrame:
     """``statement`` as a DataFrame, with its columns even when there is no row."""
     if isinstance(db, Engine):
         with db.connect() as conn:

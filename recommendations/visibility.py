@@ -16,9 +16,10 @@ shown to them as drafts, never as a status.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import and_, false, or_, select, true
-from sqlalchemy.sql import ColumnElement
+from sqlalchemy.sql import ColumnElement, FromClause
 
 from models.tables import AE, A
 from recommendations import permissions, status
@@ -49,7 +50,7 @@ PUBLIC = Viewer()
 EVERYTHING = Viewer(everything=True)
 
 
-def assessments(viewer: Viewer, table=A) -> ColumnElement[bool]:  # noqa: ANN001
+def assessments(viewer: Viewer, table: FromClause = A) -> ColumnElement[bool]:
     """The assessments ``viewer`` may see: in force, or their organisation's own."""
     if viewer.everything:
         return true()
@@ -59,7 +60,7 @@ def assessments(viewer: Viewer, table=A) -> ColumnElement[bool]:  # noqa: ANN001
     return visible
 
 
-def evidence(viewer: Viewer, table) -> ColumnElement[bool]:  # noqa: ANN001
+def evidence(viewer: Viewer, table: FromClause) -> ColumnElement[bool]:
     """The evidence items ``viewer`` may see: the curated dataset's, those an in-force assessment cites, and
     their own organisation's. An item recorded with a draft stays private until the draft is published."""
     if viewer.everything:
@@ -72,7 +73,7 @@ def evidence(viewer: Viewer, table) -> ColumnElement[bool]:  # noqa: ANN001
     return visible
 
 
-def review_comments(viewer: Viewer, assessor_column: ColumnElement) -> ColumnElement[bool]:
+def review_comments(viewer: Viewer, assessor_column: ColumnElement[Any]) -> ColumnElement[bool]:
     """Whether ``viewer`` may read a reviewer's comment on an assessment of ``assessor_column``: only its own
     organisation (and the backup). The public learns that a draft was published, not what was said about it."""
     if viewer.everything:

@@ -7,6 +7,8 @@ import json
 import sys
 from pathlib import Path
 
+from sqlalchemy.engine import Engine
+
 from models.db import migrate
 from recommendations import settings, visibility
 from recommendations.cli import common
@@ -69,7 +71,7 @@ def cmd_load(args: argparse.Namespace) -> int:
     return 0
 
 
-def _unknown_filter_values(engine, filters: Filters) -> list[str]:  # noqa: ANN001
+def _unknown_filter_values(engine: Engine, filters: Filters) -> list[str]:
     """Filter values that match nothing (a name or the wrong case instead of an id), with the valid ids."""
     from recommendations.read.headlines import options
 
@@ -114,10 +116,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    if out is None:
-        sys.stdout.buffer.write(result)  # type: ignore[arg-type]
-    elif isinstance(result, list):
+    if isinstance(result, list):  # the yaml layout, always written to --out
         print(f"wrote {len(result)} files under {out}")
+    elif out is None:
+        sys.stdout.buffer.write(result)
     else:
         print(f"wrote {out} ({len(result)} bytes)")
     return 0
@@ -326,7 +328,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return args.func(args)
+        code: int = args.func(args)
+        return code
     except settings.SettingsError as exc:
         for problem in exc.problems:
             print(f"error: {problem}", file=sys.stderr)

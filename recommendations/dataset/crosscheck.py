@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable, Mapping
 
 from recommendations.dataset.checks import Target, assessment_findings, evidence_findings
 from recommendations.dataset.folder import Dataset, Problem, outside
+from recommendations.dataset.schema import AssessmentIn, LinkIn
 from recommendations.dates import date_start
 
 _MARKUP = re.compile(r"\*\*|(?<![\w*])\*(?=\w)|(?<=\w)\*(?![\w*])|\\(?=[^\w\s])")
@@ -104,29 +106,29 @@ def cross_check(data: Dataset) -> list[Problem]:
             need("evidence", item.id, "actors", actors, "actor", actor)
         for theme in item.themes:
             need("evidence", item.id, "themes", themes, "theme", theme)
-        for rec in item.recommendations:
-            need("evidence", item.id, "recommendations", recs, "recommendation", rec)
+        for rec_id in item.recommendations:
+            need("evidence", item.id, "recommendations", recs, "recommendation", rec_id)
 
     recs_by_id = {r.id: r for r in data.recommendations}
     assessments = {a.id: a for a in data.assessments}
     first_correction: dict[str, str] = {}
-    for item in data.assessments:
-        if item.supersedes:
-            first_correction.setdefault(item.supersedes, item.id)
+    for assessment in data.assessments:
+        if assessment.supersedes:
+            first_correction.setdefault(assessment.supersedes, assessment.id)
     evidence_dates = {e.id: e.date for e in data.evidence}
-    for item in data.assessments:
-        need("assessments", item.id, "recommendation", recs, "recommendation", item.recommendation)
-        need("assessments", item.id, "addressee", actors, "actor", item.addressee)
-        need("assessments", item.id, "assessor", actors, "actor", item.assessor)
-        for ev in item.evidence:
-            need("assessments", item.id, "evidence", evidence, "evidence", ev)
-        path, line = at("assessments", item.id)
-        rec = recs_by_id.get(item.recommendation)
+    for assessment in data.assessments:
+        need("assessments", assessment.id, "recommendation", recs, "recommendation", assessment.recommendation)
+        need("assessments", assessment.id, "addressee", actors, "actor", assessment.addressee)
+        need("assessments", assessment.id, "assessor", actors, "actor", assessment.assessor)
+        for ev in assessment.evidence:
+            need("assessments", assessment.id, "evidence", evidence, "evidence", ev)
+        path, line = at("assessments", assessment.id)
+        recommendation = recs_by_id.get(assessment.recommendation)
         target = None
-        if item.supersedes:
-            found = assessments.get(item.supersedes)
+        if assessment.supersedes:
+            found = assessments.get(assessment.supersedes)
             if found is None:
-                problems.append(Problem(path, line, f"supersedes: unknown assessment id {item.supersedes!r}"))
+                problems.append(Problem(path, line, f"supersedes: unknown assessment id {assessment.supersedes!r}"))
             else:
                 target = Target(
                     found.id,
@@ -137,9 +139,9 @@ def cross_check(data: Dataset) -> list[Problem]:
                     assessor=found.assessor,
                 )
         findings = assessment_findings(
-            item,
-            made=rec_date.get(item.recommendation),
-            addressees={a.actor for a in rec.addressees} if rec else None,
+            assessment,
+            made=rec_date.get(assessment.recommendation),
+            addressees={a.actor for a in recommendation.addressees} if recommendation else None,
             evidence_dates=evidence_dates,
             target=target,
         )
@@ -154,8 +156,8 @@ def cross_check(data: Dataset) -> list[Problem]:
             path, line = at("links", ident)
             problems.append(Problem(path, line, "source: a link runs from the later recommendation to the earlier"))
 
-    for item in data.context_figures:
-        need("context_figures", item.id, "source", sources, "source", item.source)
+    for figure in data.context_figures:
+        need("context_figures", figure.id, "source", sources, "source", figure.source)
 
     for ident, entry in zip(data.research_keys, data.research_log, strict=True):
         need("research_log", ident, "recommendation", recs, "recommendation", entry.recommendation)
@@ -174,11 +176,15 @@ def entry_ident(key: str, record: object, index: int) -> str:
     """The key of a record without an id: a link by its pair, a research-log entry by its position."""
     if key == "research_log":
         return f"#{index}"
-    return f"{record.source}->{record.target}"  # type: ignore[attr-defined]
+    if isinstance(record, LinkIn):
+        return f"{record.source}->{record.target}"
+    raise TypeError(f"a {key} record needs an id")  # only links and research-log entries have none
 
 
-def _supersede_cycles(assessments, at) -> list[Problem]:  # noqa: ANN001
-    out = []
+def _supersede_cycles(
+    assessments: Mapping[str, AssessmentIn], at: Callable[[str, str], tuple[str, int]]
+) -> list[Problem]:
+    out: list[Problem] = []
     for start in assessments.values():
         seen, current = {start.id}, start
         while current.supersedes and current.supersedes in assessments:

@@ -14,10 +14,12 @@ import re
 import tempfile
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import select
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.sql import ColumnElement
 
 from models import (
     Actor,
@@ -34,6 +36,7 @@ from models import (
     RecommendationTheme,
     ResearchLogEntry,
     Source,
+    SQLModel,
     Theme,
     tables,
 )
@@ -66,7 +69,9 @@ FLAT_COLUMNS = [
 ADDRESSEE_FIELDS = ["id", "name", "role", "inferred", "status", "status_date", "scope"]
 
 
-def _rows(conn, model: type, order: tuple = (), where=None) -> list[dict]:  # noqa: ANN001
+def _rows(
+    conn: Connection, model: type[SQLModel], order: tuple[str, ...] = (), where: ColumnElement[bool] | None = None
+) -> list[dict[str, Any]]:
     table = tables.of(model)
     stmt = select(table).order_by(*(table.c[c] for c in order)) if order else select(table)
     if where is not None:
@@ -74,7 +79,7 @@ def _rows(conn, model: type, order: tuple = (), where=None) -> list[dict]:  # no
     return [dict(r._mapping) for r in conn.execute(stmt)]
 
 
-def _clean(record: dict, drop: tuple[str, ...] = ()) -> dict:
+def _clean(record: dict[str, Any], drop: tuple[str, ...] = ()) -> dict[str, Any]:
     """Drop empty optional fields so exported YAML reads like hand-written YAML."""
     return {k: v for k, v in record.items() if k not in drop and v is not None and v != []}
 
@@ -96,12 +101,12 @@ def database_as_yaml(engine: Engine, viewer: visibility.Viewer) -> dict[str, obj
         themes: dict[str, list[str]] = {}
         for r in _rows(conn, RecommendationTheme, ("recommendation_id", "theme_id")):
             themes.setdefault(r["recommendation_id"], []).append(r["theme_id"])
-        addressees: dict[str, list[dict]] = {}
+        addressees: dict[str, list[dict[str, Any]]] = {}
         for r in _rows(conn, Addressee, ("recommendation_id", "position")):
             addressees.setdefault(r["recommendation_id"], []).append(
                 {"actor": r["actor_id"], "role": r["role"], "inferred": bool(r["inferred"])}
             )
-        recs: dict[str, list[dict]] = {}
+        recs: dict[str, list[dict[str, Any]]] = {}
         for r in _rows(conn, Recommendation, ("source_id", "position")):
             rec = _clean(r, drop=("source_id", "position"))
             rec["themes"] = themes.get(r["id"], [])
@@ -234,7 +239,7 @@ def flat_from(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def addressee_status_text(items: list[dict]) -> str:
+def addressee_status_text(items: list[dict[str, Any]]) -> str:
     """ "RGC: Partially implemented (as of 2021-01, as assessed for RGC); Destination governments: Not assessed" """
     parts = []
     for a in items:
@@ -243,11 +248,11 @@ def addressee_status_text(items: list[dict]) -> str:
     return "; ".join(parts)
 
 
-def json_records(engine: Engine, filters: Filters | None = None) -> list[dict]:
+def json_records(engine: Engine, filters: Filters | None = None) -> list[dict[str, Any]]:
     """The flat table as JSON records, ``addressees`` a list of objects with each addressee's status."""
     table = recommendation_table(engine, filters)
     frame = flat_from(table).drop(columns=["addressees", "addressee_statuses"])
-    records = json.loads(frame.to_json(orient="records", force_ascii=False))
+    records: list[dict[str, Any]] = json.loads(frame.to_json(orient="records", force_ascii=False))
     for record, items in zip(records, table["addressee_statuses"], strict=True):
         record["addressees"] = [{k: a[k] for k in ADDRESSEE_FIELDS} for a in items]
     return records
@@ -279,7 +284,7 @@ def to_xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
     return buffer.getvalue()
 
 
-def to_json_bytes(records: list[dict] | pd.DataFrame) -> bytes:
+def to_json_bytes(records: list[dict[str, Any]] | pd.DataFrame) -> bytes:
     if isinstance(records, pd.DataFrame):
         records = json.loads(records.to_json(orient="records", force_ascii=False))
     return json.dumps(records, ensure_ascii=False, indent=2).encode("utf-8")

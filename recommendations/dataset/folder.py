@@ -13,6 +13,7 @@ from recommendations.dataset.schema import (
     EvidenceIn,
     GlossaryIn,
     LinkIn,
+    RecommendationIn,
     ResearchLogIn,
     SourceIn,
     ThemeIn,
@@ -50,7 +51,7 @@ class Dataset:
     unreadable: set[str] = field(default_factory=set)
 
     @property
-    def recommendations(self):  # noqa: ANN201
+    def recommendations(self) -> list[RecommendationIn]:
         return [rec for source in self.sources for rec in source.recommendations]
 
 

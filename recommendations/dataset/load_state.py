@@ -3,6 +3,7 @@ held besides, so that a reload of unchanged files with nothing written since rea
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from pathlib import Path
 
@@ -34,7 +35,7 @@ def fingerprint(root: Path) -> str:
             digest.update(str(path.resolve()).encode() + b"\1")
             continue
         with path.open("rb") as handle:
-            for block in iter(lambda h=handle: h.read(1 << 20), b""):
+            for block in iter(functools.partial(handle.read, 1 << 20), b""):
                 digest.update(block)
     return digest.hexdigest()
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Table, and_, delete, insert, select, update
 from sqlalchemy.engine import Connection, Engine
@@ -35,14 +36,16 @@ from models import (
     RecommendationTheme,
     ResearchLogEntry,
     Source,
+    SQLModel,
     Theme,
     tables,
 )
 from models.db import BOOTSTRAP_LOCK, exclusive, is_empty, migrate
 from recommendations.audit import audit
+from recommendations.dataset.folder import Dataset, Problem
 from recommendations.dataset.load_state import fingerprint, last_fingerprint, remember_fingerprint
 from recommendations.dataset.records import assessment_row, cited_rows, evidence_row, utc_naive
-from recommendations.dataset.validate import Dataset, Problem, Progress, read_dataset
+from recommendations.dataset.validate import Progress, read_dataset
 from recommendations.dates import date_start
 
 
@@ -93,9 +96,9 @@ _YAML_ONLY = (RecommendationLink, ResearchLogEntry)
 _HISTORY = (Assessment, AssessmentEvidence, AssessmentReview)
 
 
-def dataset_rows(data: Dataset) -> dict[type, list[dict]]:
+def dataset_rows(data: Dataset) -> dict[type[SQLModel], list[dict[str, Any]]]:
     """Rows for every table, in foreign-key order."""
-    rows: dict[type, list[dict]] = {
+    rows: dict[type[SQLModel], list[dict[str, Any]]] = {
         Actor: [a.model_dump() for a in data.actors],
         Theme: [t.model_dump() for t in data.themes],
         GlossaryTerm: [g.model_dump() for g in data.glossary],
@@ -135,17 +138,17 @@ def dataset_rows(data: Dataset) -> dict[type, list[dict]]:
     for item in data.evidence:
         rows[Evidence].append(evidence_row(item))
         rows[EvidenceRecommendation] += [{"evidence_id": item.id, "recommendation_id": r} for r in item.recommendations]
-    for item in data.assessments:
-        rows[Assessment].append(assessment_row(item, origin="yaml"))
-        rows[AssessmentEvidence] += cited_rows(item)
-        if item.review is not None:
+    for assessment in data.assessments:
+        rows[Assessment].append(assessment_row(assessment, origin="yaml"))
+        rows[AssessmentEvidence] += cited_rows(assessment)
+        if assessment.review is not None:
             rows[AssessmentReview].append(
                 {
-                    "assessment_id": item.id,
-                    "decision": item.review.decision,
-                    "comment": item.review.comment,
-                    "reviewed_by": item.review.reviewed_by,
-                    "reviewed_at": utc_naive(item.review.reviewed_at),
+                    "assessment_id": assessment.id,
+                    "decision": assessment.review.decision,
+                    "comment": assessment.review.comment,
+                    "reviewed_by": assessment.review.reviewed_by,
+                    "reviewed_at": utc_naive(assessment.review.reviewed_at),
                 }
             )
     rows[RecommendationLink] = [
@@ -157,9 +160,10 @@ def dataset_rows(data: Dataset) -> dict[type, list[dict]]:
     return rows
 
 
-def research_log_rows(data: Dataset) -> list[dict]:
+def research_log_rows(data: Dataset) -> list[dict[str, Any]]:
     """The research log as rows: each entry keyed by its recommendation and its place among that one's entries."""
-    out, seen = [], {}
+    out: list[dict[str, Any]] = []
+    seen: dict[str, int] = {}
     for entry in data.research_log:
         position = seen[entry.recommendation] = seen.get(entry.recommendation, -1) + 1
         row = entry.model_dump(exclude={"recommendation", "by", "searched_on"})
@@ -174,7 +178,7 @@ def research_log_rows(data: Dataset) -> list[dict]:
     return out
 
 
-def _key(table: Table, row: dict) -> tuple:
+def _key(table: Table, row: dict[str, Any]) -> tuple[Any, ...]:
     return tuple(row[c.name] for c in table.primary_key.columns)
 
 
@@ -183,7 +187,9 @@ def _key(table: Table, row: dict) -> tuple:
 _APP_COLUMNS = {"version"}
 
 
-def _sync(conn: Connection, model: type, wanted: Iterable[dict], parents: set[str] | None) -> TableReport:
+def _sync(
+    conn: Connection, model: type[SQLModel], wanted: Iterable[dict[str, Any]], parents: set[str] | None
+) -> TableReport:
     table = tables.of(model)
     report = TableReport()
     columns = [c.name for c in table.columns if c.name not in _APP_COLUMNS]
@@ -239,7 +245,7 @@ def load_dataset(data: Dataset, engine: Engine, *, fingerprint: str | None = Non
                     _append_history(conn, data, rows[Assessment], rows[AssessmentEvidence], rows[AssessmentReview])
                 )
             elif model not in _HISTORY:
-                report.tables[model.__tablename__] = _sync(conn, model, wanted, parent_ids.get(model))
+                report.tables[tables.of(model).name] = _sync(conn, model, wanted, parent_ids.get(model))
         if report.changed:
             counts = {name: vars(t) for name, t in report.tables.items() if t.inserted or t.updated or t.removed}
             audit(conn, "loader", "load", "*", str(data.root), after=counts)
@@ -252,11 +258,15 @@ def load_dataset(data: Dataset, engine: Engine, *, fingerprint: str | None = Non
     return report
 
 
-_COMPARED = [c.name for c in tables.A.columns if c.name != "origin"]  # type: ignore[attr-defined]
+_COMPARED = [c.name for c in tables.A.columns if c.name != "origin"]
 
 
 def _append_history(
-    conn: Connection, data: Dataset, assessments: list[dict], cited: list[dict], reviews: list[dict]
+    conn: Connection,
+    data: Dataset,
+    assessments: list[dict[str, Any]],
+    cited: list[dict[str, Any]],
+    reviews: list[dict[str, Any]],
 ) -> dict[str, TableReport]:
     """Insert the assessments (and the evidence they cite) that the database does not hold yet.
 
@@ -269,10 +279,12 @@ def _append_history(
     for r in conn.execute(select(links.c.assessment_id, links.c.evidence_id, links.c.position)):
         existing_cited.setdefault(r.assessment_id, []).append((r.evidence_id, r.position))
     wanted_cited: dict[str, list[tuple[str, int]]] = {}
-    cited_rows: dict[str, list[dict]] = {}
-    for r in cited:
-        wanted_cited.setdefault(r["assessment_id"], []).append((r["evidence_id"], r["position"]))
-        cited_rows.setdefault(r["assessment_id"], []).append(r)
+    cited_rows: dict[str, list[dict[str, Any]]] = {}
+    for cited_row in cited:
+        wanted_cited.setdefault(cited_row["assessment_id"], []).append(
+            (cited_row["evidence_id"], cited_row["position"])
+        )
+        cited_rows.setdefault(cited_row["assessment_id"], []).append(cited_row)
     review_table = tables.REVIEWS
     compared_review = ("decision", "comment", "reviewed_by", "reviewed_at")
     existing_reviews = {

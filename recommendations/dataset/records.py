@@ -4,6 +4,7 @@ and by the app's writes, so a record reaches its table the same way whichever do
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from recommendations.dataset.schema import AssessmentIn, EvidenceIn
 from recommendations.dates import date_start
@@ -16,14 +17,14 @@ def utc_naive(value: dt.datetime) -> dt.datetime:
     return value
 
 
-def evidence_row(item: EvidenceIn) -> dict:
+def evidence_row(item: EvidenceIn) -> dict[str, Any]:
     """An evidence record as its table row: the one conversion, for a load and for the app's writes."""
     row = item.model_dump(exclude={"recommendations", "source", "organisation"})
     row.update(date_start=date_start(item.date), source_id=item.source, organisation_id=item.organisation)
     return row
 
 
-def assessment_row(item: AssessmentIn, *, origin: str) -> dict:
+def assessment_row(item: AssessmentIn, *, origin: str) -> dict[str, Any]:
     """An assessment record as its table row (``origin``: "yaml" from data/, "app" from a form or an upload)."""
     row = item.model_dump(exclude={"recommendation", "addressee", "assessor", "evidence", "supersedes", "review"})
     row.update(
@@ -38,6 +39,6 @@ def assessment_row(item: AssessmentIn, *, origin: str) -> dict:
     return row
 
 
-def cited_rows(item: AssessmentIn) -> list[dict]:
+def cited_rows(item: AssessmentIn) -> list[dict[str, Any]]:
     """The evidence an assessment cites, in its order, as rows."""
     return [{"assessment_id": item.id, "evidence_id": e, "position": i} for i, e in enumerate(item.evidence)]

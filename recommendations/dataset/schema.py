@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import (
     AfterValidator,
@@ -310,9 +310,9 @@ LIST_FILES: dict[str, tuple[str, type[Record]]] = {
 SOURCES_DIR = "sources"
 
 
-def json_schemas() -> dict[str, dict]:
+def json_schemas() -> dict[str, dict[str, Any]]:
     """JSON Schemas for editors: one per file kind."""
-    schemas: dict[str, dict] = {"source.schema.json": SourceIn.model_json_schema()}
+    schemas: dict[str, dict[str, Any]] = {"source.schema.json": SourceIn.model_json_schema()}
     for filename, (key, model) in LIST_FILES.items():
         schemas[filename.replace(".yaml", ".schema.json")] = {
             "$schema": "https://json-schema.org/draft/2020-12/schema",

@@ -15,6 +15,7 @@ import random
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -49,7 +50,7 @@ def _day(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
     return start + dt.timedelta(days=rng.randint(0, span))
 
 
-def _actors() -> list[dict]:
+def _actors() -> list[dict[str, Any]]:
     actors = [{"id": "asean-member-states", "name": "ASEAN Member States (synthetic)", "type": "government_group"}]
     for country in COUNTRIES:
         kind = "government_origin" if country in ORIGIN else "government_destination"
@@ -106,9 +107,9 @@ def synthesise(
     ]
 
     made: list[tuple[str, dt.date, list[str], list[str]]] = []  # (id, date, themes, addressees)
-    evidence: list[dict] = []
-    assessments: list[dict] = []
-    links: list[dict] = []
+    evidence: list[dict[str, Any]] = []
+    assessments: list[dict[str, Any]] = []
+    links: list[dict[str, Any]] = []
     by_theme: dict[str, list[int]] = {}
     written = 0
     for (source_id, date, country), count in zip(sources, per_source, strict=True):
@@ -163,7 +164,9 @@ def synthesise(
             "assessments": len(assessments), "links": len(links)}  # fmt: skip
 
 
-def _evidence_for(rng: random.Random, rec_id: str, made: dt.date, themes: list[str], index: int) -> list[dict]:
+def _evidence_for(
+    rng: random.Random, rec_id: str, made: dt.date, themes: list[str], index: int
+) -> list[dict[str, Any]]:
     out = []
     for n in range(7):
         day = _day(rng, made, LAST_DAY)
@@ -179,9 +182,9 @@ def _evidence_for(rng: random.Random, rec_id: str, made: dt.date, themes: list[s
 
 
 def _assessments_for(
-    rng: random.Random, rec_id: str, made: dt.date, addressees: list[str], evidence: list[dict], k: int
-) -> list[dict]:
-    out: list[dict] = []
+    rng: random.Random, rec_id: str, made: dt.date, addressees: list[str], evidence: list[dict[str, Any]], k: int
+) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
     dated = sorted(evidence, key=lambda e: e["date"])
     status = rng.choice(STATUSES[:3])
     for n in range(k):

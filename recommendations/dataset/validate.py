@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from recommendations.dataset.crosscheck import cross_check, entry_ident
 from recommendations.dataset.folder import Dataset, Problem, outside
@@ -23,7 +24,9 @@ from recommendations.dataset.yamlio import LineList, YamlError, iter_list, line_
 REQUIRED_FILES = ("actors.yaml", "themes.yaml")
 
 
-def _pydantic_problems(exc: ValidationError, rel: str, raw: object, prefix: tuple = ()) -> list[Problem]:
+def _pydantic_problems(
+    exc: ValidationError, rel: str, raw: object, prefix: tuple[str | int, ...] = ()
+) -> list[Problem]:
     """Turn pydantic errors into problems; ``prefix`` locates the record in ``raw``."""
     problems = []
     for error in exc.errors():
@@ -59,7 +62,7 @@ def _read_problem(rel: str, exc: Exception) -> Problem:
     return Problem(rel, 0, f"cannot read file: {getattr(exc, 'strerror', exc)}")
 
 
-def _read(path: Path, root: Path, problems: list[Problem]) -> object | None:
+def _read(path: Path, root: Path, problems: list[Problem]) -> Any:  # what the YAML holds; None if unreadable
     rel = _rel(path, root)
     refusal = _open_problem(path, root)
     if refusal:
@@ -83,7 +86,7 @@ def _rel(path: Path, root: Path) -> str:
 
 
 def _read_list_file(
-    data: Dataset, problems: list[Problem], path: Path, key: str, model: type, tick: Callable[[int], None]
+    data: Dataset, problems: list[Problem], path: Path, key: str, model: type[BaseModel], tick: Callable[[int], None]
 ) -> bool:
     """Validate a list file record by record (one in memory at a time); False if it could not be read whole."""
     rel = _rel(path, data.root)

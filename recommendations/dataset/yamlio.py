@@ -9,25 +9,31 @@ nesting deeper than ``MAX_DEPTH``, and ``iter_list`` streams a list file record 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import yaml
 
 MAX_SCALAR = 1_000_000  # characters in one value; recommendation texts are a few hundred
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+if TYPE_CHECKING:  # the checker sees the libyaml loader; PyYAML built without libyaml has only the Python one
+    from yaml import CSafeLoader as _Loader
+else:
+    _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+#: A mapping key as data files write them (plain values only).
+_Key = str | int | float | None
 
 
-class LineDict(dict):
+class LineDict(dict[_Key, Any]):
     """A dict that knows where it was in the file (1-based lines)."""
 
     line: int = 0
-    key_lines: dict[str, int]
+    key_lines: dict[_Key, int]
 
 
-class LineList(list):
+class LineList(list[Any]):
     line: int = 0
     item_lines: list[int]
 
@@ -39,7 +45,7 @@ class YamlError(Exception):
         self.message = message
 
 
-class _Events(_Loader):  # type: ignore[misc, valid-type]
+class _Events(_Loader):
     """libyaml's parser (C) with PyYAML's resolver and scalar constructors; we build the objects ourselves.
 
     Building from the event stream skips PyYAML's node tree (measured on a 37 MB file: the tree costs about 1 GB
@@ -59,6 +65,11 @@ _MERGE = "tag:yaml.org,2002:merge"
 MAX_DEPTH = 50
 
 
+def _line(event: yaml.Event) -> int:
+    """The 1-based line ``event`` starts on (0 for an event without a position; libyaml gives every one)."""
+    return event.start_mark.line + 1 if event.start_mark is not None else 0
+
+
 class _Builder:
     def __init__(self, handle: Any) -> None:
         self.p = _Events(handle)
@@ -69,28 +80,27 @@ class _Builder:
     def event(self) -> Any:
         event = self.p.get_event()
         if isinstance(event, yaml.AliasEvent):
-            raise YamlError(
-                event.start_mark.line + 1, "aliases (*name) are not allowed in data files: write the value out"
-            )
-        if getattr(event, "anchor", None) is not None:
-            raise YamlError(
-                event.start_mark.line + 1, "anchors (&name) are not allowed in data files: write the value out"
-            )
+            raise YamlError(_line(event), "aliases (*name) are not allowed in data files: write the value out")
+        if isinstance(event, yaml.NodeEvent) and event.anchor is not None:
+            raise YamlError(_line(event), "anchors (&name) are not allowed in data files: write the value out")
         return event
 
     def scalar(self, event: yaml.ScalarEvent) -> Any:
-        line = event.start_mark.line + 1
+        line = _line(event)
         if len(event.value) > MAX_SCALAR:
             raise YamlError(line, f"a value of {len(event.value):,} characters (at most {MAX_SCALAR:,})")
         tag = event.tag
         if tag is None or tag == "!":
-            tag = self.p.resolve(yaml.ScalarNode, event.value, event.implicit)
+            resolve: Callable[[type[yaml.Node], str, tuple[bool, bool]], str] = self.p.resolve  # untyped in the stubs
+            tag = resolve(yaml.ScalarNode, event.value, event.implicit)
         if tag == _STR or tag == "tag:yaml.org,2002:timestamp":  # dates stay as written: the schema decides
             return event.value
         if tag == _MERGE:
             raise YamlError(line, "merge keys (<<) are not allowed in data files")
         if tag in _SCALARS:
-            node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+            # libyaml's marks (yaml._yaml.Mark) are the C twins of yaml.Mark, which the stubs' ScalarNode names alone
+            start, end = cast("yaml.Mark | None", event.start_mark), cast("yaml.Mark | None", event.end_mark)
+            node = yaml.ScalarNode(tag, event.value, start, end, event.style)
             return self.p.yaml_constructors[tag](self.p, node)
         raise YamlError(line, f"unsupported tag {tag!r}")
 
@@ -101,7 +111,7 @@ class _Builder:
             return self.scalar(event)
         if isinstance(event, yaml.SequenceStartEvent):
             items = LineList()
-            items.line = event.start_mark.line + 1
+            items.line = _line(event)
             items.item_lines = []
             while not isinstance(child := self.event(), yaml.SequenceEndEvent):
                 items.item_lines.append(child.start_mark.line + 1)
@@ -109,7 +119,7 @@ class _Builder:
             return items
         if isinstance(event, yaml.MappingStartEvent):
             result = LineDict()
-            result.line = event.start_mark.line + 1
+            result.line = _line(event)
             result.key_lines = {}
             while not isinstance(key_event := self.event(), yaml.MappingEndEvent):
                 key = self.value(key_event, depth + 1)

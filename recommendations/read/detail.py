@@ -5,6 +5,7 @@ the recommendations it repeats or that repeat it, and the research log."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 import pandas as pd
 from sqlalchemy import String, literal, select, union_all
@@ -23,8 +24,8 @@ from recommendations.vocabulary import STATUS_LABELS
 class Detail:
     """Everything the detail page shows about one recommendation (plain data)."""
 
-    record: dict
-    source: dict
+    record: dict[str, Any]
+    source: dict[str, Any]
     addressees: pd.DataFrame  # one row per addressee, with its status for that addressee
     themes: list[str]
     history: pd.DataFrame  # every non-draft assessment, oldest first, with 'state' and an 'evidence' list
@@ -39,7 +40,7 @@ def recommendation_detail(engine: Engine, rec_id: str) -> Detail | None:
     match = recommendation_table(engine, ids=[rec_id])
     if match.empty:
         return None
-    record = match.iloc[0].to_dict()
+    record = cast("dict[str, Any]", match.iloc[0].to_dict())  # the table's columns are named by str
     extra = sql.rows(engine, select(R.c.problems).where(R.c.id == rec_id))[0]
     record["problems"] = list(extra["problems"] or [])
     source = sql.rows(engine, select(S).where(S.c.id == record["source_id"]))[0]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import Select, func, select, union
@@ -24,7 +25,7 @@ def bearing(
     recommendations: Iterable[str] | None = None,
     viewer: visibility.Viewer = visibility.PUBLIC,
     as_of: dt.date | None = None,
-) -> Select:
+) -> Select[*tuple[Any, ...]]:
     """(recommendation_id, evidence_id) for evidence bearing on ``recommendations`` (None: all) that ``viewer``
     may see, dated on or before ``as_of`` when given (a brief: what was known by the meeting)."""
     ids = None if recommendations is None else list(recommendations)
@@ -43,7 +44,7 @@ def bearing(
     return statement.where(E.c.date_start <= as_of) if as_of is not None else statement
 
 
-def counts(engine: Engine, recommendations: list[str] | None = None) -> pd.DataFrame:
+def counts(engine: sql.Source, recommendations: list[str] | None = None) -> pd.DataFrame:
     """Per recommendation: how many evidence items bear on it, and the date of the latest."""
     pairs = bearing(recommendations).subquery("bearing")
     return sql.frame(

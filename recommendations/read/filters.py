@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
+from typing import Any
 
 from sqlalchemy import Select, and_, exists, or_, select
 
@@ -101,7 +102,7 @@ class Filters:
 
     # --- SQL ------------------------------------------------------------------------------------------
 
-    def matching(self, as_of: dt.date | None = None) -> Select:
+    def matching(self, as_of: dt.date | None = None) -> Select[*tuple[Any, ...]]:
         """SELECT the ids of the recommendations these filters select (statuses as of ``as_of``)."""
         conditions = []
         if self.sources:

@@ -4,6 +4,8 @@ that follows from both."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 from sqlalchemy import case, exists, func, select
 from sqlalchemy.engine import Engine
@@ -38,7 +40,7 @@ def none_for_null(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return frame
 
 
-def as_list(value: object) -> list:
+def as_list(value: object) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
@@ -120,7 +122,7 @@ def research_state(current_status: str | None, searched: bool, public_record: bo
     return "sources_only" if searched else "not_researched"
 
 
-def research_state_sql(status_column: ColumnElement, recommendation_id: ColumnElement) -> ColumnElement[str]:
+def research_state_sql(status_column: ColumnElement[Any], recommendation_id: ColumnElement[Any]) -> ColumnElement[str]:
     """``research_state`` in SQL, for filtering in the database."""
     public = exists().where(
         RL.c.recommendation_id == recommendation_id, RL.c.scope == ResearchScope.PUBLIC_RECORD.value
@@ -134,7 +136,7 @@ def research_state_sql(status_column: ColumnElement, recommendation_id: ColumnEl
     )
 
 
-def searches(engine: Engine, ids: list[str] | None) -> dict[str, tuple[str, bool]]:
+def searches(engine: sql.Source, ids: list[str] | None) -> dict[str, tuple[str, bool]]:
     """recommendation id -> (date of its latest search, whether the public record was searched)."""
     public = func.max(case((RL.c.scope == ResearchScope.PUBLIC_RECORD.value, 1), else_=0))
     statement = (

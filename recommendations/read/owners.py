@@ -14,6 +14,7 @@ from collections.abc import Iterable
 import pandas as pd
 from sqlalchemy import Integer, case, func, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.sql import ColumnElement
 
 from models.tables import ACT, R, S
 from recommendations import dates, sql, status
@@ -34,7 +35,7 @@ def _ids(ids: Iterable[str] | None) -> list[str] | None:
     return None if ids is None else list(ids)
 
 
-def _count(condition) -> object:  # noqa: ANN001
+def _count(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return func.sum(case((condition, 1), else_=0)).cast(Integer)
 
 

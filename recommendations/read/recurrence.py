@@ -16,9 +16,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.engine import Engine
 
 from models.tables import AD, L, R, S
@@ -40,7 +41,7 @@ MEMBER_COLUMNS = [
 LINK_COLUMNS = ["chain_id", "later_id", "later_title", "kind", "earlier_id", "earlier_title", "note"]
 
 
-def _linked_recommendations(ids: list[str]):
+def _linked_recommendations(ids: list[str]) -> Select[*tuple[Any, ...]]:
     """These linked recommendations with their source and overall status (the status rule)."""
     verdict = status.overall(None, ids).subquery("verdict")
     return (
@@ -111,7 +112,7 @@ class Links:
         return _walk(self.forward, rec_id)
 
 
-def lineages(edges: Iterable[tuple[str, str]], order: Mapping[str, tuple]) -> dict[str, list[str]]:
+def lineages(edges: Iterable[tuple[str, str]], order: Mapping[str, tuple[Any, ...]]) -> dict[str, list[str]]:
     """Latest recommendation -> itself and all it links back to, in the order raised (``order``)."""
     links = Links.of(edges)
     heads = [head for head in links.back if head not in links.forward]
@@ -124,7 +125,7 @@ def related(edges: Iterable[tuple[str, str]], rec_id: str) -> tuple[set[str], se
     return links.earlier(rec_id), links.later(rec_id)
 
 
-def times_raised(members: Iterable[Mapping]) -> int:
+def times_raised(members: Iterable[Mapping[str, Any]]) -> int:
     """THE count of "times raised": the distinct documents (meetings) among a recommendation and those it is
     linked to (a chain's members, or a brief item with what it repeats and what repeats it)."""
     return max(1, len({m["source_id"] for m in members}))
@@ -147,7 +148,7 @@ def _edges(engine: Engine, day: dt.date | None = None) -> list[tuple[str, str]]:
     ]
 
 
-def raised(engine: Engine, ids: list[str], day: dt.date | None = None) -> dict[str, list[dict]]:
+def raised(engine: Engine, ids: list[str], day: dt.date | None = None) -> dict[str, list[dict[str, Any]]]:
     """For each of ``ids``: itself, what it repeats and what repeats it (links followed one way at a time, so a
     sibling asked alongside it in a later recommendation is not counted), among recommendations made by ``day``,
     in the order raised: member, title, source_id, source_title, source_date."""
@@ -269,7 +270,7 @@ def chronic_asks(engine: Engine, table: pd.DataFrame | None = None, today: dt.da
     """
     today = today or dt.date.today()
     members, _ = _members_and_links(engine)
-    by_chain: dict[str, list[dict]] = {}
+    by_chain: dict[str, list[dict[str, Any]]] = {}
     columns = list(members.columns)
     for values in zip(*(members[c].tolist() for c in columns), strict=True):  # in the order raised, per chain
         member = dict(zip(columns, values, strict=True))
@@ -294,12 +295,12 @@ def chronic_asks(engine: Engine, table: pd.DataFrame | None = None, today: dt.da
     return out.reset_index(drop=True)
 
 
-def _chain_row(group: list[dict], closed_since: Mapping[str, dt.date], today: dt.date) -> dict:
+def _chain_row(group: list[dict[str, Any]], closed_since: Mapping[str, dt.date], today: dt.date) -> dict[str, Any]:
     first = group[0]
     latest = next(m for m in group if m["recommendation_id"] == m["chain_id"])
     is_open = status.is_open_ask(latest["status"], latest["rec_kind"])
     closed_on = None if is_open else closed_since.get(latest["recommendation_id"], today)
-    first_of_source: dict[str, dict] = {}
+    first_of_source: dict[str, dict[str, Any]] = {}
     for member in group:
         first_of_source.setdefault(member["source_id"], member)
     sources = list(first_of_source.values())

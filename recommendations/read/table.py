@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import select
@@ -68,9 +69,10 @@ def recommendation_table(
     base["status_assessor"] = [names.name.get(v.assessor_id) if v and v.assessor_id else None for v in overall]
     base["year"] = pd.to_datetime(base["date_start"]).dt.year
     base["source_short"] = _short_source_labels(base, names)
-    base["addressee_statuses"] = [
+    per_row: list[Any] = [  # a list of addressee records in each cell
         [_addressee_record(a, names) for a in verdicts.addressees(rec_id)] for rec_id in base["id"]
     ]
+    base["addressee_statuses"] = per_row
     # "as assessed for RGC" matters only where the ask has other addressees that this status does not cover
     base["status_scope"] = [
         names.scope(v.scope_id) if v and len(verdicts.addressees(rec_id)) > 1 else ""
@@ -108,7 +110,7 @@ def recommendation_table(
     return base[TABLE_COLUMNS].reset_index(drop=True)
 
 
-def _addressee_record(item: status.AddresseeStatus, names: labels.ActorNames) -> dict:
+def _addressee_record(item: status.AddresseeStatus, names: labels.ActorNames) -> dict[str, Any]:
     return {
         "id": item.actor_id,
         "name": names.name.get(item.actor_id, item.actor_id),

@@ -42,7 +42,7 @@ class Verdict:
 NOT_ASSESSED = Verdict(Status.NOT_ASSESSED.value)
 
 
-def _key(fact: Fact) -> tuple:
+def _key(fact: Fact) -> tuple[dt.date, bool, dt.datetime, str]:
     return (fact.as_of_start, fact.addressee_id is not None, fact.recorded_at, fact.id)
 
 
@@ -71,13 +71,13 @@ def overall_verdict(
     """Rule 4 for one recommendation's rows; ``addressees`` are its (actor_id, role) pairs."""
     facts = list(facts)
     verdicts = [(role, for_addressee(facts, actor, as_of)) for actor, role in addressees]
-    known = [(role, v) for role, v in verdicts if v.fact is not None]
-    responsible = [v for role, v in known if role == AddresseeRole.RESPONSIBLE]
-    pool = responsible or [v for _, v in known]
+    known = [(role, v, v.fact) for role, v in verdicts if v.fact is not None]
+    responsible = [(v, fact) for role, v, fact in known if role == AddresseeRole.RESPONSIBLE]
+    pool = responsible or [(v, fact) for _, v, fact in known]
     if not pool:
         return NOT_ASSESSED
-    least = min(PROGRESS_RANK[v.status] for v in pool)
-    return max((v for v in pool if PROGRESS_RANK[v.status] == least), key=lambda v: _key(v.fact))  # type: ignore[arg-type]
+    least = min(PROGRESS_RANK[v.status] for v, _ in pool)
+    return max(((v, fact) for v, fact in pool if PROGRESS_RANK[v.status] == least), key=lambda pair: _key(pair[1]))[0]
 
 
 def states(facts: Iterable[Fact]) -> dict[str, str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import and_
 from sqlalchemy.sql import ColumnElement
 
@@ -25,6 +27,6 @@ def is_open_ask(status: str | None, kind: str | None) -> bool:
     return is_ask(kind) and (status or Status.NOT_ASSESSED) in OPEN_STATUSES
 
 
-def open_ask(status_column: ColumnElement, kind_column: ColumnElement) -> ColumnElement[bool]:
+def open_ask(status_column: ColumnElement[Any], kind_column: ColumnElement[Any]) -> ColumnElement[bool]:
     """``is_open_ask`` in SQL, for aggregating in the database."""
     return and_(status_column.in_(sorted(OPEN_STATUSES)), kind_column.not_in(sorted(NOT_ASKS)))

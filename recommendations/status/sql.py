@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import Select, and_, case, func, or_, select
-from sqlalchemy.sql import ColumnElement
+from sqlalchemy.sql import ColumnElement, FromClause
 
 from models.tables import AD, REVIEWS, A, R
 from recommendations.sql import bytewise, in_ids
@@ -31,21 +32,21 @@ def today() -> dt.date:
 RETURNED = "returned"  # a draft a reviewer sent back: it never counts (an effective visibility, not stored)
 
 
-def _decided(decision: str) -> Select:
+def _decided(decision: str) -> Select[*tuple[Any, ...]]:
     return select(REVIEWS.c.assessment_id).where(REVIEWS.c.decision == decision)
 
 
-def published(table) -> ColumnElement[bool]:  # noqa: ANN001
+def published(table: FromClause) -> ColumnElement[bool]:
     """The one test for "this assessment is published": recorded as published, or a draft a reviewer published."""
     return or_(table.c.visibility == Visibility.PUBLISHED, table.c.id.in_(_decided(Visibility.PUBLISHED.value)))
 
 
-def in_force(table) -> ColumnElement[bool]:  # noqa: ANN001
+def in_force(table: FromClause) -> ColumnElement[bool]:
     """A record that takes effect: a published assessment, or a withdrawal."""
     return or_(published(table), table.c.visibility == Visibility.WITHDRAWN)
 
 
-def effective_visibility(table) -> ColumnElement[str]:  # noqa: ANN001
+def effective_visibility(table: FromClause) -> ColumnElement[str]:
     """published / draft / returned / withdrawn, with review decisions applied to drafts."""
     return case(
         (table.c.visibility != Visibility.DRAFT, table.c.visibility),
@@ -57,7 +58,7 @@ def effective_visibility(table) -> ColumnElement[str]:  # noqa: ANN001
 
 def standing(
     as_of: dt.date | None = None, recommendations: Iterable[str] | None = None, *, undated: bool = False
-) -> Select:
+) -> Select[*tuple[Any, ...]]:
     """Assessments that count (rule 1), as of ``as_of`` (default today); ``undated`` drops the date limit
     (for the one-pass history of every year, which applies its own dates)."""
     correction = A.alias("correction")
@@ -78,8 +79,11 @@ def standing(
 
 
 def _latest_first(
-    as_of_start: ColumnElement, scope: ColumnElement, recorded_at: ColumnElement, ident: ColumnElement
-) -> list:
+    as_of_start: ColumnElement[Any],
+    scope: ColumnElement[Any],
+    recorded_at: ColumnElement[Any],
+    ident: ColumnElement[Any],
+) -> list[ColumnElement[Any]]:
     """ORDER BY for "latest" (rule 3): latest date, scoped before unscoped, latest recorded, greatest id."""
     return [
         as_of_start.desc(),
@@ -95,7 +99,7 @@ def per_addressee(
     actors: Iterable[str] | None = None,
     *,
     by_assessor: bool = False,
-) -> Select:
+) -> Select[*tuple[Any, ...]]:
     """One row per (recommendation, addressee): its status for that addressee (rules 1-3).
 
     Columns: recommendation_id, actor_id, position, role, inferred, status (never NULL), as_of,
@@ -112,6 +116,7 @@ def per_addressee(
         latest.c.recommendation_id == AD.c.recommendation_id,
         func.coalesce(latest.c.addressee_id, AD.c.actor_id) == AD.c.actor_id,
     )
+    partition_by: tuple[ColumnElement[Any], ...]
     if by_assessor:
         assessors = (
             select(A.c.recommendation_id, A.c.assessor_id.label("who"))
@@ -153,13 +158,13 @@ def per_addressee(
     return select(*(c for c in ranked.c if c.name != "pick")).where(ranked.c.pick == 1)
 
 
-def _progress(column: ColumnElement) -> ColumnElement[int]:
-    return case({status.value: rank for status, rank in PROGRESS_RANK.items()}, value=column, else_=0)
+def _progress(column: ColumnElement[Any]) -> ColumnElement[int]:
+    return case({Status(status).value: rank for status, rank in PROGRESS_RANK.items()}, value=column, else_=0)
 
 
 def overall(
     as_of: dt.date | None = None, recommendations: Iterable[str] | None = None, *, by_assessor: bool = False
-) -> Select:
+) -> Select[*tuple[Any, ...]]:
     """One row per recommendation: its overall status (rule 4).
 
     Columns: recommendation_id, status (never NULL), as_of, as_of_start, assessment_id, assessor_id,

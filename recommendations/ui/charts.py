@@ -6,8 +6,12 @@ from __future__ import annotations
 import html
 import textwrap
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from recommendations.vocabulary import STATUS_LABELS
+
+if TYPE_CHECKING:
+    from plotly.graph_objects import Figure
 
 # Okabe-Ito palette: distinguishable with the common forms of colour blindness.
 STATUS_COLOURS = {
@@ -40,7 +44,7 @@ def chart_labels(ids: Iterable[str], labels: Iterable[str]) -> dict[str, str]:
     return {i: chart_label(label if counts[label] == 1 else f"{label} ({i})") for i, label in pairs}
 
 
-def tidy(fig, *, rows: int = 0, legend: bool = True):  # noqa: ANN001, ANN201
+def tidy(fig: Figure, *, rows: int = 0, legend: bool = True) -> Figure:
     """One look for every chart: dark text, legend under the plot (not over bars), room for labels."""
     fig.update_layout(
         font={"color": TEXT_COLOUR, "size": 13},

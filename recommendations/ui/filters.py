@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, cast
+
 import streamlit as st
 
 from recommendations.read.filters import PARAMS, Filters
@@ -60,7 +63,8 @@ def sidebar_filters() -> Filters:
     with st.sidebar:
         st.header("Filters")
         text = st.text_input("Search text", key="f_text", placeholder="e.g. complaint, contract")
-        years = st.slider("Year of the source", lo, hi, key="f_years") if lo < hi else (lo, hi)
+        # a range slider: its state f_years is a pair (rebuilt above when it is not)
+        years = cast("tuple[int, int]", st.slider("Year of the source", lo, hi, key="f_years")) if lo < hi else (lo, hi)
         for key, label in (
             ("themes", "Theme"),
             ("addressees", "Asked of (addressee)"),
@@ -69,7 +73,12 @@ def sidebar_filters() -> Filters:
             ("kinds", "Kind"),
             ("research", "Research"),
         ):
-            st.multiselect(label, list(labels[key]), format_func=labels[key].get, key=f"f_{key}")
+            st.multiselect(
+                label,
+                list(labels[key]),
+                format_func=labels[key].get,  # type: ignore[arg-type]  # None for an unknown id from the URL
+                key=f"f_{key}",
+            )
         st.button("Clear filters", width="stretch", on_click=_clear_filters, args=(lo, hi))
     filters = Filters(
         sources=list(state["f_sources"]),
@@ -94,7 +103,7 @@ def param_selectbox(
     param: str,
     *,
     key: str,
-    format_func=str,  # noqa: ANN001
+    format_func: Callable[[Any], str] = str,
     default: str | None = None,
 ) -> str:
     """A select box bound to a page's own query parameter, so the view is a link someone can send."""

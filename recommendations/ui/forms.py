@@ -4,7 +4,7 @@ fields (Invalid), or one message for the form (PermissionDenied, Conflict), keep
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import streamlit as st
 
@@ -60,6 +60,7 @@ def correction_queue(who: Principal) -> None:
     queue = workspace.correction_queue(engine(), who)
     if queue.empty:
         st.info("No proposed correction is waiting.", icon=":material/inbox:")
+    row: Any  # a row of the queue's DataFrame (columns as the query names them)
     for row in queue.itertuples():
         with st.container(border=True):
             st.markdown(f"**{esc(row.current_title)}** · {esc(row.evidence_id)}")

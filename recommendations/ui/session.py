@@ -106,7 +106,11 @@ def sign_in_single_sign_on() -> str | None:
         return str(exc)
     with engine().begin() as conn:
         try:
-            st.session_state[SESSION_KEY] = auth.login_single_sign_on(conn, claims, token_id=sso.token_id(id_token))
+            st.session_state[SESSION_KEY] = auth.login_single_sign_on(
+                conn,
+                claims,
+                token_id=sso.token_id(str(id_token)),  # verify accepted it, so it is a str
+            )
         except auth.LoginRefused as exc:
             return str(exc)
     st.session_state["_cookie"] = "set"

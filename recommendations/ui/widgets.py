@@ -47,7 +47,7 @@ def find_recommendation(label: str, key: str) -> str | None:
     return st.selectbox(
         f"{len(matches)} found" + (f" (the first {SEARCH_LIMIT} shown)" if len(matches) >= SEARCH_LIMIT else ""),
         list(matches),
-        format_func=matches.get,
+        format_func=matches.get,  # type: ignore[arg-type]  # None for a choice no longer listed: Streamlit drops it
         index=None,
         key=f"{key}_choice",
     )
@@ -76,6 +76,7 @@ def assessment_card(row: Any, evidence: pd.DataFrame, *, correct_link: dict[str,
         elif row.state == "withdrawal":
             st.caption(esc(f"Reason: {row.supersede_reason}"))
         st.text(row.rationale)
+        ev: Any  # a row of the evidence DataFrame
         for ev in evidence[evidence["id"].isin(row.evidence)].itertuples():
             st.markdown(f"- {esc(ev.date)} · {markdown.link(ev.title, ev.url)}")
         if correct_link:
@@ -90,6 +91,7 @@ def research_log(state_label: str, entries: pd.DataFrame) -> None:
     )
     if entries.empty:
         st.write("Not yet researched: no search for evidence on this recommendation is on record.")
+    search: Any  # a row of the research log's DataFrame
     for number, search in enumerate(entries.itertuples()):
         label = f"{search.searched_on} · {search.scope_label} · {search.outcome_label}"
         with st.expander(esc(label), expanded=number == 0):

@@ -10,10 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
+from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import func, insert, select, update
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Row
 
 from models.tables import ACT, U
 from recommendations import text
@@ -47,7 +48,7 @@ def _look_alike(conn: Connection, name: str, acronym: str | None, *, besides: st
     return None
 
 
-def add_organisation(*, conn: Connection, principal: Principal | None, data: Mapping) -> str:
+def add_organisation(*, conn: Connection, principal: Principal | None, data: Mapping[str, Any]) -> str:
     """An admin adds an organisation (an actor: a coalition, a CSO, a union...)."""
     who = auth.require(conn, principal, Action.MANAGE_ORGANISATIONS)
     values = {k: (data.get(k) or None) for k in ("id", "name", "acronym", "type", "country", "note")}
@@ -66,7 +67,7 @@ def add_organisation(*, conn: Connection, principal: Principal | None, data: Map
 
 
 def edit_organisation(
-    *, conn: Connection, principal: Principal | None, actor_id: str, seen_version: int, changes: Mapping
+    *, conn: Connection, principal: Principal | None, actor_id: str, seen_version: int, changes: Mapping[str, Any]
 ) -> int:
     """An admin renames an organisation (or changes its acronym, country, note), with a version check."""
     who = auth.require(conn, principal, Action.MANAGE_ORGANISATIONS)
@@ -92,11 +93,15 @@ def edit_organisation(
 # --- users -------------------------------------------------------------------------------------------------
 
 
-def _user(conn: Connection, email: str):
+#: An app_user row (every column).
+_UserRow = Row[*tuple[Any, ...]]
+
+
+def _user(conn: Connection, email: str) -> _UserRow | None:
     return conn.execute(select(U).where(U.c.email == auth.normalise_email(email))).first()
 
 
-def _user_view(row) -> dict:  # noqa: ANN001
+def _user_view(row: _UserRow) -> dict[str, Any]:
     return {k: row._mapping[k] for k in ("email", "name", "role", "organisation_id", "active")}
 
 
@@ -153,13 +158,16 @@ def create_user(
             version=1,
         )
     )
-    user_id = int(result.inserted_primary_key[0])
+    key = result.inserted_primary_key
+    if key is None:  # a one-row INSERT always has its key
+        raise RuntimeError("the database did not return the new account's id")
+    user_id = int(key[0])
     row = conn.execute(select(U).where(U.c.id == user_id)).one()
     audit(conn, who, "add user", "app_user", str(user_id), after={**_user_view(row), "password": bool(password)})
     return user_id
 
 
-def _account(conn: Connection, email: str):
+def _account(conn: Connection, email: str) -> _UserRow:
     row = _user(conn, email)
     if row is None:
         raise Invalid([FieldError("email", f"no account for {auth.normalise_email(email)}")])
@@ -172,7 +180,9 @@ def _other_active_admins(conn: Connection, user_id: int) -> int:
     ).scalar_one()
 
 
-def _change_user(conn: Connection, who: Principal, row, action: str, *, end_sessions: bool, **values: object) -> None:  # noqa: ANN001
+def _change_user(
+    conn: Connection, who: Principal, row: _UserRow, action: str, *, end_sessions: bool, **values: object
+) -> None:
     conn.execute(update(U).where(U.c.id == row.id).values(**values, version=row.version + 1))
     after = conn.execute(select(U).where(U.c.id == row.id)).one()
     changed = {"password": True} if "password_hash" in values else {}
@@ -226,7 +236,7 @@ def set_password(*, conn: Connection, principal: Principal | None, email: str, p
     )  # fmt: skip
 
 
-def list_users(*, conn: Connection, principal: Principal | None) -> list[dict]:
+def list_users(*, conn: Connection, principal: Principal | None) -> list[dict[str, Any]]:
     """Accounts without their hashes (for `users list` and the admin page); admins only."""
     auth.require(conn, principal, Action.MANAGE_USERS)
     rows = conn.execute(

@@ -17,6 +17,7 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
+from typing import Any
 
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
@@ -309,7 +310,7 @@ def login(conn: Connection, email: str, password: str, client: str = "unknown") 
     raise LoginRefused(WRONG)
 
 
-def login_single_sign_on(conn: Connection, identity: dict, *, token_id: str) -> str:
+def login_single_sign_on(conn: Connection, identity: dict[str, Any], *, token_id: str) -> str:
     """A person the identity provider vouched for (``sso.verify`` checked the provider's signature): map their
     email to a local account and its role. Each identity token opens at most one session here, so a token
     replayed from a stolen cookie, or still in the browser after logging out, opens nothing."""

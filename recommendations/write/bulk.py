@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
@@ -108,7 +109,7 @@ def _words(error: errors.FieldError) -> str:
     return f"column {column}: {error.message}" if column != "row" else error.message
 
 
-def _recorded(conn: Connection, assessment_id: str) -> dict | None:
+def _recorded(conn: Connection, assessment_id: str) -> dict[str, Any] | None:
     row = conn.execute(select(A).where(A.c.id == assessment_id)).first()
     return dict(row._mapping) if row else None
 
@@ -128,7 +129,7 @@ def _already_recorded(conn: Connection, principal: Principal | None, values: dic
     return next((r.id for r in candidates if _same(dict(r._mapping), values)), None)
 
 
-def _same(existing: dict, values: dict[str, str]) -> bool:
+def _same(existing: dict[str, Any], values: dict[str, str]) -> bool:
     status = _LABEL_TO_STATUS.get(values.get("status", "").lower(), values.get("status", ""))
     return (
         existing["recommendation_id"] == values.get("recommendation_id")
@@ -145,7 +146,7 @@ def check_and_write(
     rows: list[tuple[int, dict[str, str]]],
     *,
     publish: bool = False,
-    seen: dict[tuple, int] | None = None,
+    seen: dict[tuple[str, ...], int] | None = None,
 ) -> list[RowResult]:
     """Each row through updates.record_assessment, in the caller's transaction (rolled back for a preview).
 
@@ -204,7 +205,7 @@ def import_updates(
         transaction = conn.begin()
         try:
             results: list[RowResult] = []
-            seen: dict[tuple, int] = {}
+            seen: dict[tuple[str, ...], int] = {}
             for start in range(0, len(rows), 200):
                 results += check_and_write(conn, principal, rows[start : start + 200], publish=publish, seen=seen)
                 if progress:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
@@ -36,7 +37,7 @@ def correct_evidence(
     principal: Principal | None,
     evidence_id: str,
     seen_version: int,
-    changes: Mapping,
+    changes: Mapping[str, Any],
     reason: str,
     now: dt.datetime | None = None,
 ) -> CorrectionResult:

@@ -15,10 +15,11 @@ import json
 import time
 import urllib.request
 from collections.abc import Callable
+from typing import Any, cast
 
 from joserfc import jwt
 from joserfc.errors import JoseError
-from joserfc.jwk import KeySet
+from joserfc.jwk import KeySet, KeySetSerialization
 
 from recommendations.settings import SingleSignOn
 
@@ -27,14 +28,14 @@ MAX_AGE_SECONDS = 600
 #: Asymmetric signatures only: with HS256 the provider's *public* key could be used as the shared secret.
 ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA")
 
-Fetch = Callable[[str], dict]
+Fetch = Callable[[str], dict[str, Any]]
 
 
 class NotVerified(Exception):
     """The identity could not be verified; the message is safe to show."""
 
 
-def fetch_json(url: str, timeout: float = 10.0) -> dict:
+def fetch_json(url: str, timeout: float = 10.0) -> dict[str, Any]:
     """A small JSON document over http(s) (the provider's metadata and keys)."""
     if not url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
         raise NotVerified("The identity provider's address is not https.")
@@ -42,20 +43,22 @@ def fetch_json(url: str, timeout: float = 10.0) -> dict:
         data = response.read(1_000_001)
     if len(data) > 1_000_000:
         raise NotVerified("The identity provider sent a document that is too large.")
-    return json.loads(data)
+    document: dict[str, Any] = json.loads(data)
+    return document
 
 
-_KEYS: dict[str, tuple[float, dict, KeySet]] = {}
+_KEYS: dict[str, tuple[float, dict[str, Any], KeySet]] = {}
 
 
-def _provider(config: SingleSignOn, fetch: Fetch) -> tuple[dict, KeySet]:
+def _provider(config: SingleSignOn, fetch: Fetch) -> tuple[dict[str, Any], KeySet]:
     """The provider's metadata and signing keys, kept for an hour."""
     cached = _KEYS.get(config.server_metadata_url)
     if cached and time.monotonic() - cached[0] < 3600:
         return cached[1], cached[2]
     try:
         metadata = fetch(config.server_metadata_url)
-        keys = KeySet.import_key_set(fetch(metadata["jwks_uri"]))
+        # a JWKS document as the provider sent it; import_key_set checks its shape
+        keys = KeySet.import_key_set(cast(KeySetSerialization, fetch(metadata["jwks_uri"])))
     except (OSError, ValueError, KeyError, JoseError) as exc:
         raise NotVerified(f"The identity provider's keys could not be read ({type(exc).__name__}).") from None
     _KEYS[config.server_metadata_url] = (time.monotonic(), metadata, keys)
@@ -67,7 +70,9 @@ def token_id(id_token: str) -> str:
     return hashlib.sha256(id_token.encode()).hexdigest()
 
 
-def verify(id_token: object, config: SingleSignOn, *, fetch: Fetch = fetch_json, now: float | None = None) -> dict:
+def verify(
+    id_token: object, config: SingleSignOn, *, fetch: Fetch = fetch_json, now: float | None = None
+) -> dict[str, Any]:
     """The ID token's claims when the provider signed it for this tracker just now; NotVerified otherwise."""
     if not isinstance(id_token, str) or id_token.count(".") != 2:
         raise NotVerified("The log-in did not come from the identity provider. Log in with single sign-on again.")
@@ -79,10 +84,13 @@ def verify(id_token: object, config: SingleSignOn, *, fetch: Fetch = fetch_json,
         raise NotVerified(f"The identity provider's signature does not check out ({type(exc).__name__}).") from None
     now = time.time() if now is None else now
     claims = token.claims
+    issuer: jwt.ClaimsOption = {"essential": True}
+    if metadata.get("issuer") is not None:  # a value of None leaves the issuer unchecked (joserfc), as before
+        issuer["value"] = metadata["issuer"]
     registry = jwt.JWTClaimsRegistry(
         now=int(now),
         leeway=60,
-        iss={"essential": True, "value": metadata.get("issuer")},
+        iss=issuer,
         aud={"essential": True, "value": config.client_id},
         exp={"essential": True},
         iat={"essential": True},

@@ -21,6 +21,7 @@ import re
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import insert, select
@@ -69,7 +70,7 @@ class AssessmentForm:
     rationale: str
     addressee: str | None = None
     evidence: list[str] = field(default_factory=list)  # existing evidence ids
-    new_evidence: list[dict] = field(default_factory=list)  # title, date, kind, url/citation, summary
+    new_evidence: list[dict[str, Any]] = field(default_factory=list)  # title, date, kind, url/citation, summary
     supersedes: str | None = None
     supersede_reason: str | None = None
     publish: bool = False  # a reviewer may publish at once; a contributor's record is always a draft
@@ -87,7 +88,9 @@ def _target(conn: Connection, assessment_id: str) -> checks.Target | None:
         select(correction.c.id).where(correction.c.supersedes_id == assessment_id, status.in_force(correction))
     ).first()
     visibility_now = conn.execute(select(status.effective_visibility(A)).where(A.c.id == assessment_id)).scalar_one()
-    return checks.Target(row.id, row.recommendation_id, row.as_of, visibility_now, by and by.id, row.assessor_id)
+    return checks.Target(
+        row.id, row.recommendation_id, row.as_of, visibility_now, by.id if by is not None else None, row.assessor_id
+    )
 
 
 def record_assessment(
@@ -189,7 +192,7 @@ EVIDENCE_FIELDS = ("title", "date", "kind", "url", "citation", "summary")
 
 
 def evidence_in(
-    raw: Mapping, *, prefix: str = "", ident: str | None = None, organisation: str | None = None
+    raw: Mapping[str, Any], *, prefix: str = "", ident: str | None = None, organisation: str | None = None
 ) -> tuple[EvidenceIn | None, list[FieldError]]:
     values = {k: (raw.get(k) or None) for k in EVIDENCE_FIELDS}
     values["date"] = str(values["date"]) if values["date"] else None
@@ -265,7 +268,11 @@ def withdraw(
     who = auth.require(conn, principal, Action.WITHDRAW)
     target_row = conn.execute(select(A).where(A.c.id == assessment_id)).first()
     target = _target(conn, assessment_id) if target_row is not None else None
-    if target is None or (target.assessor != who.organisation_id and target.visibility not in status.IN_FORCE):
+    if (
+        target_row is None
+        or target is None
+        or (target.assessor != who.organisation_id and target.visibility not in status.IN_FORCE)
+    ):
         raise Invalid([FieldError("assessment", f"unknown assessment id {assessment_id!r}")])
     auth.require_on(who, Action.WITHDRAW, target.assessor)
     now = now or now_utc()

@@ -8,6 +8,7 @@ import csv
 import io
 import zipfile
 from collections.abc import Iterator
+from typing import Any
 
 from recommendations import settings
 from recommendations.dataset.export import NEUTRALISED_PREFIXES, runs_as_formula
@@ -95,7 +96,7 @@ def _read_csv(data: bytes, max_rows: int) -> tuple[list[str], list[tuple[int, li
         header = [h.strip() for h in next(reader)]
     except StopIteration:
         raise UploadRefused("The file is empty.") from None
-    rows = []
+    rows: list[tuple[int, list[str]]] = []
     try:
         for cells in reader:
             if len(rows) >= max_rows:
@@ -167,11 +168,12 @@ def _read_xlsx(data: bytes, max_rows: int) -> tuple[list[str], list[tuple[int, l
     return header, rows
 
 
-def _sheet_rows(book, sheet) -> Iterator[tuple[int, list[object], list[int]]]:  # noqa: ANN001
+def _sheet_rows(book: Any, sheet: Any) -> Iterator[tuple[int, list[object], list[int]]]:
     """The rows the sheet's XML holds: (row number, values of its first MAX_COLUMNS columns, the columns holding
     formulas). Only rows written in the file are read: neither its <dimension> (a 5 KB file may claim a million
     rows by 16,384 columns) nor the gaps between its rows are filled in, as openpyxl's own reading does.
-    (openpyxl's sheet parser is private API; tests/test_bulk.py fails if it changes.)"""
+    (openpyxl's sheet parser is private API; tests/test_bulk.py fails if it changes. ``book`` and ``sheet`` are a
+    Workbook and a ReadOnlyWorksheet, typed Any: the private attributes read here are not in openpyxl's stubs.)"""
     from openpyxl.worksheet._reader import WorkSheetParser
 
     with sheet._get_source() as source:
@@ -198,9 +200,10 @@ def _sheet_rows(book, sheet) -> Iterator[tuple[int, list[object], list[int]]]:  
 def _xml_problem(exc: BaseException) -> str:
     """Why a workbook could not be read, in a few words (openpyxl wraps the XML parser's error: look inside)."""
     chain: list[BaseException] = []
-    while exc is not None and len(chain) < 10:
-        chain.append(exc)
-        exc = exc.__cause__ or exc.__context__  # type: ignore[assignment]
+    current: BaseException | None = exc
+    while current is not None and len(chain) < 10:
+        chain.append(current)
+        current = current.__cause__ or current.__context__
     for error in chain:
         name = type(error).__name__
         if "Entities" in name or "DTD" in name or "ExternalReference" in name:

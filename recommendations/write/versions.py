@@ -3,6 +3,8 @@ changed since the form was opened is refused with who changed it and when, and t
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Table, select, update
 from sqlalchemy.engine import Connection
 
@@ -31,8 +33,8 @@ def versioned_update(
     who: Principal,
     record_id: str,
     seen_version: int,
-    before: dict,
-    after: dict,
+    before: dict[str, Any],
+    after: dict[str, Any],
     action: str,
 ) -> int:
     """UPDATE ... WHERE id = :id AND version = :seen; none changed means someone else saved first."""

@@ -6,10 +6,12 @@ each function checks the principal itself, as the write functions do.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import and_, or_, select, true, union_all
 from sqlalchemy.engine import Engine
+from sqlalchemy.sql import ColumnElement
 
 from models.tables import ACT, AD, AE, AUDIT, CORRECTION_REVIEWS, CORRECTIONS, ER, REVIEWS, A, E, R, S, U
 from recommendations import dates, labels, permissions, sql, status, visibility
@@ -22,12 +24,16 @@ SEARCH_LIMIT = 25
 
 
 def _own_organisation(principal: Principal | None) -> str:
-    if principal is None or not permissions.allowed(principal, Action.VIEW_DRAFTS, principal.organisation_id):
+    if (
+        principal is None
+        or principal.organisation_id is None  # drafts are an organisation's own: allowed() refuses this too
+        or not permissions.allowed(principal, Action.VIEW_DRAFTS, principal.organisation_id)
+    ):
         raise PermissionDenied("Only members of an organisation see its drafts.")
-    return principal.organisation_id  # type: ignore[return-value]
+    return principal.organisation_id
 
 
-def _assessments(engine: Engine, *conditions) -> pd.DataFrame:
+def _assessments(engine: Engine, *conditions: ColumnElement[bool]) -> pd.DataFrame:
     frame = sql.frame(
         engine,
         select(
@@ -50,7 +56,8 @@ def _assessments(engine: Engine, *conditions) -> pd.DataFrame:
         .where(sql.in_ids(AE.c.assessment_id, list(frame["id"])))
         .order_by(AE.c.assessment_id, AE.c.position),
     )
-    by_assessment = cited.groupby("assessment_id").apply(lambda g: g.to_dict("records"), include_groups=False)
+    # each group without its key: include_groups=False is pandas 3's default (the stubs no longer take it)
+    by_assessment = cited.groupby("assessment_id").apply(lambda g: g.to_dict("records"))
     frame["evidence"] = frame["id"].map(by_assessment).apply(lambda v: v if isinstance(v, list) else [])
     names = labels.actor_names(engine)
     frame["addressee"] = frame["addressee_id"].map(
@@ -118,7 +125,7 @@ def search_recommendations(engine: Engine, text: str, limit: int = SEARCH_LIMIT)
     return [(r["id"], f"{r['date'][:4]} · {r['title']}") for r in rows]
 
 
-def recommendation_brief(engine: Engine, rec_id: str) -> dict | None:
+def recommendation_brief(engine: Engine, rec_id: str) -> dict[str, Any] | None:
     """What the form shows about the recommendation it records for: title, date, addressees."""
     rows = sql.rows(
         engine, select(R.c.id, R.c.title, R.c.text, S.c.date, S.c.date_start).join(S).where(R.c.id == rec_id)
@@ -146,7 +153,7 @@ def evidence_choices(
         .join(A, A.c.id == AE.c.assessment_id)
         .where(A.c.recommendation_id == rec_id),
     ).subquery("bearing")
-    condition = E.c.id.in_(select(bearing.c.id))
+    condition: ColumnElement[bool] = E.c.id.in_(select(bearing.c.id))
     if text.strip():
         condition = or_(condition, sql.contains(E.c.title, text), sql.contains(E.c.summary, text))
     seen = visibility.evidence(visibility.Viewer.of(principal), E)
@@ -221,7 +228,7 @@ def audit_choices(engine: Engine) -> dict[str, list[str]]:
 # --- evidence corrections ----------------------------------------------------------------------------------
 
 
-def evidence_item(engine: Engine, principal: Principal | None, evidence_id: str) -> dict | None:
+def evidence_item(engine: Engine, principal: Principal | None, evidence_id: str) -> dict[str, Any] | None:
     """One evidence item, if ``principal`` may see it (another organisation's unpublished item is "unknown")."""
     rows = sql.rows(
         engine, select(E).where(E.c.id == evidence_id, visibility.evidence(visibility.Viewer.of(principal), E))

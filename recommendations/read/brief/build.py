@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from typing import Any, cast
 
 from sqlalchemy import literal, select, union_all
 from sqlalchemy.engine import Engine
@@ -52,8 +53,8 @@ _RELATION = {
 }
 
 
-def _by_rec(rows: list[dict], key: str = "recommendation_id") -> dict[str, list[dict]]:
-    out: dict[str, list[dict]] = defaultdict(list)
+def _by_rec(rows: list[dict[str, Any]], key: str = "recommendation_id") -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
         out[row[key]].append(row)
     return out
@@ -72,7 +73,7 @@ def _labels(engine: Engine, table: str, ids: list[str]) -> list[tuple[str, str]]
     return [(i, names[i]) for i in dict.fromkeys(ids) if i in names]
 
 
-def _matching(engine: Engine, themes: list[str], addressees: list[str]) -> list[dict]:
+def _matching(engine: Engine, themes: list[str], addressees: list[str]) -> list[dict[str, Any]]:
     """Recommendations the shared filters select for these themes and addressees (either list may be empty)."""
     chosen = Filters(themes=themes, addressees=addressees).matching()
     statement = (
@@ -135,7 +136,10 @@ def build_brief(
 
 
 def _item(
-    row: dict, statuses: list[status.AddresseeStatus], verdict: status.AddresseeStatus | None, names: labels.ActorNames
+    row: dict[str, Any],
+    statuses: list[status.AddresseeStatus],
+    verdict: status.AddresseeStatus | None,
+    names: labels.ActorNames,
 ) -> BriefItem:
     item = BriefItem(
         id=row["id"],
@@ -172,7 +176,9 @@ def _item(
     return item
 
 
-def _history(engine: Engine, ids: list[str], meeting: dt.date, names: labels.ActorNames) -> dict[str, list[dict]]:
+def _history(
+    engine: Engine, ids: list[str], meeting: dt.date, names: labels.ActorNames
+) -> dict[str, list[dict[str, Any]]]:
     """Standing assessments dated on or before the meeting (the rule's first step), oldest first."""
     standing = status.standing(meeting, ids).subquery("standing")
     rows = sql.rows(
@@ -189,12 +195,13 @@ def _history(engine: Engine, ids: list[str], meeting: dt.date, names: labels.Act
     return _by_rec(rows)
 
 
-def _evidence(engine: Engine, ids: list[str], meeting: dt.date) -> dict[str, list[dict]]:
+def _evidence(engine: Engine, ids: list[str], meeting: dt.date) -> dict[str, list[dict[str, Any]]]:
     """What bears on each listed recommendation (``read.evidence``), dated by the meeting, newest first."""
-    return _by_rec(evidence.items(engine, ids, as_of=meeting).to_dict("records"))
+    items = evidence.items(engine, ids, as_of=meeting)
+    return _by_rec(cast("list[dict[str, Any]]", items.to_dict("records")))  # columns named by the SQL: str
 
 
-def _chains(engine: Engine, ids: list[str], meeting: dt.date) -> dict[str, list[dict]]:
+def _chains(engine: Engine, ids: list[str], meeting: dt.date) -> dict[str, list[dict[str, Any]]]:
     """Each listed recommendation's chain (``recurrence.raised``), among recommendations made by the meeting."""
     return recurrence.raised(engine, ids, meeting)
 

@@ -5,11 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from typing import TYPE_CHECKING
 
 from recommendations import dates, markdown
 from recommendations.read.brief import lines
 from recommendations.read.brief.model import QUESTIONS_NOTE, STATUS_NOTE, Brief, BriefItem
 from recommendations.read.brief.questions import QUESTION_RULES
+
+if TYPE_CHECKING:  # python-docx is imported when a document is made
+    from docx.document import Document as DocxDocument
+    from docx.text.paragraph import Paragraph
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 CORE_PROPERTY_LIMIT = 255  # python-docx refuses longer core properties (title, subject)
@@ -25,7 +30,7 @@ def _core(value: str) -> str:
     return value if len(value) <= CORE_PROPERTY_LIMIT else value[: CORE_PROPERTY_LIMIT - 1] + "…"
 
 
-def _add_hyperlink(paragraph, label: str, url: str) -> None:  # noqa: ANN001
+def _add_hyperlink(paragraph: Paragraph, label: str, url: str) -> None:
     from docx.opc.constants import RELATIONSHIP_TYPE
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
@@ -50,7 +55,7 @@ def _add_hyperlink(paragraph, label: str, url: str) -> None:  # noqa: ANN001
     paragraph._p.append(link)
 
 
-def _para(doc, text: str = "", style_id: str | None = None):  # noqa: ANN001
+def _para(doc: DocxDocument, text: str = "", style_id: str | None = None) -> Paragraph:
     """A paragraph with a built-in style given by id (python-docx's lookup by name rescans every style)."""
     para = doc.add_paragraph(_plain(text))
     if style_id:
@@ -103,7 +108,7 @@ def brief_docx(brief: Brief) -> bytes:
     return buffer.getvalue()
 
 
-def _facts_table(doc, item: BriefItem, meeting: dt.date) -> None:  # noqa: ANN001
+def _facts_table(doc: DocxDocument, item: BriefItem, meeting: dt.date) -> None:
     linked = "".join(f"\n{lines.linked_line(x)}" for x in item.linked)
     rows = [
         ("Source", lines.source_line(item)),
