@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test lint format venv db system-deps clean bench
+.PHONY: run test test-fast lint format venv db system-deps clean bench
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || { \
@@ -33,15 +33,25 @@ run: db
 system-deps:
 	bash scripts/system-deps.sh
 
+# Workers for pytest: one per core (2 here); the tests that share a server or a database do so per worker.
+WORKERS ?= auto
+
 test: $(VENV)/.dev system-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/python -m recommendations validate
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(WORKERS)
+
+# The edit-test loop: unit tests and AppTests on SQLite (no PostgreSQL, no browser), in parallel.
+test-fast: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -n $(WORKERS) -m "not e2e and not postgres and not slow"
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: $(VENV)/.dev
 	$(BIN)/ruff check --fix .

@@ -284,3 +284,24 @@ def test_single_sign_on_refuses_an_email_without_an_account(idp):
     at.switch_page("pages/login.py").run()
     assert "Logged in as" not in menu(at)
     assert any("has no active account in this tracker" in e.value for e in at.error)
+
+
+def test_a_provider_whose_metadata_names_no_issuer_logs_nobody_in(idp):
+    """Without an issuer to compare, a token from any issuer would pass: the tracker refuses instead."""
+    from recommendations.settings import SingleSignOn
+    from recommendations.write import sso
+
+    config = SingleSignOn(client_id="tracker-test-client", server_metadata_url=idp.metadata_url,
+                          redirect_uri="http://localhost/oauth2callback", cookie_secret="x" * 40)  # fmt: skip
+    token = idp.id_token("admin@example.org", iss="https://anyone.example")
+    metadata = dict(idp.documents()["/.well-known/openid-configuration"])
+    keys = idp.documents()["/jwks"]
+
+    def fetch(url: str) -> dict:
+        return keys if url.endswith("/jwks") else {k: v for k, v in metadata.items() if k != "issuer"}
+
+    sso._KEYS.clear()
+    with pytest.raises(sso.NotVerified, match="names no issuer"):
+        sso.verify(token, config, fetch=fetch)
+    sso._KEYS.clear()
+    assert sso.verify(idp.id_token("admin@example.org"), config)["email"] == "admin@example.org"  # the control

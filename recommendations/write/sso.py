@@ -77,6 +77,9 @@ def verify(
     if not isinstance(id_token, str) or id_token.count(".") != 2:
         raise NotVerified("The log-in did not come from the identity provider. Log in with single sign-on again.")
     metadata, keys = _provider(config, fetch)
+    expected_issuer = metadata.get("issuer")
+    if not isinstance(expected_issuer, str) or not expected_issuer:  # OpenID Connect requires it: without it, no check
+        raise NotVerified("The identity provider's metadata names no issuer; single sign-on cannot be checked.")
     try:
         token = jwt.decode(id_token, keys, algorithms=list(ALGORITHMS))
     except (JoseError, ValueError) as exc:
@@ -84,9 +87,7 @@ def verify(
         raise NotVerified(f"The identity provider's signature does not check out ({type(exc).__name__}).") from None
     now = time.time() if now is None else now
     claims = token.claims
-    issuer: jwt.ClaimsOption = {"essential": True}
-    if metadata.get("issuer") is not None:  # a value of None leaves the issuer unchecked (joserfc), as before
-        issuer["value"] = metadata["issuer"]
+    issuer: jwt.ClaimsOption = {"essential": True, "value": expected_issuer}
     registry = jwt.JWTClaimsRegistry(
         now=int(now),
         leeway=60,
