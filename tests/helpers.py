@@ -81,3 +81,15 @@ def app_assessment(engine: Engine, assessment_id: str, recommendation_id: str, *
     with Session(engine) as session:
         session.add(Assessment(id=assessment_id, recommendation_id=recommendation_id, **values))
         session.commit()
+
+
+def session_for(conn, email: str) -> str:
+    """A live session token for an account, without checking its password (argon2 is slow on purpose: the
+    fixtures of many tests need people logged in, and the log-in itself is tested where it is the subject)."""
+    from sqlalchemy import select
+
+    from models.tables import U
+    from recommendations.write import auth
+
+    user_id = conn.execute(select(U.c.id).where(U.c.email == email)).scalar_one()
+    return auth._start_session(conn, user_id, "test")

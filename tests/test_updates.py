@@ -20,7 +20,7 @@ from recommendations.read.detail import disagreements
 from recommendations.write import accounts, auth, updates, workspace
 from recommendations.write.errors import Invalid
 from recommendations.write.updates import AssessmentForm
-from tests.helpers import content, snapshot
+from tests.helpers import content, session_for, snapshot
 
 PASSWORD = "correct horse battery staple"
 A = Assessment.__table__
@@ -53,7 +53,7 @@ def world(loaded_engine, monkeypatch):
     principals = {}
     for key, (email, _, _) in people.items():
         with engine.begin() as conn:
-            token = auth.login(conn, email, PASSWORD, client=f"test-{key}")
+            token = session_for(conn, email)  # the log-in itself: test_log_in_* below
             principals[key] = auth.principal_for(conn, token)
             principals[key + "_token"] = token
     return engine, principals

@@ -281,14 +281,15 @@ def screenshot(page: Page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     size = page.viewport_size or VIEWPORT
     try:
-        # The sidebar and charts can still grow after the run ends: grow until nothing overflows.
+        # The sidebar and charts can still grow after the run ends: grow until nothing overflows (a resize
+        # lays the page out again, and charts redraw: wait for that before measuring again).
         for _ in range(4):
-            page.wait_for_timeout(400)
             needed = page.evaluate(_CONTENT_HEIGHT_JS)
             current = (page.viewport_size or size)["height"]
             if needed <= current or current >= MAX_SHOT_HEIGHT:
                 break
             page.set_viewport_size({"width": size["width"], "height": min(needed + 40, MAX_SHOT_HEIGHT)})
+            page.wait_for_timeout(300)
         page.screenshot(path=path, full_page=True, animations="disabled", timeout=RUN_TIMEOUT_MS)
     finally:
         page.set_viewport_size(size)

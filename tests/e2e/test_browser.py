@@ -6,7 +6,6 @@ Run: .venv/bin/python -m pytest -q tests/e2e   (screenshots land in test-output/
 
 from __future__ import annotations
 
-import ast
 import re
 import zipfile
 from pathlib import Path
@@ -15,7 +14,7 @@ import docx
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import OUTPUT, ROOT, goto, screenshot, wait_for_run
+from tests.e2e.conftest import OUTPUT, goto, screenshot, wait_for_run
 
 pytestmark = pytest.mark.e2e
 
@@ -24,28 +23,6 @@ REC_ID = "mmn2016-03"
 REC_TITLE = "Strict monitoring of recruitment agencies"  # curators' short title, data/sources/2016-mmn-*.yaml
 REC_TEXT = "Implement a strict monitoring mechanism for recruitment agencies and follow up."
 THEME, THEME_LABEL = "recruitment", "Recruitment and fees"  # data/themes.yaml
-
-
-def _navigation() -> list[tuple[str, str]]:
-    """(page file, title) of every page readable without logging in, from the one table of pages (ui.nav)."""
-    from recommendations.ui.nav import PAGES as TABLE
-
-    return [(page.path, page.title) for page in TABLE if page.action is None]
-
-
-def _literal_titles(path: str) -> list[str]:
-    """The string literals a page passes to st.title (its own heading, if it has a fixed one)."""
-    file = ROOT / path  # a missing page file fails here, loudly: dashboard.py refuses it too
-    return [
-        node.args[0].value
-        for node in ast.walk(ast.parse(file.read_text()))
-        if isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Attribute)
-        and node.func.attr == "title"
-        and node.args
-        and isinstance(node.args[0], ast.Constant)
-        and isinstance(node.args[0].value, str)
-    ]
 
 
 def url_of(path: str) -> str:
@@ -61,17 +38,6 @@ def shown_count(page: Page) -> int:
     caption = main(page).get_by_test_id("stCaptionContainer").filter(has_text=re.compile(r"\d+ recommendations"))
     expect(caption.first).to_be_visible()
     return int(re.search(r"(\d+) recommendations", caption.first.inner_text()).group(1))
-
-
-PAGES = [pytest.param(path, title, id=Path(path).stem) for path, title in _navigation()]
-
-
-@pytest.mark.parametrize(("path", "title"), PAGES)
-def test_page_opens_and_shows_its_title(page: Page, path: str, title: str):
-    goto(page, url_of(path))
-    wanted = "|".join(re.escape(t) for t in [title, *_literal_titles(path)])
-    expect(main(page).locator("h1").filter(has_text=re.compile(wanted)).first).to_be_visible()
-    screenshot(page, Path(path).stem)
 
 
 def test_filter_in_the_url_narrows_explore(page: Page):

@@ -23,8 +23,29 @@ from tests.hostile import PAYLOAD, hostile_copy
 
 pytestmark = pytest.mark.e2e
 
-PUBLIC = ["/", "/owners", "/themes", "/explore", "/recommendation?id=tfamw2011-postarrival-5",
-          "/brief?theme=recruitment", "/sources", "/data"]  # fmt: skip
+RECOMMENDATION_TITLE = "Complaint and redress mechanism for migrant workers"  # its short title, in data/sources/
+#: Every page anyone may read (the one table of pages, ui.nav), the address it is opened at, and its heading.
+OPENED_AT = {
+    "pages/recommendation.py": "/recommendation?id=tfamw2011-postarrival-5",
+    "pages/brief.py": "/brief?theme=recruitment",
+}
+HEADINGS = {"pages/overview.py": "Migrant-worker recommendation tracker", "pages/owners.py": "Who is asked to act",
+            "pages/recommendation.py": RECOMMENDATION_TITLE}  # fmt: skip
+
+
+def _public_pages() -> list[tuple[str, str]]:
+    from recommendations.ui.nav import PAGES
+
+    out = []
+    for page in PAGES:
+        if page.action is None:
+            default = "/" if page.default else "/" + Path(page.path).stem
+            out.append((OPENED_AT.get(page.path, default), HEADINGS.get(page.path, page.title)))
+    return out
+
+
+PUBLIC_PAGES = _public_pages()
+PUBLIC = [path for path, _ in PUBLIC_PAGES]
 
 
 def no_injection(page: Page, *, allowed_hosts: tuple[str, ...] = ()) -> None:
@@ -264,10 +285,11 @@ def test_text_meets_wcag_aa_contrast(page: Page):
 
 
 @pytest.mark.parametrize("width", [1400, 390])
-@pytest.mark.parametrize("path", PUBLIC)
-def test_every_page_at_desktop_and_phone_width(browser: Browser, base_url: str, path: str, width: int):
+@pytest.mark.parametrize(("path", "heading"), PUBLIC_PAGES)
+def test_every_page_at_desktop_and_phone_width(browser: Browser, base_url: str, path: str, heading: str, width: int):
     page = new_page(browser, base_url, width=width)
     goto(page, path)
+    expect(main(page).locator("h1").first).to_contain_text(heading)  # the page itself, not an error or a blank
     no_injection(page, allowed_hosts=evidence_hosts())
     overflow = page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollWidth - window.innerWidth")
     assert overflow <= 2, f"{path} is {overflow} px wider than a {width} px screen"

@@ -29,12 +29,17 @@ def new_page(browser: Browser, base_url: str, width: int = 1400) -> Page:
     return page
 
 
-def log_in(page: Page, email: str, password: str = PASSWORD) -> None:
+def log_in(page: Page, email: str, password: str = PASSWORD, *, refused: bool = False) -> None:
+    """Log in through the form; unless ``refused``, wait until the page says so and the browser holds the session
+    cookie (a reload or another page must find it: under load the cookie can come a moment after the run)."""
     goto(page, "/login")
     main(page).get_by_label("Email").fill(email)
     main(page).get_by_label("Password", exact=True).fill(password)
     main(page).get_by_role("button", name="Log in").click()
     wait_for_run(page)
+    if not refused:
+        expect(page.get_by_test_id("stSidebar")).to_contain_text("Logged in as")
+        page.wait_for_function("() => document.cookie.includes('tracker_session=')", timeout=15_000)
 
 
 def choose(page: Page, label: str, option: str) -> None:
@@ -166,11 +171,11 @@ def test_contributor_reviewer_public_path(browser: Browser, base_url: str):
 def test_wrong_password_then_lock_out(browser: Browser, base_url: str):
     page = new_page(browser, base_url, width=390)
     for _ in range(4):
-        log_in(page, "locked@cwcc.example", "not the right password")
+        log_in(page, "locked@cwcc.example", "not the right password", refused=True)
         expect(main(page)).to_contain_text("Wrong email or password.")
-    log_in(page, "locked@cwcc.example", "not the right password")
+    log_in(page, "locked@cwcc.example", "not the right password", refused=True)
     expect(main(page)).to_contain_text("locked for 15 minutes after 5 failed log-ins")
-    log_in(page, "locked@cwcc.example")
+    log_in(page, "locked@cwcc.example", refused=True)
     expect(main(page)).to_contain_text("locked for 15 minutes")
     expect(page.get_by_test_id("stSidebar")).not_to_contain_text("Logged in as")
     screenshot(page, "roles-8-locked-390px")
