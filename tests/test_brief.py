@@ -85,6 +85,12 @@ def meetings(chain: set[str]) -> int:
     return len({SOURCE_OF[r].id for r in chain})
 
 
+def meeting_years(chain: set[str]) -> str:
+    """ "2011, 2016, 2022": the year of each document the chain was raised in, oldest first (one per meeting)."""
+    documents = {SOURCE_OF[r].id: SOURCE_OF[r].date for r in chain}
+    return ", ".join(d[:4] for d in sorted(documents.values(), key=date_start))
+
+
 def item(brief, rec_id):
     found = [i for i in brief.items if i.id == rec_id]
     assert len(found) <= 1
@@ -296,8 +302,8 @@ def test_question_texts_use_the_data(loaded):
     rec = "tfamw2011-recruitment-1"
     chain = component(rec, TODAY)
     repeated = next(q.text for q in item(brief, rec).questions if q.rule == "repeated")
-    assert f"first asked in {SOURCE_OF[rec].date[:4]}" in repeated
-    assert f"raised at {meetings(chain)} meetings or documents" in repeated
+    assert f"raised at {meetings(chain)} meetings: {meeting_years(chain)}." in repeated
+    assert meeting_years(chain).startswith(SOURCE_OF[rec].date[:4])
     assert RECS[rec].title in repeated
     partial = item(brief, "tfamw2011-cso-2")  # partially implemented (tfamw2011-postarrival-5 until the third pass)
     verdict = status.overall_verdict(oracle.facts_of(DATASET)[partial.id], oracle.addressees_of(DATASET)[partial.id])
@@ -410,8 +416,8 @@ def test_docx_opens_and_quotes_the_verbatim_texts(loaded):
             assert any(q.startswith(rec.lead_in) and q.endswith(rec.text) for q in quotes)
         for problem in rec.problems:
             assert any(problem in q for q in quotes)
-        assert (("Heading 2", rec.title)) in paragraphs
-    headings = [text for style, text in paragraphs if style == "Heading 1"]
+        assert ("Heading 3", f"{rec.title} ({rec.id})") in paragraphs  # the id the chronic-asks table names
+    headings = [text for style, text in paragraphs if style == "Heading 2"]
     assert [h.rsplit(" (", 1)[0] for h in headings] == [g.title for g in brief.groups]
     gap = next(s for s in DATASET.sources if (s.expected_recommendations or 0) > len(s.recommendations))
     assert any(gap.title in text for _, text in paragraphs)
@@ -481,8 +487,8 @@ def test_the_page_preview_holds_the_first_recommendations_and_says_the_downloads
     brief = build_brief(loaded, themes=[], addressees=[], meeting_date=TODAY)
     assert len(brief.items) > 5
     whole, preview = brief_markdown(brief), brief_markdown(brief, limit=5)
-    assert whole.count("\n### ") == len(brief.items)
-    assert preview.count("\n### ") == 5
+    assert whole.count("\n#### ") == len(brief.items)
+    assert preview.count("\n#### ") == 5
     assert f"The first 5 are shown here; the downloads hold all {len(brief.items)}." in preview
     assert "the downloads hold all" not in brief_markdown(brief, limit=len(brief.items))
 
@@ -498,4 +504,5 @@ def test_commitments_are_counted_not_listed(loaded):
     assert brief.commitments == len(on_theme & commitments) > 0
     assert listed == {r for r in on_theme - commitments if status_as_of(r, TODAY) in OPEN_STATUSES}
     assert brief.closed == len(on_theme - commitments) - len(listed)
-    assert "commitment(s) the authors made themselves" in brief_markdown(brief)
+    noun = "commitment" if brief.commitments == 1 else "commitments"
+    assert f"Also not listed: {brief.commitments} {noun} the authors made themselves" in brief_markdown(brief)

@@ -10,16 +10,19 @@ Plain Python (no Streamlit), in parts a newcomer can find:
 - ``rows``: one row per listed recommendation, for CSV / XLSX.
 """
 
-from recommendations.read.brief.build import build_brief
-from recommendations.read.brief.lines import empty_message, header_lines
+from recommendations.read.brief.build import build_brief, selection_words
+from recommendations.read.brief.lines import count_lines, empty_message, intro_lines
 from recommendations.read.brief.markdown import brief_markdown, md_escape, md_link
 from recommendations.read.brief.model import (
+    DEFAULT_LANGUAGE,
+    LANGUAGES,
     QUESTIONS_NOTE,
     STATUS_NOTE,
     AddresseeStatus,
     Brief,
     BriefGroup,
     BriefItem,
+    ChronicAsk,
     EvidenceEntry,
     Gap,
     HistoryEntry,
@@ -27,10 +30,12 @@ from recommendations.read.brief.model import (
     Question,
 )
 from recommendations.read.brief.questions import QUESTION_RULES, STALE_YEARS, questions_for
-from recommendations.read.brief.rows import ROW_COLUMNS, brief_rows, file_stem
+from recommendations.read.brief.rows import ROW_COLUMNS, brief_rows, brief_sheets, chronic_rows, file_stem, gap_rows
 from recommendations.read.brief.word import brief_docx
 
 __all__ = [
+    "DEFAULT_LANGUAGE",
+    "LANGUAGES",
     "QUESTIONS_NOTE",
     "QUESTION_RULES",
     "ROW_COLUMNS",
@@ -40,6 +45,7 @@ __all__ = [
     "Brief",
     "BriefGroup",
     "BriefItem",
+    "ChronicAsk",
     "EvidenceEntry",
     "Gap",
     "HistoryEntry",
@@ -48,11 +54,16 @@ __all__ = [
     "brief_docx",
     "brief_markdown",
     "brief_rows",
+    "brief_sheets",
     "build_brief",
+    "chronic_rows",
+    "count_lines",
     "empty_message",
     "file_stem",
-    "header_lines",
+    "gap_rows",
+    "intro_lines",
     "md_escape",
     "md_link",
     "questions_for",
+    "selection_words",
 ]

@@ -10,7 +10,13 @@
 - "times raised" counts the documents (meetings) in which the ask was made: the recommendation itself, the
   earlier ones it repeats or follows up and the later ones that repeat it, each directly or through others
   (``recurrence``'s lineage rule: links are followed from later to earlier, or from earlier to later, never
-  both in one path), counting only recommendations made on or before the meeting date.
+  both in one path), counting only recommendations made on or before the meeting date;
+- a known gap (a document whose recommendation texts we do not all hold, ``headlines.gaps``) is listed when the
+  document is dated on or before the meeting and its missing texts could hold asks of the chosen addressees.
+  What the missing texts are about is not known, so themes never narrow the gaps. Addressees do in one case: a
+  regional document (an ASEAN Forum on Migrant Labour) addresses the ASEAN Member States as a group and regional
+  partners, never one country's own ministries, agencies or local authorities, so its gap is left out of a brief
+  whose chosen addressees are all such national bodies (``_bears_on``).
 
 Partial dates stand for their first day, as everywhere else in the tracker.
 """
@@ -25,10 +31,12 @@ from sqlalchemy import literal, select, union_all
 from sqlalchemy.engine import Engine
 
 from models.tables import ACT, RT, A, L, R, S, T
-from recommendations import dates, labels, sql, status
+from recommendations import dates, labels, settings, sql, status
 from recommendations.dates import date_start
 from recommendations.read import evidence, headlines, recurrence
 from recommendations.read.brief.model import (
+    DEFAULT_LANGUAGE,
+    LANGUAGES,
     AddresseeStatus,
     Brief,
     BriefGroup,
@@ -40,7 +48,12 @@ from recommendations.read.brief.model import (
 )
 from recommendations.read.brief.questions import questions_for
 from recommendations.read.filters import Filters
-from recommendations.vocabulary import Status
+from recommendations.vocabulary import ActorType, SourceKind, Status
+
+#: Documents addressed to governments as a group and regional partners, never to one country's own bodies.
+REGIONAL_KINDS = frozenset({SourceKind.AFML})
+#: One country's own bodies: its ministries and agencies (and the government as a whole) and its local authorities.
+NATIONAL_BODIES = frozenset({ActorType.GOVERNMENT_ORIGIN, ActorType.LOCAL_AUTHORITY})
 
 # How a direct link reads from the listed recommendation: (it is the later one, kind) -> words.
 _RELATION = {
@@ -73,6 +86,13 @@ def _labels(engine: Engine, table: str, ids: list[str]) -> list[tuple[str, str]]
     return [(i, names[i]) for i in dict.fromkeys(ids) if i in names]
 
 
+def selection_words(themes: list[tuple[str, str]], addressees: list[tuple[str, str]]) -> str:
+    """THE sentence that says what the brief is about: the chosen themes and addressees, in words."""
+    theme_words = " or ".join(name for _, name in themes) or "all themes"
+    actor_words = " or ".join(name for _, name in addressees) or "anyone"
+    return f"Themes: {theme_words}. Asked of: {actor_words}."
+
+
 def _matching(engine: Engine, themes: list[str], addressees: list[str]) -> list[dict[str, Any]]:
     """Recommendations the shared filters select for these themes and addressees (either list may be empty)."""
     chosen = Filters(themes=themes, addressees=addressees).matching()
@@ -95,11 +115,17 @@ def build_brief(
     addressees: list[str],
     meeting_date: dt.date,
     today: dt.date | None = None,
+    lang: str = DEFAULT_LANGUAGE,
+    organisation: str | None = None,
 ) -> Brief:
-    """The open recommendations on the chosen themes / addressees as they stood on ``meeting_date``.
+    """The open recommendations on the chosen themes / addressees as they stood on ``meeting_date``, as the
+    public sees them (published assessments and the evidence the public may see: ``visibility.PUBLIC``).
 
     Within the chosen themes (any of them) and addressees (any of them); empty lists mean no restriction.
+    ``organisation`` issues the brief (default: the setting ``organisation``); ``lang`` is a key of LANGUAGES.
     """
+    if lang not in LANGUAGES:
+        raise ValueError(f"no brief in {lang!r}; choose one of: {', '.join(LANGUAGES)}")
     meeting = dates.as_date(meeting_date)
     theme_labels, actor_labels = _labels(engine, "theme", themes), _labels(engine, "actor", addressees)
     matching = _matching(engine, [t for t, _ in theme_labels], [a for a, _ in actor_labels])
@@ -129,7 +155,10 @@ def build_brief(
         closed=len(made) - len(items) - commitments,
         commitments=commitments,
         later=len(matching) - len(made),
-        gaps=_gaps(engine, meeting),
+        gaps=_gaps(engine, meeting, [a for a, _ in actor_labels]),
+        selection=selection_words(theme_labels, actor_labels),
+        organisation=settings.current().organisation if organisation is None else organisation,
+        lang=lang,
     )
     brief.grouping, brief.groups = _group(items, theme_labels, actor_labels)
     return brief
@@ -255,6 +284,9 @@ def _add_details(engine: Engine, items: list[BriefItem], meeting: dt.date, names
         item.times_raised = recurrence.times_raised(chain)
         if chain:
             item.first_raised = chain[0]["source_date"]
+        documents = {c["source_id"]: c["source_date"] for c in chain}  # the same count as times_raised
+        item.meetings = sorted(documents.values(), key=dates.date_start) or [item.source_date]
+        item.raised_ids = [c["member"] for c in chain] or [item.id]
         item.linked = [
             LinkedEntry(
                 c["member"], c["title"], c["source_title"], c["source_date"], direct.get((item.id, c["member"]))
@@ -264,9 +296,17 @@ def _add_details(engine: Engine, items: list[BriefItem], meeting: dt.date, names
         ]
 
 
-def _gaps(engine: Engine, meeting: dt.date) -> list[Gap]:
-    """Known gaps in sources dated on or before the meeting (their missing texts may bear on any theme)."""
+def _bears_on(kind: str, chosen_types: set[str]) -> bool:
+    """Whether the missing texts of a document of this kind could hold asks of the chosen addressees (of these
+    actor types; none chosen: anyone). See the module's docstring."""
+    return not chosen_types or kind not in REGIONAL_KINDS or not chosen_types <= NATIONAL_BODIES
+
+
+def _gaps(engine: Engine, meeting: dt.date, addressees: list[str]) -> list[Gap]:
+    """Known gaps in sources dated on or before the meeting whose missing texts could bear on the selection."""
     frame = headlines.gaps(engine)
+    chosen = select(ACT.c.type).where(sql.in_ids(ACT.c.id, addressees))
+    types = {str(r["type"]) for r in sql.rows(engine, chosen)} if addressees else set()
     return [
         Gap(
             str(g["title"]),
@@ -276,7 +316,7 @@ def _gaps(engine: Engine, meeting: dt.date) -> list[Gap]:
             g["gap_note"] if isinstance(g["gap_note"], str) else None,
         )
         for g in frame.to_dict("records")
-        if date_start(str(g["date"])) <= meeting
+        if date_start(str(g["date"])) <= meeting and _bears_on(str(g["kind"]), types)
     ]
 
 

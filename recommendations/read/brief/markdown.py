@@ -21,38 +21,49 @@ def _evidence_md(entry: EvidenceEntry) -> str:
     return f"{md_escape(entry.title)} ({when})" + (f" — {md_escape(ref)}" if ref else "")
 
 
+def _chronic_markdown(brief: Brief) -> list[str]:
+    """The chronic asks as a list: the same facts as the Word file's table, readable on a phone."""
+    rows = brief.chronic
+    if not rows:
+        return [md_escape(lines.no_chronic(brief)), ""]
+    items = [f"- **{md_escape(row.item.title)}** {md_escape(lines.chronic_facts(row))}" for row in rows]
+    return [md_escape(lines.CHRONIC_INTRO), "", *items, ""]
+
+
 def brief_markdown(brief: Brief, *, title: bool = True, limit: int | None = None) -> str:
-    """The brief as Markdown; every piece of data is escaped, links only for http(s) addresses.
+    """The brief as Markdown, in the Word file's order; every piece of data is escaped, links only for http(s)
+    addresses. Headings: # title (when ``title``), ## sections, ### groups, #### recommendations.
 
     ``limit`` keeps the first recommendations only (the page's preview; the downloads hold all of them).
     """
     out: list[str] = []
     left = len(brief.items) if limit is None else limit
     if title:
-        out += [f"# Meeting brief — {md_escape(dates.human(brief.meeting_date))}", ""]
-    out += [md_escape(line) + "  " for line in lines.header_lines(brief)]
-    out += ["", f"*{md_escape(STATUS_NOTE)}*", ""]
-    if brief.gaps:
-        out += ["**Known gaps** (the missing texts may bear on this selection):", ""]
-        out += [f"- {md_escape(lines.gap_line(gap))}" for gap in brief.gaps] + [""]
-    if not brief.items:
-        out += [f"**{md_escape(lines.empty_message(brief))}**", ""]
-    for group in brief.groups:
+        out += [f"# {md_escape(lines.title_line(brief))}", ""]
+    out += [md_escape(line) + "  " for line in lines.intro_lines(brief) + lines.count_lines(brief)]
+    out.append("")
+    if brief.items:
+        out += ["## Chronic asks", "", *_chronic_markdown(brief)]
+        out += ["## Recommendations", "", f"*{md_escape(STATUS_NOTE)}*", "", md_escape(brief.grouping), ""]
+    for group in brief.groups if brief.items else []:
         if left <= 0:
             break
-        out += [f"## {md_escape(group.title)} ({len(group.items)})", ""]
+        out += [f"### {md_escape(group.title)} ({len(group.items)})", ""]
         if not group.items:
             out += [md_escape(f"No open recommendations on {group.title} as of {dates.human(brief.meeting_date)}."), ""]
         for item in group.items[:left]:
             out += _item_markdown(item, brief.meeting_date)
         left -= len(group.items)
     if left < 0:
-        out += ["", f"*{md_escape(f'The first {limit} are shown here; the downloads hold all {len(brief.items)}.')}*"]
+        out += [f"*{md_escape(f'The first {limit} are shown here; the downloads hold all {len(brief.items)}.')}*", ""]
+    if brief.gaps:
+        out += ["## Appendix: known gaps", "", md_escape(lines.gaps_intro(brief)), ""]
+        out += [f"- {md_escape(lines.gap_line(gap))}" for gap in brief.gaps]
     return "\n".join(out).rstrip() + "\n"
 
 
 def _item_markdown(item: BriefItem, meeting: dt.date) -> list[str]:
-    out = [f"### {md_escape(item.title)}", "", f"> {md_escape(item.quote)}"]
+    out = [f"#### {md_escape(lines.item_heading(item))}", "", f"> {md_escape(item.quote)}"]
     out += [">", *(f"> - {md_escape(p)}" for p in item.problems)] if item.problems else []
     out += [
         "",
@@ -69,7 +80,7 @@ def _item_markdown(item: BriefItem, meeting: dt.date) -> list[str]:
         out.append(f"  - {md_escape(lines.linked_line(link))}")
     newest = item.latest_evidence
     out.append(
-        f"- **Latest evidence:** {_evidence_md(newest)}; {len(item.evidence)} item(s) on record"
+        f"- **Latest evidence:** {_evidence_md(newest)}; {lines.counted(len(item.evidence), 'item')} on record"
         if newest
         else "- **Latest evidence:** none on record by the meeting date"
     )

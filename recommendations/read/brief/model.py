@@ -5,15 +5,31 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from recommendations import dates
 from recommendations.vocabulary import STATUS_LABELS, Status
 
 STATUS_NOTE = (
     "Statuses are desk-review assessments: each is a dated judgement by the named assessor, resting on cited "
     "evidence. “Not assessed” means no assessment is on record by the meeting date, not that nothing has "
     "happened. A status judged for one addressee is shown for that addressee only. Recommendation texts are "
-    "quoted verbatim from their sources; titles are the curators' own."
+    "quoted word for word from their sources; the short titles are summaries, not quotations."
 )
 QUESTIONS_NOTE = "Generated from the data by fixed rules (the rule is named after each question); check before use."
+
+
+@dataclass(frozen=True)
+class Language:
+    """A language a brief is written in, and the tags a Word file carries for it (``w:lang``)."""
+
+    tag: str  # w:val, the language of Latin-script text: "en-GB"
+    east_asia: str | None = None  # w:eastAsia, for East Asian scripts
+    complex_script: str | None = None  # w:bidi, the language of complex-script text (Khmer: "km-KH")
+
+
+#: THE place a brief's language is chosen: the ``--lang`` choices of the command line, in this order, and what a
+#: Word file says of each. A language added here is offered everywhere a brief is made.
+LANGUAGES: dict[str, Language] = {"en": Language("en-GB")}
+DEFAULT_LANGUAGE = "en"
 
 
 @dataclass(frozen=True)
@@ -106,8 +122,10 @@ class BriefItem:
     status_entry: HistoryEntry | None = None  # the assessment the status comes from
     history: list[HistoryEntry] = field(default_factory=list)  # standing assessments, oldest first
     evidence: list[EvidenceEntry] = field(default_factory=list)  # newest first
-    times_raised: int = 1
+    times_raised: int = 1  # recurrence.times_raised: the distinct documents (meetings) it was raised at
     first_raised: str = ""
+    meetings: list[str] = field(default_factory=list)  # the date of each of those documents, in the order raised
+    raised_ids: list[str] = field(default_factory=list)  # itself and its linked recommendations, in the order raised
     linked: list[LinkedEntry] = field(default_factory=list)  # the other recommendations of its chain, oldest first
     questions: list[Question] = field(default_factory=list)
 
@@ -129,6 +147,18 @@ class BriefItem:
 class BriefGroup:
     title: str
     items: list[BriefItem] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ChronicAsk:
+    """An ask raised at two or more meetings, as one row of the brief's first page.
+
+    ``item`` is the latest listed recommendation of the ask; ``also`` the earlier listed ones that it repeats or
+    follows up (listed in the brief too, but the same ask)."""
+
+    item: BriefItem
+    also: list[str]
+    years_open: int
 
 
 @dataclass(frozen=True)
@@ -155,7 +185,10 @@ class Brief:
     closed: int = 0  # matching, made by the meeting date, but implemented / not applicable by then
     later: int = 0  # matching, but made after the meeting date
     commitments: int = 0  # matching and made by then, but the authors' own commitments: not asks (status.is_ask)
-    gaps: list[Gap] = field(default_factory=list)
+    gaps: list[Gap] = field(default_factory=list)  # only those bearing on the selection (build._gaps)
+    selection: str = ""  # the selection in words (build.selection_words)
+    organisation: str = ""  # who issues the brief (settings.organisation); "" names none
+    lang: str = DEFAULT_LANGUAGE  # a key of LANGUAGES
 
     @property
     def items(self) -> list[BriefItem]:
@@ -169,8 +202,20 @@ class Brief:
         return {s: counts[s] for s in STATUS_LABELS if s in counts}
 
     @property
-    def selection(self) -> str:
-        """The filters in words."""
-        themes = " or ".join(name for _, name in self.themes) or "all themes"
-        actors = " or ".join(name for _, name in self.addressees) or "anyone"
-        return f"Themes: {themes}. Asked of: {actors}."
+    def chronic(self) -> list[ChronicAsk]:
+        """The listed asks raised at two or more meetings, each ask once (under its latest listed recommendation),
+        most raised and longest open first. Years open: from when it was first raised to the meeting date."""
+        listed = {item.id for item in self.items}
+        rows = []
+        for item in self.items:
+            if item.times_raised < 2:
+                continue
+            here = item.raised_ids.index(item.id) if item.id in item.raised_ids else 0
+            if any(other in listed for other in item.raised_ids[here + 1 :]):
+                continue  # a later listed recommendation carries this ask
+            also = [other for other in item.raised_ids[:here] if other in listed]
+            opened = dates.years_between(dates.date_start(item.first_raised), self.meeting_date)
+            rows.append(ChronicAsk(item, also, opened))
+        return sorted(
+            rows, key=lambda r: (-r.item.times_raised, -r.years_open, dates.date_start(r.item.first_raised), r.item.id)
+        )

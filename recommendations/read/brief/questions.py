@@ -6,6 +6,7 @@ import datetime as dt
 
 from recommendations import dates
 from recommendations.dates import date_start
+from recommendations.read.brief.lines import counted, raised_line
 from recommendations.read.brief.model import BriefItem, Question
 from recommendations.vocabulary import Status
 
@@ -26,22 +27,14 @@ def questions_for(item: BriefItem, meeting: dt.date) -> list[Question]:
     topic = f"“{item.title}”"
     out: list[Question] = []
     if item.times_raised > 1:
-        raised = [item.first_raised, item.source_date, *(link.date for link in item.linked)]
-        first, last = dates.year_of(item.first_raised), dates.year_of(max(raised))
-        out.append(
-            Question(
-                "repeated",
-                f"This was first asked in {first} and has been raised at {item.times_raised} "
-                f"meetings or documents in all, most recently in {last}. "
-                f"What is the timeline for {topic}?",
-            )
-        )
+        out.append(Question("repeated", f"This was raised {raised_line(item)}. What is the timeline for {topic}?"))
     latest = item.status_entry
     by = f"{latest.assessor}, {dates.human(latest.as_of)}" if latest else ""
     if item.status == Status.NOT_ASSESSED:
         if item.evidence:
             found = (
-                f"No assessment of progress is on record, though {len(item.evidence)} evidence item(s) bear on it "
+                f"No assessment of progress is on record, though {counted(len(item.evidence), 'evidence item')} "
+                f"{'bears' if len(item.evidence) == 1 else 'bear'} on it "
                 f"(latest from {dates.year_of(item.evidence[0].date)})."
             )
         else:

@@ -1,18 +1,28 @@
-"""The brief's rows: one per listed recommendation, for CSV / XLSX (through export.to_csv_bytes / to_xlsx_bytes)."""
+"""The brief's rows, for CSV / XLSX (through ``dataset.export.brief_file``): one per listed recommendation, in the
+Word file's order and with its wording; the XLSX adds the chronic asks and the known gaps as sheets of their own."""
 
 from __future__ import annotations
 
 import pandas as pd
 
+from recommendations import dates
 from recommendations.read.brief import lines
 from recommendations.read.brief.model import Brief
 
 ROW_COLUMNS = [
     "group", "id", "title", "source", "date", "status_at_meeting", "status_date", "status_assessor",
-    "status_scope", "addressee_statuses", "times_raised", "first_raised", "linked_ids", "directly_linked_ids",
-    "latest_evidence_title", "latest_evidence_date", "latest_evidence_url", "latest_evidence_citation",
-    "evidence_count", "themes", "addressees", "text", "questions",
+    "status_scope", "addressee_statuses", "times_raised", "raised_at", "first_raised", "linked_ids",
+    "directly_linked_ids", "latest_evidence_title", "latest_evidence_date", "latest_evidence_url",
+    "latest_evidence_citation", "evidence_count", "themes", "addressees", "text", "questions",
 ]  # fmt: skip
+CHRONIC_ROW_COLUMNS = [
+    "id", "also_listed", "title", "first_raised", "times_raised", "raised_at", "status_at_meeting", "years_open",
+]  # fmt: skip
+GAP_ROW_COLUMNS = ["document", "date", "recommendations_known", "recommendations_held", "what_is_missing"]
+
+
+def _years(meetings: list[str]) -> str:
+    return "; ".join(dates.year_of(d) for d in meetings)
 
 
 def brief_rows(brief: Brief) -> pd.DataFrame:
@@ -33,6 +43,7 @@ def brief_rows(brief: Brief) -> pd.DataFrame:
                     "status_scope": f"as assessed for {item.status_scope}" if item.status_scope else "",
                     "addressee_statuses": "\n".join(lines.addressee_status_line(s) for s in item.statuses),
                     "times_raised": item.times_raised,
+                    "raised_at": _years(item.meetings),
                     "first_raised": item.first_raised,
                     "linked_ids": "; ".join(x.id for x in item.linked),
                     "directly_linked_ids": "; ".join(x.id for x in item.linked if x.relation),
@@ -50,6 +61,44 @@ def brief_rows(brief: Brief) -> pd.DataFrame:
                 }
             )
     return pd.DataFrame(rows, columns=ROW_COLUMNS)
+
+
+def chronic_rows(brief: Brief) -> pd.DataFrame:
+    """The first page's chronic-asks table, one row per ask."""
+    rows = [
+        {
+            "id": row.item.id,
+            "also_listed": "; ".join(row.also),
+            "title": row.item.title,
+            "first_raised": row.item.first_raised,
+            "times_raised": row.item.times_raised,
+            "raised_at": _years(row.item.meetings),
+            "status_at_meeting": row.item.status_label,
+            "years_open": row.years_open,
+        }
+        for row in brief.chronic
+    ]
+    return pd.DataFrame(rows, columns=CHRONIC_ROW_COLUMNS)
+
+
+def gap_rows(brief: Brief) -> pd.DataFrame:
+    """The appendix's known gaps, one row per document."""
+    rows = [
+        {
+            "document": gap.title,
+            "date": gap.date,
+            "recommendations_known": "" if gap.expected is None else gap.expected,
+            "recommendations_held": gap.recorded,
+            "what_is_missing": lines.gap_sentence(gap),
+        }
+        for gap in brief.gaps
+    ]
+    return pd.DataFrame(rows, columns=GAP_ROW_COLUMNS)
+
+
+def brief_sheets(brief: Brief) -> dict[str, pd.DataFrame]:
+    """The XLSX: the sheets in the Word file's order."""
+    return {"chronic asks": chronic_rows(brief), "recommendations": brief_rows(brief), "known gaps": gap_rows(brief)}
 
 
 def file_stem(brief: Brief) -> str:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from recommendations import dates, markdown
 from recommendations.read.brief import lines
-from recommendations.read.brief.model import QUESTIONS_NOTE, STATUS_NOTE, Brief, BriefItem
+from recommendations.read.brief.model import LANGUAGES, QUESTIONS_NOTE, STATUS_NOTE, Brief, BriefItem, Language
 from recommendations.read.brief.questions import QUESTION_RULES
 
 if TYPE_CHECKING:  # python-docx is imported when a document is made
@@ -63,49 +63,161 @@ def _para(doc: DocxDocument, text: str = "", style_id: str | None = None) -> Par
     return para
 
 
+def _set_language(doc: DocxDocument, language: Language) -> None:
+    """THE place a Word file's language is set: the default run properties (every style inherits them) and the
+    theme fonts' language. Attributes a language does not name are removed, not left as the template's."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    tags = {"w:val": language.tag, "w:eastAsia": language.east_asia, "w:bidi": language.complex_script}
+
+    def child(parent: Any, tag: str) -> Any:  # python-docx has no classes for these elements: lxml's own
+        found = parent.find(qn(tag))
+        if found is None:
+            found = OxmlElement(tag)
+            parent.insert(0, found) if tag == "w:docDefaults" else parent.append(found)
+        return found
+
+    defaults = child(doc.styles.element, "w:docDefaults")
+    targets = [child(child(child(defaults, "w:rPrDefault"), "w:rPr"), "w:lang")]
+    font_lang = doc.settings.element.find(qn("w:themeFontLang"))
+    if font_lang is not None:
+        targets.append(font_lang)
+    for element in targets:
+        for name, value in tags.items():
+            if value:
+                element.set(qn(name), value)
+            elif qn(name) in element.attrib:
+                del element.attrib[qn(name)]
+    doc.core_properties.language = language.tag
+    for rel_id, rel in list(doc.part.rels.items()):  # the template's copy of the styles for Word 2010 (en-US)
+        if rel.reltype.endswith("/stylesWithEffects"):
+            doc.part.drop_rel(rel_id)
+
+
+def _field(paragraph: Paragraph, instruction: str) -> None:
+    """A Word field (PAGE, NUMPAGES) that Word fills in when it lays out the pages."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    def char(kind: str) -> None:
+        run = paragraph.add_run()
+        mark = OxmlElement("w:fldChar")
+        mark.set(qn("w:fldCharType"), kind)
+        run._r.append(mark)
+
+    char("begin")
+    code = OxmlElement("w:instrText")
+    code.set(qn("xml:space"), "preserve")
+    code.text = f" {instruction} "
+    paragraph.add_run()._r.append(code)
+    char("separate")
+    paragraph.add_run("1")  # shown until Word updates the field
+    char("end")
+
+
+def _page(doc: DocxDocument, brief: Brief) -> None:
+    """A4 with 2 cm margins; the meeting and the issuing organisation above, "Page X of Y" below."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm, Mm
+
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.left_margin = section.right_margin = section.top_margin = section.bottom_margin = Cm(2)
+    section.header.paragraphs[0].text = _plain(lines.page_header(brief))
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    footer.add_run("Page ")
+    _field(footer, "PAGE")
+    footer.add_run(" of ")
+    _field(footer, "NUMPAGES")
+
+
+def _properties(doc: DocxDocument, brief: Brief) -> None:
+    made = dt.datetime.combine(brief.generated_on, dt.time())
+    props = doc.core_properties
+    props.title = _core(lines.title_line(brief))
+    props.subject = _core(brief.selection)
+    props.author = props.last_modified_by = _core(brief.organisation)
+    props.comments = ""
+    props.created = props.modified = made
+
+
 def brief_docx(brief: Brief) -> bytes:
-    """The brief as a Word document."""
+    """The brief as a Word document to hand out: the selection, counts and chronic asks first, then the
+    recommendations, then the known gaps as an appendix. Headings run Heading 1 -> 2 -> 3, never skipping."""
     from docx import Document
-    from docx.shared import Pt
 
     doc = Document()
-    doc.core_properties.title = _core(f"Meeting brief {brief.meeting_date.isoformat()}")
-    doc.core_properties.subject = _core(brief.selection)
-    _para(doc, f"Meeting brief — {dates.human(brief.meeting_date)}", "Title")
-    for line in lines.header_lines(brief):
+    _page(doc, brief)
+    _set_language(doc, LANGUAGES[brief.lang])
+    _properties(doc, brief)
+    _para(doc, lines.title_line(brief), "Title")
+    for line in lines.intro_lines(brief) + lines.count_lines(brief):
         _para(doc, line)
-    _para(doc).add_run(STATUS_NOTE).italic = True
-    if brief.gaps:
-        _para(doc, "Known gaps", "Heading2")
-        for gap in brief.gaps:
-            _para(doc, lines.gap_line(gap), "ListBullet")
-    if not brief.items:
-        _para(doc).add_run(lines.empty_message(brief)).bold = True
-    for group in brief.groups:
-        _para(doc, f"{group.title} ({len(group.items)})", "Heading1")
+    if brief.items:
+        _para(doc, "Chronic asks", "Heading1")
+        _chronic_table(doc, brief)
+        _para(doc, "Recommendations", "Heading1").paragraph_format.page_break_before = True  # after page one
+        _para(doc).add_run(STATUS_NOTE).italic = True
+        _para(doc, brief.grouping)
+    for group in brief.groups if brief.items else []:
+        _para(doc, f"{group.title} ({len(group.items)})", "Heading2")
         if not group.items:
             _para(doc, f"No open recommendations on {group.title} as of {dates.human(brief.meeting_date)}.")
         for item in group.items:
-            _para(doc, item.title, "Heading2")
-            _para(doc, item.quote, "Quote")
-            for problem in item.problems:
-                _para(doc, f"• {problem}", "Quote")
-            _facts_table(doc, item, brief.meeting_date)
-            _para(doc).add_run("Assessment history").bold = True
-            for entry in item.history:
-                _para(doc, lines.history_line(entry), "ListBullet")
-            if not item.history:
-                _para(doc, "No published assessment by the meeting date.", "ListBullet")
-            if item.questions:
-                para = _para(doc)
-                para.add_run("Suggested questions").bold = True
-                para.add_run(f" — {QUESTIONS_NOTE}").italic = True
-                for question in item.questions:
-                    rule = _para(doc, question.text, "ListBullet").add_run(f" (rule: {QUESTION_RULES[question.rule]})")
-                    rule.italic, rule.font.size = True, Pt(9)
+            _item(doc, item, brief.meeting_date)
+    if brief.gaps:
+        _para(doc, "Appendix: known gaps", "Heading1")
+        _para(doc, lines.gaps_intro(brief))
+        for gap in brief.gaps:
+            _para(doc, lines.gap_line(gap), "ListBullet")
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
+
+
+def _chronic_table(doc: DocxDocument, brief: Brief) -> None:
+    """Asks raised at two or more meetings, one row each; the header row repeats on every page."""
+    from docx.oxml import OxmlElement
+
+    rows = brief.chronic
+    if not rows:
+        _para(doc, lines.no_chronic(brief))
+        return
+    _para(doc, lines.CHRONIC_INTRO)
+    table = doc.add_table(rows=1, cols=len(lines.CHRONIC_COLUMNS))
+    table._tbl.tblStyle_val = "TableGrid"
+    header = table.rows[0]
+    repeat = OxmlElement("w:tblHeader")
+    header._tr.get_or_add_trPr().append(repeat)
+    for cell, name in zip(header.cells, lines.CHRONIC_COLUMNS, strict=True):
+        cell.paragraphs[0].add_run(name).bold = True
+    for row in rows:
+        for cell, value in zip(table.add_row().cells, lines.chronic_cells(row), strict=True):
+            cell.text = _plain(value)
+
+
+def _item(doc: DocxDocument, item: BriefItem, meeting: dt.date) -> None:
+    from docx.shared import Pt
+
+    _para(doc, lines.item_heading(item), "Heading3")
+    _para(doc, item.quote, "Quote")
+    for problem in item.problems:
+        _para(doc, f"• {problem}", "Quote")
+    _facts_table(doc, item, meeting)
+    _para(doc).add_run("Assessment history").bold = True
+    for entry in item.history:
+        _para(doc, lines.history_line(entry), "ListBullet")
+    if not item.history:
+        _para(doc, "No published assessment by the meeting date.", "ListBullet")
+    if item.questions:
+        para = _para(doc)
+        para.add_run("Suggested questions").bold = True
+        para.add_run(f" — {QUESTIONS_NOTE}").italic = True
+        for question in item.questions:
+            rule = _para(doc, question.text, "ListBullet").add_run(f" (rule: {QUESTION_RULES[question.rule]})")
+            rule.italic, rule.font.size = True, Pt(9)
 
 
 def _facts_table(doc: DocxDocument, item: BriefItem, meeting: dt.date) -> None:
@@ -132,7 +244,8 @@ def _facts_table(doc: DocxDocument, item: BriefItem, meeting: dt.date) -> None:
     if newest is None:
         para.add_run("None on record by the meeting date")
         return
-    para.add_run(_plain(f"{newest.title} ({dates.human(newest.date)}); {len(item.evidence)} item(s) on record. "))
+    on_record = lines.counted(len(item.evidence), "item")
+    para.add_run(_plain(f"{newest.title} ({dates.human(newest.date)}); {on_record} on record. "))
     url = markdown.safe_url(newest.url)
     if url:
         _add_hyperlink(para, url, url)
