@@ -21,7 +21,7 @@ def run(*args, env_db=None):
     )
 
 
-@pytest.mark.parametrize("command", ["validate", "load", "export", "schema"])
+@pytest.mark.parametrize("command", ["validate", "load", "export", "schema", "brief"])
 def test_help_has_examples(command):
     result = run(command, "--help")
     assert result.returncode == 0

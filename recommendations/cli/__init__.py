@@ -7,11 +7,9 @@ import json
 import sys
 from pathlib import Path
 
-from sqlalchemy.engine import Engine
-
 from models.db import migrate
 from recommendations import settings, visibility
-from recommendations.cli import common
+from recommendations.cli import brief, common
 from recommendations.cli.people import cmd_check_config, cmd_import_updates, cmd_users
 from recommendations.dataset.export import export
 from recommendations.dataset.loader import DataInvalid, load_folder, prepare
@@ -29,6 +27,7 @@ EPILOG = """examples:
   python -m recommendations load                # load data/ into $DATABASE_URL (SQLite by default)
   python -m recommendations export --format csv --out recommendations.csv --theme recruitment
   python -m recommendations export --format yaml --out backup/   # same layout as data/
+  python -m recommendations brief --theme recruitment --date 2022-10-19 --format docx --out brief.docx
   DATABASE_URL=postgresql+psycopg://user@host/db python -m recommendations load
 """
 
@@ -71,20 +70,6 @@ def cmd_load(args: argparse.Namespace) -> int:
     return 0
 
 
-def _unknown_filter_values(engine: Engine, filters: Filters) -> list[str]:
-    """Filter values that match nothing (a name or the wrong case instead of an id), with the valid ids."""
-    from recommendations.read.headlines import options
-
-    valid = {key: [value for value, _ in choices] for key, choices in options(engine).items()}
-    out = []
-    for flag, field in (("--source", "sources"), ("--theme", "themes"), ("--addressee", "addressees"),
-                        ("--status", "statuses"), ("--kind", "kinds"), ("--research", "research")):  # fmt: skip
-        for value in getattr(filters, field):
-            if value not in valid[field]:
-                out.append(f"{flag} {value!r} is not a known id; use one of: {', '.join(valid[field])}")
-    return out
-
-
 def cmd_export(args: argparse.Namespace) -> int:
     engine = common.engine()
     migrate(engine)
@@ -99,7 +84,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         year_to=args.year_to,
         text=args.search or "",
     )
-    unknown = _unknown_filter_values(engine, filters)
+    unknown = common.unknown_filter_values(engine, filters)
     if unknown:
         for line in unknown:
             print(f"error: {line}", file=sys.stderr)
@@ -224,6 +209,8 @@ def build_parser() -> argparse.ArgumentParser:
         "yaml export is the full backup",
     )
     p.set_defaults(func=cmd_export)
+
+    brief.add_parser(sub)
 
     p = sub.add_parser(
         "synth",

@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 from models.db import make_engine
 from recommendations import visibility
 from recommendations.dataset import export
+from recommendations.dataset.brief_file import brief_file as brief_as_file
 from recommendations.dataset.loader import prepare
 from recommendations.read import brief as briefs
 from recommendations.read import headlines, owners, recurrence, source_text
@@ -163,13 +164,7 @@ def brief(themes: tuple[str, ...], addressees: tuple[str, ...], meeting: dt.date
 @st.cache_data(ttl=TTL, show_spinner=False)
 def brief_file(ext: str, themes: tuple[str, ...], addressees: tuple[str, ...], meeting: dt.date) -> bytes:
     """One download of the brief, built when its button is clicked (a broad brief's DOCX takes seconds)."""
-    built = brief(themes, addressees, meeting)
-    if ext == "docx":
-        return briefs.brief_docx(built)
-    if ext == "md":
-        return briefs.brief_markdown(built).encode("utf-8")
-    rows = briefs.brief_rows(built)
-    return export.to_csv_bytes(rows) if ext == "csv" else export.to_xlsx_bytes({"brief": rows})
+    return brief_as_file(brief(themes, addressees, meeting), ext)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

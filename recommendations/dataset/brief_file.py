@@ -1,0 +1,22 @@
+"""THE meeting brief as a file (DOCX, Markdown, CSV, XLSX): the page's downloads and the command line's ``brief``
+both come from here, so they are the same brief."""
+
+from __future__ import annotations
+
+from recommendations.dataset.export import to_csv_bytes, to_xlsx_bytes
+from recommendations.read import brief
+
+FORMATS = ("docx", "md", "csv", "xlsx")
+
+
+def brief_file(built: brief.Brief, fmt: str) -> bytes:
+    """The brief in one of FORMATS (CSV and XLSX cells made safe for spreadsheets)."""
+    if fmt == "docx":
+        return brief.brief_docx(built)
+    if fmt == "md":
+        return brief.brief_markdown(built).encode("utf-8")
+    if fmt == "csv":
+        return to_csv_bytes(brief.brief_rows(built))
+    if fmt == "xlsx":
+        return to_xlsx_bytes(brief.brief_sheets(built))
+    raise ValueError(f"no brief as {fmt!r}; choose one of: {', '.join(FORMATS)}")
