@@ -69,6 +69,7 @@ class Source(SQLModel, table=True):
     full_text: str | None = Field(default=None, description="The document text, so pages need no files.")
     expected_recommendations: int | None = None
     gap_note: str | None = None
+    curator_note: str | None = None
 
 
 class Recommendation(SQLModel, table=True):

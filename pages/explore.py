@@ -2,14 +2,15 @@
 
 import streamlit as st
 
-from recommendations import ui
+from recommendations import numbers, ui
 
 ui.through_entrypoint()
 
 st.title("Explore recommendations")
 filters = ui.current_filters()
 table = ui.table(filters)
-st.caption(f"{len(table)} recommendations · {ui.filter_summary(filters)} Click a row to open it; column headers sort.")
+shown = f"{len(table)}" if filters.is_empty() else numbers.of(len(table), len(ui.table(None)))
+st.caption(f"{shown} recommendations · {ui.filter_summary(filters)} Click a row to open it; column headers sort.")
 
 if table.empty:
     st.info("No recommendation matches these filters. Loosen them in the sidebar, or use **Clear filters**.")

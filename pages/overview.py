@@ -1,14 +1,24 @@
 """Overview for donors: what matters in words, progress over time, status by theme, owner and source, gaps."""
 
+from typing import Any
+
+import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from recommendations import ui
+from recommendations import numbers, ui
+from recommendations.read import figures as bases
 from recommendations.read import headlines
+from recommendations.vocabulary import MOVING_LABEL, MOVING_MEANS
 
 ui.through_entrypoint()
 
 MOST_BARS = 30  # bars in a "where things stand" chart
+
+
+def percent_columns(grid: pd.DataFrame, shares: bool) -> dict[str, Any]:
+    """Whole percentages where the table holds shares (``headlines.status_table``), the one format."""
+    return {c: st.column_config.NumberColumn(c, format=numbers.COLUMN_PERCENT) for c in grid.columns} if shares else {}
 
 
 st.title("Migrant-worker recommendation tracker")
@@ -26,20 +36,20 @@ figures = headlines.headline(table)
 known = ui.counts()
 ids = None if filters.is_empty() else tuple(sorted(table["id"]))
 evidence = ui.evidence_in(ids)
+total, assessed, moving = figures["recommendations"], figures["assessed"], figures["moving"]
 cols = st.columns(5)
-cols[0].metric("Recommendations", figures["recommendations"])
+cols[0].metric("Recommendations", total)
 cols[1].metric("Sources", figures["sources"])
-cols[2].metric("Assessed", f"{figures['share_assessed']:.0%}", help="Share with a published, evidence-backed status.")
-cols[3].metric(
-    "Implemented or moving",
-    f"{figures['share_moving']:.0%}",
-    help="Share whose current status is implemented, partially implemented or in progress.",
+cols[2].metric(
+    "Assessed", numbers.of(assessed, total), help="Recommendations with a published status backed by evidence."
 )
+cols[3].metric(MOVING_LABEL, numbers.of(moving, total), help=f"Recommendations whose current status is {MOVING_MEANS}.")
 cols[4].metric("Evidence items", evidence)
+st.write(ui.esc(bases.progress_base(total, assessed, moving)))
 without_texts = known["sources"] - len(set(ui.table(None)["source_id"]))
 st.caption(
     f"These figures count {'the whole tracker' if ids is None else 'this selection'}: "
-    f"{figures['recommendations']} recommendations from {figures['sources']} source documents (the tracker "
+    f"{total} recommendations from {figures['sources']} source documents (the tracker "
     f"knows {known['sources']} sources, {without_texts} of them without recommendation texts here: see Known "
     f"gaps), and {evidence} evidence items that bear on them ({known['evidence']} in the tracker in all)."
 )
@@ -49,6 +59,7 @@ if table.empty:
     st.stop()
 
 st.subheader("Status over time")
+st.write(ui.esc(ui.trend_sentence(filters)))
 st.caption(
     "Status of the recommendations made so far, as of 31 December of each year, derived from the dated "
     "assessment history. A recommendation without an assessment backed by evidence is counted as not assessed."
@@ -65,22 +76,22 @@ chart = px.bar(
     category_orders={"status_label": ui.STATUS_LABEL_ORDER},
     labels={"year": "Year", "count": "Recommendations", "share": "Share of recommendations made", "status_label": ""},
 )
-chart.update_layout(bargap=0.15, xaxis={"dtick": 2}, yaxis={"tickformat": ".0%"} if as_share else {})
+chart.update_layout(bargap=0.15, xaxis={"dtick": 2}, yaxis=ui.share_axis(1.0) if as_share else {})
 st.plotly_chart(ui.tidy(chart), width="stretch")
 last = shown[shown["year"] == shown["year"].max()]
 last = last.assign(order=last["status_label"].map(ui.STATUS_LABEL_ORDER.index)).sort_values("order")
 st.caption(
     ui.esc(
         f"In {int(last['year'].max())}: "
-        + ", ".join(f"{int(r.count)} {r.status_label.lower()} ({r.share:.0%})" for r in last.itertuples())
+        + ", ".join(f"{int(r.count)} {r.status_label.lower()} ({numbers.percent(r.share)})" for r in last.itertuples())
         + "."
     )
 )
+YEAR = {"year": st.column_config.NumberColumn("Year", format="%d")}
 with st.expander("The numbers behind the chart"):
-    st.dataframe(
-        shown.pivot_table(index="year", columns="status_label", values="count", fill_value=0),
-        width="stretch",
-    )
+    grid = headlines.status_table(shown, "year", shares=as_share)
+    st.caption("Each year's share of the recommendations made so far." if as_share else "Recommendations per year.")
+    st.dataframe(grid.reset_index(), column_config={**YEAR, **percent_columns(grid, as_share)}, hide_index=True)
 
 st.subheader("Where things stand")
 tabs = st.tabs(["By theme", "By addressee", "By source"])
@@ -89,7 +100,7 @@ for tab, dimension, label in zip(tabs, ("theme", "addressee", "source"), ("Theme
         frame = headlines.status_by(table, dimension)
         frame = frame.assign(label=frame[dimension].map(ui.chart_label))
         order = frame.groupby("label")["count"].sum().sort_values(ascending=False).index.tolist()
-        numbers = frame
+        behind = frame
         if len(order) > MOST_BARS:  # a bar per source of a regional tracker would be unreadable, and heavy
             st.caption(f"The {MOST_BARS} with the most recommendations of {len(order):,}; the table below has all.")
             order = order[:MOST_BARS]
@@ -108,10 +119,7 @@ for tab, dimension, label in zip(tabs, ("theme", "addressee", "source"), ("Theme
         )
         st.plotly_chart(ui.tidy(fig, rows=len(order)), width="stretch")
         with st.expander(f"The numbers behind the chart ({label.lower()})"):
-            st.dataframe(
-                numbers.pivot_table(index=dimension, columns="status_label", values="count", fill_value=0),
-                width="stretch",
-            )
+            st.dataframe(headlines.status_table(behind, dimension), width="stretch")
 
 disagree = ui.disagreements()
 disagree = disagree[disagree["recommendation_id"].isin(table["id"])]
@@ -136,21 +144,7 @@ if not disagree.empty:
     )
 
 st.subheader("Known gaps")
-gaps = ui.gaps()
-if gaps.empty:
-    st.write("No known gaps: we hold the text of every recommendation the sources mention.")
-forums = gaps[gaps["kind"] == "afml"]
-for gap in gaps[gaps["kind"] != "afml"].itertuples():
-    missing = "an unknown number of" if gap.expected is None else str(gap.missing)
-    st.warning(
-        f"**{ui.esc(gap.title)}** ({ui.esc(gap.date)}): {ui.esc(missing)} recommendation(s) missing from this "
-        f"tracker. {ui.esc(gap.gap_note or '')}",
-        icon=":material/help:",
-    )
-if not forums.empty:
-    st.warning(ui.esc(headlines.afml_record(gaps)), icon=":material/help:")
-    with st.expander(ui.esc(f"The {len(forums)} Forums, and where their official texts are")):
-        for gap in forums.itertuples():
-            count = "number not known" if gap.expected is None else f"{gap.expected} recommendations, none held"
-            st.markdown(f"**{ui.esc(gap.title)}** ({ui.esc(gap.date)}; {ui.esc(count)})")
-            st.caption(ui.esc(gap.gap_note or ""))
+st.write(ui.esc(headlines.gaps_summary(ui.gaps())))
+st.page_link(
+    "pages/sources.py", label="Each document, what is missing and where its text is", icon=":material/menu_book:"
+)

@@ -6,25 +6,24 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from recommendations import ui
-from recommendations.read import owners
-from recommendations.vocabulary import ACTOR_TYPE_LABELS
+from recommendations import numbers, ui
+from recommendations.read import figures, owners
+from recommendations.vocabulary import ACTOR_TYPE_LABELS, MOVING_LABEL, MOVING_MEANS
 
 ui.through_entrypoint()
 
 
 INFERRED = "The text names no addressee; the document's own addressee is used."
-MOVING = "In progress, partially or fully implemented."
 LINK = st.column_config.LinkColumn("Detail", display_text="View", help="Open the recommendation's detail page.")
 STATUS = st.column_config.TextColumn("Current status", help="Latest published assessment (not assessed if none).")
 YEAR = st.column_config.NumberColumn("Source year", format="%d")
-SHARE = {"format": "percent", "min_value": 0, "max_value": 1}
+SHARE = {"format": numbers.COLUMN_PERCENT, "min_value": 0, "max_value": 100}  # whole percentages, as everywhere
 SUMMARY = {
     "name": st.column_config.TextColumn("Actor", width="medium"), "acronym": "Acronym", "type": "Type",
     "asks": "Asks", "responsible": "Responsible",
     "supporting": "Supporting", "inferred": st.column_config.NumberColumn("Inferred", help=INFERRED),
     "open": "Open", "assessed": "Assessed",
-    "moving": st.column_config.NumberColumn("Implemented or moving", help=MOVING),
+    "moving": st.column_config.NumberColumn(MOVING_LABEL, help=f"Asks whose status is {MOVING_MEANS}."),
     "share_open": st.column_config.ProgressColumn("Share open", **SHARE),
     "share_assessed": st.column_config.ProgressColumn("Share assessed", **SHARE),
     "oldest_open_year": st.column_config.NumberColumn("Oldest open ask (year)", format="%d"),
@@ -68,9 +67,11 @@ cols[2].metric(
 )  # values are Markdown
 cols[3].metric(
     "Asks still open",
-    f"{actors['open'].sum() / actors['asks'].sum():.0%}",
+    numbers.of(int(actors["open"].sum()), int(actors["asks"].sum())),
     help="Open status (not assessed, no progress, in progress, partially implemented); commitments never count.",
 )
+asked = int(table["addressee_ids"].map(len).gt(0).sum())  # the recommendations that ask someone to act
+st.write(ui.esc(figures.asks_base(int(actors["open"].sum()), int(actors["asks"].sum()), asked)))
 
 # One chart label per actor id (two actors never share a bar), markup escaped, wrapped for phones.
 shown_as = ui.chart_labels(actors["actor_id"], actors["label"])
@@ -86,7 +87,7 @@ fig = px.bar(
     orientation="h",
     color_discrete_map=ui.STATUS_COLOURS,
     category_orders={"status_label": ui.STATUS_LABEL_ORDER, "label": order},
-    labels={"label": "Asked of", "count": "Recommendations", "status_label": ""},
+    labels={"label": "Asked of", "count": "Asks", "status_label": ""},
 )
 st.plotly_chart(ui.tidy(fig, rows=len(order)), width="stretch")
 top = actors.iloc[0]
@@ -99,14 +100,15 @@ st.caption(
 
 st.subheader("Comparison across actors")
 st.caption(
-    "Actors by number of asks (in brackets): the share of their asks assessed at all, and the share implemented "
-    "or moving (in progress, partially or fully implemented). The rest is open with no evidence either way."
+    "Actors by number of asks (in brackets): the share of their asks assessed at all, and the share with "
+    f"progress ({MOVING_MEANS}). An ask assessed as making no progress counts only in the first; one not "
+    "assessed counts in neither: whether it moved is not known."
 )
 shares = actors.assign(actor=[f"{shown_as[a]} ({n})" for a, n in zip(actors["actor_id"], actors["asks"], strict=True)])
 shares = shares.melt(
     id_vars=["actor"], value_vars=["share_assessed", "share_moving"], var_name="measure", value_name="share"
 )
-shares["measure"] = shares["measure"].map({"share_assessed": "Assessed", "share_moving": "Implemented or moving"})
+shares["measure"] = shares["measure"].map({"share_assessed": "Assessed", "share_moving": MOVING_LABEL})
 fig = px.bar(
     shares,
     y="actor",
@@ -114,16 +116,20 @@ fig = px.bar(
     color="measure",
     barmode="group",
     orientation="h",
-    color_discrete_map={"Assessed": "#0072B2", "Implemented or moving": "#007A5A"},
-    category_orders={"actor": shares["actor"].unique().tolist(), "measure": ["Assessed", "Implemented or moving"]},
+    color_discrete_map={"Assessed": "#0072B2", MOVING_LABEL: "#007A5A"},
+    category_orders={"actor": shares["actor"].unique().tolist(), "measure": ["Assessed", MOVING_LABEL]},
     labels={"actor": "Asked of (number of asks)", "share": "Share of its asks", "measure": ""},
 )
-fig.update_layout(xaxis={"tickformat": ".0%", "range": [0, 1]})
+fig.update_layout(xaxis=ui.share_axis(shares["share"].max()))
 st.plotly_chart(ui.tidy(fig, rows=int(len(order) * 1.4)), width="stretch")
 KEY_SUMMARY = ["name", "asks", "open", "share_assessed", "oldest_open_year"]
 every_column = st.toggle("Show every column", key="owners_all_columns", help="Fewer columns fit a phone.")
 st.dataframe(
-    actors.assign(type=actors["type"].map(ACTOR_TYPE_LABELS), acronym=actors["acronym"].fillna("")),
+    actors.assign(
+        type=actors["type"].map(ACTOR_TYPE_LABELS),
+        acronym=actors["acronym"].fillna(""),
+        **{c: actors[c].map(numbers.whole_percent) for c in ("share_open", "share_assessed")},
+    ),
     column_order=list(SUMMARY) if every_column else KEY_SUMMARY,
     column_config=SUMMARY,
     hide_index=True,

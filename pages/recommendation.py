@@ -32,7 +32,7 @@ rec, source = info.record, info.source
 st.title(ui.esc(rec["title"]))
 st.caption(
     ui.esc(
-        f"Short title by the curators · id {rec['id']} · {rec['kind'].replace('_', ' ')} "
+        f"Short title written for this tracker · id {rec['id']} · {rec['kind'].replace('_', ' ')} "
         f"{rec['number'] or ''} · {source['title']} ({source['date']})"
     )
 )
@@ -57,7 +57,7 @@ if rec["problems"]:
 st.subheader("Asked of, and the status for each")
 for who_row in info.addressees.itertuples():  # a list, not a table: it reads whole on a phone
     how = [who_row.role] + (
-        ["inferred: the text does not name it as the party to act, so the curators supplied it"]
+        ["inferred: the text does not name it as the party to act; the tracker infers it from the context"]
         if who_row.inferred
         else []
     )

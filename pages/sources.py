@@ -10,6 +10,8 @@ from recommendations.read import source_text
 
 ui.through_entrypoint()
 
+CURATORS = "For curators: how this gap was researched"  # the one place the research notes are shown
+
 
 def marked_text(source_id: str) -> tuple[str, int, int]:
     """The source text as markdown with each recommendation highlighted and labelled."""
@@ -50,6 +52,9 @@ for row in ui.paged(table, "sources_page", per_page=20, what="sources").itertupl
         st.caption(ui.esc(" · ".join(part for part in facts if part)))
         if row.gap_note:
             st.warning(ui.esc(row.gap_note), icon=":material/help:")
+        if row.curator_note:  # the research behind the gap, for those who will fill it: closed unless asked for
+            with st.expander(CURATORS):
+                st.caption(ui.esc(row.curator_note))
         if row.citation:
             st.caption(ui.esc(f"Citation: {row.citation}"))
         if row.url:

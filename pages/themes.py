@@ -5,7 +5,7 @@ from urllib.parse import quote
 import plotly.express as px
 import streamlit as st
 
-from recommendations import ui
+from recommendations import numbers, ui
 from recommendations.read import recurrence
 
 ui.through_entrypoint()
@@ -41,7 +41,7 @@ MEMBERS = {
 NOTES = {
     "later_title": st.column_config.TextColumn("Later ask", **MEDIUM), "kind": "Link",
     "earlier_title": st.column_config.TextColumn("Earlier ask", **MEDIUM),
-    "note": st.column_config.TextColumn("Curators' note", width="large"),
+    "note": st.column_config.TextColumn("Why they are linked", width="large"),
 }  # fmt: skip
 
 st.title("Themes and recurrence")
@@ -84,7 +84,7 @@ with st.expander("The numbers behind the chart"):
 
 st.subheader("Chronic asks: raised again and again")
 st.caption(
-    "Curators link a recommendation to an earlier one it repeats, follows up or supersedes. A chain is the "
+    "The tracker links a recommendation to an earlier one it repeats, follows up or supersedes. A chain is the "
     "latest recommendation on an ask with everything it links back to, directly or through others; times raised "
     "counts the documents (meetings) it was made in. A chain is shown whole if any of its recommendations is in "
     "the current selection; its status now is the current status of its latest recommendation."
@@ -96,7 +96,11 @@ if chains.empty:
 cols = st.columns(3)
 cols[0].metric("Chains", len(chains))
 cols[1].metric("Most often raised", f"{chains['times_raised'].max()} meetings")
-cols[2].metric("Still open", int(chains["open"].sum()), help="Chains whose latest recommendation is still open.")
+cols[2].metric(
+    "Still open",
+    numbers.of(int(chains["open"].sum()), len(chains)),
+    help="Chains whose latest recommendation is still open, of all chains shown.",
+)
 KEY_CHRONIC = ["latest_title", "latest_status_label", "first_year", "times_raised", "years_open"]
 every_column = st.toggle("Show every column", key="themes_all_columns", help="Fewer columns fit a phone.")
 st.dataframe(

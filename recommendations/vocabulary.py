@@ -147,6 +147,9 @@ PROGRESS_RANK: dict[str, int] = {
 #: The statuses that count as progress: something was done towards the ask (one definition for every figure
 #: and sentence that says "implemented or moving").
 MOVING = frozenset({Status.IN_PROGRESS, Status.PARTIALLY_IMPLEMENTED, Status.IMPLEMENTED})
+#: How every page and sentence names ``MOVING``, and what it means, in the scale's words.
+MOVING_LABEL = "With progress"
+MOVING_MEANS = "implemented, partially implemented or in progress"
 #: Moving but not done: in progress or partially implemented (the headline sentence names implemented apart).
 UNDER_WAY = frozenset({Status.IN_PROGRESS, Status.PARTIALLY_IMPLEMENTED})
 

@@ -8,6 +8,8 @@ from sqlalchemy import inspect, select
 from sqlalchemy.engine import Engine
 
 from models import SQLModel
+from recommendations.dataset.folder import Dataset
+from recommendations.dataset.schema import SourceIn
 
 #: Columns that say how a row reached this database, not what it records (an app-recorded assessment
 #: exported and loaded elsewhere arrives there from YAML).
@@ -93,3 +95,13 @@ def session_for(conn, email: str) -> str:
 
     user_id = conn.execute(select(U.c.id).where(U.c.email == email)).scalar_one()
     return auth._start_session(conn, user_id, "test")
+
+
+def known_gaps(dataset: Dataset) -> list[SourceIn]:
+    """The sources the app shows as known gaps, from the YAML alone: fewer texts held than the source is known to
+    contain, or a gap note and no text held (how many is then unknown)."""
+    return [
+        s for s in dataset.sources
+        if (s.expected_recommendations or 0) > len(s.recommendations)
+        or (s.expected_recommendations is None and s.gap_note and not s.recommendations)
+    ]  # fmt: skip

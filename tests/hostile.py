@@ -31,7 +31,7 @@ LIST_FIELDS = {
     "context_figures.yaml": ("context_figures", ["destination", "category", "data_source"]),
     "research_log.yaml": ("research_log", ["found", "note"]),
 }
-SOURCE_FIELDS = ["title", "citation", "place", "gap_note"]
+SOURCE_FIELDS = ["title", "citation", "place", "gap_note", "curator_note"]
 RECOMMENDATION_FIELDS = ["title", "number", "note"]
 
 

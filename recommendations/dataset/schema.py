@@ -140,7 +140,14 @@ class SourceIn(Record):
         ge=0,
         description="How many recommendations the document is known to contain, when not all texts are here.",
     )
-    gap_note: Text | None = Field(default=None, description="What is missing and why.")
+    gap_note: Text | None = Field(
+        default=None, description="What is missing and where its text is, in a short sentence for readers."
+    )
+    curator_note: Text | None = Field(
+        default=None,
+        description="For the people who maintain the data: what was read, what is doubtful, what to take from where "
+        "(shown only on the Sources page, in a section for them).",
+    )
     recommendations: list[RecommendationIn] = Field(default_factory=list)
 
 

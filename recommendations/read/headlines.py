@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 
 from models.tables import ACT, AD, AUDIT, A, E, R, S, T
 from recommendations import dates, sql, status
+from recommendations.numbers import whole_percent
 from recommendations.read import evidence
 from recommendations.vocabulary import MOVING, RESEARCH_STATES, STATUS_LABELS, UNDER_WAY, Status
 
@@ -161,7 +162,11 @@ def year_end_statuses(engine: Engine, table: pd.DataFrame, until: int | None = N
 
 def status_over_time(engine: Engine, table: pd.DataFrame, until: int | None = None) -> pd.DataFrame:
     """Counts by status of the recommendations made so far, as of 31 December of each year."""
-    per_year = year_end_statuses(engine, table, until)
+    return counts_by_year(year_end_statuses(engine, table, until))
+
+
+def counts_by_year(per_year: pd.DataFrame) -> pd.DataFrame:
+    """Counts by status per year of a ``year_end_statuses`` frame."""
     if per_year.empty:
         return pd.DataFrame(columns=["year", "status", "status_label", "count"])
     out = per_year.groupby(["year", "status"]).size().reset_index(name="count")
@@ -196,6 +201,18 @@ def status_by(table: pd.DataFrame, dimension: str) -> pd.DataFrame:
     return out
 
 
+def status_table(frame: pd.DataFrame, index: str, *, shares: bool = False) -> pd.DataFrame:
+    """The numbers behind a status chart: a row per ``index`` value, a column per status in the scale's order
+    (never alphabetical), counts, or with ``shares`` each row's shares as whole percentages (0 to 100)."""
+    grid = frame.pivot_table(index=index, columns="status_label", values="count", aggfunc="sum", fill_value=0)
+    grid = grid[[label for label in STATUS_LABELS.values() if label in grid.columns]]
+    grid.columns.name = None
+    if shares:
+        totals = grid.sum(axis=1).replace(0, 1)
+        grid = grid.div(totals, axis=0).map(whole_percent)
+    return grid.astype(int)
+
+
 def gaps(engine: Engine) -> pd.DataFrame:
     """Sources we know of whose recommendation texts we do not (all) hold.
 
@@ -225,19 +242,30 @@ def gaps(engine: Engine) -> pd.DataFrame:
     return df
 
 
-def afml_record(gaps_frame: pd.DataFrame) -> str:
-    """How much of the AFML's own record the tracker lacks, in one sentence (from a ``gaps`` frame)."""
+def gaps_summary(gaps_frame: pd.DataFrame) -> str:
+    """The known gaps in one or two sentences (from a ``gaps`` frame): how many documents, how many of them
+    ASEAN Forums, and how many recommendations are missing where a public source gives the number."""
+    if gaps_frame.empty:
+        return "No known gaps: the tracker holds the text of every recommendation its sources mention."
     forums = gaps_frame[gaps_frame["kind"] == "afml"]
-    if forums.empty:
-        return "No ASEAN Forum on Migrant Labour is missing its recommendation texts here."
-    counted = [int(v) for v in forums["expected"] if v is not None]
-    return (
-        f"The ASEAN Forum on Migrant Labour itself: the tracker knows {len(forums)} Forums "
-        f"({forums['date'].min()[:4]}–{forums['date'].max()[:4]}) whose own recommendation texts it does not hold. "
-        + (
-            f"A public source states how many recommendations {len(counted)} of them adopted ({sum(counted)} in all); "
-            "for the others the number is not known."
-            if counted
-            else "No public source read states how many recommendations they adopted."
-        )
+    others = len(gaps_frame) - len(forums)
+    parts = []
+    if len(forums):
+        years = f"{forums['date'].min()[:4]}–{forums['date'].max()[:4]}"
+        parts.append(f"{len(forums)} ASEAN Forum{'s' if len(forums) != 1 else ''} on Migrant Labour ({years})")
+    if others:
+        parts.append(f"{others} other document{'s' if others != 1 else ''}")
+    counted = [int(v) for v in gaps_frame["missing"] if v is not None]
+    n = len(gaps_frame)
+    sentence = (
+        f"The tracker knows {n} source document{'s' if n != 1 else ''} whose recommendation texts it does not "
+        f"hold, in all or in part: {' and '.join(parts)}."
     )
+    if counted:
+        sentence += (
+            f" Public sources give the number missing for {len(counted)} of them ({sum(counted)} recommendations)"
+            + (f"; for the other {n - len(counted)} it is not known." if n > len(counted) else ".")
+        )
+    else:
+        sentence += " No public source read gives how many recommendations they hold."
+    return sentence

@@ -91,13 +91,13 @@ def sources_table(engine: Engine) -> pd.DataFrame:
         engine,
         select(
             S.c.id, S.c.title, S.c.date, S.c.kind, S.c.place, S.c.url, S.c.citation, S.c.organisers,
-            S.c.expected_recommendations, S.c.gap_note, recorded.label("recorded"),
+            S.c.expected_recommendations, S.c.gap_note, S.c.curator_note, recorded.label("recorded"),
         ).order_by(S.c.date_start, S.c.id),
     )  # fmt: skip
     names = labels.actor_names(engine)
     df["organisers"] = df["organisers"].apply(lambda ids: ", ".join(names.label.get(i, i) for i in ids or []))
     df["kind_label"] = df["kind"].map(SOURCE_KIND_LABELS)
-    return none_for_null(df, ["place", "url", "citation", "gap_note", "expected_recommendations"])
+    return none_for_null(df, ["place", "url", "citation", "gap_note", "curator_note", "expected_recommendations"])
 
 
 def source_text(engine: Engine, source_id: str) -> tuple[str, pd.DataFrame]:

@@ -7,7 +7,15 @@ every chart), ``forms`` (``submit``: a write and its messages), ``widgets`` (dat
 ``ui.esc(...)``.
 """
 
-from recommendations.ui.charts import STATUS_COLOURS, STATUS_LABEL_ORDER, TEXT_COLOUR, chart_label, chart_labels, tidy
+from recommendations.ui.charts import (
+    STATUS_COLOURS,
+    STATUS_LABEL_ORDER,
+    TEXT_COLOUR,
+    chart_label,
+    chart_labels,
+    share_axis,
+    tidy,
+)
 from recommendations.ui.config import client, configured, cookie_secret, sso_enabled, start
 from recommendations.ui.data import (
     TTL,
@@ -35,6 +43,7 @@ from recommendations.ui.data import (
     sources,
     status_over_time,
     table,
+    trend_sentence,
     yaml_archive,
     year_bounds,
 )
@@ -101,6 +110,7 @@ __all__ = [
     "research_log",
     "session_cookie",
     "set_filters",
+    "share_axis",
     "sidebar_filters",
     "sign_in_single_sign_on",
     "source_text_of",
@@ -113,6 +123,7 @@ __all__ = [
     "table",
     "through_entrypoint",
     "tidy",
+    "trend_sentence",
     "viewer",
     "write",
     "yaml_archive",

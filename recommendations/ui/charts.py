@@ -8,6 +8,7 @@ import textwrap
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from recommendations.numbers import PLOTLY_PERCENT
 from recommendations.vocabulary import STATUS_LABELS
 
 if TYPE_CHECKING:
@@ -58,3 +59,15 @@ def tidy(fig: Figure, *, rows: int = 0, legend: bool = True) -> Figure:
     if rows:
         fig.update_layout(height=max(320, 44 * rows + 160))
     return fig
+
+
+def share_axis(largest: float) -> dict[str, object]:
+    """A plotly axis for shares that fits the data: from 0 to past the largest bar (never cut short: a bar at
+    100% shows whole, and 100% is labelled), ticks and hover in the one format of whole percentages."""
+    top = max(1.0, float(largest))
+    return {
+        "range": [0, top * 1.04],
+        "tickvals": [i / 5 for i in range(int(top * 5) + 1)],
+        "tickformat": PLOTLY_PERCENT,
+        "hoverformat": PLOTLY_PERCENT,
+    }

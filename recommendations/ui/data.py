@@ -16,7 +16,7 @@ from recommendations.dataset import export
 from recommendations.dataset.brief_file import brief_file as brief_as_file
 from recommendations.dataset.loader import prepare
 from recommendations.read import brief as briefs
-from recommendations.read import headlines, owners, recurrence, source_text
+from recommendations.read import figures, headlines, owners, recurrence, source_text
 from recommendations.read.detail import Detail, recommendation_detail
 from recommendations.read.detail import disagreements as _disagreements
 from recommendations.read.filters import Filters
@@ -86,8 +86,19 @@ def gaps() -> pd.DataFrame:
 
 
 @st.cache_data(ttl=TTL, show_spinner="Working out the statuses year by year…")
+def year_end_statuses(filters: Filters | None = None) -> pd.DataFrame:
+    return headlines.year_end_statuses(engine(), table(filters))
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
 def status_over_time(filters: Filters | None = None) -> pd.DataFrame:
-    return headlines.status_over_time(engine(), recommendation_table(engine(), filters))
+    return headlines.counts_by_year(year_end_statuses(filters))
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def trend_sentence(filters: Filters | None = None) -> str:
+    """Is it getting better? The Overview's one sentence on the trend, and what it also reflects."""
+    return figures.trend_sentence(figures.trend(year_end_statuses(filters), table(filters)))
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

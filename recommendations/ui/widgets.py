@@ -96,7 +96,7 @@ def research_log(state_label: str, entries: pd.DataFrame) -> None:
         label = f"{search.searched_on} · {search.scope_label} · {search.outcome_label}"
         with st.expander(esc(label), expanded=number == 0):
             st.caption(esc(f"By {search.searched_by}."))
-            st.markdown("**Where**")
+            st.markdown("**Where we looked**")
             for place in search.where:
                 st.text("• " + place)
             st.markdown("**What was found**")

@@ -110,8 +110,11 @@ def test_overview_chart_and_known_gap(page: Page):
     expect(chart).to_be_visible()
     expect(chart.locator(".main-svg").first).to_be_attached()  # plotly has drawn, not just a placeholder
     assert chart.locator(".barlayer .point").count() > 0, "the status-over-time chart has no bars"
-    gap = main(page).get_by_test_id("stAlertContentWarning").filter(has_text=re.compile(r"\b13\b"))
-    expect(gap.first).to_be_visible()
+    # the known gaps: one sentence (the 13 national recommendations of 2019 among those counted) and a link
+    gaps = main(page).get_by_text(re.compile(r"^The tracker knows \d+ source documents"))
+    expect(gaps).to_be_visible()
+    expect(gaps).to_contain_text("(32 recommendations)")
+    expect(main(page).get_by_role("link", name=re.compile("what is missing and where its text is"))).to_be_visible()
 
 
 def test_a_deep_link_as_first_request_runs_inside_the_dashboard(page: Page, fresh_app_url: str):
