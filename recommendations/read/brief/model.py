@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from recommendations.read.selection import OVERLAP, describe_selection
 from recommendations.vocabulary import STATUS_LABELS, Status
 
 STATUS_NOTE = (
@@ -110,6 +111,7 @@ class BriefItem:
     first_raised: str = ""
     linked: list[LinkedEntry] = field(default_factory=list)  # the other recommendations of its chain, oldest first
     questions: list[Question] = field(default_factory=list)
+    asked_as_a_whole: str = ""  # "asked of RGC as a whole": listed because a chosen addressee is part of RGC
 
     @property
     def status_label(self) -> str:
@@ -156,6 +158,8 @@ class Brief:
     later: int = 0  # matching, but made after the meeting date
     commitments: int = 0  # matching and made by then, but the authors' own commitments: not asks (status.is_ask)
     gaps: list[Gap] = field(default_factory=list)
+    combine: str = OVERLAP  # themes and addressees: both ("overlap") or "either" (read.selection)
+    wider: list[tuple[str, str]] = field(default_factory=list)  # (id, name) of what chosen addressees are part of
 
     @property
     def items(self) -> list[BriefItem]:
@@ -170,7 +174,10 @@ class Brief:
 
     @property
     def selection(self) -> str:
-        """The filters in words."""
-        themes = " or ".join(name for _, name in self.themes) or "all themes"
-        actors = " or ".join(name for _, name in self.addressees) or "anyone"
-        return f"Themes: {themes}. Asked of: {actors}."
+        """The selection in words, saying how themes and addressees combine (``read.selection``). Plain text."""
+        return describe_selection(
+            themes=[name for _, name in self.themes],
+            addressees=[name for _, name in self.addressees],
+            wider=[name for _, name in self.wider],
+            combine=self.combine,
+        )
