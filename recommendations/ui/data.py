@@ -11,7 +11,7 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from models.db import make_engine
-from recommendations import visibility
+from recommendations import hierarchy, visibility
 from recommendations.dataset import export
 from recommendations.dataset.loader import prepare
 from recommendations.read import brief as briefs
@@ -19,6 +19,7 @@ from recommendations.read import headlines, owners, recurrence, source_text
 from recommendations.read.detail import Detail, recommendation_detail
 from recommendations.read.detail import disagreements as _disagreements
 from recommendations.read.filters import Filters
+from recommendations.read.selection import OVERLAP
 from recommendations.read.table import recommendation_table
 from recommendations.ui.config import configured
 
@@ -136,7 +137,7 @@ def owner_status_mix(ids: tuple[str, ...] | None) -> pd.DataFrame:
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def owner_asks(actor_id: str, ids: tuple[str, ...] | None) -> pd.DataFrame:
-    return owners.actor_asks(engine(), actor_id, ids)
+    return owners.actor_asks(engine(), actor_id, ids, wider=True)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
@@ -155,15 +156,27 @@ def chain_links() -> pd.DataFrame:
     return recurrence.chain_links(engine())
 
 
+@st.cache_data(ttl=TTL, show_spinner=False)
+def reach(addressees: tuple[str, ...]) -> hierarchy.Reach:
+    """The chosen addressees and what they are part of, with their short labels."""
+    return hierarchy.reach(engine(), list(addressees))
+
+
 @st.cache_data(ttl=TTL, show_spinner="Building the brief…")
-def brief(themes: tuple[str, ...], addressees: tuple[str, ...], meeting: dt.date) -> briefs.Brief:
-    return briefs.build_brief(engine(), themes=list(themes), addressees=list(addressees), meeting_date=meeting)
+def brief(
+    themes: tuple[str, ...], addressees: tuple[str, ...], meeting: dt.date, combine: str = OVERLAP
+) -> briefs.Brief:
+    return briefs.build_brief(
+        engine(), themes=list(themes), addressees=list(addressees), meeting_date=meeting, combine=combine
+    )
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def brief_file(ext: str, themes: tuple[str, ...], addressees: tuple[str, ...], meeting: dt.date) -> bytes:
+def brief_file(
+    ext: str, themes: tuple[str, ...], addressees: tuple[str, ...], meeting: dt.date, combine: str = OVERLAP
+) -> bytes:
     """One download of the brief, built when its button is clicked (a broad brief's DOCX takes seconds)."""
-    built = brief(themes, addressees, meeting)
+    built = brief(themes, addressees, meeting, combine)
     if ext == "docx":
         return briefs.brief_docx(built)
     if ext == "md":
