@@ -39,6 +39,7 @@ class Actor(SQLModel, table=True):
     type: str = Field(max_length=40, index=True)
     country: str | None = Field(default=None, max_length=300)
     note: str | None = None
+    part_of: str | None = Field(default=None, sa_column=_fk("actor.id", nullable=True))  # NEA is part of MoLVT
     version: int = Field(default=1, description="Bumped by every edit in the app; a stale edit is refused.")
 
 

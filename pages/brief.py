@@ -1,12 +1,14 @@
 """Meeting brief: the open recommendations on chosen themes or addressees as they stood on a meeting date."""
 
 import datetime as dt
+from collections import Counter
 from functools import partial
 
 import streamlit as st
 
 from recommendations import ui
 from recommendations.read import brief as briefs
+from recommendations.read.filters import Filters
 
 ui.through_entrypoint()
 
@@ -59,7 +61,12 @@ if "brief_meeting_date" not in state:
 
 left, middle, right = st.columns([3, 3, 2])
 themes = left.multiselect(
-    "Themes", list(opts["themes"]), format_func=opts["themes"].get, key="brief_themes", on_change=to_sidebar
+    "Themes",
+    list(opts["themes"]),
+    format_func=opts["themes"].get,
+    key="brief_themes",
+    on_change=to_sidebar,
+    select_all=False,
 )
 addressees = middle.multiselect(
     "Asked of (addressees)",
@@ -67,14 +74,18 @@ addressees = middle.multiselect(
     format_func=opts["addressees"].get,
     key="brief_addressees",
     on_change=to_sidebar,
+    select_all=False,  # Enter takes the best match (the acronym first), not "Select N matches"
 )
 meeting = right.date_input(
     "Meeting date", key="brief_meeting_date", min_value=EARLIEST, max_value=LATEST, format="YYYY-MM-DD"
 )
 st.query_params["brief_date"] = meeting.isoformat()
+chosen = Filters(themes=themes, addressees=addressees, combine=filters.combine)
+ui.combine_switch(chosen, key="brief_combine")
 st.caption(
-    "Any of the chosen themes, asked of any of the chosen addressees. Pre-filled from the sidebar and kept in the "
-    "link, so the brief can be shared; the sidebar's other filters (status, source, years, text) do not apply here."
+    "A ministry or agency also takes in what is asked of the Government as a whole (or of the ministry it belongs "
+    "to). Pre-filled from the sidebar and kept in the link, so the brief can be shared; the sidebar's other "
+    "filters (status, source, years, text) do not apply here."
 )
 
 if not (themes or addressees):
@@ -88,7 +99,7 @@ if not (themes or addressees):
     if not st.checkbox("Brief on all open recommendations (every theme and addressee)", key="brief_all"):
         st.stop()
 
-key = (tuple(themes), tuple(addressees), meeting)
+key = (tuple(themes), tuple(addressees), meeting, chosen.combine)
 brief = ui.brief(*key)
 stale = sum(1 for item in brief.items if any(q.rule == "stale_evidence" for q in item.questions))
 cols = st.columns(4)
@@ -96,6 +107,9 @@ cols[0].metric("Open recommendations", len(brief.items))
 cols[1].metric("Not assessed", brief.status_counts.get("not_assessed", 0))
 cols[2].metric("Raised more than once", sum(1 for item in brief.items if item.times_raised > 1))
 cols[3].metric("Evidence over 2 years old", stale, help="Latest evidence dated more than two years before the meeting.")
+as_a_whole = [item.asked_as_a_whole for item in brief.items if item.asked_as_a_whole]
+for note, count in Counter(as_a_whole).items():
+    st.caption(ui.esc(f"{count} of the {len(brief.items)} are included because they were {note}."))
 
 stem = briefs.file_stem(brief)
 buttons = st.columns(4)

@@ -11,12 +11,15 @@ filters = ui.current_filters()
 table = ui.table(filters)
 shown = f"{len(table)}" if filters.is_empty() else numbers.of(len(table), len(ui.table(None)))
 st.caption(f"{shown} recommendations · {ui.filter_summary(filters)} Click a row to open it; column headers sort.")
+ui.combine_switch(filters, key="explore_combine", say=False)  # the caption says it
 
 if table.empty:
     st.info("No recommendation matches these filters. Loosen them in the sidebar, or use **Clear filters**.")
     st.stop()
 
 KEY = ["open_link", "status_shown", "title", "source_short"]  # the status before the long title: both fit a phone
+if filters.addressees:  # asks taken in through what a chosen addressee is part of say so
+    KEY.insert(3, "asked_as_a_whole")
 page = ui.paged(table, "explore_page", what="recommendations")
 view = page.assign(
     open_link="recommendation?id=" + page["id"],
@@ -24,7 +27,7 @@ view = page.assign(
     status_shown=[
         f"{s} ({scope})" if scope else s for s, scope in zip(page["status_label"], page["status_scope"], strict=True)
     ],
-)[[*KEY, "addressee_labels", "themes", "last_evidence", "id"]]
+)[[*dict.fromkeys([*KEY, "addressee_labels", "themes", "last_evidence", "asked_as_a_whole", "id"])]]
 every_column = st.toggle("Show every column", key="explore_all_columns", help="Fewer columns fit a phone.")
 event = st.dataframe(
     view,
@@ -41,6 +44,9 @@ event = st.dataframe(
         "status_shown": st.column_config.TextColumn("Current status", width=140),
         "source_short": st.column_config.TextColumn("Source", width=250, help="Year · organisers · kind"),
         "addressee_labels": st.column_config.TextColumn("Asked of", width=150),
+        "asked_as_a_whole": st.column_config.TextColumn(
+            "Asked as a whole", width=170, help="Asked of what a chosen addressee is part of, such as the Government"
+        ),
         "themes": st.column_config.TextColumn("Themes", width=220),
         "last_evidence": st.column_config.TextColumn("Last evidence", width=100),
         "id": st.column_config.TextColumn("Id", width=150),

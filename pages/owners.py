@@ -14,6 +14,7 @@ ui.through_entrypoint()
 
 
 INFERRED = "The text names no addressee; the document's own addressee is used."
+WHOLE = "Asks made to what this actor is part of as a whole (a ministry: the Government), counted apart from its own."
 LINK = st.column_config.LinkColumn("Detail", display_text="View", help="Open the recommendation's detail page.")
 STATUS = st.column_config.TextColumn("Current status", help="Latest published assessment (not assessed if none).")
 YEAR = st.column_config.NumberColumn("Source year", format="%d")
@@ -27,6 +28,7 @@ SUMMARY = {
     "share_open": st.column_config.ProgressColumn("Share open", **SHARE),
     "share_assessed": st.column_config.ProgressColumn("Share assessed", **SHARE),
     "oldest_open_year": st.column_config.NumberColumn("Oldest open ask (year)", format="%d"),
+    "also": st.column_config.TextColumn("Also asked as part of", help=WHOLE, width="medium"),
 }  # fmt: skip
 OLDEST = {
     "title": st.column_config.TextColumn("Recommendation", width="medium"), "status_label": STATUS,
@@ -39,6 +41,7 @@ ASKS = {
     "inferred": st.column_config.CheckboxColumn("Inferred", help=INFERRED),
     "status_date": "Status as of", "link": LINK,
     "source_title": st.column_config.TextColumn("Source", width="medium"),
+    "asked_as_a_whole": st.column_config.TextColumn("Asked as a whole", help=WHOLE),
 }  # fmt: skip
 
 st.title("Who is asked to act")
@@ -122,7 +125,8 @@ fig = px.bar(
 )
 fig.update_layout(xaxis=ui.share_axis(shares["share"].max()))
 st.plotly_chart(ui.tidy(fig, rows=int(len(order) * 1.4)), width="stretch")
-KEY_SUMMARY = ["name", "asks", "open", "share_assessed", "oldest_open_year"]
+also_asked = ["also"] if actors["also"].any() else []  # asks to what an actor is part of, counted apart
+KEY_SUMMARY = ["name", "asks", "open", "share_assessed", "oldest_open_year", *also_asked]
 every_column = st.toggle("Show every column", key="owners_all_columns", help="Fewer columns fit a phone.")
 st.dataframe(
     actors.assign(
@@ -158,8 +162,11 @@ cols[1].metric("Still open", int(row["open"]))
 cols[2].metric("Assessed", int(row["assessed"]))
 cols[3].metric("Oldest open ask", "none" if pd.isna(row["oldest_open_year"]) else str(row["oldest_open_year"]))
 
+if row["also"]:
+    also = row["also"][:1].upper() + row["also"][1:]
+    st.caption(ui.esc(f"{also}. Those asks are listed below, marked, and not counted in its own asks above."))
 st.markdown(f"**Oldest open asks of {ui.esc(names[actor])}**")
-oldest = owners.oldest_open(asks)
+oldest = owners.oldest_open(asks[asks["asked_as_a_whole"] == ""])  # its own, as named
 if oldest.empty:
     st.success("Nothing asked of this actor in this selection is still open (all implemented or not applicable).")
 else:

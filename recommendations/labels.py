@@ -8,6 +8,7 @@ says nothing, or "the whole ask" where a part must be named.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -27,6 +28,17 @@ def short(name: str, acronym: object) -> str:
 def full(name: str, acronym: object) -> str:
     """The name with its acronym: "Ministry of Labour and Vocational Training (MoLVT)"."""
     return f"{name} ({acronym})" if isinstance(acronym, str) and acronym.strip() and acronym != name else name
+
+
+def chooser(name: str, acronym: object) -> str:
+    """For a list one types into, the acronym first ("MoLVT · Ministry of Labour and Vocational Training"): typing
+    an acronym then ranks its actor above those whose names merely contain it (NEA's name holds "(MoLVT)")."""
+    return f"{acronym} · {name}" if isinstance(acronym, str) and acronym.strip() and acronym != name else name
+
+
+def as_a_whole(parents: Sequence[str], *, joiner: str = "and") -> str:
+    """How an ask selected through what a chosen actor is part of is marked: "asked of RGC as a whole"."""
+    return f"asked of {f' {joiner} '.join(parents)} as a whole" if parents else ""
 
 
 def scope_words(label: str | None) -> str:

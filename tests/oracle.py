@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from recommendations import status
 from recommendations.dataset.validate import Dataset
 from recommendations.dates import date_start
+from recommendations.vocabulary import OPEN_STATUSES, PROGRESS_RANK
 
 
 def facts_of(dataset: Dataset, extra: Iterable[status.Fact] = ()) -> dict[str, list[status.Fact]]:
@@ -57,4 +58,54 @@ def per_addressee(
         (rec, actor): status.for_addressee(facts.get(rec, []), actor, as_of).status
         for rec, actors in pairs.items()
         for actor, _ in actors
+    }
+
+
+def taken_in(dataset: Dataset, chosen: Iterable[str]) -> set[str]:
+    """The chosen actors and everything they are part of (``part_of``, followed in the YAML)."""
+    parent = {a.id: a.part_of for a in dataset.actors}
+    out: set[str] = set()
+    todo = list(chosen)
+    while todo:
+        actor = todo.pop()
+        if actor not in out:
+            out.add(actor)
+            if parent.get(actor):
+                todo.append(parent[actor])
+    return out
+
+
+def selected(dataset: Dataset, themes: list[str], chosen: list[str], combine: str = "overlap") -> set[str]:
+    """What ``Filters`` selects: on a chosen theme, asked of a chosen addressee or of anything it is part of;
+    both ("overlap") or either ("either") when themes and addressees are chosen."""
+    wanted = taken_in(dataset, chosen)
+    out = set()
+    for rec in dataset.recommendations:
+        on = bool(set(themes) & set(rec.themes)) if themes else None
+        asked = bool(wanted & {a.actor for a in rec.addressees}) if chosen else None
+        tests = [t for t in (on, asked) if t is not None]
+        if not tests or (any(tests) if combine == "either" and len(tests) == 2 else all(tests)):
+            out.add(rec.id)
+    return out
+
+
+def open_in_brief(
+    dataset: Dataset, rec_id: str, chosen: set[str], wider: set[str], statuses: dict[tuple[str, str], str]
+) -> bool:
+    """Open at the meeting by the brief's rule: the least advanced status for the chosen addressees it names,
+    else for what they are part of that it names (``statuses``: ``per_addressee`` as of the meeting)."""
+    rec = next(r for r in dataset.recommendations if r.id == rec_id)
+    named = {a.actor for a in rec.addressees}
+    pool = [statuses[(rec_id, a)] for a in named & chosen] or [statuses[(rec_id, a)] for a in named & wider]
+    least = min(pool, key=PROGRESS_RANK.__getitem__)
+    return rec.kind != "commitment" and least in OPEN_STATUSES
+
+
+def brief_ids(dataset: Dataset, themes: list[str], chosen: list[str], meeting: dt.date) -> set[str]:
+    """The recommendations a brief on these themes and addressees (overlap) lists for ``meeting``."""
+    made = {r.id for s in dataset.sources if date_start(s.date) <= meeting for r in s.recommendations}
+    statuses = per_addressee(dataset, as_of=meeting)
+    wider = taken_in(dataset, chosen) - set(chosen)
+    return {
+        r for r in selected(dataset, themes, chosen) & made if open_in_brief(dataset, r, set(chosen), wider, statuses)
     }

@@ -87,6 +87,41 @@ def test_explore_counts_follow_filters_from_the_url():
     assert "Recruitment and fees" in at.caption[0].value
 
 
+def test_explore_takes_in_the_government_and_switches_how_themes_and_addressees_combine():
+    at = app(theme="recruitment", addressee="molvt", combine="either").run()
+    at.switch_page("pages/explore.py").run()
+    assert not at.exception
+    either = oracle.selected(DATASET, ["recruitment"], ["molvt"], "either")
+    assert caption_count(at) == len(either)
+    assert "On Recruitment and fees, or asked of MoLVT or of RGC as a whole" in at.caption[0].value
+    switch = at.radio(key="explore_combine")
+    assert switch.value == "either"
+    switch.set_value("overlap").run()
+    assert not at.exception
+    both = oracle.selected(DATASET, ["recruitment"], ["molvt"])
+    assert caption_count(at) == len(both) < len(either)
+    assert "combine" not in at.query_params  # back to the default
+    shown = at.dataframe[0].value.set_index("id")
+    assert shown.loc["afml15-2022-13", "asked_as_a_whole"] == "asked of RGC as a whole"
+
+
+def test_owners_counts_molvt_as_named_and_the_governments_asks_apart():
+    at = app(addressee="molvt").run()
+    at.switch_page("pages/owners.py").run()
+    assert not at.exception
+    named = [r for r in DATASET.recommendations if "molvt" in {a.actor for a in r.addressees}]
+    government = oracle.selected(DATASET, [], ["molvt"]) - {r.id for r in named}
+    assert metric(at, "Its asks") == str(len(named))  # MoLVT in detail: its own asks only
+    assert any(
+        c.value == f"Also asked of RGC as a whole: {len(government)}. Those asks are listed below, marked, and not "
+        "counted in its own asks above."
+        for c in at.caption
+    )
+    shown = at.dataframe[-1].value  # "Everything asked of MoLVT" (a page of it): the Government's asks marked
+    marked = set(shown.loc[shown["asked_as_a_whole"] == "asked of RGC as a whole", "recommendation_id"])
+    assert marked == set(shown["recommendation_id"]) & government and marked
+
+
 def test_explore_ships_one_page_of_rows_and_pages_through_them_all():
     from recommendations.ui import PAGE_SIZE
 

@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from recommendations.dataset.validate import read_dataset
 from recommendations.dates import date_start
+from tests import oracle
 from tests.conftest import DATA, open_page
 
 DATASET, _ = read_dataset(DATA)
@@ -120,3 +121,58 @@ def test_choice_on_the_page_goes_into_the_link():
     assert not at.exception
     assert at.multiselect(key="brief_themes").value == ["gender"]
     assert param(at, "theme") == ["gender"]
+
+
+# --- the hierarchy and how themes and addressees combine -------------------------------------------------------
+
+MEETING = dt.date(2022, 10, 19)
+
+
+def open_count(at: AppTest) -> int:
+    return int(next(m for m in at.metric if m.label == "Open recommendations").value)
+
+
+def test_the_brief_says_how_themes_and_addressees_combine_and_offers_the_other_way():
+    at = brief_page(theme="recruitment", addressee="molvt", brief_date=MEETING.isoformat())
+    assert not at.exception
+    assert "On Recruitment and fees **and** asked of MoLVT or of RGC as a whole." in markdown(at)
+    both = oracle.brief_ids(DATASET, ["recruitment"], ["molvt"], MEETING)
+    assert open_count(at) == len(both)
+    government = sum("molvt" not in {a.actor for a in RECS_BY_ID[r].addressees} for r in both)
+    assert any(c.value == f"{government} of the {len(both)} are included because they were asked of RGC as a whole."
+               for c in at.caption)  # fmt: skip
+    switch = at.radio(key="brief_combine")
+    assert switch.value == "overlap" and len(switch.options) == 2
+    switch.set_value("either").run()
+    assert not at.exception
+    assert param(at, "combine") == ["either"]
+    assert "On Recruitment and fees, **or** asked of MoLVT or of RGC as a whole." in markdown(at)
+    assert open_count(at) > len(both)
+    assert at.radio(key="brief_combine").value == "either"
+    at.multiselect(key="brief_addressees").set_value([]).run()  # one side only: nothing to combine
+    assert not at.exception
+    assert not [r for r in at.radio if r.key == "brief_combine"]
+    assert "On Recruitment and fees, asked of anyone." in markdown(at)
+
+
+@pytest.mark.parametrize(
+    "hostile", ["<script>alert(1)</script>", "EITHER", "either' OR 1=1 --", "x" * 3000, "**or**", "%00", ""]
+)
+def test_a_hostile_combine_in_the_link_reads_as_both(hostile):
+    at = brief_page(theme="recruitment", addressee="molvt", brief_date=MEETING.isoformat(), combine=hostile)
+    assert not at.exception
+    assert at.radio(key="brief_combine").value == "overlap"
+    assert open_count(at) == len(oracle.brief_ids(DATASET, ["recruitment"], ["molvt"], MEETING))
+    assert "combine" not in at.query_params  # the default is not written back, nor is the hostile value
+    assert hostile not in markdown(at) or hostile in ("", "EITHER")
+
+
+def test_typed_acronyms_come_first_in_the_addressee_box():
+    """Typing "MoLVT" then Enter takes the first match (no "Select N matches" row): the acronym leads its label."""
+    at = brief_page()
+    box = at.multiselect(key="brief_addressees")
+    labels = list(box.options)  # as shown (formatted)
+    molvt = next(label for label in labels if label.startswith("MoLVT"))
+    assert molvt == "MoLVT · Ministry of Labour and Vocational Training"
+    assert all(not label.startswith("MoLVT") for label in labels if label != molvt)
+    assert box.proto.select_all == 0

@@ -7,6 +7,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Mapping
 
+from recommendations import hierarchy
 from recommendations.dataset.checks import Target, assessment_findings, evidence_findings
 from recommendations.dataset.folder import Dataset, Problem, outside
 from recommendations.dataset.schema import AssessmentIn, LinkIn
@@ -45,6 +46,10 @@ def cross_check(data: Dataset) -> list[Problem]:
         if value is not None and value not in target:
             path, line = at(kind, ident)
             problems.append(Problem(path, line, f"{field_name}: unknown {label} id {value!r}"))
+
+    for record in data.actors:
+        need("actors", record.id, "part_of", actors, "actor", record.part_of)
+    problems.extend(_part_of_cycles(data, at))
 
     rec_date = {}
     for source in data.sources:
@@ -179,6 +184,18 @@ def entry_ident(key: str, record: object, index: int) -> str:
     if isinstance(record, LinkIn):
         return f"{record.source}->{record.target}"
     raise TypeError(f"a {key} record needs an id")  # only links and research-log entries have none
+
+
+def _part_of_cycles(data: Dataset, at: Callable[[str, str], tuple[str, int]]) -> list[Problem]:
+    """Each actor that is, through ``part_of``, part of itself (the hierarchy must be a tree)."""
+    parents = {a.id: a.part_of for a in data.actors}
+    out = []
+    for actor in data.actors:
+        if hierarchy.in_cycle(parents, actor.id):
+            path, line = at("actors", actor.id)
+            loop = " -> ".join([actor.id, *hierarchy.ancestors(parents, actor.id), actor.id])
+            out.append(Problem(path, line, f"part_of: {actor.id!r} would be part of itself ({loop}); remove one link"))
+    return out
 
 
 def _supersede_cycles(

@@ -64,6 +64,7 @@ FLAT_COLUMNS = [
     "id", "source_id", "source_title", "source_date", "number", "section", "kind", "title", "lead_in", "text",
     "addressees", "themes", "status", "status_label", "status_date", "status_assessor", "status_scope",
     "addressee_statuses", "evidence_count", "last_evidence_date", "research_state", "last_searched_on",
+    "asked_as_a_whole",
 ]  # fmt: skip
 #: In JSON, each addressee is an object with its own status (the status rule's per-addressee answer).
 ADDRESSEE_FIELDS = ["id", "name", "role", "inferred", "status", "status_date", "scope"]

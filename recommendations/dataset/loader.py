@@ -41,6 +41,7 @@ from models import (
     tables,
 )
 from models.db import BOOTSTRAP_LOCK, exclusive, is_empty, migrate
+from recommendations import hierarchy
 from recommendations.audit import audit
 from recommendations.dataset.folder import Dataset, Problem
 from recommendations.dataset.load_state import fingerprint, last_fingerprint, remember_fingerprint
@@ -99,7 +100,7 @@ _HISTORY = (Assessment, AssessmentEvidence, AssessmentReview)
 def dataset_rows(data: Dataset) -> dict[type[SQLModel], list[dict[str, Any]]]:
     """Rows for every table, in foreign-key order."""
     rows: dict[type[SQLModel], list[dict[str, Any]]] = {
-        Actor: [a.model_dump() for a in data.actors],
+        Actor: _parents_first([a.model_dump() for a in data.actors]),
         Theme: [t.model_dump() for t in data.themes],
         GlossaryTerm: [g.model_dump() for g in data.glossary],
         Source: [],
@@ -160,6 +161,12 @@ def dataset_rows(data: Dataset) -> dict[type[SQLModel], list[dict[str, Any]]]:
     return rows
 
 
+def _parents_first(actors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Actor rows with each after what it is part of (the foreign key holds row by row on SQLite)."""
+    by_id = {a["id"]: a for a in actors}
+    return [by_id[i] for i in hierarchy.parents_first(by_id, {i: a["part_of"] for i, a in by_id.items()})]
+
+
 def research_log_rows(data: Dataset) -> list[dict[str, Any]]:
     """The research log as rows: each entry keyed by its recommendation and its place among that one's entries."""
     out: list[dict[str, Any]] = []
@@ -200,22 +207,21 @@ def _sync(
         full = {c: row.get(c) for c in columns}
         wanted_by_key[_key(table, full)] = full
     pk = list(table.primary_key.columns)
-    new_rows = []
+    new_rows, changed = [], []
     for key, row in wanted_by_key.items():
         old = existing.get(key)
         if old is None:
             new_rows.append({**row, "version": 1} if versioned else row)
             report.inserted += 1
         elif any(old[c] != row[c] for c in columns):
-            bump = {"version": old["version"] + 1} if versioned else {}
-            conn.execute(
-                update(table).where(and_(*(c == v for c, v in zip(pk, key, strict=True)))).values(**row, **bump)
-            )
+            changed.append((key, {**row, **({"version": old["version"] + 1} if versioned else {})}))
             report.updated += 1
         else:
             report.unchanged += 1
     for start in range(0, len(new_rows), 5000):  # one statement per batch (executemany), not per row
         conn.execute(insert(table), new_rows[start : start + 5000])
+    for key, values in changed:  # after the inserts: an edited actor may now be part of a new one
+        conn.execute(update(table).where(and_(*(c == v for c, v in zip(pk, key, strict=True)))).values(**values))
     for key, old in existing.items():
         if key in wanted_by_key:
             continue

@@ -158,6 +158,11 @@ class ActorIn(Record):
     type: ActorType
     country: ShortText | None = None
     note: Text | None = None
+    part_of: Id | None = Field(
+        default=None,
+        description="The actor this one is part of (a ministry of the Government, an agency of its ministry): "
+        "choosing this actor also selects what is asked of that one as a whole.",
+    )
 
 
 class ThemeIn(Record):

@@ -4,15 +4,16 @@ which recommendations they select, in SQL (a filter is a WHERE, never a pass ove
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any
 
 from sqlalchemy import Select, and_, exists, or_, select
 
 from models.tables import AD, RT, R, S
-from recommendations import sql, status
+from recommendations import hierarchy, sql, status
 from recommendations.read import history
+from recommendations.read.selection import COMBINE_MODES, EITHER, OVERLAP, describe_selection
 
 #: Address-bar parameter -> (field, holds a list)
 PARAMS: dict[str, tuple[str, bool]] = {
@@ -25,11 +26,10 @@ PARAMS: dict[str, tuple[str, bool]] = {
     "from": ("year_from", False),
     "to": ("year_to", False),
     "q": ("text", False),
+    "combine": ("combine", False),  # how themes and addressees combine: overlap (the default) or either
 }
-#: Field -> how the words name it ("theme: Recruitment and fees").
+#: Field -> how the words name it ("status: Open"); themes and addressees are said by ``describe_selection``.
 WORDS = {
-    "themes": "theme",
-    "addressees": "asked of",
     "statuses": "status",
     "sources": "source",
     "kinds": "kind",
@@ -51,9 +51,10 @@ class Filters:
     kinds: list[str] = field(default_factory=list)
     research: list[str] = field(default_factory=list)  # research states (vocabulary.RESEARCH_STATES)
     text: str = ""
+    combine: str = OVERLAP  # themes and addressees: "overlap" (both) or "either"; alone it selects nothing
 
     def is_empty(self) -> bool:
-        return all(not getattr(self, f.name) for f in fields(self))
+        return all(not getattr(self, f.name) for f in fields(self) if f.name != "combine")
 
     # --- the address bar ------------------------------------------------------------------------------
 
@@ -66,7 +67,9 @@ class Filters:
             if many:
                 setattr(filters, name, [v for v in values if v in valid.get(name, set())])
             elif values:
-                if name == "text":
+                if name == "combine":
+                    filters.combine = values[-1] if values[-1] in COMBINE_MODES else OVERLAP
+                elif name == "text":
                     filters.text = values[-1].strip()[:MAX_TEXT]
                 elif values[-1].isdigit() and len(values[-1]) == 4:
                     setattr(filters, name, int(values[-1]))
@@ -78,18 +81,28 @@ class Filters:
             value = getattr(self, name)
             if many and value:
                 out[param] = list(value)
-            elif not many and value not in (None, ""):
+            elif not many and value not in (None, "", OVERLAP):
                 out[param] = str(value)
         return out
 
     # --- words ----------------------------------------------------------------------------------------
 
-    def words(self, labels: Mapping[str, Mapping[str, str]]) -> str:
-        """The active filters in words ("Filtered by theme: Recruitment and fees; years 2016–…."), with each id's
-        label from ``labels`` (field -> id -> label). Plain text: the caller escapes it for Markdown."""
+    def words(self, labels: Mapping[str, Mapping[str, str]], wider: Sequence[str] = ()) -> str:
+        """The active filters in words ("Filtered by: On Recruitment and fees, asked of anyone; years 2016–…."),
+        with each id's label from ``labels`` (field -> id -> label) and ``wider`` the labels of what the chosen
+        addressees are part of. Plain text: the caller escapes it for Markdown."""
         if self.is_empty():
             return "All recommendations (no filters)."
         parts = []
+        if self.themes or self.addressees:
+            parts.append(
+                describe_selection(
+                    themes=[labels.get("themes", {}).get(v, v) for v in self.themes],
+                    addressees=[labels.get("addressees", {}).get(v, v) for v in self.addressees],
+                    wider=wider,
+                    combine=self.combine,
+                ).removesuffix(".")
+            )
         for name, label in WORDS.items():
             values = getattr(self, name)
             if values:
@@ -98,7 +111,7 @@ class Filters:
             parts.append(f"years {self.year_from or '…'}–{self.year_to or '…'}")
         if self.text:
             parts.append(f"text contains “{self.text}”")
-        return "Filtered by " + "; ".join(parts) + "."
+        return "Filtered by: " + "; ".join(parts) + "."
 
     # --- SQL ------------------------------------------------------------------------------------------
 
@@ -111,11 +124,16 @@ class Filters:
             conditions.append(S.c.date_start >= dt.date(self.year_from, 1, 1))
         if self.year_to is not None:
             conditions.append(S.c.date_start <= dt.date(self.year_to, 12, 31))
+        chosen = []
         if self.themes:
-            conditions.append(exists().where(RT.c.recommendation_id == R.c.id, sql.in_ids(RT.c.theme_id, self.themes)))
-        if self.addressees:
-            asked = sql.in_ids(AD.c.actor_id, self.addressees)
-            conditions.append(exists().where(AD.c.recommendation_id == R.c.id, asked))
+            chosen.append(exists().where(RT.c.recommendation_id == R.c.id, sql.in_ids(RT.c.theme_id, self.themes)))
+        if self.addressees:  # an actor chosen, or anything it is part of (hierarchy): asked of the Government too
+            asked = AD.c.actor_id.in_(select(hierarchy.upward(self.addressees).c.id))
+            chosen.append(exists().where(AD.c.recommendation_id == R.c.id, asked))
+        if len(chosen) == 2 and self.combine == EITHER:
+            conditions.append(or_(*chosen))
+        else:
+            conditions += chosen
         if self.kinds:
             conditions.append(sql.in_ids(R.c.kind, self.kinds))
         if self.text.strip():

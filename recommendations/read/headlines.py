@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 from models.tables import ACT, AD, AUDIT, A, E, R, S, T
-from recommendations import dates, sql, status
+from recommendations import dates, hierarchy, labels, sql, status
 from recommendations.numbers import whole_percent
 from recommendations.read import evidence
 from recommendations.vocabulary import MOVING, RESEARCH_STATES, STATUS_LABELS, UNDER_WAY, Status
@@ -22,17 +22,18 @@ def options(engine: Engine) -> dict[str, list[tuple[str, str]]]:
     """(id, label) choices for the shared filters."""
     sources = sql.rows(engine, select(S.c.id, S.c.title, S.c.date).order_by(S.c.date_start, S.c.id))
     themes = sql.rows(engine, select(T.c.id, T.c.name).order_by(T.c.name))
+    up = hierarchy.upward(None)  # an addressee, or part of one (a ministry, when asks go to the Government)
     actors = sql.rows(
         engine,
         select(ACT.c.id, ACT.c.name, ACT.c.acronym)
-        .where(ACT.c.id.in_(select(AD.c.actor_id)))
+        .where(ACT.c.id.in_(select(up.c.actor_id).where(up.c.id.in_(select(AD.c.actor_id)))))
         .order_by(ACT.c.name, ACT.c.id),
     )
     kinds = sql.rows(engine, select(R.c.kind).distinct().order_by(R.c.kind))
     return {
         "sources": [(r["id"], f"{r['date'][:4]} · {r['title']}") for r in sources],
         "themes": [(r["id"], r["name"]) for r in themes],
-        "addressees": [(r["id"], r["name"] + (f" ({r['acronym']})" if r["acronym"] else "")) for r in actors],
+        "addressees": [(r["id"], labels.chooser(r["name"], r["acronym"])) for r in actors],
         "statuses": [(s, STATUS_LABELS[s]) for s in STATUS_ORDER],
         "kinds": [(r["kind"], r["kind"].replace("_", " ").capitalize()) for r in kinds],
         "research": list(RESEARCH_STATES.items()),

@@ -12,22 +12,23 @@ import datetime as dt
 from collections.abc import Iterable
 
 import pandas as pd
-from sqlalchemy import Integer, case, func, select
+from sqlalchemy import Integer, case, exists, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.sql import ColumnElement
 
-from models.tables import ACT, R, S
-from recommendations import dates, sql, status
+from models.tables import ACT, AD, R, S
+from recommendations import dates, hierarchy, labels, sql, status
 from recommendations.labels import short as actor_label
 from recommendations.vocabulary import MOVING, STATUS_LABELS, AddresseeRole, Status
 
 SUMMARY_COLUMNS = [
     "actor_id", "name", "acronym", "type", "label", "asks", "responsible", "supporting", "inferred",
     "open", "assessed", "moving", "oldest_open_year", "share_open", "share_assessed", "share_moving",
+    "also_asked", "also_asked_of", "also",
 ]  # fmt: skip
 ASK_COLUMNS = [
     "recommendation_id", "title", "kind", "source_title", "source_date", "date_start", "year", "role", "inferred",
-    "status", "status_label", "status_date", "scope", "open", "years_open",
+    "status", "status_label", "status_date", "scope", "open", "years_open", "asked_as_a_whole",
 ]  # fmt: skip
 
 
@@ -73,7 +74,43 @@ def actor_summary(engine: Engine, ids: Iterable[str] | None = None) -> pd.DataFr
     df["label"] = [actor_label(n, a) for n, a in zip(df["name"], df["acronym"], strict=True)]
     for column in ("open", "assessed", "moving"):
         df[f"share_{column}"] = df[column] / df["asks"]
+    also, also_of = _also_asked(engine, ids)
+    df["also_asked"] = df["actor_id"].map(also).fillna(0).astype(int)
+    df["also_asked_of"] = df["actor_id"].map(lambda a: ", ".join(also_of.get(a, [])))
+    df["also"] = [
+        f"also {labels.as_a_whole(also_of[a], joiner='or')}: {n}" if a in also_of else ""
+        for a, n in zip(df["actor_id"], df["also_asked"], strict=True)
+    ]
     return df[SUMMARY_COLUMNS]
+
+
+def _also_asked(engine: Engine, ids: Iterable[str] | None) -> tuple[dict[str, int], dict[str, list[str]]]:
+    """Per actor: how many of ``ids`` are asked of what it is part of but do not name it (counted apart from its
+    own asks), and the short labels of what it is part of, nearest first (``hierarchy``)."""
+    up = hierarchy.upward(None).alias("up")
+    named = AD.alias("named")
+    counts = sql.rows(
+        engine,
+        select(up.c.actor_id, func.count(AD.c.recommendation_id.distinct()).label("n"))
+        .join(AD, AD.c.actor_id == up.c.id)
+        .where(
+            up.c.depth > 0,
+            sql.in_ids(AD.c.recommendation_id, _ids(ids)),
+            ~exists().where(named.c.recommendation_id == AD.c.recommendation_id, named.c.actor_id == up.c.actor_id),
+        )
+        .group_by(up.c.actor_id),
+    )
+    parents = sql.rows(
+        engine,
+        select(up.c.actor_id, ACT.c.name, ACT.c.acronym)
+        .join(ACT, ACT.c.id == up.c.id)
+        .where(up.c.depth > 0)
+        .order_by(up.c.actor_id, up.c.depth),
+    )
+    of: dict[str, list[str]] = {}
+    for row in parents:
+        of.setdefault(row["actor_id"], []).append(actor_label(row["name"], row["acronym"]))
+    return {r["actor_id"]: int(r["n"]) for r in counts}, of
 
 
 def actor_status(engine: Engine, ids: Iterable[str] | None = None) -> pd.DataFrame:
@@ -96,16 +133,26 @@ def actor_status(engine: Engine, ids: Iterable[str] | None = None) -> pd.DataFra
 
 
 def actor_asks(
-    engine: Engine, actor_id: str, ids: Iterable[str] | None = None, today: dt.date | None = None
+    engine: Engine,
+    actor_id: str,
+    ids: Iterable[str] | None = None,
+    today: dt.date | None = None,
+    *,
+    wider: bool = False,
 ) -> pd.DataFrame:
-    """What is asked of one actor, oldest first: role, whether inferred, its status for this actor, years open."""
+    """What is asked of one actor, oldest first: role, whether inferred, its status for this actor, years open.
+
+    ``wider``: also what is asked of what it is part of as a whole (``hierarchy``), each such row with its status
+    for that actor and ``asked_as_a_whole`` saying so ("asked of RGC as a whole").
+    """
     today = today or dt.date.today()
-    pa = status.per_addressee(None, _ids(ids), actors=[actor_id]).subquery("pa")
+    reach = hierarchy.reach(engine, [actor_id]) if wider else hierarchy.Reach((actor_id,), (), {})
+    pa = status.per_addressee(None, _ids(ids), actors=reach.every).subquery("pa")
     scope = ACT.alias("scope")
     df = sql.frame(
         engine,
         select(
-            pa.c.recommendation_id, R.c.title, R.c.kind, R.c.position, S.c.title.label("source_title"),
+            pa.c.actor_id, pa.c.recommendation_id, R.c.title, R.c.kind, R.c.position, S.c.title.label("source_title"),
             S.c.date.label("source_date"), S.c.date_start, pa.c.role, pa.c.inferred, pa.c.status,
             pa.c.as_of.label("status_date"), scope.c.name.label("scope_name"), scope.c.acronym.label("scope_acronym"),
         )
@@ -117,6 +164,11 @@ def actor_asks(
     )  # fmt: skip
     if df.empty:
         return pd.DataFrame(columns=ASK_COLUMNS)
+    # one row per recommendation: the actor's own, else that of the nearest actor it is part of
+    named = df.groupby("recommendation_id")["actor_id"].agg(list)
+    df["asked_as_a_whole"] = df["recommendation_id"].map(named).map(reach.note)
+    nearest = df["actor_id"].map({a: i for i, a in enumerate(reach.every)})
+    df = df.loc[nearest.groupby(df["recommendation_id"]).idxmin().sort_values()].reset_index(drop=True)
     df["date_start"] = df["date_start"].map(dates.as_date)
     df["year"] = df["date_start"].map(lambda d: d.year)
     df["inferred"] = df["inferred"].astype(bool)

@@ -15,7 +15,7 @@ import pandas as pd
 from sqlalchemy import select
 
 from models.tables import RT, R, S, T
-from recommendations import labels, sql, status
+from recommendations import hierarchy, labels, sql, status
 from recommendations.read import evidence, history
 from recommendations.read.filters import Filters
 from recommendations.read.history import as_list, none_for_null
@@ -26,6 +26,7 @@ TABLE_COLUMNS = [
     "text", "addressees", "addressee_ids", "addressee_labels", "addressee_statuses", "themes", "theme_ids",
     "status", "status_label", "status_date", "status_assessor", "status_scope", "evidence_count",
     "last_evidence_date", "source_short", "research_state", "research_label", "last_searched_on",
+    "asked_as_a_whole",
 ]  # fmt: skip
 ADDRESSEE_STATUS_COLUMNS = [
     "recommendation_id", "id", "name", "label", "role", "inferred", "status", "status_label", "status_date",
@@ -41,6 +42,9 @@ def recommendation_table(
     ids: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """One row per recommendation with its overall status and its status for each addressee; the filtered set.
+
+    ``asked_as_a_whole``: "asked of RGC as a whole" on a row selected because it is asked of what a chosen
+    addressee is part of (``recommendations.hierarchy``), "" otherwise.
 
     ``ids`` limits every query to those recommendations (one detail page need not work out all 50,000).
     """
@@ -106,6 +110,9 @@ def recommendation_table(
         for s, i in zip(base["status"], base["id"], strict=True)
     ]
     base["research_label"] = base["research_state"].map(RESEARCH_STATES)
+    # chosen addressees take in what they are part of: say so on each ask selected only that way
+    reach = hierarchy.reach(engine, filters.addressees if filters is not None else [])
+    base["asked_as_a_whole"] = base["addressee_ids"].map(reach.note)
     base = none_for_null(base, ["number", "section", "lead_in", "status_date", "status_assessor", "last_evidence_date"])
     return base[TABLE_COLUMNS].reset_index(drop=True)
 

@@ -48,6 +48,7 @@ from recommendations.ui.data import (
     year_bounds,
 )
 from recommendations.ui.filters import (
+    combine_switch,
     current_filters,
     filter_summary,
     filters_from_params,
@@ -78,6 +79,7 @@ __all__ = [
     "chronic_asks",
     "clear_caches",
     "client",
+    "combine_switch",
     "configured",
     "context_figures",
     "cookie_secret",

@@ -11,7 +11,7 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from models.db import make_engine
-from recommendations import visibility
+from recommendations import hierarchy, visibility
 from recommendations.dataset import export
 from recommendations.dataset.brief_file import brief_file as brief_as_file
 from recommendations.dataset.loader import prepare
@@ -20,6 +20,7 @@ from recommendations.read import figures, headlines, owners, recurrence, source_
 from recommendations.read.detail import Detail, recommendation_detail
 from recommendations.read.detail import disagreements as _disagreements
 from recommendations.read.filters import Filters
+from recommendations.read.selection import OVERLAP
 from recommendations.read.table import recommendation_table
 from recommendations.ui.config import configured
 
@@ -148,7 +149,7 @@ def owner_status_mix(ids: tuple[str, ...] | None) -> pd.DataFrame:
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def owner_asks(actor_id: str, ids: tuple[str, ...] | None) -> pd.DataFrame:
-    return owners.actor_asks(engine(), actor_id, ids)
+    return owners.actor_asks(engine(), actor_id, ids, wider=True)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
@@ -167,15 +168,27 @@ def chain_links() -> pd.DataFrame:
     return recurrence.chain_links(engine())
 
 
+@st.cache_data(ttl=TTL, show_spinner=False)
+def reach(addressees: tuple[str, ...]) -> hierarchy.Reach:
+    """The chosen addressees and what they are part of, with their short labels."""
+    return hierarchy.reach(engine(), list(addressees))
+
+
 @st.cache_data(ttl=TTL, show_spinner="Building the brief…")
-def brief(themes: tuple[str, ...], addressees: tuple[str, ...], meeting: dt.date) -> briefs.Brief:
-    return briefs.build_brief(engine(), themes=list(themes), addressees=list(addressees), meeting_date=meeting)
+def brief(
+    themes: tuple[str, ...], addressees: tuple[str, ...], meeting: dt.date, combine: str = OVERLAP
+) -> briefs.Brief:
+    return briefs.build_brief(
+        engine(), themes=list(themes), addressees=list(addressees), meeting_date=meeting, combine=combine
+    )
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def brief_file(ext: str, themes: tuple[str, ...], addressees: tuple[str, ...], meeting: dt.date) -> bytes:
+def brief_file(
+    ext: str, themes: tuple[str, ...], addressees: tuple[str, ...], meeting: dt.date, combine: str = OVERLAP
+) -> bytes:
     """One download of the brief, built when its button is clicked (a broad brief's DOCX takes seconds)."""
-    return brief_as_file(brief(themes, addressees, meeting), ext)
+    return brief_as_file(brief(themes, addressees, meeting, combine), ext)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

@@ -8,7 +8,8 @@ from typing import Any, cast
 import streamlit as st
 
 from recommendations.read.filters import PARAMS, Filters
-from recommendations.ui.data import options, year_bounds
+from recommendations.read.selection import COMBINE_LABELS, COMBINE_MODES, OVERLAP, describe_selection
+from recommendations.ui.data import options, reach, year_bounds
 from recommendations.ui.widgets import esc
 
 
@@ -57,6 +58,7 @@ def sidebar_filters() -> Filters:
         state["f_kinds"] = start.kinds
         state["f_research"] = start.research
         state["f_text"] = start.text
+        state["f_combine"] = start.combine  # set by the switch on Explore and the brief (combine_switch)
         state["_filters_ready"] = True
 
     labels = {key: dict(choices) for key, choices in opts.items()}
@@ -78,6 +80,7 @@ def sidebar_filters() -> Filters:
                 list(labels[key]),
                 format_func=labels[key].get,  # type: ignore[arg-type]  # None for an unknown id from the URL
                 key=f"f_{key}",
+                select_all=False,  # else Enter picks "Select N matches": typing MoLVT chose NEA and MoSVY too
             )
         st.button("Clear filters", width="stretch", on_click=_clear_filters, args=(lo, hi))
     filters = Filters(
@@ -90,6 +93,7 @@ def sidebar_filters() -> Filters:
         kinds=list(state["f_kinds"]),
         research=list(state["f_research"]),
         text=text.strip(),
+        combine=state.get("f_combine", OVERLAP),
     )
     state["_filters"] = filters
     sync_params(filters.to_params())
@@ -127,6 +131,7 @@ def _clear_filters(lo: int, hi: int) -> None:
     set_filters(sources=[], themes=[], addressees=[], statuses=[], kinds=[], research=[])
     st.session_state["f_text"] = ""
     st.session_state["f_years"] = (lo, hi)
+    st.session_state["f_combine"] = OVERLAP
 
 
 def set_filters(**values: list[str]) -> None:
@@ -147,4 +152,47 @@ def sync_params(wanted: dict[str, list[str] | str]) -> None:
 
 def filter_summary(filters: Filters) -> str:
     """The active filters in words, escaped for Markdown (the search text comes from the address bar)."""
-    return esc(filters.words(labels()))
+    return esc(filters.words(_short_labels(filters), _wider(filters)))
+
+
+def _short_labels(filters: Filters) -> dict[str, dict[str, str]]:
+    """Labels for words: addressees by their short names ("MoLVT"), as a sentence wants them."""
+    return {**labels(), "addressees": dict(reach(tuple(filters.addressees)).label)}
+
+
+def _wider(filters: Filters) -> list[str]:
+    found = reach(tuple(filters.addressees))
+    return [found.label[w] for w in found.wider]
+
+
+def combine_switch(filters: Filters, *, key: str, say: bool = True) -> None:
+    """Say in words how the chosen themes and addressees combine (unless the page says it already: ``say``), and
+    offer the other way, kept in the link."""
+    words = _short_labels(filters)
+    if say and (filters.themes or filters.addressees):
+        sentence = describe_selection(
+            themes=[words["themes"].get(t, t) for t in filters.themes],
+            addressees=[words["addressees"].get(a, a) for a in filters.addressees],
+            wider=_wider(filters),
+            combine=filters.combine,
+            markdown=True,  # every label escaped
+        )
+        st.markdown(sentence)
+    if not (filters.themes and filters.addressees):
+        return
+    st.session_state[key] = filters.combine
+    st.radio(
+        "Combine themes and addressees",
+        COMBINE_MODES,
+        format_func=COMBINE_LABELS.__getitem__,
+        key=key,
+        horizontal=True,
+        on_change=_combine_from,
+        args=(key,),
+        help="Both: only what is on a chosen theme and asked of a chosen addressee. Either: everything on a chosen "
+        "theme, and everything asked of a chosen addressee.",
+    )
+
+
+def _combine_from(key: str) -> None:
+    st.session_state["f_combine"] = st.session_state[key]

@@ -104,6 +104,23 @@ def test_brief_downloads_as_docx(page: Page):
     assert "Meeting brief" in text or REC_TEXT in text
 
 
+def test_typing_an_acronym_and_enter_chooses_only_that_actor(page: Page):
+    """Issue 18: "MoLVT" + Enter in the brief's addressee box chose every match (NEA and MoSVY too)."""
+    goto(page, "/brief")
+    box = main(page).get_by_test_id("stMultiSelect").filter(has=page.get_by_text("Asked of (addressees)", exact=True))
+    box.locator("input").click()
+    page.keyboard.type("MoLVT")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    wait_for_run(page)
+    chosen = box.get_by_test_id("stMultiSelectTagsContainer")
+    expect(chosen).to_contain_text("MoLVT · Ministry of Labour and Vocational Training")
+    expect(chosen).not_to_contain_text("NEA")
+    expect(chosen).not_to_contain_text("MoSVY")
+    expect(page).to_have_url(re.compile(r"[?&]addressee=molvt(&|$)"))
+    assert "addressee=nea" not in page.url and "addressee=mosavy" not in page.url
+
+
 def test_overview_chart_and_known_gap(page: Page):
     goto(page, "/")
     chart = main(page).get_by_test_id("stPlotlyChart").first

@@ -10,7 +10,7 @@ Plain Python (no Streamlit), in parts a newcomer can find:
 - ``rows``: one row per listed recommendation, for CSV / XLSX.
 """
 
-from recommendations.read.brief.build import build_brief, selection_words
+from recommendations.read.brief.build import build_brief
 from recommendations.read.brief.lines import count_lines, empty_message, intro_lines
 from recommendations.read.brief.markdown import brief_markdown, md_escape, md_link
 from recommendations.read.brief.model import (
@@ -65,5 +65,4 @@ __all__ = [
     "md_escape",
     "md_link",
     "questions_for",
-    "selection_words",
 ]

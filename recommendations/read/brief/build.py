@@ -25,13 +25,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import Any, cast
 
 from sqlalchemy import literal, select, union_all
 from sqlalchemy.engine import Engine
 
 from models.tables import ACT, RT, A, L, R, S, T
-from recommendations import dates, labels, settings, sql, status
+from recommendations import dates, hierarchy, labels, settings, sql, status
 from recommendations.dates import date_start
 from recommendations.read import evidence, headlines, recurrence
 from recommendations.read.brief.model import (
@@ -48,6 +49,7 @@ from recommendations.read.brief.model import (
 )
 from recommendations.read.brief.questions import questions_for
 from recommendations.read.filters import Filters
+from recommendations.read.selection import OVERLAP
 from recommendations.vocabulary import ActorType, SourceKind, Status
 
 #: Documents addressed to governments as a group and regional partners, never to one country's own bodies.
@@ -86,16 +88,9 @@ def _labels(engine: Engine, table: str, ids: list[str]) -> list[tuple[str, str]]
     return [(i, names[i]) for i in dict.fromkeys(ids) if i in names]
 
 
-def selection_words(themes: list[tuple[str, str]], addressees: list[tuple[str, str]]) -> str:
-    """THE sentence that says what the brief is about: the chosen themes and addressees, in words."""
-    theme_words = " or ".join(name for _, name in themes) or "all themes"
-    actor_words = " or ".join(name for _, name in addressees) or "anyone"
-    return f"Themes: {theme_words}. Asked of: {actor_words}."
-
-
-def _matching(engine: Engine, themes: list[str], addressees: list[str]) -> list[dict[str, Any]]:
+def _matching(engine: Engine, themes: list[str], addressees: list[str], combine: str) -> list[dict[str, Any]]:
     """Recommendations the shared filters select for these themes and addressees (either list may be empty)."""
-    chosen = Filters(themes=themes, addressees=addressees).matching()
+    chosen = Filters(themes=themes, addressees=addressees, combine=combine).matching()
     statement = (
         select(
             R.c.id, R.c.title, R.c.kind, R.c.number, R.c.section, R.c.lead_in, R.c.text, R.c.problems, R.c.source_id,
@@ -117,31 +112,35 @@ def build_brief(
     today: dt.date | None = None,
     lang: str = DEFAULT_LANGUAGE,
     organisation: str | None = None,
+    combine: str = OVERLAP,
 ) -> Brief:
     """The open recommendations on the chosen themes / addressees as they stood on ``meeting_date``, as the
     public sees them (published assessments and the evidence the public may see: ``visibility.PUBLIC``).
 
     Within the chosen themes (any of them) and addressees (any of them); empty lists mean no restriction.
     ``organisation`` issues the brief (default: the setting ``organisation``); ``lang`` is a key of LANGUAGES.
+    Themes: any of them; addressees: any of them, or what they are part of (the hierarchy);
+    both (``combine="overlap"``) or either (``"either"``); empty lists mean no restriction.
     """
     if lang not in LANGUAGES:
         raise ValueError(f"no brief in {lang!r}; choose one of: {', '.join(LANGUAGES)}")
     meeting = dates.as_date(meeting_date)
     theme_labels, actor_labels = _labels(engine, "theme", themes), _labels(engine, "actor", addressees)
-    matching = _matching(engine, [t for t, _ in theme_labels], [a for a, _ in actor_labels])
+    reach = hierarchy.reach(engine, [a for a, _ in actor_labels])
+    matching = _matching(engine, [t for t, _ in theme_labels], [a for a, _ in actor_labels], combine)
     made = [r for r in matching if dates.as_date(r["date_start"]) <= meeting]
     ids = [r["id"] for r in made]
     names = labels.actor_names(engine)
     verdicts = status.statuses(engine, meeting, ids)  # the rule once, for every listed recommendation
-    chosen = {a for a, _ in actor_labels}
     items, commitments = [], 0
     for row in made:
         statuses = verdicts.addressees(row["id"])
-        verdict = verdicts.for_addressees(row["id"], chosen) if chosen else verdicts.overall(row["id"])
+        verdict = _verdict(verdicts, row["id"], reach)
         if not status.is_ask(row["kind"]):
             commitments += 1
         elif status.is_open_ask(verdict.status if verdict else Status.NOT_ASSESSED, row["kind"]):
             items.append(_item(row, statuses, verdict, names))
+            items[-1].asked_as_a_whole = reach.note(s.actor_id for s in statuses)
     _add_details(engine, items, meeting, names)
     for item in items:
         item.questions = questions_for(item, meeting)
@@ -156,12 +155,30 @@ def build_brief(
         commitments=commitments,
         later=len(matching) - len(made),
         gaps=_gaps(engine, meeting, [a for a, _ in actor_labels]),
-        selection=selection_words(theme_labels, actor_labels),
         organisation=settings.current().organisation if organisation is None else organisation,
         lang=lang,
+        combine=combine,
+        wider=_labels(engine, "actor", list(reach.wider)),
     )
-    brief.grouping, brief.groups = _group(items, theme_labels, actor_labels)
+    brief.grouping, brief.groups = _group(items, theme_labels, actor_labels, brief.wider)
     return brief
+
+
+# --- the hierarchy: a chosen addressee takes in what it is part of ----------------------------------------
+
+
+def _verdict(verdicts: status.Statuses, rec_id: str, reach: hierarchy.Reach) -> status.AddresseeStatus | None:
+    """The status the brief judges an ask by: for the chosen addressees it names; else for what they are part
+    of that it names (an ask of the Government as a whole); else (no addressee chosen, or chosen by theme
+    alone under "either") the overall status."""
+    if not reach.chosen:
+        return verdicts.overall(rec_id)
+    named = [a.actor_id for a in verdicts.addressees(rec_id)]
+    return (
+        verdicts.for_addressees(rec_id, reach.chosen)
+        or verdicts.for_addressees(rec_id, reach.through(named))
+        or verdicts.overall(rec_id)
+    )
 
 
 def _item(
@@ -321,17 +338,25 @@ def _gaps(engine: Engine, meeting: dt.date, addressees: list[str]) -> list[Gap]:
 
 
 def _group(
-    items: list[BriefItem], themes: list[tuple[str, str]], actors: list[tuple[str, str]]
+    items: list[BriefItem],
+    themes: list[tuple[str, str]],
+    actors: list[tuple[str, str]],
+    wider: Sequence[tuple[str, str]] = (),
 ) -> tuple[str, list[BriefGroup]]:
-    """By chosen theme, else by chosen addressee, else by source; each recommendation once, oldest first."""
+    """By chosen theme, else by chosen addressee (then what they are part of, as a whole), else by source; each
+    recommendation once, oldest first."""
     if themes or actors:
         chosen, attr, what = (themes, "theme_ids", "theme") if themes else (actors, "addressee_ids", "addressee")
         groups = {key: BriefGroup(name) for key, name in chosen}
+        if not themes:  # asks of the Government as a whole under their own heading, when there are any
+            chosen = chosen + [(key, f"{name}, asked as a whole") for key, name in wider]
+            groups.update({key: BriefGroup(name) for key, name in chosen[len(actors) :]})
         for item in items:
             key = next((k for k, _ in chosen if k in getattr(item, attr)), chosen[0][0])
             groups[key].items.append(item)
         note = f"Grouped by {what}; a recommendation on several of the chosen {what}s is listed once, under the first."
-        return note, list(groups.values())
+        kept = [g for key, g in groups.items() if g.items or key not in dict(wider)]
+        return note, kept
     by_source: dict[str, BriefGroup] = {}
     for item in items:
         by_source.setdefault(

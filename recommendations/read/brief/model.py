@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from recommendations import dates
+from recommendations.read.selection import OVERLAP, describe_selection
 from recommendations.vocabulary import STATUS_LABELS, Status
 
 STATUS_NOTE = (
@@ -128,6 +129,7 @@ class BriefItem:
     raised_ids: list[str] = field(default_factory=list)  # itself and its linked recommendations, in the order raised
     linked: list[LinkedEntry] = field(default_factory=list)  # the other recommendations of its chain, oldest first
     questions: list[Question] = field(default_factory=list)
+    asked_as_a_whole: str = ""  # "asked of RGC as a whole": listed because a chosen addressee is part of RGC
 
     @property
     def status_label(self) -> str:
@@ -186,9 +188,10 @@ class Brief:
     later: int = 0  # matching, but made after the meeting date
     commitments: int = 0  # matching and made by then, but the authors' own commitments: not asks (status.is_ask)
     gaps: list[Gap] = field(default_factory=list)  # only those bearing on the selection (build._gaps)
-    selection: str = ""  # the selection in words (build.selection_words)
     organisation: str = ""  # who issues the brief (settings.organisation); "" names none
     lang: str = DEFAULT_LANGUAGE  # a key of LANGUAGES
+    combine: str = OVERLAP  # themes and addressees: both ("overlap") or "either" (read.selection)
+    wider: list[tuple[str, str]] = field(default_factory=list)  # (id, name) of what chosen addressees are part of
 
     @property
     def items(self) -> list[BriefItem]:
@@ -200,6 +203,16 @@ class Brief:
         for item in self.items:
             counts[item.status] = counts.get(item.status, 0) + 1
         return {s: counts[s] for s in STATUS_LABELS if s in counts}
+
+    @property
+    def selection(self) -> str:
+        """The selection in words, saying how themes and addressees combine (``read.selection``). Plain text."""
+        return describe_selection(
+            themes=[name for _, name in self.themes],
+            addressees=[name for _, name in self.addressees],
+            wider=[name for _, name in self.wider],
+            combine=self.combine,
+        )
 
     @property
     def chronic(self) -> list[ChronicAsk]:

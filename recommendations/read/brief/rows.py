@@ -13,7 +13,7 @@ ROW_COLUMNS = [
     "group", "id", "title", "source", "date", "status_at_meeting", "status_date", "status_assessor",
     "status_scope", "addressee_statuses", "times_raised", "raised_at", "first_raised", "linked_ids",
     "directly_linked_ids", "latest_evidence_title", "latest_evidence_date", "latest_evidence_url",
-    "latest_evidence_citation", "evidence_count", "themes", "addressees", "text", "questions",
+    "latest_evidence_citation", "evidence_count", "themes", "addressees", "asked_as_a_whole", "text", "questions",
 ]  # fmt: skip
 CHRONIC_ROW_COLUMNS = [
     "id", "also_listed", "title", "first_raised", "times_raised", "raised_at", "status_at_meeting", "years_open",
@@ -56,6 +56,7 @@ def brief_rows(brief: Brief) -> pd.DataFrame:
                     "evidence_count": len(item.evidence),
                     "themes": "; ".join(item.themes),
                     "addressees": "; ".join(item.addressees),
+                    "asked_as_a_whole": item.asked_as_a_whole,
                     "text": item.quote + "".join(f"\n• {p}" for p in item.problems),
                     "questions": "\n".join(q.text for q in item.questions),
                 }
