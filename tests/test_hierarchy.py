@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 
+import docx
 import pandas as pd
 import pytest
 import yaml
@@ -22,7 +23,7 @@ from recommendations.dataset.loader import DataInvalid, load_folder
 from recommendations.dataset.validate import read_dataset
 from recommendations.markdown import escape
 from recommendations.read import owners
-from recommendations.read.brief import brief_rows, build_brief
+from recommendations.read.brief import brief_docx, brief_markdown, brief_rows, build_brief
 from recommendations.read.filters import Filters
 from recommendations.read.selection import EITHER, OVERLAP, describe_selection
 from recommendations.read.table import recommendation_table
@@ -235,6 +236,11 @@ def test_recruitment_brief_for_molvt_includes_the_asks_of_the_government_as_a_wh
     assert {r for r, item in listed.items() if item.asked_as_a_whole == "asked of RGC as a whole"} == government
     rows = brief_rows(brief).set_index("id")
     assert rows.loc["afml15-2022-13", "asked_as_a_whole"] == "asked of RGC as a whole"
+    markdown = brief_markdown(brief)
+    asked_of = [line for line in markdown.splitlines() if line.startswith("- **Asked of:**")]
+    assert sum("asked of RGC as a whole" in line for line in asked_of) == len(government)  # why it is listed
+    cells = [c.text for t in docx.Document(io.BytesIO(brief_docx(brief))).tables for row in t.rows for c in row.cells]
+    assert sum("(asked of RGC as a whole)" in c for c in cells) == len(government)
     assert brief.selection == (
         "On Recruitment and fees and asked of Ministry of Labour and Vocational Training (MoLVT) or of Royal "
         "Government of Cambodia (RGC) as a whole."

@@ -187,6 +187,12 @@ def source_line(item: BriefItem) -> str:
     return f"{item.source_title} ({dates.human(item.source_date)})" + (f", {item.number}" if item.number else "")
 
 
+def asked_of_line(item: BriefItem) -> str:
+    """Who is asked, and why a ministry's brief lists it: "RGC (asked of RGC as a whole)"."""
+    who = "; ".join(item.addressees) or "not recorded"
+    return f"{who} ({item.asked_as_a_whole})" if item.asked_as_a_whole else who
+
+
 def item_heading(item: BriefItem) -> str:
     """A recommendation's heading: its short title and its id (the id the chronic-asks table refers to)."""
     return f"{item.title} ({item.id})"

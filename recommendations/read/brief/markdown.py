@@ -68,7 +68,7 @@ def _item_markdown(item: BriefItem, meeting: dt.date) -> list[str]:
     out += [
         "",
         f"- **Source:** {md_escape(lines.source_line(item))}",
-        f"- **Asked of:** {md_escape('; '.join(item.addressees) or 'not recorded')}",
+        f"- **Asked of:** {md_escape(lines.asked_of_line(item))}",
         f"- **Themes:** {md_escape('; '.join(item.themes))}",
         f"- **Status on {md_escape(dates.human(meeting))}:** {md_escape(lines.status_value(item))}",
     ]

@@ -224,7 +224,7 @@ def _facts_table(doc: DocxDocument, item: BriefItem, meeting: dt.date) -> None:
     linked = "".join(f"\n{lines.linked_line(x)}" for x in item.linked)
     rows = [
         ("Source", lines.source_line(item)),
-        ("Asked of", "; ".join(item.addressees) or "not recorded"),
+        ("Asked of", lines.asked_of_line(item)),
         ("Themes", "; ".join(item.themes)),
         (f"Status on {dates.human(meeting)}", lines.status_value(item)),
     ]
