@@ -269,3 +269,12 @@ def test_report_the_pages_still_to_wrap(capsys):
         pages = sum(1 for n in left.values() if n)
         print(f"\ninterface strings still outside t(): {sum(left.values())} in {pages} pages")
     assert sum(left.values()) > 0  # when this fails, every page is wrapped: move them all to WRAPPED
+
+
+@pytest.mark.parametrize(("code", "why"), [("en", "English is the language"), ("xx", "not a language code")])
+def test_the_command_refuses_a_catalog_for_english_or_an_unknown_code(code, why, capsys):
+    from recommendations.cli import main
+
+    assert main(["translations", "--add", code]) == 1
+    assert why in capsys.readouterr().out
+    assert not (ROOT / "locale" / code).exists()

@@ -96,7 +96,10 @@ def update(lang: str, root: Path = ROOT, locale_dir: Path | None = None) -> tupl
 def cmd_translations(args: argparse.Namespace) -> int:
     langs = [lang for lang in i18n.languages() if lang != i18n.SOURCE_LANGUAGE]
     if args.add:
-        if not i18n.script_of(args.add) and args.add not in ("en",):
+        if args.add == i18n.SOURCE_LANGUAGE:
+            print("error: English is the language the strings are written in; it has no catalog")
+            return 1
+        if not i18n.script_of(args.add):
             print(f"error: {args.add!r} is not a language code Babel knows (e.g. km, th, lo, my, vi)")
             return 1
         langs = sorted({*langs, args.add})
