@@ -11,10 +11,11 @@ from pathlib import Path
 import streamlit as st
 
 from recommendations import ui
-from recommendations.permissions import ROLE_LABELS
+from recommendations.permissions import ROLE_NAMES
+from recommendations.ui import t
 from recommendations.ui.nav import LOGIN
 
-st.set_page_config(page_title="Migrant-worker recommendation tracker", page_icon="📋", layout="wide")
+st.set_page_config(page_title=t("Migrant-worker recommendation tracker"), page_icon="📋", layout="wide")
 
 HERE = Path(__file__).resolve().parent
 missing = [page.path for page in (*ui.PAGES, LOGIN) if not (HERE / page.path).exists()]
@@ -31,24 +32,28 @@ pages: dict[str, list] = {}
 for entry in ui.PAGES:
     shown = entry.in_menu and entry.open_to(who)
     pages.setdefault(entry.section, []).append(
-        st.Page(entry.path, title=entry.title, icon=entry.icon, default=entry.default,
+        st.Page(entry.path, title=t(entry.title), icon=entry.icon, default=entry.default,
                 visibility="visible" if shown else "hidden")
     )  # fmt: skip
-pages[LOGIN.section] = [
-    st.Page(LOGIN.path, title=LOGIN.title, icon=LOGIN.icon, visibility="hidden" if who else "visible")
+pages = {t(section): entries for section, entries in pages.items()}
+pages[t(LOGIN.section)] = [
+    st.Page(LOGIN.path, title=t(LOGIN.title), icon=LOGIN.icon, visibility="hidden" if who else "visible")
 ]
 page = st.navigation(pages)
+ui.language_switch()
 with st.sidebar:
     if who:
-        st.caption(ui.esc(f"Logged in as {who.display}: {ROLE_LABELS[who.role].split(' (')[0].lower()}."))
-        if st.button("Log out", icon=":material/logout:", width="stretch"):
+        st.caption(ui.esc(t("Logged in as {name}: {role}.", name=who.display, role=t(ROLE_NAMES[who.role]))))
+        if st.button(t("Log out"), icon=":material/logout:", width="stretch"):
             ui.log_out()
             st.rerun()
     elif st.session_state.pop("_session_ended", False):
-        st.info("Your session has ended. Log in again to record or review.", icon=":material/timer_off:")
+        st.info(t("Your session has ended. Log in again to record or review."), icon=":material/timer_off:")
     st.caption(
-        "Tracks civil-society, AFML and Cambodian tripartite recommendations on migrant workers "
-        "(2011–2022): who is asked to act, what has been done since, and the evidence."
+        t(
+            "Tracks civil-society, AFML and Cambodian tripartite recommendations on migrant workers "
+            "(2011–2022): who is asked to act, what has been done since, and the evidence."
+        )
     )
 ui.sidebar_filters()
 with st.sidebar:

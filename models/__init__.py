@@ -336,6 +336,23 @@ class ResearchLogEntry(SQLModel, table=True):
     note: str | None = None
 
 
+class Translation(SQLModel, table=True):
+    """A curator's translation of one text of one record (a theme's name, an actor's name, a short title...),
+    with whether a speaker of the language reviewed it. Curated in the YAML (``translations:``); the loader makes
+    this table what the YAML says. English is the record itself, never a row here."""
+
+    __tablename__ = "translation"
+    entity: str = Field(primary_key=True, max_length=20, description="theme, actor, glossary or recommendation")
+    record_id: str = Field(primary_key=True, max_length=300, description="The record's id (a glossary term's term).")
+    field_name: str = Field(primary_key=True, max_length=40)
+    lang: str = Field(primary_key=True, max_length=8)
+    value: str
+    reviewed: bool = False
+    reviewed_by: str | None = Field(default=None, max_length=300)
+    reviewed_on: str | None = Field(default=None, max_length=10)
+    translated_by: str | None = Field(default=None, max_length=300)
+
+
 __all__ = [
     "Actor",
     "Addressee",
@@ -361,5 +378,6 @@ __all__ = [
     "SingleSignOn",
     "Source",
     "Theme",
+    "Translation",
     "UserSession",
 ]

@@ -10,8 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from babel.dates import format_date
+
 PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-_MONTHS = "January February March April May June July August September October November December".split()
+#: How a date is said, in every language: day, month name, year, with the digits 0-9 ("5 December 2026",
+#: "5 ធ្នូ 2026"). One style for the pages, the brief and the exports' words (Babel's locale data names the months).
+_DAY, _MONTH = "d MMMM y", "MMMM y"
 
 
 def _parts(value: str) -> tuple[int, int | None, int | None]:
@@ -84,8 +88,9 @@ def years_between(start: dt.date, end: dt.date) -> int:
     return max(0, years)
 
 
-def human(value: str | dt.date | None) -> str:
-    """'2019-07-30' -> '30 July 2019', '2019-07' -> 'July 2019', '2019' -> '2019' ("" for none)."""
+def human(value: str | dt.date | None, lang: str = "en") -> str:
+    """'2019-07-30' -> '30 July 2019' ('30 កក្កដា 2019' in Khmer), '2019-07' -> 'July 2019', '2019' -> '2019'
+    ("" for none): the one way a date is said on a page, in the brief and in words anywhere."""
     if value is None or value == "":
         return ""
     text = value.isoformat() if isinstance(value, dt.date) else str(value)
@@ -94,4 +99,4 @@ def human(value: str | dt.date | None) -> str:
     year, month, day = _parts(text)
     if month is None:
         return str(year)
-    return f"{day} {_MONTHS[month - 1]} {year}" if day else f"{_MONTHS[month - 1]} {year}"
+    return format_date(dt.date(year, month, day or 1), _DAY if day else _MONTH, locale=lang)

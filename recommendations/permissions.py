@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from recommendations.i18n import N_
+
 
 class Role(StrEnum):
     CONTRIBUTOR = "contributor"
@@ -22,6 +24,9 @@ ROLE_LABELS = {
     Role.REVIEWER: "Reviewer (publishes or returns their organisation's drafts)",
     Role.ADMIN: "Admin (manages users and organisations, sees the audit log)",
 }
+#: A role in a sentence ("Logged in as Dara: reviewer."), and the people who hold it ("for reviewers").
+ROLE_NAMES = {Role.CONTRIBUTOR: N_("contributor"), Role.REVIEWER: N_("reviewer"), Role.ADMIN: N_("admin")}
+ROLE_GROUPS = {Role.CONTRIBUTOR: N_("contributors"), Role.REVIEWER: N_("reviewers"), Role.ADMIN: N_("admins")}
 
 
 class Action(StrEnum):

@@ -1,5 +1,7 @@
 """The tracker's words: statuses, kinds, roles, visibility, research states, each with its English label.
 
+The labels are interface strings, marked ``N_`` for the catalogs: a page shows ``t(STATUS_LABELS[status])``.
+
 One definition of each, used by the data format (``dataset/schema.py``), the status rule, the pages, the brief,
 the exports and the API. Plain Python: no database, no Streamlit.
 """
@@ -7,6 +9,8 @@ the exports and the API. Plain Python: no database, no Streamlit.
 from __future__ import annotations
 
 from enum import StrEnum
+
+from recommendations.i18n import N_
 
 
 class Status(StrEnum):
@@ -21,12 +25,12 @@ class Status(StrEnum):
 
 
 STATUS_LABELS: dict[str, str] = {
-    Status.NOT_ASSESSED: "Not assessed",
-    Status.NO_PROGRESS: "No progress",
-    Status.IN_PROGRESS: "In progress",
-    Status.PARTIALLY_IMPLEMENTED: "Partially implemented",
-    Status.IMPLEMENTED: "Implemented",
-    Status.NOT_APPLICABLE: "Not applicable",
+    Status.NOT_ASSESSED: N_("Not assessed"),
+    Status.NO_PROGRESS: N_("No progress"),
+    Status.IN_PROGRESS: N_("In progress"),
+    Status.PARTIALLY_IMPLEMENTED: N_("Partially implemented"),
+    Status.IMPLEMENTED: N_("Implemented"),
+    Status.NOT_APPLICABLE: N_("Not applicable"),
 }
 
 #: Statuses that mean the ask is still open (used by briefs and "chronic asks").
@@ -43,22 +47,22 @@ class SourceKind(StrEnum):
 
 
 SOURCE_KIND_LABELS: dict[str, str] = {
-    SourceKind.CSO_STATEMENT: "CSO statement",
-    SourceKind.CSO_CONSULTATION: "CSO consultation",
-    SourceKind.CSO_FORUM: "CSO forum",
-    SourceKind.NATIONAL_TRIPARTITE_PREPARATORY: "National tripartite preparatory meeting",
-    SourceKind.AFML: "ASEAN Forum on Migrant Labour",
-    SourceKind.PROGRAMME_REPORT: "Programme report",
+    SourceKind.CSO_STATEMENT: N_("CSO statement"),
+    SourceKind.CSO_CONSULTATION: N_("CSO consultation"),
+    SourceKind.CSO_FORUM: N_("CSO forum"),
+    SourceKind.NATIONAL_TRIPARTITE_PREPARATORY: N_("National tripartite preparatory meeting"),
+    SourceKind.AFML: N_("ASEAN Forum on Migrant Labour"),
+    SourceKind.PROGRAMME_REPORT: N_("Programme report"),
 }
 
 
 SOURCE_KIND_SHORT: dict[str, str] = {
-    SourceKind.CSO_STATEMENT: "CSO statement",
-    SourceKind.CSO_CONSULTATION: "CSO consultation",
-    SourceKind.CSO_FORUM: "CSO forum",
-    SourceKind.NATIONAL_TRIPARTITE_PREPARATORY: "tripartite prep.",
-    SourceKind.AFML: "AFML",
-    SourceKind.PROGRAMME_REPORT: "report",
+    SourceKind.CSO_STATEMENT: N_("CSO statement"),
+    SourceKind.CSO_CONSULTATION: N_("CSO consultation"),
+    SourceKind.CSO_FORUM: N_("CSO forum"),
+    SourceKind.NATIONAL_TRIPARTITE_PREPARATORY: N_("tripartite prep."),
+    SourceKind.AFML: N_("AFML"),
+    SourceKind.PROGRAMME_REPORT: N_("report"),
 }
 
 
@@ -67,6 +71,14 @@ class RecommendationKind(StrEnum):
     COMMITMENT = "commitment"
     PRINCIPLE = "principle"
     PLAN_OF_ACTION_ITEM = "plan_of_action_item"
+
+
+RECOMMENDATION_KIND_LABELS: dict[str, str] = {
+    RecommendationKind.RECOMMENDATION: N_("Recommendation"),
+    RecommendationKind.COMMITMENT: N_("Commitment"),
+    RecommendationKind.PRINCIPLE: N_("Principle"),
+    RecommendationKind.PLAN_OF_ACTION_ITEM: N_("Plan of action item"),
+}
 
 
 class ActorType(StrEnum):
@@ -87,20 +99,20 @@ class ActorType(StrEnum):
 
 
 ACTOR_TYPE_LABELS: dict[str, str] = {
-    ActorType.GOVERNMENT_ORIGIN: "Government (origin)",
-    ActorType.GOVERNMENT_DESTINATION: "Government (destination)",
-    ActorType.GOVERNMENT_GROUP: "Group of governments",
-    ActorType.LOCAL_AUTHORITY: "Local authority",
-    ActorType.RECRUITMENT_INDUSTRY: "Recruitment industry",
-    ActorType.EMPLOYER: "Employers",
-    ActorType.TRADE_UNION: "Trade union",
-    ActorType.CSO: "CSO",
-    ActorType.SERVICE_PROVIDER: "Service provider",
-    ActorType.FINANCIAL_SECTOR: "Financial sector",
-    ActorType.INTERNATIONAL_ORGANISATION: "International organisation",
-    ActorType.ASEAN_BODY: "ASEAN body",
-    ActorType.ASSESSOR: "Assessor",
-    ActorType.OTHER: "Other",
+    ActorType.GOVERNMENT_ORIGIN: N_("Government (origin)"),
+    ActorType.GOVERNMENT_DESTINATION: N_("Government (destination)"),
+    ActorType.GOVERNMENT_GROUP: N_("Group of governments"),
+    ActorType.LOCAL_AUTHORITY: N_("Local authority"),
+    ActorType.RECRUITMENT_INDUSTRY: N_("Recruitment industry"),
+    ActorType.EMPLOYER: N_("Employers"),
+    ActorType.TRADE_UNION: N_("Trade union"),
+    ActorType.CSO: N_("CSO"),
+    ActorType.SERVICE_PROVIDER: N_("Service provider"),
+    ActorType.FINANCIAL_SECTOR: N_("Financial sector"),
+    ActorType.INTERNATIONAL_ORGANISATION: N_("International organisation"),
+    ActorType.ASEAN_BODY: N_("ASEAN body"),
+    ActorType.ASSESSOR: N_("Assessor"),
+    ActorType.OTHER: N_("Other"),
 }
 
 
@@ -163,9 +175,9 @@ class ResearchOutcome(StrEnum):
 
 
 RESEARCH_OUTCOME_LABELS: dict[str, str] = {
-    ResearchOutcome.ASSESSED: "Assessed",
-    ResearchOutcome.PARTIAL: "Evidence found, not enough for a status",
-    ResearchOutcome.NO_EVIDENCE: "Nothing found",
+    ResearchOutcome.ASSESSED: N_("Assessed"),
+    ResearchOutcome.PARTIAL: N_("Evidence found, not enough for a status"),
+    ResearchOutcome.NO_EVIDENCE: N_("Nothing found"),
 }
 
 
@@ -178,16 +190,16 @@ class ResearchScope(StrEnum):
 
 
 RESEARCH_SCOPE_LABELS: dict[str, str] = {
-    ResearchScope.PUBLIC_RECORD: "Searched the public record",
-    ResearchScope.SOURCE_DOCUMENTS: "Only the source documents read",
-    ResearchScope.DATASET_REVIEW: "Review of records already held",
+    ResearchScope.PUBLIC_RECORD: N_("Searched the public record"),
+    ResearchScope.SOURCE_DOCUMENTS: N_("Only the source documents read"),
+    ResearchScope.DATASET_REVIEW: N_("Review of records already held"),
 }
 
 
 #: How far the search for a recommendation's evidence has come (``read.history.research_state``), in the order shown.
 RESEARCH_STATES: dict[str, str] = {
-    "not_researched": "Not yet researched",
-    "sources_only": "Not yet searched beyond the source documents",
-    "researched": "Searched the public record, no evidence for a status",
-    "assessed": "Assessed",
+    "not_researched": N_("Not yet researched"),
+    "sources_only": N_("Not yet searched beyond the source documents"),
+    "researched": N_("Searched the public record, no evidence for a status"),
+    "assessed": N_("Assessed"),
 }

@@ -38,10 +38,12 @@ from models import (
     Source,
     SQLModel,
     Theme,
+    Translation,
     tables,
 )
 from models.tables import A, E
 from recommendations import visibility
+from recommendations.dataset import translations
 from recommendations.dataset.schema import ASSESSMENT_SHEET, ASSESSMENT_SHEET_COLUMNS, SOURCES_DIR
 from recommendations.dataset.yamlio import dump_yaml
 from recommendations.read.filters import Filters
@@ -96,9 +98,19 @@ def database_as_yaml(engine: Engine, viewer: visibility.Viewer) -> dict[str, obj
     seen_assessments = visibility.assessments(viewer, A)
     seen_evidence = visibility.evidence(viewer, E)
     with engine.connect() as conn:
-        files["actors.yaml"] = {"actors": [_clean(r, drop=("version",)) for r in _rows(conn, Actor, ("id",))]}
-        files["themes.yaml"] = {"themes": [_clean(r) for r in _rows(conn, Theme, ("id",))]}
-        files["glossary.yaml"] = {"glossary": [_clean(r) for r in _rows(conn, GlossaryTerm, ("term",))]}
+        translated = translations.as_yaml(_rows(conn, Translation, ("entity", "record_id", "lang", "field_name")))
+
+        def told(entity: str, key: str, record: dict[str, Any]) -> dict[str, Any]:
+            found = translated.get((entity, record[key]))
+            return {**record, "translations": found} if found else record
+
+        files["actors.yaml"] = {
+            "actors": [told("actor", "id", _clean(r, drop=("version",))) for r in _rows(conn, Actor, ("id",))]
+        }
+        files["themes.yaml"] = {"themes": [told("theme", "id", _clean(r)) for r in _rows(conn, Theme, ("id",))]}
+        files["glossary.yaml"] = {
+            "glossary": [told("glossary", "term", _clean(r)) for r in _rows(conn, GlossaryTerm, ("term",))]
+        }
         themes: dict[str, list[str]] = {}
         for r in _rows(conn, RecommendationTheme, ("recommendation_id", "theme_id")):
             themes.setdefault(r["recommendation_id"], []).append(r["theme_id"])
@@ -112,6 +124,7 @@ def database_as_yaml(engine: Engine, viewer: visibility.Viewer) -> dict[str, obj
             rec = _clean(r, drop=("source_id", "position"))
             rec["themes"] = themes.get(r["id"], [])
             rec["addressees"] = addressees.get(r["id"], [])
+            rec = told("recommendation", "id", rec)
             recs.setdefault(r["source_id"], []).append(rec)
         for r in _rows(conn, Source, ("id",)):
             full_text = r.pop("full_text")

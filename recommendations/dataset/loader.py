@@ -38,6 +38,7 @@ from models import (
     Source,
     SQLModel,
     Theme,
+    Translation,
     tables,
 )
 from models.db import BOOTSTRAP_LOCK, exclusive, is_empty, migrate
@@ -45,7 +46,7 @@ from recommendations import hierarchy
 from recommendations.audit import audit
 from recommendations.dataset.folder import Dataset, Problem
 from recommendations.dataset.load_state import fingerprint, last_fingerprint, remember_fingerprint
-from recommendations.dataset.records import assessment_row, cited_rows, evidence_row, utc_naive
+from recommendations.dataset.records import assessment_row, cited_rows, evidence_row, translation_rows, utc_naive
 from recommendations.dataset.validate import Progress, read_dataset
 from recommendations.dates import date_start
 
@@ -92,7 +93,7 @@ _CHILDREN = {
 }
 # Curated only in the YAML (the app never writes them): a row the YAML no longer has is removed, so that
 # dropping a link or a research-log entry from data/ drops it from the database too.
-_YAML_ONLY = (RecommendationLink, ResearchLogEntry)
+_YAML_ONLY = (RecommendationLink, ResearchLogEntry, Translation)
 # The append-only history: compared, never updated or deleted (see _append_history).
 _HISTORY = (Assessment, AssessmentEvidence, AssessmentReview)
 
@@ -115,6 +116,7 @@ def dataset_rows(data: Dataset) -> dict[type[SQLModel], list[dict[str, Any]]]:
         RecommendationLink: [],
         ContextFigure: [],
         ResearchLogEntry: [],
+        Translation: translation_rows(data),
     }
     for source in data.sources:
         row = source.model_dump(exclude={"recommendations"})

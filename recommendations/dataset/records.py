@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from recommendations.dataset import translations
+from recommendations.dataset.folder import Dataset
 from recommendations.dataset.schema import AssessmentIn, EvidenceIn
 from recommendations.dates import date_start
 
@@ -42,3 +44,18 @@ def assessment_row(item: AssessmentIn, *, origin: str) -> dict[str, Any]:
 def cited_rows(item: AssessmentIn) -> list[dict[str, Any]]:
     """The evidence an assessment cites, in its order, as rows."""
     return [{"assessment_id": item.id, "evidence_id": e, "position": i} for i, e in enumerate(item.evidence)]
+
+
+def translation_rows(data: Dataset) -> list[dict[str, Any]]:
+    """The ``translations:`` of themes, actors, glossary terms and recommendations, one row per translated text."""
+    out: list[dict[str, Any]] = []
+    for theme in data.themes:
+        out += translations.rows("theme", theme.id, theme.translations)
+    for actor in data.actors:
+        out += translations.rows("actor", actor.id, actor.translations)
+    for term in data.glossary:
+        out += translations.rows("glossary", term.term, term.translations)
+    for source in data.sources:
+        for rec in source.recommendations:
+            out += translations.rows("recommendation", rec.id, rec.translations)
+    return out

@@ -9,20 +9,31 @@ passes through here before it reaches the database.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Annotated, Any
 
 from pydantic import (
-    AfterValidator,
-    BaseModel,
-    ConfigDict,
     Field,
     StringConstraints,
     field_validator,
     model_validator,
 )
 
-from recommendations import dates, text
+from recommendations.dataset.fields import (
+    Id,
+    IdentityName,
+    LongText,
+    PartialDate,
+    Record,
+    ShortText,
+    Text,
+    Url,
+)
+from recommendations.dataset.translations import (
+    ActorTranslations,
+    GlossaryTranslations,
+    RecommendationTranslations,
+    ThemeTranslations,
+)
 from recommendations.vocabulary import (
     ActorType,
     AddresseeRole,
@@ -35,53 +46,6 @@ from recommendations.vocabulary import (
     Status,
     Visibility,
 )
-
-ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
-
-
-def _check_url(value: str) -> str:
-    if not re.match(r"^https?://[^\s/$.?#][^\s]*$", value, re.IGNORECASE):
-        raise ValueError(f"url {value!r} must be an http(s) address")
-    return value
-
-
-Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, min_length=1, max_length=80)]
-
-
-def _free_text(limit: int, *, multiline: bool) -> AfterValidator:
-    """The one rule for free text (recommendations.text.clean): NFC, no control characters, a length limit."""
-
-    def check(value: str) -> str:
-        try:
-            return text.clean(value, limit=limit, multiline=multiline)
-        except text.TextProblem as exc:
-            raise ValueError(str(exc)) from None
-
-    return AfterValidator(check)
-
-
-def _identity_name(value: str) -> str:
-    try:
-        return text.name(value)
-    except text.TextProblem as exc:
-        raise ValueError(str(exc)) from None
-
-
-_STRIPPED = StringConstraints(strip_whitespace=True, min_length=1)
-#: One line: titles, names, labels.
-ShortText = Annotated[str, _STRIPPED, _free_text(text.LIMITS["short"], multiline=False)]
-#: Several lines: summaries, notes, comments, citations.
-Text = Annotated[str, _STRIPPED, _free_text(text.LIMITS["text"], multiline=True)]
-#: Long texts: rationales and verbatim recommendation texts.
-LongText = Annotated[str, _STRIPPED, _free_text(text.LIMITS["long"], multiline=True)]
-#: A name that identifies an organisation: no invisible characters, no look-alike letters of another script.
-IdentityName = Annotated[str, _STRIPPED, AfterValidator(_identity_name)]
-PartialDate = Annotated[str, AfterValidator(dates.check_partial)]
-Url = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500), AfterValidator(_check_url)]
-
-
-class Record(BaseModel):
-    model_config = ConfigDict(extra="forbid", use_enum_values=True, str_strip_whitespace=False)
 
 
 class AddresseeIn(Record):
@@ -114,6 +78,9 @@ class RecommendationIn(Record):
         description="Problems the source lists under the ask, verbatim; kept with it, not separate asks.",
     )
     note: Text | None = None
+    translations: RecommendationTranslations = Field(
+        default_factory=dict, description="The short title in other languages (never the text: it is a quotation)."
+    )
 
     @field_validator("themes")
     @classmethod
@@ -163,18 +130,25 @@ class ActorIn(Record):
         description="The actor this one is part of (a ministry of the Government, an agency of its ministry): "
         "choosing this actor also selects what is asked of that one as a whole.",
     )
+    translations: ActorTranslations = Field(default_factory=dict, description="The name in other languages.")
 
 
 class ThemeIn(Record):
     id: Id
     name: ShortText
     description: Text | None = None
+    translations: ThemeTranslations = Field(
+        default_factory=dict, description="Name and description in other languages."
+    )
 
 
 class GlossaryIn(Record):
     term: ShortText
     expansion: Text
     note: Text | None = None
+    translations: GlossaryTranslations = Field(
+        default_factory=dict, description="Expansion and note in other languages."
+    )
 
 
 class EvidenceIn(Record):

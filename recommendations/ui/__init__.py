@@ -3,7 +3,8 @@
 Its parts, by what they are for: ``config`` (this server's settings), ``data`` (the engine and every cache),
 ``session`` (who is logged in), ``filters`` (the shared filters in the address bar), ``charts`` (one look for
 every chart), ``forms`` (``submit``: a write and its messages), ``widgets`` (data shown inert, pages of rows),
-``nav`` (the pages, the menu and who may open each). Pages use them through this namespace: ``ui.engine()``,
+``nav`` (the pages, the menu and who may open each), ``language`` (the page's language and ``t``, the lookup of
+every interface string). Pages use them through this namespace: ``ui.engine()``,
 ``ui.esc(...)``.
 """
 
@@ -58,6 +59,7 @@ from recommendations.ui.filters import (
     sync_params,
 )
 from recommendations.ui.forms import correction_queue, field_errors, submit, write
+from recommendations.ui.language import language, language_switch, page_link, plural, switch_page, t, tr, with_language
 from recommendations.ui.nav import PAGES, require_page, through_entrypoint
 from recommendations.ui.session import log_in, log_out, principal, session_cookie, sign_in_single_sign_on, viewer
 from recommendations.ui.widgets import PAGE_SIZE, assessment_card, esc, find_recommendation, paged, research_log
@@ -98,14 +100,18 @@ __all__ = [
     "find_recommendation",
     "gaps",
     "glossary",
+    "language",
+    "language_switch",
     "log_in",
     "log_out",
     "options",
     "owner_asks",
     "owner_status_mix",
     "owner_summary",
+    "page_link",
     "paged",
     "param_selectbox",
+    "plural",
     "principal",
     "refresh_if_changed",
     "require_page",
@@ -121,12 +127,16 @@ __all__ = [
     "start",
     "status_over_time",
     "submit",
+    "switch_page",
     "sync_params",
+    "t",
     "table",
     "through_entrypoint",
     "tidy",
+    "tr",
     "trend_sentence",
     "viewer",
+    "with_language",
     "write",
     "yaml_archive",
     "year_bounds",

@@ -10,8 +10,10 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from recommendations import permissions
+from recommendations.i18n import N_
 from recommendations.permissions import Action, Principal
 from recommendations.ui import session
+from recommendations.ui.language import page_link, t, tr
 
 
 def through_entrypoint() -> None:
@@ -30,7 +32,9 @@ def through_entrypoint() -> None:
 
 @dataclass(frozen=True)
 class Page:
-    """A page of the app: where it is, how the menu names it, and the action it is for (None: for everyone)."""
+    """A page of the app: where it is, how the menu names it, and the action it is for (None: for everyone).
+
+    ``title`` and ``section`` are in English, marked for the catalogs: the menu shows them translated."""
 
     path: str
     title: str
@@ -47,32 +51,32 @@ class Page:
 
 #: Every page, grouped by what a person came to do. The menu, each page's guard and the tests read this table.
 PAGES: tuple[Page, ...] = (
-    Page("pages/overview.py", "Overview", ":material/monitoring:", "Progress", default=True),
-    Page("pages/owners.py", "Owners", ":material/groups:", "Progress"),
-    Page("pages/themes.py", "Themes and recurrence", ":material/repeat:", "Progress"),
-    Page("pages/explore.py", "Explore recommendations", ":material/table_view:", "Explore"),
-    Page("pages/recommendation.py", "Recommendation detail", ":material/article:", "Explore"),
-    Page("pages/brief.py", "Meeting brief", ":material/description:", "Prepare a meeting"),
-    Page("pages/sources.py", "Sources and glossary", ":material/menu_book:", "Sources and data"),
-    Page("pages/data.py", "Download data", ":material/download:", "Sources and data"),
-    Page("pages/update.py", "Update status", ":material/edit_note:", "Your organisation", Action.RECORD),
-    Page("pages/upload.py", "Upload updates", ":material/upload_file:", "Your organisation", Action.RECORD),
-    Page("pages/review.py", "Review queue", ":material/fact_check:", "Your organisation", Action.REVIEW),
-    Page("pages/my_organisation.py", "My organisation", ":material/home_work:", "Your organisation",
+    Page("pages/overview.py", N_("Overview"), ":material/monitoring:", N_("Progress"), default=True),
+    Page("pages/owners.py", N_("Owners"), ":material/groups:", N_("Progress")),
+    Page("pages/themes.py", N_("Themes and recurrence"), ":material/repeat:", N_("Progress")),
+    Page("pages/explore.py", N_("Explore recommendations"), ":material/table_view:", N_("Explore")),
+    Page("pages/recommendation.py", N_("Recommendation detail"), ":material/article:", N_("Explore")),
+    Page("pages/brief.py", N_("Meeting brief"), ":material/description:", N_("Prepare a meeting")),
+    Page("pages/sources.py", N_("Sources and glossary"), ":material/menu_book:", N_("Sources and data")),
+    Page("pages/data.py", N_("Download data"), ":material/download:", N_("Sources and data")),
+    Page("pages/update.py", N_("Update status"), ":material/edit_note:", N_("Your organisation"), Action.RECORD),
+    Page("pages/upload.py", N_("Upload updates"), ":material/upload_file:", N_("Your organisation"), Action.RECORD),
+    Page("pages/review.py", N_("Review queue"), ":material/fact_check:", N_("Your organisation"), Action.REVIEW),
+    Page("pages/my_organisation.py", N_("My organisation"), ":material/home_work:", N_("Your organisation"),
          Action.VIEW_DRAFTS),
-    Page("pages/evidence_edit.py", "Correct an evidence item", ":material/edit:", "Your organisation",
+    Page("pages/evidence_edit.py", N_("Correct an evidence item"), ":material/edit:", N_("Your organisation"),
          Action.PROPOSE_CORRECTION, in_menu=False),
-    Page("pages/admin.py", "Users and organisations", ":material/manage_accounts:", "Administration",
+    Page("pages/admin.py", N_("Users and organisations"), ":material/manage_accounts:", N_("Administration"),
          Action.MANAGE_USERS),
-    Page("pages/audit.py", "Audit log", ":material/history:", "Administration", Action.VIEW_AUDIT),
+    Page("pages/audit.py", N_("Audit log"), ":material/history:", N_("Administration"), Action.VIEW_AUDIT),
 )  # fmt: skip
-LOGIN = Page("pages/login.py", "Log in", ":material/login:", "Account")
+LOGIN = Page("pages/login.py", N_("Log in"), ":material/login:", N_("Account"))
 BY_PATH = {page.path: page for page in (*PAGES, LOGIN)}
 
 
 def roles_for(action: Action) -> list[str]:
-    """The roles the permission table lets take ``action`` ("contributors", "reviewers")."""
-    return [f"{role.value}s" for role, rules in permissions.PERMISSIONS.items() if action in rules]
+    """The roles the permission table lets take ``action`` ("contributors", "reviewers"), in English."""
+    return [permissions.ROLE_GROUPS[role] for role, rules in permissions.PERMISSIONS.items() if action in rules]
 
 
 def require_page(path: str) -> Principal:
@@ -84,10 +88,10 @@ def require_page(path: str) -> Principal:
         return who
     if who is None:
         st.session_state["_after_login"] = path
-        st.warning("Log in to use this page.", icon=":material/lock:")
-        st.page_link(LOGIN.path, label=LOGIN.title, icon=LOGIN.icon)
+        st.warning(t("Log in to use this page."), icon=":material/lock:")
+        page_link(LOGIN.path, label=t(LOGIN.title), icon=LOGIN.icon)
     else:
-        roles = roles_for(page.action) if page.action else []
-        st.warning(f"This page is for {' and '.join(roles)}.", icon=":material/block:")
+        roles = [t(role) for role in roles_for(page.action)] if page.action else []
+        st.warning(t("This page is for {roles}.", roles=tr().join(roles)), icon=":material/block:")
     st.stop()
     raise AssertionError("unreachable")  # st.stop() ends the run

@@ -11,6 +11,7 @@ from recommendations import visibility
 from recommendations.permissions import Principal
 from recommendations.ui.config import client, configured, cookie_secret, sso_enabled
 from recommendations.ui.data import engine
+from recommendations.ui.language import tr
 from recommendations.write import auth, sso
 
 SESSION_KEY = "_session_token"
@@ -79,12 +80,12 @@ def session_cookie() -> None:
 
 
 def log_in(email: str, password: str) -> str | None:
-    """Log in; None on success, else the message to show."""
+    """Log in; None on success, else the message to show (in the page's language)."""
     with engine().begin() as conn:
         try:
             token = auth.login(conn, email, password, client())
         except auth.LoginRefused as exc:
-            message = str(exc)
+            message = tr().say(exc.message)
         else:
             st.session_state[SESSION_KEY] = token
             st.session_state["_cookie"] = "set"
@@ -112,7 +113,7 @@ def sign_in_single_sign_on() -> str | None:
                 token_id=sso.token_id(str(id_token)),  # verify accepted it, so it is a str
             )
         except auth.LoginRefused as exc:
-            return str(exc)
+            return tr().say(exc.message)
     st.session_state["_cookie"] = "set"
     return None
 

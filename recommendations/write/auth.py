@@ -27,7 +27,8 @@ from sqlalchemy.engine import Connection
 
 from models import tables
 from models.tables import ACT, ATTEMPTS, SESSIONS, THROTTLE, U
-from recommendations import settings, text
+from recommendations import i18n, settings, text
+from recommendations.i18n import N_
 from recommendations.permissions import (
     Action,
     PermissionDenied,
@@ -48,7 +49,12 @@ _DUMMY_HASH = _HASHER.hash("not a real password, for equal timing")
 
 class LoginRefused(Exception):
     """A log-in that did not succeed; the message is safe to show (it never says whether the email exists,
-    except that a locked account says it is locked, as users need to know when to try again)."""
+    except that a locked account says it is locked, as users need to know when to try again). ``message`` says
+    it in any language (``i18n.Translator.say``); ``str()`` in English."""
+
+    def __init__(self, msgid: str, **named: object) -> None:
+        self.message = i18n.Message(msgid, named)
+        super().__init__(str(self.message))
 
 
 def require(conn: Connection, principal: Principal | None, action: Action) -> Principal:
@@ -227,15 +233,18 @@ def logout(conn: Connection, token: str | None) -> None:
 
 # --- log-in --------------------------------------------------------------------------------------------
 
-WRONG = "Wrong email or password."
+WRONG = N_("Wrong email or password.")
+LOCKED = N_("This account is locked for {minutes} minutes after {failures} failed log-ins. Try again after {time} UTC.")
+WRONG_AND_LOCKED = N_(
+    "Wrong email or password. This account is locked for {minutes} minutes after {failures} failed log-ins. "
+    "Try again after {time} UTC."
+)
 
 
-def _locked_message(until: dt.datetime) -> str:
+def _locked(until: dt.datetime) -> dict[str, object]:
+    """The values of the "account locked" messages."""
     config = settings.current()
-    return (
-        f"This account is locked for {config.lock_minutes} minutes after {config.lock_after_failures} failed "
-        f"log-ins. Try again after {until:%H:%M} UTC."
-    )
+    return {"minutes": config.lock_minutes, "failures": config.lock_after_failures, "time": f"{until:%H:%M}"}
 
 
 def _count_client_attempt(conn: Connection, client: str, now: dt.datetime) -> int:
@@ -275,7 +284,8 @@ def login(conn: Connection, email: str, password: str, client: str = "unknown") 
     client = "".join(c for c in (client or "unknown") if c.isprintable())[:100] or "unknown"
     if _count_client_attempt(conn, client, now) > config.client_failure_limit:
         raise LoginRefused(
-            f"Too many failed log-ins from this connection. Wait {config.lock_minutes} minutes and try again."
+            N_("Too many failed log-ins from this connection. Wait {minutes} minutes and try again."),
+            minutes=config.lock_minutes,
         )
     user = conn.execute(select(U.c.id, U.c.active, U.c.password_hash).where(U.c.email == email)).first()
     failed = None
@@ -288,7 +298,7 @@ def login(conn: Connection, email: str, password: str, client: str = "unknown") 
         ).one()  # locks the account's row until the caller commits: parallel attempts wait here, one by one
         if failed.locked_until is not None and failed.locked_until > now:
             conn.execute(update(U).where(U.c.id == user.id).values(failed_logins=U.c.failed_logins - 1))
-            raise LoginRefused(_locked_message(failed.locked_until))
+            raise LoginRefused(LOCKED, **_locked(failed.locked_until))
     too_long = len(password) > MAX_PASSWORD_LENGTH
     stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
     good = not too_long and _HASHER.verify(password, stored)
@@ -306,7 +316,7 @@ def login(conn: Connection, email: str, password: str, client: str = "unknown") 
         from recommendations.audit import audit  # the one way to write an audit row (audit imports Principal)
 
         audit(conn, email, "lock account", "app_user", str(user.id), after={"locked_until": until.isoformat()})
-        raise LoginRefused(f"{WRONG} {_locked_message(until)}")
+        raise LoginRefused(WRONG_AND_LOCKED, **_locked(until))
     raise LoginRefused(WRONG)
 
 
@@ -317,14 +327,17 @@ def login_single_sign_on(conn: Connection, identity: dict[str, Any], *, token_id
 
     email = identity.get("email")
     if not email or identity.get("email_verified") is False:
-        raise LoginRefused("The identity provider did not give a verified email address; ask an admin for an account.")
+        raise LoginRefused(
+            N_("The identity provider did not give a verified email address; ask an admin for an account.")
+        )
     sso = tables.SSO
     if conn.execute(select(sso.c.token_id).where(sso.c.token_id == token_id)).first():
-        raise LoginRefused("This single sign-on was already used. Log in with single sign-on again.")
+        raise LoginRefused(N_("This single sign-on was already used. Log in with single sign-on again."))
     user = conn.execute(select(U).where(U.c.email == normalise_email(str(email)))).first()
     if user is None or not user.active:
         raise LoginRefused(
-            f"{email} has no active account in this tracker. An admin can create one with the same email."
+            N_("{email} has no active account in this tracker. An admin can create one with the same email."),
+            email=email,
         )
     session = _start_session(conn, user.id, "sso")
     conn.execute(insert(sso).values(token_id=token_id, user_id=user.id, session_id=_token_id(session), at=_now()))

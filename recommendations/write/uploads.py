@@ -53,7 +53,7 @@ def read_rows(data: bytes, *, max_rows: int | None = None) -> list[tuple[int, di
         header, rows = _read_xlsx(data, max_rows)
     elif data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise UploadRefused("This is an old Excel (.xls) workbook. Save it as .xlsx or as CSV UTF-8 and upload that.")
-    elif data[:5] == b"%PDF-" or b"\x00" in data[:4096]:
+    elif data[:5] == b"%PDF-" or (b"\x00" in data[:4096] and not data.startswith(_UTF16_BOMS)):
         raise UploadRefused("This is not a CSV or XLSX file (it holds binary data). Use the template.")
     else:
         is_csv = True
@@ -83,15 +83,28 @@ def read_rows(data: bytes, *, max_rows: int | None = None) -> list[tuple[int, di
     return out
 
 
-def _read_csv(data: bytes, max_rows: int) -> tuple[list[str], list[tuple[int, list[str]]]]:
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def decode_text(data: bytes) -> str:
+    """The text of an uploaded file in any Unicode encoding a spreadsheet saves: UTF-8 with or without a byte-order
+    mark, UTF-16 little- or big-endian with one ("Unicode text"). UploadRefused for anything else."""
+    encoding = "utf-16" if data.startswith(_UTF16_BOMS) else "utf-8-sig"
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode(encoding)
     except UnicodeDecodeError as exc:
         raise UploadRefused(
-            f"The file is not UTF-8 text (byte {exc.object[exc.start]:#04x} at position {exc.start}). "
-            "In your spreadsheet, save it as 'CSV UTF-8', or upload the XLSX."
+            f"The file is not UTF-8 text (byte {exc.object[exc.start]:#04x} at position {exc.start}), nor UTF-16 with "
+            "a byte-order mark. "
+            "In your spreadsheet, save it as 'CSV UTF-8' or 'Unicode text', or upload the XLSX."
         ) from None
-    reader = csv.reader(io.StringIO(text, newline=""))
+
+
+def _read_csv(data: bytes, max_rows: int) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    text = decode_text(data)
+    first_line = text.split("\n", 1)[0]
+    tabs = "\t" in first_line and "," not in first_line  # "Unicode text" from a spreadsheet is tab-separated
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter="\t" if tabs else ",")
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:
