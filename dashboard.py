@@ -28,16 +28,17 @@ who = ui.principal()
 # Every page is registered; a page is in the menu when the permission table opens it to this person. A hidden
 # page is still registered, so a deep link to it asks the visitor to log in instead of failing.
 pages: dict[str, list] = {}
+entries = []  # (st.Page, its entry in ui.PAGES)
 for entry in ui.PAGES:
     shown = entry.in_menu and entry.open_to(who)
-    pages.setdefault(entry.section, []).append(
-        st.Page(entry.path, title=entry.title, icon=entry.icon, default=entry.default,
-                visibility="visible" if shown else "hidden")
-    )  # fmt: skip
-pages[LOGIN.section] = [
-    st.Page(LOGIN.path, title=LOGIN.title, icon=LOGIN.icon, visibility="hidden" if who else "visible")
-]
+    entries.append((st.Page(entry.path, title=entry.title, icon=entry.icon, default=entry.default,
+                            visibility="visible" if shown else "hidden"), entry))  # fmt: skip
+    pages.setdefault(entry.section, []).append(entries[-1][0])
+entries.append((st.Page(LOGIN.path, title=LOGIN.title, icon=LOGIN.icon, visibility="hidden" if who else "visible"),
+                LOGIN))  # fmt: skip
+pages[LOGIN.section] = [entries[-1][0]]
 page = st.navigation(pages)
+running = next(entry for st_page, entry in entries if st_page is page)
 with st.sidebar:
     if who:
         st.caption(ui.esc(f"Logged in as {who.display}: {ROLE_LABELS[who.role].split(' (')[0].lower()}."))
@@ -50,7 +51,8 @@ with st.sidebar:
         "Tracks civil-society, AFML and Cambodian tripartite recommendations on migrant workers "
         "(2011–2022): who is asked to act, what has been done since, and the evidence."
     )
-ui.sidebar_filters()
+if running.shows_filters:  # a work page ignores the shared filters: they are not drawn there
+    ui.sidebar_filters()
 with st.sidebar:
     ui.session_cookie()
 page.run()

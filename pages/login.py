@@ -11,9 +11,10 @@ st.write(
     "Coalition members log in to record status assessments for their organisation and to review them. "
     "Reading the tracker needs no account."
 )
-if ui.principal():
+if who := ui.principal():
     st.success("You are logged in.", icon=":material/check_circle:")
-    st.page_link("pages/my_organisation.py", label="Go to My organisation", icon=":material/home_work:")
+    home = ui.home(who)
+    st.page_link(home.path, label=f"Go to {home.title}", icon=home.icon)
     st.stop()
 
 with st.form("login", enter_to_submit=True, clear_on_submit=True):  # the password never lingers in the page
@@ -25,8 +26,7 @@ if submitted:
     if problem:
         st.error(ui.esc(problem), icon=":material/lock:")
     else:
-        back = st.session_state.pop("_after_login", None)
-        st.switch_page(back or "pages/my_organisation.py")
+        st.switch_page(ui.home(ui.principal(), st.session_state.pop("_after_login", None)).path)
 
 if ui.sso_enabled():
     st.divider()

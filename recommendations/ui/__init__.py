@@ -47,8 +47,8 @@ from recommendations.ui.filters import (
     sidebar_filters,
     sync_params,
 )
-from recommendations.ui.forms import correction_queue, field_errors, submit, write
-from recommendations.ui.nav import PAGES, require_page, through_entrypoint
+from recommendations.ui.forms import correction_queue, field_errors, problem_summary, submit, write
+from recommendations.ui.nav import PAGES, home, require_page, through_entrypoint
 from recommendations.ui.session import log_in, log_out, principal, session_cookie, sign_in_single_sign_on, viewer
 from recommendations.ui.widgets import PAGE_SIZE, assessment_card, esc, find_recommendation, paged, research_log
 
@@ -87,6 +87,7 @@ __all__ = [
     "find_recommendation",
     "gaps",
     "glossary",
+    "home",
     "log_in",
     "log_out",
     "options",
@@ -96,6 +97,7 @@ __all__ = [
     "paged",
     "param_selectbox",
     "principal",
+    "problem_summary",
     "refresh_if_changed",
     "require_page",
     "research_log",
