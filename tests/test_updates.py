@@ -134,6 +134,9 @@ def test_a_reviewer_may_publish_at_once_and_withdraw(world):
         write(engine, updates.withdraw, principal=p["contrib_a"], assessment_id=published, reason="mistake")
     with pytest.raises(PermissionDenied):
         write(engine, updates.withdraw, principal=p["review_b"], assessment_id=published, reason="mistake")
+    with pytest.raises(Invalid) as caught:
+        write(engine, updates.withdraw, principal=p["review_a"], assessment_id=published, reason="  ")
+    assert caught.value.by_field() == {"reason": ["Say why it is withdrawn: the history shows it."]}
     withdrawal = write(engine, updates.withdraw, principal=p["review_a"], assessment_id=published, reason="misread")
     assert current(engine)["status"] == "not_assessed"
     history = {r["id"]: r for r in sql.rows(engine, select(A).where(A.c.recommendation_id == REC))}

@@ -310,6 +310,8 @@ def withdraw(
     now = now or now_utc()
     if target.visibility != Visibility.PUBLISHED:
         raise Invalid([FieldError("assessment", f"{assessment_id} is not published, so there is nothing to withdraw")])
+    if not (reason or "").strip():
+        raise Invalid([FieldError("reason", "say why it is withdrawn: the history shows it")])
     as_of = max(now.date().isoformat(), target.as_of, key=date_start)
     try:
         record = AssessmentIn(
