@@ -29,17 +29,17 @@ who = ui.principal()
 # Every page is registered; a page is in the menu when the permission table opens it to this person. A hidden
 # page is still registered, so a deep link to it asks the visitor to log in instead of failing.
 pages: dict[str, list] = {}
+entries = []  # (st.Page, its entry in ui.PAGES)
 for entry in ui.PAGES:
     shown = entry.in_menu and entry.open_to(who)
-    pages.setdefault(entry.section, []).append(
-        st.Page(entry.path, title=t(entry.title), icon=entry.icon, default=entry.default,
-                visibility="visible" if shown else "hidden")
-    )  # fmt: skip
-pages = {t(section): entries for section, entries in pages.items()}
-pages[t(LOGIN.section)] = [
-    st.Page(LOGIN.path, title=t(LOGIN.title), icon=LOGIN.icon, visibility="hidden" if who else "visible")
-]
+    entries.append((st.Page(entry.path, title=t(entry.title), icon=entry.icon, default=entry.default,
+                            visibility="visible" if shown else "hidden"), entry))  # fmt: skip
+    pages.setdefault(t(entry.section), []).append(entries[-1][0])
+entries.append((st.Page(LOGIN.path, title=t(LOGIN.title), icon=LOGIN.icon, visibility="hidden" if who else "visible"),
+                LOGIN))  # fmt: skip
+pages[t(LOGIN.section)] = [entries[-1][0]]
 page = st.navigation(pages)
+running = next(entry for st_page, entry in entries if st_page is page)
 ui.language_switch()
 with st.sidebar:
     if who:
@@ -55,7 +55,8 @@ with st.sidebar:
             "(2011–2022): who is asked to act, what has been done since, and the evidence."
         )
     )
-ui.sidebar_filters()
+if running.shows_filters:  # a work page ignores the shared filters: they are not drawn there
+    ui.sidebar_filters()
 with st.sidebar:
     ui.session_cookie()
 page.run()

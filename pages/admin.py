@@ -18,64 +18,90 @@ orgs = workspace.organisations(engine)
 org_labels = {r.id: f"{r.name} ({r.id})" for r in orgs.itertuples()}
 
 
-def run(label: str, function, **arguments) -> None:  # noqa: ANN001
+def run(label: str, function, *, clear: tuple[str, ...] = (), **arguments) -> None:  # noqa: ANN001
+    """One write; on success say so, empty the fields in ``clear`` and draw the page again, else name each problem."""
     if ui.submit(function, key="admin_errors", **arguments) is not None or not state["admin_errors"]:
+        for key in clear:
+            state.pop(key, None)
         state["admin_done"] = label
         st.rerun()
-    for field, messages in state.pop("admin_errors").items():
-        for message in messages:
-            st.error(ui.esc(message if field in ("form", "conflict") else f"{field}: {message}"))
+    for message in (m for field, found in state.pop("admin_errors").items() if field != "conflict" for m in found):
+        st.error(ui.esc(message))
 
 
+NEW_ACCOUNT = ("admin_email", "admin_name", "admin_role", "admin_org", "admin_password")
+users = workspace.users(engine, who)
 st.subheader("Accounts")
-st.dataframe(workspace.users(engine, who), hide_index=True, column_config={"organisation_id": "Organisation"})
-with st.form("add_user", clear_on_submit=False):
+st.dataframe(users, hide_index=True, column_config={"organisation_id": "Organisation"})
+problems = state.get("admin_add_errors", {})
+ui.problem_summary(problems, beside=("email", "name", "role", "organisation", "password"))
+with st.form("add_user", enter_to_submit=False):  # Enter in a field must not add a half-filled account
     st.markdown("**Add an account**")
     email = st.text_input("Email", key="admin_email")
+    ui.field_errors(problems, "email")
     name = st.text_input("Name (shown in the history)", key="admin_name")
+    ui.field_errors(problems, "name")
     role = st.selectbox(
         "Role", [r.value for r in permissions.Role], format_func=lambda r: permissions.ROLE_LABELS[r], key="admin_role"
     )
+    ui.field_errors(problems, "role")
     organisation = st.selectbox(
-        "Organisation",
-        ["", *org_labels],
-        format_func=lambda o: org_labels.get(o, "(none: admins only)"),
+        "Organisation", ["", *org_labels], format_func=lambda o: org_labels.get(o, "(none: admins only)"),
         key="admin_org",
-    )
+    )  # fmt: skip
+    ui.field_errors(problems, "organisation")
     password = st.text_input(
         "First password (12 characters or more; they should change it)", type="password", key="admin_password"
     )
-    if st.form_submit_button("Add account"):
-        run(
-            f"Added {email}.",
-            accounts.create_user,
-            email=email,
-            role=role,
-            password=password,
-            name=name,
-            organisation=organisation or None,
-        )
+    ui.field_errors(problems, "password")
+    added = st.form_submit_button("Add account", type="primary")
+if added:
+    new = ui.submit(accounts.create_user, key="admin_add_errors", email=email, role=role, password=password, name=name,
+                    organisation=organisation or None)  # fmt: skip
+    if new is not None:  # a clean form for the next account: no email, and above all no password, left in it
+        for key in NEW_ACCOUNT:
+            state.pop(key, None)
+        state["admin_done"] = f"Added {email.strip()}."
+    st.rerun()
 
-accounts = workspace.users(engine, who)["email"].tolist()
-with st.form("change_user"):
-    st.markdown("**Change an account**")
-    target = st.selectbox("Account", accounts, key="admin_target")
-    new_role = st.selectbox("New role", [r.value for r in permissions.Role], key="admin_new_role")
-    cols = st.columns(3)
-    set_role = cols[0].form_submit_button("Set this role")
-    disable = cols[1].form_submit_button("Disable the account")
-    enable = cols[2].form_submit_button("Enable it again")
-    if set_role and target:
+st.markdown("**Change an account**")
+rows = {r.email: r for r in users.itertuples()}
+target = st.selectbox(
+    "Account", list(rows), key="admin_target", index=None, placeholder="Choose an account",
+    format_func=lambda e: f"{e} · {rows[e].role} · {'active' if rows[e].active else 'disabled'}",
+)  # fmt: skip
+if target:
+    account = rows[target]
+    left, right = st.columns([2, 1], vertical_alignment="bottom")
+    roles = [r.value for r in permissions.Role]
+    new_role = left.selectbox("Role", roles, index=roles.index(account.role), key="admin_new_role")
+    if right.button("Set this role", key="admin_set_role", disabled=new_role == account.role):
         run(f"{target} is now {new_role}; their sessions are ended.", accounts.set_role, email=target, role=new_role)
-    if disable and target:
-        run(f"Disabled {target}; their sessions are ended.", accounts.disable_user, email=target)
-    if enable and target:
-        run(f"{target} can log in again.", accounts.enable_user, email=target)
+    if not account.active:
+        st.caption("This account is disabled: it cannot log in.")
+        if st.button("Enable the account again", key="admin_enable", icon=":material/lock_open:"):
+            run(f"{target} can log in again.", accounts.enable_user, email=target)
+    elif state.get("admin_confirm_disable") != target:
+        if st.button("Disable the account…", key="admin_disable", icon=":material/block:"):
+            state["admin_confirm_disable"] = target
+            st.rerun()
+    else:
+        st.warning(
+            ui.esc(f"Disable {target}? They can no longer log in and their sessions end now; what they recorded "
+                   "stays. You can enable the account again later."), icon=":material/warning:",
+        )  # fmt: skip
+        yes, no = st.columns(2)
+        if yes.button("Yes, disable it", key="admin_disable_yes", type="primary"):
+            state.pop("admin_confirm_disable", None)
+            run(f"Disabled {target}; their sessions are ended.", accounts.disable_user, email=target)
+        if no.button("Cancel", key="admin_disable_no"):
+            state.pop("admin_confirm_disable", None)
+            st.rerun()
 
 st.subheader("Organisations")
 st.caption("An organisation is an actor: the coalitions, CSOs and unions whose members record assessments.")
 st.dataframe(orgs.drop(columns=["version"]), hide_index=True)
-with st.form("rename_organisation"):
+with st.form("rename_organisation", enter_to_submit=False):
     st.markdown("**Rename an organisation**")
     target_org = st.selectbox("Organisation", list(org_labels), format_func=org_labels.get, key="admin_rename_target")
     row = orgs.set_index("id").loc[target_org] if target_org else None
@@ -94,7 +120,7 @@ with st.form("rename_organisation"):
         for message in (m for field, found in problems.items() if field != "conflict" for m in found):
             st.error(ui.esc(message))
 
-with st.form("add_organisation"):
+with st.form("add_organisation", enter_to_submit=False):
     st.markdown("**Add an organisation**")
     org_name = st.text_input("Name", key="admin_org_name")
     acronym = st.text_input("Acronym (optional)", key="admin_org_acronym")
@@ -110,6 +136,7 @@ with st.form("add_organisation"):
         run(
             f"Added {org_name}.",
             accounts.add_organisation,
+            clear=("admin_org_name", "admin_org_acronym", "admin_org_type", "admin_org_country"),
             data={"name": org_name, "acronym": acronym, "type": kind, "country": country},
         )
 

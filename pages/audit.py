@@ -1,7 +1,6 @@
 """Audit log: every write (users, organisations, evidence, assessments, reviews, loads), for admins."""
 
 import datetime as dt
-import json
 
 import streamlit as st
 
@@ -22,14 +21,19 @@ action = cols[1].selectbox("Action", ["", *choices["actions"]], format_func=lamb
 table = cols[2].selectbox("Record type", ["", *choices["tables"]], format_func=lambda t: t or "any")
 since = cols[3].date_input("Since", value=None, format="YYYY-MM-DD")
 log = workspace.audit_log(engine, who, who=person, action=action or None, table=table or None, since=since)
-shown = log.assign(
-    before=log["before"].map(lambda v: "" if v is None else json.dumps(v, ensure_ascii=False)),
-    after=log["after"].map(lambda v: "" if v is None else json.dumps(v, ensure_ascii=False)),
-)
-st.caption(f"{len(shown)} entries (newest first, at most 2,000).")
-st.dataframe(
-    shown, hide_index=True, column_config={"at": "When (UTC)", "table_name": "Record type", "record_id": "Record"}
-)
+shown = log[["at", "who", "action", "table_name", "record_id", "changes"]]
+st.caption(f"{len(shown)} entries (newest first, at most 2,000). Select one to read its changes line by line.")
+picked = st.dataframe(
+    shown.assign(changes=shown["changes"].str.replace("\n", " · ")), hide_index=True, key="audit_table",
+    on_select="rerun", selection_mode="single-row",
+    column_config={"at": "When (UTC)", "who": "Who", "action": "What", "table_name": "Record type",
+                   "record_id": "Record", "changes": st.column_config.TextColumn("Changes (before → after)",
+                                                                                 width="large")},
+)  # fmt: skip
+for index in picked.selection.rows:
+    entry = shown.iloc[index]
+    st.markdown(ui.esc(f"{entry['at']:%Y-%m-%d %H:%M} UTC · {entry['who']} · {entry['action']} · {entry['record_id']}"))
+    st.text(entry["changes"] or "(no values recorded)")
 today = dt.date.today().isoformat()
 left, right = st.columns(2)
 left.download_button("Download CSV", export.to_csv_bytes(shown), file_name=f"audit-{today}.csv", mime="text/csv")

@@ -32,19 +32,17 @@ problems = state.pop("ev_errors", {})
 if state.pop("ev_conflict", None):
     st.markdown("**As it is now:**")
     st.text(f"{item['title']}\n{item['url'] or item['citation'] or ''}\n{item['summary']}")
-ui.field_errors(problems, "form")
+ui.problem_summary(problems, beside=(*corrections.EDITABLE_EVIDENCE, "reason"))
 for name in corrections.EDITABLE_EVIDENCE:
     state.setdefault(f"ev_{evidence_id}_{name}", item[name] or "")
+LABELS = {"title": "Title", "url": "Web address (http or https)", "citation": "Citation (when there is no address)",
+          "summary": "Summary, in your own words", "completeness": "How much of the source could be read"}  # fmt: skip
 with st.form("evidence_edit", enter_to_submit=False):
-    values = {
-        "title": st.text_input("Title", key=f"ev_{evidence_id}_title"),
-        "url": st.text_input("Web address (http or https)", key=f"ev_{evidence_id}_url"),
-        "citation": st.text_input("Citation (when there is no address)", key=f"ev_{evidence_id}_citation"),
-        "summary": st.text_area("Summary, in your own words", key=f"ev_{evidence_id}_summary"),
-        "completeness": st.text_input("How much of the source could be read", key=f"ev_{evidence_id}_completeness"),
-    }
-    for name in values:
-        ui.field_errors(problems, name)
+    values = {}
+    for name, label in LABELS.items():
+        field = st.text_area if name == "summary" else st.text_input
+        values[name] = field(label, key=f"ev_{evidence_id}_{name}")
+        ui.field_errors(problems, name)  # right under its field
     reason = st.text_area("Why it is corrected (kept in the history)", key=f"ev_{evidence_id}_reason")
     ui.field_errors(problems, "reason")
     submitted = st.form_submit_button("Save the correction" if direct else "Propose the correction", type="primary")

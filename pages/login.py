@@ -14,9 +14,10 @@ st.write(
         "Reading the tracker needs no account."
     )
 )
-if ui.principal():
+if who := ui.principal():
     st.success(t("You are logged in."), icon=":material/check_circle:")
-    ui.page_link("pages/my_organisation.py", label=t("Go to My organisation"), icon=":material/home_work:")
+    home = ui.home(who)
+    ui.page_link(home.path, label=t("Go to {page}", page=t(home.title)), icon=home.icon)
     st.stop()
 
 with st.form("login", enter_to_submit=True, clear_on_submit=True):  # the password never lingers in the page
@@ -28,8 +29,7 @@ if submitted:
     if problem:
         st.error(ui.esc(problem), icon=":material/lock:")
     else:
-        back = st.session_state.pop("_after_login", None)
-        ui.switch_page(back or "pages/my_organisation.py")
+        ui.switch_page(ui.home(ui.principal(), st.session_state.pop("_after_login", None)).path)
 
 if ui.sso_enabled():
     st.divider()

@@ -1,4 +1,5 @@
-"""My organisation: its drafts, what was returned, and what is getting stale before the next AFML."""
+"""My organisation: its drafts, what was returned, what is getting stale before the next AFML, and, when nothing
+is, what to assess next."""
 
 from urllib.parse import quote
 
@@ -12,9 +13,8 @@ who = ui.require_page("pages/my_organisation.py")
 engine = ui.engine()
 
 st.title(ui.esc(f"My organisation: {who.organisation_name}"))
-drafts = workspace.drafts(engine, who)
-waiting = drafts[drafts["visibility"] == "draft"]
-returned = drafts[drafts["visibility"] == "returned"]
+drafts = workspace.drafts_by_state(engine, who)
+waiting, returned = drafts["waiting"], drafts["returned"]
 stale = workspace.stale(engine, who)
 cols = st.columns(3)
 cols[0].metric("Drafts waiting for review", len(waiting))
@@ -47,18 +47,38 @@ for row in returned.itertuples():
 
 st.subheader("Stale: to update before the next meeting")
 st.caption(
-    "Recommendations addressed to your organisation or assessed by it whose latest evidence is more than "
-    "12 months old, or which have none."
+    "Recommendations addressed to your organisation or assessed by it (drafts included) whose latest evidence is "
+    "more than 12 months old, or which have none. *Your draft* says where your own draft of one stands."
 )
-if stale.empty:
-    st.write("Nothing is stale.")
-else:
+UPDATE = st.column_config.LinkColumn("Update", display_text="Update ›")
+if not stale.empty:
     st.dataframe(
         stale.assign(update="update?id=" + stale["id"].map(quote), link="recommendation?id=" + stale["id"].map(quote)),
-        column_order=["title", "status_label", "why", "source_short", "update", "link"],
+        column_order=["title", "status_label", "why", "your_draft", "source_short", "update", "link"],
         column_config={"title": "Recommendation", "status_label": "Status", "why": "Why it is stale",
-                       "source_short": "Source",
-                       "update": st.column_config.LinkColumn("Update", display_text="Update ›"),
-                       "link": LINK},
+                       "your_draft": "Your draft", "source_short": "Source", "update": UPDATE, "link": LINK},
         hide_index=True,
     )  # fmt: skip
+else:
+    st.write("Nothing is stale.")
+    st.subheader("What to assess next")
+    ideas = workspace.suggestions(engine, who)
+    if ideas.themes:
+        st.caption(ui.esc(
+            "Open asks your organisation has not assessed, on its themes (those of the asks it was asked or has "
+            f"assessed: {', '.join(ideas.themes)}); the latest meetings first."
+        ))  # fmt: skip
+    else:
+        st.caption("Open asks your organisation has not assessed; the latest meetings first.")
+    if ideas.asks.empty:
+        st.write("Your organisation has assessed every open ask.")
+    else:
+        asks = ideas.asks.head(25)
+        st.write(f"{len(ideas.asks):,} open asks" + (", the first 25 shown." if len(ideas.asks) > 25 else "."))
+        st.dataframe(
+            asks.assign(update="update?id=" + asks["id"].map(quote), link="recommendation?id=" + asks["id"].map(quote)),
+            column_order=["title", "status_label", "themes", "source_short", "update", "link"],
+            column_config={"title": "Recommendation", "status_label": "Status", "themes": "Themes",
+                           "source_short": "Source", "update": UPDATE, "link": LINK},
+            hide_index=True,
+        )  # fmt: skip

@@ -117,6 +117,8 @@ for ev in info.evidence.itertuples():
         st.markdown(f"Source: {markdown.link(ev.url or ev.citation or ev.source_title or '', ev.url)}")
         if ev.completeness:
             st.caption(ui.esc(ev.completeness))
+        st.caption("Its id, to cite it in an upload of assessments (the button at the right copies it):")
+        st.code(ev.id, language=None)
         if corrects:
             st.page_link("pages/evidence_edit.py", label="Correct this evidence item", query_params={"id": ev.id})
 

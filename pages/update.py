@@ -1,7 +1,5 @@
 """Update status: record a dated assessment, with its evidence, for the logged-in person's organisation."""
 
-import datetime as dt
-
 import streamlit as st
 
 from recommendations import permissions, ui
@@ -59,28 +57,33 @@ problems = state.get("u_errors", {})
 if done := state.pop("u_done", None):
     st.success(ui.esc(done), icon=":material/check_circle:")
     st.page_link("pages/my_organisation.py", label="See it under My organisation", icon=":material/home_work:")
-if form_errors := problems.get("form"):
-    for message in form_errors:
-        st.error(ui.esc(message))
 
 search = st.text_input("Find other evidence to cite", key="u_evidence_search", placeholder="a word of its title")
 choices = dict(workspace.evidence_choices(engine, who, found["id"], search))
-new_count = st.number_input("New evidence items to add with this assessment", 0, 5, key="u_new_count")
 addressees = {"": "The whole ask (every addressee)", **dict(found["addressees"])}
+state.setdefault("u_new_count", 0)
 
-with st.form("assessment", clear_on_submit=False):
+
+def more_items(step: int) -> None:
+    state["u_new_count"] = min(5, max(0, state["u_new_count"] + step))
+
+
+FIELDS = ("addressee", "status", "as_of", "rationale", "evidence", "new_evidence.", "supersede_reason", "supersedes")
+ui.problem_summary(problems, beside=FIELDS)
+with st.form("assessment", clear_on_submit=False, enter_to_submit=False):  # Enter must not save a half-filled form
     addressee = st.selectbox(
         "Which part of the ask it judges", list(addressees), format_func=addressees.get, key="u_addressee"
     )
     ui.field_errors(problems, "addressee")
-    status = st.selectbox("Status", list(STATUS_LABELS), format_func=STATUS_LABELS.get, index=2, key="u_status")
+    status = st.selectbox(
+        "Status", list(STATUS_LABELS), format_func=STATUS_LABELS.get, index=None, placeholder="Choose a status",
+        key="u_status",
+    )  # fmt: skip
     ui.field_errors(problems, "status")
-    if "u_as_of" not in state:
-        state["u_as_of"] = dt.date.today().isoformat()
     as_of = st.text_input(
         "As of: the date of the latest evidence it rests on (YYYY-MM-DD; YYYY-MM or YYYY if only that is known)",
-        key="u_as_of",
-    )
+        key="u_as_of", placeholder="e.g. 2023-03-01",
+    )  # fmt: skip
     ui.field_errors(problems, "as_of")
     rationale = st.text_area(
         "Rationale: why the evidence supports this status, and what it does not show", key="u_rationale"
@@ -94,19 +97,26 @@ with st.form("assessment", clear_on_submit=False):
     )
     ui.field_errors(problems, "evidence")
     new_items = []
-    for i in range(int(new_count)):
+    for i in range(state["u_new_count"]):
         st.markdown(f"**New evidence item {i + 1}**")
-        item = {
-            "title": st.text_input("Title", key=f"u_new_{i}_title"),
-            "date": st.text_input("Date (YYYY, YYYY-MM or YYYY-MM-DD)", key=f"u_new_{i}_date"),
-            "kind": st.selectbox("Kind", [k.value for k in EvidenceKind], key=f"u_new_{i}_kind"),
-            "url": st.text_input("Web address (http or https)", key=f"u_new_{i}_url"),
-            "citation": st.text_input("Or a citation (document, page)", key=f"u_new_{i}_citation"),
-            "summary": st.text_area("Summary, in your own words", key=f"u_new_{i}_summary"),
-        }
-        for name in item:
-            ui.field_errors(problems, f"new_evidence.{i}.{name}")
+        item = {}
+        for name, draw in (
+            ("title", lambda key: st.text_input("Title", key=key)),
+            ("date", lambda key: st.text_input("Date (YYYY, YYYY-MM or YYYY-MM-DD)", key=key)),
+            ("kind", lambda key: st.selectbox("Kind", [k.value for k in EvidenceKind], key=key)),
+            ("url", lambda key: st.text_input("Web address (http or https)", key=key)),
+            ("citation", lambda key: st.text_input("Or a citation (document, page)", key=key)),
+            ("summary", lambda key: st.text_area("Summary, in your own words", key=key)),
+        ):
+            item[name] = draw(f"u_new_{i}_{name}")
+            ui.field_errors(problems, f"new_evidence.{i}.{name}")  # right under its field
         new_items.append(item)
+    st.caption(f"New evidence items to add with this assessment: {state['u_new_count']} (at most 5).")
+    add, remove = st.columns(2)
+    add.form_submit_button("Add a new evidence item", key="u_add_item", on_click=more_items, args=(1,),
+                           disabled=state["u_new_count"] >= 5, icon=":material/add:")  # fmt: skip
+    remove.form_submit_button("Remove the last new item", key="u_remove_item", on_click=more_items, args=(-1,),
+                              disabled=state["u_new_count"] == 0, icon=":material/remove:")  # fmt: skip
     reason = st.text_area("Why the earlier assessment is corrected", key="u_reason") if corrects else None
     ui.field_errors(problems, "supersede_reason")
     ui.field_errors(problems, "supersedes")
@@ -121,7 +131,7 @@ with st.form("assessment", clear_on_submit=False):
 
 if submitted:
     form = updates.AssessmentForm(
-        recommendation=found["id"], status=status, as_of=as_of.strip(), rationale=rationale,
+        recommendation=found["id"], status=status or "", as_of=as_of.strip(), rationale=rationale,
         addressee=addressee or None, evidence=list(cited), new_evidence=new_items, supersedes=corrects,
         supersede_reason=reason, publish=bool(publish),
     )  # fmt: skip

@@ -61,3 +61,34 @@ def audit(
             **clean,
         )
     )
+
+
+def _shown(value: object, limit: int = 300) -> str:
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list | tuple):
+        return ", ".join(_shown(v, limit) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_shown(v, limit)}" for k, v in value.items())
+    text = " ".join(str(value).split())
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def readable(before: Mapping[str, Any] | None, after: Mapping[str, Any] | None) -> str:
+    """An audit row's values as lines a person reads, one per field: "role: contributor → reviewer" for what
+    changed, "email: sok@example.org" for a new record's values (never the JSON as stored)."""
+    before, after = before or {}, after or {}
+    lines = []
+    for key in [*before, *(k for k in after if k not in before)]:
+        name = key.replace("_", " ")
+        old, new = before.get(key), after.get(key)
+        if not before:
+            if new not in (None, "", []):
+                lines.append(f"{name}: {_shown(new)}")
+        elif not after:
+            lines.append(f"{name}: {_shown(old)}")
+        elif old != new:
+            lines.append(f"{name}: {_shown(old)} → {_shown(new)}")
+    return "\n".join(lines)

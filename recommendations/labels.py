@@ -8,7 +8,7 @@ says nothing, or "the whole ask" where a part must be named.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -44,6 +44,21 @@ def as_a_whole(parents: Sequence[str], *, joiner: str = "and") -> str:
 def scope_words(label: str | None) -> str:
     """How a status's scope reads: "as assessed for RGC", or "" for the whole ask."""
     return f"as assessed for {label}" if label else ""
+
+
+def actors_named(given: str, actors: Iterable[tuple[str, str, object]]) -> list[str]:
+    """The ids of the actors that ``given`` names, from (id, name, acronym) rows: the one whose id it is exactly;
+    else, ignoring case and spaces at either end, every actor whose id or acronym it is ("MoLVT", "molvt" and
+    "MOLVT" name the Ministry of Labour). More than one id: the caller asks which is meant."""
+    rows = list(actors)
+    if any(actor_id == given for actor_id, _, _ in rows):
+        return [given]
+    wanted = given.strip().casefold()
+    return [
+        actor_id
+        for actor_id, _, acronym in rows
+        if wanted and (actor_id.casefold() == wanted or (isinstance(acronym, str) and acronym.casefold() == wanted))
+    ]
 
 
 @dataclass(frozen=True)

@@ -120,7 +120,7 @@ def test_the_form_names_each_bad_field_and_saves_nothing():
     at = submit(at)
     errors = re.sub(r"\\(.)", r"\1", " ".join(e.value for e in at.error))  # shown escaped, read as text
     assert "is in the future" in errors
-    assert "needs evidence: cite at least one evidence item" in errors
+    assert "Cite at least one evidence item, or add a new one" in errors
     assert current_status()["status"] == "not_assessed"
     assert at.text_area(key="u_rationale").value == "A template was piloted."  # the input is kept
 

@@ -15,8 +15,13 @@ from sqlalchemy import text
 
 from recommendations import sql, status
 from recommendations.dataset.export import workbook
-from recommendations.dataset.schema import ASSESSMENT_SHEET_COLUMNS
+from recommendations.dataset.schema import (
+    ASSESSMENT_SHEET_COLUMNS,
+    ASSESSMENT_SHEET_READ_ONLY,
+    ASSESSMENT_SHEET_WRITABLE,
+)
 from recommendations.permissions import Principal
+from recommendations.read import evidence
 from recommendations.read.filters import Filters
 from recommendations.write import accounts, auth, bulk, uploads
 from tests.conftest import ROOT
@@ -60,13 +65,45 @@ def statuses(engine) -> dict:
     return {r["recommendation_id"]: r["status"] for r in sql.rows(engine, status.overall())}
 
 
-def test_the_template_has_the_columns_of_the_exports_assessments_sheet(people):
+def test_the_template_has_the_input_columns_and_one_example_row(people):
+    """Only what an upload reads (not the export's own columns), and an example a person recognises as one: a real
+    ask, one of its addressees by acronym, evidence bearing on it, and the status and date left to fill in."""
     engine, _ = people
-    template = openpyxl.load_workbook(io.BytesIO(bulk.template_xlsx()))
+    book = openpyxl.load_workbook(io.BytesIO(bulk.template_xlsx(engine)))
+    sheet = [[c.value for c in row] for row in book["assessments"].iter_rows()]
     exported = openpyxl.load_workbook(io.BytesIO(workbook(engine, Filters(themes=["complaints-justice"]))))
-    header = [c.value for c in next(template["assessments"].iter_rows())]
-    assert header == [c.value for c in next(exported["assessments"].iter_rows())] == ASSESSMENT_SHEET_COLUMNS
-    assert next(csv.reader(io.StringIO(bulk.template_csv().decode("utf-8-sig")))) == ASSESSMENT_SHEET_COLUMNS
+    exported_header = [c.value for c in next(exported["assessments"].iter_rows())]
+    assert sheet[0] == ASSESSMENT_SHEET_WRITABLE == exported_header[: len(ASSESSMENT_SHEET_WRITABLE)]
+    assert not set(sheet[0]) & set(ASSESSMENT_SHEET_READ_ONLY)
+    assert [r[0] for r in book["columns"].iter_rows(min_row=2, values_only=True)] == ASSESSMENT_SHEET_WRITABLE
+    (example,) = [dict(zip(sheet[0], row, strict=True)) for row in sheet[1:]]
+    assert example["rationale"].startswith(bulk.EXAMPLE_MARK)
+    assert example["status"] in (None, "") and example["as_of"] in (None, "")
+    with engine.connect() as conn:
+        asked = {r.acronym: r.id for r in conn.execute(text(
+            "SELECT actor.id, actor.acronym FROM addressee JOIN actor ON actor.id = addressee.actor_id "
+            "WHERE addressee.recommendation_id = :r"), {"r": example["recommendation_id"]})}  # fmt: skip
+    assert example["addressee_id"] in asked  # a real addressee of a real ask, by its acronym
+    bearing = sql.rows(engine, evidence.bearing([example["recommendation_id"]]))
+    assert example["evidence"] in {r["evidence_id"] for r in bearing}
+    rows = list(csv.reader(io.StringIO(bulk.template_csv(engine).decode("utf-8-sig"))))
+    assert rows[0] == ASSESSMENT_SHEET_WRITABLE and len(rows) == 2
+
+
+@pytest.mark.parametrize("filled", [False, True])
+def test_the_templates_example_row_is_never_recorded(people, filled):
+    """Uploaded as downloaded, or with a status and a date filled in but the example's words left: refused."""
+    engine, who = people
+    example = bulk.example_row(engine)
+    if filled:
+        example = {**example, "status": "in_progress", "as_of": "2023-03-01"}
+    before = snapshot(engine)
+    report = bulk.import_updates(engine, who["c"], csv_bytes([example], ASSESSMENT_SHEET_WRITABLE), commit=True)
+    assert (report.new, report.errors, report.committed) == (0, 1, False)
+    assert report.rows[0].errors == [
+        "This is the template's example row: replace it with your own assessment, or delete it."
+    ]
+    assert snapshot(engine) == before
 
 
 def test_an_edited_export_uploads_back(people):
@@ -109,13 +146,68 @@ def test_row_problems_are_named_by_row_and_column_and_preview_writes_nothing(peo
     assert snapshot(engine) == before
     by_row = {r.row: r for r in report.rows}
     assert by_row[2].outcome == "new" and by_row[8].outcome == "new"
-    assert by_row[3].errors == ["column as_of: 2099-01-01 is in the future"]
-    assert by_row[4].errors == ["column recommendation_id: unknown recommendation id 'nowhere'"]
-    assert by_row[5].errors == ["column evidence: status 'in_progress' needs evidence: cite at least one evidence item"]
-    assert any(e.startswith("column new_evidence_url:") and "http(s)" in e for e in by_row[6].errors)
-    assert by_row[7].errors == ["repeats row 2"]
-    assert by_row[9].errors[0].startswith("column status:")
+    assert by_row[3].errors == [
+        "column as_of: 2099-01-01 is in the future: give the date of evidence that exists today."
+    ]
+    assert by_row[4].errors == ["column recommendation_id: No recommendation has the id 'nowhere'."]
+    assert by_row[5].errors == [
+        "column evidence: Cite at least one evidence item, or add a new one: every status but Not assessed rests on "
+        "evidence."
+    ]
+    assert "column new_evidence_url: Start the web address with http:// or https://." in by_row[6].errors
+    assert by_row[7].errors == ["Repeats row 2."]
+    assert by_row[9].errors == [
+        "column status: “finished” is not one of the choices for a status: Not assessed, No progress, In progress, "
+        "Partially implemented, Implemented or Not applicable."
+    ]
     assert report.lines()[0].startswith("row 3, column as_of")
+
+
+def test_every_problem_of_a_row_is_named_at_once_in_plain_words(people):
+    engine, who = people
+    hostile = "<script>x</script> ![i](http://x) [l](javascript:alert(1)) # h"
+    rows = [
+        {"addressee_id": "RGC"},  # every required cell left empty
+        good(status="", as_of=hostile, rationale=" ", addressee_id=hostile, evidence=hostile,
+             new_evidence_title=hostile, new_evidence_kind=hostile, new_evidence_url=hostile),
+        good(evidence="", rationale=""),  # a field and the rule on the whole row: both named
+    ]  # fmt: skip
+    report = bulk.import_updates(engine, who["c"], csv_bytes(rows), commit=False)
+    empty, bad, both = report.rows
+    assert {e.split(":")[0] for e in empty.errors} == {
+        "column recommendation_id", "column status", "column as_of", "column rationale"}  # fmt: skip
+    assert {e.split(":")[0] for e in bad.errors} >= {
+        "column status", "column as_of", "column rationale", "column addressee_id", "column evidence",
+        "column new_evidence_kind", "column new_evidence_url", "column new_evidence_date",
+        "column new_evidence_summary",
+    }  # fmt: skip
+    assert {e.split(":")[0] for e in both.errors} == {"column rationale", "column evidence"}
+    words = " ".join(report.lines())
+    for pydantic_words in ("String should", "Input should", "validation error", "pydantic", "Value error", "pattern"):
+        assert pydantic_words not in words
+
+
+@pytest.mark.parametrize(
+    ("given", "recorded"), [("RGC", "rgc"), ("rgc", "rgc"), ("Rgc", "rgc"), ("", None)]
+)  # fmt: skip
+def test_an_addressee_is_accepted_by_acronym_or_id_in_any_case(people, given, recorded):
+    engine, who = people
+    report = bulk.import_updates(engine, who["c"], csv_bytes([good(addressee_id=given)]), commit=True)
+    assert report.new == 1, report.lines()
+    with engine.connect() as conn:
+        stored = conn.execute(text("SELECT addressee_id FROM assessment WHERE id = :i"),
+                              {"i": report.rows[0].assessment_id}).scalar_one()  # fmt: skip
+    assert stored == recorded
+
+
+def test_an_addressee_that_names_no_one_or_several_is_explained(people):
+    engine, who = people
+    report = bulk.import_updates(engine, who["c"], csv_bytes([good(addressee_id="MoLVT Cambodia")]), commit=False)
+    (message,) = report.rows[0].errors
+    assert message == (
+        "column addressee_id: No organisation or body has the id or acronym 'MoLVT Cambodia'. This recommendation "
+        "asks: Royal Government of Cambodia (RGC), id rgc."
+    )
 
 
 def test_commit_writes_valid_rows_as_drafts_in_one_go(people):

@@ -17,6 +17,7 @@ from recommendations.dataset.export import write_yaml_layout
 from recommendations.dataset.loader import load_folder
 from recommendations.permissions import PermissionDenied, Principal
 from recommendations.read.detail import disagreements
+from recommendations.read.table import recommendation_table
 from recommendations.write import accounts, auth, updates, workspace
 from recommendations.write.errors import Invalid
 from recommendations.write.updates import AssessmentForm
@@ -114,7 +115,7 @@ def test_a_contributor_cannot_publish_or_draft_for_another_organisation(world):
     draft = write(engine, updates.record_assessment, principal=p["contrib_a"], form=form())
     with pytest.raises(PermissionDenied, match="A contributor may not review"):
         write(engine, updates.review, principal=p["contrib_a"], assessment_id=draft, decision="published")
-    with pytest.raises(Invalid, match="unknown assessment id"):  # another organisation's draft is not even named
+    with pytest.raises(Invalid, match="Unknown assessment id"):  # another organisation's draft is not even named
         write(engine, updates.review, principal=p["review_b"], assessment_id=draft, decision="published")
     with pytest.raises(PermissionDenied, match="Log in"):
         write(engine, updates.record_assessment, principal=None, form=form())
@@ -133,6 +134,9 @@ def test_a_reviewer_may_publish_at_once_and_withdraw(world):
         write(engine, updates.withdraw, principal=p["contrib_a"], assessment_id=published, reason="mistake")
     with pytest.raises(PermissionDenied):
         write(engine, updates.withdraw, principal=p["review_b"], assessment_id=published, reason="mistake")
+    with pytest.raises(Invalid) as caught:
+        write(engine, updates.withdraw, principal=p["review_a"], assessment_id=published, reason="  ")
+    assert caught.value.by_field() == {"reason": ["Say why it is withdrawn: the history shows it."]}
     withdrawal = write(engine, updates.withdraw, principal=p["review_a"], assessment_id=published, reason="misread")
     assert current(engine)["status"] == "not_assessed"
     history = {r["id"]: r for r in sql.rows(engine, select(A).where(A.c.recommendation_id == REC))}
@@ -172,7 +176,7 @@ def test_returning_needs_a_comment_and_is_final(world):
     draft = write(engine, updates.record_assessment, principal=p["contrib_a"], form=form())
     with pytest.raises(Invalid) as caught:
         write(engine, updates.review, principal=p["review_a"], assessment_id=draft, decision="returned")
-    assert caught.value.by_field() == {"comment": ["say what should change before it can be published"]}
+    assert caught.value.by_field() == {"comment": ["Say what should change before it can be published."]}
     write(engine, updates.review, principal=p["review_a"], assessment_id=draft, decision="returned", comment="Cite it.")
     mine = workspace.drafts(engine, p["contrib_a"]).set_index("id")
     assert (mine.loc[draft, "visibility"], mine.loc[draft, "review_comment"]) == ("returned", "Cite it.")
@@ -186,22 +190,22 @@ def test_returning_needs_a_comment_and_is_final(world):
     [
         ({"as_of": (dt.date.today() + dt.timedelta(days=2)).isoformat()}, "as_of", "is in the future"),
         ({"as_of": "2015-06-01"}, "as_of", "is before the recommendation was made"),
-        ({"evidence": []}, "evidence", "needs evidence: cite at least one evidence item"),
-        ({"evidence": ["no-such-evidence"]}, "evidence", "unknown evidence id"),
-        ({"addressee": "destination-governments"}, "addressee", "is not an addressee of"),
-        ({"rationale": "  "}, "rationale", "at least 1 character"),
-        ({"status": "finished"}, "status", "Input should be"),
-        ({"as_of": "2019-13-40"}, "as_of", "does not exist"),
-        ({"recommendation": "nowhere"}, "recommendation", "unknown recommendation"),
+        ({"evidence": []}, "evidence", "Cite at least one evidence item, or add a new one"),
+        ({"evidence": ["no-such-evidence"]}, "evidence", "No evidence item you may cite has the id 'no-such-evidence'"),
+        ({"addressee": "destination-governments"}, "addressee", "This recommendation (mmn2016-04) asks nothing of"),
+        ({"rationale": "  "}, "rationale", "Fill in the rationale: it is empty."),
+        ({"status": "finished"}, "status", "“finished” is not one of the choices for a status: Not assessed,"),
+        ({"as_of": "2019-13-40"}, "as_of", "“2019-13-40” is not a day of the calendar"),
+        ({"recommendation": "nowhere"}, "recommendation", "No recommendation has the id 'nowhere'."),
         (
             {"new_evidence": [{"title": "x", "date": "2023-01-01", "kind": "news", "summary": "s",
                                "url": "javascript:alert(1)"}]},
             "new_evidence.0.url",
-            "http(s)",
+            "Start the web address with http:// or https://.",
         ),
         ({"new_evidence": [{"title": "x", "date": "2023-01-01", "kind": "news", "summary": "s"}]},
-         "new_evidence.0.url", "needs a url, a citation or a source"),
-        ({"evidence": ["src2019-mrc-prey-veng"], "as_of": "2019-01-05"}, "evidence", "dated after as_of"),
+         "new_evidence.0.url", "Give a web address or a citation for the evidence item."),
+        ({"evidence": ["src2019-mrc-prey-veng"], "as_of": "2019-01-05"}, "evidence", "is dated after the As of date"),
     ],
 )  # fmt: skip
 def test_bad_input_is_named_by_field_and_nothing_is_written(world, fields, field, message):
@@ -212,6 +216,67 @@ def test_bad_input_is_named_by_field_and_nothing_is_written(world, fields, field
     found = caught.value.by_field()
     assert any(message in m for m in found.get(field, [])), found
     assert snapshot(engine) == before
+
+
+def test_every_problem_of_the_whole_form_is_named_at_once_in_plain_words(world):
+    """An empty form, and one with hostile text everywhere: each field's problem at once, none in pydantic's words
+    (its rules on the whole record, e.g. "needs evidence", are named even when a field is also wrong)."""
+    engine, p = world
+    empty = form(status="", as_of="", rationale="", evidence=[])
+    with pytest.raises(Invalid) as caught:
+        write(engine, updates.record_assessment, principal=p["contrib_a"], form=empty)
+    found = caught.value.by_field()
+    assert found["status"] == ["Choose a status."]
+    assert found["as_of"] == ["Fill in the As of date (the date of the latest evidence): it is empty."]
+    assert found["rationale"] == ["Fill in the rationale: it is empty."]
+    assert set(found) == {"status", "as_of", "rationale"}  # no status chosen: no rule about its evidence yet
+
+    hostile = "<script>x</script> ![i](http://x) [l](javascript:alert(1)) # h =cmd"
+    item = {"title": hostile, "date": hostile, "kind": hostile, "url": hostile, "summary": ""}
+    bad = form(status="in_progress", as_of=hostile, rationale=" ", evidence=[hostile], addressee=hostile,
+               new_evidence=[item])  # fmt: skip
+    with pytest.raises(Invalid) as caught:
+        write(engine, updates.record_assessment, principal=p["contrib_a"], form=bad)
+    found = caught.value.by_field()
+    assert {"as_of", "rationale", "evidence", "addressee", "new_evidence.0.date", "new_evidence.0.kind",
+            "new_evidence.0.url", "new_evidence.0.summary"} <= set(found)  # fmt: skip
+    words = " ".join(m for messages in found.values() for m in messages)
+    for pydantic_words in ("String should", "Input should", "validation error", "pydantic", "Value error"):
+        assert pydantic_words not in words
+    assert all(m[0].isupper() or m[0] in "“'" for m in words.split(". ") if m), words
+
+
+def test_the_rule_on_the_whole_record_is_named_with_the_field_problems(world):
+    engine, p = world
+    with pytest.raises(Invalid) as caught:
+        write(engine, updates.record_assessment, principal=p["contrib_a"], form=form(evidence=[], rationale=""))
+    found = caught.value.by_field()
+    assert found["rationale"] == ["Fill in the rationale: it is empty."]
+    assert found["evidence"][0].startswith("Cite at least one evidence item")
+
+
+@pytest.mark.parametrize(
+    ("given", "recorded", "refusal"),
+    [
+        ("rgc", "rgc", None),
+        ("RGC", "rgc", None),
+        (" rgc ", "rgc", None),
+        ("MoLVT", None, "This recommendation (mmn2016-04) asks nothing of molvt"),  # an actor, not asked here
+        ("Ministry", None, "No organisation or body has the id or acronym 'Ministry'. This recommendation asks: "
+                           "Royal Government of Cambodia (RGC), id rgc"),
+    ],
+)  # fmt: skip
+def test_an_addressee_is_named_by_its_id_or_acronym_in_any_case(world, given, recorded, refusal):
+    engine, p = world
+    if refusal is None:
+        new = write(engine, updates.record_assessment, principal=p["contrib_a"], form=form(addressee=given))
+        with engine.connect() as conn:
+            assert conn.execute(select(A.c.addressee_id).where(A.c.id == new)).scalar_one() == recorded
+        return
+    with pytest.raises(Invalid) as caught:
+        write(engine, updates.record_assessment, principal=p["contrib_a"], form=form(addressee=given))
+    (message,) = caught.value.by_field()["addressee"]
+    assert refusal in message and "pattern" not in message
 
 
 def test_new_evidence_is_added_with_the_assessment(world):
@@ -334,11 +399,11 @@ def test_users_need_a_valid_role_organisation_email_and_long_password(world):
     cases = [
         ({"email": "admin@example.org", "role": "admin"}, "email", "already exists"),
         ({"email": "ADMIN@Example.org ", "role": "admin"}, "email", "already exists"),
-        ({"email": "x@y.org", "role": "boss"}, "role", "unknown role"),
+        ({"email": "x@y.org", "role": "boss"}, "role", "Unknown role"),
         (
             {"email": "x@y.org", "role": "contributor", "organisation": "nowhere"},
             "organisation",
-            "unknown organisation",
+            "Unknown organisation",
         ),
         ({"email": "x@y.org", "role": "contributor"}, "organisation", "needs an organisation"),
         ({"email": "x@y.org", "role": "admin", "password": "short"}, "password", "at least 12 characters"),
@@ -424,9 +489,9 @@ def test_the_users_command_line(tmp_path):
     assert "added admin@example.org as admin" in added.stdout
     refusals = [
         (("users", "add", "admin@example.org", "--role", "admin", "--password-stdin"), "already exists"),
-        (("users", "add", "x@y.org", "--role", "boss", "--password-stdin"), "unknown role 'boss'"),
+        (("users", "add", "x@y.org", "--role", "boss", "--password-stdin"), "Unknown role 'boss'"),
         (("users", "add", "x@y.org", "--role", "contributor", "--organisation", "nowhere", "--password-stdin"),
-         "unknown organisation 'nowhere'"),
+         "Unknown organisation 'nowhere'"),
     ]  # fmt: skip
     for args, message in refusals:
         result = run(*args, stdin=PASSWORD + "\n")
@@ -458,6 +523,66 @@ def test_stale_lists_what_to_update_before_the_next_meeting(world):
     )  # fmt: skip
     assert fresh
     assert workspace.stale(engine, p["contrib_a"], today=today).empty
+
+
+def test_the_stale_list_says_where_the_organisations_own_draft_stands(world):
+    engine, p = world
+    today = dt.date(2026, 12, 1)
+    write(engine, updates.record_assessment, principal=p["review_a"], form=form(as_of="2023-03-01", publish=True))
+    assert workspace.stale(engine, p["contrib_a"], today=today)["your_draft"].tolist() == [""]
+    draft = write(engine, updates.record_assessment, principal=p["contrib_a"],
+                  form=form(status="partially_implemented", as_of="2024-01-01"))  # fmt: skip
+    stale = workspace.stale(engine, p["contrib_a"], today=today)
+    assert stale["your_draft"].tolist() == ["waiting for review: Partially implemented as of 2024-01-01"]
+    write(engine, updates.review, principal=p["review_a"], assessment_id=draft, decision="returned", comment="Why?")
+    stale = workspace.stale(engine, p["contrib_a"], today=today)
+    assert stale["your_draft"].tolist() == ["returned by a reviewer, to revise: Partially implemented as of 2024-01-01"]
+    other = workspace.stale(engine, p["contrib_b"], today=today)
+    assert other.empty  # LSCW neither drafted nor is asked it: another organisation's draft is not its business
+
+
+def test_drafts_are_counted_by_where_they_stand(world):
+    engine, p = world
+    counts_of = lambda who: {k: len(v) for k, v in workspace.drafts_by_state(engine, p[who]).items()}  # noqa: E731
+    assert counts_of("contrib_a") == {"waiting": 0, "returned": 0}
+    first = write(engine, updates.record_assessment, principal=p["contrib_a"], form=form())
+    write(engine, updates.record_assessment, principal=p["contrib_a"], form=form(as_of="2024-01-01"))
+    write(engine, updates.review, principal=p["review_a"], assessment_id=first, decision="returned", comment="Why?")
+    write(engine, updates.record_assessment, principal=p["review_a"], form=form(as_of="2024-02-01", publish=True))
+    assert counts_of("contrib_a") == {"waiting": 1, "returned": 1}  # the published one is no draft
+    assert counts_of("review_a") == {"waiting": 1, "returned": 1}  # the organisation's, whoever recorded them
+    assert counts_of("contrib_b") == {"waiting": 0, "returned": 0}
+
+
+def test_suggestions_are_open_asks_on_the_organisations_themes_it_has_not_assessed(world):
+    engine, p = world
+    everything = workspace.suggestions(engine, p["contrib_a"])
+    assert everything.themes == []  # CWCC is asked nothing and has assessed nothing: every open ask
+    table = recommendation_table(engine)
+    open_ids = {i for i, s, k in zip(table["id"], table["status"], table["kind"], strict=True)
+                if status.is_open_ask(s, k)}  # fmt: skip
+    assert set(everything.asks["id"]) == open_ids and REC in open_ids
+    assert everything.asks["year"].is_monotonic_decreasing  # the latest meetings first
+
+    write(engine, updates.record_assessment, principal=p["contrib_a"], form=form())  # a draft on recruitment
+    mine = workspace.suggestions(engine, p["contrib_a"])
+    assert mine.themes == ["Recruitment and fees"]
+    assert REC not in set(mine.asks["id"])  # a draft counts as assessed by the organisation
+    themed = table[table["theme_ids"].map(lambda ids: "recruitment" in ids)]
+    assert set(mine.asks["id"]) == (set(themed["id"]) & open_ids) - {REC}
+    assert workspace.suggestions(engine, p["contrib_b"]).themes == []  # LSCW's suggestions are its own
+
+
+def test_the_audit_log_names_accounts_by_email_and_reads_values(world):
+    engine, p = world
+    with engine.begin() as conn:
+        accounts.set_role(conn=conn, principal=p["admin"], email="contrib@lscw.example", role="reviewer")
+    log = workspace.audit_log(engine, p["admin"], action="set role")
+    (row,) = log.to_dict("records")
+    assert row["record_id"] == "contrib@lscw.example"
+    assert row["changes"].startswith("role: contributor → reviewer\n")
+    added = workspace.audit_log(engine, p["admin"], action="add user")
+    assert set(added["record_id"]) >= {"admin@example.org", "contrib@cwcc.example"}
 
 
 def test_assessors_who_disagree_are_listed(world):

@@ -52,11 +52,17 @@ def assessment_findings(
                 "(a partial as_of stands for its first day: write the full date)",
             )
         )
-    if item.addressee and addressees is not None and item.addressee not in addressees:
-        out.append(("addressee", f"{item.addressee!r} is not an addressee of {item.recommendation}"))
+    out += addressee_findings(item, addressees)
     if item.supersedes and target is not None:
         out += supersede_findings(item, target)
     return out
+
+
+def addressee_findings(item: AssessmentIn, addressees: set[str] | None) -> list[Finding]:
+    """An assessment of one addressee's part names an addressee of the recommendation."""
+    if item.addressee and addressees is not None and item.addressee not in addressees:
+        return [("addressee", f"{item.addressee!r} is not an addressee of {item.recommendation}")]
+    return []
 
 
 def as_of_findings(as_of: str, *, made: dt.date | None, today: dt.date | None = None) -> list[Finding]:

@@ -46,7 +46,14 @@ from recommendations import hierarchy
 from recommendations.audit import audit
 from recommendations.dataset.folder import Dataset, Problem
 from recommendations.dataset.load_state import fingerprint, last_fingerprint, remember_fingerprint
-from recommendations.dataset.records import assessment_row, cited_rows, evidence_row, translation_rows, utc_naive
+from recommendations.dataset.records import (
+    actor_row,
+    assessment_row,
+    cited_rows,
+    evidence_row,
+    translation_rows,
+    utc_naive,
+)
 from recommendations.dataset.validate import Progress, read_dataset
 from recommendations.dates import date_start
 
@@ -101,7 +108,7 @@ _HISTORY = (Assessment, AssessmentEvidence, AssessmentReview)
 def dataset_rows(data: Dataset) -> dict[type[SQLModel], list[dict[str, Any]]]:
     """Rows for every table, in foreign-key order."""
     rows: dict[type[SQLModel], list[dict[str, Any]]] = {
-        Actor: _parents_first([a.model_dump() for a in data.actors]),
+        Actor: _parents_first([actor_row(a) for a in data.actors]),
         Theme: [t.model_dump() for t in data.themes],
         GlossaryTerm: [g.model_dump() for g in data.glossary],
         Source: [],

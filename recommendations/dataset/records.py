@@ -8,7 +8,7 @@ from typing import Any
 
 from recommendations.dataset import translations
 from recommendations.dataset.folder import Dataset
-from recommendations.dataset.schema import AssessmentIn, EvidenceIn
+from recommendations.dataset.schema import ActorIn, AssessmentIn, EvidenceIn
 from recommendations.dates import date_start
 
 
@@ -17,6 +17,11 @@ def utc_naive(value: dt.datetime) -> dt.datetime:
     if value.tzinfo is not None:
         value = value.astimezone(dt.UTC).replace(tzinfo=None)
     return value
+
+
+def actor_row(actor: ActorIn) -> dict[str, Any]:
+    """An actor as its table row: its translations are rows of their own (``translation_rows``)."""
+    return actor.model_dump(exclude={"translations"})
 
 
 def evidence_row(item: EvidenceIn) -> dict[str, Any]:

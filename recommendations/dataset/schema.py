@@ -209,24 +209,45 @@ class AssessmentIn(Record):
 
     @model_validator(mode="after")
     def _status_needs_evidence(self) -> AssessmentIn:
-        if self.visibility == Visibility.WITHDRAWN:
-            if not self.supersedes:
-                raise ValueError("a withdrawal needs 'supersedes': the id of the assessment it withdraws")
-            if self.status != Status.NOT_ASSESSED or self.evidence:
-                raise ValueError("a withdrawal carries no status of its own: status not_assessed, no evidence")
-        elif self.status != Status.NOT_ASSESSED and not self.evidence:
-            raise ValueError(f"status {self.status!r} needs evidence: cite at least one evidence item")
-        if self.supersedes and not self.supersede_reason:
-            raise ValueError("supersede_reason: say why the earlier assessment is corrected or withdrawn")
-        if self.supersede_reason and not self.supersedes:
-            raise ValueError("supersede_reason is only for an assessment that supersedes another")
-        if self.supersedes == self.id:
-            raise ValueError("an assessment cannot supersede itself")
+        problems = assessment_rules(
+            status=self.status, visibility=self.visibility, evidence=self.evidence, supersedes=self.supersedes,
+            supersede_reason=self.supersede_reason, ident=self.id,
+        )  # fmt: skip
         if self.review is not None and self.visibility != Visibility.DRAFT:
-            raise ValueError("review: only a draft is reviewed (visibility: draft)")
+            problems.append("review: only a draft is reviewed (visibility: draft)")
         if self.review is not None and self.review.decision == "returned" and not self.review.comment:
-            raise ValueError("review: a returned draft needs the reviewer's comment")
+            problems.append("review: a returned draft needs the reviewer's comment")
+        if problems:
+            raise ValueError(problems[0])
         return self
+
+
+def assessment_rules(
+    *,
+    status: str,
+    visibility: str,
+    evidence: list[str],
+    supersedes: str | None,
+    supersede_reason: str | None,
+    ident: str | None = None,
+) -> list[str]:
+    """The rules on an assessment as a whole (what its fields say together), first problem first. The schema
+    raises the first; a form, whose fields may also be wrong, shows them all with its other problems."""
+    problems = []
+    if visibility == Visibility.WITHDRAWN:
+        if not supersedes:
+            problems.append("a withdrawal needs 'supersedes': the id of the assessment it withdraws")
+        if status != Status.NOT_ASSESSED or evidence:
+            problems.append("a withdrawal carries no status of its own: status not_assessed, no evidence")
+    elif status != Status.NOT_ASSESSED and not evidence:
+        problems.append(f"status {status!r} needs evidence: cite at least one evidence item")
+    if supersedes and not supersede_reason:
+        problems.append("supersede_reason: say why the earlier assessment is corrected or withdrawn")
+    if supersede_reason and not supersedes:
+        problems.append("supersede_reason is only for an assessment that supersedes another")
+    if ident is not None and supersedes == ident:
+        problems.append("an assessment cannot supersede itself")
+    return problems
 
 
 class LinkIn(Record):

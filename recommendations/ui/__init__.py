@@ -58,9 +58,9 @@ from recommendations.ui.filters import (
     sidebar_filters,
     sync_params,
 )
-from recommendations.ui.forms import correction_queue, field_errors, submit, write
+from recommendations.ui.forms import correction_queue, field_errors, problem_summary, submit, write
 from recommendations.ui.language import language, language_switch, page_link, plural, switch_page, t, tr, with_language
-from recommendations.ui.nav import PAGES, require_page, through_entrypoint
+from recommendations.ui.nav import PAGES, home, require_page, through_entrypoint
 from recommendations.ui.session import log_in, log_out, principal, session_cookie, sign_in_single_sign_on, viewer
 from recommendations.ui.widgets import PAGE_SIZE, assessment_card, esc, find_recommendation, paged, research_log
 
@@ -100,6 +100,7 @@ __all__ = [
     "find_recommendation",
     "gaps",
     "glossary",
+    "home",
     "language",
     "language_switch",
     "log_in",
@@ -113,6 +114,7 @@ __all__ = [
     "param_selectbox",
     "plural",
     "principal",
+    "problem_summary",
     "refresh_if_changed",
     "require_page",
     "research_log",

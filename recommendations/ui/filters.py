@@ -49,7 +49,9 @@ def sidebar_filters() -> Filters:
         # the address bar wins. (The menu drops the parameters: then the filters set here are kept.)
         state["_filters_ready"] = False
     if not state.get("_filters_ready"):
-        start = filters_from_params({k: st.query_params.get_all(k) for k in PARAMS})
+        # The address bar, or else the filters last set (a work page does not draw the filters, so Streamlit
+        # drops their widgets' state there; they come back as they were when the reader returns).
+        start = filters_from_params(in_url) if any(in_url.values()) else current_filters()
         state["f_sources"] = start.sources
         state["f_years"] = (max(lo, start.year_from or lo), min(hi, start.year_to or hi))
         state["f_themes"] = start.themes

@@ -3,7 +3,7 @@ fields (Invalid), or one message for the form (PermissionDenied, Conflict), keep
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 import streamlit as st
@@ -46,6 +46,26 @@ def submit(function: Callable[..., T], *, key: str, **arguments: object) -> T | 
         return None
     st.session_state[key] = {}
     return result
+
+
+def problem_summary(problems: dict[str, list[str]], *, beside: Iterable[str]) -> None:
+    """Above a form: how many problems stop it from being saved, and in full those that have no field of their
+    own in it (the others are shown beside their fields). ``beside``: the fields the form shows a message under
+    (a name ending in "." stands for every field under it, e.g. "new_evidence.")."""
+    placed = tuple(beside)
+    messages = [(f, m) for f, found in problems.items() if f != CONFLICT for m in found]
+    if not messages:
+        return
+    elsewhere = [m for f, m in messages if not any(f == p or (p.endswith(".") and f.startswith(p)) for p in placed)]
+    count = "one problem" if len(messages) == 1 else f"{len(messages)} problems"
+    if not elsewhere:
+        where = "it is shown beside its field" if len(messages) == 1 else "each is shown beside its field"
+        st.error(f"Nothing was saved: {count} to fix; {where}.", icon=":material/error:")
+        return
+    rest = len(messages) - len(elsewhere)
+    after = [] if not rest else ["The other is shown beside its field." if rest == 1 else
+                                 "The others are shown beside their fields."]  # fmt: skip
+    st.error(esc(" ".join([f"Nothing was saved: {count} to fix.", *elsewhere, *after])), icon=":material/error:")
 
 
 def field_errors(problems: dict[str, list[str]], name: str) -> None:

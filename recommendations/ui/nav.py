@@ -11,7 +11,7 @@ from streamlit.runtime.pages_manager import PagesManager
 
 from recommendations import permissions
 from recommendations.i18n import N_
-from recommendations.permissions import Action, Principal
+from recommendations.permissions import Action, Principal, Role
 from recommendations.ui import session
 from recommendations.ui.language import page_link, t, tr
 
@@ -48,6 +48,12 @@ class Page:
         """Whether ``who`` may use the page (the permission table decides; the server checks again on writes)."""
         return self.action is None or permissions.may(who, self.action)
 
+    @property
+    def shows_filters(self) -> bool:
+        """The shared filters belong to the reading pages; a work page (one an action opens) and the log-in page
+        ignore them, so they are not drawn there."""
+        return self.action is None and self.section != "Account"
+
 
 #: Every page, grouped by what a person came to do. The menu, each page's guard and the tests read this table.
 PAGES: tuple[Page, ...] = (
@@ -72,6 +78,24 @@ PAGES: tuple[Page, ...] = (
 )  # fmt: skip
 LOGIN = Page("pages/login.py", N_("Log in"), ":material/login:", N_("Account"))
 BY_PATH = {page.path: page for page in (*PAGES, LOGIN)}
+
+#: Where each role's work is: the page a person lands on after logging in. A contributor's drafts, returns and
+#: what to assess next are on My organisation; a reviewer's work waits in the review queue; an admin's is the
+#: accounts. (tests/test_app_forms.py checks each is open to its role.)
+HOME: dict[Role, str] = {
+    Role.CONTRIBUTOR: "pages/my_organisation.py",
+    Role.REVIEWER: "pages/review.py",
+    Role.ADMIN: "pages/admin.py",
+}
+
+
+def home(who: Principal | None, wanted: str | None = None) -> Page:
+    """The page to open after logging in: ``wanted`` (the page that asked for the log-in) when it is open to
+    ``who``, else the role's own page, else the default page."""
+    for path in (wanted, HOME.get(who.role) if who else None):
+        if path in BY_PATH and BY_PATH[path].open_to(who):
+            return BY_PATH[path]
+    return next(page for page in PAGES if page.default)
 
 
 def roles_for(action: Action) -> list[str]:

@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection, Row
 from models.tables import ACT, U
 from recommendations import text
 from recommendations.audit import audit
+from recommendations.dataset import records
 from recommendations.dataset.schema import ActorIn
 from recommendations.permissions import Action, Principal, Role
 from recommendations.write import auth
@@ -58,11 +59,13 @@ def add_organisation(*, conn: Connection, principal: Principal | None, data: Map
     except ValidationError as exc:
         raise Invalid(pydantic_errors(exc)) from None
     if conn.execute(select(ACT.c.id).where(ACT.c.id == actor.id)).first():
-        raise Invalid([FieldError("id", f"an actor with id {actor.id!r} already exists")])
+        raise Invalid([FieldError("id", f"an organisation or body with the id {actor.id!r} already exists")])
     if twin := _look_alike(conn, actor.name, actor.acronym):
-        raise Invalid([FieldError("name", f"looks the same as the existing organisation {twin}")])
-    conn.execute(insert(ACT).values(**actor.model_dump(), version=1))
-    audit(conn, who, "add organisation", "actor", actor.id, after=actor.model_dump(mode="json"))
+        raise Invalid([FieldError("name", f"the name looks the same as the existing organisation {twin}")])
+    conn.execute(insert(ACT).values(**records.actor_row(actor), version=1))
+    audit(
+        conn, who, "add organisation", "actor", actor.id, after=actor.model_dump(mode="json", exclude={"translations"})
+    )
     return actor.id
 
 
@@ -84,7 +87,7 @@ def edit_organisation(
     except ValidationError as exc:
         raise Invalid(pydantic_errors(exc)) from None
     if twin := _look_alike(conn, actor.name, actor.acronym, besides=actor_id):
-        raise Invalid([FieldError("name", f"looks the same as the existing organisation {twin}")])
+        raise Invalid([FieldError("name", f"the name looks the same as the existing organisation {twin}")])
     before = {k: current[k] for k in EDITABLE_ORGANISATION}
     after = {k: getattr(actor, k) for k in EDITABLE_ORGANISATION}
     return versioned_update(conn, ACT, who, actor_id, seen_version, before, after, "edit organisation")

@@ -279,6 +279,10 @@ def login(conn: Connection, email: str, password: str, client: str = "unknown") 
     locked until the caller commits), so parallel attempts cannot slip past them. The caller commits, also
     when the log-in fails: the counters must be kept.
     """
+    given = (("your email", (email or "").strip()), ("your password", password))
+    missing = [words for words, value in given if not value]
+    if missing:  # nothing to check: not an attempt, and no counter moves
+        raise LoginRefused(f"Fill in {' and '.join(missing)}.")
     config = settings.current()
     email, now = normalise_email(email), _now()
     client = "".join(c for c in (client or "unknown") if c.isprintable())[:100] or "unknown"

@@ -13,12 +13,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
 
-from models.tables import A
-from recommendations.dataset.schema import ASSESSMENT_SHEET, ASSESSMENT_SHEET_COLUMNS, ASSESSMENT_SHEET_WRITABLE
+from models.tables import ACT, AD, A, R, S
+from recommendations import sql, status
+from recommendations.dataset.export import to_csv_bytes, to_xlsx_bytes
+from recommendations.dataset.schema import ASSESSMENT_SHEET, ASSESSMENT_SHEET_WRITABLE
 from recommendations.permissions import PermissionDenied, Principal
+from recommendations.read import evidence
 from recommendations.vocabulary import STATUS_LABELS
 from recommendations.write import errors, updates
 from recommendations.write.uploads import (
@@ -76,7 +80,7 @@ class Report:
             if r.outcome == "error":
                 out += [f"row {r.row}, {e}" for e in r.errors]
             elif r.outcome == "unchanged":
-                out.append(f"row {r.row}: {r.errors[0] if r.errors else 'already recorded'}; skipped")
+                out.append(f"row {r.row}: {r.errors[0] if r.errors else 'Already recorded.'} Skipped.")
         return out
 
 
@@ -102,6 +106,11 @@ def _form(values: dict[str, str], publish: bool) -> updates.AssessmentForm:
         supersede_reason=values.get("supersede_reason") or None,
         publish=publish,
     )
+
+
+def _column_order(error: errors.FieldError) -> int:
+    column = _FIELD_COLUMNS.get(error.field, error.field)
+    return ASSESSMENT_SHEET_WRITABLE.index(column) if column in ASSESSMENT_SHEET_WRITABLE else -1
 
 
 def _words(error: errors.FieldError) -> str:
@@ -133,7 +142,7 @@ def _same(existing: dict[str, Any], values: dict[str, str]) -> bool:
     status = _LABEL_TO_STATUS.get(values.get("status", "").lower(), values.get("status", ""))
     return (
         existing["recommendation_id"] == values.get("recommendation_id")
-        and (existing["addressee_id"] or "") == values.get("addressee_id", "")
+        and (existing["addressee_id"] or "").casefold() == values.get("addressee_id", "").strip().casefold()
         and existing["status"] == status
         and existing["as_of"] == values.get("as_of")
         and existing["rationale"].strip() == values.get("rationale", "").strip()
@@ -159,32 +168,36 @@ def check_and_write(
         results.append(result)
         key = tuple(values.get(c, "") for c in ASSESSMENT_SHEET_WRITABLE)
         if key in seen:
-            result.outcome, result.errors = "error", [f"repeats row {seen[key]}"]
+            result.outcome, result.errors = "error", [f"Repeats row {seen[key]}."]
             continue
         seen[key] = number
+        if values.get("rationale", "").startswith(EXAMPLE_MARK):
+            result.outcome = "error"
+            result.errors = ["This is the template's example row: replace it with your own assessment, or delete it."]
+            continue
         existing_id = values.get("id", "")
         if existing_id:
             existing = _recorded(conn, existing_id)
             if existing is not None:
                 if _same(existing, values):
-                    result.outcome, result.errors = "unchanged", [f"assessment {existing_id} is already recorded"]
+                    result.outcome, result.errors = "unchanged", [f"Assessment {existing_id} is already recorded."]
                 else:
                     result.outcome = "error"
                     result.errors = [
-                        f"assessment {existing_id} is already recorded and cannot change; to correct it, clear "
-                        f"the id and put {existing_id} in supersedes_id with a supersede_reason"
+                        f"Assessment {existing_id} is already recorded and cannot change; to correct it, clear "
+                        f"the id and put {existing_id} in supersedes_id with a supersede_reason."
                     ]
                 continue
         twin = _already_recorded(conn, principal, values)
         if twin:
-            result.outcome, result.errors = "unchanged", [f"the same assessment is already recorded as {twin}"]
+            result.outcome, result.errors = "unchanged", [f"The same assessment is already recorded as {twin}."]
             continue
         try:
             result.assessment_id = updates.record_assessment(
                 conn=conn, principal=principal, form=_form(values, publish)
             )
-        except errors.Invalid as exc:
-            result.outcome, result.errors = "error", [_words(e) for e in exc.errors]
+        except errors.Invalid as exc:  # every problem of the row, in the order of the sheet's columns
+            result.outcome, result.errors = "error", [_words(e) for e in sorted(exc.errors, key=_column_order)]
         except PermissionDenied as exc:
             result.outcome, result.errors = "error", [str(exc)]
     return results
@@ -219,36 +232,64 @@ def import_updates(
     return Report(results, committed=False)
 
 
-def template_csv() -> bytes:
-    import pandas as pd
-
-    from recommendations.dataset.export import to_csv_bytes
-
-    return to_csv_bytes(pd.DataFrame(columns=ASSESSMENT_SHEET_COLUMNS))
+#: The rationale of the templates' example row begins so; a row that still does is refused, never recorded.
+EXAMPLE_MARK = "EXAMPLE ROW"
 
 
-def template_xlsx() -> bytes:
-    import pandas as pd
-
-    from recommendations.dataset.export import to_xlsx_bytes
-
-    notes = pd.DataFrame(
-        {
-            "column": ASSESSMENT_SHEET_COLUMNS,
-            "what to put there": [
-                _COLUMN_HELP.get(c, "filled in by the tracker; ignored on upload") for c in ASSESSMENT_SHEET_COLUMNS
-            ],
-        }
+def example_row(engine: Engine) -> dict[str, str]:
+    """The templates' one example row: a real recommendation (an ask of the latest source with evidence on
+    record), one of its addressees by acronym, an evidence item bearing on it, and the status and date left for
+    the person to fill in; the rationale says it is an example. Empty when the database holds no such ask."""
+    pairs = evidence.bearing().subquery("bearing")
+    found = sql.rows(
+        engine,
+        select(R.c.id, ACT.c.acronym, pairs.c.evidence_id)
+        .join(S, S.c.id == R.c.source_id)
+        .join(AD, AD.c.recommendation_id == R.c.id)
+        .join(ACT, ACT.c.id == AD.c.actor_id)
+        .join(pairs, pairs.c.recommendation_id == R.c.id)
+        .where(ACT.c.acronym.is_not(None), R.c.kind.not_in(sorted(status.NOT_ASKS)))
+        .order_by(S.c.date_start.desc(), R.c.position, AD.c.position, pairs.c.evidence_id)
+        .limit(1),
     )
-    return to_xlsx_bytes({ASSESSMENT_SHEET: pd.DataFrame(columns=ASSESSMENT_SHEET_COLUMNS), "columns": notes})
+    if not found:
+        return {}
+    row = found[0]
+    return {
+        "recommendation_id": row["id"],
+        "addressee_id": row["acronym"],
+        "rationale": f"{EXAMPLE_MARK}: replace this row with your own. Say why the evidence supports the status you "
+        "choose, and what it does not show.",
+        "evidence": row["evidence_id"],
+    }
+
+
+def _template(engine: Engine) -> pd.DataFrame:
+    example = example_row(engine)
+    return pd.DataFrame([example] if example else [], columns=ASSESSMENT_SHEET_WRITABLE, dtype=object).fillna("")
+
+
+def template_csv(engine: Engine) -> bytes:
+    """The CSV template: the columns an upload reads, and the example row."""
+    return to_csv_bytes(_template(engine))
+
+
+def template_xlsx(engine: Engine) -> bytes:
+    """The XLSX template: the same sheet, and a second sheet saying what goes in each column."""
+    notes = pd.DataFrame(
+        {"column": ASSESSMENT_SHEET_WRITABLE, "what to put there": [_COLUMN_HELP[c] for c in ASSESSMENT_SHEET_WRITABLE]}
+    )
+    return to_xlsx_bytes({ASSESSMENT_SHEET: _template(engine), "columns": notes})
 
 
 _COLUMN_HELP = {
     "recommendation_id": "required: the recommendation's id, e.g. mmn2016-06 (shown on its page)",
-    "addressee_id": "optional: the addressee whose part of the ask it judges (an actor id); empty for the whole ask",
-    "status": "required: not_assessed, no_progress, in_progress, partially_implemented, implemented, not_applicable",
+    "addressee_id": "optional: the addressee whose part of the ask it judges, by acronym or id (MoLVT or molvt); "
+    "empty for the whole ask",
+    "status": "required: " + ", ".join(STATUS_LABELS.values()) + " (or their codes: " + ", ".join(STATUS_LABELS) + ")",
     "as_of": "required: YYYY-MM-DD (or YYYY-MM, YYYY): the date of the latest evidence it rests on",
-    "rationale": "required: why the evidence supports the status, and what it does not show",
+    "rationale": "required: why the evidence supports the status, and what it does not show (the example row, "
+    f"whose rationale begins {EXAMPLE_MARK}, is never recorded: replace it or delete it)",
     "evidence": "ids of existing evidence, separated by ';' (needed unless the status is not_assessed)",
     "supersedes_id": "optional: the id of your organisation's assessment this one corrects",
     "supersede_reason": "with supersedes_id: why the earlier assessment is corrected",

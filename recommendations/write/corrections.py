@@ -53,7 +53,7 @@ def correct_evidence(
         select(E).where(E.c.id == evidence_id, visibility.evidence(visibility.Viewer.of(who), E))
     ).first()
     if row is None:
-        raise Invalid([FieldError("evidence", f"unknown evidence id {evidence_id!r}")])
+        raise Invalid([FieldError("evidence", f"no evidence item you may see has the id {evidence_id!r}")])
     current = dict(row._mapping)
     wanted = {k: (changes.get(k, current[k]) or None) for k in EDITABLE_EVIDENCE}
     item, errors = evidence_in(

@@ -27,17 +27,17 @@ from pydantic import ValidationError
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
 
-from models.tables import AD, AE, REVIEWS, A, E, R, S
-from recommendations import status, text, visibility
+from models.tables import ACT, AD, AE, REVIEWS, A, E, R, S
+from recommendations import labels, status, text, visibility
 from recommendations.audit import audit
 from recommendations.dataset import checks
 from recommendations.dataset.records import assessment_row, cited_rows, evidence_row
-from recommendations.dataset.schema import AssessmentIn, EvidenceIn
-from recommendations.dates import PARTIAL_DATE, date_start
+from recommendations.dataset.schema import AssessmentIn, EvidenceIn, assessment_rules
+from recommendations.dates import date_start
 from recommendations.permissions import Action, PermissionDenied, Principal
-from recommendations.vocabulary import Status, Visibility
+from recommendations.vocabulary import STATUS_LABELS, Status, Visibility
 from recommendations.write import auth
-from recommendations.write.errors import FieldError, Invalid, pydantic_errors
+from recommendations.write.errors import FieldError, Invalid, findings, pydantic_errors, record_rule
 
 
 class Decision:
@@ -99,7 +99,8 @@ def record_assessment(
     """Record an assessment for the principal's organisation (a draft, or published by a reviewer).
 
     New evidence items are added with it, recorded as the organisation's. Returns the new assessment's id.
-    Raises PermissionDenied or Invalid (every problem, by field); nothing is written then.
+    Raises PermissionDenied, or Invalid with every problem of the whole form at once (by field); nothing is
+    written then.
     """
     who = auth.require(conn, principal, Action.RECORD)
     organisation = who.organisation_id
@@ -110,55 +111,55 @@ def record_assessment(
     now = now or now_utc()
     errors: list[FieldError] = []
     new_items: list[EvidenceIn] = []
+    new_ids = [new_id("ev", str(raw.get("title") or "item")) for raw in form.new_evidence]
     for index, raw in enumerate(form.new_evidence):
-        item, item_errors = evidence_in(raw, prefix=f"new_evidence.{index}.", organisation=organisation)
+        item, item_errors = evidence_in(raw, prefix=f"new_evidence.{index}.", ident=new_ids[index],
+                                        organisation=organisation)  # fmt: skip
         errors += item_errors
         if item is not None:
             new_items.append(item)
     known = _evidence_dates(conn, form.evidence, visibility.Viewer.of(who))
-    errors += [FieldError("evidence", f"unknown evidence id {ev!r}") for ev in form.evidence if ev not in known]
-    assessment_id = new_id("as", form.recommendation, now.strftime("%Y%m%d"))
+    errors += [FieldError("evidence", f"no evidence item you may cite has the id {ev!r}")
+               for ev in form.evidence if ev not in known]  # fmt: skip
+    made, addressees = _recommendation(conn, form.recommendation)
+    addressee = _addressee(conn, form.addressee, addressees, errors)
+    values: dict[str, Any] = dict(
+        id=new_id("as", form.recommendation, now.strftime("%Y%m%d")), recommendation=form.recommendation,
+        addressee=addressee, status=form.status, as_of=form.as_of, assessor=organisation, rationale=form.rationale,
+        evidence=[*form.evidence, *new_ids], visibility=Visibility.PUBLISHED if form.publish else Visibility.DRAFT,
+        supersedes=form.supersedes or None, supersede_reason=form.supersede_reason or None,
+        recorded_by=who.display, recorded_at=now,
+    )  # fmt: skip
+    record: AssessmentIn | None = None
     try:
-        record = AssessmentIn(
-            id=assessment_id,
-            recommendation=form.recommendation,
-            addressee=form.addressee or None,
-            status=form.status,
-            as_of=form.as_of,
-            assessor=organisation,
-            rationale=form.rationale,
-            evidence=[*form.evidence, *(e.id for e in new_items)],
-            visibility=Visibility.PUBLISHED if form.publish else Visibility.DRAFT,
-            supersedes=form.supersedes or None,
-            supersede_reason=form.supersede_reason or None,
-            recorded_by=who.display,
-            recorded_at=now,
-        )
-    except ValidationError as exc:
-        errors += pydantic_errors(exc)
-        if not any(e.field == "as_of" for e in errors) and PARTIAL_DATE.match(form.as_of or ""):
-            made, _ = _recommendation(conn, form.recommendation)  # say all that is wrong at once
-            errors += [FieldError(f, m) for f, m in checks.as_of_findings(form.as_of, made=made, today=now.date())]
-        raise Invalid(errors) from None
-    made, addressees = _recommendation(conn, record.recommendation)
-    if made is None:
-        errors.append(FieldError("recommendation", f"unknown recommendation id {record.recommendation!r}"))
+        record = AssessmentIn(**values)
+    except ValidationError as exc:  # an id of the evidence list that is not an id is already named as unknown
+        errors += [e for e in pydantic_errors(exc) if not e.field.startswith("evidence.")]
+        if all(e["loc"] for e in exc.errors()) and form.status in STATUS_LABELS:  # the whole-record rules did
+            errors += [record_rule(p) for p in _record_rules(values)]  # not run: say them too, all at once
+    wrong = {e.field for e in errors}
+    if made is None and "recommendation" not in wrong:
+        errors.append(FieldError("recommendation", f"no recommendation has the id {form.recommendation!r}"))
     target = None
-    if record.supersedes:
-        target = _target(conn, record.supersedes)
+    if form.supersedes:
+        target = _target(conn, form.supersedes)
         if target is None or (target.assessor != organisation and target.visibility not in status.IN_FORCE):
-            errors.append(FieldError("supersedes", f"unknown assessment id {record.supersedes!r}"))
+            errors.append(FieldError("supersedes", f"no assessment of yours has the id {form.supersedes!r}"))
             target = None
         elif target.assessor != organisation:
             raise PermissionDenied(
                 "You can correct only your own organisation's assessments; record your own assessment instead."
             )
+    draft = record or AssessmentIn.model_construct(**values)
     dates = {**known, **{e.id: e.date for e in new_items}}
-    findings = checks.assessment_findings(
-        record, made=made, addressees=addressees, evidence_dates=dates, target=target, today=now.date()
-    )
-    errors += [FieldError(f, m) for f, m in findings]
-    if errors:
+    if "as_of" in wrong:  # the date rules need a date
+        found = checks.addressee_findings(draft, addressees)
+    else:
+        found = checks.assessment_findings(
+            draft, made=made, addressees=addressees, evidence_dates=dates, target=target, today=now.date()
+        )
+    errors += findings(found)
+    if errors or record is None:
         raise Invalid(errors)
     for item in new_items:
         _insert_evidence(conn, who, item)
@@ -167,6 +168,37 @@ def record_assessment(
         conn.execute(insert(AE), cited_rows(record))
     audit(conn, who, "record assessment", "assessment", record.id, after=record.model_dump(mode="json"))
     return record.id
+
+
+def _record_rules(values: Mapping[str, Any]) -> list[str]:
+    return assessment_rules(
+        status=values["status"], visibility=values["visibility"], evidence=values["evidence"],
+        supersedes=values["supersedes"], supersede_reason=values["supersede_reason"], ident=values["id"],
+    )  # fmt: skip
+
+
+def _addressee(
+    conn: Connection, given: str | None, addressees: set[str] | None, errors: list[FieldError]
+) -> str | None:
+    """The actor id ``given`` names (an id or an acronym, any case: "MoLVT" is molvt); a name that fits no actor,
+    or several, is added to ``errors`` in words."""
+    if not given or not given.strip():
+        return None
+    rows = [(r.id, r.name, r.acronym) for r in conn.execute(select(ACT.c.id, ACT.c.name, ACT.c.acronym))]
+    found = labels.actors_named(given, rows)
+    if len(found) > 1 and addressees:
+        found = [a for a in found if a in addressees] or found
+    if len(found) == 1:
+        return found[0]
+    names = {r[0]: labels.full(r[1], r[2]) for r in rows}
+    if found:
+        which = "; ".join(f"{names[a]}, id {a}" for a in found)
+        errors.append(FieldError("addressee", f"{given!r} names more than one: {which}. Write the id of the one meant"))
+    else:
+        asked = "; ".join(f"{names.get(a, a)}, id {a}" for a in sorted(addressees or []))
+        also = f". This recommendation asks: {asked}" if asked else ""
+        errors.append(FieldError("addressee", f"no organisation or body has the id or acronym {given!r}{also}"))
+    return None
 
 
 def _recommendation(conn: Connection, rec_id: str) -> tuple[dt.date | None, set[str] | None]:
@@ -278,6 +310,8 @@ def withdraw(
     now = now or now_utc()
     if target.visibility != Visibility.PUBLISHED:
         raise Invalid([FieldError("assessment", f"{assessment_id} is not published, so there is nothing to withdraw")])
+    if not (reason or "").strip():
+        raise Invalid([FieldError("reason", "say why it is withdrawn: the history shows it")])
     as_of = max(now.date().isoformat(), target.as_of, key=date_start)
     try:
         record = AssessmentIn(

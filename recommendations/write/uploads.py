@@ -17,7 +17,7 @@ from recommendations.dataset.schema import ASSESSMENT_SHEET, ASSESSMENT_SHEET_CO
 MAX_UNZIPPED = 50 * 1024 * 1024  # an XLSX that inflates beyond this is refused before it is opened
 
 
-MAX_COLUMNS = 64  # columns read from a sheet, whatever its <dimension> claims (the template has 21)
+MAX_COLUMNS = 64  # columns read from a sheet, whatever its <dimension> claims (an exported sheet has 21)
 
 
 REQUIRED = ("recommendation_id", "status", "as_of", "rationale")

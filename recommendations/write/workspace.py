@@ -6,6 +6,7 @@ each function checks the principal itself, as the write functions do.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -13,8 +14,8 @@ from sqlalchemy import and_, or_, select, true, union_all
 from sqlalchemy.engine import Engine
 from sqlalchemy.sql import ColumnElement
 
-from models.tables import ACT, AD, AE, AUDIT, CORRECTION_REVIEWS, CORRECTIONS, ER, REVIEWS, A, E, R, S, U
-from recommendations import dates, labels, permissions, sql, status, visibility
+from models.tables import ACT, AD, AE, AUDIT, CORRECTION_REVIEWS, CORRECTIONS, ER, REVIEWS, RT, A, E, R, S, T, U
+from recommendations import audit, dates, labels, permissions, sql, status, visibility
 from recommendations.permissions import Action, PermissionDenied, Principal
 from recommendations.read.table import recommendation_table
 from recommendations.vocabulary import STATUS_LABELS, Visibility
@@ -89,9 +90,29 @@ def standing_of(engine: Engine, principal: Principal | None) -> pd.DataFrame:
     return _assessments(engine, A.c.assessor_id == organisation, A.c.id.in_(select(standing.c.id)))
 
 
+def drafts_by_state(engine: Engine, principal: Principal | None) -> dict[str, pd.DataFrame]:
+    """The organisation's drafts by where they stand: "waiting" for a reviewer, "returned" to be revised."""
+    mine = drafts(engine, principal)
+    return {
+        "waiting": mine[mine["visibility"] == Visibility.DRAFT],
+        "returned": mine[mine["visibility"] == status.RETURNED],
+    }
+
+
+def _draft_words(principal: Principal | None, engine: Engine) -> dict[str, str]:
+    """Recommendation id -> what the organisation's latest draft of it says ("waiting for review: In progress as
+    of 2023-03-01")."""
+    out = {}
+    for row in drafts(engine, principal).itertuples():  # oldest first: the latest draft wins
+        state = "returned by a reviewer, to revise" if row.visibility == status.RETURNED else "waiting for review"
+        out[str(row.recommendation_id)] = f"{state}: {row.status_label} as of {row.as_of}"
+    return out
+
+
 def stale(engine: Engine, principal: Principal | None, today: dt.date | None = None) -> pd.DataFrame:
-    """Recommendations addressed to or assessed by the organisation whose latest evidence is older than
-    12 months, or which have none: what to update before the next meeting."""
+    """Recommendations addressed to or assessed by the organisation (its drafts included) whose latest evidence
+    is older than 12 months, or which have none: what to update before the next meeting. ``your_draft`` says
+    where the organisation's own draft of it stands, so work already begun is not begun again."""
     organisation = _own_organisation(principal)
     today = today or dt.date.today()
     cutoff = dates.months_before(today, STALE_MONTHS)
@@ -103,12 +124,54 @@ def stale(engine: Engine, principal: Principal | None, today: dt.date | None = N
     ids = {r["id"] for r in sql.rows(engine, select(mine.c.id).distinct())}
     picked = table[table["id"].isin(ids)].copy()
     if picked.empty:
-        return picked
+        return picked.assign(why=pd.Series(dtype=object), your_draft=pd.Series(dtype=object))
     last = picked["last_evidence_date"].map(lambda d: dates.as_date(d) if isinstance(d, str) else None)
     picked["stale"] = last.map(lambda d: d is None or d < cutoff)
     picked["why"] = last.map(lambda d: "no evidence on record" if d is None else f"latest evidence {d.isoformat()}")
+    drafted = _draft_words(principal, engine)
+    picked["your_draft"] = [drafted.get(i, "") for i in picked["id"]]
     out = picked[picked["stale"]]
     return out.sort_values(["last_evidence_date", "id"], na_position="first").reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class Suggestions:
+    """Open asks the organisation has not assessed, on its themes (or all of them when it has none yet)."""
+
+    asks: pd.DataFrame  # rows of the recommendation table, the latest source first
+    themes: list[str]  # the organisation's themes, by name; empty: every open ask is suggested
+
+
+def suggestions(engine: Engine, principal: Principal | None) -> Suggestions:
+    """What to assess next: open asks with no assessment by the organisation (a draft counts as one), on the
+    organisation's themes. Its themes are those of the asks it was asked or has assessed; when it has none yet,
+    or none of them is left to assess, every open ask it has not assessed is suggested."""
+    organisation = _own_organisation(principal)
+    involved = union_all(
+        select(AD.c.recommendation_id.label("id")).where(AD.c.actor_id == organisation),
+        select(A.c.recommendation_id.label("id")).where(A.c.assessor_id == organisation),
+    ).subquery("involved")
+    themes = sql.rows(
+        engine,
+        select(T.c.id, T.c.name).where(T.c.id.in_(select(RT.c.theme_id).where(RT.c.recommendation_id.in_(
+            select(involved.c.id))))).order_by(T.c.name),
+    )  # fmt: skip
+    assessed = {r["id"] for r in sql.rows(engine, select(A.c.recommendation_id.label("id")).where(
+        A.c.assessor_id == organisation))}  # fmt: skip
+    table = recommendation_table(engine)
+    open_asks = table[
+        [status.is_open_ask(s, k) and i not in assessed for s, k, i in zip(table["status"], table["kind"], table["id"],
+                                                                            strict=True)]
+    ]  # fmt: skip
+    wanted = {t["id"] for t in themes}
+    on_themes = open_asks[open_asks["theme_ids"].map(lambda ids: bool(wanted & set(ids)))]
+    if on_themes.empty:
+        return Suggestions(_latest_first(open_asks), [])
+    return Suggestions(_latest_first(on_themes), [t["name"] for t in themes])
+
+
+def _latest_first(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.iloc[::-1].reset_index(drop=True)  # the table is in source order, oldest first
 
 
 def search_recommendations(engine: Engine, text: str, limit: int = SEARCH_LIMIT) -> list[tuple[str, str]]:
@@ -195,7 +258,8 @@ def audit_log(
     until: dt.date | None = None,
     limit: int = 2000,
 ) -> pd.DataFrame:
-    """The audit log, newest first, filtered; only for admins."""
+    """The audit log, newest first, filtered; only for admins. An account's record is named by its email, and
+    ``changes`` gives the values before and after as lines a person reads."""
     if not permissions.allowed(principal, Action.VIEW_AUDIT):
         raise PermissionDenied("Only an admin sees the audit log.")
     conditions = []
@@ -214,6 +278,10 @@ def audit_log(
         engine,
         select(*(AUDIT.c[c] for c in AUDIT_COLUMNS)).where(and_(*conditions)).order_by(AUDIT.c.id.desc()).limit(limit),
     )
+    emails = {str(r["id"]): r["email"] for r in sql.rows(engine, select(U.c.id, U.c.email))}
+    accounts = frame["table_name"] == "app_user"  # an account's record is named by its email, not its number
+    frame.loc[accounts, "record_id"] = frame.loc[accounts, "record_id"].map(lambda r: emails.get(str(r), r))
+    frame["changes"] = [audit.readable(b, a) for b, a in zip(frame["before"], frame["after"], strict=True)]
     return frame
 
 
