@@ -15,6 +15,7 @@ from recommendations.permissions import ROLE_LABELS
 from recommendations.ui.nav import LOGIN
 
 st.set_page_config(page_title="Migrant-worker recommendation tracker", page_icon="📋", layout="wide")
+ui.style()  # the focus ring, and tables as lists on a phone (recommendations/ui/style.css)
 
 HERE = Path(__file__).resolve().parent
 missing = [page.path for page in (*ui.PAGES, LOGIN) if not (HERE / page.path).exists()]
