@@ -27,7 +27,7 @@ def run(label: str, function, **arguments) -> None:  # noqa: ANN001
             st.error(ui.esc(message if field in ("form", "conflict") else f"{field}: {message}"))
 
 
-st.subheader("Accounts")
+st.header("Accounts")
 st.dataframe(workspace.users(engine, who), hide_index=True, column_config={"organisation_id": "Organisation"})
 with st.form("add_user", clear_on_submit=False):
     st.markdown("**Add an account**")
@@ -72,7 +72,7 @@ with st.form("change_user"):
     if enable and target:
         run(f"{target} can log in again.", accounts.enable_user, email=target)
 
-st.subheader("Organisations")
+st.header("Organisations")
 st.caption("An organisation is an actor: the coalitions, CSOs and unions whose members record assessments.")
 st.dataframe(orgs.drop(columns=["version"]), hide_index=True)
 with st.form("rename_organisation"):
@@ -113,5 +113,5 @@ with st.form("add_organisation"):
             data={"name": org_name, "acronym": acronym, "type": kind, "country": country},
         )
 
-st.subheader("Proposed corrections to the curated dataset's evidence")
+st.header("Proposed corrections to the curated dataset's evidence")
 ui.correction_queue(who)

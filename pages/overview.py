@@ -20,7 +20,7 @@ st.write(
 filters = ui.current_filters()
 table = ui.table(filters)
 st.caption(ui.filter_summary(filters))
-st.subheader(ui.esc(headlines.headline_sentence(table)))
+st.header(ui.esc(headlines.headline_sentence(table)))
 
 figures = headlines.headline(table)
 known = ui.counts()
@@ -48,7 +48,7 @@ if table.empty:
     st.info("No recommendation matches these filters. Use **Clear filters** in the sidebar.")
     st.stop()
 
-st.subheader("Status over time")
+st.header("Status over time")
 st.caption(
     "Status of the recommendations made so far, as of 31 December of each year, derived from the dated "
     "assessment history. A recommendation without an assessment backed by evidence is counted as not assessed."
@@ -66,7 +66,7 @@ chart = px.bar(
     labels={"year": "Year", "count": "Recommendations", "share": "Share of recommendations made", "status_label": ""},
 )
 chart.update_layout(bargap=0.15, xaxis={"dtick": 2}, yaxis={"tickformat": ".0%"} if as_share else {})
-st.plotly_chart(ui.tidy(chart), width="stretch")
+ui.chart(chart, "Bar chart: status of the recommendations made so far, at the end of each year")
 last = shown[shown["year"] == shown["year"].max()]
 last = last.assign(order=last["status_label"].map(ui.STATUS_LABEL_ORDER.index)).sort_values("order")
 st.caption(
@@ -77,12 +77,14 @@ st.caption(
     )
 )
 with st.expander("The numbers behind the chart"):
-    st.dataframe(
+    ui.dataframe(
         shown.pivot_table(index="year", columns="status_label", values="count", fill_value=0),
+        key="overview_over_time",
+        title="year",
         width="stretch",
     )
 
-st.subheader("Where things stand")
+st.header("Where things stand")
 tabs = st.tabs(["By theme", "By addressee", "By source"])
 for tab, dimension, label in zip(tabs, ("theme", "addressee", "source"), ("Theme", "Asked of", "Source"), strict=True):
     with tab:
@@ -106,24 +108,29 @@ for tab, dimension, label in zip(tabs, ("theme", "addressee", "source"), ("Theme
             category_orders={"status_label": ui.STATUS_LABEL_ORDER, "label": order},
             labels={"label": label, "count": "Recommendations", "status_label": ""},
         )
-        st.plotly_chart(ui.tidy(fig, rows=len(order)), width="stretch")
+        ui.chart(fig, f"Bar chart: recommendations by {dimension}, split by current status", rows=len(order))
         with st.expander(f"The numbers behind the chart ({label.lower()})"):
-            st.dataframe(
+            ui.dataframe(
                 numbers.pivot_table(index=dimension, columns="status_label", values="count", fill_value=0),
+                key=f"overview_by_{dimension}",
+                title=dimension,
                 width="stretch",
             )
 
 disagree = ui.disagreements()
 disagree = disagree[disagree["recommendation_id"].isin(table["id"])]
 if not disagree.empty:
-    st.subheader("Where assessors disagree")
+    st.header("Where assessors disagree")
     st.caption(
         "Several organisations may assess the same recommendation; their latest assessments stand side by side. "
         "Open a recommendation to read each one's rationale."
     )
     disagree = ui.paged(disagree, "overview_disagree_page", per_page=20, what="assessments")
-    st.dataframe(
+    ui.dataframe(
         disagree.assign(link="recommendation?id=" + disagree["recommendation_id"]),
+        key="overview_disagree",
+        title="title",
+        link="link",
         column_order=["title", "assessor", "status_label", "as_of", "link"],
         column_config={
             "title": "Recommendation",
@@ -135,7 +142,7 @@ if not disagree.empty:
         hide_index=True,
     )
 
-st.subheader("Known gaps")
+st.header("Known gaps")
 gaps = ui.gaps()
 if gaps.empty:
     st.write("No known gaps: we hold the text of every recommendation the sources mention.")

@@ -75,7 +75,7 @@ cols[3].metric(
 # One chart label per actor id (two actors never share a bar), markup escaped, wrapped for phones.
 shown_as = ui.chart_labels(actors["actor_id"], actors["label"])
 order = [shown_as[a] for a in actors["actor_id"]]
-st.subheader("Status of what is asked of each actor")
+st.header("Status of what is asked of each actor")
 st.caption("Each actor's asks by their status *for that actor* (an ask to several actors counts for each).")
 mix = ui.owner_status_mix(ids)
 fig = px.bar(
@@ -88,7 +88,7 @@ fig = px.bar(
     category_orders={"status_label": ui.STATUS_LABEL_ORDER, "label": order},
     labels={"label": "Asked of", "count": "Recommendations", "status_label": ""},
 )
-st.plotly_chart(ui.tidy(fig, rows=len(order)), width="stretch")
+ui.chart(fig, "Bar chart: asks of each actor, split by their status for that actor", rows=len(order))
 top = actors.iloc[0]
 st.caption(
     ui.esc(
@@ -97,7 +97,7 @@ st.caption(
     )
 )
 
-st.subheader("Comparison across actors")
+st.header("Comparison across actors")
 st.caption(
     "Actors by number of asks (in brackets): the share of their asks assessed at all, and the share implemented "
     "or moving (in progress, partially or fully implemented). The rest is open with no evidence either way."
@@ -119,11 +119,13 @@ fig = px.bar(
     labels={"actor": "Asked of (number of asks)", "share": "Share of its asks", "measure": ""},
 )
 fig.update_layout(xaxis={"tickformat": ".0%", "range": [0, 1]})
-st.plotly_chart(ui.tidy(fig, rows=int(len(order) * 1.4)), width="stretch")
+ui.chart(fig, "Bar chart: share of each actor's asks assessed, and implemented or moving", rows=int(len(order) * 1.4))
 KEY_SUMMARY = ["name", "asks", "open", "share_assessed", "oldest_open_year"]
 every_column = st.toggle("Show every column", key="owners_all_columns", help="Fewer columns fit a phone.")
-st.dataframe(
+ui.dataframe(
     actors.assign(type=actors["type"].map(ACTOR_TYPE_LABELS), acronym=actors["acronym"].fillna("")),
+    key="owners_actors",
+    title="name",
     column_order=list(SUMMARY) if every_column else KEY_SUMMARY,
     column_config=SUMMARY,
     hide_index=True,
@@ -131,7 +133,7 @@ st.dataframe(
     placeholder="",
 )
 
-st.subheader("One actor in detail")
+st.header("One actor in detail")
 names = {
     r.actor_id: r.name + (f" ({r.acronym})" if isinstance(r.acronym, str) and r.acronym else "")
     for r in actors.itertuples()
@@ -157,12 +159,17 @@ oldest = owners.oldest_open(asks)
 if oldest.empty:
     st.success("Nothing asked of this actor in this selection is still open (all implemented or not applicable).")
 else:
-    st.dataframe(oldest, column_order=list(OLDEST), column_config=OLDEST, hide_index=True)
+    ui.dataframe(
+        oldest, key="owners_oldest", title="title", link="link", column_order=list(OLDEST), column_config=OLDEST
+    )
 
 st.markdown(f"**Everything asked of {ui.esc(names[actor])}**")
 shown = ui.paged(asks, "owners_asks_page", what="asks")
-st.dataframe(
+ui.dataframe(
     shown.assign(role=shown["role"].str.capitalize()),
+    key="owners_asks",
+    title="title",
+    link="link",
     column_order=list(ASKS),
     column_config=ASKS,
     hide_index=True,
