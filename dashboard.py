@@ -16,6 +16,7 @@ from recommendations.ui import t
 from recommendations.ui.nav import LOGIN
 
 st.set_page_config(page_title=t("Migrant-worker recommendation tracker"), page_icon="📋", layout="wide")
+ui.style()  # the focus ring, and tables as lists on a phone (recommendations/ui/style.css)
 
 HERE = Path(__file__).resolve().parent
 missing = [page.path for page in (*ui.PAGES, LOGIN) if not (HERE / page.path).exists()]

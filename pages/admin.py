@@ -31,7 +31,7 @@ def run(label: str, function, *, clear: tuple[str, ...] = (), **arguments) -> No
 
 NEW_ACCOUNT = ("admin_email", "admin_name", "admin_role", "admin_org", "admin_password")
 users = workspace.users(engine, who)
-st.subheader("Accounts")
+st.header("Accounts")
 st.dataframe(users, hide_index=True, column_config={"organisation_id": "Organisation"})
 problems = state.get("admin_add_errors", {})
 ui.problem_summary(problems, beside=("email", "name", "role", "organisation", "password"))
@@ -98,7 +98,7 @@ if target:
             state.pop("admin_confirm_disable", None)
             st.rerun()
 
-st.subheader("Organisations")
+st.header("Organisations")
 st.caption("An organisation is an actor: the coalitions, CSOs and unions whose members record assessments.")
 st.dataframe(orgs.drop(columns=["version"]), hide_index=True)
 with st.form("rename_organisation", enter_to_submit=False):
@@ -140,5 +140,5 @@ with st.form("add_organisation", enter_to_submit=False):
             data={"name": org_name, "acronym": acronym, "type": kind, "country": country},
         )
 
-st.subheader("Proposed corrections to the curated dataset's evidence")
+st.header("Proposed corrections to the curated dataset's evidence")
 ui.correction_queue(who)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from recommendations import ui
+from recommendations import markdown, ui
 
 ui.through_entrypoint()
 
@@ -27,7 +27,7 @@ if not filters.is_empty():
     scopes.insert(0, ("filtered", "The filtered set", filters))
 
 for slug, label, scope in scopes:
-    st.subheader(label)
+    st.header(label)
     rows = len(ui.table(scope))
     st.caption(f"{rows} recommendations. " + (ui.filter_summary(scope) if scope else "No filters applied."))
     cols = st.columns(3)
@@ -51,7 +51,7 @@ for slug, label, scope in scopes:
     if slug == "filtered":
         st.caption("The XLSX file adds sheets with the assessments and evidence of these recommendations.")
 
-st.subheader("Whole database as YAML")
+st.header("Whole database as YAML")
 st.download_button(
     "Download YAML layout (zip)",
     partial(ui.yaml_archive, viewer),
@@ -64,4 +64,4 @@ with st.expander("For maintainers: the data format, and reproducing the tracker"
         "The YAML archive is the whole database in the layout of `data/`. Loading it with "
         "`python -m recommendations load data/` into an empty database reproduces this tracker."
     )
-    st.markdown(DOCS.read_text(encoding="utf-8"))  # our own documentation, not data
+    st.markdown(markdown.nested(DOCS.read_text(encoding="utf-8"), under=2))  # our own documentation, not data

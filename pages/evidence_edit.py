@@ -66,7 +66,7 @@ if submitted:
 
 history = workspace.corrections_of(ui.engine(), evidence_id)
 if not history.empty:
-    st.subheader("Earlier corrections")
+    st.header("Earlier corrections")
     for row in history.itertuples():
         changed = [k for k in row.after if row.before.get(k) != row.after.get(k)]
         with st.expander(ui.esc(f"{row.reviewed_at:%Y-%m-%d} · {', '.join(changed)} · {row.proposed_by}")):

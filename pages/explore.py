@@ -17,9 +17,9 @@ if table.empty:
     st.info("No recommendation matches these filters. Loosen them in the sidebar, or use **Clear filters**.")
     st.stop()
 
-KEY = ["open_link", "status_shown", "title", "source_short"]  # the status before the long title: both fit a phone
+KEY = ["title", "status_shown", "source_short", "open_link"]
 if filters.addressees:  # asks taken in through what a chosen addressee is part of say so
-    KEY.insert(3, "asked_as_a_whole")
+    KEY.insert(2, "asked_as_a_whole")
 page = ui.paged(table, "explore_page", what="recommendations")
 view = page.assign(
     open_link="recommendation?id=" + page["id"],
@@ -29,10 +29,12 @@ view = page.assign(
     ],
 )[[*dict.fromkeys([*KEY, "addressee_labels", "themes", "last_evidence", "asked_as_a_whole", "id"])]]
 every_column = st.toggle("Show every column", key="explore_all_columns", help="Fewer columns fit a phone.")
-event = st.dataframe(
+event = ui.dataframe(
     view,
     column_order=None if every_column else KEY,
     key="explore_table",
+    title="title",
+    link="open_link",
     hide_index=True,
     width="stretch",
     height=min(35 * len(view) + 38, 640),

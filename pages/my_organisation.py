@@ -23,7 +23,7 @@ cols[2].metric("Stale (evidence over 12 months old, or none)", len(stale))
 st.page_link("pages/update.py", label="Record an assessment", icon=":material/edit_note:")
 
 LINK = st.column_config.LinkColumn("Open", display_text="Open ›")
-st.subheader("Drafts waiting for review")
+st.header("Drafts waiting for review")
 if waiting.empty:
     st.write("None.")
 else:
@@ -35,7 +35,7 @@ else:
         hide_index=True,
     )  # fmt: skip
 
-st.subheader("Returned by a reviewer")
+st.header("Returned by a reviewer")
 if returned.empty:
     st.write("None.")
 for row in returned.itertuples():
@@ -45,7 +45,7 @@ for row in returned.itertuples():
         st.text(row.review_comment or "")
         st.page_link("pages/update.py", label="Record a revised assessment", query_params={"id": row.recommendation_id})
 
-st.subheader("Stale: to update before the next meeting")
+st.header("Stale: to update before the next meeting")
 st.caption(
     "Recommendations addressed to your organisation or assessed by it (drafts included) whose latest evidence is "
     "more than 12 months old, or which have none. *Your draft* says where your own draft of one stands."
@@ -61,7 +61,7 @@ if not stale.empty:
     )  # fmt: skip
 else:
     st.write("Nothing is stale.")
-    st.subheader("What to assess next")
+    st.header("What to assess next")
     ideas = workspace.suggestions(engine, who)
     if ideas.themes:
         st.caption(ui.esc(

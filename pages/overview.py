@@ -30,7 +30,7 @@ st.write(
 filters = ui.current_filters()
 table = ui.table(filters)
 st.caption(ui.filter_summary(filters))
-st.subheader(ui.esc(headlines.headline_sentence(table)))
+st.header(ui.esc(headlines.headline_sentence(table)))
 
 figures = headlines.headline(table)
 known = ui.counts()
@@ -58,7 +58,7 @@ if table.empty:
     st.info("No recommendation matches these filters. Use **Clear filters** in the sidebar.")
     st.stop()
 
-st.subheader("Status over time")
+st.header("Status over time")
 st.write(ui.esc(ui.trend_sentence(filters)))
 st.caption(
     "Status of the recommendations made so far, as of 31 December of each year, derived from the dated "
@@ -77,7 +77,7 @@ chart = px.bar(
     labels={"year": "Year", "count": "Recommendations", "share": "Share of recommendations made", "status_label": ""},
 )
 chart.update_layout(bargap=0.15, xaxis={"dtick": 2}, yaxis=ui.share_axis(1.0) if as_share else {})
-st.plotly_chart(ui.tidy(chart), width="stretch")
+ui.chart(chart, "Bar chart: status of the recommendations made so far, at the end of each year")
 last = shown[shown["year"] == shown["year"].max()]
 last = last.assign(order=last["status_label"].map(ui.STATUS_LABEL_ORDER.index)).sort_values("order")
 st.caption(
@@ -91,9 +91,12 @@ YEAR = {"year": st.column_config.NumberColumn("Year", format="%d")}
 with st.expander("The numbers behind the chart"):
     grid = headlines.status_table(shown, "year", shares=as_share)
     st.caption("Each year's share of the recommendations made so far." if as_share else "Recommendations per year.")
-    st.dataframe(grid.reset_index(), column_config={**YEAR, **percent_columns(grid, as_share)}, hide_index=True)
+    ui.dataframe(
+        grid.reset_index(), key="overview_over_time", title="year",
+        column_config={**YEAR, **percent_columns(grid, as_share)}, hide_index=True,
+    )  # fmt: skip
 
-st.subheader("Where things stand")
+st.header("Where things stand")
 tabs = st.tabs(["By theme", "By addressee", "By source"])
 for tab, dimension, label in zip(tabs, ("theme", "addressee", "source"), ("Theme", "Asked of", "Source"), strict=True):
     with tab:
@@ -117,21 +120,27 @@ for tab, dimension, label in zip(tabs, ("theme", "addressee", "source"), ("Theme
             category_orders={"status_label": ui.STATUS_LABEL_ORDER, "label": order},
             labels={"label": label, "count": "Recommendations", "status_label": ""},
         )
-        st.plotly_chart(ui.tidy(fig, rows=len(order)), width="stretch")
+        ui.chart(fig, f"Bar chart: recommendations by {dimension}, split by current status", rows=len(order))
         with st.expander(f"The numbers behind the chart ({label.lower()})"):
-            st.dataframe(headlines.status_table(behind, dimension), width="stretch")
+            ui.dataframe(
+                headlines.status_table(behind, dimension), key=f"overview_by_{dimension}", title=dimension,
+                width="stretch",
+            )  # fmt: skip
 
 disagree = ui.disagreements()
 disagree = disagree[disagree["recommendation_id"].isin(table["id"])]
 if not disagree.empty:
-    st.subheader("Where assessors disagree")
+    st.header("Where assessors disagree")
     st.caption(
         "Several organisations may assess the same recommendation; their latest assessments stand side by side. "
         "Open a recommendation to read each one's rationale."
     )
     disagree = ui.paged(disagree, "overview_disagree_page", per_page=20, what="assessments")
-    st.dataframe(
+    ui.dataframe(
         disagree.assign(link="recommendation?id=" + disagree["recommendation_id"]),
+        key="overview_disagree",
+        title="title",
+        link="link",
         column_order=["title", "assessor", "status_label", "as_of", "link"],
         column_config={
             "title": "Recommendation",
@@ -143,7 +152,7 @@ if not disagree.empty:
         hide_index=True,
     )
 
-st.subheader("Known gaps")
+st.header("Known gaps")
 st.write(ui.esc(headlines.gaps_summary(ui.gaps())))
 st.page_link(
     "pages/sources.py", label="Each document, what is missing and where its text is", icon=":material/menu_book:"

@@ -79,7 +79,7 @@ st.write(ui.esc(figures.asks_base(int(actors["open"].sum()), int(actors["asks"].
 # One chart label per actor id (two actors never share a bar), markup escaped, wrapped for phones.
 shown_as = ui.chart_labels(actors["actor_id"], actors["label"])
 order = [shown_as[a] for a in actors["actor_id"]]
-st.subheader("Status of what is asked of each actor")
+st.header("Status of what is asked of each actor")
 st.caption("Each actor's asks by their status *for that actor* (an ask to several actors counts for each).")
 mix = ui.owner_status_mix(ids)
 fig = px.bar(
@@ -92,7 +92,7 @@ fig = px.bar(
     category_orders={"status_label": ui.STATUS_LABEL_ORDER, "label": order},
     labels={"label": "Asked of", "count": "Asks", "status_label": ""},
 )
-st.plotly_chart(ui.tidy(fig, rows=len(order)), width="stretch")
+ui.chart(fig, "Bar chart: asks of each actor, split by their status for that actor", rows=len(order))
 top = actors.iloc[0]
 st.caption(
     ui.esc(
@@ -101,7 +101,7 @@ st.caption(
     )
 )
 
-st.subheader("Comparison across actors")
+st.header("Comparison across actors")
 st.caption(
     "Actors by number of asks (in brackets): the share of their asks assessed at all, and the share with "
     f"progress ({MOVING_MEANS}). An ask assessed as making no progress counts only in the first; one not "
@@ -124,16 +124,18 @@ fig = px.bar(
     labels={"actor": "Asked of (number of asks)", "share": "Share of its asks", "measure": ""},
 )
 fig.update_layout(xaxis=ui.share_axis(shares["share"].max()))
-st.plotly_chart(ui.tidy(fig, rows=int(len(order) * 1.4)), width="stretch")
+ui.chart(fig, "Bar chart: share of each actor's asks assessed, and with progress", rows=int(len(order) * 1.4))
 also_asked = ["also"] if actors["also"].any() else []  # asks to what an actor is part of, counted apart
 KEY_SUMMARY = ["name", "asks", "open", "share_assessed", "oldest_open_year", *also_asked]
 every_column = st.toggle("Show every column", key="owners_all_columns", help="Fewer columns fit a phone.")
-st.dataframe(
+ui.dataframe(
     actors.assign(
         type=actors["type"].map(ACTOR_TYPE_LABELS),
         acronym=actors["acronym"].fillna(""),
         **{c: actors[c].map(numbers.whole_percent) for c in ("share_open", "share_assessed")},
     ),
+    key="owners_actors",
+    title="name",
     column_order=list(SUMMARY) if every_column else KEY_SUMMARY,
     column_config=SUMMARY,
     hide_index=True,
@@ -141,7 +143,7 @@ st.dataframe(
     placeholder="",
 )
 
-st.subheader("One actor in detail")
+st.header("One actor in detail")
 names = {
     r.actor_id: r.name + (f" ({r.acronym})" if isinstance(r.acronym, str) and r.acronym else "")
     for r in actors.itertuples()
@@ -170,12 +172,17 @@ oldest = owners.oldest_open(asks[asks["asked_as_a_whole"] == ""])  # its own, as
 if oldest.empty:
     st.success("Nothing asked of this actor in this selection is still open (all implemented or not applicable).")
 else:
-    st.dataframe(oldest, column_order=list(OLDEST), column_config=OLDEST, hide_index=True)
+    ui.dataframe(
+        oldest, key="owners_oldest", title="title", link="link", column_order=list(OLDEST), column_config=OLDEST
+    )
 
 st.markdown(f"**Everything asked of {ui.esc(names[actor])}**")
 shown = ui.paged(asks, "owners_asks_page", what="asks")
-st.dataframe(
+ui.dataframe(
     shown.assign(role=shown["role"].str.capitalize()),
+    key="owners_asks",
+    title="title",
+    link="link",
     column_order=list(ASKS),
     column_config=ASKS,
     hide_index=True,

@@ -9,6 +9,8 @@ from recommendations.write import workspace
 
 ui.through_entrypoint()
 
+DISAGREE = {"assessor": "Assessed by", "status_label": "Their status", "scope": "For", "as_of": "As of"}
+
 
 rec_id = st.query_params.get("id")
 if not rec_id:
@@ -43,7 +45,7 @@ evidence_col.metric("Evidence items", int(rec["evidence_count"]))
 if rec["status_scope"]:
     st.caption(ui.esc(f"Overall status {rec['status_scope']}: no assessment covers the whole ask."))
 
-st.subheader("Text (verbatim)")
+st.header("Text (verbatim)")
 if rec["section"]:
     st.caption(ui.esc(f"Section: {rec['section']}"))
 if rec["lead_in"]:
@@ -54,7 +56,7 @@ if rec["problems"]:
     for problem in rec["problems"]:
         st.text("• " + problem)
 
-st.subheader("Asked of, and the status for each")
+st.header("Asked of, and the status for each")
 for who_row in info.addressees.itertuples():  # a list, not a table: it reads whole on a phone
     how = [who_row.role] + (
         ["inferred: the text does not name it as the party to act; the tracker infers it from the context"]
@@ -68,10 +70,10 @@ for who_row in info.addressees.itertuples():  # a list, not a table: it reads wh
         state_words = "not assessed"
     st.markdown(f"- **{ui.esc(who_row.name)}** ({ui.esc('; '.join(how))}): {ui.esc(state_words)}")
 st.caption("An assessment of one addressee's part of the ask speaks for that addressee only.")
-st.subheader("Themes")
+st.header("Themes")
 st.markdown("\n".join(f"- {ui.esc(t)}" for t in info.themes))
 
-st.subheader("Assessment timeline")
+st.header("Assessment timeline")
 who = ui.principal()
 mine = who.organisation_id if permissions.may(who, Action.RECORD) else None  # the permission table decides
 corrects = permissions.may(who, Action.PROPOSE_CORRECTION)
@@ -106,9 +108,9 @@ for row in info.history[::-1].itertuples():
     ui.assessment_card(row, info.evidence, correct_link={"id": rec_id, "corrects": row.id} if corrects_it else None)
 if not info.disagreement.empty:
     st.warning("Assessors disagree on the current status:", icon=":material/balance:")
-    st.dataframe(info.disagreement, hide_index=True, width="stretch")
+    ui.dataframe(info.disagreement, key="detail_disagree", title="assessor", column_config=DISAGREE, width="stretch")
 
-st.subheader("Evidence")
+st.header("Evidence")
 if info.evidence.empty:
     st.write("No evidence on record for this recommendation.")
 for ev in info.evidence.itertuples():
@@ -122,10 +124,10 @@ for ev in info.evidence.itertuples():
         if corrects:
             st.page_link("pages/evidence_edit.py", label="Correct this evidence item", query_params={"id": ev.id})
 
-st.subheader("Research log")
+st.header("Research log")
 ui.research_log(rec["research_label"], info.research)
 
-st.subheader("Raised before or since")
+st.header("Raised before or since")
 if info.links.empty:
     st.write("Not linked to any earlier or later recommendation.")
 
@@ -146,7 +148,7 @@ for link in info.links.itertuples():
     if link.note:
         st.caption(ui.esc(link.note))
 
-st.subheader("Where it stands in its source")
+st.header("Where it stands in its source")
 if info.passage:
     before, quote, after = (source_text.clean_source_text(part) for part in info.passage)
     st.caption("The source as converted to text, with the recommendation highlighted.")

@@ -95,14 +95,15 @@ else:
         color_discrete_map={"women": "#CC79A7", "men": "#0072B2"},
         labels={"label": "Destination · category (as of)", "n": "Migrants", "sex": ""},
     )
-    st.plotly_chart(ui.tidy(chart, rows=long["label"].nunique()), width="stretch")
+    ui.chart(chart, "Bar chart: Cambodian migrants by destination, women and men", rows=long["label"].nunique())
     st.caption(
         "From the ILO TRIANGLE in ASEAN Cambodia brief, July–September 2019. Figures come from different "
         "sources and dates (see the table) and should not be added up."
     )
-    st.dataframe(
+    ui.dataframe(
         figures[["destination", "category", "total", "women", "men", "as_of", "data_source"]].fillna(""),
-        hide_index=True,
+        key="sources_figures",
+        title="destination",
         width="stretch",
         column_config={
             "destination": "Destination",

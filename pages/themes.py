@@ -52,7 +52,7 @@ if table.empty:
     st.info("No recommendation matches these filters. Use **Clear filters** in the sidebar.")
     st.stop()
 
-st.subheader("When each theme was raised")
+st.header("When each theme was raised")
 st.caption(
     "Recommendations per theme and source year (a recommendation with several themes counts for each). "
     "Only years in which a source in this selection was issued are shown."
@@ -70,7 +70,7 @@ fig = px.imshow(
 )
 fig.update_xaxes(type="category", side="top")
 fig.update_coloraxes(showscale=False)
-st.plotly_chart(ui.tidy(fig, rows=len(grid), legend=False), width="stretch")
+ui.chart(fig, "Grid of recommendations per theme (rows) and source year (columns)", rows=len(grid), legend=False)
 busiest = grid.sum(axis=1)
 st.caption(
     ui.esc(
@@ -80,9 +80,9 @@ st.caption(
     )
 )
 with st.expander("The numbers behind the chart"):
-    st.dataframe(grid, width="stretch")
+    ui.dataframe(grid, key="themes_by_year", title="theme", width="stretch")
 
-st.subheader("Chronic asks: raised again and again")
+st.header("Chronic asks: raised again and again")
 st.caption(
     "The tracker links a recommendation to an earlier one it repeats, follows up or supersedes. A chain is the "
     "latest recommendation on an ask with everything it links back to, directly or through others; times raised "
@@ -103,15 +103,17 @@ cols[2].metric(
 )
 KEY_CHRONIC = ["latest_title", "latest_status_label", "first_year", "times_raised", "years_open"]
 every_column = st.toggle("Show every column", key="themes_all_columns", help="Fewer columns fit a phone.")
-st.dataframe(
+ui.dataframe(
     ui.paged(chains, "themes_chains_page", what="chains"),
+    key="themes_chains",
+    title="latest_title",
     column_order=list(CHRONIC) if every_column else KEY_CHRONIC,
     column_config=CHRONIC,
     hide_index=True,
     placeholder="",
 )
 
-st.subheader("Follow one chain")
+st.header("Follow one chain")
 labels = {
     r.chain_id: f"{r.latest_title} (raised {r.times_raised} times since {r.first_year})" for r in chains.itertuples()
 }
@@ -128,8 +130,11 @@ if row["open"]:
 else:
     st.write(ui.esc(f"Raised from {row['first_year']}; closed on {row['closed_on']} after {row['years_open']} years."))
 in_chain = ui.chain_members()[lambda d: d["chain_id"] == chain]
-st.dataframe(
+ui.dataframe(
     in_chain.assign(link="recommendation?id=" + in_chain["recommendation_id"].map(quote)),
+    key="themes_members",
+    title="title",
+    link="link",
     column_order=list(MEMBERS),
     column_config=MEMBERS,
     hide_index=True,
@@ -137,8 +142,10 @@ st.dataframe(
 )
 notes = ui.chain_links()[lambda d: d["chain_id"] == chain]
 st.markdown("**How they are linked**")
-st.dataframe(
+ui.dataframe(
     notes.assign(kind=notes["kind"].str.replace("_", " ").str.capitalize()),
+    key="themes_links",
+    title="later_title",
     column_order=list(NOTES),
     column_config=NOTES,
     hide_index=True,

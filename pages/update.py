@@ -33,7 +33,7 @@ if found is None:
             st.rerun()
     st.stop()
 
-st.subheader(ui.esc(found["title"]))
+st.header(ui.esc(found["title"]))
 st.text(found["text"])
 st.caption(ui.esc(f"{found['id']} · made {found['date']}"))
 

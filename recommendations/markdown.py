@@ -54,3 +54,21 @@ def link(label: str, url: str | None) -> str:
     if not good:
         return escape(label)
     return f"[{escape(label)}]({good.replace('(', '%28').replace(')', '%29')})"
+
+
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_HEADING = re.compile(r"^(#{1,6})(?=\s)")
+
+
+def nested(text: str, under: int) -> str:
+    """Our own Markdown (documentation, not data) shown below a heading of level ``under``: its headings moved
+    down so that its "#" comes one level below, keeping the page's outline in order (no second h1, no jump).
+    Lines in fenced code (YAML comments start with "#") stay as they are."""
+    out, in_code = [], False
+    for line in text.split("\n"):
+        if _FENCE.match(line):
+            in_code = not in_code
+        elif not in_code:
+            line = _HEADING.sub(lambda m: "#" * min(6, len(m.group(1)) + under), line)
+        out.append(line)
+    return "\n".join(out)

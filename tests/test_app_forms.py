@@ -387,7 +387,7 @@ def test_filters_set_before_a_work_page_are_there_when_the_reader_returns(engine
 def test_my_organisation_suggests_what_to_assess_when_nothing_is_stale(engine):
     at = as_(engine, "contrib@cwcc.example", "pages/my_organisation.py")
     assert "Nothing is stale." in [m.value for m in at.markdown]
-    assert "What to assess next" in [s.value for s in at.subheader]
+    assert "What to assess next" in [s.value for s in at.header]
     assert "Open asks your organisation has not assessed; the latest meetings first." in [c.value for c in at.caption]
     assert len(at.dataframe[-1].value) == 25  # CWCC has assessed nothing, and is asked nothing: every open ask
 

@@ -63,3 +63,13 @@ def test_links_only_to_http(url, safe):
 
 def test_link_keeps_parentheses_from_closing_the_target():
     assert markdown.link("x", "https://en.wikipedia.org/wiki/A_(b)") == "[x](https://en.wikipedia.org/wiki/A_%28b%29)"
+
+
+def test_nested_documentation_moves_its_headings_below_the_page_heading_and_leaves_code_alone():
+    doc = "# Data format\n\nText\n\n## Evidence\n\n```yaml\n# a YAML comment\nid: x\n```\n\n###### deepest\n#hashtag"
+    out = markdown.nested(doc, under=2)
+    assert out.split("\n")[0] == "### Data format"
+    assert "\n#### Evidence\n" in out
+    assert "\n# a YAML comment\n" in out  # inside the fence: untouched
+    assert "\n###### deepest\n" in out  # no level beyond 6
+    assert out.endswith("\n#hashtag")  # not a heading (no space): untouched

@@ -2,16 +2,18 @@
 
 Its parts, by what they are for: ``config`` (this server's settings), ``data`` (the engine and every cache),
 ``session`` (who is logged in), ``filters`` (the shared filters in the address bar), ``charts`` (one look for
-every chart), ``forms`` (``submit``: a write and its messages), ``widgets`` (data shown inert, pages of rows),
-``nav`` (the pages, the menu and who may open each), ``language`` (the page's language and ``t``, the lookup of
-every interface string). Pages use them through this namespace: ``ui.engine()``,
-``ui.esc(...)``.
+every chart, and its text alternative), ``tables`` (a grid on a wide screen, a list on a phone), ``look``
+(the one stylesheet: focus ring, phone width), ``forms`` (``submit``: a write and its messages), ``widgets``
+(data shown inert, pages of rows), ``nav`` (the pages, the menu and who may open each), ``language`` (the page's
+language and ``t``, the lookup of every interface string). Pages use them through this namespace:
+``ui.engine()``, ``ui.esc(...)``.
 """
 
 from recommendations.ui.charts import (
     STATUS_COLOURS,
     STATUS_LABEL_ORDER,
     TEXT_COLOUR,
+    chart,
     chart_label,
     chart_labels,
     share_axis,
@@ -60,8 +62,10 @@ from recommendations.ui.filters import (
 )
 from recommendations.ui.forms import correction_queue, field_errors, problem_summary, submit, write
 from recommendations.ui.language import language, language_switch, page_link, plural, switch_page, t, tr, with_language
+from recommendations.ui.look import style
 from recommendations.ui.nav import PAGES, home, require_page, through_entrypoint
 from recommendations.ui.session import log_in, log_out, principal, session_cookie, sign_in_single_sign_on, viewer
+from recommendations.ui.tables import dataframe
 from recommendations.ui.widgets import PAGE_SIZE, assessment_card, esc, find_recommendation, paged, research_log
 
 __all__ = [
@@ -76,6 +80,7 @@ __all__ = [
     "brief_file",
     "chain_links",
     "chain_members",
+    "chart",
     "chart_label",
     "chart_labels",
     "chronic_asks",
@@ -88,6 +93,7 @@ __all__ = [
     "correction_queue",
     "counts",
     "current_filters",
+    "dataframe",
     "detail",
     "disagreements",
     "download",
@@ -128,6 +134,7 @@ __all__ = [
     "sso_enabled",
     "start",
     "status_over_time",
+    "style",
     "submit",
     "switch_page",
     "sync_params",

@@ -1,12 +1,14 @@
 """One look for every chart: a colour per status (distinguishable with colour blindness), dark text, wrapped
-labels made safe for plotly, the legend under the plot."""
+labels made safe for plotly, the legend under the plot; and one way to draw a chart, with its text alternative."""
 
 from __future__ import annotations
 
 import html
 import textwrap
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+import streamlit as st
 
 from recommendations.numbers import PLOTLY_PERCENT
 from recommendations.vocabulary import STATUS_LABELS
@@ -71,3 +73,66 @@ def share_axis(largest: float) -> dict[str, object]:
         "tickformat": PLOTLY_PERCENT,
         "hoverformat": PLOTLY_PERCENT,
     }
+
+
+def chart(fig: Figure, alt: str, *, rows: int = 0, legend: bool = True) -> None:
+    """Draw ``fig`` (``tidy``) across the page with its text alternative: ``alt`` says what it shows ("Bar chart:
+    recommendations by theme, split by current status"), and a sentence of its largest figures follows. Screen
+    readers announce it as the chart's name (role "figure", aria-label)."""
+    summary = summarise(fig)
+    st.plotly_chart(tidy(fig, rows=rows, legend=legend), width="stretch", alt=f"{alt.rstrip('.')}. {summary}".strip())
+
+
+def summarise(fig: Figure, most: int = 3) -> str:
+    """The chart's main figures in a sentence, read from its own data. Bars stacked by a colour along a time axis
+    (upright bars): the last bar, colour by colour ("2022: Not assessed 54, In progress 18, ..."); lying bars:
+    the largest ("Largest: Recruitment and fees 16, ..."); bars side by side: the first bars in the chart's order,
+    each measure ("RGC (57): Assessed 40%, Implemented or moving 35%; ..."); a grid of counts: its largest rows.
+    Empty for any other chart (its alt says what it shows; the page has its numbers)."""
+    traces = list(fig.data)
+    totals: dict[str, float] = {}
+    if traces and all(t.type == "bar" for t in traces):
+        upright = all(t.orientation != "h" for t in traces)
+        values = {_plain(t.name): _series(t, upright) for t in traces}  # colour -> category -> value
+        shares = "%" in str((fig.layout.yaxis if upright else fig.layout.xaxis).tickformat or "")  # as the axis shows
+        if fig.layout.barmode == "group":
+            firsts = list(next(iter(values.values())))[:most]
+            return (
+                "; ".join(f"{c}: " + _listed({n: v.get(c, 0) for n, v in values.items()}, shares) for c in firsts) + "."
+            )
+        if upright:  # categories along x, usually years: the latest, colour by colour
+            last = max(x for series in values.values() for x in series)
+            return f"{last}: " + _listed(_across(values, last), shares, skip_zero=True) + "."
+        for series in values.values():
+            for category, value in series.items():
+                totals[category] = totals.get(category, 0) + value
+    elif len(traces) == 1 and traces[0].type == "heatmap":
+        for category, row in zip(traces[0].y, traces[0].z, strict=True):
+            totals[_plain(category)] = float(sum(row))
+    if not totals:
+        return ""
+    return "Largest: " + _listed(dict(sorted(totals.items(), key=lambda item: -item[1])[:most]), False) + "."
+
+
+def _series(trace: Any, upright: bool) -> dict[str, float]:
+    """One colour's bars: category -> value (bars of one category in one colour stack, so they add up)."""
+    out: dict[str, float] = {}
+    for category, value in zip(trace.x if upright else trace.y, trace.y if upright else trace.x, strict=True):
+        out[_plain(category)] = out.get(_plain(category), 0) + float(value or 0)
+    return out
+
+
+def _across(values: dict[str, dict[str, float]], category: str) -> dict[str, float]:
+    """One category's bar, colour by colour."""
+    return {colour: series.get(category, 0) for colour, series in values.items()}
+
+
+def _listed(values: dict[str, float], shares: bool, *, skip_zero: bool = False) -> str:
+    """ "Not assessed 54, In progress 18" (or 40%, as the chart's axis shows its values)."""
+    return ", ".join(f"{name} {v:.0%}" if shares else f"{name} {v:,.0f}" for name, v in values.items()
+                     if v or not skip_zero)  # fmt: skip
+
+
+def _plain(label: Any) -> str:
+    """A plotly label as plain text (its line breaks and escaped characters undone)."""
+    return html.unescape(str(label).replace("<br>", " "))

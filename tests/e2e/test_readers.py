@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 import docx
 import pytest
+import yaml
 from playwright.sync_api import Browser, Page, expect
 
 from tests.conftest import DATA
@@ -284,6 +285,61 @@ def test_text_meets_wcag_aa_contrast(page: Page):
     assert _contrast(page, "[data-testid='stMain'] blockquote p") >= 4.5
 
 
+#: Charts on each public page (any other page has none): each must carry its text alternative.
+CHARTS = {"/": 4, "/owners": 2, "/themes": 1, "/sources": 1}
+#: A table of a page read as a list on a phone, and what its first row must say there.
+LIST_FACTS = {"/explore": ("explore_table", ("Current status:", "Source:", "Open")),
+              "/themes": ("themes_chains", ("Status now:", "First raised:", "Times raised:", "Years open:")),
+              "/owners": ("owners_actors", ("Asks:", "Open:", "Share assessed:"))}  # fmt: skip
+_HEADINGS_JS = """() => [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')].map(h =>
+    [Number(h.tagName[1]), !!h.closest('[data-testid=stMain]'), h.innerText.trim().slice(0, 60)])"""
+_CHARTS_JS = """() => [...document.querySelectorAll('[data-testid=stMain] [data-testid=stPlotlyChart]')].map(c =>
+    [c.getAttribute('role'), c.getAttribute('aria-label') || ''])"""
+_TABLES_JS = """() => [...document.querySelectorAll('[class*=st-key-wide-], [class*=st-key-narrow-]')]
+    .filter(e => e.parentElement.getClientRects().length > 0)  // not in a closed expander or a hidden tab
+    .map(e => ({key: e.className.match(/st-key-(\\S+)/)[1], shown: e.getClientRects().length > 0,
+    items: [...e.querySelectorAll('li')].map(li => ({text: li.innerText, left: li.getBoundingClientRect().left,
+        right: li.getBoundingClientRect().right, cut: li.scrollWidth > li.clientWidth + 1}))}))"""
+
+
+def assert_headings_in_order(page: Page, where: str) -> None:
+    """One h1, the page's own and first in its main part; then no heading more than one level below the one before
+    (h1, h2, h3: a screen reader's outline of the page), the sidebar's included."""
+    found = page.evaluate(_HEADINGS_JS)
+    in_main = [level for level, main_part, _ in found if main_part]
+    assert in_main[:1] == [1] and in_main.count(1) == 1, f"{where}: {found}"
+    previous = 1
+    for level, _, text in found:
+        assert level <= previous + 1, f"{where}: {text!r} is h{level} straight after an h{previous}: {found}"
+        previous = level
+
+
+def assert_charts_say_what_they_show(page: Page, path: str) -> None:
+    """Every chart is a figure named for screen readers: what it shows, then its main figures."""
+    expect(main(page).get_by_test_id("stPlotlyChart")).to_have_count(CHARTS.get(path, 0))  # (drawn after the run)
+    charts = page.evaluate(_CHARTS_JS)
+    for role, label in charts:
+        assert role == "figure", charts
+        assert re.match(r"(Bar chart|Grid)\b.*\b(recommendations|asks|migrants)\b", label), label
+        assert re.search(r"\d", label), f"no figure in the chart's text alternative: {label}"
+
+
+def assert_tables_fit(page: Page, path: str, width: int) -> None:
+    """A phone shows each table as a list (the grid is hidden): every row whole on screen, its title first and
+    wrapped; a wide screen shows the grids and no list."""
+    tables = page.evaluate(_TABLES_JS)
+    for table in tables:
+        assert table["shown"] == table["key"].startswith("narrow-" if width < 640 else "wide-"), (width, table)
+    lists = [t for t in tables if t["shown"] and t["key"].startswith("narrow-")]
+    if path in LIST_FACTS and width < 640:
+        key, facts = LIST_FACTS[path]
+        shown = [t["items"] for t in lists if t["key"] == "narrow-" + key]
+        assert shown and shown[0], f"{path}: no list of {key} at {width} px: {tables}"
+        assert all(fact in shown[0][0]["text"] for fact in facts), shown[0][0]
+    for item in (item for table in lists for item in table["items"]):
+        assert item["left"] >= 0 and item["right"] <= width and not item["cut"], f"{path}: off screen: {item}"
+
+
 @pytest.mark.parametrize("width", [1400, 390])
 @pytest.mark.parametrize(("path", "heading"), PUBLIC_PAGES)
 def test_every_page_at_desktop_and_phone_width(browser: Browser, base_url: str, path: str, heading: str, width: int):
@@ -296,5 +352,90 @@ def test_every_page_at_desktop_and_phone_width(browser: Browser, base_url: str, 
     for chart in main(page).get_by_test_id("stPlotlyChart").all()[:3]:
         box = chart.bounding_box()  # None for a chart in a tab that is not shown
         assert box is None or box["height"] >= 250
+    assert_headings_in_order(page, f"{path} at {width} px")
+    assert_charts_say_what_they_show(page, path.split("?")[0])
+    assert_tables_fit(page, path.split("?")[0], width)
+    for numbers in main(page).get_by_test_id("stExpander").filter(has_text="The numbers behind the chart").all():
+        if numbers.is_visible():  # (one in a tab that is not shown cannot be opened)
+            numbers.locator("summary").click()
+            assert_tables_fit(page, path.split("?")[0], width)  # a table of figures: a list on a phone too
     name = re.sub(r"[^a-z0-9]+", "-", path.strip("/").lower()).strip("-") or "overview"
     screenshot(page, f"{width}px-{name}"[:60])
+
+
+def _work_pages() -> list[tuple[str, str]]:
+    """Every page that needs a log-in (the one table of pages), where it is opened, and an account that may."""
+    from recommendations.permissions import PERMISSIONS, Role
+    from recommendations.ui.nav import PAGES
+
+    opened_at = {"pages/update.py": "/update?id=mmn2016-04", "pages/evidence_edit.py": "/evidence_edit?id="
+                 + yaml.safe_load((DATA / "evidence.yaml").read_text())["evidence"][0]["id"]}  # fmt: skip
+    out = []
+    for entry in PAGES:
+        if entry.action is not None:
+            role = Role.REVIEWER if entry.action in PERMISSIONS[Role.REVIEWER] else Role.ADMIN
+            email = next(email for email, (r, _) in ACCOUNTS.items() if r == role)
+            out.append((opened_at.get(entry.path, "/" + Path(entry.path).stem), email))
+    return out
+
+
+@pytest.mark.parametrize("width", [1400, 390])
+def test_headings_in_order_on_the_log_in_and_work_pages(browser: Browser, base_url: str, width: int):
+    page = new_page(browser, base_url, width=width)
+    goto(page, "/login")
+    assert_headings_in_order(page, f"/login at {width} px")
+    signed_in = None
+    for path, email in _work_pages():
+        if email != signed_in:
+            page = new_page(browser, base_url, width=width)
+            log_in(page, email)
+            signed_in = email
+        goto(page, path)
+        expect(page.get_by_test_id("stSidebar")).to_contain_text("Logged in as")
+        assert_headings_in_order(page, f"{path} as {email} at {width} px")
+
+
+_FOCUS_JS = """() => {
+    const a = document.activeElement;
+    if (!a || a === document.body || a.closest('[data-testid=stDataFrame]')) return null;
+    let ring = 0, colour = '';
+    const boxes = [a.closest('label')];
+    for (let e = a, i = 0; e && i < 8; e = e.parentElement, i++) boxes.push(e);
+    for (const e of boxes.filter(Boolean)) {
+        const s = getComputedStyle(e), r = e.getBoundingClientRect();
+        const width = s.outlineStyle === 'none' ? 0 : parseFloat(s.outlineWidth);
+        if (r.width > 4 && r.height > 4 && width > ring) { ring = width; colour = s.outlineColor; }
+    }
+    const kind = [a.tagName, a.getAttribute('type'), a.getAttribute('role')].filter(Boolean).join(':');
+    return {kind, name: (a.getAttribute('aria-label') || a.innerText || '').trim().slice(0, 40), ring, colour};
+}"""
+
+
+def _contrast_on_white(colour: str) -> float:
+    r, g, b = (int(v) / 255 for v in re.findall(r"\d+", colour)[:3])
+    lum = [v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4 for v in (r, g, b)]
+    return 1.05 / (0.2126 * lum[0] + 0.7152 * lum[1] + 0.0722 * lum[2] + 0.05)
+
+
+FIELDS = {"INPUT:text", "INPUT:text:combobox", "INPUT:range", "INPUT:number", "INPUT:checkbox:switch", "BUTTON", "A"}
+
+
+@pytest.mark.parametrize(
+    ("path", "kinds"), [("/explore", FIELDS), ("/brief?theme=recruitment", {"SPAN:spinbutton", "BUTTON:button", "A"})]
+)
+def test_a_keyboard_user_sees_where_the_focus_is(page: Page, path: str, kinds: set[str]):
+    """Tab through the page: every stop (link, button, field, select, slider, toggle, date) shows a ring of 2 px
+    or more in a colour with 3:1 contrast on white."""
+    goto(page, path)
+    seen = set()
+    for _ in range(45):
+        page.keyboard.press("Tab")
+        page.wait_for_timeout(150)  # a control can move or grow as it takes the focus (the skip link slides in)
+        stop = page.evaluate(_FOCUS_JS)
+        if stop is None:
+            continue
+        seen.add(stop["kind"])
+        assert stop["ring"] >= 2, f"{path}: no visible focus ring on {stop}"
+        assert _contrast_on_white(stop["colour"]) >= 3, stop
+    assert kinds <= seen, f"{path}: the walk did not reach {kinds - seen} (reached {seen})"
+    screenshot(page, "focus-ring-" + path.strip("/").split("?")[0])

@@ -1,0 +1,111 @@
+"""Presentation for phones and screen readers: a table as a list (tables.as_list), a chart's text alternative
+(charts.summarise), and the stylesheet the sanitiser must let through. Browser checks: tests/e2e/test_readers.py."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+import plotly.express as px
+import streamlit as st
+
+from recommendations.ui import charts, look, tables
+from tests.hostile import PAYLOAD
+
+CONFIG = {
+    "title": st.column_config.TextColumn("Ask", width="medium"),
+    "status": "Status now",
+    "times": st.column_config.NumberColumn("Times raised"),
+    "first": st.column_config.NumberColumn("First raised", format="%d"),
+    "share": st.column_config.ProgressColumn("Share assessed", format="percent", min_value=0, max_value=1),
+    "years": st.column_config.ListColumn("Years raised"),
+    "inferred": st.column_config.CheckboxColumn("Inferred"),
+    "link": st.column_config.LinkColumn("Detail", display_text="View"),
+}
+FRAME = pd.DataFrame(
+    {
+        "title": ["Joint monitoring of recruitment, fee deductions and documents", "Second ask"],
+        "status": ["Not assessed", None],
+        "times": [3, 1250],
+        "first": [2011.0, np.nan],
+        "share": [0.4211, 0.0],
+        "years": [np.array([2011, 2016, 2022]), np.array([], dtype=int)],
+        "inferred": [True, False],
+        "link": ["recommendation?id=afml15-2022-13", "recommendation?id=x"],
+    }
+)
+
+
+def test_a_table_as_a_list_gives_each_row_its_whole_title_then_its_labelled_facts_then_its_link():
+    facts = ["status", "times", "first", "share", "years", "inferred"]
+    out = tables.as_list(FRAME, title="title", facts=facts, link="link", column_config=CONFIG).split("\n")
+    assert out[0] == "- **Joint monitoring of recruitment, fee deductions and documents**  "
+    assert out[1] == (
+        "  Status now: Not assessed · Times raised: 3 · First raised: 2011 · Share assessed: 42% · "
+        "Years raised: 2011, 2016, 2022 · Inferred: yes · [View](recommendation?id=afml15-2022-13)"
+    )
+    # empty cells, an empty list and an unticked box are left out, not shown as "nan", "" or "no"
+    assert out[3] == "  Times raised: 1,250 · Share assessed: 0% · [View](recommendation?id=x)"
+
+
+def test_a_list_labels_a_column_without_a_label_by_its_name_and_says_when_there_is_nothing():
+    out = tables.as_list(FRAME.head(1), title="title", facts=["times"], link=None, column_config={})
+    assert out.endswith("  Times: 3")
+    assert tables.as_list(FRAME.iloc[0:0], title="title", facts=[], link=None, column_config={}) == "Nothing to list."
+
+
+def test_a_list_keeps_hostile_data_inert():
+    frame = pd.DataFrame({"title": [PAYLOAD], "note": [PAYLOAD], "link": ["recommendation?id=" + PAYLOAD]})
+    out = tables.as_list(frame, title="title", facts=["note"], link="link", column_config={})
+    unescaped = re.findall(r"(?<!\\)[<>\[\]]", out)
+    assert unescaped == ["[", "]"], unescaped  # the one link: "[Open](...)"; every bracket from the data escaped
+    target = out.rsplit("](", 1)[1]
+    assert target.startswith("recommendation?id=") and " " not in target and ")" not in target[:-1]
+
+
+def test_a_stacked_bar_chart_names_its_largest_bars():
+    frame = pd.DataFrame(
+        {"label": ["Recruitment<br>and fees", "Recruitment<br>and fees", "Wages &amp; pay"],
+         "status": ["In progress", "Not assessed", "Not assessed"], "count": [3, 13, 2]}
+    )  # fmt: skip
+    fig = px.bar(frame, y="label", x="count", color="status", orientation="h")
+    assert charts.summarise(fig) == "Largest: Recruitment and fees 16, Wages & pay 2."
+
+
+def test_a_chart_over_the_years_gives_its_latest_year_colour_by_colour_in_counts_or_shares():
+    frame = pd.DataFrame(
+        {"year": [2021, 2021, 2022, 2022], "status": ["Not assessed", "In progress"] * 2, "n": [10, 2, 54, 18]}
+    )
+    counts = px.bar(frame, x="year", y="n", color="status")
+    assert charts.summarise(counts) == "2022: Not assessed 54, In progress 18."
+    shares = px.bar(frame.assign(n=[0.8, 0.2, 0.75, 0.25]), x="year", y="n", color="status")
+    shares.update_layout(yaxis={"tickformat": ".0%"})  # as the Overview draws shares
+    assert charts.summarise(shares) == "2022: Not assessed 75%, In progress 25%."
+
+
+def test_a_grid_of_counts_names_its_largest_rows_and_other_charts_need_their_own_words():
+    grid = pd.DataFrame([[1, 4], [0, 1]], index=["Recruitment", "Wages"], columns=["2011", "2016"])
+    assert charts.summarise(px.imshow(grid), most=1) == "Largest: Recruitment 5."
+    assert charts.summarise(px.scatter(grid.reset_index(), x="2011", y="2016")) == ""
+
+
+def test_bars_side_by_side_give_each_measure_of_the_first_bars_in_the_charts_order():
+    frame = pd.DataFrame({"actor": ["RGC (57)", "RGC (57)", "NEA (1)", "NEA (1)"],
+                          "measure": ["Assessed", "Moving"] * 2, "share": [0.4, 0.35, 0.0, 1.0]})  # fmt: skip
+    grouped = px.bar(frame, x="share", y="actor", color="measure", barmode="group", orientation="h")
+    grouped.update_layout(xaxis={"tickformat": ".0%"})
+    assert charts.summarise(grouped) == "RGC (57): Assessed 40%, Moving 35%; NEA (1): Assessed 0%, Moving 100%."
+
+
+def test_the_stylesheet_holds_no_angle_bracket_which_the_sanitiser_would_drop_it_for():
+    css = look.STYLESHEET.read_text()
+    assert "<" not in css  # DOMPurify drops a style element whose text holds "<" and a letter or "/"
+    assert look.WIDE in css and look.NARROW in css and ":focus-visible" in css
+
+
+def test_a_table_of_figures_lists_each_row_under_its_index_with_every_figure_even_zero():
+    counts = pd.DataFrame({"theme": ["Recruitment", "Wages"], "year": [2011, 2016], "n": [4, 0]})
+    grid = counts.pivot_table(index="theme", columns="year", values="n", fill_value=0)
+    out = tables.as_list(grid, title="theme", facts=list(grid.columns), link=None, column_config={})
+    assert out == "- **Recruitment**  \n  2011: 4 · 2016: 0\n- **Wages**  \n  2011: 0 · 2016: 0"
