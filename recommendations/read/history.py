@@ -7,12 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import case, exists, func, select
+from sqlalchemy import case, exists, func, select, true
 from sqlalchemy.engine import Engine
 from sqlalchemy.sql import ColumnElement
 
 from models.tables import AE, RL, A
-from recommendations import dates, labels, sql, status
+from recommendations import dates, labels, sql, status, visibility
 from recommendations.vocabulary import (
     RESEARCH_OUTCOME_LABELS,
     RESEARCH_SCOPE_LABELS,
@@ -45,9 +45,14 @@ def as_list(value: object) -> list[Any]:
 
 
 def assessment_history(
-    engine: Engine, recommendation_ids: list[str] | None = None, *, include_drafts: bool = False
+    engine: Engine,
+    recommendation_ids: list[str] | None = None,
+    *,
+    include_drafts: bool = False,
+    viewer: visibility.Viewer | None = None,
 ) -> pd.DataFrame:
-    """Every assessment (published, superseded, withdrawn; drafts only when asked), oldest first.
+    """Every assessment (published, superseded, withdrawn; drafts only when asked), oldest first; with
+    ``viewer``, only what the visibility rule lets that reader see (the API: ``visibility.PUBLIC``).
 
     ``state`` says how each stands under the rule (``status.states``): "standing", "superseded",
     "withdrawn", "withdrawal" or "draft"; ``superseded_by`` names the record that replaced it.
@@ -60,6 +65,7 @@ def assessment_history(
             A.c.supersedes_id, A.c.supersede_reason,
         )
         .where(sql.in_ids(A.c.recommendation_id, recommendation_ids))
+        .where(visibility.assessments(viewer, A) if viewer is not None else true())
         .order_by(A.c.as_of_start, A.c.recorded_at, sql.bytewise(A.c.id)),
     )  # fmt: skip
     if df.empty:
