@@ -52,5 +52,5 @@ with st.sidebar:
     )
 ui.sidebar_filters()
 with st.sidebar:
-    ui.session_cookie()
+    ui.session_cookie(page)  # after a log-in or log-out: the server sets or clears the cookie
 page.run()

@@ -7,6 +7,7 @@ every chart), ``forms`` (``submit``: a write and its messages), ``widgets`` (dat
 ``ui.esc(...)``.
 """
 
+from recommendations.api.cookie import served as routes_served
 from recommendations.ui.charts import STATUS_COLOURS, STATUS_LABEL_ORDER, TEXT_COLOUR, chart_label, chart_labels, tidy
 from recommendations.ui.config import client, configured, cookie_secret, sso_enabled, start
 from recommendations.ui.data import (
@@ -19,6 +20,7 @@ from recommendations.ui.data import (
     clear_caches,
     context_figures,
     counts,
+    data_package,
     detail,
     disagreements,
     download,
@@ -75,6 +77,7 @@ __all__ = [
     "correction_queue",
     "counts",
     "current_filters",
+    "data_package",
     "detail",
     "disagreements",
     "download",
@@ -99,6 +102,7 @@ __all__ = [
     "refresh_if_changed",
     "require_page",
     "research_log",
+    "routes_served",
     "session_cookie",
     "set_filters",
     "sidebar_filters",
