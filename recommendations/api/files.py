@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import threading
 import uuid
 import xml.etree.ElementTree as ET
-from typing import Any
 from urllib.parse import urlencode
 
 from sqlalchemy.engine import Engine
@@ -26,22 +24,6 @@ ATOM = "http://www.w3.org/2005/Atom"
 TITLE = "Migrant-worker recommendation tracker"
 FEED_PARAMS = ("theme", "addressee", "lang")
 
-_rows: dict[tuple[int, dt.date], dict[str, list[dict[str, Any]]]] = {}
-_rows_lock = threading.Lock()
-
-
-def package_rows(db: Engine) -> dict[str, list[dict[str, Any]]]:
-    """Every table of the package, built once per version of the data (each CSV is served from them)."""
-    key = (open_data.data_state(db).version, dt.date.today())
-    with _rows_lock:
-        if key in _rows:
-            return _rows[key]
-    rows = package.tables(db)
-    with _rows_lock:
-        _rows.clear()
-        _rows[key] = rows
-    return rows
-
 
 def _descriptor(db: Engine, request: Request, params: dict[str, list[str]]) -> tuple[bytes, str]:
     described = package.descriptor(open_data.data_state(db), package.SERVED_AT, settings.current().organisation)
@@ -53,7 +35,8 @@ def _table(db: Engine, request: Request, params: dict[str, list[str]]) -> tuple[
     resource = package.BY_NAME.get(request.path_params["name"])
     if resource is None:
         raise http.NotFound("The data package has no table of this name; see /datapackage.json.")
-    return package.csv_bytes(resource, package_rows(db)[resource.name]), "text/csv; charset=utf-8"
+    rows = http.per_version("package", db, lambda: package.tables(db))  # every table once, each CSV cut from them
+    return package.csv_bytes(resource, rows[resource.name]), "text/csv; charset=utf-8"
 
 
 def descriptor(request: Request) -> Response:

@@ -16,7 +16,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from sqlalchemy.engine import Engine
 from starlette.requests import Request
@@ -33,6 +33,9 @@ LANGUAGES = ("en", "km")  # ``lang`` is accepted and checked; answers are in Eng
 MAX_PER_PAGE = 500
 DEFAULT_PER_PAGE = 100
 CACHE_BYTES = 64_000_000
+
+
+T = TypeVar("T")
 
 
 class NotFound(Exception):
@@ -61,6 +64,24 @@ def use_engine(made: Engine | None) -> None:
     with _engine_lock:
         _engine[:] = [made] if made is not None else []
     ANSWERS.clear()
+    with _built_lock:
+        _built.clear()
+
+
+_built: dict[str, tuple[tuple[int, dt.date], Any]] = {}
+_built_lock = threading.Lock()
+
+
+def per_version(name: str, db: Engine, make: Callable[[], T]) -> T:
+    """``make()``, built once per version of the data and day (what several answers are cut from)."""
+    key = (open_data.data_state(db).version, dt.date.today())
+    with _built_lock:
+        if name in _built and _built[name][0] == key:
+            return cast("T", _built[name][1])
+    made = make()
+    with _built_lock:
+        _built[name] = (key, made)
+    return made
 
 
 # --- parameters -------------------------------------------------------------------------------------------
