@@ -245,16 +245,17 @@ RESOURCES: tuple[Resource, ...] = (
 BY_NAME = {r.name: r for r in RESOURCES}
 
 
-def tables(engine: Engine) -> dict[str, list[dict[str, Any]]]:
-    """Every resource's rows (plain dicts, more keys than the fields allowed), as the public may see them."""
+Rows = pd.DataFrame | list[dict[str, Any]]
+
+
+def tables(engine: Engine) -> dict[str, Rows]:
+    """Every resource's rows (a frame or plain dicts, with more columns than the fields), as the public sees them."""
     table = recommendation_table(engine)
-    addressees = _records(addressee_sheet(table).rename(columns={"id": "actor_id"}))
     history = assessment_history(engine, viewer=visibility.PUBLIC)
     shown = set(history["id"])
+    history["supersedes_id"] = history["supersedes_id"].where(history["supersedes_id"].isin(shown), None)
     public_evidence = sql.rows(engine, select(E).where(visibility.evidence(visibility.PUBLIC, E)).order_by(E.c.id))
-    cited = sql.rows(
-        engine, select(AE.c.assessment_id, AE.c.evidence_id).order_by(AE.c.assessment_id, AE.c.position)
-    )  # fmt: skip
+    cited = sql.rows(engine, select(AE.c.assessment_id, AE.c.evidence_id).order_by(AE.c.assessment_id, AE.c.position))
     bearing = evidence.bearing().subquery("bearing")
     themed = select(RT.c.recommendation_id, RT.c.theme_id).order_by(RT.c.recommendation_id, RT.c.theme_id)
     links = select(L.c.source_id.label("recommendation_id"), L.c.target_id.label("earlier_id"), L.c.kind, L.c.note)
@@ -262,13 +263,10 @@ def tables(engine: Engine) -> dict[str, list[dict[str, Any]]]:
         "sources": open_data.sources(engine),
         "actors": open_data.actors(engine),
         "themes": open_data.themes(engine),
-        "recommendations": _records(table),
+        "recommendations": table,
         "recommendation_themes": sql.rows(engine, themed),
-        "addressees": addressees,
-        "assessments": [
-            {**r, "supersedes_id": r["supersedes_id"] if r["supersedes_id"] in shown else None}
-            for r in _records(history)
-        ],
+        "addressees": addressee_sheet(table).rename(columns={"id": "actor_id"}),
+        "assessments": history,
         "assessment_evidence": [r for r in cited if r["assessment_id"] in shown],
         "evidence": public_evidence,
         "evidence_recommendations": sql.rows(
@@ -281,31 +279,37 @@ def tables(engine: Engine) -> dict[str, list[dict[str, Any]]]:
     }
 
 
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return [{str(k): v for k, v in row.items()} for row in frame.to_dict("records")]
+def _lines(resource: Resource, rows: Rows) -> Iterable[tuple[Any, ...]]:
+    names = [f.name for f in resource.fields]
+    if isinstance(rows, pd.DataFrame):
+        frame = rows.reindex(columns=names)
+        return zip(*(frame[name] for name in names), strict=True)
+    return (tuple(row.get(name) for name in names) for row in rows)
 
 
 def _cell(value: object, kind: str) -> str:
-    if value is None or (isinstance(value, float) and value != value):  # NaN: missing
+    """A value as CSV text for a field of ``kind`` (a missing value, None, NaN, NaT or NA, is empty)."""
+    if isinstance(value, list | tuple):
+        return json.dumps(list(value), ensure_ascii=False)
+    if value is None or pd.isna(value):  # type: ignore[call-overload]  # a scalar: lists were handled above
         return ""
     if kind == "boolean":
         return "true" if value else "false"
     if kind == "integer":
         return str(int(value))  # type: ignore[call-overload]  # a count from the database or pandas
-    if kind == "array":
-        return json.dumps(list(value), ensure_ascii=False)  # type: ignore[call-overload]  # a JSON list column
     if isinstance(value, dt.date):
         return value.isoformat()[:10]
     return str(neutralise(str(value)))
 
 
-def csv_bytes(resource: Resource, rows: Iterable[dict[str, Any]]) -> bytes:
+def csv_bytes(resource: Resource, rows: Rows) -> bytes:
     """One resource as CSV (UTF-8 with a byte-order mark, so spreadsheets read Khmer and other scripts)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([f.name for f in resource.fields])
-    for row in rows:
-        writer.writerow([_cell(row.get(f.name), f.type) for f in resource.fields])
+    kinds = [f.type for f in resource.fields]
+    for line in _lines(resource, rows):
+        writer.writerow([_cell(value, kind) for value, kind in zip(line, kinds, strict=True)])
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -367,7 +371,7 @@ def descriptor(state: open_data.DataState, prefix: str = SERVED_AT, organisation
     return package
 
 
-def as_zip(rows: dict[str, list[dict[str, Any]]], state: open_data.DataState, organisation: str = "") -> bytes:
+def as_zip(rows: dict[str, Rows], state: open_data.DataState, organisation: str = "") -> bytes:
     """The whole package in one file: datapackage.json and data/*.csv (the Download data page's zip)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
