@@ -66,7 +66,8 @@ st.download_button(
 )
 if ui.routes_served():
     st.caption(
-        "The same data is online at /datapackage.json, with an API at /api/v1 and a feed of updates at /feed.atom."
+        "The same data is online at /datapackage.json, with an API described at /api/v1/openapi.json and a feed of "
+        "updates at /feed.atom."
     )
 
 st.subheader("Whole database as YAML")

@@ -55,7 +55,7 @@ def _plain(value: object) -> Any:
     return value
 
 
-def theme_names(engine: Engine) -> dict[str, str]:
+def theme_names(engine: sql.Source) -> dict[str, str]:
     return {r["id"]: r["name"] for r in sql.rows(engine, select(T.c.id, T.c.name))}
 
 
@@ -93,13 +93,14 @@ def page(engine: Engine, filters: Filters, number: int, size: int) -> tuple[list
     """Page ``number`` (from 1) of ``size`` recommendations the filters select, in the order of the sources
     (date, then place in the source), and how many they select in all. Only that page's rows are built."""
     matching = filters.matching()
-    total = int(sql.rows(engine, select(func.count().label("n")).select_from(matching.subquery()))[0]["n"])
-    ordered = matching.order_by(S.c.date_start, R.c.source_id, R.c.position, R.c.id)
-    ids = [r["id"] for r in sql.rows(engine, ordered.limit(size).offset((number - 1) * size))]
-    if not ids:
-        return [], total
-    table = recommendation_table(engine, ids=ids)
-    return items(table, theme_names(engine)), total
+    with engine.connect() as conn:  # one connection for the page's dozen queries (each checkout pings the server)
+        total = int(sql.rows(conn, select(func.count().label("n")).select_from(matching.subquery()))[0]["n"])
+        ordered = matching.order_by(S.c.date_start, R.c.source_id, R.c.position, R.c.id)
+        ids = [r["id"] for r in sql.rows(conn, ordered.limit(size).offset((number - 1) * size))]
+        if not ids:
+            return [], total
+        table = recommendation_table(conn, ids=ids)
+        return items(table, theme_names(conn)), total
 
 
 def record(engine: Engine, rec_id: str) -> dict[str, Any] | None:
