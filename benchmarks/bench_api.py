@@ -148,7 +148,8 @@ def section(results: list[tuple[str, str, list[tuple[str, float, float, float]]]
         "dropped first, so the answer is built again; *kept*: the same request again (answers are kept per version "
         "of the data, so a write anywhere makes new ones). Targets: a page of 100 in under 100 ms on the real data "
         f"and under 300 ms at 10,000 (built). The machine ({os.cpu_count()} cores) is shared: its load average was "
-        f"{loads[0]:.1f} when the run began and {loads[-1]:.1f} when it ended, so the milliseconds vary from run to run.",
+        f"{loads[0]:.1f} when the run began and {loads[-1]:.1f} when it ended; the milliseconds vary from run to "
+        "run.",
         "",
     ]
     for label, db, rows in results:
