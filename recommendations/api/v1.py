@@ -4,6 +4,7 @@ answer comes from ``read.open_data``, which reads through the status and visibil
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -66,7 +67,7 @@ def _recommendation(db: Engine, request: Request, params: dict[str, list[str]]) 
     return http.as_json(linked(found, base))
 
 
-def _listing(read: Any) -> http.Build:  # one of open_data's lists
+def _listing(read: Callable[[Engine], list[dict[str, Any]]]) -> http.Build:
     def build(db: Engine, request: Request, params: dict[str, list[str]]) -> tuple[bytes, str]:
         return http.as_json({"items": read(db)})
 
