@@ -24,6 +24,14 @@ from tests.helpers import session_for
 MARK = "ZQXAPIMARK"  # in every draft and return comment: never in any open-data answer
 REC = "mmn2016-04"  # not assessed in the dataset
 PASSWORD = "correct horse battery staple"
+#: The headers every response carries, whatever its kind (recommendations/api/guard.py).
+SECURITY = (
+    "content-security-policy",
+    "x-content-type-options",
+    "referrer-policy",
+    "x-frame-options",
+    "permissions-policy",
+)
 
 
 @contextlib.contextmanager

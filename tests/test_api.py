@@ -19,7 +19,7 @@ from recommendations.read.filters import MAX_TEXT, BadParameter, Filters
 from recommendations.read.table import recommendation_table
 from recommendations.write import updates
 from recommendations.write.updates import AssessmentForm
-from tests.apiclient import MARK, REC, api_client, people, record_drafts
+from tests.apiclient import MARK, REC, SECURITY, api_client, people, record_drafts
 
 ROUTES = {  # path -> the schema of its answer
     "/api/v1/recommendations": "Page",
@@ -246,15 +246,6 @@ def test_clients_are_told_apart_as_for_log_in_throttling(configure):
     behind = [config.client_address("127.0.0.1", f"198.51.100.{i}") for i in range(3)]
     assert [limiter.wait(c, 2, now) for c in behind] == [0, 0, 0]
     assert limiter.wait("198.51.100.0", 2, now + 60) == 0  # a new minute
-
-
-SECURITY = (
-    "content-security-policy",
-    "x-content-type-options",
-    "referrer-policy",
-    "x-frame-options",
-    "permissions-policy",
-)
 
 
 def test_security_headers_on_every_kind_of_response(client, configure):

@@ -17,6 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from tests.apiclient import SECURITY
 from tests.conftest import DATA
 from tests.e2e.conftest import ROOT, free_port, goto, screenshot, serve
 from tests.e2e.test_readers import PUBLIC
@@ -25,13 +26,6 @@ from tests.hostile import hostile_copy
 
 pytestmark = pytest.mark.e2e
 
-SECURITY = (
-    "content-security-policy",
-    "x-content-type-options",
-    "referrer-policy",
-    "x-frame-options",
-    "permissions-policy",
-)
 WATCH = (
     "() => { window.__violations = []; document.addEventListener('securitypolicyviolation', e => "
     "window.__violations.push(e.violatedDirective + ' ' + e.blockedURI)); }"
