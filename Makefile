@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test test-fast lint format venv db system-deps clean bench
+.PHONY: run test test-fast lint format venv db system-deps clean bench bench-api
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || { \
@@ -28,7 +28,7 @@ db: $(VENV)/.runtime
 	$(BIN)/python -m recommendations load --if-empty
 
 run: db
-	$(BIN)/streamlit run dashboard.py --server.port $(PORT)
+	$(BIN)/streamlit run app.py --server.port $(PORT)
 
 system-deps:
 	bash scripts/system-deps.sh
@@ -65,3 +65,8 @@ BENCH_SIZES ?= 1000
 # Not part of `make test`: measured and recorded in docs/performance.md, not asserted.
 bench: $(VENV)/.dev system-deps
 	BENCH_SIZES=$(BENCH_SIZES) $(BIN)/python benchmarks/bench_scale.py
+	$(BIN)/python benchmarks/bench_api.py
+
+# The open-data API alone: a page of 100 on the real data and at BENCH_API_SIZE (default 10,000) recommendations.
+bench-api: $(VENV)/.dev system-deps
+	$(BIN)/python benchmarks/bench_api.py

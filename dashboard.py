@@ -59,5 +59,5 @@ with st.sidebar:
 if running.shows_filters:  # a work page ignores the shared filters: they are not drawn there
     ui.sidebar_filters()
 with st.sidebar:
-    ui.session_cookie()
+    ui.session_cookie(page)  # after a log-in or log-out: the server sets or clears the cookie
 page.run()

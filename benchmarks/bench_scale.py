@@ -324,6 +324,11 @@ def write(results: list[dict], per_rec: int) -> None:
     notes = ROOT / "benchmarks" / "performance-notes.md"
     if notes.exists():
         lines += ["", notes.read_text().rstrip()]
+    from benchmarks.bench_api import END, START  # the API's section is bench_api.py's to write: keep it
+
+    before = OUT.read_text(encoding="utf-8") if OUT.exists() else ""
+    if START in before and END in before:
+        lines += ["", before[before.index(START) : before.index(END) + len(END)]]
     OUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 

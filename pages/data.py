@@ -51,6 +51,25 @@ for slug, label, scope in scopes:
     if slug == "filtered":
         st.caption("The XLSX file adds sheets with the assessments and evidence of these recommendations.")
 
+st.header("Data package for researchers' tools")
+st.write(
+    "Every published table (recommendations, addressees and their statuses, assessments, evidence, links, sources, "
+    "actors and themes) as CSV files with a description of each column, the keys that join them, the licence and "
+    "how to cite it: a Frictionless Data Package that R, Python and spreadsheet tools can open and check."
+)
+st.download_button(
+    "Download the data package (zip)",
+    ui.data_package,
+    file_name=f"tracker-data-package-{today}.zip",
+    mime="application/zip",
+    key="dl-package",
+)
+if ui.routes_served():
+    st.caption(
+        "The same data is online at /datapackage.json, with an API described at /api/v1/openapi.json and a feed of "
+        "updates at /feed.atom."
+    )
+
 st.header("Whole database as YAML")
 st.download_button(
     "Download YAML layout (zip)",

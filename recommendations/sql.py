@@ -41,6 +41,8 @@ class _InIds(FunctionElement[bool]):
     type = Boolean()
     inherit_cache = True
     name = "in_ids"
+    # a condition in itself: SQLite would otherwise compare it "= 1", which keeps it from using an index
+    _is_implicitly_boolean = True
 
 
 @compiles(_InIds)

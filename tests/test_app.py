@@ -234,6 +234,7 @@ def test_data_page_offers_filtered_and_full_downloads():
     assert "Download CSV (the filtered set)" in labels
     assert "Download XLSX (everything)" in labels
     assert "Download YAML layout (zip)" in labels
+    assert "Download the data package (zip)" in labels  # validated with frictionless in tests/test_api_files.py
 
 
 def test_clear_filters_resets_everything():

@@ -83,8 +83,11 @@ def test_deployment_examples_are_consistent():
     env = (deploy / "tracker.env.example").read_text()
     code = "".join(p.read_text() for p in (ROOT / "recommendations").rglob("*.py"))
     for name in ("TRACKER_COOKIE_SECRET", "TRACKER_TRUSTED_PROXIES", "TRACKER_SESSION_HOURS", "TRACKER_UPLOAD_MAX_MB",
-                 "TRACKER_UPLOAD_MAX_ROWS"):  # fmt: skip
+                 "TRACKER_UPLOAD_MAX_ROWS", "TRACKER_API_REQUESTS_PER_MINUTE"):  # fmt: skip
         assert name in env and name in code, name
+    for started in (compose["services"]["app1"]["command"], (deploy / "tracker@.service").read_text(),
+                    (ROOT / "Makefile").read_text()):  # fmt: skip
+        assert "streamlit run app.py" in started  # the pages and the open-data routes on one port
     for service in ("app1", "app2"):  # nothing in compose.yaml overrides the env file (a password above all)
         assert "environment" not in compose["services"][service]
     assert "CHANGE-ME" not in (deploy / "compose.yaml").read_text()

@@ -55,7 +55,7 @@ def recommendation_detail(engine: Engine, rec_id: str) -> Detail | None:
     history = assessment_history(engine, [rec_id])
     items = evidence.items(engine, [rec_id]).drop(columns=["recommendation_id"])
     disagreement = _disagreement(history, addressees)
-    links = _links_of(engine, rec_id)
+    links = links_of(engine, rec_id)
     themes = [t for t in (record["themes"] or "").split("; ") if t]
     passage = locate(source.get("full_text") or "", record["text"])
     research = research_log(engine, [rec_id])
@@ -114,7 +114,7 @@ def _disagreement(history: pd.DataFrame, addressees: pd.DataFrame) -> pd.DataFra
     return pd.DataFrame(rows, columns=DISAGREEMENT_COLUMNS)
 
 
-def _links_of(engine: Engine, rec_id: str) -> pd.DataFrame:
+def links_of(engine: Engine, rec_id: str) -> pd.DataFrame:
     other = R.alias("other")
     earlier = (
         select(

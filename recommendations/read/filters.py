@@ -38,6 +38,15 @@ WORDS = {
 MAX_TEXT = 200
 
 
+class BadParameter(ValueError):
+    """A query parameter a client must be told about (the API answers 400 naming it)."""
+
+    def __init__(self, parameter: str, problem: str) -> None:
+        super().__init__(f"{parameter}: {problem}")
+        self.parameter = parameter
+        self.problem = problem
+
+
 @dataclass
 class Filters:
     """The filters shared by every page (and by exports of "the filtered set")."""
@@ -73,6 +82,28 @@ class Filters:
                     filters.text = values[-1].strip()[:MAX_TEXT]
                 elif values[-1].isdigit() and len(values[-1]) == 4:
                     setattr(filters, name, int(values[-1]))
+        return filters
+
+    @classmethod
+    def strict(cls, params: Mapping[str, list[str]], valid: Mapping[str, set[str]]) -> Filters:
+        """``from_params`` for a client that must be told what was wrong (the API): every value given must be
+        kept as given, else BadParameter names the parameter. Empty values count as not given."""
+        filters = cls.from_params(params, valid)
+        kept = filters.to_params()
+        for param, (_name, many) in PARAMS.items():
+            given = [v for v in params.get(param) or [] if v.strip()]
+            if not given:
+                continue
+            if not many and len(given) > 1:
+                raise BadParameter(param, "give it once")
+            for value in given:
+                if value in kept.get(param, []) if many else kept.get(param) == value.strip():
+                    continue
+                if param == "q":
+                    raise BadParameter(param, f"at most {MAX_TEXT} characters")
+                if not many:
+                    raise BadParameter(param, "a year of four digits, like 2016")
+                raise BadParameter(param, f"{value[:80]!r} is not one of the known values")
         return filters
 
     def to_params(self) -> dict[str, list[str] | str]:

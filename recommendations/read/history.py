@@ -7,12 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import case, exists, func, select
+from sqlalchemy import case, exists, func, select, true
 from sqlalchemy.engine import Engine
 from sqlalchemy.sql import ColumnElement
 
 from models.tables import AE, RL, A
-from recommendations import dates, labels, sql, status
+from recommendations import dates, labels, sql, status, visibility
 from recommendations.vocabulary import (
     RESEARCH_OUTCOME_LABELS,
     RESEARCH_SCOPE_LABELS,
@@ -45,9 +45,14 @@ def as_list(value: object) -> list[Any]:
 
 
 def assessment_history(
-    engine: Engine, recommendation_ids: list[str] | None = None, *, include_drafts: bool = False
+    engine: Engine,
+    recommendation_ids: list[str] | None = None,
+    *,
+    include_drafts: bool = False,
+    viewer: visibility.Viewer | None = None,
 ) -> pd.DataFrame:
-    """Every assessment (published, superseded, withdrawn; drafts only when asked), oldest first.
+    """Every assessment (published, superseded, withdrawn; drafts only when asked), oldest first; with
+    ``viewer``, only what the visibility rule lets that reader see (the API: ``visibility.PUBLIC``).
 
     ``state`` says how each stands under the rule (``status.states``): "standing", "superseded",
     "withdrawn", "withdrawal" or "draft"; ``superseded_by`` names the record that replaced it.
@@ -60,6 +65,7 @@ def assessment_history(
             A.c.supersedes_id, A.c.supersede_reason,
         )
         .where(sql.in_ids(A.c.recommendation_id, recommendation_ids))
+        .where(visibility.assessments(viewer, A) if viewer is not None else true())
         .order_by(A.c.as_of_start, A.c.recorded_at, sql.bytewise(A.c.id)),
     )  # fmt: skip
     if df.empty:
@@ -82,27 +88,34 @@ def assessment_history(
         .where(sql.in_ids(AE.c.assessment_id, list(df["id"])))
         .order_by(AE.c.assessment_id, AE.c.position),
     )
-    df["evidence"] = df["id"].map(cited.groupby("assessment_id")["evidence_id"].agg(list)).apply(as_list)
+    cites: dict[str, list[str]] = {}
+    for assessment_id, evidence_id in zip(cited["assessment_id"], cited["evidence_id"], strict=True):
+        cites.setdefault(assessment_id, []).append(evidence_id)  # (a groupby of lists took 4 s at 100,000)
+    df["evidence"] = [cites.get(i, []) for i in df["id"]]
     df = none_for_null(df, ["addressee_id", "addressee", "supersedes_id", "supersede_reason", "superseded_by"])
     return df[[*HISTORY_COLUMNS, "evidence"]].reset_index(drop=True)
 
 
 def facts_from(history: pd.DataFrame) -> list[status.Fact]:
     """The rule's view of history rows already read (for the pure-Python form of the rule)."""
+    columns = ("id", "recommendation_id", "status", "as_of_start", "recorded_at", "addressee_id", "visibility",
+               "supersedes_id", "assessor_id", "as_of")  # fmt: skip
     return [
         status.Fact(
-            id=r["id"],
-            recommendation_id=r["recommendation_id"],
-            status=r["status"],
-            as_of_start=dates.as_date(r["as_of_start"]),
-            recorded_at=r["recorded_at"],
-            addressee_id=r["addressee_id"] if isinstance(r["addressee_id"], str) else None,
-            visibility=r["visibility"],
-            supersedes_id=r["supersedes_id"] if isinstance(r["supersedes_id"], str) else None,
-            assessor_id=r["assessor_id"],
-            as_of=r["as_of"],
+            id=i,
+            recommendation_id=rec,
+            status=verdict,
+            as_of_start=dates.as_date(start),
+            recorded_at=recorded,
+            addressee_id=addressee if isinstance(addressee, str) else None,
+            visibility=seen,
+            supersedes_id=supersedes if isinstance(supersedes, str) else None,
+            assessor_id=assessor,
+            as_of=as_of,
         )
-        for r in history.to_dict("records")
+        for i, rec, verdict, start, recorded, addressee, seen, supersedes, assessor, as_of in zip(
+            *(history[c] for c in columns), strict=True
+        )
     ]
 
 

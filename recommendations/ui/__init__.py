@@ -9,6 +9,7 @@ language and ``t``, the lookup of every interface string). Pages use them throug
 ``ui.engine()``, ``ui.esc(...)``.
 """
 
+from recommendations.api.cookie import served as routes_served
 from recommendations.ui.charts import (
     STATUS_COLOURS,
     STATUS_LABEL_ORDER,
@@ -30,6 +31,7 @@ from recommendations.ui.data import (
     clear_caches,
     context_figures,
     counts,
+    data_package,
     detail,
     disagreements,
     download,
@@ -93,6 +95,7 @@ __all__ = [
     "correction_queue",
     "counts",
     "current_filters",
+    "data_package",
     "dataframe",
     "detail",
     "disagreements",
@@ -124,6 +127,7 @@ __all__ = [
     "refresh_if_changed",
     "require_page",
     "research_log",
+    "routes_served",
     "session_cookie",
     "set_filters",
     "share_axis",

@@ -12,11 +12,11 @@ from sqlalchemy.engine import Engine
 
 from models.db import make_engine
 from recommendations import hierarchy, visibility
-from recommendations.dataset import export
+from recommendations.dataset import export, package
 from recommendations.dataset.brief_file import brief_file as brief_as_file
 from recommendations.dataset.loader import prepare
 from recommendations.read import brief as briefs
-from recommendations.read import figures, headlines, owners, recurrence, source_text
+from recommendations.read import figures, headlines, open_data, owners, recurrence, source_text
 from recommendations.read.detail import Detail, recommendation_detail
 from recommendations.read.detail import disagreements as _disagreements
 from recommendations.read.filters import Filters
@@ -206,3 +206,10 @@ def download(filters: Filters | None, fmt: str, viewer: visibility.Viewer) -> by
 def yaml_archive(viewer: visibility.Viewer) -> bytes:
     """What this reader may see, as the data/ layout: the public's copy holds no draft and no reviewer's comment."""
     return export.yaml_zip(engine(), viewer)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def data_package() -> bytes:
+    """The published data as a Frictionless Data Package in one zip, built when its button is clicked."""
+    db = engine()
+    return package.as_zip(package.tables(db), open_data.data_state(db), configured().organisation)

@@ -3,11 +3,13 @@ single sign-on, the session cookie, and what this reader may see."""
 
 from __future__ import annotations
 
-import json
+from urllib.parse import urlencode
 
 import streamlit as st
+from streamlit.navigation.page import StreamlitPage
 
 from recommendations import visibility
+from recommendations.api import cookie
 from recommendations.permissions import Principal
 from recommendations.ui.config import client, configured, cookie_secret, sso_enabled
 from recommendations.ui.data import engine
@@ -15,7 +17,7 @@ from recommendations.ui.language import tr
 from recommendations.write import auth, sso
 
 SESSION_KEY = "_session_token"
-COOKIE = "tracker_session"
+COOKIE = cookie.COOKIE
 
 
 def principal() -> Principal | None:
@@ -42,10 +44,9 @@ def principal() -> Principal | None:
         return None
     with engine().connect() as conn:
         found = auth.principal_for(conn, token)
-    if found is None:  # expired, ended elsewhere, or the account was disabled
+    if found is None:  # expired, ended elsewhere, or the account was disabled (its cookie, if any, grants nothing)
         st.session_state.pop(SESSION_KEY, None)
         st.session_state["_session_ended"] = True
-        st.session_state["_cookie"] = "clear"
     return found
 
 
@@ -54,29 +55,39 @@ def viewer() -> visibility.Viewer:
     return visibility.Viewer.of(principal())
 
 
-def session_cookie() -> None:
-    """Set or clear the browser's session cookie after a log-in or log-out (called once per run).
+def session_cookie(page: StreamlitPage) -> None:
+    """After a log-in or log-out (called once per run), send the browser through the server's cookie route,
+    which sets or clears the HttpOnly session cookie and brings it back to ``page`` with its query parameters.
 
-    Streamlit has no server-side way to set a cookie, so a fixed script in a component frame (same origin)
-    writes it: the signed session token, SameSite=Strict, Secure on https, for the session's lifetime. The
-    cookie alone grants nothing: the session must still be live in the database.
+    Only when the app serves those routes (``streamlit run app.py``); without them the log-in lasts while the
+    tab is open. The browser goes there the way ``st.login`` sends it to a provider (no script of ours runs,
+    which the Content-Security-Policy would refuse).
     """
     action = st.session_state.pop("_cookie", None)
     token = st.session_state.get(SESSION_KEY)
-    if action == "set" and token:
-        value = json.dumps(auth.sign_token(token, cookie_secret()))
-        age = int(configured().session_hours * 3600)
-    elif action == "clear":
-        value, age = '""', 0
-    else:
+    if not cookie.served() or action not in ("set", "clear"):
         return
-    import streamlit.components.v1 as components
+    query = urlencode([(key, value) for key in st.query_params for value in st.query_params.get_all(key)])
+    here = f"/{page.url_path}" + (f"?{query}" if query else "")
+    if action == "set" and token:
+        code = cookie.offer(auth.sign_token(token, cookie_secret()), int(configured().session_hours * 3600))
+        _go(f"{cookie.START}?{urlencode({'code': code, 'next': here})}")
+    elif action == "clear":
+        _go(f"{cookie.END}?{urlencode({'next': here})}")
 
-    components.html(
-        "<script>const p = window.parent; const secure = p.location.protocol === 'https:' ? '; Secure' : '';"
-        f"p.document.cookie = '{COOKIE}=' + {value} + '; Max-Age={age}; Path=/; SameSite=Strict' + secure;</script>",
-        height=0,
-    )
+
+def _go(url: str) -> None:
+    """Send the browser to ``url`` on this server: the message Streamlit's own ``st.login`` sends (a private
+    Streamlit message; tests/test_api_session.py fails when Streamlit changes it)."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+    context = get_script_run_ctx()
+    if context is None:
+        return
+    message = ForwardMsg()
+    message.auth_redirect.url = url
+    context.enqueue(message)
 
 
 def log_in(email: str, password: str) -> str | None:

@@ -225,6 +225,12 @@ def token_from_cookie(value: str | None, secret: str) -> str | None:
     return token if hmac.compare_digest(mac, expected) else None
 
 
+def token_in_cookie(value: str) -> str:
+    """The token a session cookie carries, unchecked: enough to end its session (whoever holds a token may end
+    it; only using one needs the signature, ``token_from_cookie``)."""
+    return value.rpartition(".")[0]
+
+
 def logout(conn: Connection, token: str | None) -> None:
     """End the session: from now on its token is refused by ``require``, whatever still holds it."""
     if token:

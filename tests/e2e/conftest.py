@@ -1,4 +1,5 @@
-"""End-to-end harness: the real app (`streamlit run dashboard.py`) in headless Debian Chromium.
+"""End-to-end harness: the real app (`streamlit run app.py`: the pages, the open-data routes and the session-cookie
+routes on one port) in headless Debian Chromium.
 
 One Streamlit server per test session, on a free port, with an empty SQLite database that the
 app builds from data/ on its first run. The browser is Debian's /usr/bin/chromium, launched by
@@ -103,7 +104,7 @@ def serve(
     port: int | None = None,
     env: dict[str, str] | None = None,
 ) -> Iterator[str]:
-    """Run `streamlit run dashboard.py` (by default on an empty SQLite database under ``tmp``); yield its URL.
+    """Run `streamlit run app.py` (by default on an empty SQLite database under ``tmp``); yield its URL.
 
     ``secrets``: the secrets file the server reads (e.g. an ``[auth]`` section); ``env``: more environment.
     """
@@ -118,7 +119,7 @@ def serve(
     secrets_file = tmp / f"secrets-{uuid.uuid4().hex[:6]}.toml"
     secrets_file.write_text(_toml(secrets or {}))
     cmd = [
-        sys.executable, "-m", "streamlit", "run", "dashboard.py",
+        sys.executable, "-m", "streamlit", "run", "app.py",
         "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
         "--secrets.files", str(secrets_file),
     ]  # fmt: skip

@@ -30,16 +30,30 @@ def new_page(browser: Browser, base_url: str, width: int = 1400) -> Page:
 
 
 def log_in(page: Page, email: str, password: str = PASSWORD, *, refused: bool = False) -> None:
-    """Log in through the form; unless ``refused``, wait until the page says so and the browser holds the session
-    cookie (a reload or another page must find it: under load the cookie can come a moment after the run)."""
+    """Log in through the form; unless ``refused``, wait until the server has set the session cookie (the app
+    sends the browser through /session/start, which sets it HttpOnly: no script can see it, so ask the browser)
+    and the page it came back to says so."""
+
+    def held() -> str | None:
+        return next((c["value"] for c in page.context.cookies() if c["name"] == "tracker_session"), None)
+
     goto(page, "/login")
+    before = held()
     main(page).get_by_label("Email").fill(email)
     main(page).get_by_label("Password", exact=True).fill(password)
     main(page).get_by_role("button", name="Log in").click()
+    if refused:
+        wait_for_run(page)
+        return
+    for _ in range(150):
+        if held() not in (None, before):
+            break
+        page.wait_for_timeout(100)
+    else:
+        pytest.fail("the server set no session cookie within 15 s of logging in")
+    page.wait_for_url(re.compile(r"/my_organisation"))
     wait_for_run(page)
-    if not refused:
-        expect(page.get_by_test_id("stSidebar")).to_contain_text("Logged in as")
-        page.wait_for_function("() => document.cookie.includes('tracker_session=')", timeout=15_000)
+    expect(page.get_by_test_id("stSidebar")).to_contain_text("Logged in as")
 
 
 def choose(page: Page, label: str, option: str) -> None:
@@ -228,7 +242,8 @@ def test_a_reload_keeps_the_log_in_but_a_forged_cookie_does_not(browser: Browser
     goto(page, "/review")  # a full page load: a new Streamlit session, carried over by the signed cookie
     expect(page.get_by_test_id("stSidebar")).to_contain_text("Logged in as")
     cookie = next(c for c in page.context.cookies() if c["name"] == "tracker_session")
-    assert cookie["sameSite"] == "Strict"
+    assert cookie["sameSite"] == "Strict" and cookie["httpOnly"] and cookie["path"] == "/"
+    assert "tracker_session" not in page.evaluate("() => document.cookie")  # no script can read it
     forged = new_page(browser, base_url)
     token, _, mac = cookie["value"].rpartition(".")
     forged.context.add_cookies([{**cookie, "value": token[:-2] + "xx." + mac}])
