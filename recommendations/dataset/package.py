@@ -108,8 +108,17 @@ RESOURCES: tuple[Resource, ...] = (
         "actors",
         "Actors",
         "Who is asked to act, organises or assesses.",
-        (ID, _f("name", required=True), _f("acronym"), _f("type"), _f("country"), _f("note")),
+        (
+            ID,
+            _f("name", required=True),
+            _f("acronym"),
+            _f("type"),
+            _f("country"),
+            _f("note"),
+            _f("part_of", description="The actor this one is part of (a ministry: the Government)"),
+        ),
         ("id",),
+        (("part_of", "actors", "id"),),
     ),
     Resource(
         "themes",
