@@ -9,6 +9,7 @@ import streamlit as st
 from recommendations import ui
 from recommendations.read import brief as briefs
 from recommendations.read.filters import Filters
+from recommendations.ui import plural, t
 
 ui.through_entrypoint()
 
@@ -43,13 +44,18 @@ def example() -> None:
     to_sidebar()
 
 
-st.title("Meeting brief")
+lang = ui.language()  # the brief, its downloads included, is in the page's language
+st.title(t("Meeting brief"))
 st.write(
-    "For a meeting such as the AFML: the recommendations still open on the themes or addressees you choose, as they "
-    "stood on the meeting date, with their history, latest evidence, how often they were raised and questions to ask."
+    t(
+        "For a meeting such as the AFML: the recommendations still open on the themes or addressees you choose, as "
+        "they stood on the meeting date, with their history, latest evidence, how often they were raised and "
+        "questions to ask."
+    )
 )
 
 opts = {key: dict(choices) for key, choices in ui.options().items()}
+names = ui.choosers(lang)  # in the page's language, English where the data has no translation
 filters = ui.current_filters()
 state = st.session_state
 seen = (tuple(filters.themes), tuple(filters.addressees))
@@ -61,65 +67,85 @@ if "brief_meeting_date" not in state:
 
 left, middle, right = st.columns([3, 3, 2])
 themes = left.multiselect(
-    "Themes",
+    t("Themes"),
     list(opts["themes"]),
-    format_func=opts["themes"].get,
+    format_func=lambda theme: names["themes"].get(theme, opts["themes"][theme]),
     key="brief_themes",
     on_change=to_sidebar,
     select_all=False,
 )
 addressees = middle.multiselect(
-    "Asked of (addressees)",
+    t("Asked of (addressees)"),
     list(opts["addressees"]),
-    format_func=opts["addressees"].get,
+    format_func=lambda actor: names["addressees"].get(actor, opts["addressees"][actor]),
     key="brief_addressees",
     on_change=to_sidebar,
     select_all=False,  # Enter takes the best match (the acronym first), not "Select N matches"
 )
 meeting = right.date_input(
-    "Meeting date", key="brief_meeting_date", min_value=EARLIEST, max_value=LATEST, format="YYYY-MM-DD"
+    t("Meeting date"), key="brief_meeting_date", min_value=EARLIEST, max_value=LATEST, format="YYYY-MM-DD"
 )
 st.query_params["brief_date"] = meeting.isoformat()
 chosen = Filters(themes=themes, addressees=addressees, combine=filters.combine)
 ui.combine_switch(chosen, key="brief_combine")
 st.caption(
-    "A ministry or agency also takes in what is asked of the Government as a whole (or of the ministry it belongs "
-    "to). Pre-filled from the sidebar and kept in the link, so the brief can be shared; the sidebar's other "
-    "filters (status, source, years, text) do not apply here."
+    t(
+        "A ministry or agency also takes in what is asked of the Government as a whole (or of the ministry it "
+        "belongs to). Pre-filled from the sidebar and kept in the link, so the brief can be shared; the sidebar's "
+        "other filters (status, source, years, text) do not apply here."
+    )
 )
 
 if not (themes or addressees):
+    example_theme = ui.esc(names["themes"].get("recruitment", opts["themes"].get("recruitment", "")))
     st.info(
-        "Choose at least one theme or addressee. For example, before a meeting with MoLVT and the recruitment "
-        "agencies, choose the theme **Recruitment and fees**, or tick the box below to brief on everything still open.",
+        t(
+            "Choose at least one theme or addressee. For example, before a meeting with MoLVT and the recruitment "
+            "agencies, choose the theme **{theme}**, or tick the box below to brief on everything still open.",
+            theme=example_theme,
+        ),
         icon=":material/lightbulb:",
     )
     if "recruitment" in opts["themes"]:
-        st.button("Try the example: Recruitment and fees", on_click=example)
-    if not st.checkbox("Brief on all open recommendations (every theme and addressee)", key="brief_all"):
+        st.button(t("Try the example: {theme}", theme=example_theme), on_click=example)
+    if not st.checkbox(t("Brief on all open recommendations (every theme and addressee)"), key="brief_all"):
         st.stop()
 
-key = (tuple(themes), tuple(addressees), meeting, chosen.combine)
-brief = ui.brief(*key)
+key = (tuple(themes), tuple(addressees), meeting, chosen.combine, lang)
+with st.spinner(t("Building the brief…")):
+    brief = ui.brief(*key)
 stale = sum(1 for item in brief.items if any(q.rule == "stale_evidence" for q in item.questions))
 cols = st.columns(4)
-cols[0].metric("Open recommendations", len(brief.items))
-cols[1].metric("Not assessed", brief.status_counts.get("not_assessed", 0))
-cols[2].metric("Raised more than once", sum(1 for item in brief.items if item.times_raised > 1))
-cols[3].metric("Evidence over 2 years old", stale, help="Latest evidence dated more than two years before the meeting.")
+cols[0].metric(t("Open recommendations"), len(brief.items))
+cols[1].metric(t("Not assessed"), brief.status_counts.get("not_assessed", 0))
+cols[2].metric(t("Raised more than once"), sum(1 for item in brief.items if item.times_raised > 1))
+cols[3].metric(
+    t("Evidence over 2 years old"), stale, help=t("Latest evidence dated more than two years before the meeting.")
+)
 as_a_whole = [item.asked_as_a_whole for item in brief.items if item.asked_as_a_whole]
 for note, count in Counter(as_a_whole).items():
-    st.caption(ui.esc(f"{count} of the {len(brief.items)} are included because they were {note}."))
+    total = ui.tr().number(len(brief.items))
+    st.caption(
+        ui.esc(
+            plural(
+                "{n} of the {total} is included because it was {note}.",
+                "{n} of the {total} are included because they were {note}.",
+                count,
+                total=total,
+                note=note,
+            )
+        )
+    )
 
 stem = briefs.file_stem(brief)
 buttons = st.columns(4)
 for col, (label, ext) in zip(
     buttons,
     [
-        ("Download brief (DOCX)", "docx"),
-        ("Download brief (Markdown)", "md"),
-        ("Download rows (CSV)", "csv"),
-        ("Download rows (XLSX)", "xlsx"),
+        (t("Download brief (DOCX)"), "docx"),
+        (t("Download brief (Markdown)"), "md"),
+        (t("Download rows (CSV)"), "csv"),
+        (t("Download rows (XLSX)"), "xlsx"),
     ],
     strict=True,
 ):

@@ -109,7 +109,7 @@ def test_unknown_ids_are_refused_and_nothing_is_written(engine, tmp_path, capsys
         (["--date", "2022-02-30"], "'2022-02-30' is not a date as YYYY-MM-DD"),
         (["--date", "19/10/2022"], "'19/10/2022' is not a date as YYYY-MM-DD"),
         (["--date", "20221019"], "'20221019' is not a date as YYYY-MM-DD"),
-        (["--lang", "km"], "argument --lang: invalid choice: 'km'"),
+        (["--lang", "th"], "argument --lang: invalid choice: 'th'"),
         (["--format", "pdf"], "argument --format: invalid choice: 'pdf'"),
     ],
 )

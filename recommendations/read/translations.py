@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 
 from models.tables import ACT, TR, G, R, T
 from recommendations import i18n, sql
+from recommendations import labels as actor_labels
 
 #: Entity -> (its table, its key column): where the English text of a translated field lives.
 _SOURCE: dict[str, tuple[Table, str]] = {
@@ -65,6 +66,36 @@ def labels(engine: Engine, entity: str, field_name: str, lang: str) -> dict[str,
         elif r["english"]:
             out[r["id"]] = Label(r["english"], i18n.SOURCE_LANGUAGE, True)
     return out
+
+
+def texts(engine: Engine, entity: str, field_name: str, lang: str) -> dict[str, str]:
+    """Record id -> its ``field_name`` in ``lang``, English where untranslated (``labels`` without review state)."""
+    return {key: label.text for key, label in labels(engine, entity, field_name, lang).items()}
+
+
+def actor_names(engine: Engine, lang: str) -> actor_labels.ActorNames:
+    """Every actor's name, short name and full name in ``lang`` (``labels.actor_names`` for English): the name
+    translated where a translation exists, English otherwise; acronyms as they are ("MoLVT")."""
+    if lang == i18n.SOURCE_LANGUAGE:
+        return actor_labels.actor_names(engine)
+    names = texts(engine, "actor", "name", lang)
+    rows = sql.rows(engine, select(ACT.c.id, ACT.c.acronym))
+    return actor_labels.ActorNames(
+        name=names,
+        label={r["id"]: actor_labels.short(names[r["id"]], r["acronym"]) for r in rows if r["id"] in names},
+        full={r["id"]: actor_labels.full(names[r["id"]], r["acronym"]) for r in rows if r["id"] in names},
+    )
+
+
+def choosers(engine: Engine, lang: str) -> dict[str, dict[str, str]]:
+    """How a chooser names themes and addressees in ``lang``: {"themes": id -> name, "addressees": id -> the
+    acronym first, "MoLVT · <name>" (``labels.chooser``)}, English where untranslated."""
+    names = texts(engine, "actor", "name", lang)
+    rows = sql.rows(engine, select(ACT.c.id, ACT.c.acronym))
+    return {
+        "themes": texts(engine, "theme", "name", lang),
+        "addressees": {r["id"]: actor_labels.chooser(names[r["id"]], r["acronym"]) for r in rows if r["id"] in names},
+    }
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from recommendations.dataset import export, package
 from recommendations.dataset.brief_file import brief_file as brief_as_file
 from recommendations.dataset.loader import prepare
 from recommendations.read import brief as briefs
-from recommendations.read import figures, headlines, open_data, owners, recurrence, source_text
+from recommendations.read import figures, headlines, open_data, owners, recurrence, source_text, translations
 from recommendations.read.detail import Detail, recommendation_detail
 from recommendations.read.detail import disagreements as _disagreements
 from recommendations.read.filters import Filters
@@ -174,21 +174,42 @@ def reach(addressees: tuple[str, ...]) -> hierarchy.Reach:
     return hierarchy.reach(engine(), list(addressees))
 
 
-@st.cache_data(ttl=TTL, show_spinner="Building the brief…")
+@st.cache_data(ttl=TTL, show_spinner=False)  # the page says "Building the brief…" in its own language
 def brief(
-    themes: tuple[str, ...], addressees: tuple[str, ...], meeting: dt.date, combine: str = OVERLAP
+    themes: tuple[str, ...],
+    addressees: tuple[str, ...],
+    meeting: dt.date,
+    combine: str = OVERLAP,
+    lang: str = briefs.DEFAULT_LANGUAGE,
 ) -> briefs.Brief:
     return briefs.build_brief(
-        engine(), themes=list(themes), addressees=list(addressees), meeting_date=meeting, combine=combine
+        engine(), themes=list(themes), addressees=list(addressees), meeting_date=meeting, combine=combine, lang=lang
     )
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def brief_file(
-    ext: str, themes: tuple[str, ...], addressees: tuple[str, ...], meeting: dt.date, combine: str = OVERLAP
+    ext: str,
+    themes: tuple[str, ...],
+    addressees: tuple[str, ...],
+    meeting: dt.date,
+    combine: str = OVERLAP,
+    lang: str = briefs.DEFAULT_LANGUAGE,
 ) -> bytes:
     """One download of the brief, built when its button is clicked (a broad brief's DOCX takes seconds)."""
-    return brief_as_file(brief(themes, addressees, meeting, combine), ext)
+    return brief_as_file(brief(themes, addressees, meeting, combine, lang), ext)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def choosers(lang: str) -> dict[str, dict[str, str]]:
+    """Themes and addressees as a chooser names them in ``lang`` (``read.translations.choosers``)."""
+    return translations.choosers(engine(), lang)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def short_names(lang: str) -> dict[str, str]:
+    """Every actor's short name in ``lang``: its acronym, else its (translated) name, as a sentence wants it."""
+    return translations.actor_names(engine(), lang).label
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

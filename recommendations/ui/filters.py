@@ -9,7 +9,8 @@ import streamlit as st
 
 from recommendations.read.filters import PARAMS, Filters
 from recommendations.read.selection import COMBINE_LABELS, COMBINE_MODES, OVERLAP, describe_selection
-from recommendations.ui.data import options, reach, year_bounds
+from recommendations.ui.data import choosers, options, reach, short_names, year_bounds
+from recommendations.ui.language import t, tr
 from recommendations.ui.widgets import esc
 
 
@@ -170,29 +171,34 @@ def _wider(filters: Filters) -> list[str]:
 def combine_switch(filters: Filters, *, key: str, say: bool = True) -> None:
     """Say in words how the chosen themes and addressees combine (unless the page says it already: ``say``), and
     offer the other way, kept in the link."""
-    words = _short_labels(filters)
     if say and (filters.themes or filters.addressees):
+        lang = tr().lang  # the labels in the page's language too (English where the data has no translation)
+        themes, names = choosers(lang)["themes"], short_names(lang)
         sentence = describe_selection(
-            themes=[words["themes"].get(t, t) for t in filters.themes],
-            addressees=[words["addressees"].get(a, a) for a in filters.addressees],
-            wider=_wider(filters),
+            themes=[themes.get(theme, theme) for theme in filters.themes],
+            addressees=[names.get(a, a) for a in filters.addressees],
+            wider=[names.get(w, w) for w in reach(tuple(filters.addressees)).wider],
             combine=filters.combine,
             markdown=True,  # every label escaped
+            lang=lang,
         )
         st.markdown(sentence)
     if not (filters.themes and filters.addressees):
         return
     st.session_state[key] = filters.combine
+    said = {mode: t(COMBINE_LABELS[mode]) for mode in COMBINE_MODES}  # said now, in this run's language
     st.radio(
-        "Combine themes and addressees",
+        t("Combine themes and addressees"),
         COMBINE_MODES,
-        format_func=COMBINE_LABELS.__getitem__,
+        format_func=said.__getitem__,
         key=key,
         horizontal=True,
         on_change=_combine_from,
         args=(key,),
-        help="Both: only what is on a chosen theme and asked of a chosen addressee. Either: everything on a chosen "
-        "theme, and everything asked of a chosen addressee.",
+        help=t(
+            "Both: only what is on a chosen theme and asked of a chosen addressee. Either: everything on a chosen "
+            "theme, and everything asked of a chosen addressee."
+        ),
     )
 
 

@@ -19,6 +19,10 @@
   whose chosen addressees are all such national bodies (``_bears_on``).
 
 Partial dates stand for their first day, as everywhere else in the tracker.
+
+The brief is built in a language (``lang``, a key of ``LANGUAGES``): short titles, theme and actor names in it
+where the data has a translation (``read.translations``), English where not; the grouping and its headings in
+it. Recommendation texts, rationales, source and evidence titles are quotations or records and stay as written.
 """
 
 from __future__ import annotations
@@ -32,9 +36,11 @@ from sqlalchemy import literal, select, union_all
 from sqlalchemy.engine import Engine
 
 from models.tables import ACT, RT, A, L, R, S, T
-from recommendations import dates, hierarchy, labels, settings, sql, status
+from recommendations import dates, hierarchy, i18n, labels, settings, sql, status
 from recommendations.dates import date_start
-from recommendations.read import evidence, headlines, recurrence
+from recommendations.i18n import N_
+from recommendations.read import evidence, headlines, recurrence, translations
+from recommendations.read.brief import lines
 from recommendations.read.brief.model import (
     DEFAULT_LANGUAGE,
     LANGUAGES,
@@ -57,14 +63,15 @@ REGIONAL_KINDS = frozenset({SourceKind.AFML})
 #: One country's own bodies: its ministries and agencies (and the government as a whole) and its local authorities.
 NATIONAL_BODIES = frozenset({ActorType.GOVERNMENT_ORIGIN, ActorType.LOCAL_AUTHORITY})
 
-# How a direct link reads from the listed recommendation: (it is the later one, kind) -> words.
+# How a direct link reads from the listed recommendation: (it is the later one, kind) -> words (in English;
+# ``lines.linked_line`` says them in the brief's language).
 _RELATION = {
-    (1, "repeats"): "this repeats it",
-    (1, "follows_up"): "this follows it up",
-    (1, "supersedes"): "this supersedes it",
-    (0, "repeats"): "repeats this",
-    (0, "follows_up"): "follows this up",
-    (0, "supersedes"): "supersedes this",
+    (1, "repeats"): N_("this repeats it"),
+    (1, "follows_up"): N_("this follows it up"),
+    (1, "supersedes"): N_("this supersedes it"),
+    (0, "repeats"): N_("repeats this"),
+    (0, "follows_up"): N_("follows this up"),
+    (0, "supersedes"): N_("supersedes this"),
 }
 
 
@@ -75,16 +82,8 @@ def _by_rec(rows: list[dict[str, Any]], key: str = "recommendation_id") -> dict[
     return out
 
 
-def _labels(engine: Engine, table: str, ids: list[str]) -> list[tuple[str, str]]:
+def _chosen(ids: list[str], names: dict[str, str]) -> list[tuple[str, str]]:
     """(id, name) for the chosen ids, in the order chosen; unknown ids are dropped."""
-    if not ids:
-        return []
-    if table == "theme":
-        rows = sql.rows(engine, select(T.c.id, T.c.name).where(sql.in_ids(T.c.id, ids)))
-        names = {r["id"]: r["name"] for r in rows}
-    else:
-        rows = sql.rows(engine, select(ACT.c.id, ACT.c.name, ACT.c.acronym).where(sql.in_ids(ACT.c.id, ids)))
-        names = {r["id"]: r["name"] + (f" ({r['acronym']})" if r["acronym"] else "") for r in rows}
     return [(i, names[i]) for i in dict.fromkeys(ids) if i in names]
 
 
@@ -125,12 +124,12 @@ def build_brief(
     if lang not in LANGUAGES:
         raise ValueError(f"no brief in {lang!r}; choose one of: {', '.join(LANGUAGES)}")
     meeting = dates.as_date(meeting_date)
-    theme_labels, actor_labels = _labels(engine, "theme", themes), _labels(engine, "actor", addressees)
+    words = _Words(engine, lang)
+    theme_labels, actor_labels = _chosen(themes, words.themes), _chosen(addressees, words.actors.full)
     reach = hierarchy.reach(engine, [a for a, _ in actor_labels])
     matching = _matching(engine, [t for t, _ in theme_labels], [a for a, _ in actor_labels], combine)
     made = [r for r in matching if dates.as_date(r["date_start"]) <= meeting]
     ids = [r["id"] for r in made]
-    names = labels.actor_names(engine)
     verdicts = status.statuses(engine, meeting, ids)  # the rule once, for every listed recommendation
     items, commitments = [], 0
     for row in made:
@@ -139,11 +138,12 @@ def build_brief(
         if not status.is_ask(row["kind"]):
             commitments += 1
         elif status.is_open_ask(verdict.status if verdict else Status.NOT_ASSESSED, row["kind"]):
-            items.append(_item(row, statuses, verdict, names))
-            items[-1].asked_as_a_whole = reach.note(s.actor_id for s in statuses)
-    _add_details(engine, items, meeting, names)
+            items.append(_item(row, statuses, verdict, words))
+            through = reach.through(s.actor_id for s in statuses)
+            items[-1].asked_as_a_whole = labels.as_a_whole([words.actors.label.get(w, w) for w in through], lang=lang)
+    _add_details(engine, items, meeting, words)
     for item in items:
-        item.questions = questions_for(item, meeting)
+        item.questions = questions_for(item, meeting, lang)
     brief = Brief(
         meeting_date=meeting,
         generated_on=today or dt.date.today(),
@@ -158,10 +158,25 @@ def build_brief(
         organisation=settings.current().organisation if organisation is None else organisation,
         lang=lang,
         combine=combine,
-        wider=_labels(engine, "actor", list(reach.wider)),
+        wider=_chosen(list(reach.wider), words.actors.full),
     )
-    brief.grouping, brief.groups = _group(items, theme_labels, actor_labels, brief.wider)
+    brief.grouping, brief.groups = _group(items, theme_labels, actor_labels, brief.wider, lang)
     return brief
+
+
+class _Words:
+    """The data's words in the brief's language, read once: theme and actor names, short titles (English where
+    there is no translation; in an English brief, short titles come with the rows themselves)."""
+
+    def __init__(self, engine: Engine, lang: str) -> None:
+        self.lang = lang
+        self.themes = translations.texts(engine, "theme", "name", lang)
+        self.actors = translations.actor_names(engine, lang)
+        english = lang == i18n.SOURCE_LANGUAGE
+        self._titles = {} if english else translations.texts(engine, "recommendation", "title", lang)
+
+    def title(self, rec_id: str, english: str) -> str:
+        return self._titles.get(rec_id, english)
 
 
 # --- the hierarchy: a chosen addressee takes in what it is part of ----------------------------------------
@@ -185,11 +200,12 @@ def _item(
     row: dict[str, Any],
     statuses: list[status.AddresseeStatus],
     verdict: status.AddresseeStatus | None,
-    names: labels.ActorNames,
+    words: _Words,
 ) -> BriefItem:
+    names = words.actors
     item = BriefItem(
         id=row["id"],
-        title=row["title"],
+        title=words.title(row["id"], row["title"]),
         text=row["text"],
         lead_in=row["lead_in"],
         number=row["number"],
@@ -265,12 +281,12 @@ def _direct(engine: Engine, ids: list[str]) -> dict[tuple[str, str], str]:
     }
 
 
-def _add_details(engine: Engine, items: list[BriefItem], meeting: dt.date, names: labels.ActorNames) -> None:
+def _add_details(engine: Engine, items: list[BriefItem], meeting: dt.date, words: _Words) -> None:
     """History, themes, addressees, evidence and chains of the listed recommendations (one query each)."""
     if not items:
         return
     ids = [item.id for item in items]
-    history = _history(engine, ids, meeting, names)
+    history = _history(engine, ids, meeting, words.actors)
     themes = _by_rec(
         sql.rows(
             engine,
@@ -290,9 +306,9 @@ def _add_details(engine: Engine, items: list[BriefItem], meeting: dt.date, names
         ]
         item.status_entry = next((h for h in item.history if h.id == item.status_assessment_id), None)
         item.theme_ids = [t["id"] for t in themes.get(item.id, [])]
-        item.themes = [t["name"] for t in themes.get(item.id, [])]
+        item.themes = [words.themes.get(t["id"], t["name"]) for t in themes.get(item.id, [])]
         item.addressee_ids = [s.id for s in item.statuses]
-        item.addressees = [s.label + (" (inferred)" if s.inferred else "") for s in item.statuses]
+        item.addressees = [lines.inferred(s.label, words.lang) if s.inferred else s.label for s in item.statuses]
         item.evidence = [
             EvidenceEntry(e["id"], e["title"], e["date"], e["url"], e["citation"], e["source_title"])
             for e in evidence.get(item.id, [])
@@ -306,7 +322,11 @@ def _add_details(engine: Engine, items: list[BriefItem], meeting: dt.date, names
         item.raised_ids = [c["member"] for c in chain] or [item.id]
         item.linked = [
             LinkedEntry(
-                c["member"], c["title"], c["source_title"], c["source_date"], direct.get((item.id, c["member"]))
+                c["member"],
+                words.title(c["member"], c["title"]),
+                c["source_title"],
+                c["source_date"],
+                direct.get((item.id, c["member"])),
             )
             for c in chain
             if c["member"] != item.id
@@ -342,24 +362,34 @@ def _group(
     themes: list[tuple[str, str]],
     actors: list[tuple[str, str]],
     wider: Sequence[tuple[str, str]] = (),
+    lang: str = DEFAULT_LANGUAGE,
 ) -> tuple[str, list[BriefGroup]]:
     """By chosen theme, else by chosen addressee (then what they are part of, as a whole), else by source; each
-    recommendation once, oldest first."""
+    recommendation once, oldest first. The note that says how, and the headings, in ``lang``."""
+    tr = i18n.translator(lang)
     if themes or actors:
-        chosen, attr, what = (themes, "theme_ids", "theme") if themes else (actors, "addressee_ids", "addressee")
+        chosen, attr = (themes, "theme_ids") if themes else (actors, "addressee_ids")
         groups = {key: BriefGroup(name) for key, name in chosen}
         if not themes:  # asks of the Government as a whole under their own heading, when there are any
-            chosen = chosen + [(key, f"{name}, asked as a whole") for key, name in wider]
+            chosen = chosen + [(key, tr.t("{name}, asked as a whole", name=name)) for key, name in wider]
             groups.update({key: BriefGroup(name) for key, name in chosen[len(actors) :]})
         for item in items:
             key = next((k for k, _ in chosen if k in getattr(item, attr)), chosen[0][0])
             groups[key].items.append(item)
-        note = f"Grouped by {what}; a recommendation on several of the chosen {what}s is listed once, under the first."
+        if themes:
+            note = tr.t(
+                "Grouped by theme; a recommendation on several of the chosen themes is listed once, under the first."
+            )
+        else:
+            note = tr.t(
+                "Grouped by addressee; a recommendation on several of the chosen addressees is listed once, under "
+                "the first."
+            )
         kept = [g for key, g in groups.items() if g.items or key not in dict(wider)]
         return note, kept
     by_source: dict[str, BriefGroup] = {}
     for item in items:
         by_source.setdefault(
-            item.source_id, BriefGroup(f"{dates.human(item.source_date)} · {item.source_title}")
+            item.source_id, BriefGroup(f"{tr.date(item.source_date)} · {item.source_title}")
         ).items.append(item)
-    return "Grouped by source, oldest first.", list(by_source.values())
+    return tr.t("Grouped by source, oldest first."), list(by_source.values())

@@ -6,30 +6,41 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from recommendations import dates
+from recommendations.i18n import N_
 from recommendations.read.selection import OVERLAP, describe_selection
 from recommendations.vocabulary import STATUS_LABELS, Status
 
-STATUS_NOTE = (
+STATUS_NOTE = N_(
     "Statuses are desk-review assessments: each is a dated judgement by the named assessor, resting on cited "
     "evidence. “Not assessed” means no assessment is on record by the meeting date, not that nothing has "
     "happened. A status judged for one addressee is shown for that addressee only. Recommendation texts are "
     "quoted word for word from their sources; the short titles are summaries, not quotations."
 )
-QUESTIONS_NOTE = "Generated from the data by fixed rules (the rule is named after each question); check before use."
+QUESTIONS_NOTE = N_("Generated from the data by fixed rules (the rule is named after each question); check before use.")
 
 
 @dataclass(frozen=True)
 class Language:
     """A language a brief is written in, and the tags a Word file carries for it (``w:lang``)."""
 
-    tag: str  # w:val, the language of Latin-script text: "en-GB"
-    east_asia: str | None = None  # w:eastAsia, for East Asian scripts
+    tag: str  # w:val, the language of Latin-script text: "en-GB" (in a Khmer brief: the English quotations)
+    east_asia: str | None = None  # w:eastAsia, where a program files the script under East Asian text
     complex_script: str | None = None  # w:bidi, the language of complex-script text (Khmer: "km-KH")
+    document: str | None = None  # the document's own language (its properties); None: ``tag``
+
+    @property
+    def of_document(self) -> str:
+        return self.document or self.tag
 
 
 #: THE place a brief's language is chosen: the ``--lang`` choices of the command line, in this order, and what a
-#: Word file says of each. A language added here is offered everywhere a brief is made.
-LANGUAGES: dict[str, Language] = {"en": Language("en-GB")}
+#: Word file says of each. A language added here is offered everywhere a brief is made (its interface strings
+#: come from its catalog, ``recommendations.i18n``). In a Khmer brief the Khmer is complex-script text (km-KH);
+#: the Latin-script text is the recommendation texts quoted in English, ids and acronyms (en-GB).
+LANGUAGES: dict[str, Language] = {
+    "en": Language("en-GB"),
+    "km": Language("en-GB", east_asia="km-KH", complex_script="km-KH", document="km-KH"),
+}
 DEFAULT_LANGUAGE = "en"
 
 
@@ -44,6 +55,7 @@ class HistoryEntry:
 
     @property
     def status_label(self) -> str:
+        """In English; the brief's renderings say it in the brief's language (``lines.status_label``)."""
         return STATUS_LABELS.get(self.status, self.status)
 
 
@@ -61,6 +73,7 @@ class AddresseeStatus:
 
     @property
     def status_label(self) -> str:
+        """In English; the brief's renderings say it in the brief's language (``lines.status_label``)."""
         return STATUS_LABELS.get(self.status, self.status)
 
 
@@ -75,7 +88,8 @@ class EvidenceEntry:
 
     @property
     def reference(self) -> str:
-        """Where to find it: the url, else the citation, else the source document."""
+        """Where to find it: the url, else the citation, else the source document (English words; the brief's
+        renderings use ``lines.evidence_reference``)."""
         return self.url or self.citation or (f"Source document: {self.source_title}" if self.source_title else "")
 
 
@@ -89,6 +103,7 @@ class LinkedEntry:
 
     @property
     def how(self) -> str:
+        """In English; the brief's renderings use ``lines.linked_line``."""
         return self.relation or "linked only through other recommendations"
 
 
@@ -133,6 +148,7 @@ class BriefItem:
 
     @property
     def status_label(self) -> str:
+        """In English; the brief's renderings say it in the brief's language (``lines.status_label``)."""
         return STATUS_LABELS.get(self.status, self.status)
 
     @property
@@ -189,7 +205,7 @@ class Brief:
     commitments: int = 0  # matching and made by then, but the authors' own commitments: not asks (status.is_ask)
     gaps: list[Gap] = field(default_factory=list)  # only those bearing on the selection (build._gaps)
     organisation: str = ""  # who issues the brief (settings.organisation); "" names none
-    lang: str = DEFAULT_LANGUAGE  # a key of LANGUAGES
+    lang: str = DEFAULT_LANGUAGE  # a key of LANGUAGES: every label, sentence and date of the brief is in it
     combine: str = OVERLAP  # themes and addressees: both ("overlap") or "either" (read.selection)
     wider: list[tuple[str, str]] = field(default_factory=list)  # (id, name) of what chosen addressees are part of
 
@@ -206,12 +222,14 @@ class Brief:
 
     @property
     def selection(self) -> str:
-        """The selection in words, saying how themes and addressees combine (``read.selection``). Plain text."""
+        """The selection in words, saying how themes and addressees combine (``read.selection``), in the brief's
+        language. Plain text."""
         return describe_selection(
             themes=[name for _, name in self.themes],
             addressees=[name for _, name in self.addressees],
             wider=[name for _, name in self.wider],
             combine=self.combine,
+            lang=self.lang,
         )
 
     @property

@@ -1,13 +1,17 @@
 """The brief's rows, for CSV / XLSX (through ``dataset.export.brief_file``): one per listed recommendation, in the
-Word file's order and with its wording; the XLSX adds the chronic asks and the known gaps as sheets of their own."""
+Word file's order and with its wording; the XLSX adds the chronic asks and the known gaps as sheets of their own.
+
+The column names and sheet names are the same in every language (English machine names, as in every export of
+the tracker), so a script that reads a brief's rows reads a Khmer brief's too; the values are in the brief's
+language (statuses, sentences, names, short titles), except dates (ISO), ids, counts and the quoted texts."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from recommendations import dates
+from recommendations import dates, labels
 from recommendations.read.brief import lines
-from recommendations.read.brief.model import Brief
+from recommendations.read.brief.model import DEFAULT_LANGUAGE, Brief
 
 ROW_COLUMNS = [
     "group", "id", "title", "source", "date", "status_at_meeting", "status_date", "status_assessor",
@@ -26,6 +30,7 @@ def _years(meetings: list[str]) -> str:
 
 
 def brief_rows(brief: Brief) -> pd.DataFrame:
+    lang = brief.lang
     rows = []
     for group in brief.groups:
         for item in group.items:
@@ -37,11 +42,11 @@ def brief_rows(brief: Brief) -> pd.DataFrame:
                     "title": item.title,
                     "source": item.source_title,
                     "date": item.source_date,
-                    "status_at_meeting": item.status_label,
+                    "status_at_meeting": lines.status_label(item.status, lang),
                     "status_date": item.status_date or "",
                     "status_assessor": item.status_assessor or "",
-                    "status_scope": f"as assessed for {item.status_scope}" if item.status_scope else "",
-                    "addressee_statuses": "\n".join(lines.addressee_status_line(s) for s in item.statuses),
+                    "status_scope": labels.scope_words(item.status_scope, lang),
+                    "addressee_statuses": "\n".join(lines.addressee_status_line(s, lang) for s in item.statuses),
                     "times_raised": item.times_raised,
                     "raised_at": _years(item.meetings),
                     "first_raised": item.first_raised,
@@ -50,7 +55,7 @@ def brief_rows(brief: Brief) -> pd.DataFrame:
                     "latest_evidence_title": newest.title if newest else "",
                     "latest_evidence_date": newest.date if newest else "",
                     "latest_evidence_url": (newest.url or "") if newest else "",
-                    "latest_evidence_citation": (newest.citation or newest.reference)
+                    "latest_evidence_citation": (newest.citation or lines.evidence_reference(newest, lang))
                     if newest and not newest.url
                     else "",
                     "evidence_count": len(item.evidence),
@@ -74,7 +79,7 @@ def chronic_rows(brief: Brief) -> pd.DataFrame:
             "first_raised": row.item.first_raised,
             "times_raised": row.item.times_raised,
             "raised_at": _years(row.item.meetings),
-            "status_at_meeting": row.item.status_label,
+            "status_at_meeting": lines.status_label(row.item.status, brief.lang),
             "years_open": row.years_open,
         }
         for row in brief.chronic
@@ -90,7 +95,7 @@ def gap_rows(brief: Brief) -> pd.DataFrame:
             "date": gap.date,
             "recommendations_known": "" if gap.expected is None else gap.expected,
             "recommendations_held": gap.recorded,
-            "what_is_missing": lines.gap_sentence(gap),
+            "what_is_missing": lines.gap_sentence(gap, brief.lang),
         }
         for gap in brief.gaps
     ]
@@ -103,4 +108,6 @@ def brief_sheets(brief: Brief) -> dict[str, pd.DataFrame]:
 
 
 def file_stem(brief: Brief) -> str:
-    return f"brief-{brief.meeting_date.isoformat()}"
+    """ "brief-2022-10-19"; a brief in another language says which: "brief-2022-10-19-km"."""
+    suffix = "" if brief.lang == DEFAULT_LANGUAGE else f"-{brief.lang}"
+    return f"brief-{brief.meeting_date.isoformat()}{suffix}"

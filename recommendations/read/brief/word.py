@@ -1,4 +1,5 @@
-"""The brief as a Word document: headings, quoted texts in the Quote style, a fact table per item."""
+"""The brief as a Word document: headings, quoted texts in the Quote style, a fact table per item; in the brief's
+language, with the complex-script settings its script needs (``khmer_docx``)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,10 @@ import io
 import re
 from typing import TYPE_CHECKING, Any
 
-from recommendations import dates, markdown
-from recommendations.read.brief import lines
+from recommendations import i18n, markdown
+from recommendations.read.brief import khmer_docx, lines
 from recommendations.read.brief.model import LANGUAGES, QUESTIONS_NOTE, STATUS_NOTE, Brief, BriefItem, Language
-from recommendations.read.brief.questions import QUESTION_RULES
+from recommendations.read.brief.questions import rule_text
 
 if TYPE_CHECKING:  # python-docx is imported when a document is made
     from docx.document import Document as DocxDocument
@@ -64,8 +65,9 @@ def _para(doc: DocxDocument, text: str = "", style_id: str | None = None) -> Par
 
 
 def _set_language(doc: DocxDocument, language: Language) -> None:
-    """THE place a Word file's language is set: the default run properties (every style inherits them) and the
-    theme fonts' language. Attributes a language does not name are removed, not left as the template's."""
+    """THE place a Word file's language is set: the default run properties (every style inherits them), the
+    theme fonts' language and the document's own. Attributes a language does not name are removed, not left as
+    the template's. (The complex-script fonts, sizes and ``w:bidi`` on every style and run: ``khmer_docx``.)"""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
@@ -89,7 +91,7 @@ def _set_language(doc: DocxDocument, language: Language) -> None:
                 element.set(qn(name), value)
             elif qn(name) in element.attrib:
                 del element.attrib[qn(name)]
-    doc.core_properties.language = language.tag
+    doc.core_properties.language = language.of_document
     for rel_id, rel in list(doc.part.rels.items()):  # the template's copy of the styles for Word 2010 (en-US)
         if rel.reltype.endswith("/stylesWithEffects"):
             doc.part.drop_rel(rel_id)
@@ -127,10 +129,11 @@ def _page(doc: DocxDocument, brief: Brief) -> None:
     section.header.paragraphs[0].text = _plain(lines.page_header(brief))
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    footer.add_run("Page ")
-    _field(footer, "PAGE")
-    footer.add_run(" of ")
-    _field(footer, "NUMPAGES")
+    for place, piece in enumerate(lines.page_footer(brief.lang)):  # words, field, words, field, words
+        if place % 2:
+            _field(footer, piece)
+        elif piece:
+            footer.add_run(_plain(piece))
 
 
 def _properties(doc: DocxDocument, brief: Brief) -> None:
@@ -148,6 +151,7 @@ def brief_docx(brief: Brief) -> bytes:
     recommendations, then the known gaps as an appendix. Headings run Heading 1 -> 2 -> 3, never skipping."""
     from docx import Document
 
+    tr = i18n.translator(brief.lang)
     doc = Document()
     _page(doc, brief)
     _set_language(doc, LANGUAGES[brief.lang])
@@ -156,22 +160,23 @@ def brief_docx(brief: Brief) -> bytes:
     for line in lines.intro_lines(brief) + lines.count_lines(brief):
         _para(doc, line)
     if brief.items:
-        _para(doc, "Chronic asks", "Heading1")
+        _para(doc, tr.t("Chronic asks"), "Heading1")
         _chronic_table(doc, brief)
-        _para(doc, "Recommendations", "Heading1").paragraph_format.page_break_before = True  # after page one
-        _para(doc).add_run(STATUS_NOTE).italic = True
+        _para(doc, tr.t("Recommendations"), "Heading1").paragraph_format.page_break_before = True  # after page one
+        _para(doc).add_run(tr.t(STATUS_NOTE)).italic = True
         _para(doc, brief.grouping)
     for group in brief.groups if brief.items else []:
-        _para(doc, f"{group.title} ({len(group.items)})", "Heading2")
+        _para(doc, f"{group.title} ({tr.number(len(group.items))})", "Heading2")
         if not group.items:
-            _para(doc, f"No open recommendations on {group.title} as of {dates.human(brief.meeting_date)}.")
+            _para(doc, lines.empty_group(brief, group.title))
         for item in group.items:
-            _item(doc, item, brief.meeting_date)
+            _item(doc, item, brief)
     if brief.gaps:
-        _para(doc, "Appendix: known gaps", "Heading1")
+        _para(doc, tr.t("Appendix: known gaps"), "Heading1")
         _para(doc, lines.gaps_intro(brief))
         for gap in brief.gaps:
-            _para(doc, lines.gap_line(gap), "ListBullet")
+            _para(doc, lines.gap_line(gap, brief.lang), "ListBullet")
+    khmer_docx.apply(doc, brief.lang)  # complex-script font, size and language on every style and run
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
@@ -185,52 +190,58 @@ def _chronic_table(doc: DocxDocument, brief: Brief) -> None:
     if not rows:
         _para(doc, lines.no_chronic(brief))
         return
-    _para(doc, lines.CHRONIC_INTRO)
-    table = doc.add_table(rows=1, cols=len(lines.CHRONIC_COLUMNS))
+    _para(doc, lines.chronic_intro(brief.lang))
+    columns = lines.chronic_columns(brief.lang)
+    table = doc.add_table(rows=1, cols=len(columns))
     table._tbl.tblStyle_val = "TableGrid"
     header = table.rows[0]
     repeat = OxmlElement("w:tblHeader")
     header._tr.get_or_add_trPr().append(repeat)
-    for cell, name in zip(header.cells, lines.CHRONIC_COLUMNS, strict=True):
+    for cell, name in zip(header.cells, columns, strict=True):
         cell.paragraphs[0].add_run(name).bold = True
     for row in rows:
-        for cell, value in zip(table.add_row().cells, lines.chronic_cells(row), strict=True):
+        for cell, value in zip(table.add_row().cells, lines.chronic_cells(row, brief.lang), strict=True):
             cell.text = _plain(value)
 
 
-def _item(doc: DocxDocument, item: BriefItem, meeting: dt.date) -> None:
+def _item(doc: DocxDocument, item: BriefItem, brief: Brief) -> None:
     from docx.shared import Pt
 
+    tr = i18n.translator(brief.lang)
     _para(doc, lines.item_heading(item), "Heading3")
     _para(doc, item.quote, "Quote")
     for problem in item.problems:
         _para(doc, f"• {problem}", "Quote")
-    _facts_table(doc, item, meeting)
-    _para(doc).add_run("Assessment history").bold = True
+    _facts_table(doc, item, brief)
+    _para(doc).add_run(tr.t("Assessment history")).bold = True
     for entry in item.history:
-        _para(doc, lines.history_line(entry), "ListBullet")
+        _para(doc, lines.history_line(entry, brief.lang), "ListBullet")
     if not item.history:
-        _para(doc, "No published assessment by the meeting date.", "ListBullet")
+        _para(doc, tr.t("No published assessment by the meeting date."), "ListBullet")
     if item.questions:
         para = _para(doc)
-        para.add_run("Suggested questions").bold = True
-        para.add_run(f" — {QUESTIONS_NOTE}").italic = True
+        para.add_run(tr.t("Suggested questions")).bold = True
+        para.add_run(f" — {tr.t(QUESTIONS_NOTE)}").italic = True
         for question in item.questions:
-            rule = _para(doc, question.text, "ListBullet").add_run(f" (rule: {QUESTION_RULES[question.rule]})")
+            said = tr.t("rule: {rule}", rule=rule_text(question.rule, brief.lang))
+            rule = _para(doc, question.text, "ListBullet").add_run(_plain(f" ({said})"))
             rule.italic, rule.font.size = True, Pt(9)
 
 
-def _facts_table(doc: DocxDocument, item: BriefItem, meeting: dt.date) -> None:
-    linked = "".join(f"\n{lines.linked_line(x)}" for x in item.linked)
+def _facts_table(doc: DocxDocument, item: BriefItem, brief: Brief) -> None:
+    lang = brief.lang
+    tr = i18n.translator(lang)
+    linked = "".join(f"\n{lines.linked_line(x, lang)}" for x in item.linked)
     rows = [
-        ("Source", lines.source_line(item)),
-        ("Asked of", lines.asked_of_line(item)),
-        ("Themes", "; ".join(item.themes)),
-        (f"Status on {dates.human(meeting)}", lines.status_value(item)),
+        (tr.t("Source"), lines.source_line(item, lang)),
+        (tr.t("Asked of"), lines.asked_of_line(item, lang)),
+        (tr.t("Themes"), "; ".join(item.themes)),
+        (tr.t("Status on {date}", date=tr.date(brief.meeting_date)), lines.status_value(item, lang)),
     ]
     if len(item.statuses) > 1:
-        rows.append(("Status for each addressee", "\n".join(lines.addressee_status_line(s) for s in item.statuses)))
-    rows.append(("Raised", lines.raised_line(item) + linked))
+        each = "\n".join(lines.addressee_status_line(s, lang) for s in item.statuses)
+        rows.append((tr.t("Status for each addressee"), each))
+    rows.append((tr.t("Raised"), lines.raised_line(item, lang) + linked))
     table = doc.add_table(rows=0, cols=2)
     table._tbl.tblStyle_val = "TableGrid"
     for label, value in rows:
@@ -238,16 +249,15 @@ def _facts_table(doc: DocxDocument, item: BriefItem, meeting: dt.date) -> None:
         cells[0].paragraphs[0].add_run(label).bold = True
         cells[1].text = _plain(value)
     cells = table.add_row().cells
-    cells[0].paragraphs[0].add_run("Latest evidence").bold = True
+    cells[0].paragraphs[0].add_run(tr.t("Latest evidence")).bold = True
     newest = item.latest_evidence
     para = cells[1].paragraphs[0]
     if newest is None:
-        para.add_run("None on record by the meeting date")
+        para.add_run(tr.t("None on record by the meeting date"))
         return
-    on_record = lines.counted(len(item.evidence), "item")
-    para.add_run(_plain(f"{newest.title} ({dates.human(newest.date)}); {on_record} on record. "))
+    para.add_run(_plain(lines.latest_evidence(newest, len(item.evidence), lang, sentence=True) + " "))
     url = markdown.safe_url(newest.url)
     if url:
         _add_hyperlink(para, url, url)
-    elif newest.reference:
-        para.add_run(_plain(newest.reference))
+    elif reference := lines.evidence_reference(newest, lang):
+        para.add_run(_plain(reference))
