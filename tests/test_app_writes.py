@@ -206,6 +206,7 @@ def test_single_sign_on_maps_the_providers_verified_email_to_the_local_account_a
         "unsigned",
     ],
 )
+@pytest.mark.slow  # a subprocess, or a minute of work: left out of make test-fast
 def test_a_forged_single_sign_on_logs_nobody_in(idp, forgery):
     """Whoever knows [auth] cookie_secret can write Streamlit's user cookie with any email: the tracker logs
     someone in only on an ID token the provider signed for it, just now."""

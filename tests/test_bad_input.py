@@ -134,6 +134,7 @@ def test_a_refused_file_stops_no_other_check_and_loads_nothing(engine, data_copy
     assert snapshot(engine) == before
 
 
+@pytest.mark.slow  # a subprocess, or a minute of work: left out of make test-fast
 @pytest.mark.parametrize("target", ["/dev/zero", "outside.yaml"])
 def test_a_file_reached_through_a_link_outside_the_folder_is_refused(data_copy, target):
     if target == "outside.yaml":

@@ -369,6 +369,7 @@ def test_bad_files_get_a_clear_answer_and_write_nothing(people, case):
     assert snapshot(engine) == before
 
 
+@pytest.mark.slow  # a subprocess, or a minute of work: left out of make test-fast
 def test_too_big_and_too_long_files_are_refused_before_any_check(people, configure):
     engine, who = people
     configure(upload_max_mb=0.001)
@@ -383,6 +384,7 @@ def test_too_big_and_too_long_files_are_refused_before_any_check(people, configu
         uploads.read_rows(workbook_rows)
 
 
+@pytest.mark.slow  # a subprocess, or a minute of work: left out of make test-fast
 def test_the_command_line_import(people, tmp_path):
     engine, _ = people
     env = {**os.environ, "DATABASE_URL": engine.url.render_as_string(hide_password=False)}

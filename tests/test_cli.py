@@ -21,6 +21,7 @@ def run(*args, env_db=None):
     )
 
 
+@pytest.mark.slow  # a subprocess, or a minute of work: left out of make test-fast
 @pytest.mark.parametrize("command", ["validate", "load", "export", "schema", "brief"])
 def test_help_has_examples(command):
     result = run(command, "--help")
@@ -29,6 +30,7 @@ def test_help_has_examples(command):
     assert "python -m recommendations" in result.stdout
 
 
+@pytest.mark.slow  # a subprocess, or a minute of work: left out of make test-fast
 def test_validate_ok_and_failure(data_copy):
     ok = run("validate")
     assert ok.returncode == 0 and ok.stdout.startswith("ok: ")
@@ -39,6 +41,7 @@ def test_validate_ok_and_failure(data_copy):
     assert "problem(s) found" in bad.stderr
 
 
+@pytest.mark.slow  # a subprocess, or a minute of work: left out of make test-fast
 def test_load_twice_then_export_yaml(tmp_path):
     db = f"sqlite:///{tmp_path / 'cli.db'}"
     first = run("load", env_db=db)
@@ -56,6 +59,7 @@ def test_load_twice_then_export_yaml(tmp_path):
     assert refused.returncode == 2
 
 
+@pytest.mark.slow  # a subprocess, or a minute of work: left out of make test-fast
 def test_load_invalid_says_database_unchanged(data_copy, tmp_path):
     (data_copy / "actors.yaml").write_text("actors: [")
     result = run("load", str(data_copy), env_db=f"sqlite:///{tmp_path / 'x.db'}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
 
@@ -57,6 +58,7 @@ def test_reload_keeps_app_assessments_and_applies_yaml_edits(engine, data_copy):
         assert [t[0] for t in themes] == ["recruitment"]
 
 
+@pytest.mark.slow  # a subprocess, or a minute of work: left out of make test-fast
 def test_yaml_round_trip_reproduces_database(engine, sqlite_engine, tmp_path, request):
     load_folder(DATA, engine)
     app_assessment(

@@ -1,5 +1,6 @@
 """The Alembic migrations build exactly the schema the models describe."""
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
@@ -34,6 +35,7 @@ def test_downgrade_and_upgrade_again(engine):
     assert diff == []
 
 
+@pytest.mark.slow  # a subprocess, or a minute of work: left out of make test-fast
 def test_alembic_command_line_works_as_alembic_users_expect(tmp_path):
     import os
     import subprocess

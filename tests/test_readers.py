@@ -171,6 +171,7 @@ def test_source_text_is_shown_without_conversion_artefacts():
     assert "[bookmark:" in text and "[bookmark:" not in source_text.clean_source_text(text)
 
 
+@pytest.mark.slow  # a subprocess, or a minute of work: left out of make test-fast
 def test_export_refuses_an_unknown_filter_value(tmp_path):
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'e.db'}"}
     subprocess.run(

@@ -136,6 +136,7 @@ def public_outputs(engine, viewer: visibility.Viewer) -> dict[str, str]:
     return out
 
 
+@pytest.mark.slow  # a subprocess, or a minute of work: left out of make test-fast
 def test_no_draft_reaches_any_public_output(drafts):
     engine, p, draft, published = drafts
     for name, content in public_outputs(engine, visibility.PUBLIC).items():
@@ -159,6 +160,7 @@ def test_the_organisation_sees_its_own_drafts_and_the_backup_holds_everything(dr
     assert f"{MARK} return comment" in backup and f"{MARK} draft rationale" in backup
 
 
+@pytest.mark.slow  # a subprocess, or a minute of work: left out of make test-fast
 def test_the_command_line_backup_is_whole_and_its_public_copy_is_not(drafts, tmp_path):
     import os
 
@@ -445,6 +447,7 @@ def test_ten_wrong_passwords_at_once_check_five_and_lock_the_account(world):
     assert sum("locked" in o for o in outcomes) == 6  # the fifth says so too
 
 
+@pytest.mark.slow  # a subprocess, or a minute of work: left out of make test-fast
 def test_thirty_attempts_at_once_from_one_client_check_no_more_than_its_limit(world, configure):
     engine, _ = world
     configure(client_failure_limit=20)
@@ -609,6 +612,7 @@ def test_a_rationale_too_long_or_with_a_nul_is_refused_at_the_form(world):
     assert snapshot(engine) == before
 
 
+@pytest.mark.slow  # a subprocess, or a minute of work: left out of make test-fast
 def test_unicode_from_the_form_survives_export_validate_and_load(world, tmp_path, request, sqlite_engine):
     """Khmer with zero-width spaces, line separators, NEL, combining letters: what the form stores is what a load
     of its YAML backup gives back."""

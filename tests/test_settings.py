@@ -102,6 +102,7 @@ def test_the_client_is_the_peer_unless_a_trusted_proxy_says_otherwise():
     assert behind.client_address("203.0.113.9", "1.2.3.4") == "203.0.113.9"  # not from our proxy: the peer
 
 
+@pytest.mark.slow  # a subprocess, or a minute of work: left out of make test-fast
 def test_check_config_prints_origins_without_secrets_and_fails_on_a_placeholder():
     env = {**os.environ, "TRACKER_COOKIE_SECRET": GOOD, "TRACKER_SESSION_HOURS": "4"}
     env.pop("DATABASE_URL", None)

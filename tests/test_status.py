@@ -444,6 +444,7 @@ def test_loader_refuses_to_lose_an_assessment_but_keeps_app_ones(engine, data_co
     assert report.tables["assessment"].kept == 1  # the app's record, which the YAML never had
 
 
+@pytest.mark.slow  # a subprocess, or a minute of work: left out of make test-fast
 def test_cli_load_reports_the_refusal_and_exit_code(tmp_path, data_copy):
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     env = {**os.environ, "DATABASE_URL": url}

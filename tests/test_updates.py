@@ -470,6 +470,7 @@ def test_export_of_app_records_loads_back_the_same(world, sqlite_engine, tmp_pat
     assert sql.rows(target, status.overall(None, [REC])) == sql.rows(engine, status.overall(None, [REC]))
 
 
+@pytest.mark.slow  # a subprocess, or a minute of work: left out of make test-fast
 def test_the_users_command_line(tmp_path):
     import os
     import subprocess

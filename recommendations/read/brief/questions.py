@@ -81,7 +81,10 @@ def questions_for(item: BriefItem, meeting: dt.date, lang: str = DEFAULT_LANGUAG
         out.append(Question("not_assessed", found))
     elif item.status in _LATEST_FOUND and latest:
         said = tr.t(
-            _LATEST_FOUND[Status(item.status)], assessor=latest.assessor, date=tr.date(latest.as_of), rationale=latest.rationale
+            _LATEST_FOUND[Status(item.status)],
+            assessor=latest.assessor,
+            date=tr.date(latest.as_of),
+            rationale=latest.rationale,
         )
         out.append(Question(item.status, said))
     elif item.status == Status.IN_PROGRESS and latest:
