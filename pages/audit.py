@@ -12,7 +12,8 @@ from recommendations.write import workspace
 ui.through_entrypoint()
 who = ui.require_page("pages/audit.py")
 engine = ui.engine()
-t, tr = ui.t, ui.tr()
+tr = ui.tr()
+t = tr.t  # bound to this run's language: a format_func may be called after the run (AppTest does)
 
 
 def action_words(action: str) -> str:

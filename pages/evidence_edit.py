@@ -9,7 +9,8 @@ from recommendations.write import corrections, workspace
 ui.through_entrypoint()
 who = ui.require_page("pages/evidence_edit.py")
 state = st.session_state
-t, tr = ui.t, ui.tr()
+tr = ui.tr()
+t = tr.t  # bound to this run's language: a format_func may be called after the run (AppTest does)
 
 evidence_id = st.query_params.get("id", "")
 item = workspace.evidence_item(ui.engine(), who, evidence_id)

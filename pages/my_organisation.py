@@ -11,7 +11,8 @@ from recommendations.write import workspace
 ui.through_entrypoint()
 who = ui.require_page("pages/my_organisation.py")
 engine = ui.engine()
-t, tr = ui.t, ui.tr()
+tr = ui.tr()
+t = tr.t  # bound to this run's language: a format_func may be called after the run (AppTest does)
 lang = f"&lang={quote(tr.lang)}"  # a link out of a table keeps the page's language
 
 st.title(ui.esc(t("My organisation: {name}", name=who.organisation_name)))

@@ -8,7 +8,8 @@ from recommendations.write import updates, workspace
 ui.through_entrypoint()
 who = ui.require_page("pages/review.py")
 engine = ui.engine()
-t, tr = ui.t, ui.tr()
+tr = ui.tr()
+t = tr.t  # bound to this run's language: a format_func may be called after the run (AppTest does)
 
 st.title(t("Review queue"))
 st.caption(

@@ -10,7 +10,8 @@ ui.through_entrypoint()
 who = ui.require_page("pages/update.py")
 engine = ui.engine()
 state = st.session_state
-t, tr = ui.t, ui.tr()
+tr = ui.tr()
+t = tr.t  # bound to this run's language: a format_func may be called after the run (AppTest does)
 
 st.title(t("Update status"))
 st.caption(

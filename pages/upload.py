@@ -9,7 +9,8 @@ from recommendations.write import bulk, uploads
 ui.through_entrypoint()
 who = ui.require_page("pages/upload.py")
 state = st.session_state
-t, tr = ui.t, ui.tr()
+tr = ui.tr()
+t = tr.t  # bound to this run's language: a format_func may be called after the run (AppTest does)
 
 st.title(t("Upload updates"))
 st.write(

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from models.tables import ACT, A, E, R, T, U
 from recommendations import i18n
+from recommendations.dataset.schema import ASSESSMENT_SHEET_COLUMNS
 from recommendations.i18n import placeholders
 from recommendations.permissions import Principal, Role
 from recommendations.write import updates
@@ -25,8 +26,8 @@ pytestmark = pytest.mark.usefixtures("app_db")
 KM = i18n.translator("km")
 WORD = re.compile(r"[A-Za-z]{4,}")
 #: Proto fields that hold no text a reader sees as interface (ids, keys, values typed or chosen, icons, data).
-NOT_TEXT = {"id", "form_id", "key", "icon", "value", "default", "arrow_data", "data", "url", "mime", "type",
-            "page", "page_script_hash", "deprecated_value", "raw_values", "set_value", "format"}  # fmt: skip
+NOT_TEXT = {"id", "form_id", "key", "icon", "value", "default", "arrow_data", "data", "url", "mime", "type", "page",
+            "page_script_hash", "deprecated_value", "raw_values", "set_value", "format", "autocomplete"}  # fmt: skip
 
 
 #: The app's database, built by a first run, with a contributor, a reviewer and an admin.
@@ -34,27 +35,29 @@ engine = test_app_forms.engine
 
 
 def english_words() -> set[str]:
-    """Lower-cased words of 4+ letters of the catalog's English msgids that their Khmer translation does not keep
-    (placeholders left out)."""
-    out: set[str] = set()
+    """Lower-cased words of 4+ letters of the catalog's English msgids (placeholders left out), but those that a
+    Khmer translation keeps as they are: names and codes such as XLSX, YYYY or the sheet name "assessments"."""
+    english: set[str] = set()
+    kept: set[str] = set()
     for entry in i18n.catalog("km"):
         if not entry.id:
             continue
-        ids = list(entry.id) if isinstance(entry.id, tuple | list) else [entry.id]
-        kept = " ".join(entry.string if isinstance(entry.string, tuple | list) else [entry.string])
-        for msgid in ids:
+        for msgid in list(entry.id) if isinstance(entry.id, tuple | list) else [entry.id]:
             for name in placeholders(msgid):
                 msgid = re.sub(r"\{" + name + r"[^}]*\}", " ", msgid)
-            out |= {w.lower() for w in WORD.findall(msgid)} - {w.lower() for w in WORD.findall(kept)}
-    return out
+            english |= {w.lower() for w in WORD.findall(msgid)}
+        for value in entry.string if isinstance(entry.string, tuple | list) else [entry.string]:
+            kept |= {w.lower() for w in WORD.findall(value)}
+    return english - kept
 
 
 ENGLISH = english_words()
 
 
 def data_values(engine) -> list[str]:
-    """What the pages show as data, longest first: texts, titles, ids, names, acronyms, emails."""
-    found: set[str] = set()
+    """What the pages show as data, longest first: texts, titles, ids, names, acronyms, emails, and the upload's
+    column names (the sheet's headers are the same in every language)."""
+    found: set[str] = set(ASSESSMENT_SHEET_COLUMNS)
     with engine.connect() as conn:
         for columns in ((R.c.id, R.c.title, R.c.text), (ACT.c.id, ACT.c.name, ACT.c.acronym),
                         (E.c.id, E.c.title, E.c.summary, E.c.citation, E.c.url), (T.c.id, T.c.name),
