@@ -179,8 +179,10 @@ class Translator:
         return _fill(_compiled(self.lang, self.root).gettext(msgid), msgid, named)
 
     def say(self, message: Message) -> str:
-        """A ``Message`` in this language."""
-        return self.t(message.msgid, **message.named)
+        """A ``Message`` in this language; a value that is itself a ``Message`` (a field's name, an action) is
+        said in this language too."""
+        named = {k: self.say(v) if isinstance(v, Message) else v for k, v in message.named.items()}
+        return self.t(message.msgid, **named)
 
     def plural(self, singular: str, plural: str, count: int, /, **named: object) -> str:
         """The form for ``count`` (the language's plural rule; Khmer has one form); ``{n}`` is ``count``."""

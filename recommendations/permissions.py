@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from recommendations.i18n import N_
+from recommendations.i18n import N_, Message
 
 
 class Role(StrEnum):
@@ -20,9 +20,9 @@ class Role(StrEnum):
 
 
 ROLE_LABELS = {
-    Role.CONTRIBUTOR: "Contributor (records assessments and evidence as drafts for their organisation)",
-    Role.REVIEWER: "Reviewer (publishes or returns their organisation's drafts)",
-    Role.ADMIN: "Admin (manages users and organisations, sees the audit log)",
+    Role.CONTRIBUTOR: N_("Contributor (records assessments and evidence as drafts for their organisation)"),
+    Role.REVIEWER: N_("Reviewer (publishes or returns their organisation's drafts)"),
+    Role.ADMIN: N_("Admin (manages users and organisations, sees the audit log)"),
 }
 #: A role in a sentence ("Logged in as Dara: reviewer."), and the people who hold it ("for reviewers").
 ROLE_NAMES = {Role.CONTRIBUTOR: N_("contributor"), Role.REVIEWER: N_("reviewer"), Role.ADMIN: N_("admin")}
@@ -30,18 +30,20 @@ ROLE_GROUPS = {Role.CONTRIBUTOR: N_("contributors"), Role.REVIEWER: N_("reviewer
 
 
 class Action(StrEnum):
-    RECORD = "record an assessment"
-    PUBLISH = "publish an assessment"
-    REVIEW = "review a draft"
-    WITHDRAW = "withdraw an assessment"
-    ADD_EVIDENCE = "add evidence"
-    EDIT_EVIDENCE = "correct an evidence item"
-    PROPOSE_CORRECTION = "propose a correction to an evidence item"
-    DECIDE_CORRECTION = "publish or return a proposed correction"
-    VIEW_DRAFTS = "see drafts"
-    MANAGE_USERS = "manage users"
-    MANAGE_ORGANISATIONS = "manage organisations"
-    VIEW_AUDIT = "see the audit log"
+    """What a person may do; each value is also the words for it in a sentence ("Log in to {action}.")."""
+
+    RECORD = N_("record an assessment")
+    PUBLISH = N_("publish an assessment")
+    REVIEW = N_("review a draft")
+    WITHDRAW = N_("withdraw an assessment")
+    ADD_EVIDENCE = N_("add evidence")
+    EDIT_EVIDENCE = N_("correct an evidence item")
+    PROPOSE_CORRECTION = N_("propose a correction to an evidence item")
+    DECIDE_CORRECTION = N_("publish or return a proposed correction")
+    VIEW_DRAFTS = N_("see drafts")
+    MANAGE_USERS = N_("manage users")
+    MANAGE_ORGANISATIONS = N_("manage organisations")
+    VIEW_AUDIT = N_("see the audit log")
 
 
 class Scope(StrEnum):
@@ -72,7 +74,13 @@ PERMISSIONS: dict[Role, dict[Action, Scope]] = {
 
 
 class PermissionDenied(Exception):
-    """The caller may not do this; the message says why in plain words."""
+    """The caller may not do this; the message says why in plain words. ``message`` says it in any language
+    (``i18n.Translator.say``: a named value that is a ``Message``, such as an action, is said in it too);
+    ``str()`` in English."""
+
+    def __init__(self, msgid: str, /, **named: object) -> None:
+        self.message = Message(msgid, named)
+        super().__init__(str(self.message))
 
 
 @dataclass(frozen=True)

@@ -202,7 +202,10 @@ TEXT_KEYWORDS = frozenset({"label", "help", "placeholder", "body", "title", "cap
 #: Calls that show data, whose column headers (``column_config``) are interface strings.
 TABLES = frozenset({"dataframe", "data_editor", "table"})
 #: Pages whose strings all go through t() (the others are wrapped once issue 18's changes are in).
-WRAPPED = ["dashboard.py", "pages/brief.py", "pages/login.py"]
+WRAPPED = [
+    "dashboard.py", "pages/brief.py", "pages/login.py", "pages/update.py", "pages/upload.py", "pages/review.py",
+    "pages/my_organisation.py", "pages/evidence_edit.py", "pages/admin.py", "pages/audit.py",
+]  # fmt: skip
 
 
 def _has_words(text: str) -> bool:

@@ -64,7 +64,17 @@ from recommendations.ui.filters import (
     sidebar_filters,
     sync_params,
 )
-from recommendations.ui.forms import correction_queue, field_errors, problem_summary, submit, write
+from recommendations.ui.forms import (
+    changed_values,
+    correction_queue,
+    field_errors,
+    field_label,
+    moment,
+    problem_summary,
+    refusal,
+    submit,
+    write,
+)
 from recommendations.ui.language import language, language_switch, page_link, plural, switch_page, t, tr, with_language
 from recommendations.ui.look import style
 from recommendations.ui.nav import PAGES, home, require_page, through_entrypoint
@@ -84,6 +94,7 @@ __all__ = [
     "brief_file",
     "chain_links",
     "chain_members",
+    "changed_values",
     "chart",
     "chart_label",
     "chart_labels",
@@ -107,6 +118,7 @@ __all__ = [
     "esc",
     "evidence_in",
     "field_errors",
+    "field_label",
     "filter_summary",
     "filters_from_params",
     "find_recommendation",
@@ -117,6 +129,7 @@ __all__ = [
     "language_switch",
     "log_in",
     "log_out",
+    "moment",
     "options",
     "owner_asks",
     "owner_status_mix",
@@ -128,6 +141,7 @@ __all__ = [
     "principal",
     "problem_summary",
     "refresh_if_changed",
+    "refusal",
     "require_page",
     "research_log",
     "routes_served",

@@ -21,12 +21,14 @@ from recommendations import text
 from recommendations.audit import audit
 from recommendations.dataset import records
 from recommendations.dataset.schema import ActorIn
-from recommendations.permissions import Action, Principal, Role
+from recommendations.i18n import N_, Message
+from recommendations.permissions import ROLE_NAMES, Action, Principal, Role
 from recommendations.write import auth
-from recommendations.write.errors import FieldError, Invalid, pydantic_errors
+from recommendations.write.errors import FieldError, Invalid, pydantic_errors, text_problem
 from recommendations.write.versions import versioned_update
 
 EDITABLE_ORGANISATION = ("name", "acronym", "country", "note")
+LOOKS_THE_SAME = N_("the name looks the same as the existing organisation {organisation}")
 
 
 def _now() -> dt.datetime:
@@ -59,9 +61,11 @@ def add_organisation(*, conn: Connection, principal: Principal | None, data: Map
     except ValidationError as exc:
         raise Invalid(pydantic_errors(exc)) from None
     if conn.execute(select(ACT.c.id).where(ACT.c.id == actor.id)).first():
-        raise Invalid([FieldError("id", f"an organisation or body with the id {actor.id!r} already exists")])
+        raise Invalid(
+            [FieldError("id", N_("an organisation or body with the id {id} already exists"), id=repr(actor.id))]
+        )
     if twin := _look_alike(conn, actor.name, actor.acronym):
-        raise Invalid([FieldError("name", f"the name looks the same as the existing organisation {twin}")])
+        raise Invalid([FieldError("name", LOOKS_THE_SAME, organisation=twin)])
     conn.execute(insert(ACT).values(**records.actor_row(actor), version=1))
     audit(
         conn, who, "add organisation", "actor", actor.id, after=actor.model_dump(mode="json", exclude={"translations"})
@@ -76,7 +80,7 @@ def edit_organisation(
     who = auth.require(conn, principal, Action.MANAGE_ORGANISATIONS)
     row = conn.execute(select(ACT).where(ACT.c.id == actor_id)).first()
     if row is None:
-        raise Invalid([FieldError("organisation", f"unknown organisation {actor_id!r}")])
+        raise Invalid([FieldError("organisation", N_("unknown organisation {id}"), id=repr(actor_id))])
     current = dict(row._mapping)
     values = {
         **{k: current[k] for k in ("id", "type")},
@@ -87,7 +91,7 @@ def edit_organisation(
     except ValidationError as exc:
         raise Invalid(pydantic_errors(exc)) from None
     if twin := _look_alike(conn, actor.name, actor.acronym, besides=actor_id):
-        raise Invalid([FieldError("name", f"the name looks the same as the existing organisation {twin}")])
+        raise Invalid([FieldError("name", LOOKS_THE_SAME, organisation=twin)])
     before = {k: current[k] for k in EDITABLE_ORGANISATION}
     after = {k: getattr(actor, k) for k in EDITABLE_ORGANISATION}
     return versioned_update(conn, ACT, who, actor_id, seen_version, before, after, "edit organisation")
@@ -112,6 +116,15 @@ def _roles() -> str:
     return ", ".join(r.value for r in Role)
 
 
+def _role(role: str) -> Message:
+    """A role in a sentence, said in the reader's language ("a reviewer needs an organisation")."""
+    return Message(ROLE_NAMES[Role(role)], {})
+
+
+UNKNOWN_ROLE = N_("unknown role {role}: choose {roles}")
+LAST_ADMIN = N_("this is the last active admin: make another account admin first")
+
+
 def create_user(
     *,
     conn: Connection,
@@ -128,22 +141,24 @@ def create_user(
     try:
         email = text.email(email)
     except text.TextProblem as exc:
-        errors.append(FieldError("email", f"the email {exc}"))
+        errors.append(FieldError("email", text_problem("email", exc)))
     else:
         if _user(conn, email):
-            errors.append(FieldError("email", f"an account for {email} already exists"))
+            errors.append(FieldError("email", N_("an account for {email} already exists"), email=email))
     try:
         shown_name = text.name((name or "").strip() or email.split("@")[0] or "?")
     except text.TextProblem as exc:
-        errors.append(FieldError("name", f"the name {exc}"))
+        errors.append(FieldError("name", text_problem("name", exc)))
         shown_name = ""
     if role not in {r.value for r in Role}:
-        errors.append(FieldError("role", f"unknown role {role!r}: choose {_roles()}"))
+        errors.append(FieldError("role", UNKNOWN_ROLE, role=repr(role), roles=_roles()))
     if organisation:
         if not conn.execute(select(ACT.c.id).where(ACT.c.id == organisation)).first():
-            errors.append(FieldError("organisation", f"unknown organisation {organisation!r} (an actor id)"))
+            errors.append(
+                FieldError("organisation", N_("unknown organisation {id} (an actor id)"), id=repr(organisation))
+            )
     elif role in (Role.CONTRIBUTOR, Role.REVIEWER):
-        errors.append(FieldError("organisation", f"a {role} needs an organisation"))
+        errors.append(FieldError("organisation", N_("a {role} needs an organisation"), role=_role(role)))
     if password is not None and (problem := auth.password_problem(password)):
         errors.append(FieldError("password", problem))
     if errors:
@@ -173,7 +188,7 @@ def create_user(
 def _account(conn: Connection, email: str) -> _UserRow:
     row = _user(conn, email)
     if row is None:
-        raise Invalid([FieldError("email", f"no account for {auth.normalise_email(email)}")])
+        raise Invalid([FieldError("email", N_("no account for {email}"), email=auth.normalise_email(email))])
     return row
 
 
@@ -200,12 +215,14 @@ def set_role(*, conn: Connection, principal: Principal | None, email: str, role:
     """Give an account another role; its sessions end, so the new role applies from its next log-in."""
     who = auth.require(conn, principal, Action.MANAGE_USERS)
     if role not in {r.value for r in Role}:
-        raise Invalid([FieldError("role", f"unknown role {role!r}: choose {_roles()}")])
+        raise Invalid([FieldError("role", UNKNOWN_ROLE, role=repr(role), roles=_roles())])
     row = _account(conn, email)
     if row.role == Role.ADMIN and role != Role.ADMIN and row.active and not _other_active_admins(conn, row.id):
-        raise Invalid([FieldError("role", "this is the last active admin: make another account admin first")])
+        raise Invalid([FieldError("role", LAST_ADMIN)])
     if role in (Role.CONTRIBUTOR, Role.REVIEWER) and not row.organisation_id:
-        raise Invalid([FieldError("role", f"a {role} needs an organisation; this account has none")])
+        raise Invalid(
+            [FieldError("role", N_("a {role} needs an organisation; this account has none"), role=_role(role))]
+        )
     _change_user(conn, who, row, "set role", end_sessions=True, role=role)
 
 
@@ -214,7 +231,7 @@ def disable_user(*, conn: Connection, principal: Principal | None, email: str) -
     who = auth.require(conn, principal, Action.MANAGE_USERS)
     row = _account(conn, email)
     if row.role == Role.ADMIN and row.active and not _other_active_admins(conn, row.id):
-        raise Invalid([FieldError("email", "this is the last active admin: make another account admin first")])
+        raise Invalid([FieldError("email", LAST_ADMIN)])
     _change_user(conn, who, row, "disable user", end_sessions=True, active=False)
 
 
@@ -223,7 +240,7 @@ def enable_user(*, conn: Connection, principal: Principal | None, email: str) ->
     who = auth.require(conn, principal, Action.MANAGE_USERS)
     row = _account(conn, email)
     if row.active:
-        raise Invalid([FieldError("email", f"{row.email} is not disabled")])
+        raise Invalid([FieldError("email", N_("{email} is not disabled"), email=row.email)])
     _change_user(conn, who, row, "enable user", end_sessions=False, active=True, failed_logins=0, locked_until=None)
 
 

@@ -30,6 +30,7 @@ from models.tables import ACT, ATTEMPTS, SESSIONS, THROTTLE, U
 from recommendations import i18n, settings, text
 from recommendations.i18n import N_
 from recommendations.permissions import (
+    ROLE_NAMES,
     Action,
     PermissionDenied,
     Principal,
@@ -65,11 +66,17 @@ def require(conn: Connection, principal: Principal | None, action: Action) -> Pr
     record-level check (``require_on``) follows once the record is known.
     """
     if principal is None:
-        raise PermissionDenied(f"Log in to {action}.")
+        raise PermissionDenied(N_("Log in to {action}."), action=i18n.Message(action.value, {}))
     fresh = current(conn, principal)
     if not may(fresh, action):
-        raise PermissionDenied(f"A {fresh.role} may not {action}.")
+        raise _may_not(fresh, action)
     return fresh
+
+
+def _may_not(principal: Principal, action: Action) -> PermissionDenied:
+    """ "A contributor may not publish an assessment." (role and action said in the reader's language)"""
+    role = i18n.Message(ROLE_NAMES[principal.role], {})
+    return PermissionDenied(N_("A {role} may not {action}."), role=role, action=i18n.Message(action.value, {}))
 
 
 def require_on(principal: Principal, action: Action, organisation: str | None) -> None:
@@ -78,14 +85,18 @@ def require_on(principal: Principal, action: Action, organisation: str | None) -
     if allowed(principal, action, organisation):
         return
     scope = scope_of(principal, action)
+    words = i18n.Message(action.value, {})
     if scope == Scope.DATASET:
-        raise PermissionDenied(f"An admin can {action} only for the curated dataset's records.")
-    if scope == Scope.OWN:
+        raise PermissionDenied(N_("An admin can {action} only for the curated dataset's records."), action=words)
+    if scope == Scope.OWN and principal.organisation_name:
         raise PermissionDenied(
-            f"You can {action} only for your own organisation"
-            + (f" ({principal.organisation_name})." if principal.organisation_name else ".")
+            N_("You can {action} only for your own organisation ({organisation})."),
+            action=words,
+            organisation=principal.organisation_name,
         )
-    raise PermissionDenied(f"A {principal.role} may not {action}.")
+    if scope == Scope.OWN:
+        raise PermissionDenied(N_("You can {action} only for your own organisation."), action=words)
+    raise _may_not(principal, action)
 
 
 def current(conn: Connection, principal: Principal) -> Principal:
@@ -97,14 +108,16 @@ def current(conn: Connection, principal: Principal) -> Principal:
             )
         ).first()
         if row is None or row.ended_at is not None or row.expires_at <= _now():
-            raise PermissionDenied("Your session has ended (logged out or expired). Log in again; nothing was saved.")
+            raise PermissionDenied(
+                N_("Your session has ended (logged out or expired). Log in again; nothing was saved.")
+            )
         fresh = _principal(conn, row.user_id, principal.session_id)
     elif principal.user_id is not None:  # the command line acting as an account (`import-updates --as`)
         fresh = _principal(conn, principal.user_id, None)
     else:
         return principal  # the command line itself: whoever runs it holds the database already
     if fresh is None:
-        raise PermissionDenied("This account is disabled. Nothing was saved.")
+        raise PermissionDenied(N_("This account is disabled. Nothing was saved."))
     return fresh
 
 
@@ -115,13 +128,14 @@ def hash_password(password: str) -> str:
     return _HASHER.hash(password)
 
 
-def password_problem(password: str) -> str | None:
+def password_problem(password: str) -> i18n.Message | None:
+    """What is wrong with a new password, as a message to say in the reader's language (None: nothing)."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        return f"the password must be at least {MIN_PASSWORD_LENGTH} characters long"
+        return i18n.Message(N_("the password must be at least {n} characters long"), {"n": MIN_PASSWORD_LENGTH})
     if len(password) > MAX_PASSWORD_LENGTH:
-        return f"the password must be at most {MAX_PASSWORD_LENGTH} characters long"
+        return i18n.Message(N_("the password must be at most {n} characters long"), {"n": MAX_PASSWORD_LENGTH})
     if any(ord(c) < 32 for c in password):
-        return "the password must not hold control characters"
+        return i18n.Message(N_("the password must not hold control characters"), {})
     return None
 
 
@@ -285,10 +299,10 @@ def login(conn: Connection, email: str, password: str, client: str = "unknown") 
     locked until the caller commits), so parallel attempts cannot slip past them. The caller commits, also
     when the log-in fails: the counters must be kept.
     """
-    given = (("your email", (email or "").strip()), ("your password", password))
-    missing = [words for words, value in given if not value]
-    if missing:  # nothing to check: not an attempt, and no counter moves
-        raise LoginRefused(f"Fill in {' and '.join(missing)}.")
+    if not (email or "").strip() or not password:  # nothing to check: not an attempt, and no counter moves
+        if not (email or "").strip() and not password:
+            raise LoginRefused(N_("Fill in your email and your password."))
+        raise LoginRefused(N_("Fill in your email.") if password else N_("Fill in your password."))
     config = settings.current()
     email, now = normalise_email(email), _now()
     client = "".join(c for c in (client or "unknown") if c.isprintable())[:100] or "unknown"

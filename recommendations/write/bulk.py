@@ -21,6 +21,7 @@ from models.tables import ACT, AD, A, R, S
 from recommendations import sql, status
 from recommendations.dataset.export import to_csv_bytes, to_xlsx_bytes
 from recommendations.dataset.schema import ASSESSMENT_SHEET, ASSESSMENT_SHEET_WRITABLE
+from recommendations.i18n import N_, Message, Translator
 from recommendations.permissions import PermissionDenied, Principal
 from recommendations.read import evidence
 from recommendations.vocabulary import STATUS_LABELS
@@ -53,8 +54,33 @@ class RowResult:
     row: int  # as a spreadsheet numbers it: the header is row 1
     values: dict[str, str]
     outcome: str = "new"  # new | unchanged | error
-    errors: list[str] = field(default_factory=list)  # "column as_of: 2099-01-01 is in the future"
+    #: What is wrong with the row (or why it is skipped), each beside its column ("row": the whole row).
+    problems: list[errors.FieldError] = field(default_factory=list)
     assessment_id: str | None = None
+
+    @property
+    def errors(self) -> list[str]:
+        """The problems in English: "column as_of: 2099-01-01 is in the future: give the date …"."""
+        return self.said()
+
+    def said(self, translator: Translator | None = None) -> list[str]:
+        """The problems in ``translator``'s language (English without one), each naming its column."""
+        out = []
+        for problem in self.problems:
+            words = problem.words(translator)
+            if problem.field == "row":
+                out.append(words)
+            else:
+                named = {"column": problem.field, "problem": words}
+                out.append(translator.t(COLUMN, **named) if translator else str(Message(COLUMN, named)))
+        return out
+
+
+COLUMN = N_("column {column}: {problem}")
+
+
+def _row_problem(msgid: str, /, **named: object) -> list[errors.FieldError]:
+    return [errors.FieldError("row", msgid, whole=True, **named)]
 
 
 @dataclass
@@ -113,9 +139,9 @@ def _column_order(error: errors.FieldError) -> int:
     return ASSESSMENT_SHEET_WRITABLE.index(column) if column in ASSESSMENT_SHEET_WRITABLE else -1
 
 
-def _words(error: errors.FieldError) -> str:
-    column = _FIELD_COLUMNS.get(error.field, error.field)
-    return f"column {column}: {error.message}" if column != "row" else error.message
+def _in_column(error: errors.FieldError) -> errors.FieldError:
+    """A problem of the form beside the sheet's column it is about ("row" for the whole row)."""
+    return errors.FieldError(_FIELD_COLUMNS.get(error.field, error.field), error.said, whole=True)
 
 
 def _recorded(conn: Connection, assessment_id: str) -> dict[str, Any] | None:
@@ -168,38 +194,44 @@ def check_and_write(
         results.append(result)
         key = tuple(values.get(c, "") for c in ASSESSMENT_SHEET_WRITABLE)
         if key in seen:
-            result.outcome, result.errors = "error", [f"Repeats row {seen[key]}."]
+            result.outcome, result.problems = "error", _row_problem(N_("Repeats row {row}."), row=seen[key])
             continue
         seen[key] = number
         if values.get("rationale", "").startswith(EXAMPLE_MARK):
             result.outcome = "error"
-            result.errors = ["This is the template's example row: replace it with your own assessment, or delete it."]
+            result.problems = _row_problem(
+                N_("This is the template's example row: replace it with your own assessment, or delete it.")
+            )
             continue
         existing_id = values.get("id", "")
         if existing_id:
             existing = _recorded(conn, existing_id)
             if existing is not None:
                 if _same(existing, values):
-                    result.outcome, result.errors = "unchanged", [f"Assessment {existing_id} is already recorded."]
+                    result.outcome = "unchanged"
+                    result.problems = _row_problem(N_("Assessment {id} is already recorded."), id=existing_id)
                 else:
                     result.outcome = "error"
-                    result.errors = [
-                        f"Assessment {existing_id} is already recorded and cannot change; to correct it, clear "
-                        f"the id and put {existing_id} in supersedes_id with a supersede_reason."
-                    ]
+                    result.problems = _row_problem(
+                        N_("Assessment {id} is already recorded and cannot change; to correct it, clear the id and "
+                           "put {id} in supersedes_id with a supersede_reason."),
+                        id=existing_id,
+                    )  # fmt: skip
                 continue
         twin = _already_recorded(conn, principal, values)
         if twin:
-            result.outcome, result.errors = "unchanged", [f"The same assessment is already recorded as {twin}."]
+            result.outcome = "unchanged"
+            result.problems = _row_problem(N_("The same assessment is already recorded as {id}."), id=twin)
             continue
         try:
             result.assessment_id = updates.record_assessment(
                 conn=conn, principal=principal, form=_form(values, publish)
             )
         except errors.Invalid as exc:  # every problem of the row, in the order of the sheet's columns
-            result.outcome, result.errors = "error", [_words(e) for e in sorted(exc.errors, key=_column_order)]
+            result.outcome = "error"
+            result.problems = [_in_column(e) for e in sorted(exc.errors, key=_column_order)]
         except PermissionDenied as exc:
-            result.outcome, result.errors = "error", [str(exc)]
+            result.outcome, result.problems = "error", [errors.FieldError("row", exc.message, whole=True)]
     return results
 
 

@@ -15,11 +15,12 @@ from sqlalchemy.engine import Connection
 from models.tables import CORRECTION_REVIEWS, CORRECTIONS, E
 from recommendations import permissions, text, visibility
 from recommendations.audit import audit
+from recommendations.i18n import N_
 from recommendations.permissions import Action, Principal
 from recommendations.write import auth
-from recommendations.write.errors import Conflict, FieldError, Invalid
+from recommendations.write.errors import FieldError, Invalid, problem_words
 from recommendations.write.updates import Decision, evidence_in, new_id, now_utc
-from recommendations.write.versions import changed_by, versioned_update
+from recommendations.write.versions import conflict, versioned_update
 
 EDITABLE_EVIDENCE = ("title", "url", "citation", "summary", "completeness")
 
@@ -53,7 +54,9 @@ def correct_evidence(
         select(E).where(E.c.id == evidence_id, visibility.evidence(visibility.Viewer.of(who), E))
     ).first()
     if row is None:
-        raise Invalid([FieldError("evidence", f"no evidence item you may see has the id {evidence_id!r}")])
+        raise Invalid(
+            [FieldError("evidence", N_("no evidence item you may see has the id {id}"), id=repr(evidence_id))]
+        )
     current = dict(row._mapping)
     wanted = {k: (changes.get(k, current[k]) or None) for k in EDITABLE_EVIDENCE}
     item, errors = evidence_in(
@@ -62,18 +65,17 @@ def correct_evidence(
     try:
         reason = text.clean(reason or "").strip()
     except text.TextProblem as exc:
-        errors.append(FieldError("reason", str(exc)))
+        errors.append(FieldError("reason", problem_words(exc)))
     if not reason:
-        errors.append(FieldError("reason", "say why the item is corrected (it is kept in the history)"))
+        errors.append(FieldError("reason", N_("say why the item is corrected (it is kept in the history)")))
     if errors or item is None:
         raise Invalid(errors)
     before = {k: current[k] for k in EDITABLE_EVIDENCE}
     after = {k: getattr(item, k) for k in EDITABLE_EVIDENCE}
     if before == after:
-        raise Invalid([FieldError("form", "nothing was changed")])
+        raise Invalid([FieldError("form", N_("nothing was changed"))])
     if current["version"] != seen_version:
-        raise Conflict(f"This record was {changed_by(conn, 'evidence', evidence_id)} since you opened it. "
-                       "Your changes are kept below: compare them with the new version and save again.")  # fmt: skip
+        raise conflict(conn, "evidence", evidence_id)
     now = now or now_utc()
     correction_id = new_id("cor", evidence_id, now.strftime("%Y%m%d"))
     conn.execute(
@@ -122,22 +124,22 @@ def decide_correction(
         .where(CORRECTIONS.c.id == correction_id)
     ).first()
     if proposal is None:
-        raise Invalid([FieldError("correction", f"unknown correction {correction_id!r}")])
+        raise Invalid([FieldError("correction", N_("unknown correction {id}"), id=repr(correction_id))])
     auth.require_on(who, Action.DECIDE_CORRECTION, proposal.organisation_id)
     if conn.execute(select(CORRECTION_REVIEWS.c.id).where(CORRECTION_REVIEWS.c.correction_id == correction_id)).first():
-        raise Invalid([FieldError("correction", f"{correction_id} was already decided")])
+        raise Invalid([FieldError("correction", N_("{id} was already decided"), id=correction_id)])
     if decision not in (Decision.PUBLISHED, Decision.RETURNED):
-        raise Invalid([FieldError("decision", "choose publish or return")])
+        raise Invalid([FieldError("decision", N_("choose publish or return"))])
     try:
         comment = text.clean(comment or "").strip() or None
     except text.TextProblem as exc:
-        raise Invalid([FieldError("comment", str(exc))]) from None
+        raise Invalid([FieldError("comment", problem_words(exc))]) from None
     now = now or now_utc()
     if decision == Decision.PUBLISHED:
         _publish_correction(conn, who, correction_id, now)
         return
     if not comment:
-        raise Invalid([FieldError("comment", "say why the correction is not published")])
+        raise Invalid([FieldError("comment", N_("say why the correction is not published"))])
     conn.execute(
         insert(CORRECTION_REVIEWS).values(
             correction_id=correction_id, decision=Decision.RETURNED, comment=comment, reviewed_by=who.display,

@@ -34,15 +34,21 @@ from recommendations.dataset import checks
 from recommendations.dataset.records import assessment_row, cited_rows, evidence_row
 from recommendations.dataset.schema import AssessmentIn, EvidenceIn, assessment_rules
 from recommendations.dates import date_start
+from recommendations.i18n import N_
 from recommendations.permissions import Action, PermissionDenied, Principal
 from recommendations.vocabulary import STATUS_LABELS, Status, Visibility
 from recommendations.write import auth
-from recommendations.write.errors import FieldError, Invalid, findings, pydantic_errors, record_rule
+from recommendations.write.errors import FieldError, Invalid, findings, problem_words, pydantic_errors, record_rule
 
 
 class Decision:
     PUBLISHED = Visibility.PUBLISHED.value
     RETURNED = status.RETURNED
+
+
+UNKNOWN_ASSESSMENT = N_("unknown assessment id {id}")
+#: "as-… was already published" / "… returned": a decision already taken, said whole.
+ALREADY = {Decision.PUBLISHED: N_("{id} was already published"), Decision.RETURNED: N_("{id} was already returned")}
 
 
 def now_utc() -> dt.datetime:
@@ -119,7 +125,7 @@ def record_assessment(
         if item is not None:
             new_items.append(item)
     known = _evidence_dates(conn, form.evidence, visibility.Viewer.of(who))
-    errors += [FieldError("evidence", f"no evidence item you may cite has the id {ev!r}")
+    errors += [FieldError("evidence", N_("no evidence item you may cite has the id {id}"), id=repr(ev))
                for ev in form.evidence if ev not in known]  # fmt: skip
     made, addressees = _recommendation(conn, form.recommendation)
     addressee = _addressee(conn, form.addressee, addressees, errors)
@@ -139,16 +145,20 @@ def record_assessment(
             errors += [record_rule(p) for p in _record_rules(values)]  # not run: say them too, all at once
     wrong = {e.field for e in errors}
     if made is None and "recommendation" not in wrong:
-        errors.append(FieldError("recommendation", f"no recommendation has the id {form.recommendation!r}"))
+        errors.append(
+            FieldError("recommendation", N_("no recommendation has the id {id}"), id=repr(form.recommendation))
+        )
     target = None
     if form.supersedes:
         target = _target(conn, form.supersedes)
         if target is None or (target.assessor != organisation and target.visibility not in status.IN_FORCE):
-            errors.append(FieldError("supersedes", f"no assessment of yours has the id {form.supersedes!r}"))
+            errors.append(
+                FieldError("supersedes", N_("no assessment of yours has the id {id}"), id=repr(form.supersedes))
+            )
             target = None
         elif target.assessor != organisation:
             raise PermissionDenied(
-                "You can correct only your own organisation's assessments; record your own assessment instead."
+                N_("You can correct only your own organisation's assessments; record your own assessment instead.")
             )
     draft = record or AssessmentIn.model_construct(**values)
     dates = {**known, **{e.id: e.date for e in new_items}}
@@ -193,11 +203,16 @@ def _addressee(
     names = {r[0]: labels.full(r[1], r[2]) for r in rows}
     if found:
         which = "; ".join(f"{names[a]}, id {a}" for a in found)
-        errors.append(FieldError("addressee", f"{given!r} names more than one: {which}. Write the id of the one meant"))
+        errors.append(FieldError("addressee", N_("{given} names more than one: {which}. Write the id of the one meant"),
+                                 given=repr(given), which=which))  # fmt: skip
     else:
         asked = "; ".join(f"{names.get(a, a)}, id {a}" for a in sorted(addressees or []))
-        also = f". This recommendation asks: {asked}" if asked else ""
-        errors.append(FieldError("addressee", f"no organisation or body has the id or acronym {given!r}{also}"))
+        words = (
+            N_("no organisation or body has the id or acronym {given}. This recommendation asks: {asked}")
+            if asked
+            else N_("no organisation or body has the id or acronym {given}")
+        )
+        errors.append(FieldError("addressee", words, given=repr(given), asked=asked))
     return None
 
 
@@ -233,7 +248,7 @@ def evidence_in(
         item = EvidenceIn(id=ident or new_id("ev", values.get("title") or "item"), organisation=organisation, **values)
     except ValidationError as exc:
         return None, pydantic_errors(exc, prefix)
-    errors = [FieldError(prefix + f, m) for f, m in checks.evidence_findings(item.date)]
+    errors = findings(checks.evidence_findings(item.date), prefix)
     return (None if errors else item), errors
 
 
@@ -258,25 +273,40 @@ def review(
     who = auth.require(conn, principal, Action.REVIEW)
     row = conn.execute(select(A).where(A.c.id == assessment_id)).first()
     if row is None or row.assessor_id != who.organisation_id:  # another organisation's draft is not yours to see
-        raise Invalid([FieldError("assessment", f"unknown assessment id {assessment_id!r}")])
+        raise Invalid([FieldError("assessment", UNKNOWN_ASSESSMENT, id=repr(assessment_id))])
     auth.require_on(who, Action.REVIEW, row.assessor_id)
     if decision not in (Decision.PUBLISHED, Decision.RETURNED):
-        raise Invalid([FieldError("decision", "choose publish or return")])
+        raise Invalid([FieldError("decision", N_("choose publish or return"))])
     try:
         comment = text.clean(comment or "").strip() or None
     except text.TextProblem as exc:
-        raise Invalid([FieldError("comment", str(exc))]) from None
+        raise Invalid([FieldError("comment", problem_words(exc))]) from None
     if decision == Decision.RETURNED and not comment:
-        raise Invalid([FieldError("comment", "say what should change before it can be published")])
+        raise Invalid([FieldError("comment", N_("say what should change before it can be published"))])
     if row.visibility != Visibility.DRAFT:
-        raise Invalid([FieldError("assessment", f"{assessment_id} is not a draft")])
+        raise Invalid([FieldError("assessment", N_("{id} is not a draft"), id=assessment_id)])
     done = conn.execute(select(REVIEWS.c.decision).where(REVIEWS.c.assessment_id == assessment_id)).scalar()
     if done:
-        raise Invalid([FieldError("assessment", f"{assessment_id} was already {done}")])
+        raise Invalid(
+            [
+                FieldError(
+                    "assessment", ALREADY.get(done, N_("{id} was already {decision}")), id=assessment_id, decision=done
+                )
+            ]
+        )
     if decision == Decision.PUBLISHED and row.supersedes_id:
         target = _target(conn, row.supersedes_id)
         if target and target.superseded_by:
-            raise Invalid([FieldError("supersedes", f"{target.id} is already superseded by {target.superseded_by}")])
+            raise Invalid(
+                [
+                    FieldError(
+                        "supersedes",
+                        N_("{target} is already superseded by {by}"),
+                        target=target.id,
+                        by=target.superseded_by,
+                    )
+                ]
+            )
     conn.execute(
         insert(REVIEWS).values(
             assessment_id=assessment_id,
@@ -305,13 +335,15 @@ def withdraw(
         or target is None
         or (target.assessor != who.organisation_id and target.visibility not in status.IN_FORCE)
     ):
-        raise Invalid([FieldError("assessment", f"unknown assessment id {assessment_id!r}")])
+        raise Invalid([FieldError("assessment", UNKNOWN_ASSESSMENT, id=repr(assessment_id))])
     auth.require_on(who, Action.WITHDRAW, target.assessor)
     now = now or now_utc()
     if target.visibility != Visibility.PUBLISHED:
-        raise Invalid([FieldError("assessment", f"{assessment_id} is not published, so there is nothing to withdraw")])
+        raise Invalid(
+            [FieldError("assessment", N_("{id} is not published, so there is nothing to withdraw"), id=assessment_id)]
+        )
     if not (reason or "").strip():
-        raise Invalid([FieldError("reason", "say why it is withdrawn: the history shows it")])
+        raise Invalid([FieldError("reason", N_("say why it is withdrawn: the history shows it"))])
     as_of = max(now.date().isoformat(), target.as_of, key=date_start)
     try:
         record = AssessmentIn(
@@ -331,13 +363,12 @@ def withdraw(
     except ValidationError as exc:
         raise Invalid(
             [
-                FieldError("reason" if e.field in ("supersede_reason", "rationale") else e.field, e.message)
+                FieldError("reason" if e.field in ("supersede_reason", "rationale") else e.field, e.said)
                 for e in pydantic_errors(exc)
             ]
         ) from None
-    findings = checks.supersede_findings(record, target)
-    if findings:
-        raise Invalid([FieldError(f, m) for f, m in findings])
+    if found := checks.supersede_findings(record, target):
+        raise Invalid(findings(found))
     conn.execute(insert(A).values(**assessment_row(record, origin="app")))
     audit(conn, who, "withdraw assessment", "assessment", record.id, after=record.model_dump(mode="json"))
     return record.id

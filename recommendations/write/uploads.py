@@ -13,6 +13,7 @@ from typing import Any
 from recommendations import settings
 from recommendations.dataset.export import NEUTRALISED_PREFIXES, runs_as_formula
 from recommendations.dataset.schema import ASSESSMENT_SHEET, ASSESSMENT_SHEET_COLUMNS, ASSESSMENT_SHEET_WRITABLE
+from recommendations.i18n import N_, Message
 
 MAX_UNZIPPED = 50 * 1024 * 1024  # an XLSX that inflates beyond this is refused before it is opened
 
@@ -24,7 +25,12 @@ REQUIRED = ("recommendation_id", "status", "as_of", "rationale")
 
 
 class UploadRefused(Exception):
-    """The file as a whole cannot be read; nothing was written. The message says why, in words."""
+    """The file as a whole cannot be read; nothing was written. The message says why, in words: ``message`` in
+    any language (``i18n.Translator.say``), ``str()`` in English."""
+
+    def __init__(self, msgid: str, /, **named: object) -> None:
+        self.message = Message(msgid, named)
+        super().__init__(str(self.message))
 
 
 def limits() -> tuple[int, int]:
@@ -42,25 +48,27 @@ def read_rows(data: bytes, *, max_rows: int | None = None) -> list[tuple[int, di
     max_bytes, row_limit = limits()
     max_rows = row_limit if max_rows is None else max_rows
     if not data:
-        raise UploadRefused("The file is empty.")
+        raise UploadRefused(EMPTY)
     if len(data) > max_bytes:
         raise UploadRefused(
-            f"The file is {size_words(len(data))}; uploads are limited to {size_words(max_bytes)}. "
-            "Split it into smaller files."
-        )
+            N_("The file is {size}; uploads are limited to {limit}. Split it into smaller files."),
+            size=size_words(len(data)), limit=size_words(max_bytes),
+        )  # fmt: skip
     is_csv = False
     if data[:4] == b"PK\x03\x04":
         header, rows = _read_xlsx(data, max_rows)
     elif data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise UploadRefused("This is an old Excel (.xls) workbook. Save it as .xlsx or as CSV UTF-8 and upload that.")
+        raise UploadRefused(
+            N_("This is an old Excel (.xls) workbook. Save it as .xlsx or as CSV UTF-8 and upload that.")
+        )
     elif data[:5] == b"%PDF-" or (b"\x00" in data[:4096] and not data.startswith(_UTF16_BOMS)):
-        raise UploadRefused("This is not a CSV or XLSX file (it holds binary data). Use the template.")
+        raise UploadRefused(N_("This is not a CSV or XLSX file (it holds binary data). Use the template."))
     else:
         is_csv = True
         header, rows = _read_csv(data, max_rows)
     _check_header(header)
     out = []
-    formulas: list[str] = []
+    formulas: list[Message] = []
     for number, cells in rows:
         values = {}
         for i, column in enumerate(header):
@@ -68,22 +76,38 @@ def read_rows(data: bytes, *, max_rows: int | None = None) -> list[tuple[int, di
             if raw.startswith(NEUTRALISED_PREFIXES):  # written by our own export: text, shown with its apostrophe
                 raw = raw[1:]
             elif is_csv and runs_as_formula(raw):
-                formulas.append(f"row {number}, column {column}")
+                formulas.append(_cell(number, column))
             values[column] = raw
         if any(values.get(c) for c in ASSESSMENT_SHEET_WRITABLE):
             out.append((number, values))
     if formulas:
-        shown = "; ".join(formulas[:5]) + (f" and {len(formulas) - 5} more" if len(formulas) > 5 else "")
         raise UploadRefused(
-            f"The file holds cells a spreadsheet would run as formulas ({shown}): they start with = + - or @. "
-            "Put an apostrophe (') before such a text, or reword it, and upload again."
-        )
+            N_("The file holds cells a spreadsheet would run as formulas ({cells}): they start with = + - or @. Put "
+               "an apostrophe (') before such a text, or reword it, and upload again."),
+            cells=_cells(formulas),
+        )  # fmt: skip
     if not out:
-        raise UploadRefused("The file has a header but no filled row.")
+        raise UploadRefused(N_("The file has a header but no filled row."))
     return out
 
 
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+EMPTY = N_("The file is empty.")
+TOO_MANY_ROWS = N_("The file has more than {n} rows; upload at most {n} at a time.")
+
+
+def _cell(row: int, column: str) -> Message:
+    return Message(N_("row {row}, column {column}"), {"row": row, "column": column})
+
+
+def _cells(cells: list[Message]) -> Message:
+    """The first five cells named ("row 2, column rationale; row 3, column status and 4 more")."""
+    shown: dict[str, object] = {f"c{i}": cell for i, cell in enumerate(cells[:5])}
+    listed = "; ".join(f"{{c{i}}}" for i in range(len(shown)))
+    more = len(cells) - 5
+    if more > 0:
+        return Message(N_("{cells} and {n} more"), {"cells": Message(listed, shown), "n": more})
+    return Message(listed, shown)
 
 
 def decode_text(data: bytes) -> str:
@@ -94,10 +118,10 @@ def decode_text(data: bytes) -> str:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
         raise UploadRefused(
-            f"The file is not UTF-8 text (byte {exc.object[exc.start]:#04x} at position {exc.start}), nor UTF-16 with "
-            "a byte-order mark. "
-            "In your spreadsheet, save it as 'CSV UTF-8' or 'Unicode text', or upload the XLSX."
-        ) from None
+            N_("The file is not UTF-8 text (byte {byte} at position {position}), nor UTF-16 with a byte-order mark. "
+               "In your spreadsheet, save it as 'CSV UTF-8' or 'Unicode text', or upload the XLSX."),
+            byte=f"{exc.object[exc.start]:#04x}", position=exc.start,
+        ) from None  # fmt: skip
 
 
 def _read_csv(data: bytes, max_rows: int) -> tuple[list[str], list[tuple[int, list[str]]]]:
@@ -108,15 +132,17 @@ def _read_csv(data: bytes, max_rows: int) -> tuple[list[str], list[tuple[int, li
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:
-        raise UploadRefused("The file is empty.") from None
+        raise UploadRefused(EMPTY) from None
     rows: list[tuple[int, list[str]]] = []
     try:
         for cells in reader:
             if len(rows) >= max_rows:
-                raise UploadRefused(f"The file has more than {max_rows:,} rows; upload at most {max_rows:,} at a time.")
+                raise UploadRefused(TOO_MANY_ROWS, n=f"{max_rows:,}")
             rows.append((reader.line_num, cells))
     except csv.Error as exc:
-        raise UploadRefused(f"The CSV cannot be read at line {reader.line_num}: {exc}.") from None
+        raise UploadRefused(
+            N_("The CSV cannot be read at line {line}: {problem}."), line=reader.line_num, problem=str(exc)
+        ) from None
     return header, rows
 
 
@@ -125,59 +151,62 @@ def _read_xlsx(data: bytes, max_rows: int) -> tuple[list[str], list[tuple[int, l
     from openpyxl.utils import get_column_letter
 
     if not openpyxl.DEFUSEDXML:  # pragma: no cover - defusedxml is a requirement
-        raise UploadRefused("This server cannot read workbooks safely (defusedxml is missing); upload a CSV.")
+        raise UploadRefused(N_("This server cannot read workbooks safely (defusedxml is missing); upload a CSV."))
 
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         names = archive.namelist()
         inflated = sum(i.file_size for i in archive.infolist())
     except zipfile.BadZipFile:
-        raise UploadRefused("The file looks like a zip archive but cannot be opened. Use the template.") from None
+        raise UploadRefused(N_("The file looks like a zip archive but cannot be opened. Use the template.")) from None
     if "xl/workbook.xml" not in names:
-        raise UploadRefused("This is a zip archive, not an XLSX workbook. Use the template.")
+        raise UploadRefused(N_("This is a zip archive, not an XLSX workbook. Use the template."))
     if inflated > MAX_UNZIPPED:
-        raise UploadRefused("The workbook unpacks to more than 50 MB; it is refused before it is opened.")
+        raise UploadRefused(N_("The workbook unpacks to more than 50 MB; it is refused before it is opened."))
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds; each gets the same plain answer, with its reason
-        raise UploadRefused(f"The workbook cannot be read ({_xml_problem(exc)}). Save it again as .xlsx.") from None
+        raise UploadRefused(N_("The workbook cannot be read ({problem}). Save it again as .xlsx."),
+                            problem=_xml_problem(exc)) from None  # fmt: skip
     if ASSESSMENT_SHEET in book.sheetnames:
         sheet = book[ASSESSMENT_SHEET]
     elif len(book.sheetnames) == 1:
         sheet = book[book.sheetnames[0]]
     else:
         raise UploadRefused(
-            f"The workbook has no sheet named '{ASSESSMENT_SHEET}' (it has: {', '.join(book.sheetnames)}). "
-            f"Put the rows in a sheet called '{ASSESSMENT_SHEET}'."
-        )
+            N_("The workbook has no sheet named '{sheet}' (it has: {sheets}). Put the rows in a sheet called "
+               "'{sheet}'."),
+            sheet=ASSESSMENT_SHEET, sheets=", ".join(book.sheetnames),
+        )  # fmt: skip
     header: list[str] | None = None
     rows: list[tuple[int, list[str]]] = []
-    formulas = []
+    formulas: list[Message] = []
     try:
         for number, cells, formula_columns in _sheet_rows(book, sheet):
-            formulas += [f"row {number}, column {get_column_letter(c)}" for c in formula_columns]
+            formulas += [_cell(number, get_column_letter(c)) for c in formula_columns]
             if header is None:
                 header = [str(c).strip() for c in cells]
                 continue
             if all(c in ("", None) for c in cells):
                 continue  # an empty row (formatting left below the data) is not a row of the upload
             if len(rows) >= max_rows:
-                raise UploadRefused(f"The file has more than {max_rows:,} rows; upload at most {max_rows:,} at a time.")
+                raise UploadRefused(TOO_MANY_ROWS, n=f"{max_rows:,}")
             rows.append((number, [_cell_text(c) for c in cells]))
     except UploadRefused:
         raise
     except Exception as exc:  # a malformed sheet, an XML entity declaration (refused by defusedxml)...
         reason = _xml_problem(exc)
-        raise UploadRefused(f"The workbook's sheet cannot be read ({reason}). Save it again as .xlsx.") from None
+        raise UploadRefused(N_("The workbook's sheet cannot be read ({problem}). Save it again as .xlsx."),
+                            problem=reason) from None  # fmt: skip
     finally:
         book.close()
     if formulas:
-        shown = "; ".join(formulas[:5]) + (f" and {len(formulas) - 5} more" if len(formulas) > 5 else "")
         raise UploadRefused(
-            f"The workbook holds formulas ({shown}). Replace each formula by its value and upload again."
+            N_("The workbook holds formulas ({cells}). Replace each formula by its value and upload again."),
+            cells=_cells(formulas),
         )
     if header is None:
-        raise UploadRefused("The workbook's sheet is empty.")
+        raise UploadRefused(N_("The workbook's sheet is empty."))
     return header, rows
 
 
@@ -244,15 +273,17 @@ def _check_header(header: list[str]) -> None:
     unknown = [h for h in header if h and h not in ASSESSMENT_SHEET_COLUMNS]
     missing = [c for c in REQUIRED if c not in header]
     duplicated = sorted({h for h in header if h and header.count(h) > 1})
-    problems = []
+    problems: dict[str, object] = {}
     if missing:
-        problems.append(f"missing column(s): {', '.join(missing)}")
+        problems["p0"] = Message(N_("missing column(s): {columns}"), {"columns": ", ".join(missing)})
     if unknown:
-        problems.append(f"unknown column(s): {', '.join(unknown)}")
+        problems[f"p{len(problems)}"] = Message(N_("unknown column(s): {columns}"), {"columns": ", ".join(unknown)})
     if duplicated:
-        problems.append(f"column(s) given twice: {', '.join(duplicated)}")
+        problems[f"p{len(problems)}"] = Message(
+            N_("column(s) given twice: {columns}"), {"columns": ", ".join(duplicated)}
+        )
     if problems:
         raise UploadRefused(
-            "The header row does not match the template: " + "; ".join(problems) + ". Download the template to see "
-            "the columns."
+            N_("The header row does not match the template: {problems}. Download the template to see the columns."),
+            problems=Message("; ".join(f"{{{k}}}" for k in problems), problems),
         )

@@ -10,12 +10,15 @@ from sqlalchemy.engine import Connection
 
 from models.tables import AUDIT
 from recommendations.audit import audit
+from recommendations.i18n import N_
 from recommendations.permissions import Principal
 from recommendations.write.errors import Conflict
 
 
-def changed_by(conn: Connection, table: str, record_id: str) -> str:
-    """ "changed by someone@example.org at 2026-12-01 09:14 UTC" from the audit log."""
+def conflict(conn: Connection, table: str, record_id: str) -> Conflict:
+    """The refusal of an edit of a version that changed since the form was opened, saying who changed it and when
+    (from the audit log): "This record was changed by someone@example.org at 2026-12-01 09:14 UTC since you
+    opened it. …" (or by a data load)."""
     row = conn.execute(
         select(AUDIT.c.who, AUDIT.c.at)
         .where(AUDIT.c.table_name == table, AUDIT.c.record_id == record_id)
@@ -23,8 +26,15 @@ def changed_by(conn: Connection, table: str, record_id: str) -> str:
         .limit(1)
     ).first()
     if row is None:
-        return "changed by a data load"
-    return f"changed by {row.who} at {row.at:%Y-%m-%d %H:%M} UTC"
+        return Conflict(
+            N_("This record was changed by a data load since you opened it. Your changes are kept below: compare "
+               "them with the new version and save again.")
+        )  # fmt: skip
+    return Conflict(
+        N_("This record was changed by {who} at {time} UTC since you opened it. Your changes are kept below: compare "
+           "them with the new version and save again."),
+        who=row.who, time=f"{row.at:%Y-%m-%d %H:%M}",
+    )  # fmt: skip
 
 
 def versioned_update(
@@ -44,7 +54,6 @@ def versioned_update(
         .values(**after, version=seen_version + 1)
     )
     if result.rowcount != 1:
-        raise Conflict(f"This record was {changed_by(conn, table.name, record_id)} since you opened it. "
-                       "Your changes are kept below: compare them with the new version and save again.")  # fmt: skip
+        raise conflict(conn, table.name, record_id)
     audit(conn, who, action, table.name, record_id, before=before, after=after)
     return seen_version + 1

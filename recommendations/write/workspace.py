@@ -16,12 +16,15 @@ from sqlalchemy.sql import ColumnElement
 
 from models.tables import ACT, AD, AE, AUDIT, CORRECTION_REVIEWS, CORRECTIONS, ER, REVIEWS, RT, A, E, R, S, T, U
 from recommendations import audit, dates, labels, permissions, sql, status, visibility
+from recommendations.i18n import N_, Translator, translator
 from recommendations.permissions import Action, PermissionDenied, Principal
 from recommendations.read.table import recommendation_table
 from recommendations.vocabulary import STATUS_LABELS, Visibility
 
 STALE_MONTHS = 12
 SEARCH_LIMIT = 25
+#: The words of these tables are in English unless the page passes its translator (``tr``).
+EN = translator("en")
 
 
 def _own_organisation(principal: Principal | None) -> str:
@@ -30,11 +33,11 @@ def _own_organisation(principal: Principal | None) -> str:
         or principal.organisation_id is None  # drafts are an organisation's own: allowed() refuses this too
         or not permissions.allowed(principal, Action.VIEW_DRAFTS, principal.organisation_id)
     ):
-        raise PermissionDenied("Only members of an organisation see its drafts.")
+        raise PermissionDenied(N_("Only members of an organisation see its drafts."))
     return principal.organisation_id
 
 
-def _assessments(engine: Engine, *conditions: ColumnElement[bool]) -> pd.DataFrame:
+def _assessments(engine: Engine, *conditions: ColumnElement[bool], tr: Translator = EN) -> pd.DataFrame:
     frame = sql.frame(
         engine,
         select(
@@ -49,7 +52,7 @@ def _assessments(engine: Engine, *conditions: ColumnElement[bool]) -> pd.DataFra
     )  # fmt: skip
     if frame.empty:
         return frame.assign(status_label=pd.Series(dtype=object), evidence=pd.Series(dtype=object))
-    frame["status_label"] = frame["status"].map(STATUS_LABELS)
+    frame["status_label"] = frame["status"].map(lambda s: tr.t(STATUS_LABELS[s]))
     cited = sql.frame(
         engine,
         select(AE.c.assessment_id, E.c.id, E.c.title, E.c.date, E.c.url)
@@ -61,55 +64,59 @@ def _assessments(engine: Engine, *conditions: ColumnElement[bool]) -> pd.DataFra
     by_assessment = cited.groupby("assessment_id").apply(lambda g: g.to_dict("records"))
     frame["evidence"] = frame["id"].map(by_assessment).apply(lambda v: v if isinstance(v, list) else [])
     names = labels.actor_names(engine)
-    frame["addressee"] = frame["addressee_id"].map(
-        lambda a: names.name.get(a, a) if isinstance(a, str) else "the whole ask"
-    )
+    whole = tr.t("the whole ask")
+    frame["addressee"] = frame["addressee_id"].map(lambda a: names.name.get(a, a) if isinstance(a, str) else whole)
     return frame
 
 
-def review_queue(engine: Engine, principal: Principal | None) -> pd.DataFrame:
+def review_queue(engine: Engine, principal: Principal | None, tr: Translator = EN) -> pd.DataFrame:
     """Drafts of the reviewer's organisation waiting for a decision, oldest first."""
     if principal is None or not permissions.allowed(principal, Action.REVIEW, principal.organisation_id):
-        raise PermissionDenied("Only a reviewer sees the review queue.")
+        raise PermissionDenied(N_("Only a reviewer sees the review queue."))
     decided = select(REVIEWS.c.assessment_id)
-    return _assessments(
-        engine, A.c.assessor_id == principal.organisation_id, A.c.visibility == Visibility.DRAFT, A.c.id.not_in(decided)
-    )
+    mine = A.c.assessor_id == principal.organisation_id
+    return _assessments(engine, mine, A.c.visibility == Visibility.DRAFT, A.c.id.not_in(decided), tr=tr)
 
 
-def drafts(engine: Engine, principal: Principal | None) -> pd.DataFrame:
+def drafts(engine: Engine, principal: Principal | None, tr: Translator = EN) -> pd.DataFrame:
     """The organisation's drafts: waiting for review, and returned (with the reviewer's comment)."""
     organisation = _own_organisation(principal)
-    return _assessments(engine, A.c.assessor_id == organisation, A.c.visibility == Visibility.DRAFT)
+    return _assessments(engine, A.c.assessor_id == organisation, A.c.visibility == Visibility.DRAFT, tr=tr)
 
 
-def standing_of(engine: Engine, principal: Principal | None) -> pd.DataFrame:
+def standing_of(engine: Engine, principal: Principal | None, tr: Translator = EN) -> pd.DataFrame:
     """The organisation's published assessments that still stand (to correct or withdraw)."""
     organisation = _own_organisation(principal)
     standing = status.standing().subquery("standing")
-    return _assessments(engine, A.c.assessor_id == organisation, A.c.id.in_(select(standing.c.id)))
+    return _assessments(engine, A.c.assessor_id == organisation, A.c.id.in_(select(standing.c.id)), tr=tr)
 
 
-def drafts_by_state(engine: Engine, principal: Principal | None) -> dict[str, pd.DataFrame]:
+def drafts_by_state(engine: Engine, principal: Principal | None, tr: Translator = EN) -> dict[str, pd.DataFrame]:
     """The organisation's drafts by where they stand: "waiting" for a reviewer, "returned" to be revised."""
-    mine = drafts(engine, principal)
+    mine = drafts(engine, principal, tr)
     return {
         "waiting": mine[mine["visibility"] == Visibility.DRAFT],
         "returned": mine[mine["visibility"] == status.RETURNED],
     }
 
 
-def _draft_words(principal: Principal | None, engine: Engine) -> dict[str, str]:
+def _draft_words(principal: Principal | None, engine: Engine, tr: Translator = EN) -> dict[str, str]:
     """Recommendation id -> what the organisation's latest draft of it says ("waiting for review: In progress as
     of 2023-03-01")."""
     out = {}
-    for row in drafts(engine, principal).itertuples():  # oldest first: the latest draft wins
-        state = "returned by a reviewer, to revise" if row.visibility == status.RETURNED else "waiting for review"
-        out[str(row.recommendation_id)] = f"{state}: {row.status_label} as of {row.as_of}"
+    for row in drafts(engine, principal, tr).itertuples():  # oldest first: the latest draft wins
+        words = (
+            N_("returned by a reviewer, to revise: {status} as of {as_of}")
+            if row.visibility == status.RETURNED
+            else N_("waiting for review: {status} as of {as_of}")
+        )
+        out[str(row.recommendation_id)] = tr.t(words, status=row.status_label, as_of=row.as_of)
     return out
 
 
-def stale(engine: Engine, principal: Principal | None, today: dt.date | None = None) -> pd.DataFrame:
+def stale(
+    engine: Engine, principal: Principal | None, today: dt.date | None = None, tr: Translator = EN
+) -> pd.DataFrame:
     """Recommendations addressed to or assessed by the organisation (its drafts included) whose latest evidence
     is older than 12 months, or which have none: what to update before the next meeting. ``your_draft`` says
     where the organisation's own draft of it stands, so work already begun is not begun again."""
@@ -127,8 +134,11 @@ def stale(engine: Engine, principal: Principal | None, today: dt.date | None = N
         return picked.assign(why=pd.Series(dtype=object), your_draft=pd.Series(dtype=object))
     last = picked["last_evidence_date"].map(lambda d: dates.as_date(d) if isinstance(d, str) else None)
     picked["stale"] = last.map(lambda d: d is None or d < cutoff)
-    picked["why"] = last.map(lambda d: "no evidence on record" if d is None else f"latest evidence {d.isoformat()}")
-    drafted = _draft_words(principal, engine)
+    picked["why"] = last.map(
+        lambda d: tr.t("no evidence on record") if d is None else tr.t("latest evidence {date}", date=tr.date(d))
+    )
+    picked["status_label"] = picked["status"].map(lambda s: tr.t(STATUS_LABELS[s]))
+    drafted = _draft_words(principal, engine, tr)
     picked["your_draft"] = [drafted.get(i, "") for i in picked["id"]]
     out = picked[picked["stale"]]
     return out.sort_values(["last_evidence_date", "id"], na_position="first").reset_index(drop=True)
@@ -142,7 +152,7 @@ class Suggestions:
     themes: list[str]  # the organisation's themes, by name; empty: every open ask is suggested
 
 
-def suggestions(engine: Engine, principal: Principal | None) -> Suggestions:
+def suggestions(engine: Engine, principal: Principal | None, tr: Translator = EN) -> Suggestions:
     """What to assess next: open asks with no assessment by the organisation (a draft counts as one), on the
     organisation's themes. Its themes are those of the asks it was asked or has assessed; when it has none yet,
     or none of them is left to assess, every open ask it has not assessed is suggested."""
@@ -166,12 +176,13 @@ def suggestions(engine: Engine, principal: Principal | None) -> Suggestions:
     wanted = {t["id"] for t in themes}
     on_themes = open_asks[open_asks["theme_ids"].map(lambda ids: bool(wanted & set(ids)))]
     if on_themes.empty:
-        return Suggestions(_latest_first(open_asks), [])
-    return Suggestions(_latest_first(on_themes), [t["name"] for t in themes])
+        return Suggestions(_latest_first(open_asks, tr), [])
+    return Suggestions(_latest_first(on_themes, tr), [t["name"] for t in themes])
 
 
-def _latest_first(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.iloc[::-1].reset_index(drop=True)  # the table is in source order, oldest first
+def _latest_first(frame: pd.DataFrame, tr: Translator) -> pd.DataFrame:
+    out = frame.iloc[::-1].reset_index(drop=True)  # the table is in source order, oldest first
+    return out.assign(status_label=out["status"].map(lambda s: tr.t(STATUS_LABELS[s])))
 
 
 def search_recommendations(engine: Engine, text: str, limit: int = SEARCH_LIMIT) -> list[tuple[str, str]]:
@@ -235,7 +246,7 @@ def organisations(engine: Engine) -> pd.DataFrame:
 
 def users(engine: Engine, principal: Principal | None) -> pd.DataFrame:
     if not permissions.allowed(principal, Action.MANAGE_USERS):
-        raise PermissionDenied("Only an admin sees the accounts.")
+        raise PermissionDenied(N_("Only an admin sees the accounts."))
     return sql.frame(
         engine,
         select(
@@ -257,11 +268,12 @@ def audit_log(
     since: dt.date | None = None,
     until: dt.date | None = None,
     limit: int = 2000,
+    tr: Translator | None = None,
 ) -> pd.DataFrame:
     """The audit log, newest first, filtered; only for admins. An account's record is named by its email, and
-    ``changes`` gives the values before and after as lines a person reads."""
+    ``changes`` gives the values before and after as lines a person reads (field names in ``tr``'s language)."""
     if not permissions.allowed(principal, Action.VIEW_AUDIT):
-        raise PermissionDenied("Only an admin sees the audit log.")
+        raise PermissionDenied(N_("Only an admin sees the audit log."))
     conditions = []
     if who.strip():
         conditions.append(sql.contains(AUDIT.c.who, who))
@@ -281,7 +293,7 @@ def audit_log(
     emails = {str(r["id"]): r["email"] for r in sql.rows(engine, select(U.c.id, U.c.email))}
     accounts = frame["table_name"] == "app_user"  # an account's record is named by its email, not its number
     frame.loc[accounts, "record_id"] = frame.loc[accounts, "record_id"].map(lambda r: emails.get(str(r), r))
-    frame["changes"] = [audit.readable(b, a) for b, a in zip(frame["before"], frame["after"], strict=True)]
+    frame["changes"] = [audit.readable(b, a, tr) for b, a in zip(frame["before"], frame["after"], strict=True)]
     return frame
 
 
@@ -323,7 +335,7 @@ def correction_queue(engine: Engine, principal: Principal | None) -> pd.DataFram
     or of the curated dataset's (an admin), oldest first."""
     scope = permissions.scope_of(principal, Action.DECIDE_CORRECTION)
     if principal is None or scope is None:
-        raise PermissionDenied("Only a reviewer or an admin decides on proposed corrections.")
+        raise PermissionDenied(N_("Only a reviewer or an admin decides on proposed corrections."))
     owner = (
         E.c.organisation_id.is_(None)
         if scope == permissions.Scope.DATASET
