@@ -79,4 +79,6 @@ with st.expander(t("For maintainers: the data format, and reproducing the tracke
             "`python -m recommendations load data/` into an empty database reproduces this tracker."
         )
     )
+    if ui.language() != i18n.SOURCE_LANGUAGE:
+        st.caption(t("The data format is documented for maintainers in English:"))
     st.markdown(markdown.nested(DOCS.read_text(encoding="utf-8"), under=2))  # our own documentation, not data
