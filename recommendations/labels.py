@@ -8,7 +8,7 @@ says nothing, or "the whole ask" where a part must be named.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from babel.lists import format_list
@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection, Engine
 from models.tables import ACT
 from recommendations import i18n, sql
 
-WHOLE_ASK = "the whole ask"
+WHOLE_ASK = i18n.N_("the whole ask")  # an interface string: shown as t(WHOLE_ASK)
 
 
 def short(name: str, acronym: object) -> str:
@@ -78,17 +78,22 @@ class ActorNames:
     label: dict[str, str]  # short
     full: dict[str, str]
 
-    def scope(self, scope_id: object) -> str:
+    def scope(self, scope_id: object, lang: str = i18n.SOURCE_LANGUAGE) -> str:
         """ "as assessed for RGC" for a status judged for one addressee; "" for one judged for the whole ask."""
-        return scope_words(self.label.get(scope_id, scope_id)) if isinstance(scope_id, str) else ""
+        return scope_words(self.label.get(scope_id, scope_id), lang) if isinstance(scope_id, str) else ""
 
     def part(self, scope_id: object) -> str:
         """The part of an ask a status judges: the addressee's name, or "the whole ask"."""
         return self.name.get(scope_id, scope_id) if isinstance(scope_id, str) else WHOLE_ASK
 
 
-def actor_names(db: Engine | Connection) -> ActorNames:
-    rows = sql.rows(db, select(ACT.c.id, ACT.c.name, ACT.c.acronym))
+def actor_names(db: Engine | Connection, names: Mapping[str, str] | None = None) -> ActorNames:
+    """Every actor's names; ``names`` gives some of them in the reader's language (``read.translations``), the
+    acronyms staying as they are: "ក្រសួងការងារ និងបណ្តុះបណ្តាលវិជ្ជាជីវៈ (MoLVT)"."""
+    rows = [
+        {**r, "name": (names or {}).get(r["id"]) or r["name"]}
+        for r in sql.rows(db, select(ACT.c.id, ACT.c.name, ACT.c.acronym))
+    ]
     return ActorNames(
         name={r["id"]: r["name"] for r in rows},
         label={r["id"]: short(r["name"], r["acronym"]) for r in rows},

@@ -205,6 +205,7 @@ TABLES = frozenset({"dataframe", "data_editor", "table"})
 WRAPPED = [
     "dashboard.py", "pages/brief.py", "pages/login.py", "pages/update.py", "pages/upload.py", "pages/review.py",
     "pages/my_organisation.py", "pages/evidence_edit.py", "pages/admin.py", "pages/audit.py",
+    "pages/explore.py", "pages/recommendation.py", "pages/sources.py", "pages/data.py",
 ]  # fmt: skip
 
 

@@ -8,10 +8,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, or_, select
 
-from models.tables import AD, RT, R, S
-from recommendations import hierarchy, sql, status
+from models.tables import AD, RT, TR, R, S
+from recommendations import hierarchy, i18n, sql, status
+from recommendations.i18n import N_
 from recommendations.read import history
 from recommendations.read.selection import COMBINE_MODES, EITHER, OVERLAP, describe_selection
 
@@ -28,12 +29,12 @@ PARAMS: dict[str, tuple[str, bool]] = {
     "q": ("text", False),
     "combine": ("combine", False),  # how themes and addressees combine: overlap (the default) or either
 }
-#: Field -> how the words name it ("status: Open"); themes and addressees are said by ``describe_selection``.
+#: Field -> how the words say it ("status: Open"); themes and addressees are said by ``describe_selection``.
 WORDS = {
-    "statuses": "status",
-    "sources": "source",
-    "kinds": "kind",
-    "research": "research",
+    "statuses": N_("status: {values}"),
+    "sources": N_("source: {values}"),
+    "kinds": N_("kind: {values}"),
+    "research": N_("research: {values}"),
 }
 MAX_TEXT = 200
 
@@ -118,31 +119,35 @@ class Filters:
 
     # --- words ----------------------------------------------------------------------------------------
 
-    def words(self, labels: Mapping[str, Mapping[str, str]], wider: Sequence[str] = ()) -> str:
+    def words(
+        self, labels: Mapping[str, Mapping[str, str]], wider: Sequence[str] = (), lang: str = i18n.SOURCE_LANGUAGE
+    ) -> str:
         """The active filters in words ("Filtered by: On Recruitment and fees, asked of anyone; years 2016–…."),
-        with each id's label from ``labels`` (field -> id -> label) and ``wider`` the labels of what the chosen
-        addressees are part of. Plain text: the caller escapes it for Markdown."""
+        with each id's label from ``labels`` (field -> id -> label, already in ``lang``) and ``wider`` the labels
+        of what the chosen addressees are part of; in ``lang``, each filter a clause of its own. Plain text: the
+        caller escapes it for Markdown."""
+        said = i18n.translator(lang)
         if self.is_empty():
-            return "All recommendations (no filters)."
+            return said.t("All recommendations (no filters).")
         parts = []
         if self.themes or self.addressees:
-            parts.append(
-                describe_selection(
-                    themes=[labels.get("themes", {}).get(v, v) for v in self.themes],
-                    addressees=[labels.get("addressees", {}).get(v, v) for v in self.addressees],
-                    wider=wider,
-                    combine=self.combine,
-                ).removesuffix(".")
+            selection = describe_selection(
+                themes=[labels.get("themes", {}).get(v, v) for v in self.themes],
+                addressees=[labels.get("addressees", {}).get(v, v) for v in self.addressees],
+                wider=wider,
+                combine=self.combine,
+                lang=lang,
             )
-        for name, label in WORDS.items():
+            parts.append(selection.rstrip(".\u17d4"))  # a clause here, without its full stop (Khmer: ។)
+        for name, clause in WORDS.items():
             values = getattr(self, name)
             if values:
-                parts.append(f"{label}: " + ", ".join(labels.get(name, {}).get(v, v) for v in values))
+                parts.append(said.t(clause, values=", ".join(labels.get(name, {}).get(v, v) for v in values)))
         if self.year_from or self.year_to:
-            parts.append(f"years {self.year_from or '…'}–{self.year_to or '…'}")
+            parts.append(said.t("years {start}–{end}", start=self.year_from or "…", end=self.year_to or "…"))
         if self.text:
-            parts.append(f"text contains “{self.text}”")
-        return "Filtered by: " + "; ".join(parts) + "."
+            parts.append(said.t("text contains “{text}”", text=self.text))
+        return said.t("Filtered by: {filters}.", filters="; ".join(parts))
 
     # --- SQL ------------------------------------------------------------------------------------------
 
@@ -168,7 +173,7 @@ class Filters:
         if self.kinds:
             conditions.append(sql.in_ids(R.c.kind, self.kinds))
         if self.text.strip():
-            conditions.append(or_(*(sql.contains(c, self.text) for c in (R.c.title, R.c.text, R.c.lead_in, R.c.id))))
+            conditions.append(_words_match(self.text))
         statement = select(R.c.id).join(S, S.c.id == R.c.source_id)
         if self.statuses or self.research:
             verdict = status.overall(as_of).subquery("verdict")
@@ -184,3 +189,24 @@ class Filters:
         if self.is_empty():
             return None
         return [r["id"] for r in sql.rows(db, self.matching(as_of))]
+
+
+def _words_match(text: str) -> ColumnElement[bool]:
+    """The search words: in the recommendation's own text, lead-in, short title or id, or in a translation of its
+    short title, of one of its themes' names or of one of its addressees' names (any language the data has: a
+    Khmer search finds the asks whose Khmer title, theme or ministry holds it). ``sql.contains`` compares."""
+
+    def translated(entity: str, field_name: str, record_id: ColumnElement[Any]) -> ColumnElement[bool]:
+        return exists().where(
+            TR.c.entity == entity,
+            TR.c.field_name == field_name,
+            TR.c.record_id == record_id,
+            sql.contains(TR.c.value, text),
+        )
+
+    return or_(
+        *(sql.contains(column, text) for column in (R.c.title, R.c.text, R.c.lead_in, R.c.id)),
+        translated("recommendation", "title", R.c.id),
+        exists().where(RT.c.recommendation_id == R.c.id, translated("theme", "name", RT.c.theme_id)),
+        exists().where(AD.c.recommendation_id == R.c.id, translated("actor", "name", AD.c.actor_id)),
+    )

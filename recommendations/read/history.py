@@ -12,7 +12,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.sql import ColumnElement
 
 from models.tables import AE, RL, A
-from recommendations import dates, labels, sql, status, visibility
+from recommendations import dates, i18n, sql, status, visibility
+from recommendations.read import translations
 from recommendations.vocabulary import (
     RESEARCH_OUTCOME_LABELS,
     RESEARCH_SCOPE_LABELS,
@@ -50,9 +51,12 @@ def assessment_history(
     *,
     include_drafts: bool = False,
     viewer: visibility.Viewer | None = None,
+    lang: str = i18n.SOURCE_LANGUAGE,
 ) -> pd.DataFrame:
     """Every assessment (published, superseded, withdrawn; drafts only when asked), oldest first; with
-    ``viewer``, only what the visibility rule lets that reader see (the API: ``visibility.PUBLIC``).
+    ``viewer``, only what the visibility rule lets that reader see (the API: ``visibility.PUBLIC``); the
+    addressees' and assessors' names in ``lang`` where the data has them (``status_label`` stays the English
+    interface string: the page says it in its language).
 
     ``state`` says how each stands under the rule (``status.states``): "standing", "superseded",
     "withdrawn", "withdrawal" or "draft"; ``superseded_by`` names the record that replaced it.
@@ -70,7 +74,7 @@ def assessment_history(
     )  # fmt: skip
     if df.empty:
         return pd.DataFrame(columns=[*HISTORY_COLUMNS, "evidence"])
-    names = labels.actor_names(engine)
+    names = translations.actor_names(engine, lang)
     df["addressee"] = df["addressee_id"].map(names.name)
     df["assessor"] = df["assessor_id"].map(names.name)
     df["status_label"] = df["status"].map(STATUS_LABELS)

@@ -66,26 +66,29 @@ def sidebar_filters() -> Filters:
 
     labels = {key: dict(choices) for key, choices in opts.items()}
     with st.sidebar:
-        st.header("Filters")
-        text = st.text_input("Search text", key="f_text", placeholder="e.g. complaint, contract")
+        st.header(t("Filters"))
+        text = st.text_input(t("Search text"), key="f_text", placeholder=t("e.g. complaint, contract"))
         # a range slider: its state f_years is a pair (rebuilt above when it is not)
-        years = cast("tuple[int, int]", st.slider("Year of the source", lo, hi, key="f_years")) if lo < hi else (lo, hi)
+        years = (
+            cast("tuple[int, int]", st.slider(t("Year of the source"), lo, hi, key="f_years")) if lo < hi else (lo, hi)
+        )
         for key, label in (
-            ("themes", "Theme"),
-            ("addressees", "Asked of (addressee)"),
-            ("statuses", "Current status"),
-            ("sources", "Source / meeting"),
-            ("kinds", "Kind"),
-            ("research", "Research"),
+            ("themes", t("Theme")),
+            ("addressees", t("Asked of (addressee)")),
+            ("statuses", t("Current status")),
+            ("sources", t("Source / meeting")),
+            ("kinds", t("Kind")),
+            ("research", t("Research")),
         ):
             st.multiselect(
                 label,
                 list(labels[key]),
                 format_func=labels[key].get,  # type: ignore[arg-type]  # None for an unknown id from the URL
                 key=f"f_{key}",
+                placeholder=t("Choose"),
                 select_all=False,  # else Enter picks "Select N matches": typing MoLVT chose NEA and MoSVY too
             )
-        st.button("Clear filters", width="stretch", on_click=_clear_filters, args=(lo, hi))
+        st.button(t("Clear filters"), width="stretch", on_click=_clear_filters, args=(lo, hi))
     filters = Filters(
         sources=list(state["f_sources"]),
         year_from=years[0] if years[0] != lo else None,
@@ -155,7 +158,7 @@ def sync_params(wanted: dict[str, list[str] | str]) -> None:
 
 def filter_summary(filters: Filters) -> str:
     """The active filters in words, escaped for Markdown (the search text comes from the address bar)."""
-    return esc(filters.words(_short_labels(filters), _wider(filters)))
+    return esc(filters.words(_short_labels(filters), _wider(filters), tr().lang))
 
 
 def _short_labels(filters: Filters) -> dict[str, dict[str, str]]:

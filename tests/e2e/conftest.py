@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -270,6 +271,15 @@ def goto(page: Page, path: str) -> Page:
     page.goto(path, wait_until="domcontentloaded")  # relative to base_url, the app under test
     wait_for_run(page)
     return page
+
+
+def open_first_row(page: Page) -> None:
+    """Click the first row of Explore's grid (its selection box) and wait for the recommendation it opens."""
+    box = page.get_by_test_id("stMain").get_by_test_id("stDataFrame").bounding_box()
+    assert box
+    page.mouse.click(box["x"] + 12, box["y"] + 35 + 17)  # the first row's selection box
+    page.wait_for_url(re.compile(r"/recommendation\?(.*&)?id="), timeout=30_000)
+    wait_for_run(page)
 
 
 def screenshot(page: Page, name: str) -> Path:

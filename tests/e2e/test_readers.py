@@ -18,7 +18,7 @@ import yaml
 from playwright.sync_api import Browser, Page, expect
 
 from tests.conftest import DATA
-from tests.e2e.conftest import ACCOUNTS, PASSWORD, ROOT, goto, screenshot, serve, wait_for_run
+from tests.e2e.conftest import ACCOUNTS, PASSWORD, ROOT, goto, open_first_row, screenshot, serve, wait_for_run
 from tests.e2e.test_roles import log_in, main, new_page
 from tests.hostile import PAYLOAD, hostile_copy
 
@@ -197,12 +197,7 @@ def test_anything_from_the_url_is_shown_as_text(page: Page, path: str, shows: tu
 
 def test_clicking_a_row_in_explore_opens_it(page: Page):
     goto(page, "/explore")
-    grid = main(page).get_by_test_id("stDataFrame")
-    box = grid.bounding_box()
-    assert box
-    page.mouse.click(box["x"] + 12, box["y"] + 35 + 17)  # the first row's selection box
-    page.wait_for_url(re.compile(r"/recommendation\?(.*&)?id="), timeout=30_000)
-    wait_for_run(page)
+    open_first_row(page)
     expect(main(page).get_by_test_id("stMetric").filter(has_text="Current status")).to_be_visible()
     screenshot(page, "readers-explore-row-opened")
 
