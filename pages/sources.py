@@ -128,13 +128,15 @@ with st.expander(ui.t("Translations: how much is translated and reviewed")):
     for lang in i18n.languages()[1:]:
         state = i18n.review_state(lang)
         st.markdown(
-            ui.t(
-                "**{language}**: {translated} of {total} interface strings translated, {reviewed} of them reviewed "
-                "by a native speaker.",
-                language=ui.esc(i18n.native_name(lang)),
-                translated=ui.tr().number(state.translated),
-                total=ui.tr().number(state.messages),
-                reviewed=ui.tr().number(state.reviewed),
+            ui.esc(
+                ui.t(
+                    "In {language}, {translated} of {total} interface strings are translated and {reviewed} of them "
+                    "reviewed by a native speaker.",
+                    language=i18n.native_name(lang),
+                    translated=ui.tr().number(state.translated),
+                    total=ui.tr().number(state.messages),
+                    reviewed=ui.tr().number(state.reviewed),
+                )
             )
         )
         found = [
