@@ -18,6 +18,7 @@ from recommendations.dataset.validate import read_dataset
 from recommendations.read import headlines, source_text, translations
 from recommendations.read.filters import Filters
 from recommendations.read.table import recommendation_table
+from recommendations.write import workspace
 from tests.conftest import DATA, ROOT
 
 DATASET, _ = read_dataset(DATA)
@@ -170,6 +171,13 @@ def test_zero_width_spaces_count_on_neither_side_and_the_query_is_read_as_nfc(lo
     attaches = {r.id for r in DATASET.recommendations if "attachés" in r.title}
     decomposed = unicodedata.normalize("NFD", "attachés")
     assert decomposed != "attachés" and attaches and search(loaded_engine, decomposed) == attaches
+
+
+def test_the_box_that_opens_one_recommendation_searches_the_same_way(loaded_engine):
+    found = workspace.search_recommendations(loaded_engine, WATCHDOG)
+    assert [rec_id for rec_id, _ in found] == ["tfamw2011-cso-4"]
+    themed = workspace.search_recommendations(loaded_engine, THEMES_KM["domestic-workers"])
+    assert {rec_id for rec_id, _ in themed} == found_by_hand(THEMES_KM["domestic-workers"]) != set()
 
 
 def test_a_khmer_search_that_matches_nothing_finds_nothing(loaded_engine):
