@@ -95,17 +95,23 @@ def test_labels_in_khmer_with_english_where_there_is_no_translation(loaded_engin
     english = translations.labels(loaded_engine, "theme", "name", "en")
     assert english["recruitment"] == translations.Label("Recruitment and fees", "en", reviewed=True)
     actors = translations.labels(loaded_engine, "actor", "name", "km")
-    assert actors["molvt"] == translations.Label("Ministry of Labour and Vocational Training", "en", reviewed=True)
+    assert actors["molvt"] == translations.Label("ក្រសួងការងារ និងបណ្ដុះបណ្ដាលវិជ្ជាជីវៈ", "km", reviewed=False)
     titles = translations.labels(loaded_engine, "recommendation", "title", "km")
-    assert len(titles) == 84 and all(label.lang == "en" for label in titles.values())  # none translated yet
+    assert len(titles) == 84 and all(label.lang == "km" for label in titles.values())
     with loaded_engine.connect() as conn:
-        assert conn.execute(select(func.count()).select_from(TR)).scalar_one() == 36  # 18 names, 18 descriptions
+        conn.execute(TR.delete().where(TR.c.entity == "actor", TR.c.record_id == "molvt"))
+        conn.commit()
+    english = translations.labels(loaded_engine, "actor", "name", "km")["molvt"]
+    assert english == translations.Label("Ministry of Labour and Vocational Training", "en", reviewed=True)
+    with loaded_engine.connect() as conn:
+        # themes: 18 names and 18 descriptions; 42 actor names; 54 glossary expansions and 44 notes; 84 titles
+        assert conn.execute(select(func.count()).select_from(TR)).scalar_one() == 36 + 41 + 54 + 44 + 84
 
 
 def test_coverage_says_how_much_is_translated_and_reviewed(loaded_engine):
     found = {(c.entity, c.field_name): c for c in translations.coverage(loaded_engine, "km")}
     assert found["theme", "name"] == translations.Coverage("theme", "name", 18, 18, 0)
-    assert found["actor", "name"].translated == 0 and found["actor", "name"].records == 42
+    assert found["actor", "name"] == translations.Coverage("actor", "name", 42, 42, 0)
 
 
 def test_translations_survive_the_yaml_export_and_a_reload(loaded_engine, tmp_path, sqlite_engine):

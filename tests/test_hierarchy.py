@@ -95,9 +95,11 @@ def test_an_unknown_parent_or_an_actor_part_of_itself_is_refused_with_file_and_l
 
 def test_a_cycle_is_refused_with_file_and_line_and_nothing_is_loaded(data_copy, sqlite_engine):
     path = data_copy / "actors.yaml"
-    text = path.read_text()
-    rgc = "{id: rgc, name: Royal Government of Cambodia, acronym: RGC, type: government_origin, country: Cambodia"
-    path.write_text(text.replace(rgc + "}", rgc + ", part_of: nea}", 1))
+    lines = path.read_text().splitlines()
+    rgc = _line_of(path, "rgc") - 1
+    assert lines[rgc].endswith(", country: Cambodia}")
+    lines[rgc] = lines[rgc].removesuffix("}") + ", part_of: nea}"
+    path.write_text("\n".join(lines) + "\n")
     _, problems = read_dataset(data_copy)
     found = {p.line: p.message for p in problems if p.path == "data/actors.yaml"}
     assert set(found) == {_line_of(path, a) for a in ("rgc", "molvt", "nea")}  # each actor in the loop

@@ -173,7 +173,7 @@ class Filters:
         if self.kinds:
             conditions.append(sql.in_ids(R.c.kind, self.kinds))
         if self.text.strip():
-            conditions.append(_words_match(self.text))
+            conditions.append(words_match(self.text))
         statement = select(R.c.id).join(S, S.c.id == R.c.source_id)
         if self.statuses or self.research:
             verdict = status.overall(as_of).subquery("verdict")
@@ -191,7 +191,7 @@ class Filters:
         return [r["id"] for r in sql.rows(db, self.matching(as_of))]
 
 
-def _words_match(text: str) -> ColumnElement[bool]:
+def words_match(text: str) -> ColumnElement[bool]:
     """The search words: in the recommendation's own text, lead-in, short title or id, or in a translation of its
     short title, of one of its themes' names or of one of its addressees' names (any language the data has: a
     Khmer search finds the asks whose Khmer title, theme or ministry holds it). ``sql.contains`` compares."""

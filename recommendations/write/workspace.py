@@ -18,6 +18,7 @@ from models.tables import ACT, AD, AE, AUDIT, CORRECTION_REVIEWS, CORRECTIONS, E
 from recommendations import audit, dates, labels, permissions, sql, status, visibility
 from recommendations.i18n import N_, Translator, translator
 from recommendations.permissions import Action, PermissionDenied, Principal
+from recommendations.read.filters import words_match
 from recommendations.read.table import recommendation_table
 from recommendations.vocabulary import STATUS_LABELS, Visibility
 
@@ -186,13 +187,13 @@ def _latest_first(frame: pd.DataFrame, tr: Translator) -> pd.DataFrame:
 
 
 def search_recommendations(engine: Engine, text: str, limit: int = SEARCH_LIMIT) -> list[tuple[str, str]]:
-    """(id, "2016 · title") of recommendations whose id, title or text contains ``text``: a search, not a list
-    of every recommendation."""
+    """(id, "2016 · title") of recommendations the words ``text`` find (``filters.words_match``: the search of the
+    shared filters, Khmer titles, themes and addressees included): a search, not a list of every recommendation."""
     rows = sql.rows(
         engine,
         select(R.c.id, R.c.title, S.c.date)
         .join(S, S.c.id == R.c.source_id)
-        .where(or_(*(sql.contains(column, text) for column in (R.c.title, R.c.text, R.c.id))))
+        .where(words_match(text))
         .order_by(S.c.date_start, R.c.source_id, R.c.position)
         .limit(limit),
     )
