@@ -351,6 +351,7 @@ class Translation(SQLModel, table=True):
     reviewed_by: str | None = Field(default=None, max_length=300)
     reviewed_on: str | None = Field(default=None, max_length=10)
     translated_by: str | None = Field(default=None, max_length=300)
+    source: str | None = Field(default=None, max_length=500, description="Where the wording is published.")
 
 
 __all__ = [

@@ -136,3 +136,49 @@ def test_removing_a_translation_from_the_yaml_removes_it_from_the_database(data_
     path.write_text("\n".join(lines) + "\n")
     load_folder(data_copy, sqlite_engine)
     assert translations.labels(sqlite_engine, "theme", "name", "km")["gender"].lang == "en"
+
+
+# --- where a wording is published: ``source`` -------------------------------------------------------------------
+
+MOI_PAGE = "https://interior.gov.kh/note"  # data/actors.yaml, moi: the ministry's page that shows its Khmer name
+
+
+@pytest.mark.parametrize("address", ["interior.gov.kh/note", "ftp://interior.gov.kh/note", "https://"])
+def test_a_source_that_is_not_an_http_address_is_refused_at_its_line(data_copy, address):
+    line = add_to_theme(data_copy, "skills", f"km:\n  name: ជំនាញ\n  source: {address}\n  reviewed: false")
+    found = [p for p in problems_of(data_copy) if "translations" in p]
+    assert len(found) == 1, found
+    where, message = found[0].split(": ", 1)
+    assert where == f"data/themes.yaml:{line + 2}"  # the line of source:
+    assert message.startswith("translations.km.source: ") and "must be an http(s) address" in message
+
+
+def test_a_source_is_a_field_of_every_translation_not_a_text(data_copy):
+    add_to_theme(data_copy, "skills", f"km:\n  name: ជំនាញ\n  source: {MOI_PAGE}\n  reviewed: false")
+    data, problems = read_dataset(data_copy)
+    assert problems == []
+    km = next(t for t in data.themes if t.id == "skills").translations["km"]
+    assert km.source == MOI_PAGE and km.texts() == {"name": "ជំនាញ"}  # the address is never taken for a text
+    assert "source" not in translations.FIELDS["theme"]
+
+
+def test_a_source_is_loaded_and_survives_the_yaml_export_and_a_reload(loaded_engine, tmp_path, sqlite_engine):
+    def sources(engine) -> dict[tuple[str, str, str], str | None]:
+        with engine.connect() as conn:
+            found = conn.execute(select(TR.c.entity, TR.c.record_id, TR.c.field_name, TR.c.source)).all()
+        return {(e, r, f): s for e, r, f, s in found}
+
+    loaded = sources(loaded_engine)
+    assert loaded["actor", "moi", "name"] == MOI_PAGE
+    assert loaded["theme", "recruitment", "name"] is None
+    files = database_as_yaml(loaded_engine, EVERYTHING)
+    moi = next(a for a in files["actors.yaml"]["actors"] if a["id"] == "moi")
+    assert moi["translations"]["km"]["source"] == MOI_PAGE
+    recruitment = next(t for t in files["themes.yaml"]["themes"] if t["id"] == "recruitment")
+    assert "source" not in recruitment["translations"]["km"]  # none written where there is none
+    write_yaml_layout(loaded_engine, tmp_path / "backup", EVERYTHING)
+    data, problems = read_dataset(tmp_path / "backup")
+    assert problems == []
+    assert next(a for a in data.actors if a.id == "moi").translations["km"].source == MOI_PAGE
+    load_folder(tmp_path / "backup", sqlite_engine)
+    assert sources(sqlite_engine) == loaded

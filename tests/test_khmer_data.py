@@ -283,3 +283,18 @@ def test_interface_coverage_counts_what_the_catalog_holds():
     state = i18n.review_state("km")
     assert (state.messages, state.translated, state.reviewed) == po_counts(ROOT / "locale/km/LC_MESSAGES/tracker.po")
     assert state.messages > 100
+
+
+def test_an_actors_khmer_name_with_a_source_is_the_published_wording_awaiting_review():
+    """Official names where they are published (issue 23): the page's address, a Khmer name, not yet reviewed."""
+    published = {a.id: a.translations["km"] for a in DATASET.actors if a.translations["km"].source}
+    assert set(published) == {"rgc", "molvt", "moi", "mosavy", "mowa"}
+    for actor_id, km in published.items():
+        assert km.name and km.name.strip() and khmer(km.name), actor_id
+        assert not re.search(r"[A-Za-z]", km.name), actor_id  # the name alone, no English
+        assert unicodedata.is_normalized("NFC", km.name), actor_id
+        assert km.source.startswith("https://"), actor_id
+        assert km.translated_by and km.translated_by.startswith("official name"), actor_id
+        assert not km.reviewed, actor_id  # published is not reviewed: a Khmer speaker has still to check it
+    others = [a.translations["km"] for a in DATASET.actors if a.id not in published]
+    assert all("developers" in (km.translated_by or "") for km in others)  # the rest say who wrote them

@@ -10,7 +10,8 @@ carries, keyed by language code, each with whether a speaker of the language has
 
 A language code must be one the interface offers (a catalog in locale/), a value must be written in that
 language's script (Khmer letters in a ``km`` value) and not be empty; a reviewed translation names who reviewed
-it and when. Only what curators write for readers is translated: names, descriptions, short titles. A
+it and when. Where the wording is published (a body's official name on its own website), ``source`` gives the
+http(s) address of that page. Only what curators write for readers is translated: names, descriptions, short titles. A
 recommendation's text is a quotation and is never replaced by a translation.
 """
 
@@ -19,20 +20,24 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Annotated, Any
 
-from pydantic import ValidationError, WrapValidator, model_validator
+from pydantic import Field, ValidationError, WrapValidator, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from recommendations import i18n
-from recommendations.dataset.fields import PartialDate, Record, ShortText, Text
+from recommendations.dataset.fields import PartialDate, Record, ShortText, Text, Url
 
 
 class TranslationIn(Record):
-    """What every translation records besides its texts: whether, by whom and when it was reviewed."""
+    """What every translation records besides its texts: whether, by whom and when it was reviewed, who wrote it,
+    and where its wording is published when it is published (an official name)."""
 
     reviewed: bool = False
     reviewed_by: ShortText | None = None
     reviewed_on: PartialDate | None = None
     translated_by: ShortText | None = None
+    source: Url | None = Field(
+        default=None, description="Where this wording is published (an official name): the page's http(s) address."
+    )
 
     @model_validator(mode="after")
     def _review_is_whole(self) -> TranslationIn:
@@ -45,7 +50,7 @@ class TranslationIn(Record):
         return self
 
     def texts(self) -> dict[str, str]:
-        """Field -> translated text (the review fields left out)."""
+        """Field -> translated text (the fields every translation has, review and source, left out)."""
         skip = set(TranslationIn.model_fields)
         return {k: v for k, v in self.model_dump().items() if k not in skip and v is not None}
 
@@ -105,7 +110,7 @@ def rows(entity: str, key: str, translations: Mapping[str, TranslationIn]) -> It
             yield {
                 "entity": entity, "record_id": key, "field_name": field, "lang": lang, "value": value,
                 "reviewed": item.reviewed, "reviewed_by": item.reviewed_by, "reviewed_on": item.reviewed_on,
-                "translated_by": item.translated_by,
+                "translated_by": item.translated_by, "source": item.source,
             }  # fmt: skip
 
 
@@ -116,7 +121,7 @@ def as_yaml(found: Iterable[dict[str, Any]]) -> dict[tuple[str, str], dict[str, 
         entry = out.setdefault((row["entity"], row["record_id"]), {}).setdefault(row["lang"], {})
         entry[row["field_name"]] = row["value"]
         entry["reviewed"] = bool(row["reviewed"])
-        for name in ("reviewed_by", "reviewed_on", "translated_by"):
+        for name in ("reviewed_by", "reviewed_on", "translated_by", "source"):
             if row[name] is not None:
                 entry[name] = row[name]
     return out
