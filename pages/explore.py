@@ -8,13 +8,14 @@ ui.through_entrypoint()
 
 st.title("Explore recommendations")
 filters = ui.current_filters()
-table = ui.table(filters)
-shown = f"{len(table)}" if filters.is_empty() else numbers.of(len(table), len(ui.table(None)))
+lang = ui.language()  # short titles, themes and actors in the page's language where the data has them
+table = ui.table(filters, lang)
+shown = f"{len(table)}" if filters.is_empty() else numbers.of(len(table), len(ui.table(None, lang)))
 st.caption(f"{shown} recommendations · {ui.filter_summary(filters)} Click a row to open it; column headers sort.")
 ui.combine_switch(filters, key="explore_combine", say=False)  # the caption says it
 
 if table.empty:
-    st.info("No recommendation matches these filters. Loosen them in the sidebar, or use **Clear filters**.")
+    st.info(ui.t("No recommendation matches these filters. Loosen them in the sidebar, or use **Clear filters**."))
     st.stop()
 
 KEY = ["title", "status_shown", "source_short", "open_link"]
@@ -54,6 +55,7 @@ event = ui.dataframe(
         "id": st.column_config.TextColumn("Id", width=150),
     },
 )
+ui.review_note(page["awaits_review"].any())
 rows = event.selection.rows if event and event.selection else []
 if rows:
     st.switch_page("pages/recommendation.py", query_params={"id": view.iloc[rows[0]]["id"]})

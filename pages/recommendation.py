@@ -22,7 +22,7 @@ if not rec_id:
     st.info("Search for a recommendation above, or open one from **Explore recommendations**.")
     st.stop()
 
-info = ui.detail(rec_id)
+info = ui.detail(rec_id, ui.language())  # its short title, themes and actors in the page's language
 if info is None:
     st.title("Recommendation detail")
     st.error(
@@ -38,6 +38,7 @@ st.caption(
         f"{rec['number'] or ''} · {source['title']} ({source['date']})"
     )
 )
+ui.review_note(rec["awaits_review"])
 status_col, date_col, evidence_col = st.columns([2, 1, 1])
 status_col.metric("Current status", rec["status_label"], help="The least advanced part of the ask, see README.")
 date_col.metric("Status as of", ui.esc(rec["status_date"] or "—"))

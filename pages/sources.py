@@ -5,8 +5,9 @@ import re
 import plotly.express as px
 import streamlit as st
 
-from recommendations import markdown, ui
+from recommendations import i18n, markdown, ui
 from recommendations.read import source_text
+from recommendations.read.translations import FIELD_LABELS
 
 ui.through_entrypoint()
 
@@ -72,9 +73,11 @@ for row in ui.paged(table, "sources_page", per_page=20, what="sources").itertupl
             st.switch_page("pages/explore.py", query_params={"source": row.id})
 
 st.header("Glossary")
-for row in ui.glossary().itertuples():
+glossary = ui.glossary(ui.language())  # in the page's language where translated; the terms stay as written
+for row in glossary.itertuples():
     note = f" — {row.note}" if row.note else ""
     st.markdown(f"**{ui.esc(row.term)}**: {ui.esc(row.expansion)}{ui.esc(note)}")
+ui.review_note(glossary["awaits_review"].any())
 
 st.header("Cambodian migrants by destination")
 figures = ui.context_figures()
@@ -115,3 +118,29 @@ else:
             "data_source": st.column_config.TextColumn("Data source (as the brief names it)", width="large"),
         },
     )
+
+with st.expander(ui.t("Translations: how much is translated and reviewed")):
+    st.caption(
+        ui.t(
+            "Names, short titles and the glossary are translated in the data files; recommendation texts are "
+            "quotations and stay in the language they were written in."
+        )
+    )
+    for lang in i18n.languages()[1:]:
+        state = i18n.review_state(lang)
+        st.markdown(
+            ui.t(
+                "**{language}**: {translated} of {total} interface strings translated, {reviewed} of them reviewed "
+                "by a native speaker.",
+                language=ui.esc(i18n.native_name(lang)),
+                translated=ui.tr().number(state.translated),
+                total=ui.tr().number(state.messages),
+                reviewed=ui.tr().number(state.reviewed),
+            )
+        )
+        found = [
+            {ui.t("Data"): ui.t(FIELD_LABELS[c.entity, c.field_name]), ui.t("Records"): c.records,
+             ui.t("Translated"): c.translated, ui.t("Reviewed"): c.reviewed}
+            for c in ui.translation_coverage(lang)
+        ]  # fmt: skip
+        st.dataframe(found, hide_index=True, width="stretch")

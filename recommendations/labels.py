@@ -8,7 +8,7 @@ says nothing, or "the whole ask" where a part must be named.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -78,8 +78,13 @@ class ActorNames:
         return self.name.get(scope_id, scope_id) if isinstance(scope_id, str) else WHOLE_ASK
 
 
-def actor_names(db: Engine | Connection) -> ActorNames:
-    rows = sql.rows(db, select(ACT.c.id, ACT.c.name, ACT.c.acronym))
+def actor_names(db: Engine | Connection, names: Mapping[str, str] | None = None) -> ActorNames:
+    """Every actor's names; ``names`` gives some of them in the reader's language (``read.translations``), the
+    acronyms staying as they are: "ក្រសួងការងារ និងបណ្តុះបណ្តាលវិជ្ជាជីវៈ (MoLVT)"."""
+    rows = [
+        {**r, "name": (names or {}).get(r["id"]) or r["name"]}
+        for r in sql.rows(db, select(ACT.c.id, ACT.c.name, ACT.c.acronym))
+    ]
     return ActorNames(
         name={r["id"]: r["name"] for r in rows},
         label={r["id"]: short(r["name"], r["acronym"]) for r in rows},

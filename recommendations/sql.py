@@ -8,6 +8,7 @@ dates as dates on both databases. A list of ids is always bound the same way, as
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
@@ -66,11 +67,20 @@ def in_ids(column: ColumnElement[Any], ids: Iterable[str] | None) -> ColumnEleme
     return _InIds(column, bindparam(None, wanted, type_=_IdList()))
 
 
+#: Zero-width space: a word break in Khmer, Thai, Lao and Burmese that a reader typing a search cannot see.
+ZERO_WIDTH_SPACE = "\u200b"
+
+
 def contains(column: ColumnElement[Any], text: str) -> ColumnElement[bool]:
     """Case-insensitive "``column`` contains ``text``", with ``%``, ``_`` and ``\\`` taken as themselves: the one
-    LIKE of the project (a reader's "100%" or "under_score" must not match everything)."""
-    escaped = text.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return func.lower(column).like(f"%{escaped}%", escape="\\")
+    LIKE of the project (a reader's "100%" or "under_score" must not match everything).
+
+    ``text`` is read as NFC (how every stored text is kept, ``text.clean``), and zero-width spaces count on
+    neither side: "ការងារ" typed without them finds a Khmer title written "ការ\\u200bងារ", and the other way round.
+    """
+    wanted = unicodedata.normalize("NFC", text).replace(ZERO_WIDTH_SPACE, "").strip().lower()
+    escaped = wanted.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return func.lower(func.replace(column, ZERO_WIDTH_SPACE, "")).like(f"%{escaped}%", escape="\\")
 
 
 class bytewise(FunctionElement[str]):

@@ -121,6 +121,12 @@ class AddresseeRole(StrEnum):
     SUPPORTING = "supporting"
 
 
+ADDRESSEE_ROLE_LABELS: dict[str, str] = {
+    AddresseeRole.RESPONSIBLE: N_("Responsible"),
+    AddresseeRole.SUPPORTING: N_("Supporting"),
+}
+
+
 class EvidenceKind(StrEnum):
     LAW = "law"
     POLICY = "policy"
@@ -132,10 +138,29 @@ class EvidenceKind(StrEnum):
     INSTITUTION = "institution"
 
 
+EVIDENCE_KIND_LABELS: dict[str, str] = {
+    EvidenceKind.LAW: N_("Law"),
+    EvidenceKind.POLICY: N_("Policy"),
+    EvidenceKind.AGREEMENT: N_("Agreement"),
+    EvidenceKind.REPORT: N_("Report"),
+    EvidenceKind.STATISTIC: N_("Statistic"),
+    EvidenceKind.NEWS: N_("News"),
+    EvidenceKind.MEETING: N_("Meeting"),
+    EvidenceKind.INSTITUTION: N_("Institution"),
+}
+
+
 class LinkKind(StrEnum):
     REPEATS = "repeats"
     FOLLOWS_UP = "follows_up"
     SUPERSEDES = "supersedes"
+
+
+LINK_KIND_LABELS: dict[str, str] = {
+    LinkKind.REPEATS: N_("Repeats"),
+    LinkKind.FOLLOWS_UP: N_("Follows up"),
+    LinkKind.SUPERSEDES: N_("Supersedes"),
+}
 
 
 class Visibility(StrEnum):
@@ -144,6 +169,13 @@ class Visibility(StrEnum):
     PUBLISHED = "published"
     DRAFT = "draft"
     WITHDRAWN = "withdrawn"  # a record that withdraws the assessment it supersedes; never a status itself
+
+
+VISIBILITY_LABELS: dict[str, str] = {
+    Visibility.PUBLISHED: N_("Published"),
+    Visibility.DRAFT: N_("Draft"),
+    Visibility.WITHDRAWN: N_("Withdrawn"),
+}
 
 
 #: How far an ask has come, for "the least advanced part" of an ask (see recommendations/status/).
@@ -160,8 +192,8 @@ PROGRESS_RANK: dict[str, int] = {
 #: and sentence that says "implemented or moving").
 MOVING = frozenset({Status.IN_PROGRESS, Status.PARTIALLY_IMPLEMENTED, Status.IMPLEMENTED})
 #: How every page and sentence names ``MOVING``, and what it means, in the scale's words.
-MOVING_LABEL = "With progress"
-MOVING_MEANS = "implemented, partially implemented or in progress"
+MOVING_LABEL = N_("With progress")
+MOVING_MEANS = N_("implemented, partially implemented or in progress")
 #: Moving but not done: in progress or partially implemented (the headline sentence names implemented apart).
 UNDER_WAY = frozenset({Status.IN_PROGRESS, Status.PARTIALLY_IMPLEMENTED})
 

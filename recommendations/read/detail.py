@@ -12,7 +12,7 @@ from sqlalchemy import String, literal, select, union_all
 from sqlalchemy.engine import Engine
 
 from models.tables import ACT, L, R, S
-from recommendations import labels, sql, status
+from recommendations import i18n, labels, sql, status
 from recommendations.read import evidence
 from recommendations.read.history import assessment_history, facts_from, none_for_null, research_log
 from recommendations.read.source_text import locate
@@ -36,8 +36,10 @@ class Detail:
     research: pd.DataFrame = field(default_factory=pd.DataFrame)  # research-log entries, newest first
 
 
-def recommendation_detail(engine: Engine, rec_id: str) -> Detail | None:
-    match = recommendation_table(engine, ids=[rec_id])
+def recommendation_detail(engine: Engine, rec_id: str, lang: str = i18n.SOURCE_LANGUAGE) -> Detail | None:
+    """One recommendation for its page; its short title, themes and addressees' names in ``lang`` where the data
+    has them (the quoted text stays as it is)."""
+    match = recommendation_table(engine, ids=[rec_id], lang=lang)
     if match.empty:
         return None
     record = cast("dict[str, Any]", match.iloc[0].to_dict())  # the table's columns are named by str

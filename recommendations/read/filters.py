@@ -8,9 +8,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, or_, select
 
-from models.tables import AD, RT, R, S
+from models.tables import AD, RT, TR, R, S
 from recommendations import hierarchy, sql, status
 from recommendations.read import history
 from recommendations.read.selection import COMBINE_MODES, EITHER, OVERLAP, describe_selection
@@ -137,7 +137,7 @@ class Filters:
         if self.kinds:
             conditions.append(sql.in_ids(R.c.kind, self.kinds))
         if self.text.strip():
-            conditions.append(or_(*(sql.contains(c, self.text) for c in (R.c.title, R.c.text, R.c.lead_in, R.c.id))))
+            conditions.append(_words_match(self.text))
         statement = select(R.c.id).join(S, S.c.id == R.c.source_id)
         if self.statuses or self.research:
             verdict = status.overall(as_of).subquery("verdict")
@@ -153,3 +153,24 @@ class Filters:
         if self.is_empty():
             return None
         return [r["id"] for r in sql.rows(db, self.matching(as_of))]
+
+
+def _words_match(text: str) -> ColumnElement[bool]:
+    """The search words: in the recommendation's own text, lead-in, short title or id, or in a translation of its
+    short title, of one of its themes' names or of one of its addressees' names (any language the data has: a
+    Khmer search finds the asks whose Khmer title, theme or ministry holds it). ``sql.contains`` compares."""
+
+    def translated(entity: str, field_name: str, record_id: ColumnElement[Any]) -> ColumnElement[bool]:
+        return exists().where(
+            TR.c.entity == entity,
+            TR.c.field_name == field_name,
+            TR.c.record_id == record_id,
+            sql.contains(TR.c.value, text),
+        )
+
+    return or_(
+        *(sql.contains(column, text) for column in (R.c.title, R.c.text, R.c.lead_in, R.c.id)),
+        translated("recommendation", "title", R.c.id),
+        exists().where(RT.c.recommendation_id == R.c.id, translated("theme", "name", RT.c.theme_id)),
+        exists().where(AD.c.recommendation_id == R.c.id, translated("actor", "name", AD.c.actor_id)),
+    )

@@ -10,18 +10,28 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 from models.tables import ACT, AD, AUDIT, A, E, R, S, T
-from recommendations import dates, hierarchy, labels, sql, status
+from recommendations import dates, hierarchy, i18n, labels, sql, status
 from recommendations.numbers import whole_percent
-from recommendations.read import evidence
-from recommendations.vocabulary import MOVING, RESEARCH_STATES, STATUS_LABELS, UNDER_WAY, Status
+from recommendations.read import evidence, translations
+from recommendations.vocabulary import (
+    MOVING,
+    RECOMMENDATION_KIND_LABELS,
+    RESEARCH_STATES,
+    STATUS_LABELS,
+    UNDER_WAY,
+    Status,
+)
 
 STATUS_ORDER = list(STATUS_LABELS)
 
 
-def options(engine: Engine) -> dict[str, list[tuple[str, str]]]:
-    """(id, label) choices for the shared filters."""
+def options(engine: Engine, lang: str = i18n.SOURCE_LANGUAGE) -> dict[str, list[tuple[str, str]]]:
+    """(id, label) choices for the shared filters, labelled in ``lang`` (theme and actor names where the data has
+    them, statuses, kinds and research states from the catalog; source titles are the documents' own)."""
+    said = i18n.translator(lang)
     sources = sql.rows(engine, select(S.c.id, S.c.title, S.c.date).order_by(S.c.date_start, S.c.id))
     themes = sql.rows(engine, select(T.c.id, T.c.name).order_by(T.c.name))
+    theme_names = translations.labels(engine, "theme", "name", lang)
     up = hierarchy.upward(None)  # an addressee, or part of one (a ministry, when asks go to the Government)
     actors = sql.rows(
         engine,
@@ -29,15 +39,27 @@ def options(engine: Engine) -> dict[str, list[tuple[str, str]]]:
         .where(ACT.c.id.in_(select(up.c.actor_id).where(up.c.id.in_(select(AD.c.actor_id)))))
         .order_by(ACT.c.name, ACT.c.id),
     )
+    names = translations.actor_names(engine, lang).name
     kinds = sql.rows(engine, select(R.c.kind).distinct().order_by(R.c.kind))
+    theme_choices = [(r["id"], theme_names[r["id"]].text if r["id"] in theme_names else r["name"]) for r in themes]
+    actor_choices = [(r["id"], labels.chooser(names.get(r["id"], r["name"]), r["acronym"])) for r in actors]
+    if lang != i18n.SOURCE_LANGUAGE:  # in the order of the names shown
+        theme_choices.sort(key=lambda choice: (choice[1], choice[0]))
+        actor_choices.sort(key=lambda choice: (choice[1], choice[0]))
     return {
         "sources": [(r["id"], f"{r['date'][:4]} · {r['title']}") for r in sources],
-        "themes": [(r["id"], r["name"]) for r in themes],
-        "addressees": [(r["id"], labels.chooser(r["name"], r["acronym"])) for r in actors],
-        "statuses": [(s, STATUS_LABELS[s]) for s in STATUS_ORDER],
-        "kinds": [(r["kind"], r["kind"].replace("_", " ").capitalize()) for r in kinds],
-        "research": list(RESEARCH_STATES.items()),
+        "themes": theme_choices,
+        "addressees": actor_choices,
+        "statuses": [(s, said.t(STATUS_LABELS[s])) for s in STATUS_ORDER],
+        "kinds": [
+            (r["kind"], said.t(RECOMMENDATION_KIND_LABELS.get(r["kind"], _kind_words(r["kind"])))) for r in kinds
+        ],
+        "research": [(state, said.t(label)) for state, label in RESEARCH_STATES.items()],
     }
+
+
+def _kind_words(kind: str) -> str:
+    return kind.replace("_", " ").capitalize()
 
 
 def year_bounds(engine: Engine) -> tuple[int, int]:

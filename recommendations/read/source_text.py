@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 from models.tables import C, G, R, S
-from recommendations import labels, sql
+from recommendations import i18n, labels, sql
+from recommendations.read import translations
 from recommendations.read.filters import Filters
 from recommendations.read.history import none_for_null
 from recommendations.read.table import recommendation_table
@@ -108,8 +109,19 @@ def source_text(engine: Engine, source_id: str) -> tuple[str, pd.DataFrame]:
     return full_text or "", recs
 
 
-def glossary(engine: Engine) -> pd.DataFrame:
+def glossary(engine: Engine, lang: str = i18n.SOURCE_LANGUAGE) -> pd.DataFrame:
+    """Every term with its expansion and note, in ``lang`` where translated (a term stays as written);
+    ``awaits_review`` marks a term shown with a translation nobody has reviewed."""
     df = sql.frame(engine, select(G.c.term, G.c.expansion, G.c.note).order_by(func.lower(G.c.term)))
+    unreviewed: set[str] = set()
+    if lang != i18n.SOURCE_LANGUAGE and not df.empty:
+        for field_name in ("expansion", "note"):
+            found = translations.labels(engine, "glossary", field_name, lang)
+            df[field_name] = [
+                found[t].text if t in found else v for t, v in zip(df["term"], df[field_name], strict=True)
+            ]
+            unreviewed |= {term for term, label in found.items() if label.awaits_review}
+    df["awaits_review"] = df["term"].isin(unreviewed)
     return none_for_null(df, ["note"])
 
 

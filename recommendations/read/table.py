@@ -15,8 +15,8 @@ import pandas as pd
 from sqlalchemy import select
 
 from models.tables import RT, R, S, T
-from recommendations import hierarchy, labels, sql, status
-from recommendations.read import evidence, history
+from recommendations import hierarchy, i18n, labels, sql, status
+from recommendations.read import evidence, history, translations
 from recommendations.read.filters import Filters
 from recommendations.read.history import as_list, none_for_null
 from recommendations.vocabulary import RESEARCH_STATES, SOURCE_KIND_SHORT, STATUS_LABELS, Status
@@ -26,7 +26,7 @@ TABLE_COLUMNS = [
     "text", "addressees", "addressee_ids", "addressee_labels", "addressee_statuses", "themes", "theme_ids",
     "status", "status_label", "status_date", "status_assessor", "status_scope", "evidence_count",
     "last_evidence_date", "source_short", "research_state", "research_label", "last_searched_on",
-    "asked_as_a_whole",
+    "asked_as_a_whole", "awaits_review",
 ]  # fmt: skip
 ADDRESSEE_STATUS_COLUMNS = [
     "recommendation_id", "id", "name", "label", "role", "inferred", "status", "status_label", "status_date",
@@ -40,8 +40,13 @@ def recommendation_table(
     *,
     as_of: dt.date | None = None,
     ids: Sequence[str] | None = None,
+    lang: str = i18n.SOURCE_LANGUAGE,
 ) -> pd.DataFrame:
     """One row per recommendation with its overall status and its status for each addressee; the filtered set.
+
+    ``lang``: the short titles, theme names and actor names in that language where the data has them (English
+    otherwise; acronyms stay); ``awaits_review`` is True on a row that shows a translation nobody has reviewed.
+    Statuses and research states stay keys with English labels: the page translates those interface strings.
 
     ``asked_as_a_whole``: "asked of RGC as a whole" on a row selected because it is asked of what a chosen
     addressee is part of (``recommendations.hierarchy``), "" otherwise.
@@ -65,14 +70,18 @@ def recommendation_table(
     )  # fmt: skip
     if base.empty:
         return pd.DataFrame(columns=TABLE_COLUMNS)
-    names = labels.actor_names(engine)
+    actors = translations.labels(engine, "actor", "name", lang)
+    names = labels.actor_names(engine, {actor_id: label.text for actor_id, label in actors.items()})
+    said = i18n.translator(lang)
+    titles = translations.labels(engine, "recommendation", "title", lang, list(base["id"]))
+    base["title"] = [titles[i].text if i in titles else t for i, t in zip(base["id"], base["title"], strict=True)]
     verdicts = status.statuses(engine, as_of, wanted)
     overall = [verdicts.overall(i) for i in base["id"]]
     base["status"] = [v.status if v else Status.NOT_ASSESSED.value for v in overall]
     base["status_date"] = [v.as_of if v else None for v in overall]
     base["status_assessor"] = [names.name.get(v.assessor_id) if v and v.assessor_id else None for v in overall]
     base["year"] = pd.to_datetime(base["date_start"]).dt.year
-    base["source_short"] = _short_source_labels(base, names)
+    base["source_short"] = _short_source_labels(base, names, said)
     per_row: list[Any] = [  # a list of addressee records in each cell
         [_addressee_record(a, names) for a in verdicts.addressees(rec_id)] for rec_id in base["id"]
     ]
@@ -84,7 +93,9 @@ def recommendation_table(
     ]
     base["addressee_ids"] = base["addressee_statuses"].apply(lambda items: [a["id"] for a in items])
     base["addressees"] = base["addressee_statuses"].apply(
-        lambda items: "; ".join(a["name"] + (" (inferred)" if a["inferred"] else "") for a in items)
+        lambda items: "; ".join(
+            said.t("{name} (inferred)", name=a["name"]) if a["inferred"] else a["name"] for a in items
+        )
     )
     base["addressee_labels"] = base["addressee_statuses"].apply(lambda items: ", ".join(a["label"] for a in items))
     themes = sql.frame(
@@ -94,6 +105,10 @@ def recommendation_table(
         .where(sql.in_ids(RT.c.recommendation_id, wanted))
         .order_by(RT.c.recommendation_id, T.c.name),
     )
+    theme_names = translations.labels(engine, "theme", "name", lang)
+    themes["name"] = [
+        theme_names[i].text if i in theme_names else n for i, n in zip(themes["theme_id"], themes["name"], strict=True)
+    ]
     by_theme = themes.groupby("recommendation_id")
     base["theme_ids"] = base["id"].map(by_theme["theme_id"].agg(list)).apply(as_list)
     base["themes"] = base["id"].map(by_theme["name"].agg("; ".join)).fillna("")
@@ -113,6 +128,12 @@ def recommendation_table(
     # chosen addressees take in what they are part of: say so on each ask selected only that way
     reach = hierarchy.reach(engine, filters.addressees if filters is not None else [])
     base["asked_as_a_whole"] = base["addressee_ids"].map(reach.note)
+    base["awaits_review"] = [  # English, the original, never awaits review
+        translations.awaiting_review(titles, [i])
+        or translations.awaiting_review(theme_names, theme_ids)
+        or translations.awaiting_review(actors, actor_ids)
+        for i, theme_ids, actor_ids in zip(base["id"], base["theme_ids"], base["addressee_ids"], strict=True)
+    ]
     base = none_for_null(base, ["number", "section", "lead_in", "status_date", "status_assessor", "last_evidence_date"])
     return base[TABLE_COLUMNS].reset_index(drop=True)
 
@@ -150,8 +171,8 @@ def addressee_statuses(
     return pd.DataFrame(rows, columns=ADDRESSEE_STATUS_COLUMNS)
 
 
-def _short_source_labels(table: pd.DataFrame, names: labels.ActorNames) -> pd.Series:
+def _short_source_labels(table: pd.DataFrame, names: labels.ActorNames, said: i18n.Translator) -> pd.Series:
     """ "2016 · MMN, CWCC · CSO consultation": enough to tell sources apart in a narrow column."""
     organisers = table["organisers"].apply(lambda ids: ", ".join(names.label.get(i, i) for i in ids or []))
-    kinds = table["source_kind"].map(SOURCE_KIND_SHORT)
+    kinds = table["source_kind"].map(lambda kind: said.t(SOURCE_KIND_SHORT[kind]))
     return table["year"].astype(str) + " · " + organisers.where(organisers != "", "—") + " · " + kinds

@@ -6,13 +6,15 @@ Pages, the brief and the exports ask here; none of them joins the ``translation`
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Table, and_, select
-from sqlalchemy.engine import Engine
 
 from models.tables import ACT, TR, G, R, T
 from recommendations import i18n, sql
+from recommendations import labels as actor_labels
+from recommendations.i18n import N_
 
 #: Entity -> (its table, its key column): where the English text of a translated field lives.
 _SOURCE: dict[str, tuple[Table, str]] = {
@@ -27,6 +29,15 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "actor": ("name",),
     "glossary": ("expansion", "note"),
     "recommendation": ("title",),
+}
+#: How the Sources page names each translated field (interface strings, translated where shown).
+FIELD_LABELS: dict[tuple[str, str], str] = {
+    ("theme", "name"): N_("Theme names"),
+    ("theme", "description"): N_("Theme descriptions"),
+    ("actor", "name"): N_("Names of actors"),
+    ("glossary", "expansion"): N_("Glossary: what the terms stand for"),
+    ("glossary", "note"): N_("Glossary: notes"),
+    ("recommendation", "title"): N_("Short titles of recommendations"),
 }
 
 
@@ -44,19 +55,25 @@ class Label:
         return not self.reviewed
 
 
-def labels(engine: Engine, entity: str, field_name: str, lang: str) -> dict[str, Label]:
+def labels(
+    engine: sql.Source, entity: str, field_name: str, lang: str, ids: Sequence[str] | None = None
+) -> dict[str, Label]:
     """Record id -> its ``field_name`` in ``lang`` (``labels(engine, "theme", "name", "km")``), English where the
-    record has no translation into ``lang``. KeyError for an entity or field that is not translated."""
+    record has no translation into ``lang``; only the records ``ids`` names when given. KeyError for an entity or
+    field that is not translated."""
     table, key = _SOURCE[entity]
     english = table.c[field_name]
+    wanted = sql.in_ids(table.c[key], None if ids is None else list(ids))
     if lang == i18n.SOURCE_LANGUAGE:
-        statement = select(table.c[key].label("id"), english.label("english"))
+        statement = select(table.c[key].label("id"), english.label("english")).where(wanted)
         return {r["id"]: Label(r["english"], lang, True) for r in sql.rows(engine, statement) if r["english"]}
     joined = and_(
         TR.c.entity == entity, TR.c.record_id == table.c[key], TR.c.field_name == field_name, TR.c.lang == lang
     )
-    statement = select(table.c[key].label("id"), english.label("english"), TR.c.value, TR.c.reviewed).select_from(
-        table.outerjoin(TR, joined)
+    statement = (
+        select(table.c[key].label("id"), english.label("english"), TR.c.value, TR.c.reviewed)
+        .select_from(table.outerjoin(TR, joined))
+        .where(wanted)
     )
     out = {}
     for r in sql.rows(engine, statement):
@@ -65,6 +82,19 @@ def labels(engine: Engine, entity: str, field_name: str, lang: str) -> dict[str,
         elif r["english"]:
             out[r["id"]] = Label(r["english"], i18n.SOURCE_LANGUAGE, True)
     return out
+
+
+def actor_names(engine: sql.Source, lang: str = i18n.SOURCE_LANGUAGE) -> actor_labels.ActorNames:
+    """Every actor's name, short name and full name in ``lang`` (English where not translated; acronyms stay)."""
+    if lang == i18n.SOURCE_LANGUAGE:
+        return actor_labels.actor_names(engine)
+    names = {actor_id: label.text for actor_id, label in labels(engine, "actor", "name", lang).items()}
+    return actor_labels.actor_names(engine, names)
+
+
+def awaiting_review(found: dict[str, Label], ids: Iterable[str]) -> bool:
+    """Whether any of ``ids`` is shown in a translation that awaits review (the page then says so)."""
+    return any(found[i].awaits_review for i in ids if i in found)
 
 
 @dataclass(frozen=True)
@@ -78,7 +108,7 @@ class Coverage:
     reviewed: int
 
 
-def coverage(engine: Engine, lang: str) -> list[Coverage]:
+def coverage(engine: sql.Source, lang: str) -> list[Coverage]:
     """For the Sources page: per translated field, how many records have it in ``lang``, and how many reviewed."""
     out = []
     for entity, fields in FIELDS.items():

@@ -46,6 +46,7 @@ from recommendations.ui.data import (
     sources,
     status_over_time,
     table,
+    translation_coverage,
     trend_sentence,
     yaml_archive,
     year_bounds,
@@ -61,7 +62,17 @@ from recommendations.ui.filters import (
     sync_params,
 )
 from recommendations.ui.forms import correction_queue, field_errors, problem_summary, submit, write
-from recommendations.ui.language import language, language_switch, page_link, plural, switch_page, t, tr, with_language
+from recommendations.ui.language import (
+    language,
+    language_switch,
+    page_link,
+    plural,
+    review_note,
+    switch_page,
+    t,
+    tr,
+    with_language,
+)
 from recommendations.ui.look import style
 from recommendations.ui.nav import PAGES, home, require_page, through_entrypoint
 from recommendations.ui.session import log_in, log_out, principal, session_cookie, sign_in_single_sign_on, viewer
@@ -124,6 +135,7 @@ __all__ = [
     "refresh_if_changed",
     "require_page",
     "research_log",
+    "review_note",
     "session_cookie",
     "set_filters",
     "share_axis",
@@ -143,6 +155,7 @@ __all__ = [
     "through_entrypoint",
     "tidy",
     "tr",
+    "translation_coverage",
     "trend_sentence",
     "viewer",
     "with_language",

@@ -11,18 +11,19 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from models.db import make_engine
-from recommendations import hierarchy, visibility
+from recommendations import hierarchy, i18n, visibility
 from recommendations.dataset import export
 from recommendations.dataset.brief_file import brief_file as brief_as_file
 from recommendations.dataset.loader import prepare
 from recommendations.read import brief as briefs
-from recommendations.read import figures, headlines, owners, recurrence, source_text
+from recommendations.read import figures, headlines, owners, recurrence, source_text, translations
 from recommendations.read.detail import Detail, recommendation_detail
 from recommendations.read.detail import disagreements as _disagreements
 from recommendations.read.filters import Filters
 from recommendations.read.selection import OVERLAP
 from recommendations.read.table import recommendation_table
 from recommendations.ui.config import configured
+from recommendations.ui.language import language
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 TTL = 300
@@ -61,14 +62,25 @@ def refresh_if_changed() -> None:
     seen["version"] = version
 
 
+def table(filters: Filters | None = None, lang: str | None = None) -> pd.DataFrame:
+    """The recommendation table for ``filters``, its short titles, themes and actors in ``lang`` (None: the page's
+    language)."""
+    return _table(filters, lang or language())
+
+
 @st.cache_data(ttl=TTL, show_spinner="Working out the status of every recommendation…")
-def table(filters: Filters | None = None) -> pd.DataFrame:
-    return recommendation_table(engine(), filters)
+def _table(filters: Filters | None, lang: str) -> pd.DataFrame:
+    return recommendation_table(engine(), filters, lang=lang)
+
+
+def options(lang: str | None = None) -> dict[str, list[tuple[str, str]]]:
+    """The shared filters' choices, labelled in ``lang`` (None: the page's language)."""
+    return _options(lang or language())
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def options() -> dict[str, list[tuple[str, str]]]:
-    return headlines.options(engine())
+def _options(lang: str) -> dict[str, list[tuple[str, str]]]:
+    return headlines.options(engine(), lang)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
@@ -88,7 +100,7 @@ def gaps() -> pd.DataFrame:
 
 @st.cache_data(ttl=TTL, show_spinner="Working out the statuses year by year…")
 def year_end_statuses(filters: Filters | None = None) -> pd.DataFrame:
-    return headlines.year_end_statuses(engine(), table(filters))
+    return headlines.year_end_statuses(engine(), _table(filters, i18n.SOURCE_LANGUAGE))  # ids and years only
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
@@ -99,12 +111,23 @@ def status_over_time(filters: Filters | None = None) -> pd.DataFrame:
 @st.cache_data(ttl=TTL, show_spinner=False)
 def trend_sentence(filters: Filters | None = None) -> str:
     """Is it getting better? The Overview's one sentence on the trend, and what it also reflects."""
-    return figures.trend_sentence(figures.trend(year_end_statuses(filters), table(filters)))
+    return figures.trend_sentence(figures.trend(year_end_statuses(filters), _table(filters, i18n.SOURCE_LANGUAGE)))
+
+
+def glossary(lang: str | None = None) -> pd.DataFrame:
+    """The glossary in ``lang`` where translated (None: the page's language)."""
+    return _glossary(lang or language())
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def glossary() -> pd.DataFrame:
-    return source_text.glossary(engine())
+def _glossary(lang: str) -> pd.DataFrame:
+    return source_text.glossary(engine(), lang)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def translation_coverage(lang: str) -> list[translations.Coverage]:
+    """How much of the data is translated into ``lang`` and reviewed (the Sources page)."""
+    return translations.coverage(engine(), lang)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
@@ -122,9 +145,14 @@ def evidence_in(ids: tuple[str, ...] | None) -> int:
     return headlines.evidence_count(engine(), None if ids is None else list(ids))
 
 
+def detail(rec_id: str, lang: str | None = None) -> Detail | None:
+    """One recommendation's page, its short title, themes and actors in ``lang`` (None: the page's language)."""
+    return _detail(rec_id, lang or language())
+
+
 @st.cache_data(ttl=TTL, show_spinner=False)
-def detail(rec_id: str) -> Detail | None:
-    return recommendation_detail(engine(), rec_id)
+def _detail(rec_id: str, lang: str) -> Detail | None:
+    return recommendation_detail(engine(), rec_id, lang)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

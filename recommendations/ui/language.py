@@ -83,6 +83,13 @@ def language_switch() -> str:
     return lang
 
 
+def review_note(shown: object) -> None:
+    """The one small note under data shown in a translation that no speaker of the language has reviewed yet
+    (``shown``: whether the page shows one, e.g. ``table["awaits_review"].any()``)."""
+    if shown:
+        st.caption(t("The translated names and titles on this page await review by a native speaker."))
+
+
 def with_language(query_params: Mapping[str, str | list[str]] | None = None) -> dict[str, str | list[str]]:
     """``query_params`` for an internal link, with the page's language kept."""
     return {**(query_params or {}), PARAM: _current()}
