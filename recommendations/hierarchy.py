@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import CTE, literal, select
 
 from models.tables import ACT
-from recommendations import labels, sql
+from recommendations import i18n, labels, sql
 
 #: Deeper than any real hierarchy; stops the SQL walk on a cycle written into the database by hand.
 MAX_DEPTH = 20
@@ -89,10 +89,11 @@ class Reach:
             return []
         return [w for w in self.wider if w in named]
 
-    def note(self, addressee_ids: Iterable[str]) -> str:
-        """ "asked of RGC as a whole" for a recommendation selected only through what the chosen are part of."""
+    def note(self, addressee_ids: Iterable[str], lang: str = i18n.SOURCE_LANGUAGE) -> str:
+        """ "asked of RGC as a whole" (in ``lang``) for a recommendation selected only through what the chosen are
+        part of."""
         through = self.through(addressee_ids)
-        return labels.as_a_whole([self.label.get(w, w) for w in through]) if through else ""
+        return labels.as_a_whole([self.label.get(w, w) for w in through], lang=lang) if through else ""
 
 
 def reach(db: sql.Source, chosen: Sequence[str]) -> Reach:

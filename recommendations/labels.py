@@ -11,13 +11,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from babel.lists import format_list
 from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
 
 from models.tables import ACT
-from recommendations import sql
+from recommendations import i18n, sql
 
-WHOLE_ASK = "the whole ask"
+WHOLE_ASK = i18n.N_("the whole ask")  # an interface string: shown as t(WHOLE_ASK)
 
 
 def short(name: str, acronym: object) -> str:
@@ -36,14 +37,22 @@ def chooser(name: str, acronym: object) -> str:
     return f"{acronym} · {name}" if isinstance(acronym, str) and acronym.strip() and acronym != name else name
 
 
-def as_a_whole(parents: Sequence[str], *, joiner: str = "and") -> str:
-    """How an ask selected through what a chosen actor is part of is marked: "asked of RGC as a whole"."""
-    return f"asked of {f' {joiner} '.join(parents)} as a whole" if parents else ""
+def as_a_whole(parents: Sequence[str], *, joiner: str = "and", lang: str = i18n.SOURCE_LANGUAGE) -> str:
+    """How an ask selected through what a chosen actor is part of is marked: "asked of RGC as a whole" (in
+    ``lang``; ``parents`` are labels in it). ``joiner`` "and" or "or" joins several: "asked of MoLVT and RGC"."""
+    if not parents:
+        return ""
+    tr = i18n.translator(lang)
+    if tr.lang == i18n.SOURCE_LANGUAGE:
+        names = f" {joiner} ".join(parents)
+    else:
+        names = format_list(list(parents), style="or" if joiner == "or" else "standard", locale=tr.lang)
+    return tr.t("asked of {names} as a whole", names=names)
 
 
-def scope_words(label: str | None) -> str:
-    """How a status's scope reads: "as assessed for RGC", or "" for the whole ask."""
-    return f"as assessed for {label}" if label else ""
+def scope_words(label: str | None, lang: str = i18n.SOURCE_LANGUAGE) -> str:
+    """How a status's scope reads: "as assessed for RGC", or "" for the whole ask (in ``lang``)."""
+    return i18n.translator(lang).t("as assessed for {name}", name=label) if label else ""
 
 
 def actors_named(given: str, actors: Iterable[tuple[str, str, object]]) -> list[str]:
@@ -69,9 +78,9 @@ class ActorNames:
     label: dict[str, str]  # short
     full: dict[str, str]
 
-    def scope(self, scope_id: object) -> str:
+    def scope(self, scope_id: object, lang: str = i18n.SOURCE_LANGUAGE) -> str:
         """ "as assessed for RGC" for a status judged for one addressee; "" for one judged for the whole ask."""
-        return scope_words(self.label.get(scope_id, scope_id)) if isinstance(scope_id, str) else ""
+        return scope_words(self.label.get(scope_id, scope_id), lang) if isinstance(scope_id, str) else ""
 
     def part(self, scope_id: object) -> str:
         """The part of an ask a status judges: the addressee's name, or "the whole ask"."""

@@ -202,7 +202,16 @@ TEXT_KEYWORDS = frozenset({"label", "help", "placeholder", "body", "title", "cap
 #: Calls that show data, whose column headers (``column_config``) are interface strings.
 TABLES = frozenset({"dataframe", "data_editor", "table"})
 #: Pages whose strings all go through t() (the others are wrapped once issue 18's changes are in).
-WRAPPED = ["dashboard.py", "pages/login.py"]
+WRAPPED = [
+    "dashboard.py",
+    "pages/login.py",
+    "pages/overview.py",
+    "pages/owners.py",
+    "pages/themes.py",
+    "recommendations/ui/charts.py",
+    "recommendations/ui/tables.py",
+    "recommendations/ui/widgets.py",
+]
 
 
 def _has_words(text: str) -> bool:
