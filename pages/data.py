@@ -6,30 +6,41 @@ from pathlib import Path
 
 import streamlit as st
 
-from recommendations import markdown, ui
+from recommendations import i18n, markdown, ui
 
 ui.through_entrypoint()
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "data-format.md"
+t = ui.t
 
-
-st.title("Download data")
+st.title(t("Download data"))
 st.write(
-    "Everything in this tracker is open data. Spreadsheet files neutralise cells that start with = + - @ so "
-    "they cannot run as formulas. The XLSX workbook has one sheet for the recommendations, one for each "
-    "addressee's status, one for the whole assessment history and one for the evidence."
+    t(
+        "Everything in this tracker is open data. Spreadsheet files neutralise cells that start with = + - @ so "
+        "they cannot run as formulas. The XLSX workbook has one sheet for the recommendations, one for each "
+        "addressee's status, one for the whole assessment history and one for the evidence."
+    )
 )
+if ui.language() != i18n.SOURCE_LANGUAGE:  # the files speak one language to every script: English
+    st.caption(
+        t(
+            "The CSV, XLSX and JSON files keep their column names and values in English, so that a script reads "
+            "every download the same way, whatever the language of the page. Recommendation texts stay in the "
+            "language of their source; the YAML archive also holds the translations."
+        )
+    )
 filters = ui.current_filters()
 viewer = ui.viewer()
 today = dt.date.today().isoformat()
-scopes = [("all", "Everything", None)]
+scopes = [("all", t("Everything"), None)]
 if not filters.is_empty():
-    scopes.insert(0, ("filtered", "The filtered set", filters))
+    scopes.insert(0, ("filtered", t("The filtered set"), filters))
 
 for slug, label, scope in scopes:
     st.header(label)
     rows = len(ui.table(scope))
-    st.caption(f"{rows} recommendations. " + (ui.filter_summary(scope) if scope else "No filters applied."))
+    summary = ui.filter_summary(scope) if scope else t("No filters applied.")
+    st.caption(ui.plural("{n} recommendation. {filters}", "{n} recommendations. {filters}", rows, filters=summary))
     cols = st.columns(3)
     for col, (fmt, mime) in zip(
         cols,
@@ -41,7 +52,9 @@ for slug, label, scope in scopes:
         strict=True,
     ):
         col.download_button(
-            f"Download {fmt.upper()} ({label.lower()})",
+            t("Download {format} (the filtered set)", format=fmt.upper())
+            if slug == "filtered"
+            else t("Download {format} (everything)", format=fmt.upper()),
             partial(ui.download, scope, fmt, viewer),
             file_name=f"recommendations-{slug}-{today}.{fmt}",
             mime=mime,
@@ -49,19 +62,23 @@ for slug, label, scope in scopes:
             key=f"dl-{slug}-{fmt}",
         )
     if slug == "filtered":
-        st.caption("The XLSX file adds sheets with the assessments and evidence of these recommendations.")
+        st.caption(t("The XLSX file adds sheets with the assessments and evidence of these recommendations."))
 
-st.header("Whole database as YAML")
+st.header(t("Whole database as YAML"))
 st.download_button(
-    "Download YAML layout (zip)",
+    t("Download YAML layout (zip)"),
     partial(ui.yaml_archive, viewer),
     file_name=f"tracker-data-{today}.zip",
     mime="application/zip",
     key="dl-yaml",
 )
-with st.expander("For maintainers: the data format, and reproducing the tracker"):
+with st.expander(t("For maintainers: the data format, and reproducing the tracker")):
     st.write(
-        "The YAML archive is the whole database in the layout of `data/`. Loading it with "
-        "`python -m recommendations load data/` into an empty database reproduces this tracker."
+        t(
+            "The YAML archive is the whole database in the layout of `data/`. Loading it with "
+            "`python -m recommendations load data/` into an empty database reproduces this tracker."
+        )
     )
+    if ui.language() != i18n.SOURCE_LANGUAGE:
+        st.caption(t("The data format is documented for maintainers in English:"))
     st.markdown(markdown.nested(DOCS.read_text(encoding="utf-8"), under=2))  # our own documentation, not data

@@ -6,12 +6,13 @@ import plotly.express as px
 import streamlit as st
 
 from recommendations import i18n, markdown, ui
+from recommendations.i18n import N_
 from recommendations.read import source_text
 from recommendations.read.translations import FIELD_LABELS
 
 ui.through_entrypoint()
 
-CURATORS = "For curators: how this gap was researched"  # the one place the research notes are shown
+CURATORS = N_("For curators: how this gap was researched")  # the one place the research notes are shown
 
 
 def marked_text(source_id: str) -> tuple[str, int, int]:
@@ -36,58 +37,71 @@ def marked_text(source_id: str) -> tuple[str, int, int]:
     return "".join(out), len(found), len(recs)
 
 
-st.title("Sources and glossary")
-st.write("The documents every recommendation is quoted from, with the recommendations marked in their full text.")
+t, said = ui.t, ui.tr()
+st.title(t("Sources and glossary"))
+st.write(t("The documents every recommendation is quoted from, with the recommendations marked in their full text."))
 
 table = ui.sources()
-for row in ui.paged(table, "sources_page", per_page=20, what="sources").itertuples():
+for row in ui.paged(table, "sources_page", per_page=20, what=t("sources")).itertuples():
     expected = row.expected_recommendations
-    count = f"{row.recorded} recommendation(s)"
+    count = ui.plural("{n} recommendation", "{n} recommendations", row.recorded)
     if expected is not None and expected > row.recorded:
-        count += f" of {int(expected)} mentioned: {int(expected) - row.recorded} texts missing"
+        count = ui.plural(
+            "{n} recommendation of {expected} mentioned: {missing} texts missing",
+            "{n} recommendations of {expected} mentioned: {missing} texts missing",
+            row.recorded,
+            expected=said.number(int(expected)),
+            missing=said.number(int(expected) - row.recorded),
+        )
     elif expected is None and not row.recorded and row.gap_note:
-        count = "recommendations not held here (number unknown)"
+        count = t("recommendations not held here (number unknown)")
     with st.container(border=True):
         st.markdown(f"**{ui.esc(row.title)}**")
-        facts = (row.date, row.kind_label, row.organisers and f"organised by {row.organisers}", row.place, count)
+        organisers = row.organisers and t("organised by {names}", names=row.organisers)
+        facts = (said.date(row.date), t(row.kind_label), organisers, row.place, count)
         st.caption(ui.esc(" · ".join(part for part in facts if part)))
         if row.gap_note:
             st.warning(ui.esc(row.gap_note), icon=":material/help:")
         if row.curator_note:  # the research behind the gap, for those who will fill it: closed unless asked for
-            with st.expander(CURATORS):
+            with st.expander(t(CURATORS)):
                 st.caption(ui.esc(row.curator_note))
         if row.citation:
-            st.caption(ui.esc(f"Citation: {row.citation}"))
+            st.caption(ui.esc(t("Citation: {citation}", citation=row.citation)))
         if row.url:
-            st.markdown("Source: " + markdown.link(row.url, row.url))
+            st.markdown(t("Source: {link}", link=markdown.link(row.url, row.url)))
         if row.recorded or row.kind == "programme_report":
             # built only when asked for: marking every source's text on every visit is slow at scale
-            if st.toggle("Show the full text with its recommendations marked", key=f"text_{row.id}"):
+            if st.toggle(t("Show the full text with its recommendations marked"), key=f"text_{row.id}"):
                 text, located, total = marked_text(row.id)
                 if total:
                     st.caption(
-                        f"{located} of {total} recommendations located in the text (highlighted, with their id)."
+                        t(
+                            "{located} of {total} recommendations located in the text (highlighted, with their id).",
+                            located=said.number(located),
+                            total=said.number(total),
+                        )
                     )
                 st.markdown(text)
-        if row.recorded and st.button("See its recommendations in Explore", key=f"explore_{row.id}"):
-            st.switch_page("pages/explore.py", query_params={"source": row.id})
+        if row.recorded and st.button(t("See its recommendations in Explore"), key=f"explore_{row.id}"):
+            ui.switch_page("pages/explore.py", query_params={"source": row.id})
 
-st.header("Glossary")
+st.header(t("Glossary"))
 glossary = ui.glossary(ui.language())  # in the page's language where translated; the terms stay as written
 for row in glossary.itertuples():
     note = f" — {row.note}" if row.note else ""
     st.markdown(f"**{ui.esc(row.term)}**: {ui.esc(row.expansion)}{ui.esc(note)}")
 ui.review_note(glossary["awaits_review"].any())
 
-st.header("Cambodian migrants by destination")
+st.header(t("Cambodian migrants by destination"))
 figures = ui.context_figures()
 if figures.empty:
-    st.info("No context figures are loaded.")
+    st.info(t("No context figures are loaded."))
 else:
     long = figures.melt(
         id_vars=["label", "destination", "data_source"], value_vars=["women", "men"], var_name="sex", value_name="n"
     )
-    long = long.assign(label=long["label"].map(ui.chart_label))
+    sexes = {"women": t("Women"), "men": t("Men")}  # the legend's words, in the page's language
+    long = long.assign(label=long["label"].map(ui.chart_label), sex=long["sex"].map(sexes))
     chart = px.bar(
         long,
         y="label",
@@ -95,13 +109,15 @@ else:
         color="sex",
         orientation="h",
         barmode="stack",
-        color_discrete_map={"women": "#CC79A7", "men": "#0072B2"},
-        labels={"label": "Destination · category (as of)", "n": "Migrants", "sex": ""},
+        color_discrete_map={sexes["women"]: "#CC79A7", sexes["men"]: "#0072B2"},
+        labels={"label": t("Destination · category (as of)"), "n": t("Migrants"), "sex": ""},
     )
-    ui.chart(chart, "Bar chart: Cambodian migrants by destination, women and men", rows=long["label"].nunique())
+    ui.chart(chart, t("Bar chart: Cambodian migrants by destination, women and men"), rows=long["label"].nunique())
     st.caption(
-        "From the ILO TRIANGLE in ASEAN Cambodia brief, July–September 2019. Figures come from different "
-        "sources and dates (see the table) and should not be added up."
+        t(
+            "From the ILO TRIANGLE in ASEAN Cambodia brief, July–September 2019. Figures come from different "
+            "sources and dates (see the table) and should not be added up."
+        )
     )
     ui.dataframe(
         figures[["destination", "category", "total", "women", "men", "as_of", "data_source"]].fillna(""),
@@ -109,13 +125,13 @@ else:
         title="destination",
         width="stretch",
         column_config={
-            "destination": "Destination",
-            "category": "Category",
-            "total": "Total",
-            "women": "Women",
-            "men": "Men",
-            "as_of": "As of",
-            "data_source": st.column_config.TextColumn("Data source (as the brief names it)", width="large"),
+            "destination": t("Destination"),
+            "category": t("Category"),
+            "total": t("Total"),
+            "women": t("Women"),
+            "men": t("Men"),
+            "as_of": t("As of"),
+            "data_source": st.column_config.TextColumn(t("Data source (as the brief names it)"), width="large"),
         },
     )
 
@@ -129,13 +145,15 @@ with st.expander(ui.t("Translations: how much is translated and reviewed")):
     for lang in i18n.languages()[1:]:
         state = i18n.review_state(lang)
         st.markdown(
-            ui.t(
-                "**{language}**: {translated} of {total} interface strings translated, {reviewed} of them reviewed "
-                "by a native speaker.",
-                language=ui.esc(i18n.native_name(lang)),
-                translated=ui.tr().number(state.translated),
-                total=ui.tr().number(state.messages),
-                reviewed=ui.tr().number(state.reviewed),
+            ui.esc(
+                ui.t(
+                    "In {language}, {translated} of {total} interface strings are translated and {reviewed} of them "
+                    "reviewed by a native speaker.",
+                    language=i18n.native_name(lang),
+                    translated=ui.tr().number(state.translated),
+                    total=ui.tr().number(state.messages),
+                    reviewed=ui.tr().number(state.reviewed),
+                )
             )
         )
         found = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from recommendations import status
+from recommendations import dates, status
 from recommendations.dataset.validate import read_dataset
 from recommendations.vocabulary import STATUS_LABELS
 from tests import oracle
@@ -184,7 +184,7 @@ def test_detail_shows_verbatim_text_history_and_links():
     history = [a for a in DATASET.assessments if a.recommendation == "tfamw2011-postarrival-5"]
     facts = oracle.facts_of(DATASET)["tfamw2011-postarrival-5"]
     verdict = status.overall_verdict(facts, oracle.addressees_of(DATASET)["tfamw2011-postarrival-5"])
-    assert metric(at, "Status as of") == verdict.fact.as_of
+    assert metric(at, "Status as of") == dates.human(verdict.fact.as_of)  # dates in words, one style everywhere
     assert metric(at, "Current status") == STATUS_LABELS[verdict.status]
     markdown = " ".join(m.value for m in at.markdown)
     assert markdown.count("by Dataset maintainers") == len(history)

@@ -205,6 +205,10 @@ TABLES = frozenset({"dataframe", "data_editor", "table"})
 WRAPPED = [
     "dashboard.py",
     "pages/login.py",
+    "pages/explore.py",
+    "pages/recommendation.py",
+    "pages/sources.py",
+    "pages/data.py",
     "pages/overview.py",
     "pages/owners.py",
     "pages/themes.py",

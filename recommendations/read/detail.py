@@ -13,11 +13,12 @@ from sqlalchemy.engine import Engine
 
 from models.tables import ACT, L, R, S
 from recommendations import i18n, labels, sql, status
-from recommendations.read import evidence
+from recommendations.i18n import N_
+from recommendations.read import evidence, translations
 from recommendations.read.history import assessment_history, facts_from, none_for_null, research_log
 from recommendations.read.source_text import locate
 from recommendations.read.table import ADDRESSEE_STATUS_COLUMNS, recommendation_table
-from recommendations.vocabulary import STATUS_LABELS
+from recommendations.vocabulary import ADDRESSEE_ROLE_LABELS, LINK_KIND_LABELS, STATUS_LABELS
 
 
 @dataclass
@@ -54,10 +55,10 @@ def recommendation_detail(engine: Engine, rec_id: str, lang: str = i18n.SOURCE_L
         for r in sql.rows(engine, select(ACT.c.id, ACT.c.type).where(ACT.c.id.in_(addressees["id"].tolist())))
     }
     addressees["type"] = addressees["id"].map(types)
-    history = assessment_history(engine, [rec_id])
+    history = assessment_history(engine, [rec_id], lang=lang)
     items = evidence.items(engine, [rec_id]).drop(columns=["recommendation_id"])
-    disagreement = _disagreement(history, addressees)
-    links = _links_of(engine, rec_id)
+    disagreement = _disagreement(history, addressees, lang)
+    links = _links_of(engine, rec_id, lang)
     themes = [t for t in (record["themes"] or "").split("; ") if t]
     passage = locate(source.get("full_text") or "", record["text"])
     research = research_log(engine, [rec_id])
@@ -90,8 +91,10 @@ def disagreements(engine: Engine, recommendations: list[str] | None = None) -> p
 DISAGREEMENT_COLUMNS = ["assessor", "status_label", "scope", "as_of", "rationale"]
 
 
-def _disagreement(history: pd.DataFrame, addressees: pd.DataFrame) -> pd.DataFrame:
-    """Each assessor's own overall status (the rule applied to its assessments alone), when they differ."""
+def _disagreement(history: pd.DataFrame, addressees: pd.DataFrame, lang: str = i18n.SOURCE_LANGUAGE) -> pd.DataFrame:
+    """Each assessor's own overall status (the rule applied to its assessments alone), when they differ; the
+    status and the part of the ask it judges in ``lang`` (the date as recorded: the page says it)."""
+    said = i18n.translator(lang)
     if history.empty:
         return pd.DataFrame(columns=DISAGREEMENT_COLUMNS)
     pairs = list(zip(addressees["id"], addressees["role"], strict=True))
@@ -101,11 +104,11 @@ def _disagreement(history: pd.DataFrame, addressees: pd.DataFrame) -> pd.DataFra
         if verdict.fact is None:
             continue
         chosen = own[own["id"] == verdict.fact.id].iloc[0]
-        scope = labels.scope_words(chosen["addressee"]) if chosen["addressee"] else labels.WHOLE_ASK
+        scope = labels.scope_words(chosen["addressee"], lang) if chosen["addressee"] else said.t(labels.WHOLE_ASK)
         rows.append(
             {
                 "assessor": chosen["assessor"],
-                "status_label": STATUS_LABELS[verdict.status],
+                "status_label": said.t(STATUS_LABELS[verdict.status]),
                 "scope": scope,
                 "as_of": chosen["as_of"],
                 "rationale": chosen["rationale"],
@@ -116,11 +119,18 @@ def _disagreement(history: pd.DataFrame, addressees: pd.DataFrame) -> pd.DataFra
     return pd.DataFrame(rows, columns=DISAGREEMENT_COLUMNS)
 
 
-def _links_of(engine: Engine, rec_id: str) -> pd.DataFrame:
+#: How a linked recommendation is said, by the way the link points (the page adds the kind, year and title).
+EARLIER = N_("repeats an earlier recommendation ({kind}): {year} · {title}")
+LATER = N_("raised again later ({kind}): {year} · {title}")
+
+
+def _links_of(engine: Engine, rec_id: str, lang: str = i18n.SOURCE_LANGUAGE) -> pd.DataFrame:
+    """The recommendations this one repeats and those that repeat it, oldest first, each with ``line``: how the
+    page names it, in ``lang`` (the other recommendation's short title in ``lang`` where the data has it)."""
     other = R.alias("other")
     earlier = (
         select(
-            literal("repeats an earlier recommendation", String).label("direction"),
+            literal(EARLIER, String).label("direction"),
             L.c.kind, L.c.note, other.c.id, other.c.title, S.c.date,
         )
         .join(other, other.c.id == L.c.target_id)
@@ -129,7 +139,7 @@ def _links_of(engine: Engine, rec_id: str) -> pd.DataFrame:
     )  # fmt: skip
     later = (
         select(
-            literal("raised again later", String).label("direction"),
+            literal(LATER, String).label("direction"),
             L.c.kind, L.c.note, other.c.id, other.c.title, S.c.date,
         )
         .join(other, other.c.id == L.c.source_id)
@@ -137,4 +147,44 @@ def _links_of(engine: Engine, rec_id: str) -> pd.DataFrame:
         .where(L.c.target_id == rec_id)
     )  # fmt: skip
     links = sql.frame(engine, union_all(earlier, later).order_by("date"))
+    said = i18n.translator(lang)
+    titles = translations.labels(engine, "recommendation", "title", lang, list(links["id"]))
+    links["title"] = [titles[i].text if i in titles else t for i, t in zip(links["id"], links["title"], strict=True)]
+    links["line"] = [
+        said.t(direction, kind=said.t(LINK_KIND_LABELS.get(kind, kind)), year=str(date)[:4], title=title)
+        for direction, kind, date, title in zip(
+            links["direction"], links["kind"], links["date"], links["title"], strict=True
+        )
+    ]
     return none_for_null(links, ["note"])
+
+
+def asked_of(addressees: pd.DataFrame, lang: str = i18n.SOURCE_LANGUAGE) -> list[tuple[str, str]]:
+    """Each addressee as the detail page lists it, in ``lang``: (its name, "(its role; inferred...): its status as
+    of a date, judged for it or for the whole ask"). Plain text: the page escapes it."""
+    said = i18n.translator(lang)
+    out = []
+    for row in addressees.itertuples():
+        how = [said.t(ADDRESSEE_ROLE_LABELS.get(str(row.role), str(row.role)))]
+        if row.inferred:
+            how.append(
+                said.t(
+                    "inferred: the text does not name it as the party to act; the tracker infers it from the context"
+                )
+            )
+        if not row.status_date:
+            state = said.t("not assessed")
+        elif row.scope:
+            state = said.t(
+                "{status} as of {date}, judged for this addressee",
+                status=said.t(str(row.status_label)),
+                date=said.date(str(row.status_date)),
+            )
+        else:
+            state = said.t(
+                "{status} as of {date}, judged for the whole ask",
+                status=said.t(str(row.status_label)),
+                date=said.date(str(row.status_date)),
+            )
+        out.append((str(row.name), f"({'; '.join(how)}): {state}"))
+    return out

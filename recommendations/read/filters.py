@@ -11,7 +11,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, exists, or_, select
 
 from models.tables import AD, RT, TR, R, S
-from recommendations import hierarchy, sql, status
+from recommendations import hierarchy, i18n, sql, status
+from recommendations.i18n import N_
 from recommendations.read import history
 from recommendations.read.selection import COMBINE_MODES, EITHER, OVERLAP, describe_selection
 
@@ -28,12 +29,12 @@ PARAMS: dict[str, tuple[str, bool]] = {
     "q": ("text", False),
     "combine": ("combine", False),  # how themes and addressees combine: overlap (the default) or either
 }
-#: Field -> how the words name it ("status: Open"); themes and addressees are said by ``describe_selection``.
+#: Field -> how the words say it ("status: Open"); themes and addressees are said by ``describe_selection``.
 WORDS = {
-    "statuses": "status",
-    "sources": "source",
-    "kinds": "kind",
-    "research": "research",
+    "statuses": N_("status: {values}"),
+    "sources": N_("source: {values}"),
+    "kinds": N_("kind: {values}"),
+    "research": N_("research: {values}"),
 }
 MAX_TEXT = 200
 
@@ -87,31 +88,35 @@ class Filters:
 
     # --- words ----------------------------------------------------------------------------------------
 
-    def words(self, labels: Mapping[str, Mapping[str, str]], wider: Sequence[str] = ()) -> str:
+    def words(
+        self, labels: Mapping[str, Mapping[str, str]], wider: Sequence[str] = (), lang: str = i18n.SOURCE_LANGUAGE
+    ) -> str:
         """The active filters in words ("Filtered by: On Recruitment and fees, asked of anyone; years 2016–…."),
-        with each id's label from ``labels`` (field -> id -> label) and ``wider`` the labels of what the chosen
-        addressees are part of. Plain text: the caller escapes it for Markdown."""
+        with each id's label from ``labels`` (field -> id -> label, already in ``lang``) and ``wider`` the labels
+        of what the chosen addressees are part of; in ``lang``, each filter a clause of its own. Plain text: the
+        caller escapes it for Markdown."""
+        said = i18n.translator(lang)
         if self.is_empty():
-            return "All recommendations (no filters)."
+            return said.t("All recommendations (no filters).")
         parts = []
         if self.themes or self.addressees:
-            parts.append(
-                describe_selection(
-                    themes=[labels.get("themes", {}).get(v, v) for v in self.themes],
-                    addressees=[labels.get("addressees", {}).get(v, v) for v in self.addressees],
-                    wider=wider,
-                    combine=self.combine,
-                ).removesuffix(".")
+            selection = describe_selection(
+                themes=[labels.get("themes", {}).get(v, v) for v in self.themes],
+                addressees=[labels.get("addressees", {}).get(v, v) for v in self.addressees],
+                wider=wider,
+                combine=self.combine,
+                lang=lang,
             )
-        for name, label in WORDS.items():
+            parts.append(selection.rstrip(".\u17d4"))  # a clause here, without its full stop (Khmer: ។)
+        for name, clause in WORDS.items():
             values = getattr(self, name)
             if values:
-                parts.append(f"{label}: " + ", ".join(labels.get(name, {}).get(v, v) for v in values))
+                parts.append(said.t(clause, values=", ".join(labels.get(name, {}).get(v, v) for v in values)))
         if self.year_from or self.year_to:
-            parts.append(f"years {self.year_from or '…'}–{self.year_to or '…'}")
+            parts.append(said.t("years {start}–{end}", start=self.year_from or "…", end=self.year_to or "…"))
         if self.text:
-            parts.append(f"text contains “{self.text}”")
-        return "Filtered by: " + "; ".join(parts) + "."
+            parts.append(said.t("text contains “{text}”", text=self.text))
+        return said.t("Filtered by: {filters}.", filters="; ".join(parts))
 
     # --- SQL ------------------------------------------------------------------------------------------
 

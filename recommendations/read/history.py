@@ -12,7 +12,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.sql import ColumnElement
 
 from models.tables import AE, RL, A
-from recommendations import dates, labels, sql, status
+from recommendations import dates, i18n, sql, status
+from recommendations.read import translations
 from recommendations.vocabulary import (
     RESEARCH_OUTCOME_LABELS,
     RESEARCH_SCOPE_LABELS,
@@ -45,9 +46,15 @@ def as_list(value: object) -> list[Any]:
 
 
 def assessment_history(
-    engine: Engine, recommendation_ids: list[str] | None = None, *, include_drafts: bool = False
+    engine: Engine,
+    recommendation_ids: list[str] | None = None,
+    *,
+    include_drafts: bool = False,
+    lang: str = i18n.SOURCE_LANGUAGE,
 ) -> pd.DataFrame:
-    """Every assessment (published, superseded, withdrawn; drafts only when asked), oldest first.
+    """Every assessment (published, superseded, withdrawn; drafts only when asked), oldest first; the addressees'
+    and assessors' names in ``lang`` where the data has them (``status_label`` stays the English interface string:
+    the page says it in its language).
 
     ``state`` says how each stands under the rule (``status.states``): "standing", "superseded",
     "withdrawn", "withdrawal" or "draft"; ``superseded_by`` names the record that replaced it.
@@ -64,7 +71,7 @@ def assessment_history(
     )  # fmt: skip
     if df.empty:
         return pd.DataFrame(columns=[*HISTORY_COLUMNS, "evidence"])
-    names = labels.actor_names(engine)
+    names = translations.actor_names(engine, lang)
     df["addressee"] = df["addressee_id"].map(names.name)
     df["assessor"] = df["assessor_id"].map(names.name)
     df["status_label"] = df["status"].map(STATUS_LABELS)

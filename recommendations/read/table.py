@@ -83,12 +83,12 @@ def recommendation_table(
     base["year"] = pd.to_datetime(base["date_start"]).dt.year
     base["source_short"] = _short_source_labels(base, names, said)
     per_row: list[Any] = [  # a list of addressee records in each cell
-        [_addressee_record(a, names) for a in verdicts.addressees(rec_id)] for rec_id in base["id"]
+        [_addressee_record(a, names, said.lang) for a in verdicts.addressees(rec_id)] for rec_id in base["id"]
     ]
     base["addressee_statuses"] = per_row
     # "as assessed for RGC" matters only where the ask has other addressees that this status does not cover
     base["status_scope"] = [
-        names.scope(v.scope_id) if v and len(verdicts.addressees(rec_id)) > 1 else ""
+        names.scope(v.scope_id, said.lang) if v and len(verdicts.addressees(rec_id)) > 1 else ""
         for v, rec_id in zip(overall, base["id"], strict=True)
     ]
     base["addressee_ids"] = base["addressee_statuses"].apply(lambda items: [a["id"] for a in items])
@@ -127,7 +127,7 @@ def recommendation_table(
     base["research_label"] = base["research_state"].map(RESEARCH_STATES)
     # chosen addressees take in what they are part of: say so on each ask selected only that way
     reach = hierarchy.reach(engine, filters.addressees if filters is not None else [])
-    base["asked_as_a_whole"] = base["addressee_ids"].map(reach.note)
+    base["asked_as_a_whole"] = base["addressee_ids"].map(lambda ids: reach.note(ids, said.lang))
     base["awaits_review"] = [  # English, the original, never awaits review
         translations.awaiting_review(titles, [i])
         or translations.awaiting_review(theme_names, theme_ids)
@@ -138,7 +138,9 @@ def recommendation_table(
     return base[TABLE_COLUMNS].reset_index(drop=True)
 
 
-def _addressee_record(item: status.AddresseeStatus, names: labels.ActorNames) -> dict[str, Any]:
+def _addressee_record(
+    item: status.AddresseeStatus, names: labels.ActorNames, lang: str = i18n.SOURCE_LANGUAGE
+) -> dict[str, Any]:
     return {
         "id": item.actor_id,
         "name": names.name.get(item.actor_id, item.actor_id),
@@ -149,7 +151,7 @@ def _addressee_record(item: status.AddresseeStatus, names: labels.ActorNames) ->
         "status_label": STATUS_LABELS[item.status],
         "status_date": item.as_of,
         "assessor": names.name.get(item.assessor_id) if item.assessor_id else None,
-        "scope": names.scope(item.scope_id),
+        "scope": names.scope(item.scope_id, lang),
     }
 
 

@@ -10,6 +10,7 @@ import streamlit as st
 from recommendations.read.filters import PARAMS, Filters
 from recommendations.read.selection import COMBINE_LABELS, COMBINE_MODES, OVERLAP, describe_selection
 from recommendations.ui.data import options, reach, year_bounds
+from recommendations.ui.language import t, tr
 from recommendations.ui.widgets import esc
 
 
@@ -65,26 +66,29 @@ def sidebar_filters() -> Filters:
 
     labels = {key: dict(choices) for key, choices in opts.items()}
     with st.sidebar:
-        st.header("Filters")
-        text = st.text_input("Search text", key="f_text", placeholder="e.g. complaint, contract")
+        st.header(t("Filters"))
+        text = st.text_input(t("Search text"), key="f_text", placeholder=t("e.g. complaint, contract"))
         # a range slider: its state f_years is a pair (rebuilt above when it is not)
-        years = cast("tuple[int, int]", st.slider("Year of the source", lo, hi, key="f_years")) if lo < hi else (lo, hi)
+        years = (
+            cast("tuple[int, int]", st.slider(t("Year of the source"), lo, hi, key="f_years")) if lo < hi else (lo, hi)
+        )
         for key, label in (
-            ("themes", "Theme"),
-            ("addressees", "Asked of (addressee)"),
-            ("statuses", "Current status"),
-            ("sources", "Source / meeting"),
-            ("kinds", "Kind"),
-            ("research", "Research"),
+            ("themes", t("Theme")),
+            ("addressees", t("Asked of (addressee)")),
+            ("statuses", t("Current status")),
+            ("sources", t("Source / meeting")),
+            ("kinds", t("Kind")),
+            ("research", t("Research")),
         ):
             st.multiselect(
                 label,
                 list(labels[key]),
                 format_func=labels[key].get,  # type: ignore[arg-type]  # None for an unknown id from the URL
                 key=f"f_{key}",
+                placeholder=t("Choose"),
                 select_all=False,  # else Enter picks "Select N matches": typing MoLVT chose NEA and MoSVY too
             )
-        st.button("Clear filters", width="stretch", on_click=_clear_filters, args=(lo, hi))
+        st.button(t("Clear filters"), width="stretch", on_click=_clear_filters, args=(lo, hi))
     filters = Filters(
         sources=list(state["f_sources"]),
         year_from=years[0] if years[0] != lo else None,
@@ -154,7 +158,7 @@ def sync_params(wanted: dict[str, list[str] | str]) -> None:
 
 def filter_summary(filters: Filters) -> str:
     """The active filters in words, escaped for Markdown (the search text comes from the address bar)."""
-    return esc(filters.words(_short_labels(filters), _wider(filters)))
+    return esc(filters.words(_short_labels(filters), _wider(filters), tr().lang))
 
 
 def _short_labels(filters: Filters) -> dict[str, dict[str, str]]:
@@ -183,16 +187,19 @@ def combine_switch(filters: Filters, *, key: str, say: bool = True) -> None:
     if not (filters.themes and filters.addressees):
         return
     st.session_state[key] = filters.combine
+    said = {mode: t(COMBINE_LABELS[mode]) for mode in COMBINE_MODES}  # said now, in this run's language
     st.radio(
-        "Combine themes and addressees",
+        t("Combine themes and addressees"),
         COMBINE_MODES,
-        format_func=COMBINE_LABELS.__getitem__,
+        format_func=said.__getitem__,
         key=key,
         horizontal=True,
         on_change=_combine_from,
         args=(key,),
-        help="Both: only what is on a chosen theme and asked of a chosen addressee. Either: everything on a chosen "
-        "theme, and everything asked of a chosen addressee.",
+        help=t(
+            "Both: only what is on a chosen theme and asked of a chosen addressee. Either: everything on a chosen "
+            "theme, and everything asked of a chosen addressee."
+        ),
     )
 
 
