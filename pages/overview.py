@@ -90,7 +90,7 @@ st.caption(
 )
 over_time = ui.status_over_time(filters)
 SHOW = [N_("Counts"), N_("Shares")]  # the values (kept in the session); shown in the page's language
-as_share = st.segmented_control(t("Show"), SHOW, format_func=t, default="Counts", key="overview_share") == "Shares"
+as_share = st.segmented_control(t("Show"), SHOW, format_func=said.t, default="Counts", key="overview_share") == "Shares"
 shown = over_time.assign(share=over_time["count"] / over_time.groupby("year")["count"].transform("sum"))
 axes = {
     "year": t("Year"),

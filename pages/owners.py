@@ -29,7 +29,7 @@ SUMMARY = {
     "name": st.column_config.TextColumn(t("Actor"), width="medium"), "acronym": t("Acronym"), "type": t("Type"),
     "asks": t("Asks"), "responsible": t("Responsible"),
     "supporting": t("Supporting"), "inferred": st.column_config.NumberColumn(t("Inferred"), help=INFERRED),
-    "open": t("Open"), "assessed": t("Assessed"),
+    "open": t("Still open"), "assessed": t("Assessed"),
     "moving": st.column_config.NumberColumn(t(MOVING_LABEL), help=MOVING_HELP),
     "share_open": st.column_config.ProgressColumn(t("Share open"), **SHARE),
     "share_assessed": st.column_config.ProgressColumn(t("Share assessed"), **SHARE),

@@ -40,12 +40,12 @@ def percent(share: float, lang: str = i18n.SOURCE_LANGUAGE) -> str:
 def of(part: int, whole: int, noun: Counted = "", lang: str = i18n.SOURCE_LANGUAGE) -> str:
     """A count with its base: "29 of 84", "29 of 84 recommendations", "1 of 1 recommendation", "143 of 152 asks"."""
     tr = i18n.translator(lang)
-    named = {"part": tr.number(part), "whole": tr.number(whole)}
+    named = {"n": tr.number(part), "total": tr.number(whole)}  # the plural follows the total ("of 1 recommendation")
     if noun == "recommendations":
-        return tr.plural("{part} of {whole} recommendation", "{part} of {whole} recommendations", whole, **named)
+        return tr.plural("{n} of {total} recommendation", "{n} of {total} recommendations", whole, **named)
     if noun == "asks":
-        return tr.plural("{part} of {whole} ask", "{part} of {whole} asks", whole, **named)
-    return tr.t("{part} of {whole}", **named)
+        return tr.plural("{n} of {total} ask", "{n} of {total} asks", whole, **named)
+    return tr.t("{n} of {total}", **named)
 
 
 def share_of(part: int, whole: int, lang: str = i18n.SOURCE_LANGUAGE) -> str:

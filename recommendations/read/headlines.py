@@ -333,11 +333,11 @@ def gaps_summary(gaps_frame: pd.DataFrame, lang: str = i18n.SOURCE_LANGUAGE) -> 
     others = len(gaps_frame) - len(forums)
     parts = []
     if len(forums):
-        years = f"{forums['date'].min()[:4]}–{forums['date'].max()[:4]}"
+        first, last = forums["date"].min()[:4], forums["date"].max()[:4]
         parts.append(
             tr.plural(
-                "{n} ASEAN Forum on Migrant Labour ({years})", "{n} ASEAN Forums on Migrant Labour ({years})",
-                len(forums), years=years,
+                "{n} ASEAN Forum on Migrant Labour (held {years})", "{n} ASEAN Forums on Migrant Labour ({years})",
+                len(forums), years=first if first == last else f"{first}–{last}",
             )
         )  # fmt: skip
     if others:

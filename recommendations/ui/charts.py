@@ -49,9 +49,10 @@ FONT_FAMILY = '"tracker-khmer", "Source Sans", "Source Sans Pro", sans-serif'
 
 def chart_label(text: object, width: int = 26) -> str:
     """A category label for plotly: its HTML-like markup escaped (data never becomes a tag or a link there),
-    wrapped on spaces so long names fit a phone screen."""
-
-    return "<br>".join(html.escape(line) for line in textwrap.wrap(str(text), width) or [""])
+    wrapped on spaces so long names fit a phone screen. A word is never cut: Khmer runs words together, and a cut
+    inside one could split a consonant from its subscript (ធ | ្វ), which no font can draw."""
+    lines = textwrap.wrap(str(text), width, break_long_words=False, break_on_hyphens=False)
+    return "<br>".join(html.escape(line) for line in lines or [""])
 
 
 def chart_labels(ids: Iterable[str], labels: Iterable[str]) -> dict[str, str]:
@@ -120,19 +121,11 @@ def summarise(fig: Figure, most: int = 3, lang: str = i18n.SOURCE_LANGUAGE) -> s
         shares = "%" in str((fig.layout.yaxis if upright else fig.layout.xaxis).tickformat or "")  # as the axis shows
         if fig.layout.barmode == "group":
             firsts = list(next(iter(values.values())))[:most]
-            each = [
-                tr.t(
-                    "{category}: {figures}",
-                    category=c,
-                    figures=_listed({n: v.get(c, 0) for n, v in values.items()}, shares, tr),
-                )
-                for c in firsts
-            ]
-            return tr.t("{text}.", text="; ".join(each))
+            each = [f"{c}: " + _listed({n: v.get(c, 0) for n, v in values.items()}, shares, tr) for c in firsts]
+            return "; ".join(each) + "."
         if upright:  # categories along x, usually years: the latest, colour by colour
             last = max(x for series in values.values() for x in series)
-            figures = _listed(_across(values, last), shares, tr, skip_zero=True)
-            return tr.t("{text}.", text=tr.t("{category}: {figures}", category=last, figures=figures))
+            return f"{last}: " + _listed(_across(values, last), shares, tr, skip_zero=True) + "."
         for series in values.values():
             for category, value in series.items():
                 totals[category] = totals.get(category, 0) + value
