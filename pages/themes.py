@@ -52,6 +52,7 @@ st.title(t("Themes and recurrence"))
 filters = ui.current_filters()
 table = ui.table(filters)
 st.caption(ui.filter_summary(filters))
+ui.review_note(table["awaits_review"].any())
 if table.empty:
     st.info(t("No recommendation matches these filters. Use **Clear filters** in the sidebar."))
     st.stop()
@@ -87,7 +88,6 @@ st.caption(
 )
 with st.expander(t("The numbers behind the chart")):
     ui.dataframe(grid, key="themes_by_year", title="theme", width="stretch")
-ui.review_note(table["awaits_review"].any())
 
 st.header(t("Chronic asks: raised again and again"))
 st.caption(

@@ -14,6 +14,7 @@ import re
 import pandas as pd
 import plotly.express as px
 import pytest
+import streamlit as st
 from sqlalchemy import create_engine
 from streamlit.testing.v1 import AppTest
 
@@ -130,7 +131,7 @@ def test_overview_in_khmer(params):
         assert sentence in shown and sentence.startswith("ចាប់តាំងពីឆ្នាំ")
         assert headlines.gaps_summary(headlines.gaps(database()), "km") in shown
         metric = next(m for m in at.metric if m.label == KM.t("Assessed"))
-        assert metric.value == f"{int(figures_['assessed'])} ក្នុងចំណោម {len(table)}"
+        assert metric.value == f"{int(figures_['assessed'])} នៃ {len(table)}"
     captions = " ".join(c.value for c in at.caption)
     assert "ក្នុងឆ្នាំ" in captions and "In 20" not in captions  # "In 2026: 28 not assessed (33%), ..."
 
@@ -155,7 +156,7 @@ def test_owners_in_khmer(params):
     assert_all_khmer(at)
     assert at.title[0].value == "តួអង្គណាត្រូវបានស្នើឱ្យចាត់វិធានការ"
     asks = next(m for m in at.metric if m.label == KM.t("Asks still open")).value
-    assert re.fullmatch(r"\d+ ក្នុងចំណោម \d+", asks)
+    assert re.fullmatch(r"\d+ នៃ \d+", asks)
     base = next(m for m in markdown_of(at) if m.startswith("សំណើ "))
     assert "មិនទាន់បិទ។" in base and "An ask" not in base  # "143 of 152 asks (94%) are still open. ..."
     if params:
@@ -197,11 +198,11 @@ def test_in_english_the_progress_pages_have_no_khmer(page):
 
 
 def test_a_count_with_its_base_reads_in_khmer():
-    assert numbers.of(29, 84, lang="km") == "29 ក្នុងចំណោម 84"
+    assert numbers.of(29, 84, lang="km") == "29 នៃ 84"  # short: it fits a metric
     assert numbers.of(29, 84, "recommendations", lang="km") == "អនុសាសន៍ 29 ក្នុងចំណោម 84"
     assert numbers.of(1234, 5000, "asks", lang="km") == "សំណើ 1,234 ក្នុងចំណោម 5,000"
     assert numbers.of(1, 1, "recommendations") == "1 of 1 recommendation"
-    assert numbers.share_of(29, 84, "km") == "29 ក្នុងចំណោម 84 (35%)"
+    assert numbers.share_of(29, 84, "km") == "29 នៃ 84 (35%)"
     assert numbers.percent(0.001, "km") == "តិចជាង 1%" and numbers.percent(0.999, "km") == "លើសពី 99%"
     assert numbers.percent(0.001) == "under 1%" and numbers.percent(0.999) == "over 99%"
 
@@ -233,8 +234,8 @@ def test_the_trend_in_khmer_rises_or_says_plainly_it_did_not():
     per_year = years({"a": [N, N, P, I], "b": [N, N, N, P], "c": [N, P, P, P], "d": ["", "", N, P]}, 2000)
     rise = figures.trend_sentence(figures.trend(per_year, recs(a="A/2000", b="A/2000", c="B/2000", d="C/2002")), "km")
     assert rise.startswith(
-        "ចាប់តាំងពីឆ្នាំ 2000 មក ភាគរយនៃអនុសាសន៍ដែលមានវឌ្ឍនភាពបានកើនឡើងពី 0% (0 ក្នុងចំណោម 3 ដែលបានធ្វើឡើងត្រឹមចុងឆ្នាំ "
-        "2000) ដល់ 100% (4 ក្នុងចំណោម 4 ត្រឹមចុងឆ្នាំ 2003)។ ផ្នែកធំបំផុតនៃការកើនឡើង បានមកពីភស្តុតាងដែលបានកត់ត្រាសម្រាប់"
+        "ចាប់តាំងពីឆ្នាំ 2000 មក ភាគរយនៃអនុសាសន៍ដែលមានវឌ្ឍនភាពបានកើនឡើងពី 0% (0 នៃ 3 ដែលបានធ្វើឡើងត្រឹមចុងឆ្នាំ "
+        "2000) ដល់ 100% (4 នៃ 4 ត្រឹមចុងឆ្នាំ 2003)។ ផ្នែកធំបំផុតនៃការកើនឡើង បានមកពីភស្តុតាងដែលបានកត់ត្រាសម្រាប់"
         "អនុសាសន៍នៃ “A” (2000) (2 ក្នុងចំណោមអនុសាសន៍ 4 ដែលទទួលបានវឌ្ឍនភាព)។"
     )
     assert rise.endswith("ត្រូវបានស្វែងរកភស្តុតាងចុងក្រោយនៅឆ្នាំ 2026។")
@@ -274,6 +275,9 @@ def test_a_charts_text_alternative_and_a_phone_list_in_khmer():
     assert tables.as_list(rows, title="title", facts=["inferred", "n"], link=None, column_config={}, lang="km") == (
         f"- **ក**  \n  Inferred: {KM.t('yes')} · N: 1,250"
     )
+    share = {"share": st.column_config.ProgressColumn("ភាគរយ", format=numbers.COLUMN_PERCENT, max_value=100)}
+    listed = tables.as_list(rows.assign(share=60), title="title", facts=["share"], link=None, column_config=share)
+    assert listed.endswith("ភាគរយ: 60%")  # a whole percentage, as the grid shows it
     assert tables.as_list(rows.iloc[0:0], title="title", facts=[], link=None, column_config={}, lang="km") == KM.t(
         "Nothing to list."
     )

@@ -73,7 +73,10 @@ def tidy(fig: Figure, *, rows: int = 0, legend: bool = True) -> Figure:
         margin={"l": 8, "r": 8, "t": 24, "b": 8},
         hoverlabel={"font": {"color": TEXT_COLOUR, "family": FONT_FAMILY}},
     )
-    fig.update_xaxes(tickfont={"color": TEXT_COLOUR}, title_font={"color": TEXT_COLOUR}, automargin=True)
+    # the axis title close to its ticks: clear of the legend under it (Khmer letters reach below the line)
+    fig.update_xaxes(
+        tickfont={"color": TEXT_COLOUR}, title_font={"color": TEXT_COLOUR}, title_standoff=4, automargin=True
+    )
     fig.update_yaxes(tickfont={"color": TEXT_COLOUR}, title_font={"color": TEXT_COLOUR}, automargin=True)
     if rows:
         fig.update_layout(height=max(320, 44 * rows + 160))

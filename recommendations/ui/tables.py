@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from recommendations import i18n, markdown
+from recommendations.numbers import COLUMN_PERCENT
 from recommendations.ui.language import language
 from recommendations.ui.look import NARROW, WIDE
 
@@ -112,6 +113,8 @@ def _shown(value: object, config: object, tr: i18n.Translator) -> str | None:
         return tr.t("yes") if value else None
     if type_config.get("format") == "percent":
         return tr.percent(float(value))  # type: ignore[arg-type]
+    if type_config.get("format") == COLUMN_PERCENT:  # a whole percentage held as 0 to 100
+        return tr.percent(float(value) / 100)  # type: ignore[arg-type]
     if isinstance(value, (float, np.floating)) and float(value).is_integer():
         value = int(value)
     if isinstance(value, (int, np.integer)):
