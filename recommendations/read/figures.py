@@ -2,6 +2,7 @@
 to "is it getting better?". Each count is given with what it is a count of, in the same whole percentages
 (``recommendations.numbers``), so "35% moving" is never read as a success rate of the assessed.
 
+Each sentence is said whole in the reader's language (``lang``, English by default) from the catalogs.
 Plain Python over the recommendation table and the year-end statuses (``headlines.year_end_statuses``).
 """
 
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from recommendations import i18n
 from recommendations.numbers import of, percent
 from recommendations.vocabulary import MOVING, MOVING_MEANS
 
@@ -18,43 +20,59 @@ from recommendations.vocabulary import MOVING, MOVING_MEANS
 TREND_YEARS = 10
 
 
-def plural(n: int, one: str, many: str) -> str:
-    return f"{n:,} {one if n == 1 else many}"
-
-
-def progress_base(total: int, assessed: int, moving: int) -> str:
+def progress_base(total: int, assessed: int, moving: int, lang: str = i18n.SOURCE_LANGUAGE) -> str:
     """What "with progress" counts, with both bases: "53 of 84 recommendations have progress on record
     (implemented, partially implemented or in progress): 53 of the 56 assessed. 28 are not assessed: …"."""
     if not total:
         return ""
-    recs = "recommendation" if total == 1 else "recommendations"
+    tr = i18n.translator(lang)
     if not assessed:
-        return f"None of the {total:,} {recs} here is assessed yet, so none has progress on record."
-    has = "has" if moving == 1 else "have"
-    sentence = (
-        f"{of(moving, total, recs)} {has} progress on record ({MOVING_MEANS}): {moving:,} of the {assessed:,} assessed."
+        return tr.plural(
+            "None of the {n} recommendation here is assessed yet, so none has progress on record.",
+            "None of the {n} recommendations here is assessed yet, so none has progress on record.",
+            total,
+        )
+    named = {"counted": of(moving, total, "recommendations", lang), "means": tr.t(MOVING_MEANS)}
+    sentence = tr.plural(
+        "{counted} has progress on record ({means}): {moving} of the {assessed} assessed.",
+        "{counted} have progress on record ({means}): {moving} of the {assessed} assessed.",
+        moving,
+        moving=tr.number(moving),
+        assessed=tr.number(assessed),
+        **named,
     )
     unknown = total - assessed
     if unknown:
-        are = "is" if unknown == 1 else "are"
-        sentence += (
-            f" {unknown:,} {are} not assessed, so whether {'it' if unknown == 1 else 'they'} moved is not known."
+        sentence += " " + tr.plural(
+            "{n} is not assessed, so whether it moved is not known.",
+            "{n} are not assessed, so whether they moved is not known.",
+            unknown,
         )
     return sentence
 
 
-def asks_base(open_asks: int, asks: int, recommendations: int) -> str:
+def asks_base(open_asks: int, asks: int, recommendations: int, lang: str = i18n.SOURCE_LANGUAGE) -> str:
     """What Owners' "asks" count, tied to the count of recommendations: an ask is one recommendation made to one
     actor, so the shares of asks are not shares of recommendations."""
     if not asks:
         return ""
-    recs = plural(recommendations, "recommendation", "recommendations")
-    return (
-        f"{of(open_asks, asks, 'asks')} ({percent(open_asks / asks)}) are still open. An ask is one recommendation "
-        f"made to one actor: the {recs} here make {plural(asks, 'ask', 'asks')}, one for each actor each of them "
-        "names, so a recommendation made to three actors counts three times and a share of asks is not a share "
-        "of recommendations."
+    tr = i18n.translator(lang)
+    still_open = tr.t(
+        "{counted} ({percent}) are still open.",
+        counted=of(open_asks, asks, "asks", lang),
+        percent=percent(open_asks / asks, lang),
     )
+    what = tr.plural(
+        "An ask is one recommendation made to one actor: the {n} recommendation here makes {asks}, one for each "
+        "actor it names, so a recommendation made to three actors counts three times and a share of asks is not "
+        "a share of recommendations.",
+        "An ask is one recommendation made to one actor: the {n} recommendations here make {asks}, one for each "
+        "actor each of them names, so a recommendation made to three actors counts three times and a share of asks "
+        "is not a share of recommendations.",
+        recommendations,
+        asks=tr.plural("{n} ask", "{n} asks", asks),
+    )
+    return f"{still_open} {what}"
 
 
 @dataclass(frozen=True)
@@ -106,33 +124,76 @@ def trend(per_year: pd.DataFrame, table: pd.DataFrame, span: int = TREND_YEARS) 
     )  # fmt: skip
 
 
-def trend_sentence(t: Trend | None) -> str:
+def trend_sentence(t: Trend | None, lang: str = i18n.SOURCE_LANGUAGE) -> str:
     """ "Since 2016 the share with progress rose from 21% … to 63% …; most of the rise comes from evidence
     recorded for …", and what the rise also reflects. Says so plainly when there is no rise."""
     if t is None:
         return ""
-    then = f"{percent(t.start_share)} ({of(t.start_with, t.start_made)} made by the end of {t.start})"
-    now = f"{percent(t.end_share)} ({of(t.end_with, t.end_made)} by the end of {t.end})"
-    head = f"Since {t.start} the share of recommendations with progress"
+    tr = i18n.translator(lang)
+    named = {
+        "start": t.start, "end": t.end, "start_share": percent(t.start_share, lang),
+        "end_share": percent(t.end_share, lang), "then": of(t.start_with, t.start_made, lang=lang),
+        "now": of(t.end_with, t.end_made, lang=lang),
+    }  # fmt: skip
     if percent(t.end_share) == percent(t.start_share):
-        return f"{head} has not risen: it was {then} and is {now}."
+        return tr.t(
+            "Since {start} the share of recommendations with progress has not risen: it was {start_share} ({then} "
+            "made by the end of {start}) and is {end_share} ({now} by the end of {end}).",
+            **named,
+        )
     if t.end_share < t.start_share:
-        return f"{head} has not risen: it fell from {then} to {now}."
-    sentence = f"{head} rose from {then} to {now}."
+        return tr.t(
+            "Since {start} the share of recommendations with progress has not risen: it fell from {start_share} "
+            "({then} made by the end of {start}) to {end_share} ({now} by the end of {end}).",
+            **named,
+        )
+    sentences = [
+        tr.t(
+            "Since {start} the share of recommendations with progress rose from {start_share} ({then} made by the "
+            "end of {start}) to {end_share} ({now} by the end of {end}).",
+            **named,
+        )
+    ]
     if t.by_source:
         label, n = t.by_source[0]
-        most = "Most of the rise comes" if 2 * n > t.gained else "The largest part of the rise comes"
-        sentence += (
-            f" {most} from evidence recorded for the recommendations of {label} "
-            f"({n:,} of the {plural(t.gained, 'recommendation', 'recommendations')} that gained progress)."
-        )
-    sentence += (
-        " Each year's status rests on the dated evidence found for it, so the rise also reflects when evidence "
-        "was found and looked for, not only what was done"
-    )
+        where = {"source": label, "count": tr.number(n)}
+        if 2 * n > t.gained:
+            sentences.append(
+                tr.plural(
+                    "Most of the rise comes from evidence recorded for the recommendations of {source} ({count} of "
+                    "the {n} recommendation that gained progress).",
+                    "Most of the rise comes from evidence recorded for the recommendations of {source} ({count} of "
+                    "the {n} recommendations that gained progress).",
+                    t.gained,
+                    **where,
+                )
+            )
+        else:
+            sentences.append(
+                tr.plural(
+                    "The largest part of the rise comes from evidence recorded for the recommendations of {source} "
+                    "({count} of the {n} recommendation that gained progress).",
+                    "The largest part of the rise comes from evidence recorded for the recommendations of {source} "
+                    "({count} of the {n} recommendations that gained progress).",
+                    t.gained,
+                    **where,
+                )
+            )
     if t.searched_years:
         lo, hi = t.searched_years
-        sentence += (
-            f": the recommendations that gained were last searched for evidence in {lo if lo == hi else f'{lo}–{hi}'}"
+        sentences.append(
+            tr.t(
+                "Each year's status rests on the dated evidence found for it, so the rise also reflects when "
+                "evidence was found and looked for, not only what was done: the recommendations that gained were "
+                "last searched for evidence in {years}.",
+                years=str(lo) if lo == hi else f"{lo}–{hi}",
+            )
         )
-    return sentence + "."
+    else:
+        sentences.append(
+            tr.t(
+                "Each year's status rests on the dated evidence found for it, so the rise also reflects when "
+                "evidence was found and looked for, not only what was done."
+            )
+        )
+    return " ".join(sentences)

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from models.tables import ACT, AD, AUDIT, A, E, R, S, T
 from recommendations import dates, hierarchy, i18n, labels, sql, status
 from recommendations.numbers import whole_percent
-from recommendations.read import evidence, translations
+from recommendations.read import detail, evidence, translations
 from recommendations.vocabulary import (
     MOVING,
     RECOMMENDATION_KIND_LABELS,
@@ -77,12 +77,14 @@ def counts(engine: Engine) -> dict[str, int]:
     return {k: int(v) for k, v in row[0].items()}
 
 
-def headline_sentence(table: pd.DataFrame) -> str:
+def headline_sentence(table: pd.DataFrame, lang: str = i18n.SOURCE_LANGUAGE) -> str:
     """What matters, in words: "Of 84 recommendations, none is assessed as implemented; 17 are partially
-    implemented or in progress; 1 found no progress; 66 have not been assessed." """
+    implemented or in progress; 1 found no progress; 66 have not been assessed." Each clause is said whole in
+    ``lang`` (none, one and many apart: "none is", "one is", "17 are")."""
+    tr = i18n.translator(lang)
     total = len(table)
     if not total:
-        return "No recommendation matches this selection."
+        return tr.t("No recommendation matches this selection.")
     count = table["status"].value_counts().to_dict()
     implemented = int(count.get(Status.IMPLEMENTED, 0))
     moving = sum(int(count.get(s, 0)) for s in UNDER_WAY)
@@ -90,18 +92,62 @@ def headline_sentence(table: pd.DataFrame) -> str:
     gone = int(count.get(Status.NOT_APPLICABLE, 0))
     unknown = int(count.get(Status.NOT_ASSESSED, 0))
 
-    def are(n: int) -> str:
-        return "none is" if n == 0 else ("one is" if n == 1 else f"{n} are")
-
-    parts = [f"{are(implemented)} assessed as implemented", f"{are(moving)} partially implemented or in progress"]
-    if stuck:
-        parts.append(f"{'one was' if stuck == 1 else f'{stuck} were'} found to have made no progress")
-    if gone:
-        parts.append(f"{'one no longer applies' if gone == 1 else f'{gone} no longer apply'}")
-    parts.append(
-        f"{'one has' if unknown == 1 else f'{unknown} have'} not been assessed" if unknown else "all are assessed"
+    if implemented == 0:
+        parts = [tr.t("none is assessed as implemented")]
+    elif implemented == 1:
+        parts = [tr.t("one is assessed as implemented")]
+    else:
+        parts = [tr.plural("{n} is assessed as implemented", "{n} are assessed as implemented", implemented)]
+    if moving == 0:
+        parts.append(tr.t("none is partially implemented or in progress"))
+    elif moving == 1:
+        parts.append(tr.t("one is partially implemented or in progress"))
+    else:
+        parts.append(
+            tr.plural(
+                "{n} is partially implemented or in progress", "{n} are partially implemented or in progress", moving
+            )
+        )
+    if stuck == 1:
+        parts.append(tr.t("one was found to have made no progress"))
+    elif stuck:
+        parts.append(
+            tr.plural("{n} was found to have made no progress", "{n} were found to have made no progress", stuck)
+        )
+    if gone == 1:
+        parts.append(tr.t("one no longer applies"))
+    elif gone:
+        parts.append(tr.plural("{n} no longer applies", "{n} no longer apply", gone))
+    if unknown == 1:
+        parts.append(tr.t("one has not been assessed"))
+    elif unknown:
+        parts.append(tr.plural("{n} has not been assessed", "{n} have not been assessed", unknown))
+    else:
+        parts.append(tr.t("all are assessed"))
+    return tr.plural(
+        "Of {n} recommendation, {clauses}.", "Of {n} recommendations, {clauses}.", total, clauses="; ".join(parts)
     )
-    return f"Of {total} recommendation{'s' if total != 1 else ''}, " + "; ".join(parts) + "."
+
+
+def disagreements(engine: Engine, lang: str = i18n.SOURCE_LANGUAGE) -> pd.DataFrame:
+    """Where assessors disagree (``read.detail.disagreements``: one row per recommendation and assessor), the short
+    titles, the assessors' names and the status labels in ``lang`` (English where the data has no translation)."""
+    frame = detail.disagreements(engine)
+    if lang == i18n.SOURCE_LANGUAGE or frame.empty:
+        return frame
+    english, named = labels.actor_names(engine).name, translations.actor_names(engine, lang).name
+    by_name = {name: named.get(actor_id, name) for actor_id, name in english.items()}
+    titles = translations.labels(engine, "recommendation", "title", lang, sorted(set(frame["recommendation_id"])))
+    said = status_labels(lang)
+    english_labels = {label: said[status] for status, label in STATUS_LABELS.items()}
+    return frame.assign(
+        title=[
+            titles[i].text if i in titles else t
+            for i, t in zip(frame["recommendation_id"], frame["title"], strict=True)
+        ],
+        assessor=frame["assessor"].map(lambda name: by_name.get(name, name)),
+        status_label=frame["status_label"].map(lambda label: english_labels.get(label, label)),
+    )
 
 
 def evidence_count(engine: Engine, recommendations: list[str] | None = None) -> int:
@@ -183,22 +229,31 @@ def year_end_statuses(engine: Engine, table: pd.DataFrame, until: int | None = N
     return pd.DataFrame({"year": years, "recommendation_id": recs, "status": statuses})
 
 
-def status_over_time(engine: Engine, table: pd.DataFrame, until: int | None = None) -> pd.DataFrame:
+def status_over_time(
+    engine: Engine, table: pd.DataFrame, until: int | None = None, lang: str = i18n.SOURCE_LANGUAGE
+) -> pd.DataFrame:
     """Counts by status of the recommendations made so far, as of 31 December of each year."""
-    return counts_by_year(year_end_statuses(engine, table, until))
+    return counts_by_year(year_end_statuses(engine, table, until), lang)
 
 
-def counts_by_year(per_year: pd.DataFrame) -> pd.DataFrame:
-    """Counts by status per year of a ``year_end_statuses`` frame."""
+def status_labels(lang: str = i18n.SOURCE_LANGUAGE) -> dict[str, str]:
+    """Status -> its label in ``lang``, in the scale's order (the order of every chart's colours and columns)."""
+    tr = i18n.translator(lang)
+    return {status: tr.t(label) for status, label in STATUS_LABELS.items()}
+
+
+def counts_by_year(per_year: pd.DataFrame, lang: str = i18n.SOURCE_LANGUAGE) -> pd.DataFrame:
+    """Counts by status per year of a ``year_end_statuses`` frame (``status_label`` in ``lang``)."""
     if per_year.empty:
         return pd.DataFrame(columns=["year", "status", "status_label", "count"])
     out = per_year.groupby(["year", "status"]).size().reset_index(name="count")
-    out["status_label"] = out["status"].map(STATUS_LABELS)
+    out["status_label"] = out["status"].map(status_labels(lang))
     return out
 
 
-def status_by(table: pd.DataFrame, dimension: str) -> pd.DataFrame:
-    """Counts by status per theme, addressee or source (labels, not ids).
+def status_by(table: pd.DataFrame, dimension: str, lang: str = i18n.SOURCE_LANGUAGE) -> pd.DataFrame:
+    """Counts by status per theme, addressee or source (labels, not ids; ``status_label`` in ``lang``, the
+    themes' and addressees' labels as the table has them).
 
     By addressee, each recommendation counts once for each of its addressees with its status *for that
     addressee*, grouped by actor id (two actors never merge because of their names).
@@ -213,22 +268,25 @@ def status_by(table: pd.DataFrame, dimension: str) -> pd.DataFrame:
         shared = per.groupby("addressee")["actor_id"].transform("nunique") > 1  # two actors, one label
         per["addressee"] = per["addressee"].where(~shared, per["addressee"] + " (" + per["actor_id"] + ")")
         out = per.groupby(["actor_id", "addressee", "status"]).size().reset_index(name="count")
-        out["status_label"] = out["status"].map(STATUS_LABELS)
+        out["status_label"] = out["status"].map(status_labels(lang))
         return out
     elif dimension == "source":
         exploded = table.assign(source=table["year"].astype(str) + " · " + table["source_title"])
     else:
         raise ValueError(f"unknown dimension {dimension!r}")
     out = exploded.groupby([dimension, "status"]).size().reset_index(name="count")
-    out["status_label"] = out["status"].map(STATUS_LABELS)
+    out["status_label"] = out["status"].map(status_labels(lang))
     return out
 
 
-def status_table(frame: pd.DataFrame, index: str, *, shares: bool = False) -> pd.DataFrame:
+def status_table(
+    frame: pd.DataFrame, index: str, *, shares: bool = False, lang: str = i18n.SOURCE_LANGUAGE
+) -> pd.DataFrame:
     """The numbers behind a status chart: a row per ``index`` value, a column per status in the scale's order
-    (never alphabetical), counts, or with ``shares`` each row's shares as whole percentages (0 to 100)."""
+    (never alphabetical), headed by its label in ``lang`` (the frame's labels are in it); counts, or with
+    ``shares`` each row's shares as whole percentages (0 to 100)."""
     grid = frame.pivot_table(index=index, columns="status_label", values="count", aggfunc="sum", fill_value=0)
-    grid = grid[[label for label in STATUS_LABELS.values() if label in grid.columns]]
+    grid = grid[[label for label in status_labels(lang).values() if label in grid.columns]]
     grid.columns.name = None
     if shares:
         totals = grid.sum(axis=1).replace(0, 1)
@@ -265,30 +323,54 @@ def gaps(engine: Engine) -> pd.DataFrame:
     return df
 
 
-def gaps_summary(gaps_frame: pd.DataFrame) -> str:
-    """The known gaps in one or two sentences (from a ``gaps`` frame): how many documents, how many of them
-    ASEAN Forums, and how many recommendations are missing where a public source gives the number."""
+def gaps_summary(gaps_frame: pd.DataFrame, lang: str = i18n.SOURCE_LANGUAGE) -> str:
+    """The known gaps in one or two sentences (from a ``gaps`` frame), in ``lang``: how many documents, how many of
+    them ASEAN Forums, and how many recommendations are missing where a public source gives the number."""
+    tr = i18n.translator(lang)
     if gaps_frame.empty:
-        return "No known gaps: the tracker holds the text of every recommendation its sources mention."
+        return tr.t("No known gaps: the tracker holds the text of every recommendation its sources mention.")
     forums = gaps_frame[gaps_frame["kind"] == "afml"]
     others = len(gaps_frame) - len(forums)
     parts = []
     if len(forums):
-        years = f"{forums['date'].min()[:4]}–{forums['date'].max()[:4]}"
-        parts.append(f"{len(forums)} ASEAN Forum{'s' if len(forums) != 1 else ''} on Migrant Labour ({years})")
+        first, last = forums["date"].min()[:4], forums["date"].max()[:4]
+        parts.append(
+            tr.plural(
+                "{n} ASEAN Forum on Migrant Labour (held {years})", "{n} ASEAN Forums on Migrant Labour ({years})",
+                len(forums), years=first if first == last else f"{first}–{last}",
+            )
+        )  # fmt: skip
     if others:
-        parts.append(f"{others} other document{'s' if others != 1 else ''}")
+        parts.append(tr.plural("{n} other document", "{n} other documents", others))
     counted = [int(v) for v in gaps_frame["missing"] if v is not None]
     n = len(gaps_frame)
-    sentence = (
-        f"The tracker knows {n} source document{'s' if n != 1 else ''} whose recommendation texts it does not "
-        f"hold, in all or in part: {' and '.join(parts)}."
-    )
-    if counted:
-        sentence += (
-            f" Public sources give the number missing for {len(counted)} of them ({sum(counted)} recommendations)"
-            + (f"; for the other {n - len(counted)} it is not known." if n > len(counted) else ".")
+    sentences = [
+        tr.plural(
+            "The tracker knows {n} source document whose recommendation texts it does not hold, in all or in part: "
+            "{which}.",
+            "The tracker knows {n} source documents whose recommendation texts it does not hold, in all or in part: "
+            "{which}.",
+            n,
+            which=tr.join(parts),
+        )
+    ]
+    named = {
+        "counted": tr.number(len(counted)),
+        "missing": tr.number(sum(counted)),
+        "rest": tr.number(n - len(counted)),
+    }
+    if counted and n > len(counted):
+        sentences.append(
+            tr.t(
+                "Public sources give the number missing for {counted} of them ({missing} recommendations); for the "
+                "other {rest} it is not known.",
+                **named,
+            )
+        )
+    elif counted:
+        sentences.append(
+            tr.t("Public sources give the number missing for {counted} of them ({missing} recommendations).", **named)
         )
     else:
-        sentence += " No public source read gives how many recommendations they hold."
-    return sentence
+        sentences.append(tr.t("No public source read gives how many recommendations they hold."))
+    return " ".join(sentences)

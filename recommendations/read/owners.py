@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import replace
 
 import pandas as pd
 from sqlalchemy import Integer, case, exists, func, select
@@ -17,8 +18,9 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.sql import ColumnElement
 
 from models.tables import ACT, AD, R, S
-from recommendations import dates, hierarchy, labels, sql, status
-from recommendations.labels import short as actor_label
+from recommendations import dates, hierarchy, i18n, labels, sql, status
+from recommendations.labels import short as actor_label  # noqa: F401  (re-exported: the one short label)
+from recommendations.read import translations
 from recommendations.vocabulary import MOVING, STATUS_LABELS, AddresseeRole, Status
 
 SUMMARY_COLUMNS = [
@@ -40,8 +42,9 @@ def _count(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return func.sum(case((condition, 1), else_=0)).cast(Integer)
 
 
-def actor_summary(engine: Engine, ids: Iterable[str] | None = None) -> pd.DataFrame:
-    """One row per actor that is an addressee of at least one of ``ids``, most asked first."""
+def actor_summary(engine: Engine, ids: Iterable[str] | None = None, lang: str = i18n.SOURCE_LANGUAGE) -> pd.DataFrame:
+    """One row per actor that is an addressee of at least one of ``ids``, most asked first; names, short labels
+    and the note on asks made to what it is part of in ``lang`` (English where the data has no translation)."""
     pa = status.per_addressee(None, _ids(ids)).subquery("pa")
     df = sql.frame(
         engine,
@@ -71,20 +74,27 @@ def actor_summary(engine: Engine, ids: Iterable[str] | None = None) -> pd.DataFr
     df["oldest_open_year"] = pd.array(
         [dates.as_date(v).year if v is not None and not pd.isna(v) else None for v in df["oldest_open"]], dtype="Int64"
     )
-    df["label"] = [actor_label(n, a) for n, a in zip(df["name"], df["acronym"], strict=True)]
+    names = translations.actor_names(engine, lang)
+    df["name"] = [names.name.get(a, n) for a, n in zip(df["actor_id"], df["name"], strict=True)]
+    df["label"] = [names.label.get(a, n) for a, n in zip(df["actor_id"], df["name"], strict=True)]
     for column in ("open", "assessed", "moving"):
         df[f"share_{column}"] = df[column] / df["asks"]
-    also, also_of = _also_asked(engine, ids)
+    also, also_of = _also_asked(engine, ids, names)
     df["also_asked"] = df["actor_id"].map(also).fillna(0).astype(int)
     df["also_asked_of"] = df["actor_id"].map(lambda a: ", ".join(also_of.get(a, [])))
+    tr = i18n.translator(lang)
     df["also"] = [
-        f"also {labels.as_a_whole(also_of[a], joiner='or')}: {n}" if a in also_of else ""
+        tr.t("also {asked}: {n}", asked=labels.as_a_whole(also_of[a], joiner="or", lang=lang), n=tr.number(n))
+        if a in also_of
+        else ""
         for a, n in zip(df["actor_id"], df["also_asked"], strict=True)
     ]
     return df[SUMMARY_COLUMNS]
 
 
-def _also_asked(engine: Engine, ids: Iterable[str] | None) -> tuple[dict[str, int], dict[str, list[str]]]:
+def _also_asked(
+    engine: Engine, ids: Iterable[str] | None, names: labels.ActorNames
+) -> tuple[dict[str, int], dict[str, list[str]]]:
     """Per actor: how many of ``ids`` are asked of what it is part of but do not name it (counted apart from its
     own asks), and the short labels of what it is part of, nearest first (``hierarchy``)."""
     up = hierarchy.upward(None).alias("up")
@@ -102,19 +112,20 @@ def _also_asked(engine: Engine, ids: Iterable[str] | None) -> tuple[dict[str, in
     )
     parents = sql.rows(
         engine,
-        select(up.c.actor_id, ACT.c.name, ACT.c.acronym)
+        select(up.c.actor_id, up.c.id)
         .join(ACT, ACT.c.id == up.c.id)
         .where(up.c.depth > 0)
         .order_by(up.c.actor_id, up.c.depth),
     )
     of: dict[str, list[str]] = {}
     for row in parents:
-        of.setdefault(row["actor_id"], []).append(actor_label(row["name"], row["acronym"]))
+        of.setdefault(row["actor_id"], []).append(names.label.get(row["id"], row["id"]))
     return {r["actor_id"]: int(r["n"]) for r in counts}, of
 
 
-def actor_status(engine: Engine, ids: Iterable[str] | None = None) -> pd.DataFrame:
-    """Asks per actor and its status for that actor (a stacked bar): actor_id, label, status, status_label, count."""
+def actor_status(engine: Engine, ids: Iterable[str] | None = None, lang: str = i18n.SOURCE_LANGUAGE) -> pd.DataFrame:
+    """Asks per actor and its status for that actor (a stacked bar): actor_id, label, status, status_label, count;
+    the labels in ``lang``."""
     pa = status.per_addressee(None, _ids(ids)).subquery("pa")
     df = sql.frame(
         engine,
@@ -127,9 +138,15 @@ def actor_status(engine: Engine, ids: Iterable[str] | None = None) -> pd.DataFra
     if df.empty:
         return pd.DataFrame(columns=["actor_id", "label", "status", "status_label", "count"])
     df["count"] = df["count"].astype(int)
-    df["label"] = [actor_label(n, a) for n, a in zip(df["name"], df["acronym"], strict=True)]
-    df["status_label"] = df["status"].map(STATUS_LABELS)
+    names = translations.actor_names(engine, lang)
+    df["label"] = [names.label.get(a, n) for a, n in zip(df["actor_id"], df["name"], strict=True)]
+    df["status_label"] = df["status"].map(_status_labels(lang))
     return df[["actor_id", "label", "status", "status_label", "count"]]
+
+
+def _status_labels(lang: str) -> dict[str, str]:
+    tr = i18n.translator(lang)
+    return {status: tr.t(label) for status, label in STATUS_LABELS.items()}
 
 
 def actor_asks(
@@ -139,44 +156,51 @@ def actor_asks(
     today: dt.date | None = None,
     *,
     wider: bool = False,
+    lang: str = i18n.SOURCE_LANGUAGE,
 ) -> pd.DataFrame:
     """What is asked of one actor, oldest first: role, whether inferred, its status for this actor, years open.
 
     ``wider``: also what is asked of what it is part of as a whole (``hierarchy``), each such row with its status
-    for that actor and ``asked_as_a_whole`` saying so ("asked of RGC as a whole").
+    for that actor and ``asked_as_a_whole`` saying so ("asked of RGC as a whole"). Short titles, actors' names,
+    status labels and those notes in ``lang`` (English where the data has no translation).
     """
     today = today or dt.date.today()
+    names = translations.actor_names(engine, lang)
     reach = hierarchy.reach(engine, [actor_id]) if wider else hierarchy.Reach((actor_id,), (), {})
+    reach = replace(reach, label={a: names.label.get(a, label) for a, label in reach.label.items()})
     pa = status.per_addressee(None, _ids(ids), actors=reach.every).subquery("pa")
-    scope = ACT.alias("scope")
     df = sql.frame(
         engine,
         select(
             pa.c.actor_id, pa.c.recommendation_id, R.c.title, R.c.kind, R.c.position, S.c.title.label("source_title"),
             S.c.date.label("source_date"), S.c.date_start, pa.c.role, pa.c.inferred, pa.c.status,
-            pa.c.as_of.label("status_date"), scope.c.name.label("scope_name"), scope.c.acronym.label("scope_acronym"),
+            pa.c.as_of.label("status_date"), pa.c.scope_id,
         )
         .select_from(pa)
         .join(R, R.c.id == pa.c.recommendation_id)
         .join(S, S.c.id == R.c.source_id)
-        .outerjoin(scope, scope.c.id == pa.c.scope_id)
         .order_by(S.c.date_start, R.c.position, R.c.id),
     )  # fmt: skip
     if df.empty:
         return pd.DataFrame(columns=ASK_COLUMNS)
     # one row per recommendation: the actor's own, else that of the nearest actor it is part of
     named = df.groupby("recommendation_id")["actor_id"].agg(list)
-    df["asked_as_a_whole"] = df["recommendation_id"].map(named).map(reach.note)
+    df["asked_as_a_whole"] = df["recommendation_id"].map(named).map(lambda ids: reach.note(ids, lang))
     nearest = df["actor_id"].map({a: i for i, a in enumerate(reach.every)})
     df = df.loc[nearest.groupby(df["recommendation_id"]).idxmin().sort_values()].reset_index(drop=True)
     df["date_start"] = df["date_start"].map(dates.as_date)
     df["year"] = df["date_start"].map(lambda d: d.year)
     df["inferred"] = df["inferred"].astype(bool)
-    df["status_label"] = df["status"].map(STATUS_LABELS)
+    df["status_label"] = df["status"].map(_status_labels(lang))
     df["scope"] = [
-        "" if not isinstance(n, str) else f"as assessed for {actor_label(n, a)}"
-        for n, a in zip(df["scope_name"], df["scope_acronym"], strict=True)
+        labels.scope_words(names.label.get(scope_id, scope_id), lang) if isinstance(scope_id, str) else ""
+        for scope_id in df["scope_id"]
     ]
+    if lang != i18n.SOURCE_LANGUAGE:
+        titles = translations.labels(engine, "recommendation", "title", lang, list(df["recommendation_id"]))
+        df["title"] = [
+            titles[i].text if i in titles else t for i, t in zip(df["recommendation_id"], df["title"], strict=True)
+        ]
     df["open"] = [status.is_open_ask(s, k) for s, k in zip(df["status"], df["kind"], strict=True)]
     df["years_open"] = pd.array(
         [dates.years_between(s, today) if o else None for s, o in zip(df["date_start"], df["open"], strict=True)],

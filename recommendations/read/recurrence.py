@@ -23,7 +23,8 @@ from sqlalchemy import Select, select
 from sqlalchemy.engine import Engine
 
 from models.tables import AD, L, R, S
-from recommendations import dates, sql, status
+from recommendations import dates, i18n, sql, status
+from recommendations.read import translations
 from recommendations.read.history import assessment_history, facts_from
 from recommendations.vocabulary import STATUS_LABELS
 
@@ -168,7 +169,7 @@ def raised(engine: Engine, ids: list[str], day: dt.date | None = None) -> dict[s
     return {rec_id: [r for r in rows if r["member"] in wanted] for rec_id, wanted in members.items()}
 
 
-def _members_and_links(engine: Engine) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _members_and_links(engine: Engine, lang: str = i18n.SOURCE_LANGUAGE) -> tuple[pd.DataFrame, pd.DataFrame]:
     links = sql.frame(
         engine, select(L.c.source_id, L.c.target_id, L.c.kind, L.c.note).order_by(L.c.source_id, L.c.target_id)
     )
@@ -187,7 +188,14 @@ def _members_and_links(engine: Engine) -> tuple[pd.DataFrame, pd.DataFrame]:
     )
     members = pairs.merge(linked, on="recommendation_id", how="left")
     members["year"] = members["date_start"].map(lambda d: d.year)
-    members["status_label"] = members["status"].map(STATUS_LABELS)
+    said = i18n.translator(lang)
+    members["status_label"] = members["status"].map(lambda s: said.t(STATUS_LABELS[s]))
+    if lang != i18n.SOURCE_LANGUAGE:  # short titles in the reader's language where the data has them
+        titles = translations.labels(engine, "recommendation", "title", lang, sorted(set(members["recommendation_id"])))
+        members["title"] = [
+            titles[i].text if i in titles else t
+            for i, t in zip(members["recommendation_id"], members["title"], strict=True)
+        ]
     heads_of: dict[str, set[str]] = {}
     for head, ids in chains_of.items():
         for rec_id in ids:
@@ -210,15 +218,16 @@ def chains(engine: Engine) -> pd.DataFrame:
     return members[["chain_id", "recommendation_id"]].reset_index(drop=True)
 
 
-def chain_members(engine: Engine) -> pd.DataFrame:
-    """Every chain member with its source, year and current status, in the order raised."""
-    members, _ = _members_and_links(engine)
+def chain_members(engine: Engine, lang: str = i18n.SOURCE_LANGUAGE) -> pd.DataFrame:
+    """Every chain member with its source, year and current status, in the order raised (titles and status labels
+    in ``lang``)."""
+    members, _ = _members_and_links(engine, lang)
     return members[MEMBER_COLUMNS]
 
 
-def chain_links(engine: Engine) -> pd.DataFrame:
-    """The links inside each chain, with both titles and the curators' note."""
-    members, links = _members_and_links(engine)
+def chain_links(engine: Engine, lang: str = i18n.SOURCE_LANGUAGE) -> pd.DataFrame:
+    """The links inside each chain, with both titles (in ``lang``) and the curators' note (as written)."""
+    members, links = _members_and_links(engine, lang)
     if links.empty:
         return pd.DataFrame(columns=LINK_COLUMNS)
     titles = dict(zip(members["recommendation_id"], members["title"], strict=True))
@@ -258,18 +267,20 @@ def _closed_since(engine: Engine, ids: list[str]) -> dict[str, dt.date]:
     return out
 
 
-def chronic_asks(engine: Engine, table: pd.DataFrame | None = None, today: dt.date | None = None) -> pd.DataFrame:
+def chronic_asks(
+    engine: Engine, table: pd.DataFrame | None = None, today: dt.date | None = None, lang: str = i18n.SOURCE_LANGUAGE
+) -> pd.DataFrame:
     """One row per chain of two or more recommendations, most repeated and longest open first.
 
     With ``table`` (a filtered recommendation table) only chains with at least one
-    member in it are kept; the chain itself is always shown whole. The chain's
+    member in it are kept; the chain itself is always shown whole. Titles and status labels in ``lang``. The chain's
     status is the current status of its latest recommendation (the chain id).
     Years open run from the first time it was
     raised to ``today`` while that status is open, otherwise to the date the latest
     member reached its closed status.
     """
     today = today or dt.date.today()
-    members, _ = _members_and_links(engine)
+    members, _ = _members_and_links(engine, lang)
     by_chain: dict[str, list[dict[str, Any]]] = {}
     columns = list(members.columns)
     for values in zip(*(members[c].tolist() for c in columns), strict=True):  # in the order raised, per chain

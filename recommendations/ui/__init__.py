@@ -18,6 +18,8 @@ from recommendations.ui.charts import (
     chart_label,
     chart_labels,
     share_axis,
+    status_colours,
+    status_order,
     tidy,
 )
 from recommendations.ui.config import client, configured, cookie_secret, sso_enabled, start
@@ -167,6 +169,8 @@ __all__ = [
     "sources",
     "sso_enabled",
     "start",
+    "status_colours",
+    "status_order",
     "status_over_time",
     "style",
     "submit",

@@ -1,5 +1,6 @@
-"""One look for every chart: a colour per status (distinguishable with colour blindness), dark text, wrapped
-labels made safe for plotly, the legend under the plot; and one way to draw a chart, with its text alternative."""
+"""One look for every chart: a colour per status (distinguishable with colour blindness), dark text in the app's
+fonts (the served Khmer font for Khmer letters), wrapped labels made safe for plotly, the legend under the plot; and
+one way to draw a chart, with its text alternative, in the page's language."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
+from recommendations import i18n
 from recommendations.numbers import PLOTLY_PERCENT
+from recommendations.ui.language import language, t
 from recommendations.vocabulary import STATUS_LABELS
 
 if TYPE_CHECKING:
@@ -28,14 +31,28 @@ STATUS_COLOURS = {
 STATUS_LABEL_ORDER = list(STATUS_LABELS.values())
 
 
+def status_colours() -> dict[str, str]:
+    """``STATUS_COLOURS`` keyed by the status labels in the page's language (a chart colours its translated labels)."""
+    return {t(label): colour for label, colour in STATUS_COLOURS.items()}
+
+
+def status_order() -> list[str]:
+    """The status labels in the page's language, in the scale's order (a chart's legend and stacking order)."""
+    return [t(label) for label in STATUS_LABEL_ORDER]
+
+
 TEXT_COLOUR = "#262730"  # 14:1 on white; Streamlit's default grey captions and plotly's ticks fall short of 4.5:1
+#: The app's fonts in a chart: the served Khmer face first (its unicodeRange covers Khmer letters only, so Latin
+#: letters and digits fall through to Streamlit's own Source Sans), as in the theme (.streamlit/config.toml).
+FONT_FAMILY = '"tracker-khmer", "Source Sans", "Source Sans Pro", sans-serif'
 
 
 def chart_label(text: object, width: int = 26) -> str:
     """A category label for plotly: its HTML-like markup escaped (data never becomes a tag or a link there),
-    wrapped on spaces so long names fit a phone screen."""
-
-    return "<br>".join(html.escape(line) for line in textwrap.wrap(str(text), width) or [""])
+    wrapped on spaces so long names fit a phone screen. A word is never cut: Khmer runs words together, and a cut
+    inside one could split a consonant from its subscript (ធ | ្វ), which no font can draw."""
+    lines = textwrap.wrap(str(text), width, break_long_words=False, break_on_hyphens=False)
+    return "<br>".join(html.escape(line) for line in lines or [""])
 
 
 def chart_labels(ids: Iterable[str], labels: Iterable[str]) -> dict[str, str]:
@@ -50,13 +67,16 @@ def chart_labels(ids: Iterable[str], labels: Iterable[str]) -> dict[str, str]:
 def tidy(fig: Figure, *, rows: int = 0, legend: bool = True) -> Figure:
     """One look for every chart: dark text, legend under the plot (not over bars), room for labels."""
     fig.update_layout(
-        font={"color": TEXT_COLOUR, "size": 13},
+        font={"color": TEXT_COLOUR, "size": 13, "family": FONT_FAMILY},
         legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0, "title": {"text": ""}} if legend else None,
         showlegend=legend,
         margin={"l": 8, "r": 8, "t": 24, "b": 8},
-        hoverlabel={"font": {"color": TEXT_COLOUR}},
+        hoverlabel={"font": {"color": TEXT_COLOUR, "family": FONT_FAMILY}},
     )
-    fig.update_xaxes(tickfont={"color": TEXT_COLOUR}, title_font={"color": TEXT_COLOUR}, automargin=True)
+    # the axis title close to its ticks: clear of the legend under it (Khmer letters reach below the line)
+    fig.update_xaxes(
+        tickfont={"color": TEXT_COLOUR}, title_font={"color": TEXT_COLOUR}, title_standoff=4, automargin=True
+    )
     fig.update_yaxes(tickfont={"color": TEXT_COLOUR}, title_font={"color": TEXT_COLOUR}, automargin=True)
     if rows:
         fig.update_layout(height=max(320, 44 * rows + 160))
@@ -77,18 +97,25 @@ def share_axis(largest: float) -> dict[str, object]:
 
 def chart(fig: Figure, alt: str, *, rows: int = 0, legend: bool = True) -> None:
     """Draw ``fig`` (``tidy``) across the page with its text alternative: ``alt`` says what it shows ("Bar chart:
-    recommendations by theme, split by current status"), and a sentence of its largest figures follows. Screen
-    readers announce it as the chart's name (role "figure", aria-label)."""
-    summary = summarise(fig)
-    st.plotly_chart(tidy(fig, rows=rows, legend=legend), width="stretch", alt=f"{alt.rstrip('.')}. {summary}".strip())
+    recommendations by theme, split by current status."), in the page's language, and a sentence of its largest
+    figures follows. Screen readers announce it as the chart's name (role "figure", aria-label)."""
+    summary = summarise(fig, lang=language())
+    said = alt.strip() if alt.strip()[-1:] in SENTENCE_ENDS else f"{alt.strip()}."
+    st.plotly_chart(tidy(fig, rows=rows, legend=legend), width="stretch", alt=f"{said} {summary}".strip())
 
 
-def summarise(fig: Figure, most: int = 3) -> str:
+#: Marks that end a sentence (an ``alt`` given without one gets a full stop).
+SENTENCE_ENDS = frozenset(".!?។៕")
+
+
+def summarise(fig: Figure, most: int = 3, lang: str = i18n.SOURCE_LANGUAGE) -> str:
     """The chart's main figures in a sentence, read from its own data. Bars stacked by a colour along a time axis
     (upright bars): the last bar, colour by colour ("2022: Not assessed 54, In progress 18, ..."); lying bars:
     the largest ("Largest: Recruitment and fees 16, ..."); bars side by side: the first bars in the chart's order,
     each measure ("RGC (57): Assessed 40%, Implemented or moving 35%; ..."); a grid of counts: its largest rows.
-    Empty for any other chart (its alt says what it shows; the page has its numbers)."""
+    Empty for any other chart (its alt says what it shows; the page has its numbers). In ``lang``: its words, and
+    its numbers as that language writes them."""
+    tr = i18n.translator(lang)
     traces = list(fig.data)
     totals: dict[str, float] = {}
     if traces and all(t.type == "bar" for t in traces):
@@ -97,12 +124,11 @@ def summarise(fig: Figure, most: int = 3) -> str:
         shares = "%" in str((fig.layout.yaxis if upright else fig.layout.xaxis).tickformat or "")  # as the axis shows
         if fig.layout.barmode == "group":
             firsts = list(next(iter(values.values())))[:most]
-            return (
-                "; ".join(f"{c}: " + _listed({n: v.get(c, 0) for n, v in values.items()}, shares) for c in firsts) + "."
-            )
+            each = [f"{c}: " + _listed({n: v.get(c, 0) for n, v in values.items()}, shares, tr) for c in firsts]
+            return "; ".join(each) + "."
         if upright:  # categories along x, usually years: the latest, colour by colour
             last = max(x for series in values.values() for x in series)
-            return f"{last}: " + _listed(_across(values, last), shares, skip_zero=True) + "."
+            return f"{last}: " + _listed(_across(values, last), shares, tr, skip_zero=True) + "."
         for series in values.values():
             for category, value in series.items():
                 totals[category] = totals.get(category, 0) + value
@@ -111,7 +137,10 @@ def summarise(fig: Figure, most: int = 3) -> str:
             totals[_plain(category)] = float(sum(row))
     if not totals:
         return ""
-    return "Largest: " + _listed(dict(sorted(totals.items(), key=lambda item: -item[1])[:most]), False) + "."
+    return tr.t(
+        "Largest: {figures}.",
+        figures=_listed(dict(sorted(totals.items(), key=lambda item: -item[1])[:most]), False, tr),
+    )
 
 
 def _series(trace: Any, upright: bool) -> dict[str, float]:
@@ -127,10 +156,10 @@ def _across(values: dict[str, dict[str, float]], category: str) -> dict[str, flo
     return {colour: series.get(category, 0) for colour, series in values.items()}
 
 
-def _listed(values: dict[str, float], shares: bool, *, skip_zero: bool = False) -> str:
+def _listed(values: dict[str, float], shares: bool, tr: i18n.Translator, *, skip_zero: bool = False) -> str:
     """ "Not assessed 54, In progress 18" (or 40%, as the chart's axis shows its values)."""
-    return ", ".join(f"{name} {v:.0%}" if shares else f"{name} {v:,.0f}" for name, v in values.items()
-                     if v or not skip_zero)  # fmt: skip
+    return ", ".join(f"{name} {tr.percent(v)}" if shares else f"{name} {tr.number(round(v))}"
+                     for name, v in values.items() if v or not skip_zero)  # fmt: skip
 
 
 def _plain(label: Any) -> str:

@@ -18,7 +18,6 @@ from recommendations.dataset.loader import prepare
 from recommendations.read import brief as briefs
 from recommendations.read import figures, headlines, open_data, owners, recurrence, source_text, translations
 from recommendations.read.detail import Detail, recommendation_detail
-from recommendations.read.detail import disagreements as _disagreements
 from recommendations.read.filters import Filters
 from recommendations.read.selection import OVERLAP
 from recommendations.read.table import recommendation_table
@@ -103,15 +102,25 @@ def year_end_statuses(filters: Filters | None = None) -> pd.DataFrame:
     return headlines.year_end_statuses(engine(), _table(filters, i18n.SOURCE_LANGUAGE))  # ids and years only
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
-def status_over_time(filters: Filters | None = None) -> pd.DataFrame:
-    return headlines.counts_by_year(year_end_statuses(filters))
+def status_over_time(filters: Filters | None = None, lang: str | None = None) -> pd.DataFrame:
+    """Counts by status at the end of each year, the statuses labelled in ``lang`` (None: the page's language)."""
+    return _status_over_time(filters, lang or language())
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def trend_sentence(filters: Filters | None = None) -> str:
-    """Is it getting better? The Overview's one sentence on the trend, and what it also reflects."""
-    return figures.trend_sentence(figures.trend(year_end_statuses(filters), _table(filters, i18n.SOURCE_LANGUAGE)))
+def _status_over_time(filters: Filters | None, lang: str) -> pd.DataFrame:
+    return headlines.counts_by_year(year_end_statuses(filters), lang)
+
+
+def trend_sentence(filters: Filters | None = None, lang: str | None = None) -> str:
+    """Is it getting better? The Overview's one sentence on the trend, and what it also reflects, in ``lang``."""
+    return _trend_sentence(filters, lang or language())
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def _trend_sentence(filters: Filters | None, lang: str) -> str:
+    trend = figures.trend(year_end_statuses(filters), _table(filters, i18n.SOURCE_LANGUAGE))
+    return figures.trend_sentence(trend, lang)
 
 
 def glossary(lang: str | None = None) -> pd.DataFrame:
@@ -135,9 +144,14 @@ def context_figures() -> pd.DataFrame:
     return source_text.context_figures(engine())
 
 
+def disagreements(lang: str | None = None) -> pd.DataFrame:
+    """Where assessors disagree, titles, names and statuses in ``lang`` (None: the page's language)."""
+    return _disagreements_in(lang or language())
+
+
 @st.cache_data(ttl=TTL, show_spinner=False)
-def disagreements() -> pd.DataFrame:
-    return _disagreements(engine())
+def _disagreements_in(lang: str) -> pd.DataFrame:
+    return headlines.disagreements(engine(), lang)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
@@ -165,35 +179,65 @@ def source_text_of(source_id: str) -> tuple[str, pd.DataFrame]:
     return source_text.source_text(engine(), source_id)
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
-def owner_summary(ids: tuple[str, ...] | None) -> pd.DataFrame:
-    return owners.actor_summary(engine(), ids)
+def owner_summary(ids: tuple[str, ...] | None, lang: str | None = None) -> pd.DataFrame:
+    """Owners' row per actor, names in ``lang`` (None: the page's language)."""
+    return _owner_summary(ids, lang or language())
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def owner_status_mix(ids: tuple[str, ...] | None) -> pd.DataFrame:
-    return owners.actor_status(engine(), ids)
+def _owner_summary(ids: tuple[str, ...] | None, lang: str) -> pd.DataFrame:
+    return owners.actor_summary(engine(), ids, lang)
+
+
+def owner_status_mix(ids: tuple[str, ...] | None, lang: str | None = None) -> pd.DataFrame:
+    """Asks per actor and status, labelled in ``lang`` (None: the page's language)."""
+    return _owner_status_mix(ids, lang or language())
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def owner_asks(actor_id: str, ids: tuple[str, ...] | None) -> pd.DataFrame:
-    return owners.actor_asks(engine(), actor_id, ids, wider=True)
+def _owner_status_mix(ids: tuple[str, ...] | None, lang: str) -> pd.DataFrame:
+    return owners.actor_status(engine(), ids, lang)
+
+
+def owner_asks(actor_id: str, ids: tuple[str, ...] | None, lang: str | None = None) -> pd.DataFrame:
+    """What is asked of one actor, titles and notes in ``lang`` (None: the page's language)."""
+    return _owner_asks(actor_id, ids, lang or language())
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def chronic_asks(ids: tuple[str, ...] | None) -> pd.DataFrame:
+def _owner_asks(actor_id: str, ids: tuple[str, ...] | None, lang: str) -> pd.DataFrame:
+    return owners.actor_asks(engine(), actor_id, ids, wider=True, lang=lang)
+
+
+def chronic_asks(ids: tuple[str, ...] | None, lang: str | None = None) -> pd.DataFrame:
+    """Chains of repeated asks, titles and statuses in ``lang`` (None: the page's language)."""
+    return _chronic_asks(ids, lang or language())
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def _chronic_asks(ids: tuple[str, ...] | None, lang: str) -> pd.DataFrame:
     table = None if ids is None else pd.DataFrame({"id": list(ids)})
-    return recurrence.chronic_asks(engine(), table)
+    return recurrence.chronic_asks(engine(), table, lang=lang)
+
+
+def chain_members(lang: str | None = None) -> pd.DataFrame:
+    """Every chain's members, titles and statuses in ``lang`` (None: the page's language)."""
+    return _chain_members(lang or language())
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def chain_members() -> pd.DataFrame:
-    return recurrence.chain_members(engine())
+def _chain_members(lang: str) -> pd.DataFrame:
+    return recurrence.chain_members(engine(), lang)
+
+
+def chain_links(lang: str | None = None) -> pd.DataFrame:
+    """The links inside each chain, titles in ``lang`` (None: the page's language)."""
+    return _chain_links(lang or language())
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def chain_links() -> pd.DataFrame:
-    return recurrence.chain_links(engine())
+def _chain_links(lang: str) -> pd.DataFrame:
+    return recurrence.chain_links(engine(), lang)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

@@ -1,7 +1,8 @@
 """Tables that read on a phone. Streamlit's grid draws on a canvas: it never wraps a cell, so at 390 px a title is
 cut to a few words and the columns that matter sit off screen. ``dataframe`` draws the grid for wide screens and,
 for phones, the same rows as a list: the title in full, then the grid's other columns, then its link. The
-stylesheet (style.css) shows one of the two; the grid keeps sorting and row selection."""
+stylesheet (style.css) shows one of the two; the grid keeps sorting and row selection. The list's own words and its
+numbers are in the page's language (the column labels come translated from the page's ``column_config``)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from recommendations import markdown
+from recommendations import i18n, markdown
+from recommendations.numbers import COLUMN_PERCENT
+from recommendations.ui.language import language
 from recommendations.ui.look import NARROW, WIDE
 
 _PAGE_LINK = re.compile(r"[a-z_]+\?[A-Za-z0-9_.~%=&-]+")  # "recommendation?id=...": a page of this app
@@ -40,27 +43,38 @@ def dataframe(
         shown = st.dataframe(frame, column_order=column_order, column_config=column_config, key=key, **grid)
     facts = [column for column in (column_order or frame.columns) if column not in (title, link)]
     with st.container(key=NARROW + key):
-        st.markdown(as_list(frame, title=title, facts=facts, link=link, column_config=column_config or {}))
+        listed = as_list(frame, title=title, facts=facts, link=link, column_config=column_config or {}, lang=language())
+        st.markdown(listed)
     return shown
 
 
 def as_list(
-    frame: pd.DataFrame, *, title: str, facts: Sequence[str], link: str | None, column_config: Mapping[str, Any]
+    frame: pd.DataFrame,
+    *,
+    title: str,
+    facts: Sequence[str],
+    link: str | None,
+    column_config: Mapping[str, Any],
+    lang: str = i18n.SOURCE_LANGUAGE,
 ) -> str:
     """The rows as a Markdown list, one item a row: the title in bold, then "label: value" for each of ``facts``
-    that has a value, then the link. Every value is escaped: data never becomes a link, a tag or a heading."""
+    that has a value, then the link. Every value is escaped: data never becomes a link, a tag or a heading. The
+    list's own words ("yes", "Open") and its numbers in ``lang``."""
+    tr = i18n.translator(lang)
     if frame.empty:
-        return "Nothing to list."
+        return tr.t("Nothing to list.")
     if title not in frame.columns and frame.index.name == title:
         frame = frame.reset_index()
     items = []
     for row in frame.to_dict("records"):
-        shown = {column: _shown(row.get(column), column_config.get(column)) for column in facts}
+        shown = {column: _shown(row.get(column), column_config.get(column), tr) for column in facts}
         line = [f"{markdown.escape(_label(c, column_config))}: {markdown.escape(v)}" for c, v in shown.items() if v]
         if link and (target := _page_link(row.get(link))):
-            text = markdown.escape(_link_text(column_config.get(link))).replace(" ", "\u00a0")  # "Open ›" stays whole
+            text = markdown.escape(_link_text(column_config.get(link), tr)).replace(
+                " ", "\u00a0"
+            )  # "Open ›" stays whole
             line.append(f"[{text}]({target})")
-        head = f"- **{markdown.escape(row.get(title) or '(untitled)')}**"
+        head = f"- **{markdown.escape(row.get(title) or tr.t('(untitled)'))}**"
         items.append(head + "  \n  " + " · ".join(line) if line else head)
     return "\n".join(items)
 
@@ -75,8 +89,8 @@ def _label(column: str, column_config: Mapping[str, Any]) -> str:
     return label[:1].upper() + label[1:]
 
 
-def _link_text(config: object) -> str:
-    return str(_config(config).get("type_config", {}).get("display_text") or "Open")
+def _link_text(config: object, tr: i18n.Translator) -> str:
+    return str(_config(config).get("type_config", {}).get("display_text") or tr.t("Open"))
 
 
 def _page_link(value: object) -> str | None:
@@ -86,7 +100,7 @@ def _page_link(value: object) -> str | None:
     return value if _PAGE_LINK.fullmatch(value) else quote(value, safe="?=&%")
 
 
-def _shown(value: object, config: object) -> str | None:
+def _shown(value: object, config: object, tr: i18n.Translator) -> str | None:
     """A cell for reading: a count with a thousands comma ("43,571"), a year without one (a column formatted
     "%d"), a share as a percentage, a list joined; None for an empty cell or an unticked box, which the list
     leaves out."""
@@ -96,11 +110,13 @@ def _shown(value: object, config: object) -> str | None:
     if value is None or value == "" or (not isinstance(value, str) and pd.isna(value)):  # type: ignore[call-overload]
         return None
     if type_config.get("type") == "checkbox" or isinstance(value, bool):
-        return "yes" if value else None
+        return tr.t("yes") if value else None
     if type_config.get("format") == "percent":
-        return f"{float(value):.0%}"  # type: ignore[arg-type]
+        return tr.percent(float(value))  # type: ignore[arg-type]
+    if type_config.get("format") == COLUMN_PERCENT:  # a whole percentage held as 0 to 100
+        return tr.percent(float(value) / 100)  # type: ignore[arg-type]
     if isinstance(value, (float, np.floating)) and float(value).is_integer():
         value = int(value)
     if isinstance(value, (int, np.integer)):
-        return str(int(value)) if type_config.get("format") == "%d" else f"{int(value):,}"
+        return str(int(value)) if type_config.get("format") == "%d" else tr.number(int(value))
     return str(value)

@@ -286,7 +286,7 @@ CHARTS = {"/": 4, "/owners": 2, "/themes": 1, "/sources": 1}
 #: A table of a page read as a list on a phone, and what its first row must say there.
 LIST_FACTS = {"/explore": ("explore_table", ("Current status:", "Source:", "Open")),
               "/themes": ("themes_chains", ("Status now:", "First raised:", "Times raised:", "Years open:")),
-              "/owners": ("owners_actors", ("Asks:", "Open:", "Share assessed:"))}  # fmt: skip
+              "/owners": ("owners_actors", ("Asks:", "Still open:", "Share assessed:"))}  # fmt: skip
 _HEADINGS_JS = """() => [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')].map(h =>
     [Number(h.tagName[1]), !!h.closest('[data-testid=stMain]'), h.innerText.trim().slice(0, 60)])"""
 _CHARTS_JS = """() => [...document.querySelectorAll('[data-testid=stMain] [data-testid=stPlotlyChart]')].map(c =>
