@@ -37,7 +37,7 @@ def shown_count(page: Page) -> int:
     """N from the Explore caption "<N> recommendations ..."."""
     caption = main(page).get_by_test_id("stCaptionContainer").filter(has_text=re.compile(r"\d+ recommendations"))
     expect(caption.first).to_be_visible()
-    return int(re.search(r"(\d+) recommendations", caption.first.inner_text()).group(1))
+    return int(re.search(r"(\d+)(?: of \d+)? recommendations", caption.first.inner_text()).group(1))
 
 
 def test_filter_in_the_url_narrows_explore(page: Page):

@@ -51,7 +51,7 @@ def log_in(page: Page, email: str, password: str = PASSWORD, *, refused: bool = 
         page.wait_for_timeout(100)
     else:
         pytest.fail("the server set no session cookie within 15 s of logging in")
-    page.wait_for_url(re.compile(r"/my_organisation"))
+    page.wait_for_url(lambda url: "/login" not in url and "/session/" not in url)  # back on the role's own page
     wait_for_run(page)
     expect(page.get_by_test_id("stSidebar")).to_contain_text("Logged in as")
 
