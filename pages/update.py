@@ -97,6 +97,7 @@ with st.form("assessment", clear_on_submit=False, enter_to_submit=False):  # Ent
         list(choices),
         format_func=choices.get,
         key="u_evidence",
+        placeholder=t("Choose the evidence items"),
     )
     ui.field_errors(problems, "evidence")
     new_items = []
