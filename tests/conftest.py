@@ -215,7 +215,16 @@ def pytest_terminal_summary(terminalreporter):
 
 
 @pytest.fixture
-def app_db(tmp_path, monkeypatch):
+def app_db(app_db_empty, request, tmp_path):
+    """For AppTests: a copy of the database as the app leaves it on first start (data/ loaded once per test
+    session), so each test does not load data/ again. A test marked ``first_start`` gets the empty database and
+    sees the app build it."""
+    if request.node.get_closest_marker("first_start") is None:
+        shutil.copy(request.getfixturevalue("sqlite_loaded_template"), tmp_path / "app.db")
+
+
+@pytest.fixture
+def app_db_empty(tmp_path, monkeypatch):
     """For AppTests: an empty database that the app builds itself, and clean Streamlit caches.
 
     AppTest shares caches across tests in one process, so they are cleared before and after. AppTest also

@@ -31,8 +31,11 @@ def metric(at: AppTest, label: str) -> str:
     return next(m.value for m in at.metric if m.label == label)
 
 
-def test_overview_builds_database_and_shows_counts():
+@pytest.mark.first_start
+def test_overview_builds_database_and_shows_counts(tmp_path):
+    assert not (tmp_path / "app.db").exists()  # the app's own first start: it builds the database
     at = app().run()
+    assert (tmp_path / "app.db").exists()
     assert not at.exception
     assert metric(at, "Recommendations") == str(N_RECS)
     assert metric(at, "Sources") == str(len({s.id for s in DATASET.sources if s.recommendations}))
