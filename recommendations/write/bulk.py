@@ -80,7 +80,7 @@ COLUMN = N_("column {column}: {problem}")
 
 
 def _row_problem(msgid: str, /, **named: object) -> list[errors.FieldError]:
-    return [errors.FieldError("row", msgid, whole=True, **named)]
+    return [errors.FieldError("row", Message(msgid, named), whole=True)]  # ``row`` here is a placeholder
 
 
 @dataclass

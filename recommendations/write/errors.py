@@ -28,12 +28,19 @@ def _m(msgid: str, /, **named: object) -> Message:
 
 class FieldError:
     """One problem, beside its field (e.g. "as_of", "new_evidence.1.url"). ``said`` is the message to say in any
-    language (``words``); ``message`` is it in English. A problem of ``Invalid`` is said as a sentence."""
+    language (``words``); ``message`` is it in English. A problem of ``Invalid`` is said as a sentence. ``row``:
+    the row of an uploaded sheet it is about (the header is row 1), when it is about one; ``field`` is then the
+    sheet's column (or "row" for the whole row). A ``row`` is also a placeholder of a ``message`` given as text."""
 
-    __slots__ = ("field", "said", "whole")
+    __slots__ = ("field", "row", "said", "whole")
 
-    def __init__(self, field: str, message: str | Message, /, *, whole: bool = False, **named: object) -> None:
+    def __init__(
+        self, field: str, message: str | Message, /, *, whole: bool = False, row: int | None = None, **named: object
+    ) -> None:
         self.field = field
+        self.row = row
+        if row is not None:
+            named = {"row": row, **named}
         self.said = message if isinstance(message, Message) else Message(message, named)
         self.whole = whole
 
@@ -47,23 +54,28 @@ class FieldError:
         return self.words()
 
     def __str__(self) -> str:
+        if self.row is not None:
+            return f"row {self.row}, column {self.field}: {self.message}"
         return f"{self.field}: {self.message}"
 
     def __repr__(self) -> str:
-        return f"FieldError({self.field!r}, {self.message!r})"
+        row = "" if self.row is None else f", row={self.row}"
+        return f"FieldError({self.field!r}, {self.message!r}{row})"
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, FieldError) and (self.field, self.message) == (other.field, other.message)
+        return isinstance(other, FieldError) and (self.field, self.row, self.message) == (
+            other.field, other.row, other.message,
+        )  # fmt: skip
 
     def __hash__(self) -> int:
-        return hash((self.field, self.message))
+        return hash((self.field, self.row, self.message))
 
 
 class Invalid(Exception):
     """The input breaks a rule; ``errors`` name each field (every problem at once). Nothing was written."""
 
     def __init__(self, errors: list[FieldError]) -> None:
-        self.errors = [FieldError(e.field, e.said, whole=True) for e in errors]
+        self.errors = [FieldError(e.field, e.said, whole=True, row=e.row) for e in errors]
         super().__init__("; ".join(str(e) for e in self.errors))
 
     def by_field(self, translator: Translator | None = None) -> dict[str, list[str]]:

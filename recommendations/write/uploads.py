@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from recommendations import settings
 from recommendations.dataset.export import NEUTRALISED_PREFIXES, runs_as_formula
 from recommendations.dataset.schema import ASSESSMENT_SHEET, ASSESSMENT_SHEET_COLUMNS, ASSESSMENT_SHEET_WRITABLE
 from recommendations.i18n import N_, Message
+from recommendations.write.office import UploadRefused as UploadRefused
+from recommendations.write.office import open_package, refuse_active_content
+from recommendations.write.office import size_words as size_words
 
 MAX_UNZIPPED = 50 * 1024 * 1024  # an XLSX that inflates beyond this is refused before it is opened
 
@@ -24,27 +27,27 @@ MAX_COLUMNS = 64  # columns read from a sheet, whatever its <dimension> claims (
 REQUIRED = ("recommendation_id", "status", "as_of", "rationale")
 
 
-class UploadRefused(Exception):
-    """The file as a whole cannot be read; nothing was written. The message says why, in words: ``message`` in
-    any language (``i18n.Translator.say``), ``str()`` in English."""
-
-    def __init__(self, msgid: str, /, **named: object) -> None:
-        self.message = Message(msgid, named)
-        super().__init__(str(self.message))
-
-
 def limits() -> tuple[int, int]:
     """(bytes, rows) an upload may have: TRACKER_UPLOAD_MAX_MB and TRACKER_UPLOAD_MAX_ROWS."""
     config = settings.current()
     return int(config.upload_max_mb * 1024 * 1024), config.upload_max_rows
 
 
-def size_words(n: int) -> str:
-    return f"{n / 1024 / 1024:.1f} MB" if n >= 100 * 1024 else f"{n / 1024:.0f} KB"
+@dataclass(frozen=True)
+class Table:
+    """What an uploaded sheet holds, read but not yet checked: its header, its rows (as a spreadsheet numbers
+    them: the header is row 1) and the cells a spreadsheet would run as formulas, each (row, column)."""
+
+    header: list[str]
+    rows: list[tuple[int, list[str]]]
+    is_csv: bool
+    formulas: list[tuple[int, str]] = field(default_factory=list)
 
 
-def read_rows(data: bytes, *, max_rows: int | None = None) -> list[tuple[int, dict[str, str]]]:
-    """(row number, {column: text}) for each filled row; raises UploadRefused with a plain explanation."""
+def read_table(data: bytes, *, sheet: str, max_rows: int | None = None) -> Table:
+    """The header and rows of an uploaded CSV or XLSX (in a workbook of several sheets, the one named ``sheet``),
+    refused with a plain explanation (UploadRefused) when the file as a whole cannot be read: too big, too long,
+    of the wrong kind or encoding, a zip bomb, macros or external links. Cells are not checked here."""
     max_bytes, row_limit = limits()
     max_rows = row_limit if max_rows is None else max_rows
     if not data:
@@ -54,38 +57,65 @@ def read_rows(data: bytes, *, max_rows: int | None = None) -> list[tuple[int, di
             N_("The file is {size}; uploads are limited to {limit}. Split it into smaller files."),
             size=size_words(len(data)), limit=size_words(max_bytes),
         )  # fmt: skip
-    is_csv = False
     if data[:4] == b"PK\x03\x04":
-        header, rows = _read_xlsx(data, max_rows)
-    elif data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        return _read_xlsx(data, sheet, max_rows)
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise UploadRefused(
             N_("This is an old Excel (.xls) workbook. Save it as .xlsx or as CSV UTF-8 and upload that.")
         )
-    elif data[:5] == b"%PDF-" or (b"\x00" in data[:4096] and not data.startswith(_UTF16_BOMS)):
+    if data[:5] == b"%PDF-" or (b"\x00" in data[:4096] and not data.startswith(_UTF16_BOMS)):
         raise UploadRefused(N_("This is not a CSV or XLSX file (it holds binary data). Use the template."))
+    return _read_csv(data, max_rows)
+
+
+def cell_value(raw: object, *, is_csv: bool) -> tuple[str, bool]:
+    """A cell's text as the upload keeps it, and whether a spreadsheet would run it as a formula (in a CSV: a
+    workbook's formulas are found by ``read_table``). Our own export's neutralising apostrophe is undone."""
+    text = "" if raw is None else str(raw).strip()
+    if text.startswith(NEUTRALISED_PREFIXES):  # written by our own export: text, shown with its apostrophe
+        return text[1:], False
+    return text, is_csv and runs_as_formula(text)
+
+
+def formulas_refused(cells: list[tuple[int, str]], *, is_csv: bool) -> UploadRefused:
+    """The refusal of a file whose cells would run as formulas, naming the first few (and ``cells`` all)."""
+    named = _cells([_cell(row, column) for row, column in cells])
+    if is_csv:
+        refused = UploadRefused(
+            N_("The file holds cells a spreadsheet would run as formulas ({cells}): they start with = + - or @. Put "
+               "an apostrophe (') before such a text, or reword it, and upload again."),
+            cells=named,
+        )  # fmt: skip
     else:
-        is_csv = True
-        header, rows = _read_csv(data, max_rows)
+        refused = UploadRefused(
+            N_("The workbook holds formulas ({cells}). Replace each formula by its value and upload again."),
+            cells=named,
+        )
+    refused.cells = list(cells)
+    return refused
+
+
+def read_rows(data: bytes, *, max_rows: int | None = None) -> list[tuple[int, dict[str, str]]]:
+    """(row number, {column: text}) for each filled row of a file of assessments; raises UploadRefused with a
+    plain explanation."""
+    table = read_table(data, sheet=ASSESSMENT_SHEET, max_rows=max_rows)
+    if table.formulas:
+        raise formulas_refused(table.formulas, is_csv=False)
+    header = table.header
     _check_header(header)
     out = []
-    formulas: list[Message] = []
-    for number, cells in rows:
+    formulas: list[tuple[int, str]] = []
+    for number, cells in table.rows:
         values = {}
         for i, column in enumerate(header):
-            raw = "" if i >= len(cells) or cells[i] is None else str(cells[i]).strip()
-            if raw.startswith(NEUTRALISED_PREFIXES):  # written by our own export: text, shown with its apostrophe
-                raw = raw[1:]
-            elif is_csv and runs_as_formula(raw):
-                formulas.append(_cell(number, column))
+            raw, formula = cell_value(cells[i] if i < len(cells) else "", is_csv=table.is_csv)
+            if formula:
+                formulas.append((number, column))
             values[column] = raw
         if any(values.get(c) for c in ASSESSMENT_SHEET_WRITABLE):
             out.append((number, values))
     if formulas:
-        raise UploadRefused(
-            N_("The file holds cells a spreadsheet would run as formulas ({cells}): they start with = + - or @. Put "
-               "an apostrophe (') before such a text, or reword it, and upload again."),
-            cells=_cells(formulas),
-        )  # fmt: skip
+        raise formulas_refused(formulas, is_csv=True)
     if not out:
         raise UploadRefused(N_("The file has a header but no filled row."))
     return out
@@ -124,7 +154,7 @@ def decode_text(data: bytes) -> str:
         ) from None  # fmt: skip
 
 
-def _read_csv(data: bytes, max_rows: int) -> tuple[list[str], list[tuple[int, list[str]]]]:
+def _read_csv(data: bytes, max_rows: int) -> Table:
     text = decode_text(data)
     first_line = text.split("\n", 1)[0]
     tabs = "\t" in first_line and "," not in first_line  # "Unicode text" from a spreadsheet is tab-separated
@@ -138,52 +168,46 @@ def _read_csv(data: bytes, max_rows: int) -> tuple[list[str], list[tuple[int, li
         for cells in reader:
             if len(rows) >= max_rows:
                 raise UploadRefused(TOO_MANY_ROWS, n=f"{max_rows:,}")
-            rows.append((reader.line_num, cells))
+            rows.append((len(rows) + 2, cells))  # as a spreadsheet numbers it (a cell may hold line breaks)
     except csv.Error as exc:
         raise UploadRefused(
             N_("The CSV cannot be read at line {line}: {problem}."), line=reader.line_num, problem=str(exc)
         ) from None
-    return header, rows
+    return Table(header, rows, is_csv=True)
 
 
-def _read_xlsx(data: bytes, max_rows: int) -> tuple[list[str], list[tuple[int, list[str]]]]:
+def _read_xlsx(data: bytes, sheet_name: str, max_rows: int) -> Table:
     import openpyxl
     from openpyxl.utils import get_column_letter
 
     if not openpyxl.DEFUSEDXML:  # pragma: no cover - defusedxml is a requirement
         raise UploadRefused(N_("This server cannot read workbooks safely (defusedxml is missing); upload a CSV."))
 
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        names = archive.namelist()
-        inflated = sum(i.file_size for i in archive.infolist())
-    except zipfile.BadZipFile:
-        raise UploadRefused(N_("The file looks like a zip archive but cannot be opened. Use the template.")) from None
-    if "xl/workbook.xml" not in names:
+    archive = open_package(data, max_unzipped=MAX_UNZIPPED)
+    if "xl/workbook.xml" not in archive.namelist():
         raise UploadRefused(N_("This is a zip archive, not an XLSX workbook. Use the template."))
-    if inflated > MAX_UNZIPPED:
-        raise UploadRefused(N_("The workbook unpacks to more than 50 MB; it is refused before it is opened."))
+    refuse_active_content(archive)
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds; each gets the same plain answer, with its reason
         raise UploadRefused(N_("The workbook cannot be read ({problem}). Save it again as .xlsx."),
                             problem=_xml_problem(exc)) from None  # fmt: skip
-    if ASSESSMENT_SHEET in book.sheetnames:
-        sheet = book[ASSESSMENT_SHEET]
+    if sheet_name in book.sheetnames:
+        sheet = book[sheet_name]
     elif len(book.sheetnames) == 1:
         sheet = book[book.sheetnames[0]]
     else:
         raise UploadRefused(
             N_("The workbook has no sheet named '{sheet}' (it has: {sheets}). Put the rows in a sheet called "
                "'{sheet}'."),
-            sheet=ASSESSMENT_SHEET, sheets=", ".join(book.sheetnames),
+            sheet=sheet_name, sheets=", ".join(book.sheetnames),
         )  # fmt: skip
     header: list[str] | None = None
     rows: list[tuple[int, list[str]]] = []
-    formulas: list[Message] = []
+    formulas: list[tuple[int, int]] = []
     try:
         for number, cells, formula_columns in _sheet_rows(book, sheet):
-            formulas += [_cell(number, get_column_letter(c)) for c in formula_columns]
+            formulas += [(number, c) for c in formula_columns]
             if header is None:
                 header = [str(c).strip() for c in cells]
                 continue
@@ -200,14 +224,9 @@ def _read_xlsx(data: bytes, max_rows: int) -> tuple[list[str], list[tuple[int, l
                             problem=reason) from None  # fmt: skip
     finally:
         book.close()
-    if formulas:
-        raise UploadRefused(
-            N_("The workbook holds formulas ({cells}). Replace each formula by its value and upload again."),
-            cells=_cells(formulas),
-        )
     if header is None:
         raise UploadRefused(N_("The workbook's sheet is empty."))
-    return header, rows
+    return Table(header, rows, is_csv=False, formulas=[(n, get_column_letter(c)) for n, c in formulas])
 
 
 def _sheet_rows(book: Any, sheet: Any) -> Iterator[tuple[int, list[object], list[int]]]:
