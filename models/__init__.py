@@ -14,6 +14,8 @@ from sqlalchemy import JSON, Column, DateTime, ForeignKey, Index, Integer, Strin
 from sqlmodel import Field, SQLModel
 
 ID_LEN = 80
+#: Where a public row came from: 'yaml' (loaded from data/) or 'app' (a document published in the app, issue 21).
+ORIGIN = "'yaml' when loaded from data/, 'app' when published in the app; a load never removes an 'app' row."
 
 
 def _fk(target: str, *, nullable: bool = False, primary_key: bool = False, index: bool = False) -> Column[str]:
@@ -71,6 +73,8 @@ class Source(SQLModel, table=True):
     expected_recommendations: int | None = None
     gap_note: str | None = None
     curator_note: str | None = None
+    language: str | None = Field(default=None, max_length=8, description="BCP-47 language of the text (en, km).")
+    origin: str = Field(default="yaml", max_length=10, sa_column_kwargs={"server_default": "yaml"}, description=ORIGIN)
 
 
 class Recommendation(SQLModel, table=True):
@@ -85,6 +89,9 @@ class Recommendation(SQLModel, table=True):
     kind: str = Field(max_length=40, index=True)
     problems: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     note: str | None = None
+    origin: str = Field(default="yaml", max_length=10, sa_column_kwargs={"server_default": "yaml"}, description=ORIGIN)
+    text_start: int | None = Field(default=None, description="Where the recorded occurrence starts in the source text.")
+    text_end: int | None = Field(default=None, description="Where it ends (exclusive): the Sources page marks it.")
 
 
 class RecommendationTheme(SQLModel, table=True):
@@ -297,6 +304,7 @@ class RecommendationLink(SQLModel, table=True):
     target_id: str = Field(sa_column=_fk("recommendation.id", primary_key=True, index=True))
     kind: str = Field(max_length=20)
     note: str | None = None
+    origin: str = Field(default="yaml", max_length=10, sa_column_kwargs={"server_default": "yaml"}, description=ORIGIN)
 
 
 class ContextFigure(SQLModel, table=True):
@@ -354,6 +362,48 @@ class Translation(SQLModel, table=True):
     source: str | None = Field(default=None, max_length=500, description="Where the wording is published.")
 
 
+class CurationDraft(SQLModel, table=True):
+    """One submitted version of a source document with its recommendations and the curator's link decisions.
+    Append-only: a correction is a new version (``supersedes_id``); publishing writes the public rows."""
+
+    __tablename__ = "curation_draft"
+    __table_args__ = (UniqueConstraint("source_id", "version", name="uq_curation_draft_source_version"),)
+    id: str = Field(primary_key=True, max_length=120, description="cd-<source id>-<version>")
+    source_id: str = Field(
+        max_length=ID_LEN, index=True, description="Not a foreign key: a new source is not public yet."
+    )
+    version: int
+    fills_gap: bool = Field(default=False, description="The source already exists: the draft fills a known gap.")
+    source: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    full_text: str
+    text_name: str | None = Field(default=None, max_length=300)
+    recommendations: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    links: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    dismissed: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    proposed_actors: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    organisation_id: str | None = Field(default=None, sa_column=_fk("actor.id", nullable=True, index=True))
+    recorded_by: str = Field(max_length=300)
+    user_id: int | None = Field(default=None, sa_column=Column(Integer, ForeignKey("app_user.id"), nullable=True))
+    recorded_at: dt.datetime = Field(sa_column=_utc_column())
+    supersedes_id: str | None = Field(
+        default=None, sa_column=Column(String(120), ForeignKey("curation_draft.id"), nullable=True)
+    )
+
+
+class CurationReview(SQLModel, table=True):
+    """The decision on a submitted document: published (the public rows are written) or returned with a comment."""
+
+    __tablename__ = "curation_review"
+    __table_args__ = (UniqueConstraint("draft_id", name="uq_curation_review_draft"),)
+    id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True, autoincrement=True))
+    draft_id: str = Field(sa_column=Column(String(120), ForeignKey("curation_draft.id"), nullable=False))
+    decision: str = Field(max_length=20)
+    comment: str | None = None
+    reviewed_by: str = Field(max_length=300)
+    reviewer_id: int | None = Field(default=None, sa_column=Column(Integer, ForeignKey("app_user.id"), nullable=True))
+    reviewed_at: dt.datetime = Field(sa_column=_utc_column())
+
+
 __all__ = [
     "Actor",
     "Addressee",
@@ -363,6 +413,8 @@ __all__ = [
     "AssessmentReview",
     "AuditEntry",
     "ContextFigure",
+    "CurationDraft",
+    "CurationReview",
     "Evidence",
     "EvidenceCorrection",
     "EvidenceCorrectionReview",

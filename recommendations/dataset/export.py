@@ -82,6 +82,31 @@ def _rows(
     return [dict(r._mapping) for r in conn.execute(stmt)]
 
 
+#: Columns of the public tables that are the database's own bookkeeping, not part of the data format.
+APP_ONLY = ("origin", "text_start", "text_end")
+TEXTS_DIR = "texts"
+
+
+def examined_not_linked(conn: Connection) -> list[dict[str, Any]]:
+    """The suggestions curators dismissed in published documents (``curation_draft.dismissed`` of each source's
+    latest published version): links.yaml's "examined, not linked", so that a maintainer commits them too."""
+    drafts, reviews = tables.DRAFTS, tables.DRAFT_REVIEWS
+    published = (
+        select(drafts.c.source_id, drafts.c.version, drafts.c.dismissed)
+        .join(reviews, reviews.c.draft_id == drafts.c.id)
+        .where(reviews.c.decision == "published")
+        .order_by(drafts.c.source_id, drafts.c.version)
+    )
+    latest = {r.source_id: r.dismissed for r in conn.execute(published)}
+    out: dict[tuple[str, str], dict[str, Any]] = {}
+    for source_id in sorted(latest):
+        for item in latest[source_id] or []:
+            out[(item["source"], item["target"])] = _clean(
+                {"source": item["source"], "target": item["target"], "note": item.get("note") or None}
+            )
+    return [out[key] for key in sorted(out)]
+
+
 def _clean(record: dict[str, Any], drop: tuple[str, ...] = ()) -> dict[str, Any]:
     """Drop empty optional fields so exported YAML reads like hand-written YAML."""
     return {k: v for k, v in record.items() if k not in drop and v is not None and v != []}
@@ -121,14 +146,16 @@ def database_as_yaml(engine: Engine, viewer: visibility.Viewer) -> dict[str, obj
             )
         recs: dict[str, list[dict[str, Any]]] = {}
         for r in _rows(conn, Recommendation, ("source_id", "position")):
-            rec = _clean(r, drop=("source_id", "position"))
+            rec = _clean(r, drop=("source_id", "position", *APP_ONLY))
             rec["themes"] = themes.get(r["id"], [])
             rec["addressees"] = addressees.get(r["id"], [])
             rec = told("recommendation", "id", rec)
             recs.setdefault(r["source_id"], []).append(rec)
         for r in _rows(conn, Source, ("id",)):
             full_text = r.pop("full_text")
-            source = _clean(r, drop=("date_start",))
+            if full_text is not None and not r["text_path"]:  # a document added in the app: its text as a file
+                r["text_path"] = f"{TEXTS_DIR}/{r['id']}.txt"
+            source = _clean(r, drop=("date_start", *APP_ONLY))
             source["recommendations"] = recs.get(r["id"], [])
             files[f"{SOURCES_DIR}/{r['id']}.yaml"] = source
             if r["text_path"] and full_text is not None:
@@ -194,6 +221,9 @@ def database_as_yaml(engine: Engine, viewer: visibility.Viewer) -> dict[str, obj
                 for r in _rows(conn, RecommendationLink, ("source_id", "target_id"))
             ]
         }
+        examined = examined_not_linked(conn)
+        if examined:
+            files["links.yaml"]["examined_not_linked"] = examined
         files["context_figures.yaml"] = {
             "context_figures": [
                 _clean({**_clean(r, drop=("source_id",)), "source": r["source_id"]})

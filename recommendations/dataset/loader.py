@@ -129,10 +129,11 @@ def dataset_rows(data: Dataset) -> dict[type[SQLModel], list[dict[str, Any]]]:
         row = source.model_dump(exclude={"recommendations"})
         row["date_start"] = date_start(source.date)
         row["full_text"] = (data.root / source.text_path).read_text(encoding="utf-8") if source.text_path else None
+        row["origin"] = "yaml"  # a YAML record takes over a row published in the app with the same id
         rows[Source].append(row)
         for position, rec in enumerate(source.recommendations):
             rec_row = rec.model_dump(exclude={"themes", "addressees"})
-            rec_row.update(source_id=source.id, position=position)
+            rec_row.update(source_id=source.id, position=position, origin="yaml")
             rows[Recommendation].append(rec_row)
             rows[RecommendationTheme] += [{"recommendation_id": rec.id, "theme_id": t} for t in rec.themes]
             rows[Addressee] += [
@@ -162,7 +163,7 @@ def dataset_rows(data: Dataset) -> dict[type[SQLModel], list[dict[str, Any]]]:
                 }
             )
     rows[RecommendationLink] = [
-        {"source_id": link.source, "target_id": link.target, "kind": link.kind, "note": link.note}
+        {"source_id": link.source, "target_id": link.target, "kind": link.kind, "note": link.note, "origin": "yaml"}
         for link in data.links
     ]
     rows[ContextFigure] = [{**f.model_dump(exclude={"source"}), "source_id": f.source} for f in data.context_figures]
@@ -199,8 +200,12 @@ def _key(table: Table, row: dict[str, Any]) -> tuple[Any, ...]:
 
 
 # Columns the app keeps, not the YAML: left alone by a load, except that an edit from YAML bumps the version
-# so that a form opened before the load refuses to overwrite it (see updates.py, version checks).
-_APP_COLUMNS = {"version"}
+# so that a form opened before the load refuses to overwrite it (see updates.py, version checks). Where a
+# document published in the app recorded each recommendation in its text is the app's too (the YAML has no
+# offsets; the Sources page finds the quote again when the recorded place no longer holds it).
+_APP_COLUMNS = {"version", "text_start", "text_end"}
+# A source whose YAML holds no text keeps the text (and its language and file name) published in the app.
+_KEPT_WITHOUT_TEXT = ("full_text", "text_path", "language")
 
 
 def _sync(
@@ -215,6 +220,9 @@ def _sync(
     for row in wanted:
         full = {c: row.get(c) for c in columns}
         wanted_by_key[_key(table, full)] = full
+        old = existing.get(_key(table, full))
+        if model is Source and old is not None and full["full_text"] is None and old["full_text"] is not None:
+            full.update({c: full[c] if full[c] is not None else old[c] for c in _KEPT_WITHOUT_TEXT})
     pk = list(table.primary_key.columns)
     new_rows, changed = [], []
     for key, row in wanted_by_key.items():
@@ -235,7 +243,8 @@ def _sync(
         if key in wanted_by_key:
             continue
         parent_column = _CHILDREN.get(model)
-        if (parent_column and old[parent_column] in (parents or set())) or model in _YAML_ONLY:
+        yaml_only = model in _YAML_ONLY and old.get("origin", "yaml") == "yaml"  # links published in the app stay
+        if (parent_column and old[parent_column] in (parents or set())) or yaml_only:
             conn.execute(delete(table).where(and_(*(c == v for c, v in zip(pk, key, strict=True)))))
             report.removed += 1
         else:
