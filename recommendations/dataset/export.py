@@ -1,9 +1,8 @@
 """Exports: the YAML layout of data/ (a full backup) and flat tables.
 
-The YAML export is what makes the database reproducible: ``load`` of an export
-gives back the same rows, including assessments recorded in the app.
-Flat exports are meant to be opened in spreadsheets, so any cell that a
-spreadsheet would run as a formula is neutralised.
+The YAML export is what makes the database reproducible: ``load`` of an export gives back the same rows, including
+assessments and documents recorded in the app. Flat exports are meant to be opened in spreadsheets, so any cell
+that a spreadsheet would run as a formula is neutralised.
 """
 
 from __future__ import annotations
@@ -44,6 +43,7 @@ from models import (
 from models.tables import A, E
 from recommendations import visibility
 from recommendations.dataset import translations
+from recommendations.dataset.records import APP_ONLY, TEXTS_DIR, examined_not_linked
 from recommendations.dataset.schema import ASSESSMENT_SHEET, ASSESSMENT_SHEET_COLUMNS, SOURCES_DIR
 from recommendations.dataset.yamlio import dump_yaml
 from recommendations.read.filters import Filters
@@ -80,31 +80,6 @@ def _rows(
     if where is not None:
         stmt = stmt.where(where)
     return [dict(r._mapping) for r in conn.execute(stmt)]
-
-
-#: Columns of the public tables that are the database's own bookkeeping, not part of the data format.
-APP_ONLY = ("origin", "text_start", "text_end")
-TEXTS_DIR = "texts"
-
-
-def examined_not_linked(conn: Connection) -> list[dict[str, Any]]:
-    """The suggestions curators dismissed in published documents (``curation_draft.dismissed`` of each source's
-    latest published version): links.yaml's "examined, not linked", so that a maintainer commits them too."""
-    drafts, reviews = tables.DRAFTS, tables.DRAFT_REVIEWS
-    published = (
-        select(drafts.c.source_id, drafts.c.version, drafts.c.dismissed)
-        .join(reviews, reviews.c.draft_id == drafts.c.id)
-        .where(reviews.c.decision == "published")
-        .order_by(drafts.c.source_id, drafts.c.version)
-    )
-    latest = {r.source_id: r.dismissed for r in conn.execute(published)}
-    out: dict[tuple[str, str], dict[str, Any]] = {}
-    for source_id in sorted(latest):
-        for item in latest[source_id] or []:
-            out[(item["source"], item["target"])] = _clean(
-                {"source": item["source"], "target": item["target"], "note": item.get("note") or None}
-            )
-    return [out[key] for key in sorted(out)]
 
 
 def _clean(record: dict[str, Any], drop: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -153,8 +128,7 @@ def database_as_yaml(engine: Engine, viewer: visibility.Viewer) -> dict[str, obj
             recs.setdefault(r["source_id"], []).append(rec)
         for r in _rows(conn, Source, ("id",)):
             full_text = r.pop("full_text")
-            if full_text is not None and not r["text_path"]:  # a document added in the app: its text as a file
-                r["text_path"] = f"{TEXTS_DIR}/{r['id']}.txt"
+            r["text_path"] = r["text_path"] or (f"{TEXTS_DIR}/{r['id']}.txt" if full_text is not None else None)
             source = _clean(r, drop=("date_start", *APP_ONLY))
             source["recommendations"] = recs.get(r["id"], [])
             files[f"{SOURCES_DIR}/{r['id']}.yaml"] = source
@@ -215,15 +189,15 @@ def database_as_yaml(engine: Engine, viewer: visibility.Viewer) -> dict[str, obj
                 )
             )
         files["assessments.yaml"] = {"assessments": assessments}
-        files["links.yaml"] = {
+        links = {
             "links": [
                 _clean({"source": r["source_id"], "target": r["target_id"], "kind": r["kind"], "note": r["note"]})
                 for r in _rows(conn, RecommendationLink, ("source_id", "target_id"))
             ]
         }
-        examined = examined_not_linked(conn)
-        if examined:
-            files["links.yaml"]["examined_not_linked"] = examined
+        if examined := examined_not_linked(conn):
+            links["examined_not_linked"] = examined
+        files["links.yaml"] = links
         files["context_figures.yaml"] = {
             "context_figures": [
                 _clean({**_clean(r, drop=("source_id",)), "source": r["source_id"]})

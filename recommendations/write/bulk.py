@@ -79,7 +79,7 @@ class RowResult:
 COLUMN = N_("column {column}: {problem}")
 
 
-def _row_problem(msgid: str, /, **named: object) -> list[errors.FieldError]:
+def _row_problem(msgid: str, /, **named: Any) -> list[errors.FieldError]:
     return [errors.FieldError("row", msgid, whole=True, **named)]
 
 

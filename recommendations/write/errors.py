@@ -30,10 +30,15 @@ class FieldError:
     """One problem, beside its field (e.g. "as_of", "new_evidence.1.url"). ``said`` is the message to say in any
     language (``words``); ``message`` is it in English. A problem of ``Invalid`` is said as a sentence."""
 
-    __slots__ = ("field", "said", "whole")
+    __slots__ = ("field", "row", "said", "whole")
 
-    def __init__(self, field: str, message: str | Message, /, *, whole: bool = False, **named: object) -> None:
+    def __init__(
+        self, field: str, message: str | Message, /, *, whole: bool = False, row: int | None = None, **named: Any
+    ) -> None:
         self.field = field
+        self.row = row  # the row of a sheet or list the problem is in (as a spreadsheet numbers it); None: no row
+        if row is not None:
+            named.setdefault("row", row)
         self.said = message if isinstance(message, Message) else Message(message, named)
         self.whole = whole
 
@@ -47,23 +52,28 @@ class FieldError:
         return self.words()
 
     def __str__(self) -> str:
-        return f"{self.field}: {self.message}"
+        return f"{self.field}: {self.message}" if self.row is None else f"row {self.row}, {self.field}: {self.message}"
 
     def __repr__(self) -> str:
-        return f"FieldError({self.field!r}, {self.message!r})"
+        where = "" if self.row is None else f", row={self.row}"
+        return f"FieldError({self.field!r}, {self.message!r}{where})"
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, FieldError) and (self.field, self.message) == (other.field, other.message)
+        return isinstance(other, FieldError) and (self.field, self.row, self.message) == (
+            other.field,
+            other.row,
+            other.message,
+        )
 
     def __hash__(self) -> int:
-        return hash((self.field, self.message))
+        return hash((self.field, self.row, self.message))
 
 
 class Invalid(Exception):
     """The input breaks a rule; ``errors`` name each field (every problem at once). Nothing was written."""
 
     def __init__(self, errors: list[FieldError]) -> None:
-        self.errors = [FieldError(e.field, e.said, whole=True) for e in errors]
+        self.errors = [FieldError(e.field, e.said, whole=True, row=e.row) for e in errors]
         super().__init__("; ".join(str(e) for e in self.errors))
 
     def by_field(self, translator: Translator | None = None) -> dict[str, list[str]]:
@@ -71,6 +81,13 @@ class Invalid(Exception):
         out: dict[str, list[str]] = {}
         for error in self.errors:
             out.setdefault(error.field, []).append(error.words(translator))
+        return out
+
+    def by_row(self, translator: Translator | None = None) -> dict[int | None, dict[str, list[str]]]:
+        """Row -> field -> its problems (None: problems of no row, such as the document's metadata)."""
+        out: dict[int | None, dict[str, list[str]]] = {}
+        for error in self.errors:
+            out.setdefault(error.row, {}).setdefault(error.field, []).append(error.words(translator))
         return out
 
 
