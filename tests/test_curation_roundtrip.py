@@ -18,9 +18,12 @@ from recommendations.dataset.validate import read_dataset
 from recommendations.dataset.yamlio import read_yaml
 from recommendations.permissions import Principal
 from recommendations.write import accounts, curation
+from tests import test_curation
 from tests.conftest import DATA
 from tests.helpers import content
-from tests.test_curation import KHMER, NEW, ROWS, TEXT, row, world  # noqa: F401 (the fixture)
+from tests.test_curation import KHMER, NEW, ROWS, TEXT, row
+
+world = test_curation.world  # the dataset and people of each role (a fixture)
 
 
 def _publish_two(engine, who) -> None:
@@ -106,10 +109,8 @@ def test_import_source_command_dry_run_problems_publish_and_again(
     assert main([*args, "--dry-run"]) == 2
     err = capsys.readouterr().err
     assert "row 2, themes: No theme has the id or name 'nonsense'." in err
-    assert (
-        "row 2, text: Not found verbatim in the document; the closest passage is: 1. The Royal Government should ratify the"
-        in err
-    )
+    closest = "the closest passage is: 1. The Royal Government should ratify the"
+    assert f"row 2, text: Not found verbatim in the document; {closest}" in err
     (tmp_path / "recs.csv").write_text(
         "number,text,title,themes,addressees\n2,Recruitment agencies should publish their fees.,Fees,recruitment,RGC\n",
         encoding="utf-8",
