@@ -17,9 +17,9 @@ DATA = Path(__file__).resolve().parents[2] / "data"
 
 
 def _line(pair: Ranked, k: int) -> str:
-    where = f"rank {pair.rank}" if pair.rank is not None else "not ranked"
+    where = f"rank {pair.rank} ({pair.score:.2f})" if pair.rank is not None and pair.score is not None else "not ranked"
     mark = "in top" if pair.within(k) else "MISSED"
-    return f"  {mark:6} {where:11} {pair.source} -> {pair.target}" + (
+    return f"  {mark:6} {where:18} {pair.source} -> {pair.target}" + (
         "" if pair.within(k) else f"   (top {k}: {', '.join(pair.top)})"
     )
 

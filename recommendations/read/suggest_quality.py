@@ -22,7 +22,7 @@ from sqlalchemy.engine import Engine
 
 from models.tables import AD, RT, L, R, S
 from recommendations import sql
-from recommendations.read.suggest import suggest
+from recommendations.read.suggest import Suggestion, suggest
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,7 @@ class Ranked:
     target: str
     rank: int | None
     top: list[str]
+    score: float | None = None  # the earlier one's score, when ranked
 
     def within(self, k: int) -> bool:
         return self.rank is not None and self.rank <= k
@@ -82,10 +83,10 @@ def _recommendations(engine: Engine, ids: list[str]) -> dict[str, dict[str, Any]
     return recs
 
 
-def ranking(engine: Engine, rec: Mapping[str, Any], depth: int = 50) -> list[str]:
+def ranking(engine: Engine, rec: Mapping[str, Any], depth: int = 50) -> list[Suggestion]:
     """The ids ``suggest`` proposes for ``rec`` (from ``_recommendations``) as a curator adding its document
     would see them: its source's own recommendations excluded, sources up to its date."""
-    found = suggest(
+    return suggest(
         engine,
         text=rec["text"],
         title=rec["title"],
@@ -96,7 +97,6 @@ def ranking(engine: Engine, rec: Mapping[str, Any], depth: int = 50) -> list[str
         exclude=rec["siblings"],
         limit=depth,
     )
-    return [s.id for s in found]
 
 
 def pair_ranks(engine: Engine, pairs: Iterable[tuple[str, str]], k: int = 5, depth: int = 50) -> list[Ranked]:
@@ -104,13 +104,14 @@ def pair_ranks(engine: Engine, pairs: Iterable[tuple[str, str]], k: int = 5, dep
     id are left out)."""
     wanted = list(dict.fromkeys(pairs))
     recs = _recommendations(engine, sorted({i for pair in wanted for i in pair}))
-    rankings: dict[str, list[str]] = {}
+    rankings: dict[str, list[Suggestion]] = {}
     out = []
     for source, target in wanted:
         if source in recs and target in recs:
             ranked = rankings.setdefault(source, ranking(engine, recs[source], depth))
-            rank = ranked.index(target) + 1 if target in ranked else None
-            out.append(Ranked(source, target, rank, ranked[:k]))
+            ids = [s.id for s in ranked]
+            rank = ids.index(target) + 1 if target in ids else None
+            out.append(Ranked(source, target, rank, ids[:k], ranked[rank - 1].score if rank else None))
     return out
 
 

@@ -36,6 +36,7 @@ STOP_WORDS = frozenset(
     yours yourself yourselves ie eg etc including include includes especially particular particularly well may
     might need needs needed ensure ensuring take taken taking make made making use used using way ways pre post
     sub non co re inter
+    ការ និង នៃ ក្នុង ដែល ជា នូវ ឱ្យ អោយ ដើម្បី សម្រាប់ របស់ ពី លើ ទៅ មាន នេះ នោះ ក៏ ហើយ ដោយ តាម គឺ ទាំង
     """.split()
 )
 
