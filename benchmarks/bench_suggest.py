@@ -77,6 +77,22 @@ def measure(url: str) -> dict[str, float | int]:
     }  # fmt: skip
 
 
+def quality(tmp: str) -> dict[str, float | int]:
+    """``suggest-quality`` on the real data: the links found in the top 5, and the examined, not linked pairs."""
+    from models.db import make_engine
+    from recommendations.read.suggest_quality import examined_not_linked, link_recall, pair_ranks
+
+    url = f"sqlite:///{tmp}/real.db"
+    load(ROOT / "data", url)
+    engine = make_engine(url)
+    recall = link_recall(engine, 5)
+    links = {(p.source, p.target) for p in recall.pairs}
+    examined = pair_ranks(engine, [p for p in examined_not_linked(ROOT / "data" / "links.yaml") if p not in links])
+    engine.dispose()
+    return {"hits": recall.hits, "links": len(recall.pairs), "share": recall.share,
+            "examined": len(examined), "examined_hits": sum(p.within(5) for p in examined)}  # fmt: skip
+
+
 def run_measure(url: str) -> dict[str, float | int]:
     """``measure`` in a process of its own (cold means cold)."""
     code = f"import json, sys; sys.path.insert(0, {str(ROOT)!r}); from benchmarks.bench_suggest import measure; " \
@@ -116,6 +132,7 @@ def main() -> None:
     loads = [os.getloadavg()[0]]
     results: list[tuple[str, dict[str, float | int]]] = []
     with tempfile.TemporaryDirectory() as tmp:
+        found = quality(tmp)
         synth = Path(tmp) / "synth"
         print(f"[suggest] synthesising {size:,}", file=sys.stderr, flush=True)
         synthesise = [PY, "-m", "recommendations", "synth", "--recommendations", str(size), "--out", str(synth),
@@ -141,11 +158,13 @@ def main() -> None:
             finally:
                 cluster.__exit__(None, None, None)  # type: ignore[attr-defined]
     loads.append(os.getloadavg()[0])
-    put_section(section(results, loads), START, END)
+    put_section(section(results, loads, found), START, END)
     print(f"wrote the suggestion section of {OUT.relative_to(ROOT)}", file=sys.stderr)
 
 
-def section(results: list[tuple[str, dict[str, float | int]]], loads: list[float]) -> str:
+def section(
+    results: list[tuple[str, dict[str, float | int]]], loads: list[float], found: dict[str, float | int]
+) -> str:
     first = results[0][1]
     lines = [
         START,
@@ -176,6 +195,22 @@ def section(results: list[tuple[str, dict[str, float | int]]], loads: list[float
         'frame ("The governments and partners should ... (synthetic recommendation ...)"), so those lists hold '
         "every recommendation: the worst case. The index is kept per process and per version of the data "
         "(`headlines.data_version`), so each write (a load, a publish) makes the next query build it again.",
+        "",
+        f"Quality on the real data (`python -m recommendations suggest-quality`): for {found['hits']} of "
+        f"{found['links']} links in data/links.yaml ({found['share']:.1%}; target 80%) the earlier recommendation "
+        "is among the later one's top 5 suggestions, asked with the later one's own text, title, lead-in, themes "
+        "and addressees, its own document excluded and sources up to its date. Of the "
+        f"{found['examined']} pairs curators examined and did not link (the comments of links.yaml), "
+        f"{found['examined_hits']} are in the top 5: plausible confusions, which the curator dismisses.",
+        "",
+        "How the weights were chosen (5 December 2026, 21 links): 0.6 text, 0.25 themes, 0.15 addressees, lead-in "
+        "at half weight, were the first tried and were kept; the link itself is never an input. Around them: text "
+        "alone finds 14 of 21, themes alone 15; 0.7/0.2/0.1 finds 18, 0.8/0.1/0.1 17, 0.5/0.3/0.2 16; the lead-in "
+        "at full weight 17, left out 18. The three misses: afml15-2022-18 -> tfamw2011-principle-4 and "
+        "afml15-2022-21 -> tfamw2011-principle-6 (rank 12 each) narrow a broad 2011 principle ('national "
+        "treatment', 'the ILO core conventions') to specifics that share only everyday words with it (migrant, "
+        "workers, labour, national laws); mmn2016-05 -> tfamw2011-poa-8 (rank 8) says 'TV' where the 2011 text "
+        "says 'television'.",
         END,
     ]
     return "\n".join(lines)
