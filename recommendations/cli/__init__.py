@@ -28,7 +28,7 @@ EPILOG = """examples:
   python -m recommendations export --format csv --out recommendations.csv --theme recruitment
   python -m recommendations export --format yaml --out backup/   # same layout as data/
   python -m recommendations brief --theme recruitment --date 2022-10-19 --format docx --out brief.docx
-  python -m recommendations import-source --as EMAIL --text afml10.pdf --source 2017-afml10 --recommendations r.csv --dry-run
+  python -m recommendations import-source --as EMAIL --text a.pdf --source 2017-afml10 --recommendations r.csv
   python -m recommendations suggest-quality     # do the suggestions find the links curators made?
   DATABASE_URL=postgresql+psycopg://user@host/db python -m recommendations load
 """
