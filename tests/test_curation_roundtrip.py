@@ -110,7 +110,7 @@ def test_import_source_command_dry_run_problems_publish_and_again(
     err = capsys.readouterr().err
     assert "row 2, column themes: No theme has the id or name 'nonsense'." in err
     closest = "the closest passage is: 1. The Royal Government should ratify"
-    assert f"row 2, text: Not found verbatim in the document; {closest}" in err
+    assert f"row 2, column text: Not found verbatim in the document; {closest}" in err
     (tmp_path / "recs.csv").write_text(
         "number,text,title,themes,addressees\n2,Recruitment agencies should publish their fees.,Fees,recruitment,RGC\n",
         encoding="utf-8",
