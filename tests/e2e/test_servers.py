@@ -10,7 +10,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Iterator
 
@@ -26,7 +25,7 @@ from tests.e2e.test_roles import choose, log_in, main, new_page, pick_evidence
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 A = Assessment.__table__
 AUDIT = AuditEntry.__table__
-WRITE_SECONDS = 25
+WRITE_ROUNDS = 3
 
 
 @pytest.fixture(scope="module")
@@ -104,13 +103,12 @@ def test_writers_on_both_servers_lose_and_double_nothing(browser: Browser, serve
     log_in(pages[0], "review@cwcc.example")
     log_in(pages[1], "review@lscw.example")
     saved = [0, 0]
-    stop = time.monotonic() + WRITE_SECONDS
-    while time.monotonic() < stop:
+    for _ in range(WRITE_ROUNDS):  # rounds, not seconds: a busy machine must not make the test fail
         for n, page in enumerate(pages):
             publish(page, "tfamw2011-poa-4", f"writer {n}, write {saved[n] + 1}")
             if main(page).get_by_text("and published it").count():
                 saved[n] += 1
-    assert min(saved) >= 2
+    assert saved == [WRITE_ROUNDS, WRITE_ROUNDS]  # alternating writers, each on a fresh form: none refused
     with engine.connect() as conn:
         rows = conn.execute(
             select(A.c.id, A.c.rationale).where(A.c.origin == "app", A.c.recommendation_id == "tfamw2011-poa-4")
