@@ -14,6 +14,8 @@ from sqlalchemy import JSON, Column, DateTime, ForeignKey, Index, Integer, Strin
 from sqlmodel import Field, SQLModel
 
 ID_LEN = 80
+#: Where a public row came from: 'yaml' (loaded from data/) or 'app' (a document published in the app, issue 21).
+ORIGIN = "'yaml' when loaded from data/, 'app' when published in the app; a load never removes an 'app' row."
 
 
 def _fk(target: str, *, nullable: bool = False, primary_key: bool = False, index: bool = False) -> Column[str]:
@@ -71,6 +73,8 @@ class Source(SQLModel, table=True):
     expected_recommendations: int | None = None
     gap_note: str | None = None
     curator_note: str | None = None
+    language: str | None = Field(default=None, max_length=8, description="BCP-47 language of the text (en, km).")
+    origin: str = Field(default="yaml", max_length=10, sa_column_kwargs={"server_default": "yaml"}, description=ORIGIN)
 
 
 class Recommendation(SQLModel, table=True):
@@ -85,6 +89,9 @@ class Recommendation(SQLModel, table=True):
     kind: str = Field(max_length=40, index=True)
     problems: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     note: str | None = None
+    origin: str = Field(default="yaml", max_length=10, sa_column_kwargs={"server_default": "yaml"}, description=ORIGIN)
+    text_start: int | None = Field(default=None, description="Where the recorded occurrence starts in the source text.")
+    text_end: int | None = Field(default=None, description="Where it ends (exclusive): the Sources page marks it.")
 
 
 class RecommendationTheme(SQLModel, table=True):
@@ -297,6 +304,7 @@ class RecommendationLink(SQLModel, table=True):
     target_id: str = Field(sa_column=_fk("recommendation.id", primary_key=True, index=True))
     kind: str = Field(max_length=20)
     note: str | None = None
+    origin: str = Field(default="yaml", max_length=10, sa_column_kwargs={"server_default": "yaml"}, description=ORIGIN)
 
 
 class ContextFigure(SQLModel, table=True):
@@ -354,6 +362,8 @@ class Translation(SQLModel, table=True):
     source: str | None = Field(default=None, max_length=500, description="Where the wording is published.")
 
 
+from models.curation import CurationDraft, CurationReview  # noqa: E402 (they use the helpers above)
+
 __all__ = [
     "Actor",
     "Addressee",
@@ -363,6 +373,8 @@ __all__ = [
     "AssessmentReview",
     "AuditEntry",
     "ContextFigure",
+    "CurationDraft",
+    "CurationReview",
     "Evidence",
     "EvidenceCorrection",
     "EvidenceCorrectionReview",

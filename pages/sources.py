@@ -18,7 +18,8 @@ CURATORS = N_("For curators: how this gap was researched")  # the one place the 
 def marked_text(source_id: str) -> tuple[str, int, int]:
     """The source text as markdown with each recommendation highlighted and labelled."""
     full_text, recs = ui.source_text_of(source_id)
-    found = source_text.spans(full_text, dict(zip(recs["id"], recs["text"], strict=True)))
+    quotes = dict(zip(recs["id"], recs["text"], strict=True))
+    found = source_text.spans(full_text, quotes, ui.recorded_spans_of(source_id))
     out, cursor = [], 0
 
     def plain(part: str) -> str:

@@ -41,6 +41,8 @@ class Action(StrEnum):
     PROPOSE_CORRECTION = N_("propose a correction to an evidence item")
     DECIDE_CORRECTION = N_("publish or return a proposed correction")
     VIEW_DRAFTS = N_("see drafts")
+    ADD_DOCUMENT = N_("add a source document and its recommendations")
+    PUBLISH_DOCUMENT = N_("publish or return a source document")
     MANAGE_USERS = N_("manage users")
     MANAGE_ORGANISATIONS = N_("manage organisations")
     VIEW_AUDIT = N_("see the audit log")
@@ -58,17 +60,18 @@ class Scope(StrEnum):
 PERMISSIONS: dict[Role, dict[Action, Scope]] = {
     Role.CONTRIBUTOR: {
         Action.RECORD: Scope.OWN, Action.ADD_EVIDENCE: Scope.OWN, Action.PROPOSE_CORRECTION: Scope.ANY,
-        Action.VIEW_DRAFTS: Scope.OWN,
+        Action.VIEW_DRAFTS: Scope.OWN, Action.ADD_DOCUMENT: Scope.OWN,
     },
     Role.REVIEWER: {
         Action.RECORD: Scope.OWN, Action.PUBLISH: Scope.OWN, Action.REVIEW: Scope.OWN, Action.WITHDRAW: Scope.OWN,
         Action.ADD_EVIDENCE: Scope.OWN, Action.EDIT_EVIDENCE: Scope.OWN, Action.PROPOSE_CORRECTION: Scope.ANY,
-        Action.DECIDE_CORRECTION: Scope.OWN, Action.VIEW_DRAFTS: Scope.OWN,
+        Action.DECIDE_CORRECTION: Scope.OWN, Action.VIEW_DRAFTS: Scope.OWN, Action.ADD_DOCUMENT: Scope.OWN,
+        Action.PUBLISH_DOCUMENT: Scope.OWN,
     },
     Role.ADMIN: {
         Action.MANAGE_USERS: Scope.ANY, Action.MANAGE_ORGANISATIONS: Scope.ANY, Action.VIEW_AUDIT: Scope.ANY,
         Action.EDIT_EVIDENCE: Scope.DATASET, Action.PROPOSE_CORRECTION: Scope.ANY,
-        Action.DECIDE_CORRECTION: Scope.DATASET,
+        Action.DECIDE_CORRECTION: Scope.DATASET, Action.ADD_DOCUMENT: Scope.ANY, Action.PUBLISH_DOCUMENT: Scope.ANY,
     },
 }  # fmt: skip
 

@@ -19,6 +19,11 @@ PROVENANCE = {
     ("evidence", "version"),
     ("assessment_review", "id"),  # numbered by each database
     ("assessment_review", "reviewer_id"),  # accounts are never exported
+    ("source", "origin"),  # a document published in the app arrives from YAML elsewhere (issue 21)
+    ("recommendation", "origin"),
+    ("recommendation", "text_start"),  # where the app recorded it in its text: the app's, not the YAML's
+    ("recommendation", "text_end"),
+    ("recommendation_link", "origin"),
 }
 
 
@@ -26,7 +31,7 @@ PROVENANCE = {
 #: what the last load read, and the history of evidence corrections, which the database backup keeps).
 NOT_EXPORTED = {
     "app_user", "user_session", "login_attempt", "login_throttle", "sso_login", "audit_log", "load_state",
-    "evidence_correction", "evidence_correction_review",
+    "evidence_correction", "evidence_correction_review", "curation_draft", "curation_review",
 }  # fmt: skip
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from models.db import migrate
 from recommendations import settings, visibility
-from recommendations.cli import brief, common, translations
+from recommendations.cli import brief, common, curation, translations
 from recommendations.cli.people import cmd_check_config, cmd_import_updates, cmd_users
 from recommendations.dataset.export import export
 from recommendations.dataset.loader import DataInvalid, load_folder, prepare
@@ -310,6 +310,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_check_config)
     translations.add_parser(sub)
+    curation.add_parser(sub)
     return parser
 
 

@@ -3,26 +3,14 @@ sources, corrections form no cycle. Run by ``validate.read_dataset`` after each 
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Callable, Mapping
 
-from recommendations import hierarchy
+from recommendations import hierarchy, verbatim
 from recommendations.dataset.checks import Target, assessment_findings, evidence_findings
 from recommendations.dataset.folder import Dataset, Problem, outside
 from recommendations.dataset.schema import AssessmentIn, LinkIn
 from recommendations.dates import date_start
-
-_MARKUP = re.compile(r"\*\*|(?<![\w*])\*(?=\w)|(?<=\w)\*(?![\w*])|\\(?=[^\w\s])")
-
-
-def normalise_ws(text: str) -> str:
-    """Text as compared for the verbatim rule: whitespace runs and markdown emphasis do not count.
-
-    Source files converted from PDF or HTML carry ``**bold**``, ``*italic*`` and
-    backslash escapes; quoting a text without them is still quoting it verbatim.
-    """
-    return " ".join(_MARKUP.sub("", text).split())
 
 
 def cross_check(data: Dataset) -> list[Problem]:
@@ -65,7 +53,7 @@ def cross_check(data: Dataset) -> list[Problem]:
                 path, line = at("sources", source.id)
                 problems.append(Problem(path, line, f"text_path: file {source.text_path!r} not found under data/"))
             else:
-                text = normalise_ws(text_file.read_text(encoding="utf-8"))
+                text = verbatim.normalise(text_file.read_text(encoding="utf-8"))
         if (
             source.expected_recommendations is not None
             and len(source.recommendations) > source.expected_recommendations
@@ -96,7 +84,7 @@ def cross_check(data: Dataset) -> list[Problem]:
                 ]
                 quoted += [("problems", p) for p in rec.problems]
                 for field_name, value in quoted:
-                    if normalise_ws(value) not in text:
+                    if verbatim.normalise(value) not in text:  # THE verbatim rule
                         path, line = at("recommendations", rec.id)
                         problems.append(
                             Problem(path, line, f"{field_name}: not found verbatim in {source.text_path} ({rec.id})")
@@ -160,6 +148,11 @@ def cross_check(data: Dataset) -> list[Problem]:
         if link.source in rec_date and link.target in rec_date and rec_date[link.source] < rec_date[link.target]:
             path, line = at("links", ident)
             problems.append(Problem(path, line, "source: a link runs from the later recommendation to the earlier"))
+
+    for pair in data.examined_not_linked:
+        ident = f"{pair.source}->{pair.target}"
+        need("examined_not_linked", ident, "source", recs, "recommendation", pair.source)
+        need("examined_not_linked", ident, "target", recs, "recommendation", pair.target)
 
     for figure in data.context_figures:
         need("context_figures", figure.id, "source", sources, "source", figure.source)

@@ -1,9 +1,8 @@
 """Exports: the YAML layout of data/ (a full backup) and flat tables.
 
-The YAML export is what makes the database reproducible: ``load`` of an export
-gives back the same rows, including assessments recorded in the app.
-Flat exports are meant to be opened in spreadsheets, so any cell that a
-spreadsheet would run as a formula is neutralised.
+The YAML export is what makes the database reproducible: ``load`` of an export gives back the same rows, including
+assessments and documents recorded in the app. Flat exports are meant to be opened in spreadsheets, so any cell
+that a spreadsheet would run as a formula is neutralised.
 """
 
 from __future__ import annotations
@@ -44,6 +43,7 @@ from models import (
 from models.tables import A, E
 from recommendations import visibility
 from recommendations.dataset import translations
+from recommendations.dataset.records import APP_ONLY, TEXTS_DIR, examined_not_linked
 from recommendations.dataset.schema import ASSESSMENT_SHEET, ASSESSMENT_SHEET_COLUMNS, SOURCES_DIR
 from recommendations.dataset.yamlio import dump_yaml
 from recommendations.read.filters import Filters
@@ -121,14 +121,15 @@ def database_as_yaml(engine: Engine, viewer: visibility.Viewer) -> dict[str, obj
             )
         recs: dict[str, list[dict[str, Any]]] = {}
         for r in _rows(conn, Recommendation, ("source_id", "position")):
-            rec = _clean(r, drop=("source_id", "position"))
+            rec = _clean(r, drop=("source_id", "position", *APP_ONLY))
             rec["themes"] = themes.get(r["id"], [])
             rec["addressees"] = addressees.get(r["id"], [])
             rec = told("recommendation", "id", rec)
             recs.setdefault(r["source_id"], []).append(rec)
         for r in _rows(conn, Source, ("id",)):
             full_text = r.pop("full_text")
-            source = _clean(r, drop=("date_start",))
+            r["text_path"] = r["text_path"] or (f"{TEXTS_DIR}/{r['id']}.txt" if full_text is not None else None)
+            source = _clean(r, drop=("date_start", *APP_ONLY))
             source["recommendations"] = recs.get(r["id"], [])
             files[f"{SOURCES_DIR}/{r['id']}.yaml"] = source
             if r["text_path"] and full_text is not None:
@@ -188,12 +189,15 @@ def database_as_yaml(engine: Engine, viewer: visibility.Viewer) -> dict[str, obj
                 )
             )
         files["assessments.yaml"] = {"assessments": assessments}
-        files["links.yaml"] = {
+        links = {
             "links": [
                 _clean({"source": r["source_id"], "target": r["target_id"], "kind": r["kind"], "note": r["note"]})
                 for r in _rows(conn, RecommendationLink, ("source_id", "target_id"))
             ]
         }
+        if examined := examined_not_linked(conn):
+            links["examined_not_linked"] = examined
+        files["links.yaml"] = links
         files["context_figures.yaml"] = {
             "context_figures": [
                 _clean({**_clean(r, drop=("source_id",)), "source": r["source_id"]})

@@ -11,6 +11,7 @@ from recommendations.dataset.schema import (
     AssessmentIn,
     ContextFigureIn,
     EvidenceIn,
+    ExaminedIn,
     GlossaryIn,
     LinkIn,
     RecommendationIn,
@@ -42,6 +43,7 @@ class Dataset:
     evidence: list[EvidenceIn] = field(default_factory=list)
     assessments: list[AssessmentIn] = field(default_factory=list)
     links: list[LinkIn] = field(default_factory=list)
+    examined_not_linked: list[ExaminedIn] = field(default_factory=list)  # checked, never loaded
     context_figures: list[ContextFigureIn] = field(default_factory=list)
     research_log: list[ResearchLogIn] = field(default_factory=list)
     research_keys: list[str] = field(default_factory=list)  # where-keys of research_log, in the same order

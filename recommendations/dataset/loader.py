@@ -51,6 +51,7 @@ from recommendations.dataset.records import (
     assessment_row,
     cited_rows,
     evidence_row,
+    research_log_rows,
     translation_rows,
     utc_naive,
 )
@@ -98,8 +99,7 @@ _CHILDREN = {
     Addressee: "recommendation_id",
     EvidenceRecommendation: "evidence_id",
 }
-# Curated only in the YAML (the app never writes them): a row the YAML no longer has is removed, so that
-# dropping a link or a research-log entry from data/ drops it from the database too.
+# Curated in the YAML: a row it no longer has is removed (a link published in the app, origin 'app', stays).
 _YAML_ONLY = (RecommendationLink, ResearchLogEntry, Translation)
 # The append-only history: compared, never updated or deleted (see _append_history).
 _HISTORY = (Assessment, AssessmentEvidence, AssessmentReview)
@@ -129,10 +129,11 @@ def dataset_rows(data: Dataset) -> dict[type[SQLModel], list[dict[str, Any]]]:
         row = source.model_dump(exclude={"recommendations"})
         row["date_start"] = date_start(source.date)
         row["full_text"] = (data.root / source.text_path).read_text(encoding="utf-8") if source.text_path else None
+        row["origin"] = "yaml"  # a YAML record takes over a row published in the app with the same id
         rows[Source].append(row)
         for position, rec in enumerate(source.recommendations):
             rec_row = rec.model_dump(exclude={"themes", "addressees"})
-            rec_row.update(source_id=source.id, position=position)
+            rec_row.update(source_id=source.id, position=position, origin="yaml")
             rows[Recommendation].append(rec_row)
             rows[RecommendationTheme] += [{"recommendation_id": rec.id, "theme_id": t} for t in rec.themes]
             rows[Addressee] += [
@@ -162,7 +163,7 @@ def dataset_rows(data: Dataset) -> dict[type[SQLModel], list[dict[str, Any]]]:
                 }
             )
     rows[RecommendationLink] = [
-        {"source_id": link.source, "target_id": link.target, "kind": link.kind, "note": link.note}
+        {"source_id": link.source, "target_id": link.target, "kind": link.kind, "note": link.note, "origin": "yaml"}
         for link in data.links
     ]
     rows[ContextFigure] = [{**f.model_dump(exclude={"source"}), "source_id": f.source} for f in data.context_figures]
@@ -176,31 +177,15 @@ def _parents_first(actors: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [by_id[i] for i in hierarchy.parents_first(by_id, {i: a["part_of"] for i, a in by_id.items()})]
 
 
-def research_log_rows(data: Dataset) -> list[dict[str, Any]]:
-    """The research log as rows: each entry keyed by its recommendation and its place among that one's entries."""
-    out: list[dict[str, Any]] = []
-    seen: dict[str, int] = {}
-    for entry in data.research_log:
-        position = seen[entry.recommendation] = seen.get(entry.recommendation, -1) + 1
-        row = entry.model_dump(exclude={"recommendation", "by", "searched_on"})
-        row.update(
-            recommendation_id=entry.recommendation,
-            position=position,
-            searched_on=entry.searched_on,
-            searched_on_start=date_start(entry.searched_on),
-            searched_by=entry.by,
-        )
-        out.append(row)
-    return out
-
-
 def _key(table: Table, row: dict[str, Any]) -> tuple[Any, ...]:
     return tuple(row[c.name] for c in table.primary_key.columns)
 
 
-# Columns the app keeps, not the YAML: left alone by a load, except that an edit from YAML bumps the version
-# so that a form opened before the load refuses to overwrite it (see updates.py, version checks).
-_APP_COLUMNS = {"version"}
+# Columns the app keeps, not the YAML: left alone by a load (an edit from YAML bumps the version, so a form opened
+# before the load refuses to overwrite it); the offsets of a document published in the app are the app's too.
+_APP_COLUMNS = {"version", "text_start", "text_end"}
+# A source whose YAML holds no text keeps the text (and its language and file name) published in the app.
+_KEPT_WITHOUT_TEXT = ("full_text", "text_path", "language")
 
 
 def _sync(
@@ -215,6 +200,9 @@ def _sync(
     for row in wanted:
         full = {c: row.get(c) for c in columns}
         wanted_by_key[_key(table, full)] = full
+        old = existing.get(_key(table, full))
+        if model is Source and old is not None and full["full_text"] is None and old["full_text"] is not None:
+            full.update({c: full[c] if full[c] is not None else old[c] for c in _KEPT_WITHOUT_TEXT})
     pk = list(table.primary_key.columns)
     new_rows, changed = [], []
     for key, row in wanted_by_key.items():
@@ -235,7 +223,9 @@ def _sync(
         if key in wanted_by_key:
             continue
         parent_column = _CHILDREN.get(model)
-        if (parent_column and old[parent_column] in (parents or set())) or model in _YAML_ONLY:
+        if (parent_column and old[parent_column] in (parents or set())) or (
+            model in _YAML_ONLY and old.get("origin", "yaml") == "yaml"  # links published in the app stay
+        ):
             conn.execute(delete(table).where(and_(*(c == v for c, v in zip(pk, key, strict=True)))))
             report.removed += 1
         else:

@@ -102,6 +102,9 @@ class SourceIn(Record):
     text_path: ShortText | None = Field(
         default=None, description="Path of the full text under data/, where we have it."
     )
+    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] | None = Field(
+        default=None, description="The language of the text, as a BCP-47 tag (en, km); absent: English."
+    )
     expected_recommendations: int | None = Field(
         default=None,
         ge=0,
@@ -263,6 +266,15 @@ class LinkIn(Record):
         return self
 
 
+class ExaminedIn(Record):
+    """A pair of recommendations curators examined and did not link (links.yaml's ``examined_not_linked``): kept so
+    that nobody examines it again without knowing why; the loader does not load it."""
+
+    source: Id = Field(description="The later recommendation.")
+    target: Id = Field(description="The earlier recommendation that was suggested.")
+    note: Text | None = Field(default=None, description="Why they are not linked.")
+
+
 class ContextFigureIn(Record):
     id: Id
     source: Id
@@ -314,6 +326,8 @@ LIST_FILES: dict[str, tuple[str, type[Record]]] = {
     "context_figures.yaml": ("context_figures", ContextFigureIn),
     "research_log.yaml": ("research_log", ResearchLogIn),
 }
+#: Lists a file may hold after its main one: file name -> {key: item model}.
+OPTIONAL_LISTS: dict[str, dict[str, type[Record]]] = {"links.yaml": {"examined_not_linked": ExaminedIn}}
 SOURCES_DIR = "sources"
 
 
@@ -321,11 +335,14 @@ def json_schemas() -> dict[str, dict[str, Any]]:
     """JSON Schemas for editors: one per file kind."""
     schemas: dict[str, dict[str, Any]] = {"source.schema.json": SourceIn.model_json_schema()}
     for filename, (key, model) in LIST_FILES.items():
+        optional = {
+            k: {"type": "array", "items": m.model_json_schema()} for k, m in OPTIONAL_LISTS.get(filename, {}).items()
+        }
         schemas[filename.replace(".yaml", ".schema.json")] = {
             "$schema": "https://json-schema.org/draft/2020-12/schema",
             "type": "object",
             "additionalProperties": False,
-            "properties": {key: {"type": "array", "items": model.model_json_schema()}},
+            "properties": {key: {"type": "array", "items": model.model_json_schema()}, **optional},
             "required": [key],
         }
     return schemas

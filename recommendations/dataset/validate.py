@@ -16,10 +16,11 @@ from recommendations.dataset.crosscheck import cross_check, entry_ident
 from recommendations.dataset.folder import Dataset, Problem, outside
 from recommendations.dataset.schema import (
     LIST_FILES,
+    OPTIONAL_LISTS,
     SOURCES_DIR,
     SourceIn,
 )
-from recommendations.dataset.yamlio import LineList, YamlError, iter_list, line_of, read_yaml
+from recommendations.dataset.yamlio import LineList, YamlError, iter_keyed, line_of, read_yaml
 
 REQUIRED_FILES = ("actors.yaml", "themes.yaml")
 
@@ -94,16 +95,21 @@ def _read_list_file(
     if refusal:
         problems.append(refusal)
         return False
-    records = getattr(data, key)
+    optional = OPTIONAL_LISTS.get(path.name, {})
+    index = -1
     try:
-        for index, (line, offset, item) in enumerate(iter_list(path, key)):
+        for found, line, offset, item in iter_keyed(path, key, tuple(optional)):
             tick(offset)
+            index += found == key
             try:
-                record = model.model_validate(item)
+                record = (optional.get(found) or model).model_validate(item)
             except ValidationError as exc:
                 problems.extend(_pydantic_problems(exc, rel, item))
                 continue
-            records.append(record)
+            getattr(data, found).append(record)
+            if found != key:  # links.yaml's examined_not_linked: keyed by their pair, for the cross-check's lines
+                _remember(data, problems, found, f"{item.get('source')}->{item.get('target')}", rel, line)
+                continue
             ident = getattr(record, "id", None) or getattr(record, "term", None)
             if ident is None:  # links are keyed by their pair, research-log entries by their place in the file
                 ident = entry_ident(key, record, index)

@@ -176,14 +176,27 @@ def read_yaml(path: Path) -> Any:
             builder.close()
 
 
-def iter_list(path: Path, key: str) -> Iterator[tuple[int, int, Any]]:
+def iter_list(path: Path, key: str, optional: tuple[str, ...] = ()) -> Iterator[tuple[int, int, Any]]:
     """Yield ``(line, offset, record)`` for each item of a file holding ``{key: [records]}``, one at a time.
 
-    ``offset`` is the item's position in characters, so callers can report progress.
+    ``offset`` is the item's position in characters, so callers can report progress. ``optional`` names other
+    lists the file may hold after ``key`` (links.yaml's ``examined_not_linked``); their items are not yielded
+    here (``iter_keyed`` yields them).
 
     Only the record being checked is in memory, so a file of any length costs the memory of its largest record.
     Raises YamlError (with the line) for a file of any other shape, an empty file included.
     """
+    for found, line, offset, record in iter_keyed(path, key, optional):
+        if found == key:
+            yield line, offset, record
+
+
+def iter_keyed(path: Path, key: str, optional: tuple[str, ...] = ()) -> Iterator[tuple[str, int, int, Any]]:
+    """Yield ``(key, line, offset, record)`` for each item of each list of a file holding ``{key: [records]}``
+    and, after it, any of the ``optional`` lists (each at most once)."""
+    shape = f"file must hold exactly one key, {key!r}" if not optional else f"file must hold {key!r}"
+    if optional:
+        shape += " and may hold " + ", ".join(repr(k) for k in optional)
     with _reading(), path.open(encoding="utf-8") as handle:
         builder = _Builder(handle)
         try:
@@ -193,18 +206,22 @@ def iter_list(path: Path, key: str) -> Iterator[tuple[int, int, Any]]:
                 raise YamlError(1, f"the file is empty (expected {key}: followed by a list)")
             top = builder.event()
             if not isinstance(top, yaml.MappingStartEvent):
-                raise YamlError(top.start_mark.line + 1, f"file must hold exactly one key, {key!r}")
-            first = builder.event()
-            if isinstance(first, yaml.MappingEndEvent) or builder.value(first) != key:
-                raise YamlError(first.start_mark.line + 1, f"file must hold exactly one key, {key!r}")
-            items = builder.event()
-            if not isinstance(items, yaml.SequenceStartEvent):
-                raise YamlError(first.start_mark.line + 1, f"{key!r} must be a list")
-            while not isinstance(child := builder.event(), yaml.SequenceEndEvent):
-                yield child.start_mark.line + 1, child.start_mark.index, builder.value(child, 1)
-            extra = builder.event()
-            if not isinstance(extra, yaml.MappingEndEvent):
-                raise YamlError(extra.start_mark.line + 1, f"file must hold exactly one key, {key!r}")
+                raise YamlError(top.start_mark.line + 1, shape)
+            expected, seen = key, set()
+            while True:
+                first = builder.event()
+                if isinstance(first, yaml.MappingEndEvent) and expected != key:
+                    break
+                name = None if isinstance(first, yaml.MappingEndEvent) else builder.value(first)
+                if name != expected and (expected == key or name not in optional or name in seen):
+                    raise YamlError(first.start_mark.line + 1, shape)
+                seen.add(name)
+                items = builder.event()
+                if not isinstance(items, yaml.SequenceStartEvent):
+                    raise YamlError(first.start_mark.line + 1, f"{name!r} must be a list")
+                while not isinstance(child := builder.event(), yaml.SequenceEndEvent):
+                    yield str(name), child.start_mark.line + 1, child.start_mark.index, builder.value(child, 1)
+                expected = ""  # after the first list: only optional ones
             builder.end_document()
         finally:
             builder.close()

@@ -4,13 +4,14 @@ as a reader should see it, the sources themselves, the glossary and the context 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 from models.tables import C, G, R, S
-from recommendations import i18n, labels, sql
+from recommendations import i18n, labels, sql, verbatim
 from recommendations.read import translations
 from recommendations.read.filters import Filters
 from recommendations.read.history import none_for_null
@@ -18,37 +19,12 @@ from recommendations.read.table import recommendation_table
 from recommendations.vocabulary import SOURCE_KIND_LABELS
 
 
-def _normalised(text: str) -> tuple[str, list[int]]:
-    """Text without markdown markers and with single spaces, plus each character's original index."""
-    chars: list[str] = []
-    where: list[int] = []
-    for index, char in enumerate(text):
-        if char in "*\\":
-            continue
-        if char.isspace():
-            if not chars or chars[-1] == " ":
-                continue
-            char = " "
-        chars.append(char)
-        where.append(index)
-    return "".join(chars), where
-
-
-def _find(full_text: str, quote: str, normalised: tuple[str, list[int]] | None = None) -> tuple[int, int] | None:
-    norm, where = normalised or _normalised(full_text)
-    needle = _normalised(quote)[0].strip()
-    position = norm.find(needle) if needle else -1
-    if position < 0:
-        return None
-    return where[position], where[position + len(needle) - 1] + 1
-
-
 def locate(full_text: str, quote: str, window: int = 600) -> tuple[str, str, str] | None:
     """The quote with up to ``window`` characters either side, cut at line breaks where possible."""
-    found = _find(full_text, quote) if full_text else None
+    found = verbatim.occurrences(full_text, quote) if full_text else []
     if not found:
         return None
-    start, end = found
+    start, end = found[0]
     lo, hi = max(0, start - window), min(len(full_text), end + window)
     if lo > 0 and "\n" in full_text[lo:start]:
         lo = full_text.find("\n", lo, start) + 1
@@ -75,15 +51,31 @@ def clean_source_text(text: str) -> str:
     return text
 
 
-def spans(full_text: str, quotes: dict[str, str]) -> list[tuple[int, int, str]]:
-    """Where each recommendation (id -> text) stands in its source, in text order."""
-    normalised = _normalised(full_text)
+def spans(
+    full_text: str, quotes: dict[str, str], recorded: Mapping[str, tuple[int, int]] | None = None
+) -> list[tuple[int, int, str]]:
+    """Where each recommendation (id -> text) stands in its source, in text order: the place recorded when the
+    document was added in the app (``recorded``: id -> (start, end), kept when it still holds the quote), else
+    the first place the verbatim rule finds."""
     out = []
     for rec_id, quote in quotes.items():
-        found = _find(full_text, quote, normalised)
-        if found:
-            out.append((*found, rec_id))
+        span = (recorded or {}).get(rec_id)
+        if span is not None and verbatim.normalise(full_text[span[0] : span[1]]) != verbatim.normalise(quote):
+            span = None  # the text changed since: find the quote again
+        if span is None:
+            found = verbatim.occurrences(full_text, quote)
+            span = found[0] if found else None
+        if span is not None:
+            out.append((span[0], span[1], rec_id))
     return sorted(out)
+
+
+def recorded_spans(engine: Engine, source_id: str) -> dict[str, tuple[int, int]]:
+    """Where each of a source's recommendations was recorded to stand in its text (documents added in the app)."""
+    query = select(R.c.id, R.c.text_start, R.c.text_end).where(
+        R.c.source_id == source_id, R.c.text_start.is_not(None), R.c.text_end.is_not(None)
+    )
+    return {r["id"]: (int(r["text_start"]), int(r["text_end"])) for r in sql.rows(engine, query)}
 
 
 def sources_table(engine: Engine) -> pd.DataFrame:

@@ -179,6 +179,12 @@ def source_text_of(source_id: str) -> tuple[str, pd.DataFrame]:
     return source_text.source_text(engine(), source_id)
 
 
+@st.cache_data(ttl=TTL, show_spinner=False)
+def recorded_spans_of(source_id: str) -> dict[str, tuple[int, int]]:
+    """Where a document added in the app recorded each recommendation in its text (the Sources page marks it)."""
+    return source_text.recorded_spans(engine(), source_id)
+
+
 def owner_summary(ids: tuple[str, ...] | None, lang: str | None = None) -> pd.DataFrame:
     """Owners' row per actor, names in ``lang`` (None: the page's language)."""
     return _owner_summary(ids, lang or language())

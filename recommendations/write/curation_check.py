@@ -1,0 +1,324 @@
+"""Checking a source document before it is recorded (issue 21): its metadata as the YAML schema says, each of its
+recommendations quoted verbatim from its text (THE verbatim rule, ``recommendations.verbatim``), their numbers
+and ids, themes and addressees, the curator's links, and that a known gap is not filled twice.
+
+Nothing here writes. ``check_document`` answers every problem at once, each beside its row and column (a
+``FieldError`` with ``row``: the sheet's row, the header being row 1), the way ``bulk`` reports an upload.
+``write.curation`` records and publishes what passed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import func, select
+from sqlalchemy.engine import Connection
+
+from models.tables import ACT, DRAFT_REVIEWS, DRAFTS, R, S
+from recommendations import labels, text, verbatim
+from recommendations.dataset.schema import LinkIn, SourceIn
+from recommendations.i18n import N_
+from recommendations.vocabulary import ActorType
+from recommendations.write.curation_rows import Names, check_row
+from recommendations.write.errors import FieldError, pydantic_errors
+
+#: The longest document text kept (characters): a 2,000-page PDF holds about this much.
+MAX_TEXT = 10_000_000
+_META_DROPPED = ("recommendations", "text_path")
+
+
+@dataclass
+class Checked:
+    """What ``check_document`` found: the document as it would be recorded, and every problem."""
+
+    source_id: str
+    fills_gap: bool
+    source: dict[str, Any]  # the metadata in the data/sources/*.yaml format, without recommendations or text_path
+    full_text: str
+    recommendations: list[dict[str, Any]]  # id, number, section, lead_in, text, title, themes, addressees, ...
+    links: list[dict[str, Any]] = field(default_factory=list)
+    dismissed: list[dict[str, Any]] = field(default_factory=list)
+    proposed_actors: list[dict[str, Any]] = field(default_factory=list)
+    problems: list[FieldError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _clean_text(value: str, problems: list[FieldError], field_name: str) -> str:
+    try:
+        return text.clean(value, limit=MAX_TEXT)
+    except text.TextProblem as exc:
+        problems.append(FieldError(field_name, str(exc)))
+        return ""
+
+
+def chain(conn: Connection, draft_id: str | None) -> set[str]:
+    """``draft_id`` and every draft it supersedes, however far back: one document's versions."""
+    found: set[str] = set()
+    while draft_id and draft_id not in found:
+        found.add(draft_id)
+        draft_id = conn.execute(select(DRAFTS.c.supersedes_id).where(DRAFTS.c.id == draft_id)).scalar()
+    return found
+
+
+def _pending(conn: Connection, source_id: str, ignore: set[str]) -> list[str]:
+    """Drafts for ``source_id`` that wait for a review (not in ``ignore``, a document's own versions)."""
+    decided = select(DRAFT_REVIEWS.c.draft_id)
+    query = select(DRAFTS.c.id).where(DRAFTS.c.source_id == source_id, DRAFTS.c.id.not_in(decided))
+    superseded = select(DRAFTS.c.supersedes_id).where(DRAFTS.c.supersedes_id.is_not(None))
+    query = query.where(DRAFTS.c.id.not_in(superseded))
+    return [i for i in conn.execute(query.order_by(DRAFTS.c.id)).scalars() if i not in ignore]
+
+
+def _published_ids(conn: Connection, versions: set[str]) -> set[str]:
+    """The recommendation ids the published versions among ``versions`` recorded."""
+    rows = conn.execute(
+        select(DRAFTS.c.recommendations)
+        .join(DRAFT_REVIEWS, DRAFT_REVIEWS.c.draft_id == DRAFTS.c.id)
+        .where(DRAFTS.c.id.in_(versions), DRAFT_REVIEWS.c.decision == "published")
+    ).scalars()
+    return {rec["id"] for recs in rows for rec in recs}
+
+
+def _source_meta(
+    conn: Connection, source: Mapping[str, Any], fills: str | None, own: set[str], problems: list[FieldError]
+) -> tuple[str, dict[str, Any]]:
+    """The document's id and metadata (for a gap: the known source's, with the language given)."""
+    if fills:
+        row = conn.execute(select(S).where(S.c.id == fills)).first()
+        if row is None:
+            problems.append(FieldError("fills", N_("no known source has the id {id}"), id=repr(fills)))
+            return fills, {"id": fills}
+        meta = {k: v for k, v in row._mapping.items() if k in SourceIn.model_fields and k not in _META_DROPPED}
+        meta = {k: v for k, v in meta.items() if v not in (None, [])}
+        if source.get("language"):
+            meta["language"] = source["language"]
+        recorded = conn.execute(select(func.count()).select_from(R).where(R.c.source_id == fills)).scalar_one()
+        expected = row.expected_recommendations
+        full = (expected is not None and recorded >= expected) or (expected is None and recorded > 0)
+        if full and not (own & _drafts_of(conn, fills)):
+            problems.append(
+                FieldError(
+                    "fills", N_("{id} is not a gap: it already holds its {n} recommendations"), id=fills, n=recorded
+                )
+            )
+        _language(meta, problems)
+        return fills, meta
+    values = {k: v for k, v in source.items() if k not in _META_DROPPED and v not in (None, "", [])}
+    for name in _META_DROPPED:
+        if source.get(name):
+            problems.append(
+                FieldError(name, N_("{field} is not given here: the text and the recommendations are"), field=name)
+            )
+    actors = [(r.id, r.name, r.acronym) for r in conn.execute(select(ACT.c.id, ACT.c.name, ACT.c.acronym))]
+    organisers = []
+    for given in values.get("organisers") or []:
+        found = labels.actors_named(str(given), actors)
+        if len(found) != 1:
+            problems.append(
+                FieldError("organisers", N_("no organisation or body has the id or acronym {given}"), given=repr(given))
+            )
+        organisers += found[:1]
+    values["organisers"] = organisers
+    try:
+        checked = SourceIn.model_validate({**values, "recommendations": []})
+    except ValidationError as exc:
+        problems += pydantic_errors(exc)
+        return str(values.get("id") or ""), values
+    meta = checked.model_dump(mode="json", exclude={"recommendations", "text_path"}, exclude_none=True)
+    meta["organisers"] = organisers
+    exists = conn.execute(select(S.c.origin).where(S.c.id == checked.id)).first()
+    if exists is not None and not (own & _drafts_of(conn, checked.id)):
+        problems.append(
+            FieldError(
+                "id",
+                N_("a source with the id {id} is already recorded: choose the gap it fills, or another id"),
+                id=checked.id,
+            )
+        )
+    return checked.id, meta
+
+
+def _language(meta: dict[str, Any], problems: list[FieldError]) -> None:
+    if meta.get("language") and not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*", str(meta["language"])):
+        problems.append(FieldError("language", N_("give the language as a code such as en or km")))
+
+
+def _drafts_of(conn: Connection, source_id: str) -> set[str]:
+    return set(conn.execute(select(DRAFTS.c.id).where(DRAFTS.c.source_id == source_id)).scalars())
+
+
+def _links(
+    conn: Connection,
+    links: Sequence[Mapping[str, Any]],
+    dismissed: Sequence[Mapping[str, Any]],
+    ids: set[str],
+    date: str | None,
+    problems: list[FieldError],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The curator's confirmed links (from a new recommendation to an earlier one) and dismissed suggestions."""
+    out, seen = [], set()
+    for index, link in enumerate(links):
+        try:
+            checked = LinkIn.model_validate({k: v for k, v in link.items() if v not in (None, "")})
+        except ValidationError as exc:
+            problems += [FieldError(f"links.{index}.{e.field}", e.said) for e in pydantic_errors(exc)]
+            continue
+        if checked.source not in ids:
+            problems.append(
+                FieldError(
+                    f"links.{index}.source", N_("{id} is not a recommendation of this document"), id=checked.source
+                )
+            )
+        target = conn.execute(select(S.c.date).join(R, R.c.source_id == S.c.id).where(R.c.id == checked.target)).first()
+        if target is None:
+            problems.append(
+                FieldError(f"links.{index}.target", N_("unknown recommendation id {id}"), id=checked.target)
+            )
+        elif date and target.date > date:
+            problems.append(
+                FieldError(
+                    f"links.{index}.target",
+                    N_("{id} is later than this document: a link runs from the later recommendation to the earlier"),
+                    id=checked.target,
+                )
+            )
+        if (checked.source, checked.target) not in seen:
+            seen.add((checked.source, checked.target))
+            out.append(checked.model_dump(mode="json", exclude_none=True))
+    kept = []
+    for item in dismissed:
+        pair = {"source": str(item.get("source") or ""), "target": str(item.get("target") or "")}
+        note = str(item.get("note") or "").strip()
+        score = item.get("score")
+        kept.append({**pair, **({"note": note} if note else {}), **({"score": score} if score is not None else {})})
+    return out, kept
+
+
+def check_document(
+    *,
+    conn: Connection,
+    source: Mapping[str, Any],
+    full_text: str,
+    rows: Sequence[Mapping[str, Any]],
+    fills: str | None,
+    choices: Mapping[str, int] | None = None,
+    links: Sequence[Mapping[str, Any]] = (),
+    dismissed: Sequence[Mapping[str, Any]] = (),
+    proposed_actors: Sequence[Mapping[str, Any]] = (),
+    supersedes: str | None = None,
+    draft_id: str | None = None,
+) -> Checked:
+    """Check a document without writing anything: every problem, each beside its field (and row).
+
+    ``source`` is the metadata in the data/sources/*.yaml format (for a gap, ``fills`` names the known source and
+    only ``language`` is read from ``source``); ``rows`` the recommendations, each a mapping of ``COLUMNS`` (``row``:
+    its row in the sheet). ``choices`` picks, for a recommendation whose text occurs more than once, which
+    occurrence is meant (recommendation id -> index into ``verbatim.occurrences``). ``supersedes`` (a draft id)
+    makes this a new version of that document; ``draft_id`` is the draft being checked again when published.
+    """
+    problems: list[FieldError] = []
+    own = chain(conn, supersedes) | ({draft_id} if draft_id else set())
+    source_id, meta = _source_meta(conn, source, fills, own, problems)
+    full_text = _clean_text(full_text or "", problems, "full_text")
+    if not verbatim.normalise(full_text):
+        problems.append(FieldError("full_text", N_("give the document's full text (paste it or upload the file)")))
+    if source_id:
+        waiting = _pending(conn, source_id, own)
+        if waiting:
+            problems.append(
+                FieldError(
+                    "fills" if fills else "id",
+                    N_("{id} is already submitted and waits for a review ({draft}): correct that draft instead"),
+                    id=source_id,
+                    draft=waiting[0],
+                )
+            )
+    names = Names(conn, proposed_actors)
+    recs: list[dict[str, Any]] = []
+    for index, row in enumerate(rows):
+        rec, row_problems = check_row(index, row, source_id, full_text, names, choices or {})
+        recs.append(rec)
+        problems += row_problems
+    if not rows:
+        problems.append(FieldError("recommendations", N_("record at least one recommendation")))
+    _repeats(recs, problems)
+    published = _published_ids(conn, own)
+    _collisions(conn, recs, source_id, published, problems)
+    for missing in sorted(published - {r["id"] for r in recs}):
+        problems.append(
+            FieldError(
+                "recommendations", N_("{id} was published: a new version keeps it (nothing is deleted)"), id=missing
+            )
+        )
+    confirmed, kept = _links(conn, links, dismissed, {r["id"] for r in recs}, meta.get("date"), problems)
+    actors = [
+        {k: str(a.get(k) or "").strip() for k in ("name", "acronym", "type") if a.get(k)} for a in proposed_actors
+    ]
+    for index, actor in enumerate(actors):
+        if not actor.get("name"):
+            problems.append(FieldError(f"proposed_actors.{index}.name", N_("give the name of the proposed body")))
+        if actor.get("type", "other") not in {t.value for t in ActorType}:
+            problems.append(FieldError(f"proposed_actors.{index}.type", N_("unknown type {type}"), type=actor["type"]))
+    return Checked(source_id, bool(fills), meta, full_text, recs, confirmed, kept, actors, problems)
+
+
+def _repeats(recs: list[dict[str, Any]], problems: list[FieldError]) -> None:
+    """Two rows with the same number, or the same id."""
+    for column in ("number", "id"):
+        first: dict[str, int] = {}
+        for rec in recs:
+            value = str(rec[column] or "").casefold()
+            if not value:
+                continue
+            if value in first:
+                problems.append(
+                    FieldError(
+                        column,
+                        N_("row {other} has the same {column}: {value}"),
+                        row=rec["row"],
+                        other=first[value],
+                        column=column,
+                        value=rec[column],
+                    )
+                )
+            else:
+                first[value] = rec["row"]
+
+
+def _collisions(
+    conn: Connection, recs: list[dict[str, Any]], source_id: str, published: set[str], problems: list[FieldError]
+) -> None:
+    """Ids that another document's recommendations already hold (a document's own earlier version may)."""
+    ids = [r["id"] for r in recs if r["id"]]
+    taken = {r.id: r.source_id for r in conn.execute(select(R.c.id, R.c.source_id).where(R.c.id.in_(ids)))}
+    for rec in recs:
+        if rec["id"] not in taken or rec["id"] in published:
+            continue
+        if taken[rec["id"]] == source_id:
+            problems.append(
+                FieldError(
+                    "id",
+                    N_(
+                        "{id} is already recorded with other values: submit the document as a new version to correct it"
+                    ),
+                    row=rec["row"],
+                    id=rec["id"],
+                )
+            )
+        else:
+            problems.append(
+                FieldError(
+                    "id",
+                    N_("the id {id} is already taken by a recommendation of {source}"),
+                    row=rec["row"],
+                    id=rec["id"],
+                    source=taken[rec["id"]],
+                )
+            )

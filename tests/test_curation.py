@@ -1,0 +1,243 @@
+"""Documents added in the app (issue 21): checked verbatim, submitted as drafts, published or returned, round trip.
+
+Every test runs on SQLite and on the real PostgreSQL server (``loaded_engine``).
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from models.tables import AUDIT, DRAFT_REVIEWS, DRAFTS, L, R, S
+from recommendations.permissions import PermissionDenied, Principal
+from recommendations.read import headlines
+from recommendations.write import accounts, auth, curation
+from recommendations.write.errors import Invalid
+from tests.helpers import session_for
+
+PASSWORD = "correct horse battery staple"
+_HASH = auth.hash_password(PASSWORD)
+NEW = {
+    "id": "2023-test-statement",
+    "title": "A test statement of 2023",
+    "date": "2023-05-02",
+    "kind": "cso_statement",
+    "organisers": ["CWCC"],
+    "language": "en",
+}
+TEXT = """Statement of the consultation
+
+1. The **Royal Government** should
+ratify the convention on domestic workers.
+2. Recruitment agencies should publish their fees.
+3. Employers should publish their fees.
+"""
+KHMER = (
+    "សេចក្តីថ្លែងការណ៍\n\n១. រាជរដ្ឋាភិបាល\u200bគួរ\u200bផ្តល់\u200bព័ត៌មាន\u200bដល់\u200bពលករ។\n"
+    "២. ភ្នាក់ងារ\u200bជ្រើសរើស\u200bគួរ\u200bបង្ហាញ\u200bថ្លៃ។\n"
+)
+
+
+def row(number: str, text: str, **more: str) -> dict[str, str]:
+    return {"number": number, "text": text, "title": f"Ask {number}", "themes": "recruitment",
+            "addressees": "RGC", **more}  # fmt: skip
+
+
+ROWS = [
+    row("1", "The Royal Government should ratify the convention on domestic workers.", addressees="rgc"),
+    row("2", "Recruitment agencies should publish their fees.", themes="Recruitment; governance"),
+]
+
+
+@pytest.fixture
+def world(loaded_engine, monkeypatch):
+    """The dataset, an admin, and a contributor and a reviewer at each of two organisations (CWCC, LSCW)."""
+    engine = loaded_engine
+    monkeypatch.setattr(auth, "hash_password", lambda p: _HASH if p == PASSWORD else auth._HASHER.hash(p))
+    cli = Principal.command_line()
+    people = {
+        "admin": ("admin@example.org", "admin", None),
+        "contrib_a": ("contrib@cwcc.example", "contributor", "cwcc"),
+        "review_a": ("review@cwcc.example", "reviewer", "cwcc"),
+        "review_b": ("review@lscw.example", "reviewer", "lscw"),
+    }
+    with engine.begin() as conn:
+        for email, role, org in people.values():
+            accounts.create_user(conn=conn, principal=cli, email=email, role=role, password=PASSWORD, organisation=org)
+    principals = {}
+    for key, (email, _, _) in people.items():
+        with engine.begin() as conn:
+            principals[key] = auth.principal_for(conn, session_for(conn, email))
+    return engine, principals
+
+
+def submit(engine, who, **kwargs):
+    values = {"source": NEW, "full_text": TEXT, "rows": ROWS, **kwargs}
+    with engine.begin() as conn:
+        return curation.submit_document(conn=conn, principal=who, **values)
+
+
+def review(engine, who, draft_id, decision="published", comment=None):
+    with engine.begin() as conn:
+        curation.review_document(conn=conn, principal=who, draft_id=draft_id, decision=decision, comment=comment)
+
+
+def problems(exc: pytest.ExceptionInfo[Invalid]) -> list[tuple[int | None, str, str]]:
+    return [(e.row, e.field, e.message) for e in exc.value.errors]
+
+
+def count(engine, table, *where) -> int:
+    with engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(table).where(*where)).scalar_one()
+
+
+def test_contributor_submits_reviewer_publishes_public_rows_with_origin_app(world):
+    engine, people = world
+    draft_id = submit(engine, people["contrib_a"], links=[
+        {"source": "2023-test-statement-2", "target": "mmn2016-03", "kind": "follows_up", "note": "fees again"}
+    ], dismissed=[{"source": "2023-test-statement-1", "target": "tfamw2011-cso-7", "note": "other ask"}])  # fmt: skip
+    assert draft_id == "cd-2023-test-statement-1"
+    assert count(engine, S, S.c.id == NEW["id"]) == 0  # drafts never enter the public tables
+    with pytest.raises(PermissionDenied):
+        review(engine, people["contrib_a"], draft_id)
+    with pytest.raises(Invalid, match="Unknown draft"):  # another organisation's draft is unknown to them
+        review(engine, people["review_b"], draft_id, "returned", "no")
+    review(engine, people["review_a"], draft_id)
+    with engine.connect() as conn:
+        source = conn.execute(select(S).where(S.c.id == NEW["id"])).one()
+        recs = conn.execute(select(R).where(R.c.source_id == NEW["id"]).order_by(R.c.position)).all()
+        link = conn.execute(select(L).where(L.c.source_id == "2023-test-statement-2")).one()
+        actions = set(conn.execute(select(AUDIT.c.action).where(AUDIT.c.record_id.like("%test-statement%"))).scalars())
+    assert (source.origin, source.organisers, source.full_text, source.language) == ("app", ["cwcc"], TEXT, "en")
+    assert [(r.id, r.origin) for r in recs] == [("2023-test-statement-1", "app"), ("2023-test-statement-2", "app")]
+    assert TEXT[recs[0].text_start : recs[0].text_end].startswith("The **Royal Government** should\nratify")
+    assert (link.origin, link.kind) == ("app", "follows_up")
+    assert {"submit document", "publish document"} <= actions
+
+
+def test_return_needs_a_comment_and_keeps_the_draft(world):
+    engine, people = world
+    draft_id = submit(engine, people["contrib_a"])
+    with pytest.raises(Invalid, match="Say what to change"):
+        review(engine, people["review_a"], draft_id, "returned")
+    review(engine, people["review_a"], draft_id, "returned", "Title of row 2, please.")
+    assert count(engine, R, R.c.source_id == NEW["id"]) == 0
+    with engine.connect() as conn:
+        listed = curation.drafts(conn, people["contrib_a"])
+        assert [(d["id"], d["state"], d["comment"]) for d in listed] == [
+            (draft_id, "returned", "Title of row 2, please.")
+        ]
+        assert curation.drafts(conn, people["review_b"]) == []  # another organisation sees nothing of it
+        with pytest.raises(Exception, match="append-only"):  # nothing is deleted
+            conn.execute(DRAFTS.delete())
+
+
+def test_every_problem_of_every_row_at_once_with_row_and_column(world):
+    engine, people = world
+    rows = [
+        row("1", "The Royal Government should ratify the convention on migrant workers.", themes="nonsense"),
+        row("2", "should publish their fees.", addressees="Nobody here"),
+        row("2", "Recruitment agencies should publish their fees.", title=""),
+    ]
+    with pytest.raises(Invalid) as exc:
+        submit(engine, people["contrib_a"], rows=rows)
+    found = problems(exc)
+    assert (2, "themes", "No theme has the id or name 'nonsense'.") in found
+    closest = next(m for r, f, m in found if (r, f) == (2, "text"))
+    assert "closest passage is: The Royal Government should ratify the convention on domestic workers" in closest
+    assert (3, "text", "Occurs 2 times in the document: choose which.") in found
+    assert (3, "addressees", "No organisation or body has the id or acronym 'Nobody here'.") in found
+    assert (4, "number", "Row 3 has the same number: 2.") in found
+    assert any(r == 4 and f == "title" for r, f, m in found)
+    assert count(engine, DRAFTS) == 0
+
+
+def test_text_occurring_twice_needs_a_choice(world):
+    engine, people = world
+    rows = [row("3", "should publish their fees.")]
+    with pytest.raises(Invalid, match="Occurs 2 times"):
+        submit(engine, people["contrib_a"], rows=rows)
+    draft_id = submit(engine, people["contrib_a"], rows=rows, choices={"2023-test-statement-3": 1})
+    with engine.connect() as conn:
+        rec = conn.execute(select(DRAFTS.c.recommendations).where(DRAFTS.c.id == draft_id)).scalar_one()[0]
+    assert TEXT[rec["text_start"] : rec["text_end"]] == "should publish their fees."
+    assert TEXT[: rec["text_start"]].endswith("3. Employers ")
+
+
+def test_colliding_ids_and_a_known_source_id(world):
+    engine, people = world
+    with pytest.raises(Invalid) as exc:
+        submit(engine, people["contrib_a"], source={**NEW, "id": "2016-mmn-cwcc-consultation"},
+               rows=[row("1", ROWS[0]["text"], id="tfamw2011-cso-7")])  # fmt: skip
+    found = problems(exc)
+    assert any(f == "id" and r is None and "already recorded" in m for r, f, m in found)
+    assert any(f == "id" and r == 2 and "already taken by a recommendation of 2011-tfamw" in m for r, f, m in found)
+
+
+def test_same_content_twice_records_nothing_twice_and_a_change_needs_a_new_version(world):
+    engine, people = world
+    first = submit(engine, people["contrib_a"])
+    assert submit(engine, people["contrib_a"]) == first
+    assert count(engine, DRAFTS) == 1
+    review(engine, people["review_a"], first)
+    assert submit(engine, people["contrib_a"]) == first  # after publishing too
+    changed = [ROWS[0], {**ROWS[1], "title": "Fees published"}]
+    with pytest.raises(Invalid, match="new version"):
+        submit(engine, people["contrib_a"], rows=changed)
+    second = submit(engine, people["contrib_a"], rows=changed, supersedes=first)
+    review(engine, people["review_a"], second)
+    with engine.connect() as conn:
+        titles = conn.execute(select(R.c.title).where(R.c.source_id == NEW["id"]).order_by(R.c.position)).scalars()
+        assert list(titles) == ["Ask 1", "Fees published"]
+        assert conn.execute(select(func.count()).select_from(DRAFT_REVIEWS)).scalar_one() == 2
+    with pytest.raises(Invalid, match="keeps it"):  # a new version cannot drop a published recommendation
+        submit(engine, people["contrib_a"], rows=[ROWS[0]], supersedes=second)
+
+
+def _fill(engine, who, source_id: str, n: int) -> str:
+    lines = [f"{i}. Migrant workers need skill number {i} for the future of work." for i in range(1, n + 1)]
+    rows = [row(str(i), line.split(". ", 1)[1]) for i, line in enumerate(lines, 1)]
+    return submit(engine, who, source={"language": "en"}, fills=source_id, full_text="\n".join(lines), rows=rows)
+
+
+def test_gaps_follow_a_publish_and_a_gap_is_not_filled_twice(world):
+    engine, people = world
+    before = headlines.gaps(engine).set_index("id")
+    assert before.loc["2019-afml12-national-preparatory", "missing"] == 13
+    assert before.loc["2017-afml10", "missing"] == 19
+    full = _fill(engine, people["review_a"], "2019-afml12-national-preparatory", 13)
+    with pytest.raises(Invalid, match="is already submitted and waits for a review"):
+        _fill(engine, people["admin"], "2019-afml12-national-preparatory", 12)
+    review(engine, people["review_a"], full)
+    review(engine, people["review_a"], _fill(engine, people["review_a"], "2017-afml10", 12))
+    after = headlines.gaps(engine).set_index("id")
+    assert "2019-afml12-national-preparatory" not in after.index
+    assert (after.loc["2017-afml10", "recorded"], after.loc["2017-afml10", "missing"]) == (12, 7)
+    with pytest.raises(Invalid, match="is not a gap"):
+        _fill(engine, people["admin"], "2019-afml12-national-preparatory", 2)
+
+
+def test_payloads_are_stored_as_text_and_inert_in_exports(world):
+    engine, people = world
+    from recommendations.dataset.export import flat_table, to_csv_bytes
+
+    text = TEXT + "4. =cmd|' /C calc'!A0 <script>alert(1)</script> [link](javascript:alert(1))\n"
+    rows = [*ROWS, row("4", "=cmd|' /C calc'!A0 <script>alert(1)</script> [link](javascript:alert(1))",
+                       title="<img src=x onerror=alert(1)> **bold**")]  # fmt: skip
+    review(engine, people["review_a"], submit(engine, people["review_a"], full_text=text, rows=rows))
+    with engine.connect() as conn:
+        stored = conn.execute(select(R.c.text, R.c.title).where(R.c.id == "2023-test-statement-4")).one()
+    assert stored.text.startswith("=cmd|") and stored.title == "<img src=x onerror=alert(1)> **bold**"
+    csv = to_csv_bytes(flat_table(engine)).decode("utf-8-sig")
+    assert "'=cmd|" in csv and ",=cmd" not in csv
+
+
+def test_khmer_text_with_zero_width_spaces_is_verbatim(world):
+    engine, people = world
+    rows = [row("1", "រាជរដ្ឋាភិបាលគួរផ្តល់ព័ត៌មានដល់ពលករ។")]  # typed without the zero-width spaces
+    draft_id = submit(engine, people["review_a"], source={**NEW, "id": "2023-km", "language": "km"},
+                      full_text=KHMER, rows=rows)  # fmt: skip
+    review(engine, people["review_a"], draft_id)
+    with engine.connect() as conn:
+        rec = conn.execute(select(R).where(R.c.id == "2023-km-1")).one()
+    assert KHMER[rec.text_start : rec.text_end] == "រាជរដ្ឋាភិបាល\u200bគួរ\u200bផ្តល់\u200bព័ត៌មាន\u200bដល់\u200bពលករ។"
