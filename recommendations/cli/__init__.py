@@ -9,7 +9,7 @@ from pathlib import Path
 
 from models.db import migrate
 from recommendations import settings, visibility
-from recommendations.cli import brief, common, curation, translations
+from recommendations.cli import brief, common, curation, suggest, translations
 from recommendations.cli.people import cmd_check_config, cmd_import_updates, cmd_users
 from recommendations.dataset.export import export
 from recommendations.dataset.loader import DataInvalid, load_folder, prepare
@@ -28,6 +28,7 @@ EPILOG = """examples:
   python -m recommendations export --format csv --out recommendations.csv --theme recruitment
   python -m recommendations export --format yaml --out backup/   # same layout as data/
   python -m recommendations brief --theme recruitment --date 2022-10-19 --format docx --out brief.docx
+  python -m recommendations suggest-quality     # do the suggestions find the links curators made?
   DATABASE_URL=postgresql+psycopg://user@host/db python -m recommendations load
 """
 
@@ -311,6 +312,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_check_config)
     translations.add_parser(sub)
     curation.add_parser(sub)
+    suggest.add_parser(sub)
     return parser
 
 
