@@ -15,10 +15,10 @@ from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
 from models.db import make_engine
-from models.tables import DRAFTS
+from models.tables import DRAFTS, R, S
 from recommendations.permissions import Principal
 from recommendations.read import headlines
-from recommendations.write import accounts
+from recommendations.write import accounts, extract
 from tests.conftest import ROOT
 from tests.helpers import session_for
 
@@ -176,3 +176,83 @@ def test_a_gaps_text_from_a_sheet_with_a_wrong_row_fixed_links_decided_submitted
     at.toggle(key=f"text_{GAP}").set_value(True).run()
     assert any("2 of 2 recommendations located" in c.value for c in at.caption)
     assert_inert(at)
+
+
+def test_a_new_khmer_document_by_hand_returned_with_a_comment_and_corrected_as_a_new_version(engine):
+    at = as_(engine, "contrib@cwcc.example")
+    for key, value in [("cd_src_id", "2023-cwcc-km-statement"), ("cd_src_date", "2023-05-02"),
+                       ("cd_src_title", HOSTILE), ("cd_src_place", HOSTILE), ("cd_src_citation", HOSTILE),
+                       ("cd_src_language", "km")]:  # fmt: skip
+        at.text_input(key=key).input(value)
+    at.selectbox(key="cd_src_kind").set_value("cso_statement")
+    at.multiselect(key="cd_src_organisers").set_value(["cwcc"])
+    at = keep_text(at, KHMER)
+    for key, value in [("cd_one_number", "1"), ("cd_one_title", HOSTILE)]:
+        at.text_input(key=key).input(value)
+    at.text_area(key="cd_one_text").input(KHMER_ASK)
+    at.multiselect(key="cd_one_themes").set_value(["information"])
+    at.multiselect(key="cd_one_addressees").set_value(["rgc"])
+    at = click(at, "FormSubmitter:cd_one-Add this recommendation")
+    # the text stands twice in the document: which one is meant is asked, with the passage around each
+    assert any("Occurs 2 times in the document: choose which" in e for e in errors_of(at)), errors_of(at)
+    places = at.radio(key="cd_occ_1")
+    assert len(places.options) == 2 and "៣." in places.options[1]
+    places.set_value(1).run()
+    assert not errors_of(at), errors_of(at)
+    assert_inert(at)
+    assert "cd_publish" not in [c.key for c in at.checkbox]  # a contributor cannot publish
+    at = click(at, "cd_submit")
+    assert any("Submitted cd-2023-cwcc-km-statement-1" in s.value for s in at.success), errors_of(at)
+
+    at = as_(engine, "review@cwcc.example")
+    at.text_area(key="cdr_comment_cd-2023-cwcc-km-statement-1").input(HOSTILE)
+    at = click(at, "cdr_return_cd-2023-cwcc-km-statement-1")
+    assert any("Returned" in s.value for s in at.success)
+
+    at = as_(engine, "contrib@cwcc.example")
+    assert [t.value for t in at.text if HOSTILE in t.value] == [f"Comment from review (CWCC): {HOSTILE}"]
+    at = click(at, "cdr_correct_cd-2023-cwcc-km-statement-1")
+    assert at.text_input(key="cd_src_id").value == "2023-cwcc-km-statement"
+    assert at.radio(key="cd_occ_1").value == 1  # the occurrence chosen before is kept
+    at.text_input(key="cd_src_title").input("CWCC statement of May 2023")
+    at = click(at, "cd_submit")
+    assert any("Submitted cd-2023-cwcc-km-statement-2" in s.value for s in at.success), errors_of(at)
+
+    at = as_(engine, "review@cwcc.example")
+    at = click(at, "cdr_publish_cd-2023-cwcc-km-statement-2")
+    with engine.connect() as conn:
+        rec = conn.execute(select(R).where(R.c.source_id == "2023-cwcc-km-statement")).one()
+        source = conn.execute(select(S.c.title, S.c.language).where(S.c.id == "2023-cwcc-km-statement")).one()
+        supersedes = conn.execute(select(DRAFTS.c.supersedes_id).where(DRAFTS.c.version == 2)).scalar_one()
+    assert KHMER[rec.text_start - 3 : rec.text_end].startswith("៣. រាជរដ្ឋាភិបាល")  # the second occurrence
+    assert tuple(source) == ("CWCC statement of May 2023", "km") and supersedes == "cd-2023-cwcc-km-statement-1"
+    at.switch_page("pages/sources.py").run()
+    assert_inert(at)
+
+
+def test_a_reviewer_reads_a_text_file_is_refused_one_too_big_by_its_size_and_publishes_at_once(engine, monkeypatch):
+    at = as_(engine, "review@cwcc.example")
+    with monkeypatch.context() as patch:  # a file over the limit is refused by its size, never read
+        patch.setattr(extract, "MAX_BYTES", 1000)
+        patch.setattr(extract, "read_document", lambda *a: pytest.fail("a file over the limit was read"))
+        at.file_uploader(key="cd_file").set_value(("big.txt", b"x" * 1001, "text/plain")).run()
+    assert any("The file is 1 KB; documents are limited to" in e for e in errors_of(at)), errors_of(at)
+    at.file_uploader(key="cd_file").set_value(("statement.txt", ENGLISH.encode("utf-8-sig"), "text/plain")).run()
+    assert at.text_area(key="cd_text_area").value.strip() == ENGLISH.strip()  # shown for correction, not yet kept
+    for key, value in [("cd_src_id", "2023-cwcc-afml-notes"), ("cd_src_date", "2023-11-02"), ("cd_src_title", "Notes")]:
+        at.text_input(key=key).input(value)
+    at.selectbox(key="cd_src_kind").set_value("cso_statement")
+    at = click(at, "cd_keep_text")
+    at.text_input(key="cd_one_number").input("1")
+    at.text_input(key="cd_one_title").input("Ratify C189")
+    at.text_area(key="cd_one_text").input(FIRST)
+    at.multiselect(key="cd_one_themes").set_value(["ratification"])
+    at.multiselect(key="cd_one_addressees").set_value(["asean-member-states"])
+    at = click(at, "FormSubmitter:cd_one-Add this recommendation")
+    at.checkbox(key="cd_publish").check()
+    at = click(at, "cd_submit")
+    assert any("Published cd-2023-cwcc-afml-notes-1" in s.value for s in at.success), errors_of(at)
+    with engine.connect() as conn:
+        assert conn.execute(select(S.c.origin, S.c.text_path).where(S.c.id == "2023-cwcc-afml-notes")).one() == (
+            "app", "texts/2023-cwcc-afml-notes.txt")  # fmt: skip
+    assert at.text_area(key="cd_text_area").value == ""  # the form is empty for the next document

@@ -59,6 +59,9 @@ def load(values: Mapping[str, Any]) -> None:
     s["cd_text_name"] = values["text_name"]
     s["cd_rows"] = values["rows"]
     s["cd_choices"] = values["choices"]
+    for row in values["rows"]:
+        if row["id"] in values["choices"]:
+            s[f"cd_occ_{row['row']}"] = values["choices"][row["id"]]
     s["cd_supersedes"] = values["supersedes"]
     for link in values["links"]:
         s[f"cd_link_{link['source']}_{link['target']}"] = link["kind"]
