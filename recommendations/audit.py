@@ -37,6 +37,9 @@ ACTION_LABELS = {
     "propose evidence correction": N_("propose evidence correction"),
     "return evidence correction": N_("return evidence correction"),
     "load": N_("load"),
+    "submit document": N_("submit document"),
+    "publish document": N_("publish document"),
+    "return document": N_("return document"),
 }
 #: The kind of record a row is about (the table as stored -> its words).
 TABLE_LABELS = {
@@ -46,6 +49,10 @@ TABLE_LABELS = {
     "assessment_review": N_("review of an assessment"),
     "evidence": N_("evidence item"),
     "evidence_correction": N_("correction of evidence"),
+    "curation_draft": N_("submitted source document"),
+    "source": N_("source document"),
+    "recommendation": N_("recommendation"),
+    "recommendation_link": N_("link between recommendations"),
     "*": N_("the whole dataset"),
 }
 #: The fields of the values before and after, as a line names them ("as of: 2023 → 2024").

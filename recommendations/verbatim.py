@@ -97,14 +97,26 @@ def closest(full_text: str, quote: str) -> str:
     hits = [0]
     for i in range(len(norm)):
         hits.append(hits[-1] + (norm[i : i + 3] in grams))
-    best, best_score = 0, -1
+    best, best_score, ties = 0, -1, 0  # the middle of the first run of best windows: the passage centred
     for start in range(0, max(1, len(norm) - width + 1)):
         score = hits[min(len(norm), start + width - 2)] - hits[start] if width > 2 else 0
         if score > best_score:
-            best, best_score = start, score
-    start, end = best, min(len(norm), best + width)
+            best, best_score, ties = start, score, 1
+        elif score == best_score and start == best + ties:
+            ties += 1
+    start = best + (ties - 1) // 2
+    end = min(len(norm), start + width)
     while start > 0 and norm[start - 1] != " ":
         start -= 1
     while end < len(norm) and norm[end] != " ":
         end += 1
-    return norm[start:end].strip()
+    words = norm[start:end].split(" ")
+
+    def alike(word: str) -> bool:  # a word at either end that shares nothing with the quote is left out
+        return len(word) < 3 or any(word[i : i + 3] in grams for i in range(len(word) - 2))
+
+    while len(words) > 1 and not alike(words[0]):
+        words.pop(0)
+    while len(words) > 1 and not alike(words[-1]):
+        words.pop()
+    return " ".join(words).strip()

@@ -109,7 +109,7 @@ def test_import_source_command_dry_run_problems_publish_and_again(
     assert main([*args, "--dry-run"]) == 2
     err = capsys.readouterr().err
     assert "row 2, themes: No theme has the id or name 'nonsense'." in err
-    closest = "the closest passage is: 1. The Royal Government should ratify the"
+    closest = "the closest passage is: 1. The Royal Government should ratify"
     assert f"row 2, text: Not found verbatim in the document; {closest}" in err
     (tmp_path / "recs.csv").write_text(
         "number,text,title,themes,addressees\n2,Recruitment agencies should publish their fees.,Fees,recruitment,RGC\n",
