@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test test-fast lint format venv db system-deps clean bench bench-api
+.PHONY: run test test-fast lint format venv db system-deps clean bench bench-api bench-suggest
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || { \
@@ -66,7 +66,12 @@ BENCH_SIZES ?= 1000
 bench: $(VENV)/.dev system-deps
 	BENCH_SIZES=$(BENCH_SIZES) $(BIN)/python benchmarks/bench_scale.py
 	$(BIN)/python benchmarks/bench_api.py
+	$(BIN)/python benchmarks/bench_suggest.py
 
 # The open-data API alone: a page of 100 on the real data and at BENCH_API_SIZE (default 10,000) recommendations.
 bench-api: $(VENV)/.dev system-deps
 	$(BIN)/python benchmarks/bench_api.py
+
+# Suggested earlier recommendations alone: the index built and a query at BENCH_SUGGEST_SIZE (default 10,000).
+bench-suggest: $(VENV)/.dev system-deps
+	$(BIN)/python benchmarks/bench_suggest.py

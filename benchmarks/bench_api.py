@@ -163,10 +163,14 @@ def section(results: list[tuple[str, str, list[tuple[str, float, float, float]]]
 
 
 def write(results: list[tuple[str, str, list[tuple[str, float, float, float]]]], loads: list[float]) -> None:
+    put_section(section(results, loads), START, END)
+
+
+def put_section(new: str, start: str, end: str) -> None:
+    """Replace the section of docs/performance.md between ``start`` and ``end`` (``new`` holds both), or add it."""
     text = OUT.read_text(encoding="utf-8") if OUT.exists() else "# Performance\n"
-    new = section(results, loads)
-    if START in text and END in text:
-        text = text[: text.index(START)] + new + text[text.index(END) + len(END) :]
+    if start in text and end in text:
+        text = text[: text.index(start)] + new + text[text.index(end) + len(end) :]
     else:
         text = text.rstrip() + "\n\n" + new + "\n"
     OUT.write_text(text, encoding="utf-8")

@@ -324,11 +324,12 @@ def write(results: list[dict], per_rec: int) -> None:
     notes = ROOT / "benchmarks" / "performance-notes.md"
     if notes.exists():
         lines += ["", notes.read_text().rstrip()]
-    from benchmarks.bench_api import END, START  # the API's section is bench_api.py's to write: keep it
+    from benchmarks import bench_api, bench_suggest  # their sections are theirs to write: keep them
 
     before = OUT.read_text(encoding="utf-8") if OUT.exists() else ""
-    if START in before and END in before:
-        lines += ["", before[before.index(START) : before.index(END) + len(END)]]
+    for start, end in ((bench_api.START, bench_api.END), (bench_suggest.START, bench_suggest.END)):
+        if start in before and end in before:
+            lines += ["", before[before.index(start) : before.index(end) + len(end)]]
     OUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 

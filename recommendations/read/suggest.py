@@ -21,11 +21,13 @@ Ties: higher score first, then the later source, then the id.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import heapq
 import math
 import threading
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -67,22 +69,25 @@ class _Doc:
     title: str
     source_id: str
     date: dt.date
-    norm: float
-    themes: frozenset[str]
-    addressees: frozenset[str]  # as named
-    reach: frozenset[str]  # as named, and what each is part of
+    norm: float  # length of its word vector
+    theme_weight: float  # the weights of its themes, summed
+    actor_weight: float  # the weights of the addressees it names, summed
 
 
 @dataclass
 class Index:
     """The published recommendations as postings lists; see the module's docstring."""
 
-    docs: list[_Doc]
-    terms: dict[str, list[tuple[int, float]]]  # stem -> (doc, weight)
-    idf: dict[str, float]
-    themes: dict[str, list[int]]
-    addressees: dict[str, list[int]]  # actor -> docs that name it or something that is part of it
-    tag_idf: dict[str, float]  # theme or actor id -> weight
+    docs: list[_Doc] = field(default_factory=list)
+    days: list[int] = field(default_factory=list)  # each doc's source date, as a day number
+    number: dict[str, int] = field(default_factory=dict)  # id -> doc
+    terms: dict[str, list[tuple[int, float]]] = field(default_factory=dict)  # stem -> (doc, weight)
+    idf: dict[str, float] = field(default_factory=dict)
+    themes: dict[str, list[int]] = field(default_factory=dict)  # theme -> docs
+    named: dict[str, list[int]] = field(default_factory=dict)  # actor -> docs that name it
+    reached: dict[str, list[int]] = field(default_factory=dict)  # actor -> docs naming it or a part of it
+    theme_idf: dict[str, float] = field(default_factory=dict)
+    actor_idf: dict[str, float] = field(default_factory=dict)
     parents: dict[str, str | None] = field(default_factory=dict)
 
     def up(self, actors: Iterable[str]) -> frozenset[str]:
@@ -105,6 +110,10 @@ def _weight(tf: float, idf: float) -> float:
     return (1.0 + math.log(tf)) * idf if tf >= 1 else tf * idf
 
 
+def _idf(n: int, counts: Counter[str]) -> dict[str, float]:
+    return {key: math.log(1.0 + n / count) for key, count in counts.items()}
+
+
 def build(db: sql.Source) -> Index:
     """The index of every recommendation in the database (four queries)."""
     recs = sql.rows(
@@ -119,32 +128,39 @@ def build(db: sql.Source) -> Index:
     named: dict[str, set[str]] = defaultdict(set)
     for row in sql.rows(db, select(AD.c.recommendation_id, AD.c.actor_id)):
         named[row["recommendation_id"]].add(row["actor_id"])
-    parents = {row["id"]: row["part_of"] for row in sql.rows(db, select(ACT.c.id, ACT.c.part_of))}
+    index = Index(parents={row["id"]: row["part_of"] for row in sql.rows(db, select(ACT.c.id, ACT.c.part_of))})
 
     vectors = [_vector(rec)[0] for rec in recs]
     n = len(recs)
-    df = Counter(stem for vector in vectors for stem in vector)
-    idf = {stem: math.log(1.0 + n / count) for stem, count in df.items()}
-    tag_df = Counter(t for rec in recs for t in themes[rec["id"]]) + Counter(
-        a for rec in recs for a in named[rec["id"]]
-    )
-    index = Index([], defaultdict(list), idf, defaultdict(list), defaultdict(list), {}, parents)
-    index.tag_idf = {tag: math.log(1.0 + n / count) for tag, count in tag_df.items()}
+    index.idf = _idf(n, Counter(stem for vector in vectors for stem in vector))
+    index.theme_idf = _idf(n, Counter(t for rec in recs for t in themes[rec["id"]]))
+    index.actor_idf = _idf(n, Counter(a for rec in recs for a in named[rec["id"]]))
+    postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    by_theme, by_actor, by_reach = defaultdict(list), defaultdict(list), defaultdict(list)
     for number, (rec, vector) in enumerate(zip(recs, vectors, strict=True)):
-        weights = {stem: _weight(tf, idf[stem]) for stem, tf in vector.items()}
+        weights = {stem: _weight(tf, index.idf[stem]) for stem, tf in vector.items()}
         for stem, weight in weights.items():
-            index.terms[stem].append((number, weight))
-        reach = index.up(named[rec["id"]])
+            postings[stem].append((number, weight))
         for theme in themes[rec["id"]]:
-            index.themes[theme].append(number)
-        for actor in reach:
-            index.addressees[actor].append(number)
+            by_theme[theme].append(number)
+        for actor in named[rec["id"]]:
+            by_actor[actor].append(number)
+        for actor in index.up(named[rec["id"]]):
+            by_reach[actor].append(number)
         norm = math.sqrt(sum(w * w for w in weights.values()))
+        theme_weight = sum(index.theme_idf[t] for t in themes[rec["id"]])
+        actor_weight = sum(index.actor_idf[a] for a in named[rec["id"]])
         index.docs.append(
-            _Doc(rec["id"], rec["title"], rec["source_id"], rec["date_start"], norm,
-                 frozenset(themes[rec["id"]]), frozenset(named[rec["id"]]), reach)
-        )  # fmt: skip
-    index.terms, index.themes, index.addressees = dict(index.terms), dict(index.themes), dict(index.addressees)
+            _Doc(rec["id"], rec["title"], rec["source_id"], rec["date_start"], norm, theme_weight, actor_weight)
+        )
+        index.days.append(rec["date_start"].toordinal())
+        index.number[rec["id"]] = number
+    index.terms, index.themes, index.named, index.reached = (
+        dict(postings),
+        dict(by_theme),
+        dict(by_actor),
+        dict(by_reach),
+    )
     return index
 
 
@@ -172,9 +188,13 @@ def index_for(db: sql.Source) -> Index:
         return index
 
 
-def _tags(shared: Iterable[str], every: Iterable[str], idf: Mapping[str, float], unknown: float) -> float:
-    total = sum(idf.get(tag, unknown) for tag in set(every))
-    return sum(idf.get(tag, unknown) for tag in set(shared)) / total if total else 0.0
+def _weights(index: Index, number: int, stems: Iterable[str]) -> Iterator[tuple[str, float]]:
+    """(stem, weight) of these stems in doc ``number`` (postings are in doc order: a binary search each)."""
+    for stem in stems:
+        postings = index.terms.get(stem, [])
+        at = bisect.bisect_left(postings, (number,))
+        if at < len(postings) and postings[at][0] == number:
+            yield stem, postings[at][1]
 
 
 def suggest(
@@ -192,51 +212,77 @@ def suggest(
     """The ``limit`` earlier recommendations (of sources dated strictly before ``before``, not in ``exclude``)
     most like a new one with this ``text`` (and ``title``, ``lead_in``), ``themes`` and ``addressees`` (ids).
 
-    Reads only the index's lists for the new recommendation's own words, themes and addressees.
+    Reads only the index's lists for the new recommendation's own words, themes and addressees: each list adds
+    to the scores of the recommendations in it, and only those are ranked.
     """
     index = index_for(engine)
-    n = max(len(index.docs), 1)
-    unknown = math.log(1.0 + n)  # a word or tag no recommendation has yet: as rare as can be
+    unknown = math.log(1.0 + max(len(index.docs), 1))  # a word or tag no recommendation has yet: rarest of all
     tf, forms = _vector({"text": text, "title": title, "lead_in": lead_in})
     query = {stem: _weight(count, index.idf.get(stem, unknown)) for stem, count in tf.items()}
     query_norm = math.sqrt(sum(w * w for w in query.values()))
-    skip = set(exclude)
-
-    def allowed(number: int) -> bool:
-        doc = index.docs[number]
-        return doc.date < before and doc.id not in skip
+    cutoff, days = before.toordinal(), index.days
+    skip = {index.number[i] for i in exclude if i in index.number}
 
     dot: dict[int, float] = defaultdict(float)
-    shared: dict[int, list[tuple[float, str]]] = defaultdict(list)
     for stem in sorted(query):
+        asked = query[stem]
         for number, weight in index.terms.get(stem, ()):
-            if allowed(number):
-                dot[number] += query[stem] * weight
-                shared[number].append((query[stem] * weight, stem))
-    asked_themes, named = set(themes), set(addressees)
-    reach = index.up(named)
-    candidates = set(dot)
-    for theme in sorted(asked_themes):
-        candidates.update(number for number in index.themes.get(theme, ()) if allowed(number))
-    for actor in sorted(reach):
-        candidates.update(number for number in index.addressees.get(actor, ()) if allowed(number))
+            if days[number] < cutoff and number not in skip:
+                dot[number] += asked * weight
+    asked_themes, named = sorted(set(themes)), sorted(set(addressees))
+    theme_idf = {t: index.theme_idf.get(t, unknown) for t in asked_themes}
+    actor_idf = {a: index.actor_idf.get(a, unknown) for a in index.up(named)}
+    shared_themes: dict[int, list[str]] = defaultdict(list)
+    for theme in asked_themes:
+        for number in index.themes.get(theme, ()):
+            if days[number] < cutoff and number not in skip:
+                shared_themes[number].append(theme)
+    # an addressee is shared when the other names it or names a part of it: MoLVT's ask shares RGC with RGC's
+    shared_actors: dict[int, set[str]] = defaultdict(set)
+    named_by_both: dict[int, float] = defaultdict(float)
+    for actor in named:
+        for number in index.reached.get(actor, ()):
+            if days[number] < cutoff and number not in skip:
+                shared_actors[number].add(actor)
+        for number in index.named.get(actor, ()):
+            named_by_both[number] += actor_idf[actor]
+    for actor in sorted(index.up(named)):
+        for number in index.named.get(actor, ()):
+            if days[number] < cutoff and number not in skip:
+                shared_actors[number].add(actor)
+    asked_theme_weight = sum(theme_idf.values())
+    asked_actor_weight = sum(actor_idf[a] for a in named)
 
-    found = []
-    for number in candidates:
+    def score(number: int) -> float:
         doc = index.docs[number]
-        cosine = dot.get(number, 0.0) / (query_norm * doc.norm) if query_norm and doc.norm else 0.0
-        both_themes = asked_themes & doc.themes
-        both_actors = (named & doc.reach) | (doc.addressees & reach)
-        score = (
+        cosine = dot[number] / (query_norm * doc.norm) if number in dot and query_norm and doc.norm else 0.0
+        common = sum(theme_idf[t] for t in shared_themes.get(number, ()))
+        themes_union = asked_theme_weight + doc.theme_weight - common
+        actors = sum(actor_idf[a] for a in shared_actors.get(number, ()))
+        actors_union = asked_actor_weight + doc.actor_weight - named_by_both.get(number, 0.0)
+        return round(
             TEXT * cosine
-            + THEMES * _tags(both_themes, asked_themes | doc.themes, index.tag_idf, unknown)
-            + ADDRESSEES * _tags(both_actors, named | doc.addressees, index.tag_idf, unknown)
+            + THEMES * (common / themes_union if themes_union else 0.0)
+            + ADDRESSEES * (actors / actors_union if actors_union else 0.0),
+            9,
         )
-        found.append((round(score, 9), doc, number, sorted(both_themes), sorted(both_actors)))
-    found.sort(key=lambda f: (-f[0], -f[1].date.toordinal(), f[1].id))
+
+    scored = [(score(n), n) for n in set(dot) | set(shared_themes) | set(shared_actors)]
+    best = heapq.nsmallest(limit, scored, key=lambda s: (-s[0], -days[s[1]], index.docs[s[1]].id))
     out = []
-    for score, doc, number, common_themes, common_actors in found[:limit]:
-        telling = sorted(shared[number], key=lambda s: (-s[0], s[1]))[:SHARED_WORDS]
-        words_ = [forms[stem] for _, stem in telling]
-        out.append(Suggestion(doc.id, doc.title, doc.source_id, doc.date, score, words_, common_themes, common_actors))
+    for value, number in best:
+        doc = index.docs[number]
+        telling = sorted((-query[stem] * w, stem) for stem, w in _weights(index, number, query))[:SHARED_WORDS]
+        out.append(
+            Suggestion(
+                doc.id,
+                doc.title,
+                doc.source_id,
+                doc.date,
+                value,
+                [forms[stem] for _, stem in telling],
+                sorted(shared_themes.get(number, ())),
+                sorted(shared_actors.get(number, ())),
+            )
+        )
     return out
