@@ -16,7 +16,7 @@ from recommendations.ui import curation as steps
 from recommendations.ui.curation import named
 from recommendations.ui.data import choosers, engine, short_names
 from recommendations.ui.forms import moment, problem_summary, refusal, submit, write
-from recommendations.ui.language import language, t, tr
+from recommendations.ui.language import language, page_link, plural, t, tr
 from recommendations.ui.session import principal
 from recommendations.ui.widgets import esc
 from recommendations.vocabulary import LINK_KIND_LABELS
@@ -156,3 +156,14 @@ def drafts_part(who: Principal) -> None:
             if row["state"] in ("returned", "published"):
                 st.button(t("Correct it (a new version)"), key=f"cdr_correct_{row['id']}", on_click=_correct,
                           args=(row["id"],), icon=":material/edit:")  # fmt: skip
+
+
+def waiting_note(who: Principal) -> None:
+    """On the review queue: how many submitted documents wait for this reviewer, and where to decide on them."""
+    with engine().connect() as conn:
+        waiting = sum(1 for row in curation.drafts(conn, who) if row["state"] == "awaiting review")
+    if waiting:
+        st.info(plural("{n} submitted document waits for review under Add a document → Drafts.",
+                       "{n} submitted documents wait for review under Add a document → Drafts.", waiting),
+                icon=":material/description:")  # fmt: skip
+        page_link("pages/add_document.py", label=t("Add a document"), icon=":material/note_add:")
