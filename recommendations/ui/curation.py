@@ -22,6 +22,8 @@ from recommendations.write.curation_form import Preview
 from recommendations.write.office import size_words
 
 PREFIX = "cd_"
+#: The document uploader's own limit (Streamlit's is 10 MB): the reader's, so a larger file is refused in words.
+UPLOAD_MB = -(-extract.MAX_BYTES // (1024 * 1024)) + 1
 COLUMN = "column {column}: {problem}"
 #: extract.read_document's words for a file over its limit (said here before the file is read at all).
 TOO_BIG = N_(
@@ -144,7 +146,7 @@ def text_step(problems: Mapping[str, list[errors.FieldError]]) -> None:
     upload = st.file_uploader(
         t("Read the text from a file (TXT, DOCX or PDF; at most {size} MB), or paste it below",
           size=tr().number(extract.MAX_BYTES // (1024 * 1024))),
-        type=["txt", "docx", "pdf"], key="cd_file",
+        type=["txt", "docx", "pdf"], key="cd_file", max_upload_size=UPLOAD_MB,
     )  # fmt: skip
     if upload is not None and s.get("cd_file_seen") != upload.file_id:
         s["cd_file_seen"] = upload.file_id
@@ -185,9 +187,7 @@ def _add_row() -> None:
     rows = list(s.get("cd_rows", []))
     values = {name: s.get(f"cd_one_{name}") for name in curation_form.ROW_FIELDS}
     rows.append(curation_form.row_of(values, max((int(r["row"]) for r in rows), default=0) + 1))
-    s["cd_rows"] = rows
-    for name in curation_form.ROW_FIELDS:
-        s.pop(f"cd_one_{name}", None)
+    s["cd_rows"] = rows  # the form empties itself (clear_on_submit) for the next one
 
 
 def _remove_row(number: str) -> None:
@@ -203,7 +203,7 @@ def _correct_row(number: str) -> None:
 
 def one_by_one() -> None:
     names = choosers(language())
-    with st.form("cd_one", border=True):
+    with st.form("cd_one", border=True, clear_on_submit=True):
         left, right = st.columns([1, 3])
         left.text_input(t("Number as printed"), key="cd_one_number")
         right.text_input(t("Section (optional)"), key="cd_one_section")
