@@ -14,6 +14,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from tests.e2e import test_roles as roles
 from tests.e2e.conftest import ACCOUNTS, PASSWORD, ROOT, goto, screenshot, serve, wait_for_run
 from tests.e2e.test_roles import log_in, main
 
@@ -36,8 +37,8 @@ def curation_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     subprocess.run([*run, "load"], cwd=ROOT, env=env, check=True, capture_output=True)
     for email in ("contrib@cwcc.example", "review@cwcc.example"):
         role, org = ACCOUNTS[email]
-        subprocess.run([*run, "users", "add", email, "--role", role, "--organisation", org, "--password-stdin"],
-                       cwd=ROOT, env=env, input=PASSWORD + "\n", text=True, check=True, capture_output=True)  # fmt: skip
+        add = [*run, "users", "add", email, "--role", role, "--organisation", org, "--password-stdin"]
+        subprocess.run(add, cwd=ROOT, env=env, input=PASSWORD + "\n", text=True, check=True, capture_output=True)
     with serve(tmp, url) as base:
         yield base
 
@@ -49,13 +50,7 @@ def new_page(browser: Browser, base_url: str, width: int) -> Page:
 
 
 def pick(page: Page, label: str, words: str) -> None:
-    box = main(page).get_by_test_id("stMultiSelect").filter(has_text=label)
-    field = box.locator("input")
-    field.click()
-    field.fill(words)
-    page.get_by_role("option", name=re.compile(re.escape(words))).first.click()
-    page.keyboard.press("Escape")  # close the list, which would otherwise catch the next click
-    expect(box.get_by_text(re.compile(re.escape(words))).first).to_be_visible()  # the chosen item's chip
+    roles.pick(page, label, words)
     main(page).get_by_role("heading", name="3. Its recommendations").click()  # leave the field
 
 
@@ -98,7 +93,8 @@ def test_a_contributor_adds_a_document_and_a_reviewer_publishes_it(browser: Brow
     expect(main(page).get_by_text(re.compile("submitted document waits for review"))).to_be_visible()
     goto(page, "/add_document")
     main(page).get_by_role("tab", name="Drafts").click()
-    expect(main(page).get_by_text(re.compile(r"^waits for review · 1 recommendation\(s\) · recorded by"))).to_be_visible()
+    waiting = re.compile(r"^waits for review · 1 recommendation\(s\) · recorded by")
+    expect(main(page).get_by_text(waiting)).to_be_visible()
     main(page).locator(f".st-key-cdr_publish_cd-{source_id}-1").get_by_role("button", name="Publish").click()
     wait_for_run(page)
     expect(main(page).get_by_text(f"Published cd-{source_id}-1")).to_be_visible()
