@@ -3,6 +3,7 @@
 import streamlit as st
 
 from recommendations import markdown, ui
+from recommendations.ui.curation_review import waiting_note
 from recommendations.write import updates, workspace
 
 ui.through_entrypoint()
@@ -20,6 +21,7 @@ st.caption(
         )
     )
 )
+waiting_note(who)  # documents submitted for review are decided on under Add a document → Drafts
 if done := st.session_state.pop("review_done", None):
     st.success(ui.esc(done), icon=":material/check_circle:")
 

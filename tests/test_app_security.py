@@ -34,6 +34,7 @@ PAGES = {
     "pages/upload.py": {},
     "pages/review.py": {},
     "pages/my_organisation.py": {},
+    "pages/add_document.py": {},
     "pages/evidence_edit.py": {"id": "src2019-mrc-prey-veng"},
     "pages/admin.py": {},
     "pages/audit.py": {},

@@ -126,6 +126,7 @@ WORK_PAGES = [
     ("pages/upload.py", "contrib@cwcc.example", {}),
     ("pages/my_organisation.py", "contrib@cwcc.example", {}),
     ("pages/review.py", "review@cwcc.example", {}),
+    ("pages/add_document.py", "review@cwcc.example", {}),
     ("pages/evidence_edit.py", "contrib@cwcc.example", {"id": EVIDENCE}),
     ("pages/admin.py", "admin@example.org", {}),
     ("pages/audit.py", "admin@example.org", {}),

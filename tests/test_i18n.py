@@ -206,8 +206,9 @@ WRAPPED = [
     "dashboard.py", "pages/brief.py", "pages/login.py", "pages/update.py", "pages/upload.py", "pages/review.py",
     "pages/my_organisation.py", "pages/evidence_edit.py", "pages/admin.py", "pages/audit.py",
     "pages/explore.py", "pages/recommendation.py", "pages/sources.py", "pages/data.py",
-    "pages/overview.py", "pages/owners.py", "pages/themes.py",
+    "pages/overview.py", "pages/owners.py", "pages/themes.py", "pages/add_document.py",
     "recommendations/ui/charts.py", "recommendations/ui/tables.py", "recommendations/ui/widgets.py",
+    "recommendations/ui/curation.py", "recommendations/ui/curation_review.py",
 ]  # fmt: skip
 
 

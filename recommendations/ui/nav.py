@@ -68,6 +68,8 @@ PAGES: tuple[Page, ...] = (
     Page("pages/update.py", N_("Update status"), ":material/edit_note:", N_("Your organisation"), Action.RECORD),
     Page("pages/upload.py", N_("Upload updates"), ":material/upload_file:", N_("Your organisation"), Action.RECORD),
     Page("pages/review.py", N_("Review queue"), ":material/fact_check:", N_("Your organisation"), Action.REVIEW),
+    Page("pages/add_document.py", N_("Add a document"), ":material/note_add:", N_("Your organisation"),
+         Action.ADD_DOCUMENT),
     Page("pages/my_organisation.py", N_("My organisation"), ":material/home_work:", N_("Your organisation"),
          Action.VIEW_DRAFTS),
     Page("pages/evidence_edit.py", N_("Correct an evidence item"), ":material/edit:", N_("Your organisation"),

@@ -63,8 +63,12 @@ def choose(page: Page, label: str, option: str) -> None:
 
 
 def pick_evidence(page: Page, words: str = "CENTRAL") -> None:
-    """Type into the evidence list and take the first match (more reliable than clicking a listed option)."""
-    box = main(page).get_by_test_id("stMultiSelect").filter(has_text="Evidence it rests on")
+    pick(page, "Evidence it rests on", words)
+
+
+def pick(page: Page, label: str, words: str) -> None:
+    """Type into the multiselect ``label`` and take the first match (more reliable than clicking a listed option)."""
+    box = main(page).get_by_test_id("stMultiSelect").filter(has_text=label)
     field = box.locator("input")
     field.click()
     field.fill(words)

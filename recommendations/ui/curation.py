@@ -1,0 +1,283 @@
+"""The steps of *Add a document* (pages/add_document.py): the document's details or the gap it fills, its text
+(pasted, or read from a TXT/DOCX/PDF and corrected before it is kept), and its recommendations (one by one or
+from a sheet), each with its problems shown under it as text. What the person entered stays in
+``st.session_state`` as plain values (strings, lists, dicts) under keys starting ``cd_``; the rules are on the
+write side (``write/curation_form.py``, ``write/curation.py``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import streamlit as st
+
+from recommendations.i18n import N_, Message
+from recommendations.ui.data import choosers, gaps
+from recommendations.ui.forms import field_errors
+from recommendations.ui.language import language, t, tr
+from recommendations.ui.widgets import esc
+from recommendations.vocabulary import SOURCE_KIND_LABELS, SourceKind
+from recommendations.write import curation_form, curation_sheet, errors, extract
+from recommendations.write.curation_form import Preview
+from recommendations.write.office import size_words
+
+PREFIX = "cd_"
+#: The document uploader's own limit (Streamlit's is 10 MB): the reader's, so a larger file is refused in words.
+UPLOAD_MB = -(-extract.MAX_BYTES // (1024 * 1024)) + 1
+COLUMN = "column {column}: {problem}"
+#: extract.read_document's words for a file over its limit (said here before the file is read at all).
+TOO_BIG = N_(
+    "The file is {size}; documents are limited to {limit}. Paste the text instead, or upload the part that holds "
+    "the recommendations."
+)  # the upload page's words for a problem of one column (in the catalog)
+
+
+def named(labels: Mapping[Any, str]) -> Callable[[Any], str]:
+    """A chooser's ``format_func``: each option by its label (the option itself if it has none)."""
+    return lambda key: labels.get(key, str(key))
+
+
+def state() -> Any:
+    return st.session_state
+
+
+def reset() -> None:
+    """Forget the document being added (after it is submitted, or to start another)."""
+    for key in [k for k in state() if str(k).startswith(PREFIX)]:
+        del state()[key]
+
+
+def load(values: Mapping[str, Any]) -> None:
+    """Put a recorded draft's values (``curation_form.form_of``) into the page, to correct it."""
+    reset()
+    s = state()
+    s["cd_mode"] = "gap" if values["fills"] else "new"
+    s["cd_fills"] = values["fills"]
+    for name, value in values["source"].items():
+        s[f"cd_src_{name}"] = value
+    if isinstance(s.get("cd_src_organisers"), str):
+        s["cd_src_organisers"] = [v.strip() for v in s["cd_src_organisers"].split(";") if v.strip()]
+    s["cd_text"] = s["cd_text_area"] = values["full_text"]
+    s["cd_text_name"] = values["text_name"]
+    s["cd_rows"] = values["rows"]
+    s["cd_choices"] = values["choices"]
+    for row in values["rows"]:
+        if row["id"] in values["choices"]:
+            s[f"cd_occ_{row['row']}"] = values["choices"][row["id"]]
+    s["cd_supersedes"] = values["supersedes"]
+    for link in values["links"]:
+        s[f"cd_link_{link['source']}_{link['target']}"] = link["kind"]
+        s[f"cd_note_{link['source']}_{link['target']}"] = link.get("note") or ""
+    for item in values["dismissed"]:
+        s[f"cd_link_{item['source']}_{item['target']}"] = curation_form.DISMISS
+        s[f"cd_note_{item['source']}_{item['target']}"] = item.get("note") or ""
+
+
+def current() -> dict[str, Any]:
+    """The document as the page holds it now: what ``curation_form.preview`` and ``submit`` take."""
+    s = state()
+    fills = s.get("cd_fills") if s.get("cd_mode") == "gap" else None
+    values = {name: s.get(f"cd_src_{name}") for name in curation_form.SOURCE_FIELDS}
+    source = {"language": s.get("cd_src_language") or None} if fills else curation_form.source_of(values)
+    return {
+        "source": source, "fills": fills, "full_text": s.get("cd_text", ""), "rows": list(s.get("cd_rows", [])),
+        "choices": dict(s.get("cd_choices", {})), "supersedes": s.get("cd_supersedes"),
+    }  # fmt: skip
+
+
+def said(problem: errors.FieldError) -> str:
+    return problem.words(tr())
+
+
+def details_step(problems: Mapping[str, list[errors.FieldError]]) -> None:
+    """Step 1: a new document's details, or the known gap the document fills."""
+    modes = {"new": t("A new document"), "gap": t("It fills a known gap (a document the tracker lists)")}
+    mode = st.radio(t("The document"), list(modes), format_func=named(modes), key="cd_mode", horizontal=True)
+    shown = {name: [said(p) for p in found] for name, found in problems.items()}
+    if mode == "gap":
+        table = gaps()
+        labels = {}
+        row: Any  # a row of the gaps frame
+        for row in table.itertuples():
+            missing = (
+                t("{n} of {expected} missing", n=tr().number(int(row.missing)), expected=tr().number(int(row.expected)))
+                if row.missing is not None
+                else t("number missing not known")
+            )
+            labels[row.id] = f"{row.title} ({tr().date(row.date)}; {missing})"
+        if state().get("cd_fills") not in labels:
+            state()["cd_fills"] = None
+        st.selectbox(t("Which gap"), list(labels), format_func=named(labels), index=None, key="cd_fills",
+                     placeholder=t("Choose"))  # fmt: skip
+        field_errors(shown, "fills")
+    else:
+        left, right = st.columns(2)
+        left.text_input(t("Id (lower case, e.g. 2023-cwcc-statement)"), key="cd_src_id")
+        with left:
+            field_errors(shown, "id")
+        right.text_input(t("Date (YYYY, YYYY-MM or YYYY-MM-DD)"), key="cd_src_date")
+        with right:
+            field_errors(shown, "date")
+        st.text_input(t("Title"), key="cd_src_title")
+        field_errors(shown, "title")
+        kinds = {k.value: t(SOURCE_KIND_LABELS[k]) for k in SourceKind}
+        st.selectbox(t("Kind"), list(kinds), format_func=named(kinds), index=None, key="cd_src_kind",
+                     placeholder=t("Choose"))  # fmt: skip
+        field_errors(shown, "kind")
+        actors = choosers(language())["addressees"]
+        st.multiselect(t("Organised by"), list(actors), format_func=named(actors), key="cd_src_organisers",
+                       placeholder=t("Choose"))  # fmt: skip
+        field_errors(shown, "organisers")
+        st.text_input(t("Place"), key="cd_src_place")
+        field_errors(shown, "place")
+        st.text_input(t("Web address (http or https)"), key="cd_src_url")
+        field_errors(shown, "url")
+        st.text_input(t("Citation"), key="cd_src_citation")
+        field_errors(shown, "citation")
+    if "cd_src_language" not in state():
+        state()["cd_src_language"] = "en"
+    st.text_input(t("Language of the text (a code: en, km)"), key="cd_src_language")
+    field_errors(shown, "language")
+
+
+def text_step(problems: Mapping[str, list[errors.FieldError]]) -> None:
+    """Step 2: the text, pasted or read from a file, shown for correction; kept only on "Keep this text"."""
+    s = state()
+    upload = st.file_uploader(
+        t("Read the text from a file (TXT, DOCX or PDF; at most {size} MB), or paste it below",
+          size=tr().number(extract.MAX_BYTES // (1024 * 1024))),
+        type=["txt", "docx", "pdf"], key="cd_file", max_upload_size=UPLOAD_MB,
+    )  # fmt: skip
+    if upload is not None and s.get("cd_file_seen") != upload.file_id:
+        s["cd_file_seen"] = upload.file_id
+        s["cd_file_problems"], s["cd_warnings"] = [], []
+        if upload.size > extract.MAX_BYTES:  # refused by its size, before a byte of it is read
+            limit = f"{extract.MAX_BYTES // (1024 * 1024)} MB"
+            s["cd_file_problems"] = [(TOO_BIG, {"size": size_words(upload.size), "limit": limit})]
+        else:
+            try:
+                found = extract.read_document(upload.name, upload.getvalue())
+            except errors.Invalid as exc:
+                s["cd_file_problems"] = [(e.said.msgid, dict(e.said.named)) for e in exc.errors]
+            else:
+                s["cd_text_area"] = found.text
+                s["cd_text_name"] = upload.name
+                s["cd_warnings"] = [(w.msgid, dict(w.named)) for w in found.warnings]
+    for msgid, named in s.get("cd_file_problems", []):
+        st.error(esc(errors.sentence(tr().say(Message(msgid, named)))), icon=":material/block:")
+    for msgid, named in s.get("cd_warnings", []):
+        st.warning(esc(errors.sentence(tr().say(Message(msgid, named)))), icon=":material/warning:")
+    st.text_area(t("The document's text: check it and correct what the reading got wrong"), key="cd_text_area",
+                 height=260)  # fmt: skip
+    st.button(t("Keep this text"), key="cd_keep_text", icon=":material/check:", on_click=_keep_text)
+    kept = s.get("cd_text", "")
+    if kept:
+        st.caption(t("Text kept: {n} characters.", n=tr().number(len(kept))))
+        if kept != s.get("cd_text_area", ""):
+            st.caption(t("The text above was changed since it was kept: keep it again to use the change."))
+    field_errors({k: [said(p) for p in v] for k, v in problems.items()}, "full_text")
+
+
+def _keep_text() -> None:
+    state()["cd_text"] = state().get("cd_text_area", "")
+
+
+def _add_row() -> None:
+    s = state()
+    rows = list(s.get("cd_rows", []))
+    values = {name: s.get(f"cd_one_{name}") for name in curation_form.ROW_FIELDS}
+    rows.append(curation_form.row_of(values, max((int(r["row"]) for r in rows), default=0) + 1))
+    s["cd_rows"] = rows  # the form empties itself (clear_on_submit) for the next one
+
+
+def _remove_row(number: str) -> None:
+    state()["cd_rows"] = [r for r in state().get("cd_rows", []) if r["row"] != number]
+
+
+def _correct_row(number: str) -> None:
+    corrected = state().get(f"cd_fix_{number}", "")
+    state()["cd_rows"] = [
+        {**r, "text": corrected} if r["row"] == number else r for r in state().get("cd_rows", [])
+    ]  # fmt: skip
+
+
+def one_by_one() -> None:
+    names = choosers(language())
+    with st.form("cd_one", border=True, clear_on_submit=True):
+        left, right = st.columns([1, 3])
+        left.text_input(t("Number as printed"), key="cd_one_number")
+        right.text_input(t("Section (optional)"), key="cd_one_section")
+        st.text_input(t("Lead-in (optional, e.g. 'We call on the government to:')"), key="cd_one_lead_in")
+        st.text_area(t("Text, copied exactly from the document"), key="cd_one_text")
+        st.text_input(t("Short title, in your own words"), key="cd_one_title")
+        st.multiselect(t("Themes"), list(names["themes"]), format_func=named(names["themes"]), key="cd_one_themes",
+                       placeholder=t("Choose"))  # fmt: skip
+        st.multiselect(t("Addressees"), list(names["addressees"]), format_func=named(names["addressees"]),
+                       key="cd_one_addressees", placeholder=t("Choose"))  # fmt: skip
+        st.text_area(t("Problems the document lists under it (optional, one per line)"), key="cd_one_problems")
+        st.form_submit_button(t("Add this recommendation"), on_click=_add_row, icon=":material/add:")
+
+
+def from_sheet() -> None:
+    s = state()
+    left, right = st.columns(2)
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    left.download_button(t("Template (XLSX, with notes on each column)"), curation_sheet.template_xlsx,
+                         file_name="recommendations-template.xlsx", mime=xlsx, icon=":material/download:")  # fmt: skip
+    right.download_button(t("Template (CSV)"), curation_sheet.template_csv, file_name="recommendations-template.csv",
+                          mime="text/csv", icon=":material/download:")  # fmt: skip
+    sheet = st.file_uploader(t("The filled sheet (CSV UTF-8 or XLSX): its rows replace the list below"),
+                             type=["csv", "xlsx"], key="cd_sheet")  # fmt: skip
+    if sheet is not None and s.get("cd_sheet_seen") != sheet.file_id:
+        s["cd_sheet_seen"] = sheet.file_id
+        try:
+            s["cd_rows"] = curation_sheet.read_recommendations(sheet.name, sheet.getvalue())
+            s["cd_sheet_problems"] = []
+        except errors.Invalid as exc:
+            s["cd_sheet_problems"] = [(e.row, e.field, e.said.msgid, dict(e.said.named)) for e in exc.errors]
+        st.rerun()  # the rows are checked at the top of the page
+    problems = s.get("cd_sheet_problems", [])
+    if problems:
+        st.error(t("The sheet was not read: fix these problems and upload it again."), icon=":material/block:")
+    for row, column, msgid, named in problems:
+        words = errors.sentence(tr().say(Message(msgid, named)))
+        where = t("Row {n}", n=row) + ": " if row is not None else ""
+        st.error(esc(where + t(COLUMN, column=column, problem=words)))
+
+
+def rows_step(preview: Preview | None) -> None:
+    """Step 3: the recommendations, and under each row every problem it has, as text."""
+    s = state()
+    ways = {"one": t("One by one"), "sheet": t("From a sheet (CSV or XLSX)")}
+    way = st.radio(t("How to record them"), list(ways), format_func=named(ways), key="cd_rows_how", horizontal=True)
+    one_by_one() if way == "one" else from_sheet()
+    rows = s.get("cd_rows", [])
+    if not rows:
+        return
+    st.subheader(t("{n} recommendation(s) recorded", n=tr().number(len(rows))))
+    by_row = preview.by_row if preview else {}
+    checked = {str(r["row"]): r for r in preview.checked.recommendations} if preview else {}
+    for row in rows:
+        number = str(row["row"])
+        found = by_row.get(int(number), [])
+        with st.container(border=True):
+            head = t("Row {n}", n=number)
+            st.markdown(f"**{esc(head)}** · {esc(row.get('number') or '')} · {esc(row.get('title') or '')}")
+            st.text(row.get("text") or "")
+            for problem in found:
+                st.error(esc(t(COLUMN, column=problem.field, problem=said(problem))), icon=":material/error:")
+            rec = checked.get(number, {})
+            places = curation_form.occurrences(s.get("cd_text", ""), row.get("text") or "")
+            if len(places) > 1 and rec.get("id"):
+                choice = st.radio(t("Which occurrence is this recommendation?"), range(len(places)), index=None,
+                                  format_func=places.__getitem__, key=f"cd_occ_{number}")  # fmt: skip
+                if choice is not None and s.setdefault("cd_choices", {}).get(rec["id"]) != choice:
+                    s["cd_choices"] = {**s["cd_choices"], rec["id"]: choice}
+                    st.rerun()
+            if any(p.field == "text" for p in found):
+                s.setdefault(f"cd_fix_{number}", row.get("text") or "")
+                st.text_area(t("Correct the text"), key=f"cd_fix_{number}")
+                st.button(t("Use the corrected text"), key=f"cd_fixed_{number}", on_click=_correct_row,
+                          args=(number,))  # fmt: skip
+            st.button(t("Remove"), key=f"cd_remove_{number}", on_click=_remove_row, args=(number,),
+                      icon=":material/delete:")  # fmt: skip

@@ -1,0 +1,103 @@
+"""Adding a missing document in the real browser, on a wide screen (1400 px) and a phone (390 px): a contributor
+pastes the text, keeps it, records one recommendation by hand and submits; a reviewer publishes it from Drafts,
+and the Sources page shows its text with the recommendation marked. A server and database of its own, so the
+other browser tests' counts do not move. Screenshots in test-output/screenshots/curation-*.png."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.e2e import test_roles as roles
+from tests.e2e.conftest import ACCOUNTS, PASSWORD, ROOT, goto, screenshot, serve, wait_for_run
+from tests.e2e.test_roles import log_in, main
+
+pytestmark = pytest.mark.e2e
+TEXT = """Statement of the Phnom Penh consultation
+
+1. The Ministry of Labour and Vocational Training should publish the fees every recruitment agency charges.
+2. Recruitment agencies should give each worker a copy of the contract in Khmer.
+"""
+ASK = "Recruitment agencies should give each worker a copy of the contract in Khmer."
+
+
+@pytest.fixture(scope="module")
+def curation_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A server of its own: the dataset loaded and a contributor and a reviewer of CWCC."""
+    tmp = tmp_path_factory.mktemp("curation")
+    url = f"sqlite:///{tmp / 'curation.db'}"
+    env = {**os.environ, "DATABASE_URL": url}
+    run = [sys.executable, "-m", "recommendations"]
+    subprocess.run([*run, "load"], cwd=ROOT, env=env, check=True, capture_output=True)
+    for email in ("contrib@cwcc.example", "review@cwcc.example"):
+        role, org = ACCOUNTS[email]
+        add = [*run, "users", "add", email, "--role", role, "--organisation", org, "--password-stdin"]
+        subprocess.run(add, cwd=ROOT, env=env, input=PASSWORD + "\n", text=True, check=True, capture_output=True)
+    with serve(tmp, url) as base:
+        yield base
+
+
+def new_page(browser: Browser, base_url: str, width: int) -> Page:
+    page = browser.new_context(base_url=base_url, viewport={"width": width, "height": 1000}).new_page()
+    page.set_default_timeout(15_000)
+    return page
+
+
+def pick(page: Page, label: str, words: str) -> None:
+    roles.pick(page, label, words)
+    main(page).get_by_role("heading", name="3. Its recommendations").click()  # leave the field
+
+
+@pytest.mark.parametrize("width", [1400, 390])
+def test_a_contributor_adds_a_document_and_a_reviewer_publishes_it(browser: Browser, curation_url: str, width: int):
+    source_id = f"2024-cwcc-consultation-{width}"
+    page = new_page(browser, curation_url, width)
+    log_in(page, "contrib@cwcc.example")
+    goto(page, "/add_document")
+    expect(page.get_by_role("heading", name="1. The document")).to_be_visible()
+    main(page).get_by_label(re.compile("^Id")).fill(source_id)
+    main(page).get_by_label(re.compile("^Date")).fill("2024-03-05")
+    main(page).get_by_label("Title", exact=True).fill("Phnom Penh consultation of March 2024")
+    main(page).get_by_test_id("stSelectbox").filter(has_text="Kind").locator("input").click()
+    page.get_by_role("option", name="CSO consultation", exact=True).click()
+    main(page).get_by_label(re.compile("^The document's text")).fill(TEXT)
+    main(page).get_by_role("button", name="Keep this text").click()
+    wait_for_run(page)
+    expect(main(page).get_by_text(re.compile(r"Text kept: \d+ characters"))).to_be_visible()
+    form = main(page).get_by_test_id("stForm")
+    form.get_by_label("Number as printed").fill("2")
+    form.get_by_label("Text, copied exactly from the document").fill(ASK)
+    form.get_by_label("Short title, in your own words").fill("Contracts in Khmer")
+    pick(page, "Themes", "Employment contracts")
+    pick(page, "Addressees", "Private recruitment agencies")
+    form.get_by_role("button", name="Add this recommendation").click()
+    wait_for_run(page)
+    expect(main(page).get_by_text("1 recommendation(s) recorded")).to_be_visible()
+    expect(form.get_by_label("Text, copied exactly from the document")).to_have_value("")  # ready for the next
+    expect(main(page).get_by_text(re.compile("shared words")).first).to_be_visible()  # its suggestions
+    screenshot(page, f"curation-contributor-{width}")
+    main(page).get_by_role("button", name="Submit the document").click()
+    wait_for_run(page)
+    expect(main(page).get_by_text(f"Submitted cd-{source_id}-1")).to_be_visible()
+    screenshot(page, f"curation-submitted-{width}")
+    page.context.close()
+
+    page = new_page(browser, curation_url, width)
+    log_in(page, "review@cwcc.example")
+    expect(main(page).get_by_text(re.compile("submitted document waits for review"))).to_be_visible()
+    goto(page, "/add_document")
+    main(page).get_by_role("tab", name="Drafts").click()
+    waiting = re.compile(r"^waits for review · 1 recommendation\(s\) · recorded by")
+    expect(main(page).get_by_text(waiting)).to_be_visible()
+    main(page).locator(f".st-key-cdr_publish_cd-{source_id}-1").get_by_role("button", name="Publish").click()
+    wait_for_run(page)
+    expect(main(page).get_by_text(f"Published cd-{source_id}-1")).to_be_visible()
+    main(page).get_by_role("tab", name="Drafts").click()
+    screenshot(page, f"curation-published-{width}")
+    page.context.close()
