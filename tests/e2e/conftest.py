@@ -282,12 +282,19 @@ def open_first_row(page: Page) -> None:
     wait_for_run(page)
 
 
-def screenshot(page: Page, name: str) -> Path:
-    """Full-page screenshot to test-output/screenshots/<name>.png.
+#: Screenshots are for people to look at, not asserted: `make screenshots` (TRACKER_SCREENSHOTS=1) takes them;
+#: `make test` does not, which saves the time of laying every page out again at its full height.
+TAKE_SCREENSHOTS = os.environ.get("TRACKER_SCREENSHOTS", "") not in ("", "0")
+
+
+def screenshot(page: Page, name: str) -> Path | None:
+    """Full-page screenshot to test-output/screenshots/<name>.png (only when ``TAKE_SCREENSHOTS``).
 
     Streamlit scrolls inside ``stMain`` (and the sidebar), not the document, so Playwright's
     full_page alone stops at the viewport: grow the viewport to the content for the shot.
     """
+    if not TAKE_SCREENSHOTS:
+        return None
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
     size = page.viewport_size or VIEWPORT
