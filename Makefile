@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test test-fast lint format venv db system-deps clean bench bench-api bench-suggest
+.PHONY: run test test-fast screenshots lint format venv db system-deps clean bench bench-api bench-suggest
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || { \
@@ -36,12 +36,19 @@ system-deps:
 # Workers for pytest: one per core (2 here); the tests that share a server or a database do so per worker.
 WORKERS ?= auto
 
+# The type checker runs beside the tests (the browser tests leave a core idle while pages load); both must pass.
 test: $(VENV)/.dev system-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy
 	$(BIN)/python -m recommendations validate
-	$(BIN)/python -m pytest -n $(WORKERS)
+	$(BIN)/mypy > .mypy.out 2>&1 & types=$$!; \
+	$(BIN)/python -m pytest -n $(WORKERS); tests=$$?; \
+	wait $$types; typed=$$?; cat .mypy.out; rm -f .mypy.out; \
+	test $$tests -eq 0 && test $$typed -eq 0
+
+# The browser tests with a full-page screenshot of each state, to look at (test-output/screenshots/).
+screenshots: $(VENV)/.dev system-deps
+	TRACKER_SCREENSHOTS=1 $(BIN)/python -m pytest -n $(WORKERS) -m e2e
 
 # The edit-test loop: unit tests and AppTests on SQLite (no PostgreSQL, no browser), in parallel.
 test-fast: $(VENV)/.dev

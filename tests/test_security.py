@@ -26,7 +26,7 @@ from recommendations.permissions import Action, PermissionDenied, Principal
 from recommendations.read import brief
 from recommendations.read.detail import disagreements, recommendation_detail
 from recommendations.read.table import recommendation_table
-from recommendations.write import accounts, auth, corrections, updates, workspace
+from recommendations.write import accounts, auth, corrections, curation, updates, workspace
 from recommendations.write.errors import Invalid
 from recommendations.write.updates import AssessmentForm
 from tests.conftest import ROOT
@@ -110,6 +110,17 @@ def drafts(world):
         seen = conn.execute(select(updates.E.c.version).where(updates.E.c.id == "src2019-mrc-prey-veng")).scalar_one()
     write(engine, corrections.correct_evidence, principal=p["contrib_b"], evidence_id="src2019-mrc-prey-veng",
           seen_version=seen, changes={"title": f"{MARK} proposed title"}, reason=f"{MARK} proposal reason")  # fmt: skip
+    for n, decision in ((1, None), (2, "returned")):  # documents added in the app: one waiting, one returned
+        source = {"id": f"2023-{MARK.lower()}-{n}", "title": f"{MARK} draft document {n}", "date": "2023-05-02",
+                  "kind": "cso_statement", "organisers": ["cwcc"], "language": "en"}  # fmt: skip
+        text = f"Statement {n}\n\n1. The Royal Government should publish the {MARK} fees of document {n}.\n"
+        rows = [{"number": "1", "text": f"The Royal Government should publish the {MARK} fees of document {n}.",
+                 "title": f"{MARK} ask {n}", "themes": "recruitment", "addressees": "rgc"}]  # fmt: skip
+        document = write(engine, curation.submit_document, principal=p["contrib_a"], source=source,
+                         full_text=text, rows=rows)  # fmt: skip
+        if decision:
+            write(engine, curation.review_document, principal=p["review_a"], draft_id=document, decision=decision,
+                  comment=f"{MARK} document return comment")  # fmt: skip
     return engine, p, draft, published
 
 
@@ -465,7 +476,8 @@ def test_thirty_attempts_at_once_from_one_client_check_no_more_than_its_limit(wo
 def _verbs(dialect: str, table: str, key: tuple[str, ...]) -> dict[str, str]:
     column = {"assessment": "rationale", "assessment_evidence": "position", "assessment_review": "comment",
               "audit_log": "who", "evidence_correction": "reason", "evidence_correction_review": "comment",
-              "sso_login": "session_id"}[table]  # fmt: skip
+              "sso_login": "session_id", "curation_draft": "recorded_by",
+              "curation_review": "comment"}[table]  # fmt: skip
     value = "0" if column == "position" else "'rewritten'"
     first = f"(SELECT * FROM {table} LIMIT 1)"
     copy = f"INSERT INTO {table} SELECT * FROM {table} LIMIT 1"
