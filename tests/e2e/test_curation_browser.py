@@ -78,7 +78,7 @@ def test_a_contributor_adds_a_document_and_a_reviewer_publishes_it(browser: Brow
     pick(page, "Addressees", "Private recruitment agencies")
     form.get_by_role("button", name="Add this recommendation").click()
     wait_for_run(page)
-    expect(main(page).get_by_text("1 recommendation(s) recorded")).to_be_visible()
+    expect(main(page).get_by_text("1 recommendation recorded")).to_be_visible()
     expect(form.get_by_label("Text, copied exactly from the document")).to_have_value("")  # ready for the next
     expect(main(page).get_by_text(re.compile("shared words")).first).to_be_visible()  # its suggestions
     screenshot(page, f"curation-contributor-{width}")
