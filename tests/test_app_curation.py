@@ -295,6 +295,7 @@ def test_a_new_addressee_is_proposed_named_submitted_and_created_on_publish_its_
 
     at = as_(engine, "review@cwcc.example")
     assert any("Proposes a new addressee: Domestic Workers Network" in c.value for c in at.caption)
+    assert SECOND in [x.value for x in at.text] and "Addressees: DWN" in [c.value for c in at.caption]  # what it holds
     assert_inert(at)
     at = click(at, "cdr_publish_cd-2023-cwcc-dw-notes-1")
     assert any("Published cd-2023-cwcc-dw-notes-1" in s.value for s in at.success), errors_of(at)

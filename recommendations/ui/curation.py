@@ -32,6 +32,19 @@ TOO_BIG = N_(
 )  # the upload page's words for a problem of one column (in the catalog)
 
 
+#: The columns of a recommendations sheet (and the fields of one entered by hand), as a problem names them.
+COLUMN_NAMES = {
+    "number": N_("number"), "section": N_("section"), "lead_in": N_("lead_in"), "text": N_("text"),
+    "title": N_("title"), "themes": N_("themes"), "addressees": N_("addressees"), "problems": N_("problems"),
+    "id": N_("id"), "row": N_("row"),
+}  # fmt: skip
+
+
+def column(field: str | None) -> str:
+    """A sheet column's name in the page's language (the header as it stands in the sheet, in English)."""
+    return t(COLUMN_NAMES[field]) if field in COLUMN_NAMES else str(field)
+
+
 def named(labels: Mapping[Any, str]) -> Callable[[Any], str]:
     """A chooser's ``format_func``: each option by its label (the option itself if it has none)."""
     return lambda key: labels.get(key, str(key))
@@ -241,7 +254,8 @@ def propose_part(problems: Mapping[str, list[errors.FieldError]]) -> None:
         left.text_input(t("Name"), key="cd_new_actor_name")
         right.text_input(t("Acronym (optional)"), key="cd_new_actor_acronym")
         types = {k: t(label) for k, label in ACTOR_TYPE_LABELS.items()}
-        st.selectbox(t("Type"), list(types), format_func=named(types), key="cd_new_actor_type")
+        st.selectbox(t("Type"), list(types), format_func=named(types), key="cd_new_actor_type",
+                     index=list(types).index("other"))  # fmt: skip
         st.button(t("Propose it"), key="cd_propose", on_click=_propose, icon=":material/person_add:")
         fields = {"name": t("Name"), "acronym": t("Acronym (optional)"), "type": t("Type")}
         for field, msgid, given in s.get("cd_propose_problems", []):
@@ -297,10 +311,11 @@ def from_sheet() -> None:
     problems = s.get("cd_sheet_problems", [])
     if problems:
         st.error(t("The sheet was not read: fix these problems and upload it again."), icon=":material/block:")
-    for row, column, msgid, named in problems:
+    for row, field, msgid, named in problems:
         words = errors.sentence(tr().say(Message(msgid, named)))
-        where = t("Row {n}", n=row) + ": " if row is not None else ""
-        st.error(esc(where + t(COLUMN, column=column, problem=words)))
+        named_ = {"column": column(field), "problem": words}
+        st.error(esc(t("Row {n}, column {column}: {problem}", n=row, **named_) if row is not None
+                     else t(COLUMN, **named_)))  # fmt: skip
 
 
 def rows_step(preview: Preview | None) -> None:
@@ -320,11 +335,12 @@ def rows_step(preview: Preview | None) -> None:
         number = str(row["row"])
         found = by_row.get(int(number), [])
         with st.container(border=True):
-            head = t("Row {n}", n=number)
-            st.markdown(f"**{esc(head)}** · {esc(row.get('number') or '')} · {esc(row.get('title') or '')}")
+            head = "**" + esc(t("Row {n}", n=number)) + "**"
+            printed = t("No. {number}", number=row["number"]) if row.get("number") else ""
+            st.markdown(" · ".join([head, *(esc(x) for x in (printed, row.get("title")) if x)]))
             st.text(row.get("text") or "")
             for problem in found:
-                st.error(esc(t(COLUMN, column=problem.field, problem=said(problem))), icon=":material/error:")
+                st.error(esc(t(COLUMN, column=column(problem.field), problem=said(problem))), icon=":material/error:")
             rec = checked.get(number, {})
             places = curation_form.occurrences(s.get("cd_text", ""), row.get("text") or "")
             if len(places) > 1 and rec.get("id"):

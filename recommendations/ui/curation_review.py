@@ -22,6 +22,7 @@ from recommendations.ui.widgets import esc
 from recommendations.vocabulary import ACTOR_TYPE_LABELS, LINK_KIND_LABELS
 from recommendations.write import curation, curation_form, errors
 from recommendations.write.curation_form import DISMISS, UNDECIDED, Preview
+from recommendations.write.curation_rows import proposed_id
 
 STATES = {
     "awaiting review": N_("waits for review"),
@@ -130,6 +131,7 @@ def drafts_part(who: Principal) -> None:
     if not rows:
         st.info(t("No document was submitted yet."), icon=":material/inbox:")
     may_publish = permissions.may(who, Action.PUBLISH_DOCUMENT)
+    actors = short_names(language())
     for row in rows:
         with st.container(border=True):
             st.markdown(f"**{esc(row['title'] or row['source_id'])}** · {esc(row['id'])}")
@@ -143,6 +145,14 @@ def drafts_part(who: Principal) -> None:
                 st.caption(esc(t("Fills the known gap {id}.", id=row["source_id"])))
             if row["supersedes"]:
                 st.caption(esc(t("A new version of {id}.", id=row["supersedes"])))
+            proposed = {proposed_id(a): a.get("acronym") or a["name"] for a in row["proposed_actors"]}
+            with st.expander(plural("Its {n} recommendation", "Its {n} recommendations", len(row["items"]))):
+                for item in row["items"]:
+                    printed = t("No. {number}", number=item["number"]) if item.get("number") else ""
+                    st.markdown(" · ".join(esc(x) for x in (item["id"], printed, item.get("title")) if x))
+                    st.text(item.get("text") or "")
+                    named = ", ".join(proposed.get(a) or actors.get(a, a) for a in item.get("addressees") or [])
+                    st.caption(esc(t("Addressees: {names}", names=named or "—")))
             for actor in row.get("proposed_actors") or []:
                 kind = t(ACTOR_TYPE_LABELS.get(actor.get("type") or "other", ACTOR_TYPE_LABELS["other"]))
                 st.caption(esc(t(

@@ -273,7 +273,8 @@ def _source(conn: Connection, who: Principal, checked: Checked) -> None:
 
 def drafts(conn: Connection, principal: Principal | None) -> list[dict[str, Any]]:
     """The submitted documents the principal may see (their organisation's; an admin's: all), newest first, each
-    with its state (awaiting review, published, returned, corrected) and, for its organisation, the comment."""
+    with its state (awaiting review, published, returned, corrected) and, for its organisation, the comment; its
+    recommendations (``items``: id, number, title, text, addressees) and the actors it proposes, for the reviewer."""
     who = auth.require(conn, principal, Action.ADD_DOCUMENT)
     query = (
         select(
@@ -299,6 +300,8 @@ def drafts(conn: Connection, principal: Principal | None) -> list[dict[str, Any]
             "reviewed_by": r["reviewed_by"], "reviewed_at": r["reviewed_at"], "supersedes": r["supersedes_id"],
             "organisation_id": r["organisation_id"], "text_name": r["text_name"],
             "proposed_actors": list(r["proposed_actors"] or []),
+            "items": [{k: rec.get(k) for k in ("id", "number", "title", "text", "addressees")}
+                      for rec in r["recommendations"]],
         })  # fmt: skip
     return out
 
