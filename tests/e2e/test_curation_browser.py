@@ -134,8 +134,9 @@ def test_in_khmer_a_sheet_with_a_wrong_row_a_proposed_addressee_returned_with_a_
     key(page, "cd_propose").get_by_role("button").click()
     wait_for_run(page)
     expect(main(page).get_by_text(re.compile("^បានស្នើ៖ Cambodian Domestic Workers Network"))).to_be_visible()
-    key(page, "cd_rows_how").get_by_role("radio").nth(1).click(force=True)
+    key(page, "cd_rows_how").get_by_text("ពីសន្លឹកតារាង (CSV ឬ XLSX)").click()  # "From a sheet (CSV or XLSX)"
     wait_for_run(page)
+    expect(key(page, "cd_rows_how").get_by_role("radio").nth(1)).to_be_checked()
     wrong = ASK.replace("a copy of the contract", "the contract")
     rows = "number,text,title,themes,addressees\n" + f"2,{wrong},Contracts in Khmer,contracts,CDWN\n"
     key(page, "cd_sheet").locator("input[type=file]").set_input_files(
@@ -160,7 +161,7 @@ def test_in_khmer_a_sheet_with_a_wrong_row_a_proposed_addressee_returned_with_a_
     drafts_tab(page)
     expect(main(page).get_by_text(re.compile("Cambodian Domestic Workers Network")).first).to_be_visible()
     screenshot(page, f"curation-km-drafts-reviewer-{width}")
-    key(page, f"cdr_comment_cd-{source_id}-1").locator("textarea").fill("Row 2: the title, please.")
+    key(page, f"cdr_comment_cd-{source_id}-1").locator("textarea").fill(f"Row 2: the title, please ({width} px).")
     key(page, f"cdr_return_cd-{source_id}-1").get_by_role("button").click()
     wait_for_run(page)
     page.context.close()
@@ -169,6 +170,6 @@ def test_in_khmer_a_sheet_with_a_wrong_row_a_proposed_addressee_returned_with_a_
     log_in(page, "contrib@cwcc.example")
     goto(page, "/add_document?lang=km")
     drafts_tab(page)
-    expect(main(page).get_by_text(re.compile("Row 2: the title, please."))).to_be_visible()
+    expect(main(page).get_by_text(re.compile(f"Row 2: the title, please \\({width} px\\)"))).to_be_visible()
     screenshot(page, f"curation-km-returned-{width}")
     page.context.close()
