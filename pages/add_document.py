@@ -60,7 +60,8 @@ with add:
     st.header(t("5. Submit"))
     shown = {"id", "title", "date", "kind", "organisers", "place", "url", "citation", "language", "fills",
              "full_text", "recommendations"}  # fmt: skip
-    elsewhere = [p for field, found in problems.items() if field not in shown for p in found]
+    elsewhere = [p for field, found in problems.items() if field not in shown and not field.startswith("proposed_")
+                 for p in found]  # fmt: skip
     for found in elsewhere:  # a link's problem, or a rule with no field on the page
         st.error(ui.esc(found.words(ui.tr())), icon=":material/error:")
     review.submit_step(who, preview, links, dismissed)

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
 from models.db import make_engine
-from models.tables import DRAFTS, R, S
+from models.tables import ACT, AD, DRAFTS, R, S
 from recommendations.permissions import Principal
 from recommendations.read import headlines
 from recommendations.write import accounts, extract
@@ -85,6 +85,23 @@ def click(at: AppTest, key: str) -> AppTest:
 def keep_text(at: AppTest, text: str) -> AppTest:
     at.text_area(key="cd_text_area").input(text)
     return click(at, "cd_keep_text")
+
+
+def new_document(at: AppTest, source_id: str) -> None:
+    """Step 1 for a new CSO statement of November 2023 titled "Notes"."""
+    for key, value in [("cd_src_id", source_id), ("cd_src_date", "2023-11-02"), ("cd_src_title", "Notes")]:
+        at.text_input(key=key).input(value)
+    at.selectbox(key="cd_src_kind").set_value("cso_statement")
+
+
+def add_one(at: AppTest, number: str, title: str, text: str, theme: str, addressee: str) -> AppTest:
+    """Step 3, one by one: a recommendation with one theme and one addressee."""
+    at.text_input(key="cd_one_number").input(number)
+    at.text_input(key="cd_one_title").input(title)
+    at.text_area(key="cd_one_text").input(text)
+    at.multiselect(key="cd_one_themes").set_value([theme])
+    at.multiselect(key="cd_one_addressees").set_value([addressee])
+    return click(at, "FormSubmitter:cd_one-Add this recommendation")
 
 
 def sheet(rows: list[dict[str, str]]) -> bytes:
@@ -239,16 +256,9 @@ def test_a_reviewer_reads_a_text_file_is_refused_one_too_big_by_its_size_and_pub
     assert any("The file is 1 KB; documents are limited to" in e for e in errors_of(at)), errors_of(at)
     at.file_uploader(key="cd_file").set_value(("statement.txt", ENGLISH.encode("utf-8-sig"), "text/plain")).run()
     assert at.text_area(key="cd_text_area").value.strip() == ENGLISH.strip()  # shown for correction, not yet kept
-    for key, value in [("cd_src_id", "2023-cwcc-afml-notes"), ("cd_src_date", "2023-11-02"), ("cd_src_title", "Notes")]:
-        at.text_input(key=key).input(value)
-    at.selectbox(key="cd_src_kind").set_value("cso_statement")
+    new_document(at, "2023-cwcc-afml-notes")
     at = click(at, "cd_keep_text")
-    at.text_input(key="cd_one_number").input("1")
-    at.text_input(key="cd_one_title").input("Ratify C189")
-    at.text_area(key="cd_one_text").input(FIRST)
-    at.multiselect(key="cd_one_themes").set_value(["ratification"])
-    at.multiselect(key="cd_one_addressees").set_value(["asean-member-states"])
-    at = click(at, "FormSubmitter:cd_one-Add this recommendation")
+    at = add_one(at, "1", "Ratify C189", FIRST, "ratification", "asean-member-states")
     at.checkbox(key="cd_publish").check()
     at = click(at, "cd_submit")
     assert any("Published cd-2023-cwcc-afml-notes-1" in s.value for s in at.success), errors_of(at)
@@ -256,3 +266,43 @@ def test_a_reviewer_reads_a_text_file_is_refused_one_too_big_by_its_size_and_pub
         assert conn.execute(select(S.c.origin, S.c.text_path).where(S.c.id == "2023-cwcc-afml-notes")).one() == (
             "app", "texts/2023-cwcc-afml-notes.txt")  # fmt: skip
     assert at.text_area(key="cd_text_area").value == ""  # the form is empty for the next document
+
+
+def test_a_new_addressee_is_proposed_named_submitted_and_created_on_publish_its_payload_name_inert(engine):
+    at = as_(engine, "contrib@cwcc.example")
+    new_document(at, "2023-cwcc-dw-notes")
+    at = keep_text(at, ENGLISH)
+    # a body that looks like one in the list is refused, with the one it looks like
+    at.text_input(key="cd_new_actor_name").input("Royal  Government of Cambodia")
+    at = click(at, "cd_propose")
+    assert any("looks the same as the existing organisation Royal Government of Cambodia" in e for e in errors_of(at))
+    assert "cd_withdraw_0" not in [b.key for b in at.button]
+    name = f"Domestic Workers Network {HOSTILE}"
+    at.text_input(key="cd_new_actor_name").input(name)
+    at.text_input(key="cd_new_actor_acronym").input("DWN")
+    at.selectbox(key="cd_new_actor_type").set_value("cso")
+    at = click(at, "cd_propose")
+    assert errors_of(at) == ["Record at least one recommendation"]  # the look-alike's refusal is gone
+    chooser = at.multiselect(key="cd_one_addressees")
+    assert "DWN (proposed)" in chooser.options
+    assert at.text_input(key="cd_new_actor_name").value == ""  # emptied for another one
+    at = add_one(at, "2", "A day of rest", SECOND, "domestic-workers", "dwn")
+    assert_inert(at)
+    at = click(at, "cd_submit")
+    assert any("Submitted cd-2023-cwcc-dw-notes-1" in s.value for s in at.success), errors_of(at)
+    with engine.connect() as conn:
+        assert conn.execute(select(ACT.c.id).where(ACT.c.id == "dwn")).first() is None  # not before it is published
+
+    at = as_(engine, "review@cwcc.example")
+    assert any("Proposes a new addressee: Domestic Workers Network" in c.value for c in at.caption)
+    assert SECOND in [x.value for x in at.text] and "Addressees: DWN" in [c.value for c in at.caption]  # what it holds
+    assert_inert(at)
+    at = click(at, "cdr_publish_cd-2023-cwcc-dw-notes-1")
+    assert any("Published cd-2023-cwcc-dw-notes-1" in s.value for s in at.success), errors_of(at)
+    with engine.connect() as conn:
+        actor = conn.execute(select(ACT.c.name, ACT.c.acronym, ACT.c.type).where(ACT.c.id == "dwn")).one()
+        named = conn.execute(select(AD.c.actor_id).where(AD.c.recommendation_id == "2023-cwcc-dw-notes-2")).scalars()
+        assert tuple(actor) == (name, "DWN", "cso") and list(named) == ["dwn"]
+    at.switch_page("pages/owners.py").run()
+    assert not at.exception
+    assert_inert(at)

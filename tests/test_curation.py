@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from models.tables import AUDIT, DRAFT_REVIEWS, DRAFTS, L, R, S
+from models.tables import ACT, AD, AUDIT, DRAFT_REVIEWS, DRAFTS, L, R, S
 from recommendations.permissions import PermissionDenied, Principal
 from recommendations.read import headlines
 from recommendations.write import accounts, auth, curation
@@ -241,3 +241,35 @@ def test_khmer_text_with_zero_width_spaces_is_verbatim(world):
     with engine.connect() as conn:
         rec = conn.execute(select(R).where(R.c.id == "2023-km-1")).one()
     assert KHMER[rec.text_start : rec.text_end] == "រាជរដ្ឋាភិបាល\u200bគួរ\u200bផ្តល់\u200bព័ត៌មាន\u200bដល់\u200bពលករ។"
+
+
+def test_a_proposed_actor_is_checked_like_an_organisation_named_by_acronym_and_created_on_publish(world):
+    engine, people = world
+    proposed = [{"name": "Domestic Workers Network", "acronym": "DWN", "type": "cso"}]
+    rows = [ROWS[0], row("2", "Recruitment agencies should publish their fees.", addressees="dwn; RGC")]
+    for twin, field in [({"name": "Royal Government of  Cambodia"}, "proposed_actors.0.name"),
+                        ({"name": "Network", "acronym": "R.G.C."}, "proposed_actors.0.name"),
+                        ({"name": "Domestic Workers Network", "type": "spaceship"}, "proposed_actors.0.type"),
+                        ({"name": "", "acronym": "X"}, "proposed_actors.0.name")]:  # fmt: skip
+        with pytest.raises(Invalid) as refused:
+            submit(engine, people["contrib_a"], rows=rows, proposed_actors=[twin])
+        assert field in [f for _, f, _ in problems(refused)], problems(refused)
+    with pytest.raises(Invalid) as refused:  # two proposals that would get one id
+        submit(engine, people["contrib_a"], rows=rows, proposed_actors=proposed * 2)
+    assert [(f, m) for _, f, m in problems(refused)] == [
+        ("proposed_actors.1.name", "Proposal 1 has the same acronym or name: give each body its own.")
+    ]
+    draft_id = submit(engine, people["contrib_a"], rows=rows, proposed_actors=proposed)
+    with engine.connect() as conn:
+        assert [d["proposed_actors"] for d in curation.drafts(conn, people["review_a"])] == [proposed]
+    assert count(engine, ACT, ACT.c.id == "dwn") == 0
+    review(engine, people["review_a"], draft_id)
+    with engine.connect() as conn:
+        actor = conn.execute(select(ACT.c.name, ACT.c.acronym, ACT.c.type).where(ACT.c.id == "dwn")).one()
+        named = conn.execute(select(AD.c.actor_id).where(AD.c.recommendation_id == "2023-test-statement-2")).scalars()
+        assert tuple(actor) == ("Domestic Workers Network", "DWN", "cso") and sorted(named) == ["dwn", "rgc"]
+    # a new version that still carries the proposal is not refused as a look-alike of what it created
+    changed = [{**r, "title": "Fees"} if r["number"] == "2" else r for r in rows]
+    again = submit(engine, people["contrib_a"], rows=changed, proposed_actors=proposed, supersedes=draft_id)
+    review(engine, people["review_a"], again)
+    assert count(engine, ACT, ACT.c.id == "dwn") == 1

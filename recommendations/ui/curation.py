@@ -12,12 +12,12 @@ from typing import Any
 import streamlit as st
 
 from recommendations.i18n import N_, Message
-from recommendations.ui.data import choosers, gaps
+from recommendations.ui.data import choosers, engine, gaps
 from recommendations.ui.forms import field_errors
-from recommendations.ui.language import language, t, tr
+from recommendations.ui.language import language, plural, t, tr
 from recommendations.ui.widgets import esc
-from recommendations.vocabulary import SOURCE_KIND_LABELS, SourceKind
-from recommendations.write import curation_form, curation_sheet, errors, extract
+from recommendations.vocabulary import ACTOR_TYPE_LABELS, SOURCE_KIND_LABELS, SourceKind
+from recommendations.write import curation_form, curation_rows, curation_sheet, errors, extract
 from recommendations.write.curation_form import Preview
 from recommendations.write.office import size_words
 
@@ -30,6 +30,19 @@ TOO_BIG = N_(
     "The file is {size}; documents are limited to {limit}. Paste the text instead, or upload the part that holds "
     "the recommendations."
 )  # the upload page's words for a problem of one column (in the catalog)
+
+
+#: The columns of a recommendations sheet (and the fields of one entered by hand), as a problem names them.
+COLUMN_NAMES = {
+    "number": N_("number"), "section": N_("section"), "lead_in": N_("lead_in"), "text": N_("text"),
+    "title": N_("title"), "themes": N_("themes"), "addressees": N_("addressees"), "problems": N_("problems"),
+    "id": N_("id"), "row": N_("row"),
+}  # fmt: skip
+
+
+def column(field: str | None) -> str:
+    """A sheet column's name in the page's language (the header as it stands in the sheet, in English)."""
+    return t(COLUMN_NAMES[field]) if field in COLUMN_NAMES else str(field)
 
 
 def named(labels: Mapping[Any, str]) -> Callable[[Any], str]:
@@ -65,6 +78,7 @@ def load(values: Mapping[str, Any]) -> None:
         if row["id"] in values["choices"]:
             s[f"cd_occ_{row['row']}"] = values["choices"][row["id"]]
     s["cd_supersedes"] = values["supersedes"]
+    s["cd_proposed"] = list(values.get("proposed_actors") or [])
     for link in values["links"]:
         s[f"cd_link_{link['source']}_{link['target']}"] = link["kind"]
         s[f"cd_note_{link['source']}_{link['target']}"] = link.get("note") or ""
@@ -82,6 +96,7 @@ def current() -> dict[str, Any]:
     return {
         "source": source, "fills": fills, "full_text": s.get("cd_text", ""), "rows": list(s.get("cd_rows", [])),
         "choices": dict(s.get("cd_choices", {})), "supersedes": s.get("cd_supersedes"),
+        "proposed_actors": list(s.get("cd_proposed", [])),
     }  # fmt: skip
 
 
@@ -201,8 +216,65 @@ def _correct_row(number: str) -> None:
     ]  # fmt: skip
 
 
+def addressees() -> dict[str, str]:
+    """The addressees a recommendation may name: the known actors, then the ones proposed on this page."""
+    proposed = {
+        curation_rows.proposed_id(a): t("{name} (proposed)", name=a.get("acronym") or a["name"])
+        for a in state().get("cd_proposed", [])
+    }  # fmt: skip
+    return {**choosers(language())["addressees"], **proposed}
+
+
+def _propose() -> None:
+    s = state()
+    actor = {k: s.get(f"cd_new_actor_{k}") or "" for k in ("name", "acronym", "type")}
+    proposed = list(s.get("cd_proposed", []))
+    found = curation_form.propose(engine(), proposed, actor)
+    s["cd_propose_problems"] = [(p.field, p.said.msgid, dict(p.said.named)) for p in found]
+    if not found:
+        s["cd_proposed"] = [*proposed, {k: v.strip() for k, v in actor.items() if v.strip()}]
+        for k in ("name", "acronym"):
+            s[f"cd_new_actor_{k}"] = ""
+
+
+def _withdraw(index: int) -> None:
+    proposed = list(state().get("cd_proposed", []))
+    state()["cd_proposed"] = proposed[:index] + proposed[index + 1 :]
+
+
+def propose_part(problems: Mapping[str, list[errors.FieldError]]) -> None:
+    """ "An addressee that is not in the list?": propose an organisation or body (name, acronym, type); the
+    recommendations may then name it; it is created when a reviewer publishes the document."""
+    s = state()
+    proposed = s.get("cd_proposed", [])
+    with st.expander(t("An addressee that is not in the list?"), expanded=bool(proposed)):
+        st.caption(t("Propose it here: it is offered among the addressees (marked proposed) and created when the "
+                     "document is published. A sheet may name it by its acronym."))  # fmt: skip
+        left, right = st.columns([3, 1])
+        left.text_input(t("Name"), key="cd_new_actor_name")
+        right.text_input(t("Acronym (optional)"), key="cd_new_actor_acronym")
+        types = {k: t(label) for k, label in ACTOR_TYPE_LABELS.items()}
+        st.selectbox(t("Type"), list(types), format_func=named(types), key="cd_new_actor_type",
+                     index=list(types).index("other"))  # fmt: skip
+        st.button(t("Propose it"), key="cd_propose", on_click=_propose, icon=":material/person_add:")
+        fields = {"name": t("Name"), "acronym": t("Acronym (optional)"), "type": t("Type")}
+        for field, msgid, given in s.get("cd_propose_problems", []):
+            words = errors.sentence(tr().say(Message(msgid, given)))
+            st.error(esc(t(COLUMN, column=fields.get(field, field), problem=words)), icon=":material/error:")
+        for index, actor in enumerate(proposed):
+            kind = t(ACTOR_TYPE_LABELS.get(actor.get("type") or "other", ACTOR_TYPE_LABELS["other"]))
+            left, right = st.columns([4, 1], vertical_alignment="center")
+            left.text(t("Proposed: {name} ({acronym}), {type}", name=actor["name"],
+                        acronym=actor.get("acronym") or "—", type=kind))  # fmt: skip
+            right.button(t("Withdraw"), key=f"cd_withdraw_{index}", on_click=_withdraw, args=(index,))
+            for field, found in problems.items():
+                if field.startswith(f"proposed_actors.{index}."):
+                    for problem in found:
+                        st.error(esc(said(problem)), icon=":material/error:")
+
+
 def one_by_one() -> None:
-    names = choosers(language())
+    names = {**choosers(language()), "addressees": addressees()}
     with st.form("cd_one", border=True, clear_on_submit=True):
         left, right = st.columns([1, 3])
         left.text_input(t("Number as printed"), key="cd_one_number")
@@ -239,10 +311,11 @@ def from_sheet() -> None:
     problems = s.get("cd_sheet_problems", [])
     if problems:
         st.error(t("The sheet was not read: fix these problems and upload it again."), icon=":material/block:")
-    for row, column, msgid, named in problems:
+    for row, field, msgid, named in problems:
         words = errors.sentence(tr().say(Message(msgid, named)))
-        where = t("Row {n}", n=row) + ": " if row is not None else ""
-        st.error(esc(where + t(COLUMN, column=column, problem=words)))
+        named_ = {"column": column(field), "problem": words}
+        st.error(esc(t("Row {n}, column {column}: {problem}", n=row, **named_) if row is not None
+                     else t(COLUMN, **named_)))  # fmt: skip
 
 
 def rows_step(preview: Preview | None) -> None:
@@ -250,22 +323,24 @@ def rows_step(preview: Preview | None) -> None:
     s = state()
     ways = {"one": t("One by one"), "sheet": t("From a sheet (CSV or XLSX)")}
     way = st.radio(t("How to record them"), list(ways), format_func=named(ways), key="cd_rows_how", horizontal=True)
+    propose_part(preview.by_field if preview else {})
     one_by_one() if way == "one" else from_sheet()
     rows = s.get("cd_rows", [])
     if not rows:
         return
-    st.subheader(t("{n} recommendation(s) recorded", n=tr().number(len(rows))))
+    st.subheader(plural("{n} recommendation recorded", "{n} recommendations recorded", len(rows)))
     by_row = preview.by_row if preview else {}
     checked = {str(r["row"]): r for r in preview.checked.recommendations} if preview else {}
     for row in rows:
         number = str(row["row"])
         found = by_row.get(int(number), [])
         with st.container(border=True):
-            head = t("Row {n}", n=number)
-            st.markdown(f"**{esc(head)}** · {esc(row.get('number') or '')} · {esc(row.get('title') or '')}")
+            head = "**" + esc(t("Row {n}", n=number)) + "**"
+            printed = t("No. {number}", number=row["number"]) if row.get("number") else ""
+            st.markdown(" · ".join([head, *(esc(x) for x in (printed, row.get("title")) if x)]))
             st.text(row.get("text") or "")
             for problem in found:
-                st.error(esc(t(COLUMN, column=problem.field, problem=said(problem))), icon=":material/error:")
+                st.error(esc(t(COLUMN, column=column(problem.field), problem=said(problem))), icon=":material/error:")
             rec = checked.get(number, {})
             places = curation_form.occurrences(s.get("cd_text", ""), row.get("text") or "")
             if len(places) > 1 and rec.get("id"):

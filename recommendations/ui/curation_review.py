@@ -19,9 +19,10 @@ from recommendations.ui.forms import moment, problem_summary, refusal, submit, w
 from recommendations.ui.language import language, page_link, plural, t, tr
 from recommendations.ui.session import principal
 from recommendations.ui.widgets import esc
-from recommendations.vocabulary import LINK_KIND_LABELS
+from recommendations.vocabulary import ACTOR_TYPE_LABELS, LINK_KIND_LABELS
 from recommendations.write import curation, curation_form, errors
 from recommendations.write.curation_form import DISMISS, UNDECIDED, Preview
+from recommendations.write.curation_rows import proposed_id
 
 STATES = {
     "awaiting review": N_("waits for review"),
@@ -80,7 +81,8 @@ def submit_step(who: Principal, preview: Preview | None, links: list[Any], dismi
         st.info(t("Keep the text and record at least one recommendation first."), icon=":material/info:")
         return
     if count:
-        st.warning(t("{n} problem(s) to fix above before the document can be submitted.", n=tr().number(count)),
+        st.warning(plural("{n} problem to fix above before the document can be submitted.",
+                          "{n} problems to fix above before the document can be submitted.", count),
                    icon=":material/error:")  # fmt: skip
     publish = False
     if permissions.may(who, Action.PUBLISH_DOCUMENT):
@@ -129,19 +131,35 @@ def drafts_part(who: Principal) -> None:
     if not rows:
         st.info(t("No document was submitted yet."), icon=":material/inbox:")
     may_publish = permissions.may(who, Action.PUBLISH_DOCUMENT)
-    said = tr()
+    actors = short_names(language())
     for row in rows:
         with st.container(border=True):
             st.markdown(f"**{esc(row['title'] or row['source_id'])}** · {esc(row['id'])}")
-            facts = t(
-                "{state} · {n} recommendation(s) · recorded by {person} on {when}", state=t(STATES[row["state"]]),
-                n=said.number(row["recommendations"]), person=row["recorded_by"], when=moment(row["recorded_at"]),
+            facts = plural(
+                "{state} · {n} recommendation · recorded by {person} on {when}",
+                "{state} · {n} recommendations · recorded by {person} on {when}", row["recommendations"],
+                state=t(STATES[row["state"]]), person=row["recorded_by"], when=moment(row["recorded_at"]),
             )  # fmt: skip
             st.caption(esc(facts))
             if row["fills_gap"]:
                 st.caption(esc(t("Fills the known gap {id}.", id=row["source_id"])))
             if row["supersedes"]:
                 st.caption(esc(t("A new version of {id}.", id=row["supersedes"])))
+            proposed = {proposed_id(a): a.get("acronym") or a["name"] for a in row["proposed_actors"]}
+            with st.expander(plural("Its {n} recommendation", "Its {n} recommendations", len(row["items"]))):
+                for item in row["items"]:
+                    printed = t("No. {number}", number=item["number"]) if item.get("number") else ""
+                    st.markdown(" · ".join(esc(x) for x in (item["id"], printed, item.get("title")) if x))
+                    st.text(item.get("text") or "")
+                    named = ", ".join(proposed.get(a) or actors.get(a, a) for a in item.get("addressees") or [])
+                    st.caption(esc(t("Addressees: {names}", names=named or "—")))
+            for actor in row.get("proposed_actors") or []:
+                kind = t(ACTOR_TYPE_LABELS.get(actor.get("type") or "other", ACTOR_TYPE_LABELS["other"]))
+                st.caption(esc(t(
+                    "Proposes a new addressee: {name} ({acronym}), {type}. It is created when the document is "
+                    "published, if a recommendation names it.", name=actor.get("name"),
+                    acronym=actor.get("acronym") or "—", type=kind,
+                )))  # fmt: skip
             if row["comment"]:
                 st.text(t("Comment from {person}: {comment}", person=row["reviewed_by"], comment=row["comment"]))
             if error := st.session_state.pop(f"cdr_error_{row['id']}", None):

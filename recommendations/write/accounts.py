@@ -29,6 +29,7 @@ from recommendations.write.versions import versioned_update
 
 EDITABLE_ORGANISATION = ("name", "acronym", "country", "note")
 LOOKS_THE_SAME = N_("the name looks the same as the existing organisation {organisation}")
+TAKEN_ID = N_("an organisation or body with the id {id} already exists")
 
 
 def _now() -> dt.datetime:
@@ -42,7 +43,7 @@ def _slug(value: str, limit: int = 24) -> str:
 # --- organisations ---------------------------------------------------------------------------------------
 
 
-def _look_alike(conn: Connection, name: str, acronym: str | None, *, besides: str | None = None) -> str | None:
+def look_alike(conn: Connection, name: str, acronym: str | None, *, besides: str | None = None) -> str | None:
     """An existing organisation whose name or acronym would be taken for this one's, or None."""
     wanted = {text.skeleton(v) for v in (name, acronym) if v}
     for row in conn.execute(select(ACT.c.id, ACT.c.name, ACT.c.acronym)):
@@ -61,10 +62,8 @@ def add_organisation(*, conn: Connection, principal: Principal | None, data: Map
     except ValidationError as exc:
         raise Invalid(pydantic_errors(exc)) from None
     if conn.execute(select(ACT.c.id).where(ACT.c.id == actor.id)).first():
-        raise Invalid(
-            [FieldError("id", N_("an organisation or body with the id {id} already exists"), id=repr(actor.id))]
-        )
-    if twin := _look_alike(conn, actor.name, actor.acronym):
+        raise Invalid([FieldError("id", TAKEN_ID, id=repr(actor.id))])
+    if twin := look_alike(conn, actor.name, actor.acronym):
         raise Invalid([FieldError("name", LOOKS_THE_SAME, organisation=twin)])
     conn.execute(insert(ACT).values(**records.actor_row(actor), version=1))
     audit(
@@ -90,7 +89,7 @@ def edit_organisation(
         actor = ActorIn(**values)
     except ValidationError as exc:
         raise Invalid(pydantic_errors(exc)) from None
-    if twin := _look_alike(conn, actor.name, actor.acronym, besides=actor_id):
+    if twin := look_alike(conn, actor.name, actor.acronym, besides=actor_id):
         raise Invalid([FieldError("name", LOOKS_THE_SAME, organisation=twin)])
     before = {k: current[k] for k in EDITABLE_ORGANISATION}
     after = {k: getattr(actor, k) for k in EDITABLE_ORGANISATION}

@@ -273,14 +273,15 @@ def _source(conn: Connection, who: Principal, checked: Checked) -> None:
 
 def drafts(conn: Connection, principal: Principal | None) -> list[dict[str, Any]]:
     """The submitted documents the principal may see (their organisation's; an admin's: all), newest first, each
-    with its state (awaiting review, published, returned, corrected) and, for its organisation, the comment."""
+    with its state (awaiting review, published, returned, corrected) and, for its organisation, the comment; its
+    recommendations (``items``: id, number, title, text, addressees) and the actors it proposes, for the reviewer."""
     who = auth.require(conn, principal, Action.ADD_DOCUMENT)
     query = (
         select(
             DRAFTS.c.id, DRAFTS.c.source_id, DRAFTS.c.version, DRAFTS.c.fills_gap, DRAFTS.c.source,
             DRAFTS.c.recommendations, DRAFTS.c.organisation_id, DRAFTS.c.recorded_by, DRAFTS.c.recorded_at,
-            DRAFTS.c.supersedes_id, DRAFTS.c.text_name, DRAFT_REVIEWS.c.decision, DRAFT_REVIEWS.c.comment,
-            DRAFT_REVIEWS.c.reviewed_by, DRAFT_REVIEWS.c.reviewed_at,
+            DRAFTS.c.supersedes_id, DRAFTS.c.text_name, DRAFTS.c.proposed_actors, DRAFT_REVIEWS.c.decision,
+            DRAFT_REVIEWS.c.comment, DRAFT_REVIEWS.c.reviewed_by, DRAFT_REVIEWS.c.reviewed_at,
         )
         .select_from(DRAFTS.outerjoin(DRAFT_REVIEWS, DRAFT_REVIEWS.c.draft_id == DRAFTS.c.id))
         .order_by(DRAFTS.c.recorded_at.desc(), DRAFTS.c.id)
@@ -298,6 +299,9 @@ def drafts(conn: Connection, principal: Principal | None) -> list[dict[str, Any]
             "comment": r["comment"], "recorded_by": r["recorded_by"], "recorded_at": r["recorded_at"],
             "reviewed_by": r["reviewed_by"], "reviewed_at": r["reviewed_at"], "supersedes": r["supersedes_id"],
             "organisation_id": r["organisation_id"], "text_name": r["text_name"],
+            "proposed_actors": list(r["proposed_actors"] or []),
+            "items": [{k: rec.get(k) for k in ("id", "number", "title", "text", "addressees")}
+                      for rec in r["recommendations"]],
         })  # fmt: skip
     return out
 

@@ -20,10 +20,11 @@ from sqlalchemy.engine import Connection
 
 from models.tables import ACT, DRAFT_REVIEWS, DRAFTS, R, S
 from recommendations import labels, text, verbatim
-from recommendations.dataset.schema import LinkIn, SourceIn
+from recommendations.dataset.schema import ActorIn, LinkIn, SourceIn
 from recommendations.i18n import N_
 from recommendations.vocabulary import ActorType
-from recommendations.write.curation_rows import Names, check_row
+from recommendations.write.accounts import LOOKS_THE_SAME, TAKEN_ID, look_alike
+from recommendations.write.curation_rows import Names, check_row, proposed_id
 from recommendations.write.errors import FieldError, pydantic_errors
 
 #: The longest document text kept (characters): a 2,000-page PDF holds about this much.
@@ -240,7 +241,9 @@ def check_document(
                     draft=waiting[0],
                 )
             )
-    names = Names(conn, proposed_actors)
+    actors, found = check_proposed(conn, proposed_actors)
+    problems += found
+    names = Names(conn, actors)
     recs: list[dict[str, Any]] = []
     for index, row in enumerate(rows):
         rec, row_problems = check_row(index, row, source_id, full_text, names, choices or {})
@@ -258,15 +261,45 @@ def check_document(
             )
         )
     confirmed, kept = _links(conn, links, dismissed, {r["id"] for r in recs}, meta.get("date"), problems)
-    actors = [
-        {k: str(a.get(k) or "").strip() for k in ("name", "acronym", "type") if a.get(k)} for a in proposed_actors
-    ]
-    for index, actor in enumerate(actors):
-        if not actor.get("name"):
-            problems.append(FieldError(f"proposed_actors.{index}.name", N_("give the name of the proposed body")))
-        if actor.get("type", "other") not in {t.value for t in ActorType}:
-            problems.append(FieldError(f"proposed_actors.{index}.type", N_("unknown type {type}"), type=actor["type"]))
     return Checked(source_id, bool(fills), meta, full_text, recs, confirmed, kept, actors, problems)
+
+
+def check_proposed(
+    conn: Connection, proposed: Sequence[Mapping[str, Any]]
+) -> tuple[list[dict[str, str]], list[FieldError]]:
+    """The organisations or bodies the curator proposes (name, acronym, type), as a draft keeps them, and their
+    problems (field ``proposed_actors.<index>.<name>``): the actor schema's rules, and a name, acronym or id that
+    would be taken for an existing actor's (``accounts.look_alike``) or another proposal's. A proposal that an
+    earlier version of the document already created (same id, same name) is left out: it is an actor now."""
+    out: list[dict[str, str]] = []
+    problems: list[FieldError] = []
+    seen: dict[str, int] = {}
+    for index, given in enumerate(proposed):
+        actor = {k: str(given.get(k) or "").strip() for k in ("name", "acronym", "type") if given.get(k)}
+        where = f"proposed_actors.{index}"
+        if not actor.get("name"):
+            problems.append(FieldError(f"{where}.name", N_("give the name of the proposed body")))
+            continue
+        ident = proposed_id(actor)
+        try:
+            ActorIn.model_validate({"id": ident, "type": ActorType.OTHER.value, **actor})
+        except ValidationError as exc:
+            problems += [FieldError(f"{where}.{e.field}", e.said) for e in pydantic_errors(exc)]
+            continue
+        existing = conn.execute(select(ACT.c.name, ACT.c.acronym).where(ACT.c.id == ident)).first()
+        mine = (actor["name"], actor.get("acronym", ""))
+        if existing is not None and (existing.name, existing.acronym or "") == mine:
+            continue  # created when an earlier version of this document was published
+        if twin := look_alike(conn, actor["name"], actor.get("acronym")):
+            problems.append(FieldError(f"{where}.name", LOOKS_THE_SAME, organisation=twin))
+        elif existing is not None:
+            problems.append(FieldError(f"{where}.acronym", TAKEN_ID, id=repr(ident)))
+        elif ident in seen:
+            again = N_("proposal {other} has the same acronym or name: give each body its own")
+            problems.append(FieldError(f"{where}.name", again, other=seen[ident] + 1))
+        seen.setdefault(ident, index)
+        out.append(actor)
+    return out, problems
 
 
 def _repeats(recs: list[dict[str, Any]], problems: list[FieldError]) -> None:

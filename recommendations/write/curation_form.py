@@ -16,11 +16,12 @@ from sqlalchemy.engine import Engine
 
 from recommendations import permissions, verbatim
 from recommendations.dates import date_start
+from recommendations.i18n import N_
 from recommendations.permissions import Action, Principal
 from recommendations.read.suggest import Suggestion, suggest
 from recommendations.vocabulary import LinkKind
 from recommendations.write.curation import review_document, submit_document
-from recommendations.write.curation_check import Checked, check_document
+from recommendations.write.curation_check import Checked, check_document, check_proposed
 from recommendations.write.errors import FieldError
 
 #: The fields of a new document's metadata, as the form shows them (and as ``check_document`` names them).
@@ -76,12 +77,13 @@ def preview(
     rows: Sequence[Mapping[str, Any]],
     choices: Mapping[str, int] | None = None,
     supersedes: str | None = None,
+    proposed_actors: Sequence[Mapping[str, Any]] = (),
 ) -> Preview:
     """Check the document as it stands on the page, writing nothing."""
     with engine.connect() as conn:
         checked = check_document(
             conn=conn, source=source, full_text=full_text, rows=rows, fills=fills, choices=choices or {},
-            supersedes=supersedes,
+            supersedes=supersedes, proposed_actors=proposed_actors,
         )  # fmt: skip
     out = Preview(checked)
     for problem in checked.problems:
@@ -90,6 +92,20 @@ def preview(
         else:
             out.by_field.setdefault(problem.field, []).append(problem)
     return out
+
+
+def propose(engine: Engine, proposed: Sequence[Mapping[str, Any]], actor: Mapping[str, Any]) -> list[FieldError]:
+    """The problems of proposing ``actor`` (name, acronym, type) besides the ``proposed`` ones: the rules of
+    ``curation_check.check_proposed``, and one already in the list of organisations and bodies. None: it may be
+    added."""
+    given = {k: str(actor.get(k) or "").strip() for k in ("name", "acronym", "type") if actor.get(k)}
+    with engine.connect() as conn:
+        kept, problems = check_proposed(conn, [*proposed, given])
+    mine = [p for p in problems if p.field.startswith(f"proposed_actors.{len(proposed)}.")]
+    if not mine and given not in kept and given.get("name"):  # it is an actor already: left out without a word
+        mine = [FieldError("name", N_("{name} is already in the list of addressees: choose it there"),
+                           name=given["name"])]  # fmt: skip
+    return [FieldError(p.field.rsplit(".", 1)[-1], p.said) for p in mine]
 
 
 def occurrences(full_text: str, quote: str, *, around: int = 50) -> list[str]:
@@ -164,5 +180,5 @@ def form_of(draft: Mapping[str, Any]) -> dict[str, Any]:
         "source": {k: ("; ".join(v) if isinstance(v, list) else v) for k, v in meta.items() if k in SOURCE_FIELDS},
         "full_text": draft["full_text"], "text_name": draft.get("text_name"), "rows": rows, "choices": choices,
         "links": list(draft.get("links") or []), "dismissed": list(draft.get("dismissed") or []),
-        "supersedes": draft["id"],
+        "proposed_actors": list(draft.get("proposed_actors") or []), "supersedes": draft["id"],
     }  # fmt: skip

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.e2e import test_roles as roles
 from tests.e2e.conftest import ACCOUNTS, PASSWORD, ROOT, goto, screenshot, serve, wait_for_run
@@ -78,7 +78,7 @@ def test_a_contributor_adds_a_document_and_a_reviewer_publishes_it(browser: Brow
     pick(page, "Addressees", "Private recruitment agencies")
     form.get_by_role("button", name="Add this recommendation").click()
     wait_for_run(page)
-    expect(main(page).get_by_text("1 recommendation(s) recorded")).to_be_visible()
+    expect(main(page).get_by_text("1 recommendation recorded")).to_be_visible()
     expect(form.get_by_label("Text, copied exactly from the document")).to_have_value("")  # ready for the next
     expect(main(page).get_by_text(re.compile("shared words")).first).to_be_visible()  # its suggestions
     screenshot(page, f"curation-contributor-{width}")
@@ -93,11 +93,83 @@ def test_a_contributor_adds_a_document_and_a_reviewer_publishes_it(browser: Brow
     expect(main(page).get_by_text(re.compile("submitted document waits for review"))).to_be_visible()
     goto(page, "/add_document")
     main(page).get_by_role("tab", name="Drafts").click()
-    waiting = re.compile(r"^waits for review · 1 recommendation\(s\) · recorded by")
+    waiting = re.compile(r"^waits for review · 1 recommendation · recorded by")
     expect(main(page).get_by_text(waiting)).to_be_visible()
     main(page).locator(f".st-key-cdr_publish_cd-{source_id}-1").get_by_role("button", name="Publish").click()
     wait_for_run(page)
     expect(main(page).get_by_text(f"Published cd-{source_id}-1")).to_be_visible()
     main(page).get_by_role("tab", name="Drafts").click()
     screenshot(page, f"curation-published-{width}")
+    page.context.close()
+
+
+def key(page: Page, name: str) -> Locator:
+    """The element of the widget with key ``name`` (Streamlit gives it the class ``st-key-<name>``)."""
+    return main(page).locator(f".st-key-{name}")
+
+
+def drafts_tab(page: Page) -> None:
+    main(page).get_by_role("tab").nth(1).click()
+
+
+@pytest.mark.parametrize("width", [1400, 390])
+def test_in_khmer_a_sheet_with_a_wrong_row_a_proposed_addressee_returned_with_a_comment(
+    browser: Browser, curation_url: str, width: int
+):
+    source_id = f"2024-cwcc-km-{width}"
+    page = new_page(browser, curation_url, width)
+    log_in(page, "contrib@cwcc.example")
+    goto(page, "/add_document?lang=km")
+    key(page, "cd_src_id").locator("input").fill(source_id)
+    key(page, "cd_src_date").locator("input").fill("2024-03-05")
+    key(page, "cd_src_title").locator("input").fill("Phnom Penh consultation of March 2024")
+    key(page, "cd_src_kind").locator("input").click()
+    page.get_by_role("option").first.click()
+    key(page, "cd_text_area").locator("textarea").fill(TEXT)
+    key(page, "cd_keep_text").get_by_role("button").click()
+    wait_for_run(page)
+    main(page).get_by_text("អ្នកទទួលអនុសាសន៍មិនមាននៅក្នុងបញ្ជីឬ?").click()  # "An addressee that is not in the list?"
+    key(page, "cd_new_actor_name").locator("input").fill("Cambodian Domestic Workers Network")
+    key(page, "cd_new_actor_acronym").locator("input").fill("CDWN")
+    key(page, "cd_propose").get_by_role("button").click()
+    wait_for_run(page)
+    expect(main(page).get_by_text(re.compile("^បានស្នើ៖ Cambodian Domestic Workers Network"))).to_be_visible()
+    key(page, "cd_rows_how").get_by_text("ពីសន្លឹកតារាង (CSV ឬ XLSX)").click()  # "From a sheet (CSV or XLSX)"
+    wait_for_run(page)
+    expect(key(page, "cd_rows_how").get_by_role("radio").nth(1)).to_be_checked()
+    wrong = ASK.replace("a copy of the contract", "the contract")
+    rows = "number,text,title,themes,addressees\n" + f"2,{wrong},Contracts in Khmer,contracts,CDWN\n"
+    key(page, "cd_sheet").locator("input[type=file]").set_input_files(
+        {"name": "rows.csv", "mimeType": "text/csv", "buffer": rows.encode()}
+    )
+    wait_for_run(page)
+    expect(key(page, "cd_fix_2").locator("textarea")).to_be_visible()
+    screenshot(page, f"curation-km-sheet-problem-{width}")
+    key(page, "cd_fix_2").locator("textarea").fill(ASK)
+    key(page, "cd_fixed_2").get_by_role("button").click()
+    wait_for_run(page)
+    expect(key(page, "cd_fix_2")).to_have_count(0)
+    screenshot(page, f"curation-km-suggestions-{width}")
+    key(page, "cd_submit").get_by_role("button").click()
+    wait_for_run(page)
+    expect(main(page).get_by_text(re.compile(f"^បានដាក់ស្នើ cd-{source_id}-1"))).to_be_visible()  # "Submitted"
+    page.context.close()
+
+    page = new_page(browser, curation_url, width)
+    log_in(page, "review@cwcc.example")
+    goto(page, "/add_document?lang=km")
+    drafts_tab(page)
+    expect(main(page).get_by_text(re.compile("Cambodian Domestic Workers Network")).first).to_be_visible()
+    screenshot(page, f"curation-km-drafts-reviewer-{width}")
+    key(page, f"cdr_comment_cd-{source_id}-1").locator("textarea").fill(f"Row 2: the title, please ({width} px).")
+    key(page, f"cdr_return_cd-{source_id}-1").get_by_role("button").click()
+    wait_for_run(page)
+    page.context.close()
+
+    page = new_page(browser, curation_url, width)
+    log_in(page, "contrib@cwcc.example")
+    goto(page, "/add_document?lang=km")
+    drafts_tab(page)
+    expect(main(page).get_by_text(re.compile(f"Row 2: the title, please \\({width} px\\)"))).to_be_visible()
+    screenshot(page, f"curation-km-returned-{width}")
     page.context.close()
