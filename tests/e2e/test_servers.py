@@ -106,9 +106,8 @@ def test_writers_on_both_servers_lose_and_double_nothing(browser: Browser, serve
     for _ in range(WRITE_ROUNDS):  # rounds, not seconds: a busy machine must not make the test fail
         for n, page in enumerate(pages):
             publish(page, "tfamw2011-poa-4", f"writer {n}, write {saved[n] + 1}")
-            if main(page).get_by_text("and published it").count():
-                saved[n] += 1
-    assert saved == [WRITE_ROUNDS, WRITE_ROUNDS]  # alternating writers, each on a fresh form: none refused
+            expect(main(page).get_by_text("and published it")).to_be_visible()  # the confirmation can lag the run
+            saved[n] += 1
     with engine.connect() as conn:
         rows = conn.execute(
             select(A.c.id, A.c.rationale).where(A.c.origin == "app", A.c.recommendation_id == "tfamw2011-poa-4")
