@@ -19,7 +19,7 @@ from models.tables import ACT, AD, DRAFTS, R, S
 from recommendations.permissions import Principal
 from recommendations.read import headlines
 from recommendations.write import accounts, extract
-from tests.conftest import ROOT
+from tests.conftest import ROOT, _pg_database
 from tests.helpers import session_for
 
 pytestmark = pytest.mark.usefixtures("app_db")
@@ -52,9 +52,16 @@ KHMER_ASK = "រាជរដ្ឋាភិបាលគួរផ្តល់ព�
 
 
 @pytest.fixture
-def engine():
+def engine(request, monkeypatch):
+    """The app's database with three accounts: SQLite, or (``postgres``, parametrized indirectly) a copy of the
+    loaded PostgreSQL template that the app is pointed at."""
+    if getattr(request, "param", "sqlite") == "postgres":
+        pg = _pg_database(request.getfixturevalue("pg_server"), request.getfixturevalue("pg_loaded_template"))
+        monkeypatch.setenv("DATABASE_URL", next(pg).url.render_as_string(hide_password=False))
+        request.addfinalizer(lambda: next(pg, None))
     AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
     engine = make_engine(os.environ["DATABASE_URL"])
+    assert engine.dialect.name == {"sqlite": "sqlite", "postgres": "postgresql"}[getattr(request, "param", "sqlite")]
     with engine.begin() as conn:
         for email, role, org in [
             ("contrib@cwcc.example", "contributor", "cwcc"),
@@ -123,6 +130,7 @@ def assert_inert(at: AppTest) -> None:
         assert bad not in raw, bad
 
 
+@pytest.mark.parametrize("engine", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True)
 def test_a_gaps_text_from_a_sheet_with_a_wrong_row_fixed_links_decided_submitted_and_published(engine):
     at = as_(engine, "contrib@cwcc.example")
     at.radio(key="cd_mode").set_value("gap").run()
