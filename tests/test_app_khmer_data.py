@@ -47,7 +47,10 @@ def test_the_sources_page_counts_what_is_translated_and_reviewed():
     sentence = KM.t(
         "In {language}, {translated} of {total} interface strings are translated and {reviewed} of them reviewed "
         "by a native speaker.",
-        language="ខ្មែរ", translated=KM.number(translated), total=KM.number(entries), reviewed=KM.number(reviewed),
+        language="ខ្មែរ",
+        translated=KM.number(translated),
+        total=KM.number(entries),
+        reviewed=KM.number(reviewed),
     )  # fmt: skip  (counts as the language writes them: 1,129)
     assert sentence in [m.value for m in at.markdown]
     table = next(d.value for d in at.dataframe if KM.t("Translated") in d.value.columns)
