@@ -179,6 +179,9 @@ def test_same_content_twice_records_nothing_twice_and_a_change_needs_a_new_versi
     first = submit(engine, people["contrib_a"])
     assert submit(engine, people["contrib_a"]) == first
     assert count(engine, DRAFTS) == 1
+    with pytest.raises(Invalid, match="already submitted and waits for a review"):  # not taken for its own draft
+        submit(engine, people["review_b"])  # the same document from another organisation: one draft at a time
+    assert count(engine, DRAFTS) == 1
     review(engine, people["review_a"], first)
     assert submit(engine, people["contrib_a"]) == first  # after publishing too
     changed = [ROWS[0], {**ROWS[1], "title": "Fees published"}]

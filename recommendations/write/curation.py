@@ -48,9 +48,11 @@ def _payload(checked: Checked) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _same_draft(conn: Connection, source_id: str, payload: Mapping[str, Any]) -> str | None:
-    """A draft of ``source_id`` that holds exactly ``payload`` already."""
-    for row in conn.execute(select(DRAFTS).where(DRAFTS.c.source_id == source_id).order_by(DRAFTS.c.version)):
+def _same_draft(conn: Connection, source_id: str, payload: Mapping[str, Any], organisation: str | None) -> str | None:
+    """A draft of ``source_id`` by ``organisation`` that holds exactly ``payload`` already (another organisation's
+    drafts are not named to this one)."""
+    mine = DRAFTS.c.organisation_id.is_not_distinct_from(organisation)
+    for row in conn.execute(select(DRAFTS).where(DRAFTS.c.source_id == source_id, mine).order_by(DRAFTS.c.version)):
         if all(row._mapping[k] == payload[k] for k in _CONTENT):
             return str(row.id)
     return None
@@ -93,7 +95,7 @@ def submit_document(
         dismissed=dismissed, proposed_actors=proposed_actors, supersedes=supersedes,
     )  # fmt: skip
     payload = _payload(checked)
-    if checked.source_id and (same := _same_draft(conn, checked.source_id, payload)):
+    if checked.source_id and (same := _same_draft(conn, checked.source_id, payload, who.organisation_id)):
         return same
     if checked.problems:
         raise Invalid(checked.problems)
