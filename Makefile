@@ -42,7 +42,7 @@ test: $(VENV)/.dev system-deps
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m recommendations validate
 	$(BIN)/mypy > .mypy.out 2>&1 & types=$$!; \
-	$(BIN)/python -m pytest -n $(WORKERS); tests=$$?; \
+	$(BIN)/python -m pytest -n $(WORKERS) --dist worksteal; tests=$$?; \
 	wait $$types; typed=$$?; cat .mypy.out; rm -f .mypy.out; \
 	test $$tests -eq 0 && test $$typed -eq 0
 
@@ -53,7 +53,7 @@ screenshots: $(VENV)/.dev system-deps
 # The edit-test loop: unit tests and AppTests on SQLite (no PostgreSQL, no browser), in parallel.
 test-fast: $(VENV)/.dev
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -n $(WORKERS) -m "not e2e and not postgres and not slow"
+	$(BIN)/python -m pytest -n $(WORKERS) --dist worksteal -m "not e2e and not postgres and not slow"
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

@@ -169,18 +169,21 @@ ACCOUNTS = {  # email -> (role, organisation)
 
 @pytest.fixture(scope="session")
 def e2e_database(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """The shared server's database: data/ loaded and the test accounts created with the command line."""
+    """The shared server's database: data/ loaded and the test accounts created (in this process: the command
+    line's own tests are in tests/test_cli.py)."""
+    from models.db import make_engine
+    from recommendations.dataset.loader import load_folder
+    from recommendations.permissions import Principal
+    from recommendations.write import accounts
+
     url = f"sqlite:///{tmp_path_factory.mktemp('e2e-db') / 'e2e.db'}"
-    env = {**os.environ, "DATABASE_URL": url}
-    subprocess.run(
-        [sys.executable, "-m", "recommendations", "load"], cwd=ROOT, env=env, check=True, capture_output=True
-    )
-    for email, (role, org) in ACCOUNTS.items():
-        command = [sys.executable, "-m", "recommendations", "users", "add", email, "--role", role, "--password-stdin"]
-        subprocess.run(
-            command + (["--organisation", org] if org else []),
-            cwd=ROOT, env=env, input=PASSWORD + "\n", text=True, check=True, capture_output=True,
-        )  # fmt: skip
+    engine = make_engine(url)
+    load_folder(ROOT / "data", engine)
+    with engine.begin() as conn:
+        for email, (role, org) in ACCOUNTS.items():
+            accounts.create_user(conn=conn, principal=Principal.command_line(), email=email, role=role,
+                                 password=PASSWORD, organisation=org)  # fmt: skip
+    engine.dispose()
     return url
 
 
