@@ -61,12 +61,12 @@ def test_a_contributor_adds_a_document_and_a_reviewer_publishes_it(browser: Brow
     log_in(page, "contrib@cwcc.example")
     goto(page, "/add_document")
     expect(page.get_by_role("heading", name="1. The document")).to_be_visible()
-    main(page).get_by_label(re.compile("^Id")).fill(source_id)
-    main(page).get_by_label(re.compile("^Date")).fill("2024-03-05")
-    main(page).get_by_label("Title", exact=True).fill("Phnom Penh consultation of March 2024")
+    enter(main(page).get_by_label(re.compile("^Id")), source_id)
+    enter(main(page).get_by_label(re.compile("^Date")), "2024-03-05")
+    enter(main(page).get_by_label("Title", exact=True), "Phnom Penh consultation of March 2024")
     main(page).get_by_test_id("stSelectbox").filter(has_text="Kind").locator("input").click()
     page.get_by_role("option", name="CSO consultation", exact=True).click()
-    main(page).get_by_label(re.compile("^The document's text")).fill(TEXT)
+    enter(main(page).get_by_label(re.compile("^The document's text")), TEXT)
     main(page).get_by_role("button", name="Keep this text").click()
     wait_for_run(page)
     expect(main(page).get_by_text(re.compile(r"Text kept: \d+ characters"))).to_be_visible()
@@ -103,6 +103,14 @@ def test_a_contributor_adds_a_document_and_a_reviewer_publishes_it(browser: Brow
     page.context.close()
 
 
+def enter(box: Locator, value: str) -> None:
+    """Type into a field outside a form and leave it, then wait for the run its change starts: a button clicked
+    while that run is under way can be lost on a busy machine."""
+    box.fill(value)
+    box.press("Tab")
+    wait_for_run(box.page)
+
+
 def key(page: Page, name: str) -> Locator:
     """The element of the widget with key ``name`` (Streamlit gives it the class ``st-key-<name>``)."""
     return main(page).locator(f".st-key-{name}")
@@ -120,17 +128,17 @@ def test_in_khmer_a_sheet_with_a_wrong_row_a_proposed_addressee_returned_with_a_
     page = new_page(browser, curation_url, width)
     log_in(page, "contrib@cwcc.example")
     goto(page, "/add_document?lang=km")
-    key(page, "cd_src_id").locator("input").fill(source_id)
-    key(page, "cd_src_date").locator("input").fill("2024-03-05")
-    key(page, "cd_src_title").locator("input").fill("Phnom Penh consultation of March 2024")
+    enter(key(page, "cd_src_id").locator("input"), source_id)
+    enter(key(page, "cd_src_date").locator("input"), "2024-03-05")
+    enter(key(page, "cd_src_title").locator("input"), "Phnom Penh consultation of March 2024")
     key(page, "cd_src_kind").locator("input").click()
     page.get_by_role("option").first.click()
-    key(page, "cd_text_area").locator("textarea").fill(TEXT)
+    enter(key(page, "cd_text_area").locator("textarea"), TEXT)
     key(page, "cd_keep_text").get_by_role("button").click()
     wait_for_run(page)
     main(page).get_by_text("អ្នកទទួលអនុសាសន៍មិនមាននៅក្នុងបញ្ជីឬ?").click()  # "An addressee that is not in the list?"
-    key(page, "cd_new_actor_name").locator("input").fill("Cambodian Domestic Workers Network")
-    key(page, "cd_new_actor_acronym").locator("input").fill("CDWN")
+    enter(key(page, "cd_new_actor_name").locator("input"), "Cambodian Domestic Workers Network")
+    enter(key(page, "cd_new_actor_acronym").locator("input"), "CDWN")
     key(page, "cd_propose").get_by_role("button").click()
     wait_for_run(page)
     expect(main(page).get_by_text(re.compile("^បានស្នើ៖ Cambodian Domestic Workers Network"))).to_be_visible()
@@ -145,7 +153,7 @@ def test_in_khmer_a_sheet_with_a_wrong_row_a_proposed_addressee_returned_with_a_
     wait_for_run(page)
     expect(key(page, "cd_fix_2").locator("textarea")).to_be_visible()
     screenshot(page, f"curation-km-sheet-problem-{width}")
-    key(page, "cd_fix_2").locator("textarea").fill(ASK)
+    enter(key(page, "cd_fix_2").locator("textarea"), ASK)
     key(page, "cd_fixed_2").get_by_role("button").click()
     wait_for_run(page)
     expect(key(page, "cd_fix_2")).to_have_count(0)
@@ -161,7 +169,7 @@ def test_in_khmer_a_sheet_with_a_wrong_row_a_proposed_addressee_returned_with_a_
     drafts_tab(page)
     expect(main(page).get_by_text(re.compile("Cambodian Domestic Workers Network")).first).to_be_visible()
     screenshot(page, f"curation-km-drafts-reviewer-{width}")
-    key(page, f"cdr_comment_cd-{source_id}-1").locator("textarea").fill(f"Row 2: the title, please ({width} px).")
+    enter(key(page, f"cdr_comment_cd-{source_id}-1").locator("textarea"), f"Row 2: the title, please ({width} px).")
     key(page, f"cdr_return_cd-{source_id}-1").get_by_role("button").click()
     wait_for_run(page)
     page.context.close()
