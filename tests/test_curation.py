@@ -276,3 +276,45 @@ def test_a_proposed_actor_is_checked_like_an_organisation_named_by_acronym_and_c
     again = submit(engine, people["contrib_a"], rows=changed, proposed_actors=proposed, supersedes=draft_id)
     review(engine, people["review_a"], again)
     assert count(engine, ACT, ACT.c.id == "dwn") == 1
+
+
+def test_a_document_updates_only_a_source_its_own_published_versions_recorded(world):
+    engine, people = world
+    first = submit(engine, people["contrib_a"])
+    review(engine, people["review_a"], first, "returned", "Not yet.")
+    review(engine, people["review_b"], submit(engine, people["review_b"]))  # another organisation publishes it
+    other = [row("3", "Employers should publish their fees.")]
+    with pytest.raises(Invalid, match="already recorded"):  # the returned draft's new version may not rewrite it
+        submit(engine, people["contrib_a"], rows=other, supersedes=first)
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(R).where(R.c.source_id == NEW["id"])).scalar_one() == 2
+
+
+def test_a_new_document_never_takes_a_source_id_recorded_meanwhile(world):
+    engine, people = world
+    draft_id = submit(engine, people["contrib_a"])
+    with engine.begin() as conn:  # a load of data/ records a source with that id before the draft is published
+        known = dict(conn.execute(select(S).where(S.c.id == "2016-mmn-cwcc-consultation")).one()._mapping)
+        conn.execute(S.insert().values(**{**known, "id": NEW["id"], "title": "From the YAML"}))
+    with pytest.raises(Invalid, match="already recorded"):
+        review(engine, people["review_a"], draft_id)
+    with engine.connect() as conn:
+        assert conn.execute(select(S.c.title).where(S.c.id == NEW["id"])).scalar_one() == "From the YAML"
+
+
+def test_a_new_version_keeps_the_id_and_the_mode_of_its_document(world):
+    engine, people = world
+    filled = _fill(engine, people["review_a"], "2017-afml10", 12)
+    review(engine, people["review_a"], filled)
+    with engine.connect() as conn:
+        draft = conn.execute(select(DRAFTS).where(DRAFTS.c.id == filled)).one()
+    rows = curation._rows_of(draft.recommendations)
+    as_new = {**NEW, "id": "2017-afml10", "title": "Rewritten"}
+    with pytest.raises(Invalid, match="fills a known gap: its new version fills it too"):
+        submit(engine, people["review_a"], source=as_new, full_text=draft.full_text, rows=rows, supersedes=filled)
+    first = submit(engine, people["review_a"])
+    review(engine, people["review_a"], first)
+    with pytest.raises(Invalid, match="keeps the id of the document it corrects"):
+        submit(engine, people["review_a"], source={**NEW, "id": "2023-other"}, supersedes=first)
+    with engine.connect() as conn:
+        assert conn.execute(select(S.c.title).where(S.c.id == "2017-afml10")).scalar_one() != "Rewritten"

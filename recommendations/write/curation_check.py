@@ -68,6 +68,57 @@ def chain(conn: Connection, draft_id: str | None) -> set[str]:
     return found
 
 
+def own_chain(conn: Connection, draft_id: str | None) -> set[str]:
+    """``draft_id`` and the drafts it supersedes, transitively, of the same organisation: one document's versions
+    (an admin's correction of an organisation's document continues that organisation's chain)."""
+    first = conn.execute(select(DRAFTS.c.organisation_id).where(DRAFTS.c.id == draft_id)).first()
+    if first is None:
+        return set()
+    mine = DRAFTS.c.organisation_id.is_not_distinct_from(first.organisation_id)
+    found: set[str] = set()
+    while draft_id and draft_id not in found:
+        row = conn.execute(select(DRAFTS.c.supersedes_id).where(DRAFTS.c.id == draft_id, mine)).first()
+        if row is None:
+            break
+        found.add(draft_id)
+        draft_id = row.supersedes_id
+    return found
+
+
+def _published_of(conn: Connection, own: set[str], source_id: str) -> bool:
+    """Whether a published version among ``own`` recorded ``source_id`` (its public rows are this document's)."""
+    query = (
+        select(DRAFTS.c.id)
+        .join(DRAFT_REVIEWS, DRAFT_REVIEWS.c.draft_id == DRAFTS.c.id)
+        .where(DRAFTS.c.id.in_(own), DRAFTS.c.source_id == source_id, DRAFT_REVIEWS.c.decision == "published")
+    )
+    return conn.execute(query).first() is not None
+
+
+def _same_document(
+    conn: Connection, supersedes: str | None, source_id: str, fills: str | None, problems: list[FieldError]
+) -> None:
+    """A new version keeps its document's id and what it is (a known gap filled, or a new document)."""
+    earlier = conn.execute(select(DRAFTS.c.source_id, DRAFTS.c.fills_gap).where(DRAFTS.c.id == supersedes)).first()
+    if earlier is None:
+        return
+    if earlier.source_id != source_id:
+        problems.append(
+            FieldError(
+                "fills" if fills else "id",
+                N_("a new version keeps the id of the document it corrects: {id}"),
+                id=earlier.source_id,
+            )
+        )
+    elif earlier.fills_gap != bool(fills):
+        said = (
+            N_("{id} fills a known gap: its new version fills it too")
+            if earlier.fills_gap
+            else N_("{id} is a new document: its new version is one too, not a gap filled")
+        )
+        problems.append(FieldError("fills", said, id=earlier.source_id))
+
+
 def _pending(conn: Connection, source_id: str, ignore: set[str]) -> list[str]:
     """Drafts for ``source_id`` that wait for a review (not in ``ignore``, a document's own versions)."""
     decided = select(DRAFT_REVIEWS.c.draft_id)
@@ -103,7 +154,7 @@ def _source_meta(
         recorded = conn.execute(select(func.count()).select_from(R).where(R.c.source_id == fills)).scalar_one()
         expected = row.expected_recommendations
         full = (expected is not None and recorded >= expected) or (expected is None and recorded > 0)
-        if full and not (own & _drafts_of(conn, fills)):
+        if full and not _published_of(conn, own, fills):
             problems.append(
                 FieldError(
                     "fills", N_("{id} is not a gap: it already holds its {n} recommendations"), id=fills, n=recorded
@@ -135,7 +186,7 @@ def _source_meta(
     meta = checked.model_dump(mode="json", exclude={"recommendations", "text_path"}, exclude_none=True)
     meta["organisers"] = organisers
     exists = conn.execute(select(S.c.origin).where(S.c.id == checked.id)).first()
-    if exists is not None and not (own & _drafts_of(conn, checked.id)):
+    if exists is not None and not (exists.origin == "app" and _published_of(conn, own, checked.id)):
         problems.append(
             FieldError(
                 "id",
@@ -149,10 +200,6 @@ def _source_meta(
 def _language(meta: dict[str, Any], problems: list[FieldError]) -> None:
     if meta.get("language") and not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*", str(meta["language"])):
         problems.append(FieldError("language", N_("give the language as a code such as en or km")))
-
-
-def _drafts_of(conn: Connection, source_id: str) -> set[str]:
-    return set(conn.execute(select(DRAFTS.c.id).where(DRAFTS.c.source_id == source_id)).scalars())
 
 
 def _links(
@@ -225,8 +272,10 @@ def check_document(
     makes this a new version of that document; ``draft_id`` is the draft being checked again when published.
     """
     problems: list[FieldError] = []
-    own = chain(conn, supersedes) | ({draft_id} if draft_id else set())
+    own = own_chain(conn, supersedes) | ({draft_id} if draft_id else set())
     source_id, meta = _source_meta(conn, source, fills, own, problems)
+    if supersedes:
+        _same_document(conn, supersedes, source_id, fills, problems)
     full_text = _clean_text(full_text or "", problems, "full_text")
     if not verbatim.normalise(full_text):
         problems.append(FieldError("full_text", N_("give the document's full text (paste it or upload the file)")))
