@@ -318,3 +318,24 @@ def test_a_new_version_keeps_the_id_and_the_mode_of_its_document(world):
         submit(engine, people["review_a"], source={**NEW, "id": "2023-other"}, supersedes=first)
     with engine.connect() as conn:
         assert conn.execute(select(S.c.title).where(S.c.id == "2017-afml10")).scalar_one() != "Rewritten"
+
+
+def test_a_partly_filled_gap_is_filled_again_only_by_a_new_version(world):
+    engine, people = world
+    first = _fill(engine, people["review_a"], "2017-afml10", 12)
+    review(engine, people["review_a"], first)
+    with pytest.raises(Invalid, match="partly filled by a document added in the app"):
+        _fill(engine, people["admin"], "2017-afml10", 3)  # would replace the first fill's text
+    with engine.connect() as conn:
+        kept = conn.execute(select(S.c.full_text).where(S.c.id == "2017-afml10")).scalar_one()
+        assert kept.count("Migrant workers need skill number") == 12
+        draft = conn.execute(select(DRAFTS).where(DRAFTS.c.id == first)).one()
+    more = draft.full_text + "\n13. Migrant workers need skill number 13 for the future of work."
+    rows = [
+        *curation._rows_of(draft.recommendations),
+        row("13", "Migrant workers need skill number 13 for the future of work."),
+    ]
+    again = submit(engine, people["review_a"], source={"language": "en"}, fills="2017-afml10", full_text=more,
+                   rows=rows, supersedes=first)  # fmt: skip
+    review(engine, people["review_a"], again)
+    assert count(engine, R, R.c.source_id == "2017-afml10") == 13

@@ -160,6 +160,17 @@ def _source_meta(
                     "fills", N_("{id} is not a gap: it already holds its {n} recommendations"), id=fills, n=recorded
                 )
             )
+        elif (
+            not _published_of(conn, own, fills)
+            and conn.execute(select(R.c.id).where(R.c.source_id == fills, R.c.origin == "app").limit(1)).first()
+        ):
+            problems.append(
+                FieldError(
+                    "fills",
+                    N_("{id} was partly filled by a document added in the app: only a new version of it adds more"),
+                    id=fills,
+                )
+            )
         _language(meta, problems)
         return fills, meta
     values = {k: v for k, v in source.items() if k not in _META_DROPPED and v not in (None, "", [])}
