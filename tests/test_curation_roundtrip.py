@@ -140,3 +140,20 @@ def test_import_source_unreadable_file_exits_2(tmp_path, monkeypatch, sqlite_loa
     args = ["import-source", "--as", "rev@cwcc.example", "--text", str(tmp_path / bad), "--source", "2017-afml10",
             "--recommendations", str(tmp_path / "none.csv")]  # fmt: skip
     assert main(args) == 2
+
+
+def test_a_load_keeps_the_text_published_for_a_gap_whose_yaml_names_another_text(world, tmp_path):
+    engine, people = world
+    gap = "2019-afml12-national-preparatory"  # its YAML points at the ILO brief's text
+    lines = [f"{i}. Migrant workers need skill number {i} for the future of work." for i in range(1, 14)]
+    rows = [row(str(i), line.split(". ", 1)[1]) for i, line in enumerate(lines, 1)]
+    with engine.begin() as conn:
+        draft_id = curation.submit_document(conn=conn, principal=people["review_a"], source={"language": "en"},
+                                            fills=gap, full_text="\n".join(lines), rows=rows)  # fmt: skip
+        curation.review_document(conn=conn, principal=people["review_a"], draft_id=draft_id, decision="published")
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    load_folder(data, engine)
+    with engine.connect() as conn:
+        kept = conn.execute(select(S.c.full_text, S.c.text_path, S.c.language).where(S.c.id == gap)).one()
+    assert (kept.full_text, kept.text_path, kept.language) == ("\n".join(lines), f"texts/{gap}.txt", "en")

@@ -14,6 +14,7 @@ database already holds is refused with the file and line, and nothing is written
 from __future__ import annotations
 
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -184,12 +185,17 @@ def _key(table: Table, row: dict[str, Any]) -> tuple[Any, ...]:
 # Columns the app keeps, not the YAML: left alone by a load (an edit from YAML bumps the version, so a form opened
 # before the load refuses to overwrite it); the offsets of a document published in the app are the app's too.
 _APP_COLUMNS = {"version", "text_start", "text_end"}
-# A source whose YAML holds no text keeps the text (and its language and file name) published in the app.
+# A source whose YAML holds no text keeps the text (and its language and file name) published in the app; so does a
+# gap whose recommendations were published in the app (its YAML may point at another document's text).
 _KEPT_WITHOUT_TEXT = ("full_text", "text_path", "language")
 
 
 def _sync(
-    conn: Connection, model: type[SQLModel], wanted: Iterable[dict[str, Any]], parents: set[str] | None
+    conn: Connection,
+    model: type[SQLModel],
+    wanted: Iterable[dict[str, Any]],
+    parents: set[str] | None,
+    app_texts: AbstractSet[str] = frozenset(),
 ) -> TableReport:
     table = tables.of(model)
     report = TableReport()
@@ -201,8 +207,11 @@ def _sync(
         full = {c: row.get(c) for c in columns}
         wanted_by_key[_key(table, full)] = full
         old = existing.get(_key(table, full))
-        if model is Source and old is not None and full["full_text"] is None and old["full_text"] is not None:
-            full.update({c: full[c] if full[c] is not None else old[c] for c in _KEPT_WITHOUT_TEXT})
+        if model is Source and old is not None and old["full_text"] is not None:
+            if old["id"] in app_texts:
+                full.update({c: old[c] if old[c] is not None else full[c] for c in _KEPT_WITHOUT_TEXT})
+            elif full["full_text"] is None:
+                full.update({c: full[c] if full[c] is not None else old[c] for c in _KEPT_WITHOUT_TEXT})
     pk = list(table.primary_key.columns)
     new_rows, changed = [], []
     for key, row in wanted_by_key.items():
@@ -244,13 +253,16 @@ def load_dataset(data: Dataset, engine: Engine, *, fingerprint: str | None = Non
     }
     report = LoadReport()
     with engine.begin() as conn:
+        yaml_recs = {r["id"] for r in rows[Recommendation]}
+        app_recs = conn.execute(select(tables.R.c.id, tables.R.c.source_id).where(tables.R.c.origin == "app"))
+        app_texts = {r.source_id for r in app_recs if r.id not in yaml_recs}
         for model, wanted in rows.items():
             if model is Assessment:
                 report.tables.update(
                     _append_history(conn, data, rows[Assessment], rows[AssessmentEvidence], rows[AssessmentReview])
                 )
             elif model not in _HISTORY:
-                report.tables[tables.of(model).name] = _sync(conn, model, wanted, parent_ids.get(model))
+                report.tables[tables.of(model).name] = _sync(conn, model, wanted, parent_ids.get(model), app_texts)
         if report.changed:
             counts = {name: vars(t) for name, t in report.tables.items() if t.inserted or t.updated or t.removed}
             audit(conn, "loader", "load", "*", str(data.root), after=counts)
