@@ -118,7 +118,10 @@ def test_import_source_command_dry_run_problems_publish_and_again(
     assert main([*args, "--dry-run"]) == 0
     with engine.connect() as conn:
         assert conn.execute(select(DRAFTS.c.id)).first() is None  # a dry run writes nothing
-    assert main([*args, "--publish"]) == 0
+    assert main(args) == 0  # recorded, not published
+    assert "recorded cd-2023-test-statement-1" in capsys.readouterr().out
+    assert main([*args, "--publish"]) == 0  # the same draft, published now
+    assert "published cd-2023-test-statement-1" in capsys.readouterr().out
     assert main([*args, "--publish"]) == 0
     assert "already recorded as cd-2023-test-statement-1" in capsys.readouterr().out
     with engine.connect() as conn:

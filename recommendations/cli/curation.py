@@ -77,7 +77,11 @@ def cmd_import_source(args: argparse.Namespace) -> int:
         return 2
     conn = engine.connect()
     transaction = conn.begin()
-    before = conn.execute(select(func.count()).select_from(DRAFTS)).scalar_one()
+
+    def written() -> list[int]:  # drafts and decisions: what this import may add
+        return [conn.execute(select(func.count()).select_from(t)).scalar_one() for t in (DRAFTS, DRAFT_REVIEWS)]
+
+    before = written()
     try:
         draft_id = curation.submit_document(
             conn=conn, principal=principal, source=meta, full_text=full_text, rows=rows, fills=args.source,
@@ -93,7 +97,8 @@ def cmd_import_source(args: argparse.Namespace) -> int:
             print(f"{args.recommendations}: {error}", file=sys.stderr)
         print("nothing was written", file=sys.stderr)
         return 2
-    if conn.execute(select(func.count()).select_from(DRAFTS)).scalar_one() == before:
+    after = written()
+    if after == before:
         transaction.rollback()
         print(f"already recorded as {draft_id}; nothing new was written")
     elif args.dry_run:
@@ -101,6 +106,9 @@ def cmd_import_source(args: argparse.Namespace) -> int:
         print(f"dry run: no problem found; {len(rows)} recommendation(s) would be recorded; nothing was written")
     else:
         transaction.commit()
-        print(f"recorded {draft_id} ({len(rows)} recommendation(s)){' and published it' if args.publish else ''}")
+        if after[0] == before[0]:
+            print(f"published {draft_id}, recorded before ({len(rows)} recommendation(s))")
+        else:
+            print(f"recorded {draft_id} ({len(rows)} recommendation(s)){' and published it' if args.publish else ''}")
     conn.close()
     return 0
