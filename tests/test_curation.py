@@ -183,7 +183,9 @@ def test_same_content_twice_records_nothing_twice_and_a_change_needs_a_new_versi
         submit(engine, people["review_b"])  # the same document from another organisation: one draft at a time
     assert count(engine, DRAFTS) == 1
     review(engine, people["review_a"], first)
-    assert submit(engine, people["contrib_a"]) == first  # after publishing too
+    with pytest.raises(curation.AlreadyPublished, match="already published with this content"):
+        submit(engine, people["contrib_a"])  # after publishing: nothing is written
+    assert count(engine, DRAFTS) == 1
     changed = [ROWS[0], {**ROWS[1], "title": "Fees published"}]
     with pytest.raises(Invalid, match="new version"):
         submit(engine, people["contrib_a"], rows=changed)
@@ -339,3 +341,16 @@ def test_a_partly_filled_gap_is_filled_again_only_by_a_new_version(world):
                    rows=rows, supersedes=first)  # fmt: skip
     review(engine, people["review_a"], again)
     assert count(engine, R, R.c.source_id == "2017-afml10") == 13
+
+
+def test_a_returned_draft_submitted_again_unchanged_is_refused_not_taken_for_the_old_one(world):
+    engine, people = world
+    first = submit(engine, people["contrib_a"])
+    review(engine, people["review_a"], first, "returned", "Title of row 2, please.")
+    with pytest.raises(Invalid, match="was returned with this same content: correct it"):
+        submit(engine, people["contrib_a"])
+    with pytest.raises(Invalid, match="was returned with this same content"):
+        submit(engine, people["contrib_a"], supersedes=first)
+    second = submit(engine, people["contrib_a"], rows=[ROWS[0], {**ROWS[1], "title": "Fees"}], supersedes=first)
+    assert submit(engine, people["contrib_a"], rows=[ROWS[0], {**ROWS[1], "title": "Fees"}]) == second  # waits
+    assert count(engine, DRAFTS) == 2

@@ -123,7 +123,7 @@ def test_import_source_command_dry_run_problems_publish_and_again(
     assert main([*args, "--publish"]) == 0  # the same draft, published now
     assert "published cd-2023-test-statement-1" in capsys.readouterr().out
     assert main([*args, "--publish"]) == 0
-    assert "already recorded as cd-2023-test-statement-1" in capsys.readouterr().out
+    assert "already published as cd-2023-test-statement-1" in capsys.readouterr().out
     with engine.connect() as conn:
         assert conn.execute(select(R.c.origin).where(R.c.id == "2023-test-statement-2")).scalar_one() == "app"
         assert len(conn.execute(select(DRAFTS.c.id)).all()) == 1

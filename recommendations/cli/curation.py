@@ -90,6 +90,11 @@ def cmd_import_source(args: argparse.Namespace) -> int:
         decided = conn.execute(select(DRAFT_REVIEWS.c.decision).where(DRAFT_REVIEWS.c.draft_id == draft_id)).first()
         if args.publish and decided is None:
             curation.review_document(conn=conn, principal=principal, draft_id=draft_id, decision="published")
+    except curation.AlreadyPublished as exc:  # importing the same content again writes nothing
+        transaction.rollback()
+        conn.close()
+        print(f"already published as {exc.draft_id}; nothing new was written")
+        return 0
     except (Invalid, PermissionDenied) as exc:
         transaction.rollback()
         conn.close()

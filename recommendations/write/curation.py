@@ -32,7 +32,7 @@ from recommendations.write.curation_rows import COLUMNS, proposed_id
 from recommendations.write.errors import FieldError, Invalid, problem_words
 from recommendations.write.updates import Decision, now_utc
 
-__all__ = ["COLUMNS", "Checked", "check_document", "drafts", "review_document", "submit_document"]
+__all__ = ["COLUMNS", "AlreadyPublished", "Checked", "check_document", "drafts", "review_document", "submit_document"]
 
 UNKNOWN_DRAFT = N_("unknown draft {id}")
 #: What a draft holds that makes it the same submission (importing it again records nothing).
@@ -48,13 +48,35 @@ def _payload(checked: Checked) -> dict[str, Any]:
     }  # fmt: skip
 
 
+class AlreadyPublished(Invalid):
+    """The document was published with exactly this content: nothing was written (``draft_id`` is that draft)."""
+
+    def __init__(self, draft_id: str) -> None:
+        self.draft_id = draft_id
+        super().__init__([FieldError("draft", N_("{id} is already published with this content"), id=draft_id)])
+
+
 def _same_draft(conn: Connection, source_id: str, payload: Mapping[str, Any], organisation: str | None) -> str | None:
-    """A draft of ``source_id`` by ``organisation`` that holds exactly ``payload`` already (another organisation's
-    drafts are not named to this one)."""
+    """The organisation's latest draft of ``source_id`` (not corrected by a newer version) that holds exactly
+    ``payload`` already, when it waits for a review (another organisation's drafts are not named to this one).
+    One returned with this content is refused (correct it as a new version); one published: AlreadyPublished."""
     mine = DRAFTS.c.organisation_id.is_not_distinct_from(organisation)
-    for row in conn.execute(select(DRAFTS).where(DRAFTS.c.source_id == source_id, mine).order_by(DRAFTS.c.version)):
-        if all(row._mapping[k] == payload[k] for k in _CONTENT):
-            return str(row.id)
+    corrected = select(DRAFTS.c.supersedes_id).where(DRAFTS.c.supersedes_id.is_not(None))
+    query = (
+        select(DRAFTS, DRAFT_REVIEWS.c.decision)
+        .select_from(DRAFTS.outerjoin(DRAFT_REVIEWS, DRAFT_REVIEWS.c.draft_id == DRAFTS.c.id))
+        .where(DRAFTS.c.source_id == source_id, mine, DRAFTS.c.id.not_in(corrected))
+        .order_by(DRAFTS.c.version)
+    )
+    for row in conn.execute(query):
+        if not all(row._mapping[k] == payload[k] for k in _CONTENT):
+            continue
+        if row.decision == Decision.PUBLISHED:
+            raise AlreadyPublished(str(row.id))
+        if row.decision == Decision.RETURNED:
+            said = N_("{id} was returned with this same content: correct it and submit it as a new version")
+            raise Invalid([FieldError("draft", said, id=row.id)])
+        return str(row.id)
     return None
 
 
@@ -77,8 +99,9 @@ def submit_document(
     """Record a document as a draft for the principal's organisation; its id (``cd-<source id>-<version>``).
 
     Raises PermissionDenied (no right to add documents), Invalid (every problem, each with its field and row).
-    Submitting what a draft of the same document already holds records nothing and returns that draft's id; a
-    changed row of an already published recommendation is refused unless the document is submitted as a new
+    Submitting what a draft of the same document waiting for a review already holds records nothing and returns
+    that draft's id (one returned with it is refused; one published with it: AlreadyPublished); a changed
+    row of an already published recommendation is refused unless the document is submitted as a new
     version of its draft (``supersedes``).
     """
     who = auth.require(conn, principal, Action.ADD_DOCUMENT)
