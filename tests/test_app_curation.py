@@ -314,3 +314,15 @@ def test_a_new_addressee_is_proposed_named_submitted_and_created_on_publish_its_
     at.switch_page("pages/owners.py").run()
     assert not at.exception
     assert_inert(at)
+
+
+def test_correcting_a_draft_one_may_no_longer_see_is_said_not_raised(monkeypatch):
+    import streamlit as st
+
+    from recommendations.ui import curation_review
+
+    monkeypatch.setattr(curation_review, "principal", lambda: None)  # signed out meanwhile
+    curation_review._correct("cd-2017-afml10-1")
+    assert (
+        st.session_state.pop("cdr_error_cd-2017-afml10-1") == "Log in to add a source document and its recommendations."
+    )

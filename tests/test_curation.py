@@ -354,3 +354,30 @@ def test_a_returned_draft_submitted_again_unchanged_is_refused_not_taken_for_the
     second = submit(engine, people["contrib_a"], rows=[ROWS[0], {**ROWS[1], "title": "Fees"}], supersedes=first)
     assert submit(engine, people["contrib_a"], rows=[ROWS[0], {**ROWS[1], "title": "Fees"}]) == second  # waits
     assert count(engine, DRAFTS) == 2
+
+
+def test_a_simultaneous_submit_or_decision_is_a_conflict_not_a_crash(world, monkeypatch):
+    engine, people = world
+    from recommendations.write.errors import Conflict
+
+    real_now = curation.now_utc
+
+    first = submit(engine, people["contrib_a"])
+    with engine.begin() as conn:  # another person's new version took the next version number at the same moment
+        real_max = curation.func.max
+        monkeypatch.setattr(curation.func, "max", lambda c: real_max(c) - 1)  # as if it had not seen the first
+        with pytest.raises(Conflict, match="submitted by someone else at the same moment"):
+            curation.submit_document(conn=conn, principal=people["contrib_a"], source=NEW, full_text=TEXT,
+                                     rows=[ROWS[0], {**ROWS[1], "title": "Other"}], supersedes=first)  # fmt: skip
+    monkeypatch.undo()
+    real_publish = curation._publish
+
+    def decided_meanwhile(conn, who, draft):  # the other reviewer's decision is recorded just before ours
+        conn.execute(DRAFT_REVIEWS.insert().values(draft_id=draft["id"], decision="returned", comment="no",
+                                                   reviewed_by="other", reviewed_at=real_now()))  # fmt: skip
+        real_publish(conn, who, draft)
+
+    monkeypatch.setattr(curation, "_publish", decided_meanwhile)
+    with pytest.raises(Conflict, match="decided by someone else at the same moment"):
+        review(engine, people["review_a"], first)
+    assert count(engine, R, R.c.source_id == NEW["id"]) == 0

@@ -119,8 +119,12 @@ def _decide(draft_id: str, decision: str) -> None:
 
 
 def _correct(draft_id: str) -> None:
-    with engine().connect() as conn:
-        found = curation.draft(conn, principal(), draft_id)
+    try:
+        with engine().connect() as conn:
+            found = curation.draft(conn, principal(), draft_id)
+    except (errors.Invalid, permissions.PermissionDenied) as exc:  # signed out, or no longer theirs to correct
+        st.session_state[f"cdr_error_{draft_id}"] = refusal(exc)
+        return
     steps.load(curation_form.form_of(found))
 
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
 
 from models.tables import ACT, AD, DRAFT_REVIEWS, DRAFTS, RT, L, R, S
 from recommendations import permissions, text
@@ -29,12 +30,14 @@ from recommendations.permissions import Action, Principal
 from recommendations.write import auth
 from recommendations.write.curation_check import Checked, chain, check_document
 from recommendations.write.curation_rows import COLUMNS, proposed_id
-from recommendations.write.errors import FieldError, Invalid, problem_words
+from recommendations.write.errors import Conflict, FieldError, Invalid, problem_words
 from recommendations.write.updates import Decision, now_utc
 
 __all__ = ["COLUMNS", "AlreadyPublished", "Checked", "check_document", "drafts", "review_document", "submit_document"]
 
 UNKNOWN_DRAFT = N_("unknown draft {id}")
+SUBMITTED_MEANWHILE = N_("{id} was submitted by someone else at the same moment: look at the drafts again")
+DECIDED_MEANWHILE = N_("{id} was decided by someone else at the same moment: look at the drafts again")
 #: What a draft holds that makes it the same submission (importing it again records nothing).
 _CONTENT = ("source", "full_text", "recommendations", "links", "dismissed", "proposed_actors", "fills_gap")
 TEXTS_DIR = "texts"
@@ -131,13 +134,16 @@ def submit_document(
     )
     draft_id = f"cd-{checked.source_id}-{version}"
     now = now or now_utc()
-    conn.execute(
-        insert(DRAFTS).values(
-            id=draft_id, source_id=checked.source_id, version=version, text_name=name,
-            organisation_id=who.organisation_id, recorded_by=who.display, user_id=who.user_id, recorded_at=now,
-            supersedes_id=supersedes, **payload,
-        )
-    )  # fmt: skip
+    try:
+        conn.execute(
+            insert(DRAFTS).values(
+                id=draft_id, source_id=checked.source_id, version=version, text_name=name,
+                organisation_id=who.organisation_id, recorded_by=who.display, user_id=who.user_id, recorded_at=now,
+                supersedes_id=supersedes, **payload,
+            )
+        )  # fmt: skip
+    except IntegrityError:  # submitted at the same moment by someone else (the same version): look again
+        raise Conflict(SUBMITTED_MEANWHILE, id=checked.source_id) from None
     summary = {"source": checked.source_id, "version": version, "fills_gap": checked.fills_gap,
                "recommendations": [r["id"] for r in checked.recommendations], "supersedes": supersedes}  # fmt: skip
     audit(conn, who, "submit document", "curation_draft", draft_id, after=summary)
@@ -176,14 +182,17 @@ def review_document(
     if decision == Decision.RETURNED and not comment:
         raise Invalid([FieldError("comment", N_("say what to change: the comment goes back with the document"))])
     now = now or now_utc()
-    if decision == Decision.PUBLISHED:
-        _publish(conn, who, dict(draft._mapping))
-    conn.execute(
-        insert(DRAFT_REVIEWS).values(
-            draft_id=draft_id, decision=decision, comment=comment, reviewed_by=who.display, reviewer_id=who.user_id,
-            reviewed_at=now,
-        )
-    )  # fmt: skip
+    try:
+        if decision == Decision.PUBLISHED:
+            _publish(conn, who, dict(draft._mapping))
+        conn.execute(
+            insert(DRAFT_REVIEWS).values(
+                draft_id=draft_id, decision=decision, comment=comment, reviewed_by=who.display,
+                reviewer_id=who.user_id, reviewed_at=now,
+            )
+        )  # fmt: skip
+    except IntegrityError:  # decided at the same moment by someone else: nothing of this decision is kept
+        raise Conflict(DECIDED_MEANWHILE, id=draft_id) from None
     action = "publish document" if decision == Decision.PUBLISHED else "return document"
     audit(conn, who, action, "curation_draft", draft_id, after={"decision": decision, "comment": comment})
 
