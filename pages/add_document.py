@@ -38,7 +38,7 @@ with add:
         st.button(t("Start a new document instead"), key="cd_restart", on_click=steps.reset)
     document = steps.current()
     started = bool(document["full_text"] or document["rows"])
-    preview = curation_form.preview(engine, **document) if started else None
+    preview = curation_form.preview(engine, organisation=who.organisation_id, **document) if started else None
     problems = preview.by_field if preview else {}
 
     st.header(t("1. The document"))

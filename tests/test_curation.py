@@ -179,8 +179,10 @@ def test_same_content_twice_records_nothing_twice_and_a_change_needs_a_new_versi
     first = submit(engine, people["contrib_a"])
     assert submit(engine, people["contrib_a"]) == first
     assert count(engine, DRAFTS) == 1
-    with pytest.raises(Invalid, match="already submitted and waits for a review"):  # not taken for its own draft
+    with pytest.raises(Invalid) as other:  # not taken for its own draft; that draft is not named to them
         submit(engine, people["review_b"])  # the same document from another organisation: one draft at a time
+    assert problems(other) == [(None, "id", "2023-test-statement was already submitted by another organisation "
+                                "and waits for its review.")]  # fmt: skip
     assert count(engine, DRAFTS) == 1
     review(engine, people["review_a"], first)
     with pytest.raises(curation.AlreadyPublished, match="already published with this content"):

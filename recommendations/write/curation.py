@@ -118,7 +118,7 @@ def submit_document(
                                       id=supersedes, newer=newer.id)])  # fmt: skip
     checked = check_document(
         conn=conn, source=source, full_text=full_text, rows=rows, fills=fills, choices=choices, links=links,
-        dismissed=dismissed, proposed_actors=proposed_actors, supersedes=supersedes,
+        dismissed=dismissed, proposed_actors=proposed_actors, supersedes=supersedes, organisation=who.organisation_id,
     )  # fmt: skip
     payload = _payload(checked)
     if checked.source_id and (same := _same_draft(conn, checked.source_id, payload, who.organisation_id)):

@@ -273,6 +273,7 @@ def check_document(
     proposed_actors: Sequence[Mapping[str, Any]] = (),
     supersedes: str | None = None,
     draft_id: str | None = None,
+    organisation: str | None = None,
 ) -> Checked:
     """Check a document without writing anything: every problem, each beside its field (and row).
 
@@ -280,7 +281,8 @@ def check_document(
     only ``language`` is read from ``source``); ``rows`` the recommendations, each a mapping of ``COLUMNS`` (``row``:
     its row in the sheet). ``choices`` picks, for a recommendation whose text occurs more than once, which
     occurrence is meant (recommendation id -> index into ``verbatim.occurrences``). ``supersedes`` (a draft id)
-    makes this a new version of that document; ``draft_id`` is the draft being checked again when published.
+    makes this a new version of that document; ``draft_id`` is the draft being checked again when published;
+    ``organisation`` the submitter's (another organisation's draft is not named to it).
     """
     problems: list[FieldError] = []
     own = own_chain(conn, supersedes) | ({draft_id} if draft_id else set())
@@ -293,14 +295,20 @@ def check_document(
     if source_id:
         waiting = _pending(conn, source_id, own)
         if waiting:
-            problems.append(
-                FieldError(
-                    "fills" if fills else "id",
-                    N_("{id} is already submitted and waits for a review ({draft}): correct that draft instead"),
-                    id=source_id,
-                    draft=waiting[0],
+            where = "fills" if fills else "id"
+            theirs = conn.execute(select(DRAFTS.c.organisation_id).where(DRAFTS.c.id == waiting[0])).scalar()
+            if organisation is not None and theirs != organisation:  # another organisation's draft is not named
+                said = N_("{id} was already submitted by another organisation and waits for its review")
+                problems.append(FieldError(where, said, id=source_id))
+            else:
+                problems.append(
+                    FieldError(
+                        where,
+                        N_("{id} is already submitted and waits for a review ({draft}): correct that draft instead"),
+                        id=source_id,
+                        draft=waiting[0],
+                    )
                 )
-            )
     actors, found = check_proposed(conn, proposed_actors)
     problems += found
     names = Names(conn, actors)

@@ -78,12 +78,13 @@ def preview(
     choices: Mapping[str, int] | None = None,
     supersedes: str | None = None,
     proposed_actors: Sequence[Mapping[str, Any]] = (),
+    organisation: str | None = None,
 ) -> Preview:
-    """Check the document as it stands on the page, writing nothing."""
+    """Check the document as it stands on the page, writing nothing (``organisation``: the curator's)."""
     with engine.connect() as conn:
         checked = check_document(
             conn=conn, source=source, full_text=full_text, rows=rows, fills=fills, choices=choices or {},
-            supersedes=supersedes, proposed_actors=proposed_actors,
+            supersedes=supersedes, proposed_actors=proposed_actors, organisation=organisation,
         )  # fmt: skip
     out = Preview(checked)
     for problem in checked.problems:
