@@ -383,3 +383,14 @@ def test_a_simultaneous_submit_or_decision_is_a_conflict_not_a_crash(world, monk
     with pytest.raises(Conflict, match="decided by someone else at the same moment"):
         review(engine, people["review_a"], first)
     assert count(engine, R, R.c.source_id == NEW["id"]) == 0
+
+
+def test_the_sheet_columns_and_the_texts_folder_have_one_home():
+    import inspect
+
+    from recommendations.dataset import records
+    from recommendations.write import curation_form, curation_rows, curation_sheet
+
+    assert curation_sheet.COLUMNS is curation_rows.COLUMNS
+    assert not hasattr(curation_form, "ROW_FIELDS") and curation_form.COLUMNS is curation_rows.COLUMNS
+    assert "TEXTS_DIR =" not in inspect.getsource(curation) and curation.TEXTS_DIR == records.TEXTS_DIR

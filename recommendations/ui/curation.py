@@ -200,7 +200,7 @@ def _keep_text() -> None:
 def _add_row() -> None:
     s = state()
     rows = list(s.get("cd_rows", []))
-    values = {name: s.get(f"cd_one_{name}") for name in curation_form.ROW_FIELDS}
+    values = {name: s.get(f"cd_one_{name}") for name in curation_rows.COLUMNS}
     rows.append(curation_form.row_of(values, max((int(r["row"]) for r in rows), default=0) + 1))
     s["cd_rows"] = rows  # the form empties itself (clear_on_submit) for the next one
 

@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from models.tables import ACT, AD, DRAFT_REVIEWS, DRAFTS, RT, L, R, S
 from recommendations import permissions, text
 from recommendations.audit import audit
+from recommendations.dataset.records import TEXTS_DIR
 from recommendations.dates import date_start
 from recommendations.i18n import N_
 from recommendations.permissions import Action, Principal
@@ -40,7 +41,6 @@ SUBMITTED_MEANWHILE = N_("{id} was submitted by someone else at the same moment:
 DECIDED_MEANWHILE = N_("{id} was decided by someone else at the same moment: look at the drafts again")
 #: What a draft holds that makes it the same submission (importing it again records nothing).
 _CONTENT = ("source", "full_text", "recommendations", "links", "dismissed", "proposed_actors", "fills_gap")
-TEXTS_DIR = "texts"
 
 
 def _payload(checked: Checked) -> dict[str, Any]:

@@ -22,12 +22,11 @@ from recommendations.read.suggest import Suggestion, suggest
 from recommendations.vocabulary import LinkKind
 from recommendations.write.curation import review_document, submit_document
 from recommendations.write.curation_check import Checked, check_document, check_proposed
+from recommendations.write.curation_rows import COLUMNS
 from recommendations.write.errors import FieldError
 
 #: The fields of a new document's metadata, as the form shows them (and as ``check_document`` names them).
 SOURCE_FIELDS = ("id", "title", "date", "kind", "organisers", "place", "url", "citation", "language")
-#: The fields of one recommendation entered by hand (a sheet's columns).
-ROW_FIELDS = ("number", "section", "lead_in", "text", "title", "themes", "addressees", "problems")
 #: A decision on a suggested earlier recommendation: undecided, a link of one kind, or dismissed.
 UNDECIDED, DISMISS = "", "dismiss"
 DECISIONS = (UNDECIDED, *(k.value for k in LinkKind), DISMISS)
@@ -49,7 +48,7 @@ def source_of(values: Mapping[str, Any]) -> dict[str, Any]:
 def row_of(values: Mapping[str, Any], row: int) -> dict[str, str]:
     """One recommendation entered by hand as a sheet row (themes and addressees as ``;``-separated ids)."""
     out = {"row": str(row)}
-    for name in ROW_FIELDS:
+    for name in COLUMNS:
         value = values.get(name)
         out[name] = "; ".join(value) if isinstance(value, list) else str(value or "").strip()
     return out

@@ -19,8 +19,9 @@ from recommendations.dataset.schema import RecommendationIn
 from recommendations.i18n import N_
 from recommendations.write.errors import FieldError, pydantic_errors
 
-#: The columns of a recommendations sheet (``id`` may be added; without it ids are made from the source id and
-#: the number).
+#: The columns of a recommendations sheet, in the templates' order, and the fields of one recommendation entered
+#: by hand: THE list (themes and addressees: ids or acronyms separated by ";"; problems: one per line). ``id`` may
+#: be added; without it ids are made from the source id and the number.
 COLUMNS = ("number", "section", "lead_in", "text", "title", "themes", "addressees", "problems")
 
 

@@ -15,11 +15,9 @@ from openpyxl.utils import column_index_from_string
 from recommendations.dataset.export import to_csv_bytes, to_xlsx_bytes
 from recommendations.i18n import N_, Message
 from recommendations.write import errors
+from recommendations.write.curation_rows import COLUMNS
 from recommendations.write.uploads import UploadRefused, cell_value, read_table
 
-#: The sheet's columns, in the templates' order (themes and addressees: ids or acronyms separated by ";";
-#: problems: one per line).
-COLUMNS = ("number", "section", "lead_in", "text", "title", "themes", "addressees", "problems")
 #: A column the sheet may add: the recommendation's id (made from the source id and the number without it).
 OPTIONAL = ("id",)
 #: Columns the header must have (and "number" or "id").
