@@ -29,7 +29,8 @@ from recommendations.dates import date_start
 from recommendations.i18n import N_
 from recommendations.permissions import Action, Principal
 from recommendations.write import auth
-from recommendations.write.curation_check import Checked, chain, check_document
+from recommendations.write.curation_chain import chain
+from recommendations.write.curation_check import Checked, check_document
 from recommendations.write.curation_rows import COLUMNS, proposed_id
 from recommendations.write.errors import Conflict, FieldError, Invalid, problem_words
 from recommendations.write.updates import Decision, now_utc

@@ -18,12 +18,13 @@ from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
-from models.tables import ACT, DRAFT_REVIEWS, DRAFTS, R, S
+from models.tables import ACT, DRAFTS, R, S
 from recommendations import labels, text, verbatim
 from recommendations.dataset.schema import ActorIn, LinkIn, SourceIn
 from recommendations.i18n import N_
 from recommendations.vocabulary import ActorType
 from recommendations.write.accounts import LOOKS_THE_SAME, TAKEN_ID, look_alike
+from recommendations.write.curation_chain import own_chain, pending, published_ids, published_of, same_document
 from recommendations.write.curation_rows import Names, check_row, proposed_id
 from recommendations.write.errors import FieldError, pydantic_errors
 
@@ -59,85 +60,6 @@ def _clean_text(value: str, problems: list[FieldError], field_name: str) -> str:
         return ""
 
 
-def chain(conn: Connection, draft_id: str | None) -> set[str]:
-    """``draft_id`` and every draft it supersedes, however far back: one document's versions."""
-    found: set[str] = set()
-    while draft_id and draft_id not in found:
-        found.add(draft_id)
-        draft_id = conn.execute(select(DRAFTS.c.supersedes_id).where(DRAFTS.c.id == draft_id)).scalar()
-    return found
-
-
-def own_chain(conn: Connection, draft_id: str | None) -> set[str]:
-    """``draft_id`` and the drafts it supersedes, transitively, of the same organisation: one document's versions
-    (an admin's correction of an organisation's document continues that organisation's chain)."""
-    first = conn.execute(select(DRAFTS.c.organisation_id).where(DRAFTS.c.id == draft_id)).first()
-    if first is None:
-        return set()
-    mine = DRAFTS.c.organisation_id.is_not_distinct_from(first.organisation_id)
-    found: set[str] = set()
-    while draft_id and draft_id not in found:
-        row = conn.execute(select(DRAFTS.c.supersedes_id).where(DRAFTS.c.id == draft_id, mine)).first()
-        if row is None:
-            break
-        found.add(draft_id)
-        draft_id = row.supersedes_id
-    return found
-
-
-def _published_of(conn: Connection, own: set[str], source_id: str) -> bool:
-    """Whether a published version among ``own`` recorded ``source_id`` (its public rows are this document's)."""
-    query = (
-        select(DRAFTS.c.id)
-        .join(DRAFT_REVIEWS, DRAFT_REVIEWS.c.draft_id == DRAFTS.c.id)
-        .where(DRAFTS.c.id.in_(own), DRAFTS.c.source_id == source_id, DRAFT_REVIEWS.c.decision == "published")
-    )
-    return conn.execute(query).first() is not None
-
-
-def _same_document(
-    conn: Connection, supersedes: str | None, source_id: str, fills: str | None, problems: list[FieldError]
-) -> None:
-    """A new version keeps its document's id and what it is (a known gap filled, or a new document)."""
-    earlier = conn.execute(select(DRAFTS.c.source_id, DRAFTS.c.fills_gap).where(DRAFTS.c.id == supersedes)).first()
-    if earlier is None:
-        return
-    if earlier.source_id != source_id:
-        problems.append(
-            FieldError(
-                "fills" if fills else "id",
-                N_("a new version keeps the id of the document it corrects: {id}"),
-                id=earlier.source_id,
-            )
-        )
-    elif earlier.fills_gap != bool(fills):
-        said = (
-            N_("{id} fills a known gap: its new version fills it too")
-            if earlier.fills_gap
-            else N_("{id} is a new document: its new version is one too, not a gap filled")
-        )
-        problems.append(FieldError("fills", said, id=earlier.source_id))
-
-
-def _pending(conn: Connection, source_id: str, ignore: set[str]) -> list[str]:
-    """Drafts for ``source_id`` that wait for a review (not in ``ignore``, a document's own versions)."""
-    decided = select(DRAFT_REVIEWS.c.draft_id)
-    query = select(DRAFTS.c.id).where(DRAFTS.c.source_id == source_id, DRAFTS.c.id.not_in(decided))
-    superseded = select(DRAFTS.c.supersedes_id).where(DRAFTS.c.supersedes_id.is_not(None))
-    query = query.where(DRAFTS.c.id.not_in(superseded))
-    return [i for i in conn.execute(query.order_by(DRAFTS.c.id)).scalars() if i not in ignore]
-
-
-def _published_ids(conn: Connection, versions: set[str]) -> set[str]:
-    """The recommendation ids the published versions among ``versions`` recorded."""
-    rows = conn.execute(
-        select(DRAFTS.c.recommendations)
-        .join(DRAFT_REVIEWS, DRAFT_REVIEWS.c.draft_id == DRAFTS.c.id)
-        .where(DRAFTS.c.id.in_(versions), DRAFT_REVIEWS.c.decision == "published")
-    ).scalars()
-    return {rec["id"] for recs in rows for rec in recs}
-
-
 def _source_meta(
     conn: Connection, source: Mapping[str, Any], fills: str | None, own: set[str], problems: list[FieldError]
 ) -> tuple[str, dict[str, Any]]:
@@ -154,14 +76,14 @@ def _source_meta(
         recorded = conn.execute(select(func.count()).select_from(R).where(R.c.source_id == fills)).scalar_one()
         expected = row.expected_recommendations
         full = (expected is not None and recorded >= expected) or (expected is None and recorded > 0)
-        if full and not _published_of(conn, own, fills):
+        if full and not published_of(conn, own, fills):
             problems.append(
                 FieldError(
                     "fills", N_("{id} is not a gap: it already holds its {n} recommendations"), id=fills, n=recorded
                 )
             )
         elif (
-            not _published_of(conn, own, fills)
+            not published_of(conn, own, fills)
             and conn.execute(select(R.c.id).where(R.c.source_id == fills, R.c.origin == "app").limit(1)).first()
         ):
             problems.append(
@@ -197,7 +119,7 @@ def _source_meta(
     meta = checked.model_dump(mode="json", exclude={"recommendations", "text_path"}, exclude_none=True)
     meta["organisers"] = organisers
     exists = conn.execute(select(S.c.origin).where(S.c.id == checked.id)).first()
-    if exists is not None and not (exists.origin == "app" and _published_of(conn, own, checked.id)):
+    if exists is not None and not (exists.origin == "app" and published_of(conn, own, checked.id)):
         problems.append(
             FieldError(
                 "id",
@@ -288,12 +210,12 @@ def check_document(
     own = own_chain(conn, supersedes) | ({draft_id} if draft_id else set())
     source_id, meta = _source_meta(conn, source, fills, own, problems)
     if supersedes:
-        _same_document(conn, supersedes, source_id, fills, problems)
+        same_document(conn, supersedes, source_id, fills, problems)
     full_text = _clean_text(full_text or "", problems, "full_text")
     if not verbatim.normalise(full_text):
         problems.append(FieldError("full_text", N_("give the document's full text (paste it or upload the file)")))
     if source_id:
-        waiting = _pending(conn, source_id, own)
+        waiting = pending(conn, source_id, own)
         if waiting:
             where = "fills" if fills else "id"
             theirs = conn.execute(select(DRAFTS.c.organisation_id).where(DRAFTS.c.id == waiting[0])).scalar()
@@ -320,7 +242,7 @@ def check_document(
     if not rows:
         problems.append(FieldError("recommendations", N_("record at least one recommendation")))
     _repeats(recs, problems)
-    published = _published_ids(conn, own)
+    published = published_ids(conn, own)
     _collisions(conn, recs, source_id, published, problems)
     for missing in sorted(published - {r["id"] for r in recs}):
         problems.append(
