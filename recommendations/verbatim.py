@@ -81,6 +81,7 @@ def occurrences(full_text: str, quote: str) -> list[tuple[int, int]]:
     return out
 
 
+@functools.lru_cache(maxsize=64)  # the page checks its document again on every rerun: one search per text and row
 def closest(full_text: str, quote: str) -> str:
     """The passage of ``full_text`` most like ``quote`` (as long as it, widened to whole words), for a refusal:
     "not found in the document; the closest passage is …". Empty when the text is empty.
