@@ -19,7 +19,7 @@ from recommendations.i18n import N_
 from recommendations.permissions import Action, Principal
 from recommendations.write import auth
 from recommendations.write.errors import FieldError, Invalid, problem_words
-from recommendations.write.updates import Decision, evidence_in, new_id, now_utc
+from recommendations.write.updates import Decision, decision_comment, evidence_in, new_id, now_utc
 from recommendations.write.versions import conflict, versioned_update
 
 EDITABLE_EVIDENCE = ("title", "url", "citation", "summary", "completeness")
@@ -128,12 +128,7 @@ def decide_correction(
     auth.require_on(who, Action.DECIDE_CORRECTION, proposal.organisation_id)
     if conn.execute(select(CORRECTION_REVIEWS.c.id).where(CORRECTION_REVIEWS.c.correction_id == correction_id)).first():
         raise Invalid([FieldError("correction", N_("{id} was already decided"), id=correction_id)])
-    if decision not in (Decision.PUBLISHED, Decision.RETURNED):
-        raise Invalid([FieldError("decision", N_("choose publish or return"))])
-    try:
-        comment = text.clean(comment or "").strip() or None
-    except text.TextProblem as exc:
-        raise Invalid([FieldError("comment", problem_words(exc))]) from None
+    comment = decision_comment(decision, comment)
     now = now or now_utc()
     if decision == Decision.PUBLISHED:
         _publish_correction(conn, who, correction_id, now)

@@ -33,7 +33,7 @@ from recommendations.write.curation_chain import chain
 from recommendations.write.curation_check import Checked, check_document
 from recommendations.write.curation_rows import COLUMNS, proposed_id
 from recommendations.write.errors import Conflict, FieldError, Invalid, problem_words
-from recommendations.write.updates import Decision, now_utc
+from recommendations.write.updates import Decision, decision_comment, now_utc
 
 __all__ = ["COLUMNS", "AlreadyPublished", "Checked", "check_document", "drafts", "review_document", "submit_document"]
 
@@ -174,14 +174,7 @@ def review_document(
     if newer is not None:
         raise Invalid([FieldError("draft", N_("{id} was corrected by {newer}: decide on that one"),
                                   id=draft_id, newer=newer.id)])  # fmt: skip
-    if decision not in (Decision.PUBLISHED, Decision.RETURNED):
-        raise Invalid([FieldError("decision", N_("choose publish or return"))])
-    try:
-        comment = text.clean(comment or "").strip() or None
-    except text.TextProblem as exc:
-        raise Invalid([FieldError("comment", problem_words(exc))]) from None
-    if decision == Decision.RETURNED and not comment:
-        raise Invalid([FieldError("comment", N_("say what to change: the comment goes back with the document"))])
+    comment = decision_comment(decision, comment, N_("say what to change: the comment goes back with the document"))
     now = now or now_utc()
     try:
         if decision == Decision.PUBLISHED:

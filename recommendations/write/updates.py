@@ -46,6 +46,20 @@ class Decision:
     RETURNED = status.RETURNED
 
 
+def decision_comment(decision: str, comment: str | None, returned_needs: str | None = None) -> str | None:
+    """The one check of a reviewer's decision and comment (assessments, evidence corrections, documents): publish
+    or return, the comment cleaned as free text; ``returned_needs`` is what is said when a return has none."""
+    if decision not in (Decision.PUBLISHED, Decision.RETURNED):
+        raise Invalid([FieldError("decision", N_("choose publish or return"))])
+    try:
+        cleaned = text.clean(comment or "").strip() or None
+    except text.TextProblem as exc:
+        raise Invalid([FieldError("comment", problem_words(exc))]) from None
+    if returned_needs is not None and decision == Decision.RETURNED and not cleaned:
+        raise Invalid([FieldError("comment", returned_needs)])
+    return cleaned
+
+
 UNKNOWN_ASSESSMENT = N_("unknown assessment id {id}")
 #: "as-… was already published" / "… returned": a decision already taken, said whole.
 ALREADY = {Decision.PUBLISHED: N_("{id} was already published"), Decision.RETURNED: N_("{id} was already returned")}
@@ -275,14 +289,7 @@ def review(
     if row is None or row.assessor_id != who.organisation_id:  # another organisation's draft is not yours to see
         raise Invalid([FieldError("assessment", UNKNOWN_ASSESSMENT, id=repr(assessment_id))])
     auth.require_on(who, Action.REVIEW, row.assessor_id)
-    if decision not in (Decision.PUBLISHED, Decision.RETURNED):
-        raise Invalid([FieldError("decision", N_("choose publish or return"))])
-    try:
-        comment = text.clean(comment or "").strip() or None
-    except text.TextProblem as exc:
-        raise Invalid([FieldError("comment", problem_words(exc))]) from None
-    if decision == Decision.RETURNED and not comment:
-        raise Invalid([FieldError("comment", N_("say what should change before it can be published"))])
+    comment = decision_comment(decision, comment, N_("say what should change before it can be published"))
     if row.visibility != Visibility.DRAFT:
         raise Invalid([FieldError("assessment", N_("{id} is not a draft"), id=assessment_id)])
     done = conn.execute(select(REVIEWS.c.decision).where(REVIEWS.c.assessment_id == assessment_id)).scalar()
