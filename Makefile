@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test test-fast screenshots lint format venv db system-deps clean bench bench-api bench-suggest
+.PHONY: run test test-fast screenshots lint format venv db system-deps clean bench bench-api bench-suggest bench-readers
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || { \
@@ -82,3 +82,10 @@ bench-api: $(VENV)/.dev system-deps
 # Suggested earlier recommendations alone: the index built and a query at BENCH_SUGGEST_SIZE (default 10,000).
 bench-suggest: $(VENV)/.dev system-deps
 	$(BIN)/python benchmarks/bench_suggest.py
+
+# Many readers at once: 1, 5, 10 and 25 sessions of the real app server (websocket clients speaking Streamlit's
+# protocol) and 1 to 25 concurrent API clients, at 10,000 recommendations. BENCH_READERS_DB names a loaded SQLite
+# database to copy (otherwise a synthetic one is made); BENCH_READERS_ARGS=--write records the section in
+# docs/performance.md.
+bench-readers: $(VENV)/.dev system-deps
+	$(BIN)/python benchmarks/bench_readers.py $(BENCH_READERS_ARGS)

@@ -38,6 +38,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from benchmarks.bench_api import put_section  # noqa: E402 (the same section writer as the API benchmark)
+
 OUT = ROOT / "docs" / "performance.md"
 START, END = "<!-- readers benchmark: start -->", "<!-- readers benchmark: end -->"
 PY = sys.executable
@@ -162,6 +164,7 @@ class Visit:
     elements: list[str] = field(default_factory=list)  # the main area's element types, in order
     texts: list[str] = field(default_factory=list)  # the main area's headings and Markdown, as sent
     received: int = 0  # bytes
+    spinner: bool = False  # the run showed a spinner: a cache was being (re)built
 
 
 async def visit(ws: object, page: str, query: str) -> Visit:
@@ -187,6 +190,8 @@ async def visit(ws: object, page: str, query: str) -> Visit:
                 if kind == "new_session":  # a new run (the first, or one after st.rerun): what it draws counts
                     out.elements.clear()
                     out.texts.clear()
+                elif kind == "delta" and forward.delta.WhichOneof("type") == "new_transient":
+                    out.spinner = True
                 elif kind == "page_not_found":
                     out.error = "page not found"
                 elif kind == "delta" and forward.delta.WhichOneof("type") == "new_element":
@@ -221,7 +226,10 @@ def stream_url(base: str) -> str:
 async def session(base: str) -> object:  # type: ignore[misc]
     import websockets
 
-    async with websockets.connect(stream_url(base), subprotocols=["streamlit"], max_size=None) as ws:  # type: ignore[list-item]
+    # No pings from the client: a browser sends none (it answers the server's, as this client does).
+    async with websockets.connect(
+        stream_url(base), subprotocols=["streamlit"], max_size=None, ping_interval=None
+    ) as ws:  # type: ignore[list-item]
         yield ws
 
 
@@ -449,12 +457,14 @@ def tables(levels: list[Level], warm: list[Visit], api: list[ApiLevel], note: st
             lines.append(row(level.sessions, name, len(got), sum(bool(v.error) for v in got), stats(served)))
     if levels:
         lines += ["", *header("sessions", "page runs per second", "server CPU (cores)", "machine busy (all cores)",
-                              "benchmark client CPU (cores)", "script threads (max)", "open SQLite connections (max)",
+                              "server CPU per run (s)", "runs with a spinner", "benchmark client CPU (cores)",
+                              "script threads (max)", "open SQLite connections (max)",
                               "load average (start → end)<")]  # fmt: skip
     for level in levels:
         lines.append(
             row(level.sessions, f"{len(level.visits) / level.wall:.2f}", f"{level.server_cpu / level.wall:.2f}",
-                f"{level.machine_cpu * 100:.0f}%", f"{level.client_cpu / level.wall:.2f}", level.threads,
+                f"{level.machine_cpu * 100:.0f}%", f"{level.server_cpu / max(1, len(level.visits)):.2f}",
+                sum(v.spinner for v in level.visits), f"{level.client_cpu / level.wall:.2f}", level.threads,
                 level.connections, f"{level.load[0]:.1f} → {level.load[1]:.1f}")
         )  # fmt: skip
     if warm:
@@ -511,15 +521,6 @@ def section(body: list[str], args: argparse.Namespace, count: int) -> str:
         "",
     ]
     return "\n".join([*head, *body, END])
-
-
-def put_section(new: str) -> None:
-    text = OUT.read_text(encoding="utf-8") if OUT.exists() else "# Performance\n"
-    if START in text and END in text:
-        text = text[: text.index(START)] + new + text[text.index(END) + len(END) :]
-    else:
-        text = text.rstrip() + "\n\n" + new + "\n"
-    OUT.write_text(text, encoding="utf-8")
 
 
 def database_for(args: argparse.Namespace, tmp: Path) -> Path:
@@ -589,7 +590,7 @@ def main() -> None:
     for problem in failures(levels, api)[:20]:
         print(f"FAILED {problem}")
     if args.write:
-        put_section(section(body, args, count))
+        put_section(section(body, args, count), START, END)
         print(f"wrote the section 'Many readers at once' of {OUT.relative_to(ROOT)}", file=sys.stderr)
 
 
