@@ -114,6 +114,11 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / TICKS
 
 
+def resident_mb(pid: int) -> int:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"^VmRSS:\s+(\d+) kB", status, re.M).group(1)) // 1024  # type: ignore[union-attr]
+
+
 def machine_busy() -> tuple[float, float]:
     """(busy, total) CPU time of the whole machine so far, in ticks (every core, every process)."""
     values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
@@ -278,6 +283,7 @@ class Level:
     load: tuple[float, float]
     threads: int
     connections: int
+    memory: int  # the server's resident memory at the end, MB
 
 
 async def _level(base: str, plan: list[dict[str, str]], rounds: int) -> list[Visit]:
@@ -306,6 +312,7 @@ def run_level(server: Server, plan: list[dict[str, str]], rounds: int) -> Level:
         load=(load0, os.getloadavg()[0]),
         threads=max(sampler.threads, default=0),
         connections=max(sampler.connections, default=0),
+        memory=resident_mb(server.pid),
     )
 
 
@@ -458,14 +465,14 @@ def tables(levels: list[Level], warm: list[Visit], api: list[ApiLevel], note: st
     if levels:
         lines += ["", *header("sessions", "page runs per second", "server CPU (cores)", "machine busy (all cores)",
                               "server CPU per run (s)", "runs with a spinner", "benchmark client CPU (cores)",
-                              "script threads (max)", "open SQLite connections (max)",
+                              "server threads (max)", "open SQLite connections (max)", "server memory (MB)",
                               "load average (start → end)<")]  # fmt: skip
     for level in levels:
         lines.append(
             row(level.sessions, f"{len(level.visits) / level.wall:.2f}", f"{level.server_cpu / level.wall:.2f}",
                 f"{level.machine_cpu * 100:.0f}%", f"{level.server_cpu / max(1, len(level.visits)):.2f}",
                 sum(v.spinner for v in level.visits), f"{level.client_cpu / level.wall:.2f}", level.threads,
-                level.connections, f"{level.load[0]:.1f} → {level.load[1]:.1f}")
+                level.connections, level.memory, f"{level.load[0]:.1f} → {level.load[1]:.1f}")
         )  # fmt: skip
     if warm:
         cold = [
