@@ -455,7 +455,8 @@ def header(*names: str) -> list[str]:
 
 
 def tables(levels: list[Level], warm: list[Visit], api: list[ApiLevel], note: str) -> list[str]:
-    lines = header("sessions", "page<", "runs", "failed", "p50 (s)", "p95 (s)", "max (s)") if levels else []
+    lines = ["### Pages: sessions at once", "", *header("sessions", "page<", "runs", "failed", "p50 (s)", "p95 (s)",
+                                                      "max (s)")] if levels else []  # fmt: skip
     for level in levels:
         for page in (*PAGES, "all"):
             got = [v for v in level.visits if page in ("all", v.page)]
@@ -484,7 +485,8 @@ def tables(levels: list[Level], warm: list[Visit], api: list[ApiLevel], note: st
         lines += ["", f"Cold runs (the caches filled before the levels, one session, one run after another; the "
                       f"first is the first page of the fresh process): {', '.join(cold)}."]  # fmt: skip
     if api:
-        lines += ["", *header("API clients", "requests", "failed", "built: p50 (ms)", "built: p95 (ms)",
+        lines += ["", "### The API: a page of 100, concurrent clients", ""]
+        lines += [*header("API clients", "requests", "failed", "built: p50 (ms)", "built: p95 (ms)",
                               "built: max (ms)", "kept: p50 (ms)", "kept: p95 (ms)", "server CPU (cores)",
                               "load average (start → end)<")]  # fmt: skip
         for a in api:
@@ -563,7 +565,7 @@ def pages_phase(
         for n in levels_n:
             print(f"[readers] {n} sessions", file=sys.stderr, flush=True)
             levels.append(run_level(server, plan[:n], args.rounds))
-            print("\n".join(tables(levels[-1:], [], [], "")[2:7]), file=sys.stderr, flush=True)
+            print("\n".join(tables(levels[-1:], [], [], "")[4:9]), file=sys.stderr, flush=True)
     return warm, levels, note
 
 
