@@ -181,7 +181,8 @@ def _item(body: Body, item: BriefItem, brief: Brief) -> None:
             body.add(body.paragraph(*([body.run(question.text)] if question.text else []), rule, style="ListBullet"))
 
 
-def _facts_table(body: Body, item: BriefItem, brief: Brief) -> None:
+def facts(item: BriefItem, brief: Brief) -> list[tuple[str, str]]:
+    """The rows of an item's fact table before its latest evidence: (label, value)."""
     lang = brief.lang
     tr = i18n.translator(lang)
     linked = "".join(f"\n{lines.linked_line(x, lang)}" for x in item.linked)
@@ -195,16 +196,22 @@ def _facts_table(body: Body, item: BriefItem, brief: Brief) -> None:
         each = "\n".join(lines.addressee_status_line(s, lang) for s in item.statuses)
         rows.append((tr.t("Status for each addressee"), each))
     rows.append((tr.t("Raised"), lines.raised_line(item, lang) + linked))
-    cells = [[body.paragraph(body.run(label, bold=True)), body.paragraph(body.run(value))] for label, value in rows]
+    return rows
+
+
+def _facts_table(body: Body, item: BriefItem, brief: Brief) -> None:
+    tr = i18n.translator(brief.lang)
+    cells = [[body.paragraph(body.run(label, bold=True)), body.paragraph(body.run(value))]
+             for label, value in facts(item, brief)]  # fmt: skip
     newest = item.latest_evidence
     if newest is None:
         evidence = [body.run(tr.t("None on record by the meeting date"))]
     else:
-        evidence = [body.run(lines.latest_evidence(newest, len(item.evidence), lang, sentence=True) + " ")]
+        evidence = [body.run(lines.latest_evidence(newest, len(item.evidence), brief.lang, sentence=True) + " ")]
         url = markdown.safe_url(newest.url)
         if url:
             evidence.append(body.link(url, url))
-        elif reference := lines.evidence_reference(newest, lang):
+        elif reference := lines.evidence_reference(newest, brief.lang):
             evidence.append(body.run(reference))
     cells.append([body.paragraph(body.run(tr.t("Latest evidence"), bold=True)), body.paragraph(*evidence)])
     body.table(cells, 2)
