@@ -24,10 +24,14 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from benchmarks.bench_api import load, put_section  # noqa: E402 (after the path is set)
+
+if TYPE_CHECKING:
+    from recommendations.read.brief import BriefGroup
 
 OUT = ROOT / "docs" / "performance.md"
 START, END = "<!-- docx benchmark: start -->", "<!-- docx benchmark: end -->"
@@ -43,18 +47,12 @@ def measure(url: str, lang: str, reference: bool) -> dict[str, object]:
     import time
 
     from models.db import make_engine
-    from recommendations.read.brief import BriefGroup, brief_docx, build_brief
+    from recommendations.read.brief import brief_docx, build_brief
 
     engine = make_engine(url)
     brief = build_brief(engine, themes=[], addressees=[], meeting_date=dt.date.today(), lang=lang)
     engine.dispose()
-    left, groups = LISTED, []
-    for group in brief.groups:
-        if left > 0:
-            items = group.items[:left]
-            groups.append(BriefGroup(**{**vars(group), "items": items}))
-            left -= len(items)
-    brief.groups = groups
+    groups = brief.groups = first_listed(brief.groups, LISTED)
     writers = [("one pass", brief_docx)]
     if reference:
         from tests.docx_reference import reference_docx
@@ -70,6 +68,19 @@ def measure(url: str, lang: str, reference: bool) -> dict[str, object]:
             seconds.append(time.perf_counter() - start)
             cpu.append(time.process_time() - start_cpu)
         out[name] = {"median": statistics.median(seconds), "cpu": statistics.median(cpu), "bytes": size}
+    return out
+
+
+def first_listed(groups: list[BriefGroup], n: int) -> list[BriefGroup]:
+    """The groups cut to their first ``n`` recommendations in the brief's order (later groups dropped)."""
+    from recommendations.read.brief import BriefGroup
+
+    left, out = n, []
+    for group in groups:
+        if left > 0:
+            items = group.items[:left]
+            out.append(BriefGroup(**{**vars(group), "items": items}))
+            left -= len(items)
     return out
 
 

@@ -67,18 +67,12 @@ import json, sys, time, datetime as dt
 sys.path.insert(0, sys.argv[2])
 from models.db import make_engine
 from recommendations.read.brief import build_brief, brief_docx
-from recommendations.read.brief.model import BriefGroup
+from benchmarks.bench_docx import first_listed
 engine = make_engine(sys.argv[1])
 start = time.perf_counter()
 brief = build_brief(engine, themes=[], addressees=[], meeting_date=dt.date.today())
 built = time.perf_counter() - start
-left, groups = 500, []
-for group in brief.groups:
-    if left > 0:
-        items = group.items[:left]
-        groups.append(BriefGroup(**{**vars(group), "items": items}))
-        left -= len(items)
-brief.groups = groups
+groups = brief.groups = first_listed(brief.groups, 500)
 start = time.perf_counter()
 payload = brief_docx(brief)
 print(json.dumps({"build_all": built, "open": sum(len(g.items) for g in groups), "docx": time.perf_counter() - start,
