@@ -74,6 +74,7 @@ bench: $(VENV)/.dev system-deps
 	BENCH_SIZES=$(BENCH_SIZES) $(BIN)/python benchmarks/bench_scale.py
 	$(BIN)/python benchmarks/bench_api.py
 	$(BIN)/python benchmarks/bench_suggest.py
+	$(BIN)/python benchmarks/bench_docx.py
 
 # The open-data API alone: a page of 100 on the real data and at BENCH_API_SIZE (default 10,000) recommendations.
 bench-api: $(VENV)/.dev system-deps

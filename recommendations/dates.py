@@ -8,6 +8,7 @@ compares or words a date asks here.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 from babel.dates import format_date
@@ -99,4 +100,10 @@ def human(value: str | dt.date | None, lang: str = "en") -> str:
     year, month, day = _parts(text)
     if month is None:
         return str(year)
-    return format_date(dt.date(year, month, day or 1), _DAY if day else _MONTH, locale=lang)
+    return _formatted(dt.date(year, month, day or 1), bool(day), lang)
+
+
+@functools.lru_cache(maxsize=8192)
+def _formatted(day: dt.date, with_day: bool, lang: str) -> str:
+    """Babel's date in words, kept: a brief says the same few dates thousands of times."""
+    return format_date(day, _DAY if with_day else _MONTH, locale=lang)

@@ -6,7 +6,8 @@ Plain Python (no Streamlit), in parts a newcomer can find:
 - ``build``: reading the database (``build_brief``), everything as of the meeting date, statuses from the rule;
 - ``questions``: the fixed, named rules behind the suggested questions;
 - ``lines``: the brief's sentences as plain text;
-- ``markdown`` and ``word``: the Markdown (page and download) and DOCX renderings;
+- ``markdown`` and ``word``: the Markdown (page and download) and DOCX renderings (``wordml`` writes the DOCX
+  body in one pass; ``khmer_docx`` the complex-script settings);
 - ``rows``: one row per listed recommendation, for CSV / XLSX.
 """
 

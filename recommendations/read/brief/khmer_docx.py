@@ -61,8 +61,9 @@ def set_run_properties(rpr: BaseOxmlElement, lang: str) -> None:
     _child(rpr, "w:lang").set(qn("w:bidi"), tag)
 
 
-def apply(document: Document, lang: str) -> None:
-    """Khmer (or another complex script in ``SCRIPT_FONTS``) set up on the whole document; see the module doc."""
+def apply(document: Document, lang: str, *, body: bool = True) -> None:
+    """Khmer (or another complex script in ``SCRIPT_FONTS``) set up on the whole document; see the module doc.
+    ``body=False`` leaves the body's runs alone: for a body written with these properties already (``wordml``)."""
     if lang not in SCRIPT_FONTS:
         return
     styles = document.styles.element
@@ -82,7 +83,7 @@ def apply(document: Document, lang: str) -> None:
     for style in document.styles:
         if style.type in (WD_STYLE_TYPE.PARAGRAPH, WD_STYLE_TYPE.CHARACTER):  # the styles that carry run properties
             set_run_properties(style.element.get_or_add_rPr(), lang)
-    parts = [document.element.body]
+    parts = [document.element.body] if body else []
     for section in document.sections:
         for part in (section.header, section.footer, section.first_page_header, section.first_page_footer):
             if not part.is_linked_to_previous:
