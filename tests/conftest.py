@@ -257,11 +257,13 @@ def app_db_empty(tmp_path, monkeypatch):
 
 
 def open_page(page: str | None = None, **params):
-    """Run the dashboard with query ``params`` (st.navigation registers the pages), then switch to ``page``."""
+    """Open ``page`` (None: the default page) with query ``params`` as a deep link does: the first run of a new
+    session goes straight to it (st.navigation picks it by its file name), without running the default page first."""
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
     for key, value in params.items():
         at.query_params[key] = value
-    at.run()
-    return at if page is None else at.switch_page(page).run()
+    if page is not None:
+        at.switch_page(page)
+    return at.run()

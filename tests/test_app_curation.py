@@ -59,7 +59,6 @@ def engine(request, monkeypatch):
         pg = _pg_database(request.getfixturevalue("pg_server"), request.getfixturevalue("pg_loaded_template"))
         monkeypatch.setenv("DATABASE_URL", next(pg).url.render_as_string(hide_password=False))
         request.addfinalizer(lambda: next(pg, None))
-    AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
     engine = make_engine(os.environ["DATABASE_URL"])
     assert engine.dialect.name == {"sqlite": "sqlite", "postgres": "postgresql"}[getattr(request, "param", "sqlite")]
     with engine.begin() as conn:

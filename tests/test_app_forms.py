@@ -36,8 +36,8 @@ PEOPLE = {
 
 @pytest.fixture
 def engine():
-    """The app's database, built by a first run, with a contributor, a reviewer and an admin."""
-    AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
+    """The app's database (``app_db``: loaded as the app's first start leaves it), with a contributor, a reviewer and
+    an admin."""
     engine = make_engine(os.environ["DATABASE_URL"])
     with engine.begin() as conn:
         for email, (role, org) in PEOPLE.items():

@@ -58,8 +58,8 @@ def page_text(at: AppTest) -> str:
 
 @pytest.fixture
 def marked() -> None:
-    """The app's database, built by a first run, with CWCC's drafts, comments and a proposal carrying MARK."""
-    AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
+    """The app's database (``app_db``: loaded as the app's first start leaves it), with CWCC's drafts, comments and a
+    proposal carrying MARK."""
     engine = make_engine(os.environ["DATABASE_URL"])
     cli = Principal.command_line()
     people = {}

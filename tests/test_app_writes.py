@@ -21,8 +21,9 @@ HOSTILE = "<script>alert(1)</script> ![x](http://127.0.0.1:1/x.png) [link](javas
 
 
 def started() -> AppTest:
-    """The dashboard, run once (so the database exists), with accounts at CWCC and LSCW."""
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
+    """The dashboard (not yet run: its first run opens the page a test switches to, as a deep link does), on the
+    loaded database (``app_db``), with accounts at CWCC and LSCW."""
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
     engine = make_engine(os.environ["DATABASE_URL"])
     cli = Principal.command_line()
     with engine.begin() as conn:

@@ -14,6 +14,7 @@ argon2 (pwdlib) and never logged, printed or exported.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import secrets
@@ -45,7 +46,13 @@ MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 1024  # argon2 takes any length; a megabyte "password" is only a way to burn the CPU
 
 _HASHER = PasswordHash((Argon2Hasher(),))
-_DUMMY_HASH = _HASHER.hash("not a real password, for equal timing")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash to verify against when there is no account, for equal timing; made on first use, not at import (every
+    command and server start would pay for an argon2 hash it may never need)."""
+    return _HASHER.hash("not a real password, for equal timing")
 
 
 class LoginRefused(Exception):
@@ -324,7 +331,7 @@ def login(conn: Connection, email: str, password: str, client: str = "unknown") 
             conn.execute(update(U).where(U.c.id == user.id).values(failed_logins=U.c.failed_logins - 1))
             raise LoginRefused(LOCKED, **_locked(failed.locked_until))
     too_long = len(password) > MAX_PASSWORD_LENGTH
-    stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
+    stored = user.password_hash if user is not None and user.password_hash else _dummy_hash()
     good = not too_long and _HASHER.verify(password, stored)
     ok = bool(good and user is not None and user.active and user.password_hash)
     conn.execute(insert(ATTEMPTS).values(email=email[:320], client=client, at=now, succeeded=ok))
