@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Column, MetaData, Table, create_engine, insert, select
+from sqlalchemy import Column, MetaData, Table, bindparam, create_engine, insert, select
 from sqlalchemy.engine import Connection
 
 from models import SQLModel, tables
@@ -61,6 +61,7 @@ class Staging:
         self.metadata = MetaData()
         self.rows: dict[type[SQLModel], Table] | None = None
         self._pending: dict[type[SQLModel], list[dict[str, Any]]] = {}
+        self._inserts: dict[type[SQLModel], tuple[str, list[tuple[str, Any]]]] = {}
         if models is not None:
             self.rows = {m: stage_table(m, self.metadata) for m in models}
             self.metadata.create_all(self._conn)
@@ -104,14 +105,15 @@ class Staging:
         for model, table in (self.rows or {}).items():
             keys = ", ".join(f'"{k}"' for k in stage_keys(model))
             self.db.execute(f"CREATE INDEX {table.name}_key ON {table.name} ({keys})")
-        self._conn.commit()
+        self.db.commit()  # the driver's own transaction: a load's connection writes to this file next
 
     def duplicates(self) -> Iterator[tuple[str, str, str, int, str, int]]:
         """(kind, ident, path, line, first path, first line) of each record whose id was read before."""
         yield from self.db.execute(
-            "SELECT p.kind, p.ident, p.path, p.line, f.path, f.line FROM place p "
-            "JOIN place f ON f.seq = (SELECT min(seq) FROM place q WHERE q.kind = p.kind AND q.ident = p.ident) "
-            "WHERE f.seq < p.seq"
+            "WITH twice AS (SELECT kind, ident, min(seq) AS first FROM place GROUP BY kind, ident HAVING count(*) > 1) "
+            "SELECT p.kind, p.ident, p.path, p.line, f.path, f.line FROM twice "
+            "JOIN place p ON p.kind = twice.kind AND p.ident = twice.ident AND p.seq > twice.first "
+            "JOIN place f ON f.seq = twice.first"
         )
 
     def where(self, kind: str, ident: str) -> tuple[str, int] | None:
@@ -135,11 +137,22 @@ class Staging:
             self._flush_rows(model)
 
     def _flush_rows(self, model: type[SQLModel]) -> None:
+        """Write the buffered rows of ``model``, each value as SQLAlchemy stores it (its type's bind processor)."""
         pending = self._pending.pop(model, [])
-        if pending and self.rows is not None:
-            table = self.rows[model]
-            names = [c.name for c in table.columns]
-            self._conn.execute(insert(table), [{n: row.get(n) for n in names} for row in pending])
+        if not pending or self.rows is None:
+            return
+        table = self.rows[model]
+        if model not in self._inserts:
+            dialect = self._engine.dialect
+            processors = [(c.name, c.type.bind_processor(dialect)) for c in table.columns]
+            statement = insert(table).values({c.name: bindparam(c.name) for c in table.columns})
+            self._inserts[model] = (str(statement.compile(dialect=dialect)), processors)  # qmark, in column order
+        sql, processors = self._inserts[model]
+        values = [
+            tuple(v if (v := row.get(name)) is None or convert is None else convert(v) for name, convert in processors)
+            for row in pending
+        ]
+        self.db.executemany(sql, values)
 
     def read(self, table: Table) -> Iterator[Any]:
         """The staged rows of ``table``, a batch at a time (typed: dates as dates, JSON as lists)."""

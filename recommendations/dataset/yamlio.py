@@ -87,10 +87,14 @@ class _Builder:
     def event(self) -> Any:
         event: Any = self.p.get_event()
         if getattr(event, "anchor", None) is not None:  # only node and alias events have one
-            if isinstance(event, yaml.AliasEvent):
-                raise YamlError(_line(event), "aliases (*name) are not allowed in data files: write the value out")
-            raise YamlError(_line(event), "anchors (&name) are not allowed in data files: write the value out")
+            self.refuse(event)
         return event
+
+    @staticmethod
+    def refuse(event: Any) -> None:
+        if isinstance(event, yaml.AliasEvent):
+            raise YamlError(_line(event), "aliases (*name) are not allowed in data files: write the value out")
+        raise YamlError(_line(event), "anchors (&name) are not allowed in data files: write the value out")
 
     def scalar(self, event: yaml.ScalarEvent) -> Any:
         value: str = event.value
@@ -126,8 +130,11 @@ class _Builder:
             items = LineList()
             items.line = _line(event)
             items.item_lines = lines = []
-            next_event, append = self.event, items.append
-            while (child := next_event()).__class__ is not _SequenceEnd:
+            get: Callable[[], Any] = self.p.get_event  # self.event, inlined: the hot loop of every read
+            append = items.append
+            while (child := get()).__class__ is not _SequenceEnd:
+                if getattr(child, "anchor", None) is not None:
+                    self.refuse(child)
                 lines.append(child.start_mark.line + 1)
                 append(self.value(child, depth + 1))
             return items
@@ -135,8 +142,11 @@ class _Builder:
             result = LineDict()
             result.line = _line(event)
             result.key_lines = key_lines = {}
+            get_key: Callable[[], Any] = self.p.get_event
             next_event = self.event
-            while (key_event := next_event()).__class__ is not _MappingEnd:
+            while (key_event := get_key()).__class__ is not _MappingEnd:
+                if getattr(key_event, "anchor", None) is not None:
+                    self.refuse(key_event)
                 key = self.value(key_event, depth + 1)
                 line = key_event.start_mark.line + 1
                 if not isinstance(key, str | int | float | bool) and key is not None:
