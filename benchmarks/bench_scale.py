@@ -8,7 +8,7 @@ files in the same run; PyYAML's C loader beside it) are what to read: the machin
 
 ``BENCH_PAGES=0`` runs validate and load only (no pages, browser or brief) and prints the table instead of writing
 docs/performance.md; ``BENCH_DATA=folder`` measures an existing data folder instead of synthesising one
-(``BENCH_SIZES`` then names its size); ``BENCH_PG=0`` skips PostgreSQL.
+(``BENCH_SIZES`` then names its size); ``BENCH_PG=0`` skips PostgreSQL, ``BENCH_C_LOADER=0`` the C loader.
 """
 
 from __future__ import annotations
@@ -231,7 +231,8 @@ def main() -> None:
             row["yaml"] = yaml_size(folder)
             print(f"[{n:,}] event scan and C loader", file=sys.stderr, flush=True)
             row["floor"] = timed([PY, "-c", SCAN, str(folder)])
-            row["c_loader"] = timed([PY, "-c", C_LOADER, str(folder)])
+            if os.environ.get("BENCH_C_LOADER", "1") != "0":  # 6 GB and minutes at 50,000: may be skipped
+                row["c_loader"] = timed([PY, "-c", C_LOADER, str(folder)])
             print(f"[{n:,}] SQLite", file=sys.stderr, flush=True)
             sqlite_url = f"sqlite:///{tmp}/bench.db"
             row["sqlite"] = pipeline(folder, sqlite_url)
@@ -277,20 +278,22 @@ def load_table(results: list[dict]) -> list[str]:
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for r in results:
-        scan, c_loader = r["floor"]["seconds"], r["c_loader"]["seconds"]
+        scan = r["floor"]["seconds"]
+        c_loader = r["c_loader"]["seconds"] if "c_loader" in r else None
         for db in ("sqlite", "postgresql"):
             if db not in r:
                 continue
             p = r[db]
 
-            def cell(step: str, p: dict = p, scan: float = scan, c_loader: float = c_loader) -> str:
+            def cell(step: str, p: dict = p, scan: float = scan, c_loader: float | None = c_loader) -> str:
                 took = p[step]["seconds"]
-                return f"{took:.1f} s ({took / scan:.1f}×; {took / c_loader:.2f}× C)"
+                return f"{took:.1f} s ({took / scan:.1f}×" + (f"; {took / c_loader:.2f}× C)" if c_loader else ")")
 
             peaks = " / ".join(mb(p[step]["peak"]) for step in ("validate", "load", "compare"))
             lines.append(
                 f"| {r['n']:,} | {'SQLite' if db == 'sqlite' else 'PostgreSQL'} | {mb(r['yaml'])} | {scan:.1f} s | "
-                f"{c_loader:.1f} s | {cell('validate')} | {cell('load')} | {cell('reload')} | {cell('compare')} | "
+                f"{'not run' if c_loader is None else f'{c_loader:.1f} s'} | "
+                f"{cell('validate')} | {cell('load')} | {cell('reload')} | {cell('compare')} | "
                 f"{peaks} | {r['load_average']}–{r['load_average_after']} |"
             )
     return lines
