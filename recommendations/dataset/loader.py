@@ -88,10 +88,12 @@ def _load_staged(staging: Staging, engine: Engine, root: Path, print_: str) -> L
             if sqlite:
                 conn.exec_driver_sql("DETACH DATABASE stage")
                 conn.commit()
-    if report.changed and engine.dialect.name == "postgresql":
-        # Fresh statistics, or the planner guesses after a bulk load (measured: 3 s instead of 0.13 s at 20k rows).
+    changed = [name for name, t in report.tables.items() if t.inserted or t.updated or t.removed]
+    if changed and engine.dialect.name == "postgresql":
+        # Fresh statistics, or the planner guesses after a bulk load (measured: 3 s instead of 0.13 s at 20k rows);
+        # of the tables the load changed only (names from the models, not from the data).
         with engine.begin() as conn:
-            conn.exec_driver_sql("ANALYZE")
+            conn.exec_driver_sql("ANALYZE " + ", ".join(f'"{name}"' for name in changed))
     return report
 
 
