@@ -28,6 +28,9 @@ LIMITS = {
     "long": 50_000,  # rationales and verbatim texts
 }
 _LINE_BREAKS = re.compile(r"\r\n|[\r\x85\u2028\u2029]")
+#: The ASCII characters ``clean`` refuses (control characters but the tab; and, on a single line, the line break).
+_ASCII_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_ASCII_CONTROL_OR_BREAK = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 #: Format characters a script needs (zero-width space, non-joiner, joiner, word joiner, soft hyphen) stay.
 _KEPT_FORMAT = {"\u200b", "\u200c", "\u200d", "\u2060", "\u00ad", "\ufeff"}
 
@@ -46,7 +49,13 @@ def clean(value: str, *, limit: int = LIMITS["text"], multiline: bool = True) ->
 
     Leading and trailing whitespace is not this function's business (the schema strips it).
     """
-    text = unicodedata.normalize("NFC", _LINE_BREAKS.sub("\n", value))
+    text = _LINE_BREAKS.sub("\n", value)
+    ascii_ok = text.isascii() and not (_ASCII_CONTROL if multiline else _ASCII_CONTROL_OR_BREAK).search(text)
+    if ascii_ok:  # most data: NFC already, and no character the loop below would refuse (the fast path)
+        if len(text) > limit:
+            raise TextProblem(f"is {len(text):,} characters long; at most {limit:,} are kept here")
+        return text
+    text = unicodedata.normalize("NFC", text)
     for char in text:
         if char == "\t" or (char == "\n" and multiline):
             continue

@@ -409,3 +409,30 @@ def test_research_log_fields_are_checked(data_copy, sqlite_engine):
     assert len(found) == 5
     with pytest.raises(DataInvalid):
         load_folder(data_copy, sqlite_engine)
+
+
+def test_a_streamed_read_finds_what_a_kept_read_finds(data_copy):
+    """``keep=False`` (the command line's validate and load) holds no record, yet reports the same problems, with
+    the same path:line, and counts what it read: here a duplicate evidence id (named with the first one's place),
+    a correction of an unknown assessment and a cycle of corrections, all found by SQL over the scratch tables."""
+    first = append_items(data_copy / "evidence.yaml", "evidence", EVIDENCE_OK + EVIDENCE_OK)
+    items = [
+        _assessment("as-loop-a", supersedes="as-loop-b", supersede_reason="x"),
+        _assessment("as-loop-b", supersedes="as-loop-a", supersede_reason="x"),
+        _assessment("as-orphan", supersedes="as-nowhere", supersede_reason="x"),
+    ]
+    append_items(data_copy / "assessments.yaml", "assessments", "".join(items))
+    kept, kept_problems = read_dataset(data_copy)
+    streamed, problems = read_dataset(data_copy, keep=False)
+    assert [str(p) for p in problems] == [str(p) for p in kept_problems]
+    found = "\n".join(str(p) for p in problems)
+    assert (
+        f"data/evidence.yaml:{first + 6}: duplicate evidence id 'ev-test' (first at data/evidence.yaml:{first})"
+        in found
+    )
+    assert "supersedes: unknown assessment id 'as-nowhere'" in found
+    assert "as-loop-a is part of a cycle of corrections" in found
+    assert streamed.assessments == [] and streamed.evidence == []
+    assert streamed.counts["assessments"] == len(kept.assessments) > 0
+    assert streamed.counts["evidence"] == len(kept.evidence)
+    assert streamed.counts["recommendations"] == len(kept.recommendations)

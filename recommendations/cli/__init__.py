@@ -35,14 +35,15 @@ EPILOG = """examples:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    data, problems = read_dataset(Path(args.dir), Progress("of YAML read", unit="bytes"))
+    data, problems = read_dataset(Path(args.dir), Progress("of YAML read", unit="bytes"), keep=False)
     if problems:
         common.print_problems(problems)
         return 1
+    n = data.counts
     print(
-        f"ok: {len(data.sources)} sources, {len(data.recommendations)} recommendations, {len(data.actors)} actors, "
-        f"{len(data.themes)} themes, {len(data.evidence)} evidence items, {len(data.assessments)} assessments, "
-        f"{len(data.links)} links, {len(data.research_log)} research-log entries"
+        f"ok: {n['sources']} sources, {n['recommendations']} recommendations, {n['actors']} actors, "
+        f"{n['themes']} themes, {n['evidence']} evidence items, {n['assessments']} assessments, "
+        f"{n['links']} links, {n['research_log']} research-log entries"
     )
     return 0
 

@@ -3,6 +3,7 @@ line), and the one rule for a path that would lead outside the folder."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,7 +34,7 @@ class Problem:
 
 @dataclass
 class Dataset:
-    """Validated records of one data/ folder, in file order."""
+    """Validated records of one data/ folder, in file order (none when read with ``keep=False``: counts only)."""
 
     root: Path
     sources: list[SourceIn] = field(default_factory=list)
@@ -47,8 +48,8 @@ class Dataset:
     context_figures: list[ContextFigureIn] = field(default_factory=list)
     research_log: list[ResearchLogIn] = field(default_factory=list)
     research_keys: list[str] = field(default_factory=list)  # where-keys of research_log, in the same order
-    # (kind, id) -> (path, line), for cross-reference messages
-    where: dict[tuple[str, str], tuple[str, int]] = field(default_factory=dict)
+    # records read, by kind (also when the records themselves were not kept)
+    counts: Counter[str] = field(default_factory=Counter)
     # kinds whose file could not be read: references to them are not checked (no cascade of errors)
     unreadable: set[str] = field(default_factory=set)
 

@@ -4,15 +4,34 @@ and by the app's writes, so a record reaches its table the same way whichever do
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from models import tables
+from models import (
+    Actor,
+    Addressee,
+    Assessment,
+    AssessmentEvidence,
+    AssessmentReview,
+    ContextFigure,
+    Evidence,
+    EvidenceRecommendation,
+    GlossaryTerm,
+    Recommendation,
+    RecommendationLink,
+    RecommendationTheme,
+    ResearchLogEntry,
+    Source,
+    SQLModel,
+    Theme,
+    Translation,
+    tables,
+)
 from recommendations.dataset import translations
-from recommendations.dataset.folder import Dataset
-from recommendations.dataset.schema import ActorIn, AssessmentIn, EvidenceIn
+from recommendations.dataset.schema import ActorIn, AssessmentIn, EvidenceIn, ResearchLogIn, SourceIn
 from recommendations.dates import date_start
 
 #: Columns of the public tables that are the database's own bookkeeping, not part of the data format.
@@ -28,7 +47,7 @@ def utc_naive(value: dt.datetime) -> dt.datetime:
 
 
 def actor_row(actor: ActorIn) -> dict[str, Any]:
-    """An actor as its table row: its translations are rows of their own (``translation_rows``)."""
+    """An actor as its table row: its translations are rows of their own (``record_rows``)."""
     return actor.model_dump(exclude={"translations"})
 
 
@@ -59,21 +78,6 @@ def cited_rows(item: AssessmentIn) -> list[dict[str, Any]]:
     return [{"assessment_id": item.id, "evidence_id": e, "position": i} for i, e in enumerate(item.evidence)]
 
 
-def translation_rows(data: Dataset) -> list[dict[str, Any]]:
-    """The ``translations:`` of themes, actors, glossary terms and recommendations, one row per translated text."""
-    out: list[dict[str, Any]] = []
-    for theme in data.themes:
-        out += translations.rows("theme", theme.id, theme.translations)
-    for actor in data.actors:
-        out += translations.rows("actor", actor.id, actor.translations)
-    for term in data.glossary:
-        out += translations.rows("glossary", term.term, term.translations)
-    for source in data.sources:
-        for rec in source.recommendations:
-            out += translations.rows("recommendation", rec.id, rec.translations)
-    return out
-
-
 def examined_not_linked(conn: Connection) -> list[dict[str, Any]]:
     """The suggestions curators dismissed in published documents (``curation_draft.dismissed`` of each source's
     latest published version): links.yaml's "examined, not linked", so that a maintainer commits them too."""
@@ -93,19 +97,106 @@ def examined_not_linked(conn: Connection) -> list[dict[str, Any]]:
     return [out[key] for key in sorted(out)]
 
 
-def research_log_rows(data: Dataset) -> list[dict[str, Any]]:
-    """The research log as rows: each entry keyed by its recommendation and its place among that one's entries."""
-    out: list[dict[str, Any]] = []
-    seen: dict[str, int] = {}
-    for entry in data.research_log:
-        position = seen[entry.recommendation] = seen.get(entry.recommendation, -1) + 1
-        row = entry.model_dump(exclude={"recommendation", "by", "searched_on"})
-        row.update(
-            recommendation_id=entry.recommendation,
-            position=position,
-            searched_on=entry.searched_on,
-            searched_on_start=date_start(entry.searched_on),
-            searched_by=entry.by,
-        )
-        out.append(row)
-    return out
+def research_row(entry: ResearchLogIn, position: int) -> dict[str, Any]:
+    """One research-log entry as its row (``position``: its place among its recommendation's entries)."""
+    row = entry.model_dump(exclude={"recommendation", "by", "searched_on"})
+    row.update(
+        recommendation_id=entry.recommendation,
+        position=position,
+        searched_on=entry.searched_on,
+        searched_on_start=date_start(entry.searched_on),
+        searched_by=entry.by,
+    )
+    return row
+
+
+#: The tables a load writes, in foreign-key order.
+LOADED: list[type[SQLModel]] = [
+    Actor,
+    Theme,
+    GlossaryTerm,
+    Source,
+    Recommendation,
+    RecommendationTheme,
+    Addressee,
+    Evidence,
+    EvidenceRecommendation,
+    Assessment,
+    AssessmentEvidence,
+    AssessmentReview,
+    RecommendationLink,
+    ContextFigure,
+    ResearchLogEntry,
+    Translation,
+]
+Rows = list[tuple[type[SQLModel], list[dict[str, Any]]]]
+
+
+def source_rows(source: SourceIn, root: Path) -> Rows:
+    """A source, its recommendations and what hangs on them, as rows."""
+    row = source.model_dump(exclude={"recommendations"})
+    row["date_start"] = date_start(source.date)
+    row["full_text"] = (root / source.text_path).read_text(encoding="utf-8") if source.text_path else None
+    row["origin"] = "yaml"  # a YAML record takes over a row published in the app with the same id
+    recs: list[dict[str, Any]] = []
+    themes: list[dict[str, Any]] = []
+    addressees: list[dict[str, Any]] = []
+    texts: list[dict[str, Any]] = []
+    for position, rec in enumerate(source.recommendations):
+        rec_row = rec.model_dump(exclude={"themes", "addressees"})
+        rec_row.update(source_id=source.id, position=position, origin="yaml")
+        recs.append(rec_row)
+        themes += [{"recommendation_id": rec.id, "theme_id": t} for t in rec.themes]
+        addressees += [
+            {"recommendation_id": rec.id, "actor_id": a.actor, "position": i, "role": a.role, "inferred": a.inferred}
+            for i, a in enumerate(rec.addressees)
+        ]
+        texts += translations.rows("recommendation", rec.id, rec.translations)
+    return [
+        (Source, [row]),
+        (Recommendation, recs),
+        (RecommendationTheme, themes),
+        (Addressee, addressees),
+        (Translation, texts),
+    ]
+
+
+def record_rows(kind: str, record: Any, root: Path, positions: dict[str, int]) -> Rows:
+    """The rows one record of ``kind`` (as ``validate`` reads it) becomes; ``positions`` numbers each
+    recommendation's research-log entries as they come."""
+    if kind == "actors":
+        return [
+            (Actor, [actor_row(record)]),
+            (Translation, list(translations.rows("actor", record.id, record.translations))),
+        ]
+    if kind == "themes":
+        return [
+            (Theme, [record.model_dump()]),
+            (Translation, list(translations.rows("theme", record.id, record.translations))),
+        ]
+    if kind == "glossary":
+        texts = list(translations.rows("glossary", record.term, record.translations))
+        return [(GlossaryTerm, [record.model_dump()]), (Translation, texts)]
+    if kind == "sources":
+        return source_rows(record, root)
+    if kind == "evidence":
+        cited = [{"evidence_id": record.id, "recommendation_id": r} for r in record.recommendations]
+        return [(Evidence, [evidence_row(record)]), (EvidenceRecommendation, cited)]
+    if kind == "assessments":
+        out: Rows = [(Assessment, [assessment_row(record, origin="yaml")]), (AssessmentEvidence, cited_rows(record))]
+        if record.review is not None:
+            review = record.review
+            out.append((AssessmentReview, [{
+                "assessment_id": record.id, "decision": review.decision, "comment": review.comment,
+                "reviewed_by": review.reviewed_by, "reviewed_at": utc_naive(review.reviewed_at),
+            }]))  # fmt: skip
+        return out
+    if kind == "links":
+        link = {"source_id": record.source, "target_id": record.target, "kind": record.kind, "note": record.note}
+        return [(RecommendationLink, [{**link, "origin": "yaml"}])]
+    if kind == "context_figures":
+        return [(ContextFigure, [{**record.model_dump(exclude={"source"}), "source_id": record.source}])]
+    if kind == "research_log":
+        position = positions[record.recommendation] = positions.get(record.recommendation, -1) + 1
+        return [(ResearchLogEntry, [research_row(record, position)])]
+    return []  # examined_not_linked: checked, never loaded

@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from recommendations.dataset.crosscheck import cross_check, entry_ident
+from recommendations.dataset.crosscheck import CrossCheck, entry_ident
 from recommendations.dataset.folder import Dataset, Problem, outside
 from recommendations.dataset.schema import (
     LIST_FILES,
@@ -20,6 +20,7 @@ from recommendations.dataset.schema import (
     SOURCES_DIR,
     SourceIn,
 )
+from recommendations.dataset.staging import Staging
 from recommendations.dataset.yamlio import LineList, YamlError, iter_keyed, line_of, read_yaml
 
 REQUIRED_FILES = ("actors.yaml", "themes.yaml")
@@ -86,10 +87,12 @@ def _rel(path: Path, root: Path) -> str:
         return str(path)
 
 
-def _read_list_file(
-    data: Dataset, problems: list[Problem], path: Path, key: str, model: type[BaseModel], tick: Callable[[int], None]
-) -> bool:
+Rows = Callable[[str, Any], None]  # (kind, record): what a load makes of each record (``loader``)
+
+
+def _read_list_file(reader: _Reader, path: Path, key: str, model: type[BaseModel], tick: Callable[[int], None]) -> bool:
     """Validate a list file record by record (one in memory at a time); False if it could not be read whole."""
+    data, problems = reader.data, reader.problems
     rel = _rel(path, data.root)
     refusal = _open_problem(path, data.root)
     if refusal:
@@ -106,33 +109,76 @@ def _read_list_file(
             except ValidationError as exc:
                 problems.extend(_pydantic_problems(exc, rel, item))
                 continue
-            getattr(data, found).append(record)
+            ident: str | None
             if found != key:  # links.yaml's examined_not_linked: keyed by their pair, for the cross-check's lines
-                _remember(data, problems, found, f"{item.get('source')}->{item.get('target')}", rel, line)
-                continue
-            ident = getattr(record, "id", None) or getattr(record, "term", None)
-            if ident is None:  # links are keyed by their pair, research-log entries by their place in the file
-                ident = entry_ident(key, record, index)
-                if key == "research_log":
-                    data.research_keys.append(ident)
-            _remember(data, problems, key, ident, rel, line)
+                ident = f"{item.get('source')}->{item.get('target')}"
+            else:
+                ident = getattr(record, "id", None) or getattr(record, "term", None)
+                if ident is None:  # links are keyed by their pair, research-log entries by their place in the file
+                    ident = entry_ident(key, record, index)
+                    if key == "research_log" and reader.keep:
+                        data.research_keys.append(ident)
+            reader.read(found, ident, record, (rel, line))
     except READ_ERRORS as exc:
         problems.append(_read_problem(rel, exc))
         return False
     return True
 
 
-def read_dataset(root: Path, progress: Progress | None = None) -> tuple[Dataset, list[Problem]]:
+class _Reader:
+    """One read: the records go to the cross-checks, to ``rows`` (a load) and, if ``keep``, to the Dataset."""
+
+    def __init__(self, data: Dataset, staging: Staging, keep: bool, rows: Rows | None) -> None:
+        self.data, self.staging, self.keep, self.rows = data, staging, keep, rows
+        self.problems: list[Problem] = []
+        self.check = CrossCheck(data, staging)
+
+    def read(self, kind: str, ident: str, record: Any, at: tuple[str, int]) -> None:
+        self.data.counts[kind] += 1
+        self.staging.place(kind, ident, *at)
+        self.check.record(kind, record, at)
+        if self.keep:
+            getattr(self.data, kind).append(record)
+        if self.rows is not None:
+            self.rows(kind, record)
+
+
+# The order of reading: every reference points at a kind read before it (see crosscheck).
+_BEFORE_SOURCES = ("actors.yaml", "themes.yaml", "glossary.yaml")
+
+
+def read_dataset(
+    root: Path,
+    progress: Progress | None = None,
+    *,
+    keep: bool = True,
+    staging: Staging | None = None,
+    rows: Rows | None = None,
+) -> tuple[Dataset, list[Problem]]:
     """Parse and check everything under ``root``; return records and problems.
 
     ``progress(done, total)`` is called as the files are read, in characters of YAML, for a progress bar.
+    ``keep=False`` keeps no record (the Dataset then holds only counts): memory stays flat in the data's size.
+    ``rows(kind, record)`` is called for each valid record, in the order of reading; ``staging`` is the scratch
+    database to use (one of the caller's, to stage a load's rows in), else a temporary one.
     """
     root = Path(root)
     data = Dataset(root=root)
-    problems: list[Problem] = []
     if not root.is_dir():
         return data, [Problem(str(root), 0, "data folder not found")]
+    scratch = staging or Staging()
+    try:
+        reader = _Reader(data, scratch, keep, rows)
+        _read_all(reader, root, progress)
+        problems = reader.problems + reader.check.finish()
+    finally:
+        if staging is None:
+            scratch.close()
+    return data, sorted(set(problems))
 
+
+def _read_all(reader: _Reader, root: Path, progress: Progress | None) -> None:
+    data, problems = reader.data, reader.problems
     for filename in REQUIRED_FILES:
         if not (root / filename).exists():
             problems.append(Problem(_rel(root / filename, root), 0, "required file is missing"))
@@ -153,10 +199,12 @@ def read_dataset(root: Path, progress: Progress | None = None) -> tuple[Dataset,
 
         return tick
 
-    for path, key, model in list_files:
-        if not _read_list_file(data, problems, path, key, model, ticker(done)):
+    first = [f for f in list_files if f[0].name in _BEFORE_SOURCES]
+    for path, key, model in first:
+        if not _read_list_file(reader, path, key, model, ticker(done)):
             data.unreadable.add(key)
         done += sizes[path]
+    reader.check.actors_read()
 
     for path in source_files:
         rel = _rel(path, root)
@@ -172,16 +220,22 @@ def read_dataset(root: Path, progress: Progress | None = None) -> tuple[Dataset,
             problems.extend(_pydantic_problems(exc, rel, raw))
             data.unreadable |= {"sources", "recommendations"}
             continue
-        data.sources.append(source)
-        _remember(data, problems, "sources", source.id, rel, raw.line)
         recs = raw.get("recommendations") or LineList()
-        for index, rec in enumerate(source.recommendations):
-            _remember(data, problems, "recommendations", rec.id, rel, recs.item_lines[index])
+        rec_at = [(rel, recs.item_lines[index]) for index in range(len(source.recommendations))]
+        reader.check.source(source, (rel, raw.line), rec_at)
+        reader.read("sources", source.id, source, (rel, raw.line))
+        data.counts["recommendations"] += len(source.recommendations)
+        for rec, at in zip(source.recommendations, rec_at, strict=True):
+            reader.staging.place("recommendations", rec.id, *at)
 
-    problems.extend(cross_check(data))
+    for path, key, model in list_files:
+        if path.name in _BEFORE_SOURCES:
+            continue
+        if not _read_list_file(reader, path, key, model, ticker(done)):
+            data.unreadable.add(key)
+        done += sizes[path]
     if progress is not None:
         progress(total, total)
-    return data, sorted(set(problems))
 
 
 def _size(path: Path, root: Path) -> int:
@@ -189,12 +243,3 @@ def _size(path: Path, root: Path) -> int:
         return path.stat().st_size if not outside(path, root) else 0
     except OSError:
         return 0
-
-
-def _remember(data: Dataset, problems: list[Problem], kind: str, ident: str, rel: str, line: int) -> None:
-    key = (kind, ident)
-    if key in data.where:
-        first_path, first_line = data.where[key]
-        problems.append(Problem(rel, line, f"duplicate {kind} id {ident!r} (first at {first_path}:{first_line})"))
-    else:
-        data.where[key] = (rel, line)

@@ -63,6 +63,13 @@ _SCALARS = {
 }
 _MERGE = "tag:yaml.org,2002:merge"
 MAX_DEPTH = 50
+#: First characters some implicit resolver looks at: any other plain scalar is a string (the safe loader has no
+#: path resolvers, which would look at more than the value).
+_RESOLVED = frozenset(_Loader.yaml_implicit_resolvers)
+
+
+_ScalarEvent, _SequenceStart, _SequenceEnd = yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.SequenceEndEvent
+_MappingStart, _MappingEnd = yaml.MappingStartEvent, yaml.MappingEndEvent
 
 
 def _line(event: yaml.Event) -> int:
@@ -78,58 +85,76 @@ class _Builder:
         self.p.dispose()
 
     def event(self) -> Any:
-        event = self.p.get_event()
-        if isinstance(event, yaml.AliasEvent):
-            raise YamlError(_line(event), "aliases (*name) are not allowed in data files: write the value out")
-        if isinstance(event, yaml.NodeEvent) and event.anchor is not None:
-            raise YamlError(_line(event), "anchors (&name) are not allowed in data files: write the value out")
+        event: Any = self.p.get_event()
+        if getattr(event, "anchor", None) is not None:  # only node and alias events have one
+            self.refuse(event)
         return event
 
+    @staticmethod
+    def refuse(event: Any) -> None:
+        if isinstance(event, yaml.AliasEvent):
+            raise YamlError(_line(event), "aliases (*name) are not allowed in data files: write the value out")
+        raise YamlError(_line(event), "anchors (&name) are not allowed in data files: write the value out")
+
     def scalar(self, event: yaml.ScalarEvent) -> Any:
-        line = _line(event)
-        if len(event.value) > MAX_SCALAR:
-            raise YamlError(line, f"a value of {len(event.value):,} characters (at most {MAX_SCALAR:,})")
+        value: str = event.value
         tag = event.tag
         if tag is None or tag == "!":
+            if not event.implicit[0] or value[:1] not in _RESOLVED:  # a text: no resolver looks at it (fast path)
+                if len(value) > MAX_SCALAR:
+                    raise YamlError(_line(event), f"a value of {len(value):,} characters (at most {MAX_SCALAR:,})")
+                return value
             resolve: Callable[[type[yaml.Node], str, tuple[bool, bool]], str] = self.p.resolve  # untyped in the stubs
-            tag = resolve(yaml.ScalarNode, event.value, event.implicit)
+            tag = resolve(yaml.ScalarNode, value, event.implicit)
+        line = _line(event)
+        if len(value) > MAX_SCALAR:
+            raise YamlError(line, f"a value of {len(value):,} characters (at most {MAX_SCALAR:,})")
         if tag == _STR or tag == "tag:yaml.org,2002:timestamp":  # dates stay as written: the schema decides
-            return event.value
+            return value
         if tag == _MERGE:
             raise YamlError(line, "merge keys (<<) are not allowed in data files")
         if tag in _SCALARS:
             # libyaml's marks (yaml._yaml.Mark) are the C twins of yaml.Mark, which the stubs' ScalarNode names alone
             start, end = cast("yaml.Mark | None", event.start_mark), cast("yaml.Mark | None", event.end_mark)
-            node = yaml.ScalarNode(tag, event.value, start, end, event.style)
+            node = yaml.ScalarNode(tag, value, start, end, event.style)
             return self.p.yaml_constructors[tag](self.p, node)
         raise YamlError(line, f"unsupported tag {tag!r}")
 
     def value(self, event: Any, depth: int = 0) -> Any:
         if depth > MAX_DEPTH:
             raise YamlError(event.start_mark.line + 1, f"the data nests more than {MAX_DEPTH} levels deep")
-        if isinstance(event, yaml.ScalarEvent):
+        kind = type(event)
+        if kind is _ScalarEvent:
             return self.scalar(event)
-        if isinstance(event, yaml.SequenceStartEvent):
+        if kind is _SequenceStart:
             items = LineList()
             items.line = _line(event)
-            items.item_lines = []
-            while not isinstance(child := self.event(), yaml.SequenceEndEvent):
-                items.item_lines.append(child.start_mark.line + 1)
-                items.append(self.value(child, depth + 1))
+            items.item_lines = lines = []
+            get: Callable[[], Any] = self.p.get_event  # self.event, inlined: the hot loop of every read
+            append = items.append
+            while (child := get()).__class__ is not _SequenceEnd:
+                if getattr(child, "anchor", None) is not None:
+                    self.refuse(child)
+                lines.append(child.start_mark.line + 1)
+                append(self.value(child, depth + 1))
             return items
-        if isinstance(event, yaml.MappingStartEvent):
+        if kind is _MappingStart:
             result = LineDict()
             result.line = _line(event)
-            result.key_lines = {}
-            while not isinstance(key_event := self.event(), yaml.MappingEndEvent):
+            result.key_lines = key_lines = {}
+            get_key: Callable[[], Any] = self.p.get_event
+            next_event = self.event
+            while (key_event := get_key()).__class__ is not _MappingEnd:
+                if getattr(key_event, "anchor", None) is not None:
+                    self.refuse(key_event)
                 key = self.value(key_event, depth + 1)
                 line = key_event.start_mark.line + 1
                 if not isinstance(key, str | int | float | bool) and key is not None:
                     raise YamlError(line, "a key must be a plain value")
                 if key in result:
                     raise YamlError(line, f"invalid YAML: duplicate key {key!r}")
-                result[key] = self.value(self.event(), depth + 1)
-                result.key_lines[key] = line
+                result[key] = self.value(next_event(), depth + 1)
+                key_lines[key] = line
             return result
         raise YamlError(getattr(event.start_mark, "line", -1) + 1, f"unexpected {type(event).__name__}")
 

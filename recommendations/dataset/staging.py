@@ -1,0 +1,164 @@
+"""A scratch SQLite file beside a validation: where each record was read, what the end-of-read checks need, and
+(for a load) every table row, so that neither ``validate`` nor ``load`` holds the whole dataset in memory.
+
+Records are read one at a time; what later checks need of them goes here in batches. The checks that need every
+record at once (duplicate ids, corrections) are SQL over these tables; the rows of a load are written here and
+moved into the database by SQL (``loader``). The file is deleted when the ``Staging`` is closed.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Column, MetaData, Table, bindparam, create_engine, insert, select
+from sqlalchemy.engine import Connection
+
+from models import SQLModel, tables
+
+_BATCH = 5000
+
+_SCHEMA = """
+CREATE TABLE place (seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, ident TEXT NOT NULL, path TEXT NOT NULL,
+                    line INTEGER NOT NULL);
+CREATE TABLE assessed (seq INTEGER PRIMARY KEY, id TEXT NOT NULL, recommendation TEXT NOT NULL,
+                       as_of TEXT NOT NULL, visibility TEXT NOT NULL, assessor TEXT, supersedes TEXT,
+                       path TEXT NOT NULL, line INTEGER NOT NULL);
+"""
+
+
+def stage_table(model: type[SQLModel], metadata: MetaData, name: str | None = None, **kw: Any) -> Table:
+    """A table shaped like ``model``'s (same columns and types), without keys or constraints."""
+    table = tables.of(model)
+    columns = [Column(c.name, c.type) for c in table.columns]
+    return Table(name or f"stage_{table.name}", metadata, *columns, **kw)
+
+
+def stage_keys(model: type[SQLModel]) -> list[str]:
+    """The columns a staged row is matched on: the table's key (a review: its assessment's)."""
+    table = tables.of(model)
+    return ["assessment_id"] if table.name == "assessment_review" else [c.name for c in table.primary_key.columns]
+
+
+class Staging:
+    """The scratch database of one read. ``rows`` is None unless the read stages table rows for a load."""
+
+    def __init__(self, models: list[type[SQLModel]] | None = None) -> None:
+        handle, name = tempfile.mkstemp(prefix="recommendations-staging-", suffix=".sqlite")
+        os.close(handle)
+        self.path = Path(name)
+        self._engine = create_engine(f"sqlite:///{self.path}")
+        self._conn: Connection = self._engine.connect()
+        self.db: sqlite3.Connection = self._conn.connection.driver_connection  # type: ignore[assignment]
+        self.db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-16000;")
+        self.db.executescript(_SCHEMA)
+        self._places: list[tuple[str, str, str, int]] = []
+        self._assessed: list[tuple[Any, ...]] = []
+        self.metadata = MetaData()
+        self.rows: dict[type[SQLModel], Table] | None = None
+        self._pending: dict[type[SQLModel], list[dict[str, Any]]] = {}
+        self._inserts: dict[type[SQLModel], tuple[str, list[tuple[str, Any]]]] = {}
+        if models is not None:
+            self.rows = {m: stage_table(m, self.metadata) for m in models}
+            self.metadata.create_all(self._conn)
+            self._conn.commit()
+
+    # --- what the checks need ---------------------------------------------------------------------------------
+
+    def place(self, kind: str, ident: str, path: str, line: int) -> None:
+        self._places.append((kind, ident, path, line))
+        if len(self._places) >= _BATCH:
+            self._flush_places()
+
+    def assessed(self, row: tuple[Any, ...]) -> None:
+        """(id, recommendation, as_of, visibility, assessor, supersedes, path, line) of an assessment."""
+        self._assessed.append(row)
+        if len(self._assessed) >= _BATCH:
+            self._flush_assessed()
+
+    def _flush_places(self) -> None:
+        self.db.executemany("INSERT INTO place (kind, ident, path, line) VALUES (?, ?, ?, ?)", self._places)
+        self._places.clear()
+
+    def _flush_assessed(self) -> None:
+        self.db.executemany(
+            "INSERT INTO assessed (id, recommendation, as_of, visibility, assessor, supersedes, path, line) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            self._assessed,
+        )
+        self._assessed.clear()
+
+    def finish_reading(self) -> None:
+        """Write what is still buffered and index it, for the checks across records."""
+        self._flush_places()
+        self._flush_assessed()
+        self.db.executescript(
+            "CREATE INDEX place_key ON place (kind, ident, seq); CREATE INDEX assessed_id ON assessed (id, seq); "
+            "CREATE INDEX assessed_sup ON assessed (supersedes, seq);"
+        )
+        for model in list(self._pending):
+            self._flush_rows(model)
+        for model, table in (self.rows or {}).items():
+            keys = ", ".join(f'"{k}"' for k in stage_keys(model))
+            self.db.execute(f"CREATE INDEX {table.name}_key ON {table.name} ({keys})")
+        self.db.commit()  # the driver's own transaction: a load's connection writes to this file next
+
+    def duplicates(self) -> Iterator[tuple[str, str, str, int, str, int]]:
+        """(kind, ident, path, line, first path, first line) of each record whose id was read before."""
+        yield from self.db.execute(
+            "WITH twice AS (SELECT kind, ident, min(seq) AS first FROM place GROUP BY kind, ident HAVING count(*) > 1) "
+            "SELECT p.kind, p.ident, p.path, p.line, f.path, f.line FROM twice "
+            "JOIN place p ON p.kind = twice.kind AND p.ident = twice.ident AND p.seq > twice.first "
+            "JOIN place f ON f.seq = twice.first"
+        )
+
+    def where(self, kind: str, ident: str) -> tuple[str, int] | None:
+        """Where the record ``kind``/``ident`` was first read."""
+        found = self.db.execute(
+            "SELECT path, line FROM place WHERE kind = ? AND ident = ? ORDER BY seq LIMIT 1", (kind, ident)
+        ).fetchone()
+        return (found[0], found[1]) if found else None
+
+    def count(self, kind: str) -> int:
+        return int(self.db.execute("SELECT count(*) FROM place WHERE kind = ?", (kind,)).fetchone()[0])
+
+    # --- rows for a load --------------------------------------------------------------------------------------
+
+    def add_rows(self, model: type[SQLModel], rows: list[dict[str, Any]]) -> None:
+        if self.rows is None or not rows:
+            return
+        pending = self._pending.setdefault(model, [])
+        pending += rows
+        if len(pending) >= _BATCH:
+            self._flush_rows(model)
+
+    def _flush_rows(self, model: type[SQLModel]) -> None:
+        """Write the buffered rows of ``model``, each value as SQLAlchemy stores it (its type's bind processor)."""
+        pending = self._pending.pop(model, [])
+        if not pending or self.rows is None:
+            return
+        table = self.rows[model]
+        if model not in self._inserts:
+            dialect = self._engine.dialect
+            processors = [(c.name, c.type.bind_processor(dialect)) for c in table.columns]
+            statement = insert(table).values({c.name: bindparam(c.name) for c in table.columns})
+            self._inserts[model] = (str(statement.compile(dialect=dialect)), processors)  # qmark, in column order
+        sql, processors = self._inserts[model]
+        values = [
+            tuple(v if (v := row.get(name)) is None or convert is None else convert(v) for name, convert in processors)
+            for row in pending
+        ]
+        self.db.executemany(sql, values)
+
+    def read(self, table: Table) -> Iterator[Any]:
+        """The staged rows of ``table``, a batch at a time (typed: dates as dates, JSON as lists)."""
+        yield from self._conn.execution_options(yield_per=_BATCH).execute(select(table))
+
+    def close(self) -> None:
+        self._conn.close()
+        self._engine.dispose()
+        self.path.unlink(missing_ok=True)

@@ -1,0 +1,283 @@
+"""The load's diff, in SQL: each table compared with its staged rows (``staging``) by key and content, set by set.
+
+A row the database lacks is inserted, a row that differs in any column the YAML holds is updated (its version
+bumped), a child row of a record the YAML holds but no longer lists is removed; nothing is read into Python but
+counts and, when the history would be rewritten, the ids to name. The staged rows reach the database by ATTACH
+(SQLite: the scratch file is a second schema of the same connection) or by COPY into temporary tables
+(PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    MetaData,
+    Table,
+    Text,
+    and_,
+    cast,
+    delete,
+    exists,
+    false,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    true,
+)
+from sqlalchemy import update as update_
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Connection
+from sqlalchemy.sql.expression import Executable
+
+from models import (
+    Addressee,
+    Assessment,
+    AssessmentEvidence,
+    AssessmentReview,
+    Evidence,
+    EvidenceRecommendation,
+    Recommendation,
+    RecommendationLink,
+    RecommendationTheme,
+    ResearchLogEntry,
+    Source,
+    SQLModel,
+    Translation,
+    tables,
+)
+from recommendations.dataset.folder import Problem
+from recommendations.dataset.staging import Staging, stage_keys, stage_table
+
+
+@dataclass
+class TableReport:
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    kept: int = 0
+    removed: int = 0
+
+
+# A table whose rows belong to a parent record: its parent key column and the parent's table
+_CHILDREN: dict[type[SQLModel], tuple[str, type[SQLModel]]] = {
+    RecommendationTheme: ("recommendation_id", Recommendation),
+    Addressee: ("recommendation_id", Recommendation),
+    EvidenceRecommendation: ("evidence_id", Evidence),
+}
+# Curated in the YAML: a row it no longer has is removed (a link published in the app, origin 'app', stays).
+_YAML_ONLY = (RecommendationLink, ResearchLogEntry, Translation)
+# The append-only history: compared, never updated or deleted (``append_history``).
+HISTORY = (Assessment, AssessmentEvidence, AssessmentReview)
+# Columns the app keeps, not the YAML: left alone by a load (an edit from YAML bumps the version, so a form opened
+# before the load refuses to overwrite it); the offsets of a document published in the app are the app's too.
+_APP_COLUMNS = {"version", "text_start", "text_end"}
+# A source whose YAML holds no text keeps the text (and its language and file name) published in the app; so does a
+# gap whose recommendations were published in the app (its YAML may point at another document's text).
+_KEPT_WITHOUT_TEXT = ("full_text", "text_path", "language")
+
+
+class Staged:
+    """The staged rows as tables of the database's connection: ``of(model)``."""
+
+    def __init__(self, conn: Connection, staging: Staging) -> None:
+        self.conn, self.staging = conn, staging
+        self.pg = conn.dialect.name == "postgresql"
+        self.metadata = MetaData()
+        self.tables: dict[type[SQLModel], Table] = {}
+        assert staging.rows is not None
+        for model in staging.rows:
+            if self.pg:
+                table = stage_table(model, self.metadata, prefixes=["TEMPORARY"], postgresql_on_commit="DROP")
+                table.create(conn)
+                self._copy(model, table)
+            else:
+                table = stage_table(model, self.metadata, schema="stage")
+            self.tables[model] = table
+
+    def _copy(self, model: type[SQLModel], table: Table) -> None:
+        """COPY the staged rows of ``model`` into its temporary table (PostgreSQL), then index and analyse it."""
+        assert self.staging.rows is not None
+        source = self.staging.rows[model]
+        names = [c.name for c in table.columns]
+        as_json = {i for i, c in enumerate(table.columns) if isinstance(c.type, JSON)}
+        cursor = self.conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        columns = ", ".join(f'"{n}"' for n in names)
+        with cursor.copy(f"COPY {table.name} ({columns}) FROM STDIN") as copy:
+            for row in self.staging.read(source):
+                values = list(row)
+                for i in as_json:
+                    values[i] = None if values[i] is None else json.dumps(values[i])
+                copy.write_row(values)
+        keys = ", ".join(f'"{c}"' for c in stage_keys(model))
+        self.conn.exec_driver_sql(f"CREATE INDEX ON {table.name} ({keys})")
+        self.conn.exec_driver_sql(f"ANALYZE {table.name}")
+
+    def of(self, model: type[SQLModel]) -> Table:
+        return self.tables[model]
+
+    @staticmethod
+    def name(model: type[SQLModel]) -> str:
+        return tables.of(model).name
+
+    def differs(self, old: Table, new: Table, columns: list[str]) -> ColumnElement[bool]:
+        """Any of ``columns`` differs between the database's row and the staged one (NULL-safe; JSON as JSONB)."""
+        out = []
+        for name in columns:
+            a: ColumnElement[Any] = old.c[name]
+            b: ColumnElement[Any] = new.c[name]
+            if self.pg and isinstance(old.c[name].type, JSON):  # json has no equality in PostgreSQL; jsonb has
+                a, b = cast(cast(a, Text), JSONB), cast(cast(b, Text), JSONB)
+            out.append(a.is_distinct_from(b))
+        return or_(false(), *out)
+
+
+def _same_key(table: Table, staged: Table, keys: list[str]) -> ColumnElement[bool]:
+    return and_(*(table.c[k] == staged.c[k] for k in keys))
+
+
+def _changed(conn: Connection, statement: Executable) -> int:
+    """Run an INSERT, UPDATE or DELETE; the rows it changed (kept for INSERT ... SELECT too)."""
+    return int(conn.execute(statement, execution_options={"preserve_rowcount": True}).rowcount)
+
+
+def _count(conn: Connection, table: Table) -> int:
+    return int(conn.execute(select(func.count()).select_from(table)).scalar_one())
+
+
+def sync_table(staged: Staged, model: type[SQLModel]) -> TableReport:
+    """Bring ``model``'s table to its staged rows (see the module's docstring); count what changed."""
+    conn, table, new = staged.conn, tables.of(model), staged.of(model)
+    keys = [c.name for c in table.primary_key.columns]
+    columns = [c.name for c in table.columns if c.name not in _APP_COLUMNS]
+    versioned = "version" in table.c
+    if model is Source:
+        _keep_app_texts(staged, table, new)
+    before, wanted = _count(conn, table), _count(conn, new)
+    absent = ~exists().where(_same_key(table, new, keys))
+    chosen: list[Any] = [new.c[c] for c in columns] + ([literal(1)] if versioned else [])
+    into = columns + (["version"] if versioned else [])
+    inserted = _changed(conn, insert(table).from_select(into, select(*chosen).where(absent)))
+    values: dict[str, Any] = {c: new.c[c] for c in columns if c not in keys}
+    if versioned:
+        values["version"] = table.c.version + 1
+    compared = [c for c in columns if c not in keys]
+    updated = 0
+    if compared:  # after the inserts: an edited actor may now be part of a new one
+        changed = and_(_same_key(table, new, keys), staged.differs(table, new, compared))
+        updated = _changed(conn, update_(table).where(changed).values(values))
+    not_staged = ~exists().where(_same_key(table, new, keys))
+    removed = 0
+    if model in _CHILDREN:
+        column, parent = _CHILDREN[model]
+        parents = select(staged.of(parent).c.id)
+        removed = _changed(conn, delete(table).where(table.c[column].in_(parents), not_staged))
+    elif model in _YAML_ONLY:
+        from_yaml = table.c.origin == "yaml" if "origin" in table.c else true()
+        removed = _changed(conn, delete(table).where(from_yaml, not_staged))
+    existing_kept = before - (wanted - inserted)
+    return TableReport(inserted, updated, wanted - inserted - updated, existing_kept - removed, removed)
+
+
+def _keep_app_texts(staged: Staged, table: Table, new: Table) -> None:
+    """A source whose text was published in the app keeps it (see ``_KEPT_WITHOUT_TEXT``): staged rows adjusted."""
+    conn, recs, staged_recs = staged.conn, tables.R, staged.of(Recommendation)
+    app_recs = select(recs.c.source_id).where(recs.c.origin == "app", ~exists().where(staged_recs.c.id == recs.c.id))
+    app_texts = sorted({r.source_id for r in conn.execute(app_recs)})
+    has_text = exists().where(table.c.id == new.c.id, table.c.full_text.is_not(None))
+
+    def old(column: str) -> Any:
+        return select(table.c[column]).where(table.c.id == new.c.id).scalar_subquery()
+
+    if app_texts:
+        kept = {c: func.coalesce(old(c), new.c[c]) for c in _KEPT_WITHOUT_TEXT}
+        conn.execute(update_(new).where(has_text, new.c.id.in_(app_texts)).values(kept))
+    filled = {c: func.coalesce(new.c[c], old(c)) for c in _KEPT_WITHOUT_TEXT}
+    conn.execute(update_(new).where(has_text, new.c.id.not_in(app_texts), new.c.full_text.is_(None)).values(filled))
+
+
+_COMPARED = [c.name for c in tables.A.columns if c.name not in ("origin", "id")]
+_REVIEWED = ["decision", "comment", "reviewed_by", "reviewed_at"]
+
+
+def append_history(
+    staged: Staged, where: Callable[[str], tuple[str, int]], assessments_file: str
+) -> tuple[dict[str, TableReport], list[Problem]]:
+    """Insert the assessments (the evidence they cite, their reviews) that the database does not hold yet.
+
+    One that it holds must be exactly as recorded, and one loaded from YAML before must still be there; otherwise
+    each such assessment is returned as a problem with its file and line (``where``), and nothing is written.
+    """
+    conn = staged.conn
+    table, links, reviews = tables.A, tables.AE, tables.REVIEWS
+    new, new_links, new_reviews = staged.of(Assessment), staged.of(AssessmentEvidence), staged.of(AssessmentReview)
+    problems: list[Problem] = []
+    same_review = reviews.c.assessment_id == new_reviews.c.assessment_id
+    changed_reviews = select(new_reviews.c.assessment_id).where(
+        same_review, staged.differs(reviews, new_reviews, _REVIEWED)
+    )
+    for ident in sorted(conn.execute(changed_reviews).scalars()):
+        problems.append(Problem(*where(ident), f"assessment {ident} was reviewed otherwise; a review cannot change"))
+    same = table.c.id == new.c.id
+    changed = select(new.c.id).where(same, staged.differs(table, new, _COMPARED))
+    link_key = and_(*(links.c[c] == new_links.c[c] for c in ("assessment_id", "evidence_id", "position")))
+    held = exists().where(table.c.id == new_links.c.assessment_id)
+    cited_more = select(new_links.c.assessment_id).where(held, ~exists().where(link_key))
+    staged_held = exists().where(new.c.id == links.c.assessment_id)
+    cited_less = select(links.c.assessment_id).where(staged_held, ~exists().where(link_key))
+    for ident in sorted(
+        set(conn.execute(changed).scalars())
+        | set(conn.execute(cited_more).scalars())
+        | set(conn.execute(cited_less).scalars())
+    ):
+        problems.append(
+            Problem(
+                *where(ident),
+                f"assessment {ident} is already recorded and cannot change; add a new assessment that supersedes it",
+            )
+        )
+    lost = select(table.c.id).where(table.c.origin == "yaml", ~exists().where(same)).order_by(table.c.id)
+    problems += [Problem(assessments_file, 0, _lost(ident)) for ident in conn.execute(lost).scalars()]
+    if problems:
+        return {}, problems
+    before, wanted = _count(conn, table), _count(conn, new)
+    columns = [c.name for c in table.columns]
+    inserted = _changed(
+        conn, insert(table).from_select(columns, select(*(new.c[c] for c in columns)).where(~exists().where(same)))
+    )
+    link_columns = [c.name for c in links.columns]
+    cited = _count(conn, new_links)
+    inserted_links = _changed(
+        conn,
+        insert(links).from_select(
+            link_columns, select(*(new_links.c[c] for c in link_columns)).where(~exists().where(link_key))
+        ),
+    )
+    review_columns = ["assessment_id", *_REVIEWED]
+    reviewed = _count(conn, new_reviews)
+    inserted_reviews = _changed(
+        conn,
+        insert(reviews).from_select(
+            review_columns, select(*(new_reviews.c[c] for c in review_columns)).where(~exists().where(same_review))
+        ),
+    )
+    unchanged = wanted - inserted
+    return {
+        "assessment": TableReport(inserted=inserted, unchanged=unchanged, kept=before - unchanged),
+        "assessment_evidence": TableReport(inserted=inserted_links, unchanged=cited - inserted_links),
+        "assessment_review": TableReport(inserted=inserted_reviews, unchanged=reviewed - inserted_reviews),
+    }, []
+
+
+def _lost(ident: str) -> str:
+    return (
+        f"assessment {ident} is already recorded and cannot be removed from the YAML; put it back, "
+        "or withdraw it with a new assessment (visibility: withdrawn) that supersedes it"
+    )
