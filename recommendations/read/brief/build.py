@@ -256,12 +256,8 @@ def _history(
     out: dict[str, list[HistoryEntry]] = defaultdict(list)
     with engine.connect() as conn:  # plain tuples: a broad brief reads about ten assessments per recommendation
         for rec_id, ident, as_of, said, assessor, rationale, addressee in conn.execute(statement):
-            out[rec_id].append(
-                HistoryEntry(
-                    ident, as_of, said, names.name.get(assessor, assessor), rationale,
-                    names.name.get(addressee) if addressee else None,
-                )
-            )  # fmt: skip
+            who, to = names.name.get(assessor, assessor), names.name.get(addressee) if addressee else None
+            out[rec_id].append(HistoryEntry(ident, as_of, said, who, rationale, to))
     return out
 
 
