@@ -94,7 +94,13 @@ def human(value: str | dt.date | None, lang: str = "en") -> str:
     ("" for none): the one way a date is said on a page, in the brief and in words anywhere."""
     if value is None or value == "":
         return ""
-    text = value.isoformat() if isinstance(value, dt.date) else str(value)
+    return _human(value.isoformat() if isinstance(value, dt.date) else str(value), lang)
+
+
+@functools.lru_cache(maxsize=8192)
+def _human(text: str, lang: str) -> str:
+    """``human`` of a date as text, kept: a broad brief says the same few thousand dates tens of thousands of times,
+    and Babel reads its locale data again on each call."""
     if not PARTIAL_DATE.match(text):
         return text
     year, month, day = _parts(text)

@@ -13,9 +13,8 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 import pandas as pd
-from sqlalchemy import Integer, case, exists, func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.engine import Engine
-from sqlalchemy.sql import ColumnElement
 
 from models.tables import ACT, AD, R, S
 from recommendations import dates, hierarchy, i18n, labels, sql, status
@@ -38,42 +37,69 @@ def _ids(ids: Iterable[str] | None) -> list[str] | None:
     return None if ids is None else list(ids)
 
 
-def _count(condition: ColumnElement[bool]) -> ColumnElement[int]:
-    return func.sum(case((condition, 1), else_=0)).cast(Integer)
+def asks_by_actor(engine: Engine, ids: Iterable[str] | None = None) -> pd.DataFrame:
+    """Asks counted in SQL, one ``GROUP BY`` over the status rule's per-addressee answer (``status.per_addressee``,
+    read once): a row per actor, role, inferred, status and kind, with how many asks and the earliest source date.
 
-
-def actor_summary(engine: Engine, ids: Iterable[str] | None = None, lang: str = i18n.SOURCE_LANGUAGE) -> pd.DataFrame:
-    """One row per actor that is an addressee of at least one of ``ids``, most asked first; names, short labels
-    and the note on asks made to what it is part of in ``lang`` (English where the data has no translation)."""
+    What ``actor_summary`` and ``actor_status`` add up (pass it as ``counts``, so a page showing both runs the
+    rule once). Columns: actor_id, name, acronym, type, role, inferred, status, kind, n, date_start, and the orders
+    the database gives (its collation, as before): ``summary_rank`` (most asked, then name) and ``status_rank``
+    (actor id, then status).
+    """
     pa = status.per_addressee(None, _ids(ids)).subquery("pa")
-    df = sql.frame(
-        engine,
+    grouped = (
         select(
-            ACT.c.id.label("actor_id"), ACT.c.name, ACT.c.acronym, ACT.c.type,
-            func.count().label("asks"),
-            _count(pa.c.role == AddresseeRole.RESPONSIBLE).label("responsible"),
-            _count(pa.c.role == AddresseeRole.SUPPORTING).label("supporting"),
-            _count(pa.c.inferred.is_(True)).label("inferred"),
-            _count(status.open_ask(pa.c.status, R.c.kind)).label("open"),  # commitments are not open asks
-            _count(pa.c.status != Status.NOT_ASSESSED).label("assessed"),
-            _count(pa.c.status.in_(sorted(MOVING))).label("moving"),
-            func.min(case((status.open_ask(pa.c.status, R.c.kind), S.c.date_start))).label("oldest_open"),
+            ACT.c.id.label("actor_id"), ACT.c.name, ACT.c.acronym, ACT.c.type, pa.c.role, pa.c.inferred, pa.c.status,
+            R.c.kind, func.count().label("n"), func.min(S.c.date_start).label("date_start"),
+            func.sum(func.count()).over(partition_by=ACT.c.id).label("asks"),
         )
         .select_from(pa)
         .join(ACT, ACT.c.id == pa.c.actor_id)
         .join(R, R.c.id == pa.c.recommendation_id)
         .join(S, S.c.id == R.c.source_id)
-        .group_by(ACT.c.id, ACT.c.name, ACT.c.acronym, ACT.c.type)
-        .order_by(func.count().desc(), ACT.c.name),
+        .group_by(ACT.c.id, ACT.c.name, ACT.c.acronym, ACT.c.type, pa.c.role, pa.c.inferred, pa.c.status, R.c.kind)
+        .subquery("grouped")
     )  # fmt: skip
-    if df.empty:
+    return sql.frame(
+        engine,
+        select(
+            *(c for c in grouped.c if c.name != "asks"),
+            func.dense_rank().over(order_by=[grouped.c.asks.desc(), grouped.c.name, grouped.c.actor_id])
+            .label("summary_rank"),
+            func.dense_rank().over(order_by=[grouped.c.actor_id, grouped.c.status]).label("status_rank"),
+        ),
+    )  # fmt: skip
+
+
+def actor_summary(
+    engine: Engine,
+    ids: Iterable[str] | None = None,
+    lang: str = i18n.SOURCE_LANGUAGE,
+    counts: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """One row per actor that is an addressee of at least one of ``ids``, most asked first; names, short labels
+    and the note on asks made to what it is part of in ``lang`` (English where the data has no translation).
+    ``counts``: ``asks_by_actor`` of the same ``ids``, already read."""
+    grouped = asks_by_actor(engine, ids) if counts is None else counts
+    if grouped.empty:
         return pd.DataFrame(columns=SUMMARY_COLUMNS)
-    for column in ("asks", "responsible", "supporting", "inferred", "open", "assessed", "moving"):
-        df[column] = df[column].fillna(0).astype(int)
+    g = grouped.sort_values("summary_rank", kind="stable").reset_index(drop=True)
+    n = g["n"].astype(int)
+    is_open = pd.Series([status.is_open_ask(s, k) for s, k in zip(g["status"], g["kind"], strict=True)])
+    flags = {  # commitments are not open asks
+        "asks": n, "responsible": n.where(g["role"] == AddresseeRole.RESPONSIBLE, 0),
+        "supporting": n.where(g["role"] == AddresseeRole.SUPPORTING, 0),
+        "inferred": n.where(g["inferred"].astype(bool), 0),
+        "open": n.where(is_open, 0), "assessed": n.where(g["status"] != Status.NOT_ASSESSED, 0),
+        "moving": n.where(g["status"].isin(sorted(MOVING)), 0),
+    }  # fmt: skip
+    df = pd.DataFrame(flags).groupby(g["actor_id"], sort=False).sum().astype(int).reset_index()
+    first = g.drop_duplicates("actor_id").set_index("actor_id")
+    for column in ("name", "acronym", "type"):
+        df[column] = df["actor_id"].map(first[column])
+    oldest = g["date_start"].map(dates.as_date)[is_open].groupby(g["actor_id"][is_open]).min()
     # An actor with nothing open has no oldest open ask: a missing value, never NaN passed on as a date.
-    df["oldest_open_year"] = pd.array(
-        [dates.as_date(v).year if v is not None and not pd.isna(v) else None for v in df["oldest_open"]], dtype="Int64"
-    )
+    df["oldest_open_year"] = pd.array([oldest[a].year if a in oldest else None for a in df["actor_id"]], dtype="Int64")
     names = translations.actor_names(engine, lang)
     df["name"] = [names.name.get(a, n) for a, n in zip(df["actor_id"], df["name"], strict=True)]
     df["label"] = [names.label.get(a, n) for a, n in zip(df["actor_id"], df["name"], strict=True)]
@@ -123,20 +149,23 @@ def _also_asked(
     return {r["actor_id"]: int(r["n"]) for r in counts}, of
 
 
-def actor_status(engine: Engine, ids: Iterable[str] | None = None, lang: str = i18n.SOURCE_LANGUAGE) -> pd.DataFrame:
+def actor_status(
+    engine: Engine,
+    ids: Iterable[str] | None = None,
+    lang: str = i18n.SOURCE_LANGUAGE,
+    counts: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Asks per actor and its status for that actor (a stacked bar): actor_id, label, status, status_label, count;
-    the labels in ``lang``."""
-    pa = status.per_addressee(None, _ids(ids)).subquery("pa")
-    df = sql.frame(
-        engine,
-        select(ACT.c.id.label("actor_id"), ACT.c.name, ACT.c.acronym, pa.c.status, func.count().label("count"))
-        .select_from(pa)
-        .join(ACT, ACT.c.id == pa.c.actor_id)
-        .group_by(ACT.c.id, ACT.c.name, ACT.c.acronym, pa.c.status)
-        .order_by(ACT.c.id, pa.c.status),
-    )
-    if df.empty:
+    the labels in ``lang``. ``counts``: ``asks_by_actor`` of the same ``ids``, already read."""
+    grouped = asks_by_actor(engine, ids) if counts is None else counts
+    if grouped.empty:
         return pd.DataFrame(columns=["actor_id", "label", "status", "status_label", "count"])
+    df = (
+        grouped.groupby(["status_rank", "actor_id", "name", "status"], sort=True)["n"]
+        .sum()
+        .reset_index()
+        .rename(columns={"n": "count"})
+    )
     df["count"] = df["count"].astype(int)
     names = translations.actor_names(engine, lang)
     df["label"] = [names.label.get(a, n) for a, n in zip(df["actor_id"], df["name"], strict=True)]

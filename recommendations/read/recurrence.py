@@ -19,14 +19,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Select, select
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from models.tables import AD, L, R, S
 from recommendations import dates, i18n, sql, status
 from recommendations.read import translations
 from recommendations.read.history import assessment_history, facts_from
-from recommendations.vocabulary import STATUS_LABELS
+from recommendations.vocabulary import STATUS_LABELS, Status
 
 THEME_YEAR_COLUMNS = ["theme_id", "theme", "year", "count"]
 CHAIN_COLUMNS = [
@@ -42,18 +42,24 @@ MEMBER_COLUMNS = [
 LINK_COLUMNS = ["chain_id", "later_id", "later_title", "kind", "earlier_id", "earlier_title", "note"]
 
 
-def _linked_recommendations(ids: list[str]) -> Select[*tuple[Any, ...]]:
-    """These linked recommendations with their source and overall status (the status rule)."""
-    verdict = status.overall(None, ids).subquery("verdict")
-    return (
+def _linked_recommendations(engine: Engine, ids: list[str]) -> pd.DataFrame:
+    """These linked recommendations with their source and overall status (the status rule, ``status.statuses``:
+    one query of rules 1-3 for these ids, rule 4 applied to its rows; joining ``status.overall`` to the
+    recommendations instead scanned its whole answer once per recommendation on SQLite)."""
+    frame = sql.frame(
+        engine,
         select(
             R.c.id.label("recommendation_id"), R.c.title, R.c.kind.label("rec_kind"), R.c.position, R.c.source_id,
-            S.c.title.label("source_title"), S.c.date.label("source_date"), S.c.date_start, verdict.c.status,
-            verdict.c.as_of.label("status_date"),
+            S.c.title.label("source_title"), S.c.date.label("source_date"), S.c.date_start,
         )
         .join(S, S.c.id == R.c.source_id)
-        .join(verdict, verdict.c.recommendation_id == R.c.id)
+        .where(sql.in_ids(R.c.id, ids)),
     )  # fmt: skip
+    verdicts = status.statuses(engine, None, ids)
+    overall = [verdicts.overall(rec_id) for rec_id in frame["recommendation_id"]]
+    frame["status"] = [v.status if v else Status.NOT_ASSESSED.value for v in overall]
+    frame["status_date"] = [v.as_of if v else None for v in overall]
+    return frame
 
 
 def theme_by_year(table: pd.DataFrame, names: Mapping[str, str] | None = None) -> pd.DataFrame:
@@ -166,15 +172,25 @@ def raised(engine: Engine, ids: list[str], day: dt.date | None = None) -> dict[s
         .where(sql.in_ids(R.c.id, needed))
         .order_by(S.c.date_start, R.c.source_id, R.c.position),
     )  # fmt: skip
-    return {rec_id: [r for r in rows if r["member"] in wanted] for rec_id, wanted in members.items()}
+    rank = {r["member"]: i for i, r in enumerate(rows)}  # the order raised (one pass, not ids x rows)
+    return {
+        rec_id: [rows[rank[m]] for m in sorted(wanted & rank.keys(), key=rank.__getitem__)]
+        for rec_id, wanted in members.items()
+    }
 
 
-def _members_and_links(engine: Engine, lang: str = i18n.SOURCE_LANGUAGE) -> tuple[pd.DataFrame, pd.DataFrame]:
+ChainParts = tuple[pd.DataFrame, pd.DataFrame]
+
+
+def chain_parts(engine: Engine, lang: str = i18n.SOURCE_LANGUAGE) -> ChainParts:
+    """Every chain's members (in the order raised) and the links inside each chain, read once: what
+    ``chronic_asks``, ``chain_members`` and ``chain_links`` are made from (a page that shows all three reads it
+    once and passes it as ``parts``)."""
     links = sql.frame(
         engine, select(L.c.source_id, L.c.target_id, L.c.kind, L.c.note).order_by(L.c.source_id, L.c.target_id)
     )
     edges = list(zip(links["source_id"].tolist(), links["target_id"].tolist(), strict=True))
-    linked = sql.frame(engine, _linked_recommendations(sorted({rec for edge in edges for rec in edge})))
+    linked = _linked_recommendations(engine, sorted({rec for edge in edges for rec in edge}))
     if linked.empty:
         return pd.DataFrame(columns=[*MEMBER_COLUMNS, "position"]), links.assign(chain_id=None)
     linked["date_start"] = linked["date_start"].map(dates.as_date)
@@ -214,20 +230,20 @@ def _members_and_links(engine: Engine, lang: str = i18n.SOURCE_LANGUAGE) -> tupl
 
 def chains(engine: Engine) -> pd.DataFrame:
     """(chain_id, recommendation_id) for every recommendation in a chain, members in the order raised."""
-    members, _ = _members_and_links(engine)
+    members, _ = chain_parts(engine)
     return members[["chain_id", "recommendation_id"]].reset_index(drop=True)
 
 
-def chain_members(engine: Engine, lang: str = i18n.SOURCE_LANGUAGE) -> pd.DataFrame:
+def chain_members(engine: Engine, lang: str = i18n.SOURCE_LANGUAGE, parts: ChainParts | None = None) -> pd.DataFrame:
     """Every chain member with its source, year and current status, in the order raised (titles and status labels
-    in ``lang``)."""
-    members, _ = _members_and_links(engine, lang)
+    in ``lang``; ``parts``: ``chain_parts`` in ``lang``, already read)."""
+    members, _ = parts or chain_parts(engine, lang)
     return members[MEMBER_COLUMNS]
 
 
-def chain_links(engine: Engine, lang: str = i18n.SOURCE_LANGUAGE) -> pd.DataFrame:
+def chain_links(engine: Engine, lang: str = i18n.SOURCE_LANGUAGE, parts: ChainParts | None = None) -> pd.DataFrame:
     """The links inside each chain, with both titles (in ``lang``) and the curators' note (as written)."""
-    members, links = _members_and_links(engine, lang)
+    members, links = parts or chain_parts(engine, lang)
     if links.empty:
         return pd.DataFrame(columns=LINK_COLUMNS)
     titles = dict(zip(members["recommendation_id"], members["title"], strict=True))
@@ -268,7 +284,11 @@ def _closed_since(engine: Engine, ids: list[str]) -> dict[str, dt.date]:
 
 
 def chronic_asks(
-    engine: Engine, table: pd.DataFrame | None = None, today: dt.date | None = None, lang: str = i18n.SOURCE_LANGUAGE
+    engine: Engine,
+    table: pd.DataFrame | None = None,
+    today: dt.date | None = None,
+    lang: str = i18n.SOURCE_LANGUAGE,
+    parts: ChainParts | None = None,
 ) -> pd.DataFrame:
     """One row per chain of two or more recommendations, most repeated and longest open first.
 
@@ -280,7 +300,7 @@ def chronic_asks(
     member reached its closed status.
     """
     today = today or dt.date.today()
-    members, _ = _members_and_links(engine, lang)
+    members, _ = parts or chain_parts(engine, lang)
     by_chain: dict[str, list[dict[str, Any]]] = {}
     columns = list(members.columns)
     for values in zip(*(members[c].tolist() for c in columns), strict=True):  # in the order raised, per chain

@@ -192,7 +192,13 @@ def owner_summary(ids: tuple[str, ...] | None, lang: str | None = None) -> pd.Da
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def _owner_summary(ids: tuple[str, ...] | None, lang: str) -> pd.DataFrame:
-    return owners.actor_summary(engine(), ids, lang)
+    return owners.actor_summary(engine(), ids, lang, _owner_counts(ids))
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def _owner_counts(ids: tuple[str, ...] | None) -> pd.DataFrame:
+    """Asks per actor, role, status and kind, counted once in SQL for the summary and the status mix."""
+    return owners.asks_by_actor(engine(), ids)
 
 
 def owner_status_mix(ids: tuple[str, ...] | None, lang: str | None = None) -> pd.DataFrame:
@@ -202,7 +208,7 @@ def owner_status_mix(ids: tuple[str, ...] | None, lang: str | None = None) -> pd
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def _owner_status_mix(ids: tuple[str, ...] | None, lang: str) -> pd.DataFrame:
-    return owners.actor_status(engine(), ids, lang)
+    return owners.actor_status(engine(), ids, lang, _owner_counts(ids))
 
 
 def owner_asks(actor_id: str, ids: tuple[str, ...] | None, lang: str | None = None) -> pd.DataFrame:
@@ -223,7 +229,13 @@ def chronic_asks(ids: tuple[str, ...] | None, lang: str | None = None) -> pd.Dat
 @st.cache_data(ttl=TTL, show_spinner=False)
 def _chronic_asks(ids: tuple[str, ...] | None, lang: str) -> pd.DataFrame:
     table = None if ids is None else pd.DataFrame({"id": list(ids)})
-    return recurrence.chronic_asks(engine(), table, lang=lang)
+    return recurrence.chronic_asks(engine(), table, lang=lang, parts=_chain_parts(lang))
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def _chain_parts(lang: str) -> recurrence.ChainParts:
+    """Every chain's members and links, read once for the Themes page's three parts (``recurrence.chain_parts``)."""
+    return recurrence.chain_parts(engine(), lang)
 
 
 def chain_members(lang: str | None = None) -> pd.DataFrame:
@@ -233,7 +245,7 @@ def chain_members(lang: str | None = None) -> pd.DataFrame:
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def _chain_members(lang: str) -> pd.DataFrame:
-    return recurrence.chain_members(engine(), lang)
+    return recurrence.chain_members(engine(), lang, _chain_parts(lang))
 
 
 def chain_links(lang: str | None = None) -> pd.DataFrame:
@@ -243,7 +255,7 @@ def chain_links(lang: str | None = None) -> pd.DataFrame:
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def _chain_links(lang: str) -> pd.DataFrame:
-    return recurrence.chain_links(engine(), lang)
+    return recurrence.chain_links(engine(), lang, _chain_parts(lang))
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

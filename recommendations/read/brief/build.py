@@ -30,7 +30,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import literal, select, union_all
 from sqlalchemy.engine import Engine
@@ -240,27 +240,35 @@ def _item(
 
 def _history(
     engine: Engine, ids: list[str], meeting: dt.date, names: labels.ActorNames
-) -> dict[str, list[dict[str, Any]]]:
+) -> dict[str, list[HistoryEntry]]:
     """Standing assessments dated on or before the meeting (the rule's first step), oldest first."""
     standing = status.standing(meeting, ids).subquery("standing")
-    rows = sql.rows(
-        engine,
-        select(standing, A.c.rationale)
+    statement = (
+        select(
+            standing.c.recommendation_id, standing.c.id, standing.c.as_of, standing.c.status, standing.c.assessor_id,
+            A.c.rationale, standing.c.addressee_id,
+        )
         .join(A, A.c.id == standing.c.id)
         .order_by(
             standing.c.recommendation_id, standing.c.as_of_start, standing.c.recorded_at, sql.bytewise(standing.c.id)
-        ),
-    )
-    for row in rows:
-        row["assessor"] = names.name.get(row["assessor_id"], row["assessor_id"])
-        row["addressee"] = names.name.get(row["addressee_id"]) if row["addressee_id"] else None
-    return _by_rec(rows)
+        )
+    )  # fmt: skip
+    out: dict[str, list[HistoryEntry]] = defaultdict(list)
+    with engine.connect() as conn:  # plain tuples: a broad brief reads about ten assessments per recommendation
+        for rec_id, ident, as_of, said, assessor, rationale, addressee in conn.execute(statement):
+            who, to = names.name.get(assessor, assessor), names.name.get(addressee) if addressee else None
+            out[rec_id].append(HistoryEntry(ident, as_of, said, who, rationale, to))
+    return out
 
 
-def _evidence(engine: Engine, ids: list[str], meeting: dt.date) -> dict[str, list[dict[str, Any]]]:
+def _evidence(engine: Engine, ids: list[str], meeting: dt.date) -> dict[str, list[EvidenceEntry]]:
     """What bears on each listed recommendation (``read.evidence``), dated by the meeting, newest first."""
     items = evidence.items(engine, ids, as_of=meeting)
-    return _by_rec(cast("list[dict[str, Any]]", items.to_dict("records")))  # columns named by the SQL: str
+    columns = ["recommendation_id", "id", "title", "date", "url", "citation", "source_title"]
+    out: dict[str, list[EvidenceEntry]] = defaultdict(list)
+    for rec_id, *entry in zip(*(items[c].tolist() for c in columns), strict=True):
+        out[rec_id].append(EvidenceEntry(*entry))
+    return out
 
 
 def _chains(engine: Engine, ids: list[str], meeting: dt.date) -> dict[str, list[dict[str, Any]]]:
@@ -300,19 +308,13 @@ def _add_details(engine: Engine, items: list[BriefItem], meeting: dt.date, words
     chains = _chains(engine, ids, meeting)
     direct = _direct(engine, ids)
     for item in items:
-        item.history = [
-            HistoryEntry(h["id"], h["as_of"], h["status"], h["assessor"], h["rationale"], h["addressee"])
-            for h in history.get(item.id, [])
-        ]
+        item.history = history.get(item.id, [])
         item.status_entry = next((h for h in item.history if h.id == item.status_assessment_id), None)
         item.theme_ids = [t["id"] for t in themes.get(item.id, [])]
         item.themes = [words.themes.get(t["id"], t["name"]) for t in themes.get(item.id, [])]
         item.addressee_ids = [s.id for s in item.statuses]
         item.addressees = [lines.inferred(s.label, words.lang) if s.inferred else s.label for s in item.statuses]
-        item.evidence = [
-            EvidenceEntry(e["id"], e["title"], e["date"], e["url"], e["citation"], e["source_title"])
-            for e in evidence.get(item.id, [])
-        ]
+        item.evidence = evidence.get(item.id, [])
         chain = chains.get(item.id, [])
         item.times_raised = recurrence.times_raised(chain)
         if chain:
