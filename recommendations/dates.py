@@ -106,10 +106,4 @@ def _human(text: str, lang: str) -> str:
     year, month, day = _parts(text)
     if month is None:
         return str(year)
-    return _formatted(dt.date(year, month, day or 1), bool(day), lang)
-
-
-@functools.lru_cache(maxsize=8192)
-def _formatted(day: dt.date, with_day: bool, lang: str) -> str:
-    """Babel's date in words, kept: a brief says the same few dates thousands of times."""
-    return format_date(day, _DAY if with_day else _MONTH, locale=lang)
+    return format_date(dt.date(year, month, day or 1), _DAY if day else _MONTH, locale=lang)
