@@ -41,6 +41,7 @@ def engine() -> Engine:
 def clear_caches() -> None:
     """Call after any write so every page shows the new state."""
     st.cache_data.clear()
+    brief.clear()
 
 
 @st.cache_resource
@@ -57,7 +58,7 @@ def refresh_if_changed() -> None:
     version = headlines.data_version(engine())
     seen = _seen_version()
     if seen["version"] is not None and seen["version"] != version:
-        st.cache_data.clear()
+        clear_caches()
     seen["version"] = version
 
 
@@ -264,7 +265,9 @@ def reach(addressees: tuple[str, ...]) -> hierarchy.Reach:
     return hierarchy.reach(engine(), list(addressees))
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)  # the page says "Building the brief…" in its own language
+# Kept as one shared, read-only object (cache_resource), not a copy per run: a broad brief at 10,000 holds thousands
+# of items, and copying them out of cache_data took seconds on every rerun of the page. Cleared with the others.
+@st.cache_resource(ttl=TTL, max_entries=32, show_spinner=False)  # the page says "Building the brief…" itself
 def brief(
     themes: tuple[str, ...],
     addressees: tuple[str, ...],
