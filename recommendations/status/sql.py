@@ -163,15 +163,25 @@ def _progress(column: ColumnElement[Any]) -> ColumnElement[int]:
 
 
 def overall(
-    as_of: dt.date | None = None, recommendations: Iterable[str] | None = None, *, by_assessor: bool = False
+    as_of: dt.date | None = None,
+    recommendations: Iterable[str] | None = None,
+    *,
+    by_assessor: bool = False,
+    addressees: FromClause | None = None,
 ) -> Select[*tuple[Any, ...]]:
     """One row per recommendation: its overall status (rule 4).
 
     Columns: recommendation_id, status (never NULL), as_of, as_of_start, assessment_id, assessor_id,
     scope_id (NULL when the status is the whole ask's). ``by_assessor``: one row per recommendation and
     assessor with a standing assessment, each assessor's own overall status (where assessors disagree).
+    ``addressees``: the ``per_addressee`` rows of the same day and recommendations, when the caller already has
+    them as a CTE (one statement that counts both per addressee and overall works the rule out once).
     """
-    pa = per_addressee(as_of, recommendations, by_assessor=by_assessor).subquery("pa")
+    pa = (
+        addressees
+        if addressees is not None
+        else per_addressee(as_of, recommendations, by_assessor=by_assessor).subquery("pa")
+    )
     ranked = (
         select(
             pa,
