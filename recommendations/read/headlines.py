@@ -4,6 +4,7 @@ theme, addressee and source, the known gaps, the choices of the shared filters, 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -82,11 +83,15 @@ def headline_sentence(table: pd.DataFrame, lang: str = i18n.SOURCE_LANGUAGE) -> 
     """What matters, in words: "Of 84 recommendations, none is assessed as implemented; 17 are partially
     implemented or in progress; 1 found no progress; 66 have not been assessed." Each clause is said whole in
     ``lang`` (none, one and many apart: "none is", "one is", "17 are")."""
+    return sentence_of({str(k): int(v) for k, v in table["status"].value_counts().items()}, lang)
+
+
+def sentence_of(count: Mapping[str, int], lang: str = i18n.SOURCE_LANGUAGE) -> str:
+    """``headline_sentence`` from the counts by status (``read.summary``: a GROUP BY, no table)."""
     tr = i18n.translator(lang)
-    total = len(table)
+    total = sum(count.values())
     if not total:
         return tr.t("No recommendation matches this selection.")
-    count = table["status"].value_counts().to_dict()
     implemented = int(count.get(Status.IMPLEMENTED, 0))
     moving = sum(int(count.get(s, 0)) for s in UNDER_WAY)
     stuck = int(count.get(Status.NO_PROGRESS, 0))
@@ -166,17 +171,23 @@ def data_version(engine: Engine) -> int:
 
 def headline(table: pd.DataFrame) -> dict[str, float | int]:
     """Headline figures of a (filtered) recommendation table."""
-    total = len(table)
-    assessed = int((table["status"] != Status.NOT_ASSESSED).sum()) if total else 0
-    moving = int(table["status"].isin(sorted(MOVING)).sum())
+    count = {str(k): int(v) for k, v in table["status"].value_counts().items()}
+    return figures_of(count, int(table["source_id"].nunique()) if len(table) else 0)
+
+
+def figures_of(count: Mapping[str, int], sources: int) -> dict[str, float | int]:
+    """``headline`` from the counts by status and the number of sources (``read.summary``)."""
+    total = sum(count.values())
+    assessed = total - int(count.get(Status.NOT_ASSESSED, 0))
+    moving = sum(int(count.get(s, 0)) for s in MOVING)
     return {
         "recommendations": total,
-        "sources": int(table["source_id"].nunique()) if total else 0,
+        "sources": sources,
         "assessed": assessed,
         "share_assessed": assessed / total if total else 0.0,
         "moving": moving,
         "share_moving": moving / total if total else 0.0,
-        "implemented": int((table["status"] == Status.IMPLEMENTED).sum()) if total else 0,
+        "implemented": int(count.get(Status.IMPLEMENTED, 0)),
     }
 
 

@@ -48,11 +48,16 @@ from recommendations.ui.data import (
     owner_summary,
     recorded_spans_of,
     refresh_if_changed,
+    selected,
+    selected_count,
     short_names,
     source_text_of,
     sources,
+    sources_with_texts,
     status_over_time,
+    summary,
     table,
+    table_page,
     translation_coverage,
     trend_sentence,
     yaml_archive,
@@ -94,7 +99,15 @@ from recommendations.ui.look import style
 from recommendations.ui.nav import PAGES, home, require_page, through_entrypoint
 from recommendations.ui.session import log_in, log_out, principal, session_cookie, sign_in_single_sign_on, viewer
 from recommendations.ui.tables import dataframe
-from recommendations.ui.widgets import PAGE_SIZE, assessment_card, esc, find_recommendation, paged, research_log
+from recommendations.ui.widgets import (
+    PAGE_SIZE,
+    assessment_card,
+    esc,
+    find_recommendation,
+    page_start,
+    paged,
+    research_log,
+)
 
 __all__ = [
     "PAGES",
@@ -149,6 +162,7 @@ __all__ = [
     "owner_status_mix",
     "owner_summary",
     "page_link",
+    "page_start",
     "paged",
     "param_selectbox",
     "plural",
@@ -161,6 +175,8 @@ __all__ = [
     "research_log",
     "review_note",
     "routes_served",
+    "selected",
+    "selected_count",
     "session_cookie",
     "set_filters",
     "share_axis",
@@ -169,6 +185,7 @@ __all__ = [
     "sign_in_single_sign_on",
     "source_text_of",
     "sources",
+    "sources_with_texts",
     "sso_enabled",
     "start",
     "status_colours",
@@ -176,10 +193,12 @@ __all__ = [
     "status_over_time",
     "style",
     "submit",
+    "summary",
     "switch_page",
     "sync_params",
     "t",
     "table",
+    "table_page",
     "through_entrypoint",
     "tidy",
     "tr",
