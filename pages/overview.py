@@ -168,10 +168,10 @@ for tab, (dimension, (_, label, alt, behind_label)) in zip(tabs, DIMENSIONS.item
                 width="stretch",
             )  # fmt: skip
 
-disagree = ui.disagreements()
+disagreeing = ui.disagreement_rows()  # counted in SQL; only the page shown is built
 if counted.ids is not None:
-    disagree = disagree[disagree["recommendation_id"].isin(counted.ids)]
-if not disagree.empty:
+    disagreeing = disagreeing[disagreeing["recommendation_id"].isin(counted.ids)]
+if len(disagreeing):
     st.header(t("Where assessors disagree"))
     st.caption(
         t(
@@ -179,7 +179,8 @@ if not disagree.empty:
             "Open a recommendation to read each one's rationale."
         )
     )
-    disagree = ui.paged(disagree, "overview_disagree_page", per_page=20, what=t("assessments"))
+    start = ui.page_start(int(disagreeing["rows"].sum()), "overview_disagree_page", per_page=20, what=t("assessments"))
+    disagree = ui.disagreements_page(disagreeing, start, 20)
     disagree = disagree.assign(as_of=disagree["as_of"].map(said.date))
     ui.dataframe(
         disagree.assign(link="recommendation?id=" + disagree["recommendation_id"]), key="overview_disagree",

@@ -16,7 +16,7 @@ from models.tables import AD
 from recommendations import dates, sql, status
 from recommendations.dataset.loader import load_folder
 from recommendations.dataset.synth import synthesise
-from recommendations.read import headlines, summary
+from recommendations.read import detail, headlines, summary
 from recommendations.read.filters import Filters
 from recommendations.read.table import recommendation_table
 
@@ -114,3 +114,27 @@ def test_explore_pages_are_the_table_a_page_at_a_time(which, request):
         joined = pd.concat([p for p in pages if not p.empty], ignore_index=True) if len(table) else table
         assert list(joined["id"]) == list(table["id"]), filters  # the same rows, in the same order
         pd.testing.assert_frame_equal(joined.astype(str), table.astype(str))
+
+
+@pytest.mark.parametrize("which", ["real", "synthetic"])
+@pytest.mark.parametrize("lang", ["en", "km"])
+def test_where_assessors_disagree_a_page_at_a_time_is_the_whole_list(which, lang, request):
+    """The Overview counts the list in SQL and builds a page of it: the pages, joined, are the list, and the
+    recommendations counted are those whose assessors' own statuses (each assessor's rule) differ."""
+    engine = request.getfixturevalue(which)
+    whole = headlines.disagreements(engine, lang)
+    own = sql.frame(engine, status.overall(None, None, by_assessor=True))
+    differ = own.groupby("recommendation_id")["status"].nunique()
+    rows = detail.disagreement_rows(engine)
+    expected = sorted(differ[differ > 1].index)
+    assert list(rows["recommendation_id"]) == expected == sorted(set(whole["recommendation_id"]))
+    assert int(rows["rows"].sum()) == len(whole)
+    if which == "synthetic":
+        assert len(rows) > 1  # not vacuous
+    for size in (1, 3, 20):
+        pages = []
+        for start in range(0, len(whole), size):
+            ids, offset = detail.page_of(rows, start, size)
+            pages.append(headlines.disagreements(engine, lang, ids).iloc[offset : offset + size])
+        joined = pd.concat(pages, ignore_index=True) if pages else whole
+        pd.testing.assert_frame_equal(joined.reset_index(drop=True), whole.reset_index(drop=True))

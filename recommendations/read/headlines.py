@@ -135,10 +135,12 @@ def sentence_of(count: Mapping[str, int], lang: str = i18n.SOURCE_LANGUAGE) -> s
     )
 
 
-def disagreements(engine: Engine, lang: str = i18n.SOURCE_LANGUAGE) -> pd.DataFrame:
+def disagreements(
+    engine: Engine, lang: str = i18n.SOURCE_LANGUAGE, recommendations: list[str] | None = None
+) -> pd.DataFrame:
     """Where assessors disagree (``read.detail.disagreements``: one row per recommendation and assessor), the short
     titles, the assessors' names and the status labels in ``lang`` (English where the data has no translation)."""
-    frame = detail.disagreements(engine)
+    frame = detail.disagreements(engine, recommendations)
     if lang == i18n.SOURCE_LANGUAGE or frame.empty:
         return frame
     english, named = labels.actor_names(engine).name, translations.actor_names(engine, lang).name

@@ -53,7 +53,7 @@ def summary(engine: sql.Source, filters: Filters | None, lang: str = i18n.SOURCE
         select(literal("theme", text), func.coalesce(RT.c.theme_id, ""), verdict.c.status, func.count())
         .select_from(verdict)
         .outerjoin(RT, RT.c.recommendation_id == verdict.c.recommendation_id)
-        .group_by(func.coalesce(RT.c.theme_id, ""), verdict.c.status),
+        .group_by(RT.c.theme_id, verdict.c.status),  # PostgreSQL: the grouped column, not a second coalesce(…)
         select(literal("addressee", text), pa.c.actor_id, pa.c.status, func.count()).group_by(
             pa.c.actor_id, pa.c.status
         ),

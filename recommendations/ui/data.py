@@ -18,7 +18,8 @@ from recommendations.dataset.loader import prepare
 from recommendations.read import brief as briefs
 from recommendations.read import figures, headlines, open_data, owners, recurrence, source_text, translations
 from recommendations.read import summary as overview
-from recommendations.read.detail import Detail, recommendation_detail
+from recommendations.read.detail import Detail, page_of, recommendation_detail
+from recommendations.read.detail import disagreement_rows as disagreeing
 from recommendations.read.filters import Filters
 from recommendations.read.selection import OVERLAP
 from recommendations.read.table import recommendation_table
@@ -191,6 +192,24 @@ def disagreements(lang: str | None = None) -> pd.DataFrame:
 @st.cache_data(ttl=TTL, show_spinner=False)
 def _disagreements_in(lang: str) -> pd.DataFrame:
     return headlines.disagreements(engine(), lang)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def disagreement_rows() -> pd.DataFrame:
+    """(recommendation_id, rows): where assessors disagree, counted in SQL (the list is built a page at a time)."""
+    return disagreeing(engine())
+
+
+def disagreements_page(rows: pd.DataFrame, start: int, size: int, lang: str | None = None) -> pd.DataFrame:
+    """Rows ``start`` to ``start + size`` of ``disagreements`` for the recommendations of ``rows`` (a selection of
+    ``disagreement_rows``): only the page's recommendations are built."""
+    ids, offset = page_of(rows.reset_index(drop=True), start, size)
+    return _disagreements_of(tuple(ids), lang or language()).iloc[offset : offset + size].reset_index(drop=True)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def _disagreements_of(ids: tuple[str, ...], lang: str) -> pd.DataFrame:
+    return headlines.disagreements(engine(), lang, list(ids))
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
