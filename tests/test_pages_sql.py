@@ -16,7 +16,7 @@ from models.tables import AD
 from recommendations import dates, sql, status
 from recommendations.dataset.loader import load_folder
 from recommendations.dataset.synth import synthesise
-from recommendations.read import detail, headlines, summary
+from recommendations.read import detail, figures, headlines, summary
 from recommendations.read.filters import Filters
 from recommendations.read.table import recommendation_table
 
@@ -138,3 +138,19 @@ def test_where_assessors_disagree_a_page_at_a_time_is_the_whole_list(which, lang
             pages.append(headlines.disagreements(engine, lang, ids).iloc[offset : offset + size])
         joined = pd.concat(pages, ignore_index=True) if pages else whole
         pd.testing.assert_frame_equal(joined.reset_index(drop=True), whole.reset_index(drop=True))
+
+
+@pytest.mark.parametrize("which", ["real", "synthetic"])
+def test_over_time_counts_and_trend_equal_every_year_end_row(which, request):
+    """The chart's counts grouped in SQL and the trend from its two years equal what the rows of every
+    recommendation and year give (``year_end_statuses``, itself checked against the pure-Python rule above)."""
+    engine = request.getfixturevalue(which)
+    for filters in FILTERS:
+        ids = summary.selected(engine, filters)
+        rows = headlines.year_end_statuses(engine, None if ids is None else pd.DataFrame({"id": ids}), until=2026)
+        got = summary.over_time(engine, ids, until=2026)
+        expected = headlines.counts_by_year(rows).drop(columns="status_label")
+        assert got.counts.astype(str).equals(expected.astype(str)), filters
+        made = summary.trend_rows(engine, ids)
+        assert figures.trend(got.trend_years, made) == figures.trend(rows, made), filters
+    assert figures.trend(summary.over_time(engine, None, until=2026).trend_years, summary.trend_rows(engine, None))

@@ -6,6 +6,7 @@ table, and the tests check them against it."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -14,9 +15,11 @@ from sqlalchemy import String, func, literal, select, union_all
 from models.tables import AD, RT, R, S
 from recommendations import dates, i18n, labels, sql, status
 from recommendations.read import history, translations
+from recommendations.read.figures import TREND_YEARS
 from recommendations.read.filters import Filters
 from recommendations.read.headlines import status_labels
 from recommendations.read.table import recommendation_table
+from recommendations.vocabulary import Status
 
 
 @dataclass
@@ -167,3 +170,65 @@ def table_page(
     if filters is not None and filters.addressees:
         reach = Filters(themes=filters.themes, addressees=filters.addressees, combine=filters.combine)
     return recommendation_table(engine, reach, ids=ids, lang=lang)
+
+
+@dataclass
+class OverTime:
+    """The status-over-time chart's counts and the trend's rows, from one statement (``over_time``)."""
+
+    counts: pd.DataFrame  # year, status, count: ``headlines.counts_by_year`` without its labels
+    trend_years: pd.DataFrame  # year, recommendation_id, status: ``year_end_statuses`` in the trend's two years
+
+
+def over_time(engine: sql.Source, ids: list[str] | None, until: int | None = None) -> OverTime:
+    """What the Overview reads of ``headlines.year_end_statuses`` (every recommendation and year: 85,000 rows at
+    10,000 recommendations) without fetching it: the counts by year and status grouped in SQL, and the rows of
+    the two years ``figures.trend`` compares, from one statement over the year-end verdicts (``status.year_ends``);
+    a recommendation made by a year without a verdict then is not assessed, as there."""
+    until = until or dt.date.today().year
+    made = sql.frame(
+        engine,
+        select(R.c.id, S.c.date_start).join(S, S.c.id == R.c.source_id).where(sql.in_ids(R.c.id, ids)),
+    )
+    made["made"] = [dates.as_date(day).year for day in made["date_start"]]
+    made = made[made["made"] <= until]
+    if made.empty:
+        return OverTime(pd.DataFrame(columns=["year", "status", "count"]), pd.DataFrame(columns=YEAR_END_COLUMNS))
+    first = int(made["made"].min())
+    start, end = max(first, until - TREND_YEARS), until  # figures.trend's two years
+    verdicts = status.year_ends(ids, first, until).cte("year_end")
+    text = String()
+    statement = union_all(
+        select(literal("count", text), verdicts.c.year, literal("", text), verdicts.c.status, func.count()).group_by(
+            verdicts.c.year, verdicts.c.status
+        ),
+        select(
+            literal("row", text), verdicts.c.year, verdicts.c.recommendation_id, verdicts.c.status, literal(1)
+        ).where(verdicts.c.year.in_(sorted({start, end}))),
+    )
+    rows = pd.DataFrame(sql.rows(engine, statement))
+    rows.columns = ["part", "year", "recommendation_id", "status", "count"] if len(rows) else []
+    if rows.empty:
+        rows = pd.DataFrame(columns=["part", "year", "recommendation_id", "status", "count"])
+    rows = rows.astype({"year": int, "count": int})
+    # not assessed: the recommendations made by each year less those with a verdict then
+    years = range(first, until + 1)
+    made_by = pd.Series([int((made["made"] <= year).sum()) for year in years], index=list(years))
+    assessed = rows[rows["part"] == "count"]
+    with_verdict = assessed.groupby("year")["count"].sum().reindex(list(years), fill_value=0)
+    unassessed = pd.DataFrame(
+        {"year": list(years), "status": Status.NOT_ASSESSED.value, "count": (made_by - with_verdict).to_numpy()}
+    )
+    counts = pd.concat([assessed[["year", "status", "count"]], unassessed], ignore_index=True)
+    counts = counts[counts["count"] > 0].sort_values(["year", "status"]).reset_index(drop=True)
+    wanted = pd.DataFrame(
+        [(year, rec_id) for year in sorted({start, end}) for rec_id in made.loc[made["made"] <= year, "id"]],
+        columns=["year", "recommendation_id"],
+    )
+    found = rows.loc[rows["part"] == "row", ["year", "recommendation_id", "status"]]
+    trend = wanted.merge(found, on=["year", "recommendation_id"], how="left")
+    trend["status"] = trend["status"].fillna(Status.NOT_ASSESSED.value)
+    return OverTime(counts.astype({"year": int, "count": int}), trend[YEAR_END_COLUMNS])
+
+
+YEAR_END_COLUMNS = ["year", "recommendation_id", "status"]

@@ -137,9 +137,9 @@ def selected(filters: Filters | None) -> list[str] | None:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def year_end_statuses(filters: Filters | None = None) -> pd.DataFrame:
-    ids = selected(filters)
-    return headlines.year_end_statuses(engine(), None if ids is None else pd.DataFrame({"id": ids}))
+def _over_time(filters: Filters | None = None) -> overview.OverTime:
+    """The year-end counts and the trend's two years for ``filters`` (one statement; no row per year fetched)."""
+    return overview.over_time(engine(), selected(filters))
 
 
 def status_over_time(filters: Filters | None = None, lang: str | None = None) -> pd.DataFrame:
@@ -149,7 +149,8 @@ def status_over_time(filters: Filters | None = None, lang: str | None = None) ->
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def _status_over_time(filters: Filters | None, lang: str) -> pd.DataFrame:
-    return headlines.counts_by_year(year_end_statuses(filters), lang)
+    counts = _over_time(filters).counts
+    return counts.assign(status_label=counts["status"].map(headlines.status_labels(lang)))
 
 
 def trend_sentence(filters: Filters | None = None, lang: str | None = None) -> str:
@@ -159,7 +160,7 @@ def trend_sentence(filters: Filters | None = None, lang: str | None = None) -> s
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def _trend_sentence(filters: Filters | None, lang: str) -> str:
-    trend = figures.trend(year_end_statuses(filters), overview.trend_rows(engine(), selected(filters)))
+    trend = figures.trend(_over_time(filters).trend_years, overview.trend_rows(engine(), selected(filters)))
     return figures.trend_sentence(trend, lang)
 
 
