@@ -10,32 +10,33 @@ st.title(ui.t("Explore recommendations"))
 filters = ui.current_filters()
 lang = ui.language()  # short titles, themes and actors in the page's language where the data has them
 said = ui.tr()
-table = ui.table(filters, lang)
+count = ui.selected_count(filters)  # a COUNT; only the page shown is built
 if filters.is_empty():
     caption = ui.plural(
         "{n} recommendation · {filters} Click a row to open it; column headers sort.",
         "{n} recommendations · {filters} Click a row to open it; column headers sort.",
-        len(table),
+        count,
         filters=ui.filter_summary(filters),
     )
 else:
     caption = ui.t(
         "{n} of {total} recommendations · {filters} Click a row to open it; column headers sort.",
-        n=said.number(len(table)),
-        total=said.number(len(ui.table(None, lang))),
+        n=said.number(count),
+        total=said.number(ui.selected_count(None)),
         filters=ui.filter_summary(filters),
     )
 st.caption(caption)
 ui.combine_switch(filters, key="explore_combine", say=False)  # the caption says it
 
-if table.empty:
+if not count:
     st.info(ui.t("No recommendation matches these filters. Loosen them in the sidebar, or use **Clear filters**."))
     st.stop()
 
 KEY = ["title", "status_shown", "source_short", "open_link"]
 if filters.addressees:  # asks taken in through what a chosen addressee is part of say so
     KEY.insert(2, "asked_as_a_whole")
-page = ui.paged(table, "explore_page", what=ui.t("recommendations"))
+start = ui.page_start(count, "explore_page", what=ui.t("recommendations"))
+page = ui.table_page(filters, start, ui.PAGE_SIZE, lang)
 view = page.assign(
     open_link=[f"recommendation?id={rec_id}&lang={lang}" for rec_id in page["id"]],  # a new tab keeps the language
     last_evidence=[said.date(day) for day in page["last_evidence_date"]],

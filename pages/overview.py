@@ -33,13 +33,13 @@ st.write(
     )
 )
 filters = ui.current_filters()
-table = ui.table(filters)
+counted = ui.summary(filters)  # counts in SQL: no table of every recommendation
 st.caption(ui.filter_summary(filters))
-st.header(ui.esc(headlines.headline_sentence(table, lang)))
+st.header(ui.esc(headlines.sentence_of(counted.count, lang)))
 
-figures = headlines.headline(table)
+figures = headlines.figures_of(counted.count, counted.sources)
 known = ui.counts()
-ids = None if filters.is_empty() else tuple(sorted(table["id"]))
+ids = None if counted.ids is None else tuple(sorted(counted.ids))
 evidence = ui.evidence_in(ids)
 total, assessed, moving = int(figures["recommendations"]), int(figures["assessed"]), int(figures["moving"])
 cols = st.columns(5)
@@ -53,30 +53,30 @@ cols[3].metric(
 )  # fmt: skip
 cols[4].metric(t("Evidence items"), evidence)
 st.write(ui.esc(bases.progress_base(total, assessed, moving, lang)))
-without_texts = known["sources"] - len(set(ui.table(None)["source_id"]))
-counted = {
+without_texts = known["sources"] - ui.sources_with_texts()
+numbers_said = {
     "total": total, "sources": int(figures["sources"]), "known": known["sources"], "without": without_texts,
     "evidence": evidence, "all_evidence": known["evidence"],
 }  # fmt: skip
-counted = {name: said.number(n) for name, n in counted.items()}
+numbers_said = {name: said.number(n) for name, n in numbers_said.items()}
 st.caption(
     t(
         "These figures count the whole tracker: {total} recommendations from {sources} source documents (the tracker "
         "knows {known} sources, {without} of them without recommendation texts here: see Known gaps), and {evidence} "
         "evidence items that bear on them ({all_evidence} in the tracker in all).",
-        **counted,
+        **numbers_said,
     )
     if ids is None
     else t(
         "These figures count this selection: {total} recommendations from {sources} source documents (the tracker "
         "knows {known} sources, {without} of them without recommendation texts here: see Known gaps), and {evidence} "
         "evidence items that bear on them ({all_evidence} in the tracker in all).",
-        **counted,
+        **numbers_said,
     )
 )
-ui.review_note(table["awaits_review"].any())
+ui.review_note(counted.awaits_review)
 
-if table.empty:
+if not counted.total:
     st.info(t("No recommendation matches these filters. Use **Clear filters** in the sidebar."))
     st.stop()
 
@@ -140,7 +140,7 @@ DIMENSIONS = {  # dimension: (tab, axis label, the chart's text alternative, the
 tabs = st.tabs([tab for tab, *_ in DIMENSIONS.values()])
 for tab, (dimension, (_, label, alt, behind_label)) in zip(tabs, DIMENSIONS.items(), strict=True):
     with tab:
-        frame = headlines.status_by(table, dimension, lang)
+        frame = counted.by[dimension]
         frame = frame.assign(label=frame[dimension].map(ui.chart_label))
         order = frame.groupby("label")["count"].sum().sort_values(ascending=False).index.tolist()
         behind = frame
@@ -168,9 +168,10 @@ for tab, (dimension, (_, label, alt, behind_label)) in zip(tabs, DIMENSIONS.item
                 width="stretch",
             )  # fmt: skip
 
-disagree = ui.disagreements()
-disagree = disagree[disagree["recommendation_id"].isin(table["id"])]
-if not disagree.empty:
+disagreeing = ui.disagreement_rows()  # counted in SQL; only the page shown is built
+if counted.ids is not None:
+    disagreeing = disagreeing[disagreeing["recommendation_id"].isin(counted.ids)]
+if len(disagreeing):
     st.header(t("Where assessors disagree"))
     st.caption(
         t(
@@ -178,7 +179,8 @@ if not disagree.empty:
             "Open a recommendation to read each one's rationale."
         )
     )
-    disagree = ui.paged(disagree, "overview_disagree_page", per_page=20, what=t("assessments"))
+    start = ui.page_start(int(disagreeing["rows"].sum()), "overview_disagree_page", per_page=20, what=t("assessments"))
+    disagree = ui.disagreements_page(disagreeing, start, 20)
     disagree = disagree.assign(as_of=disagree["as_of"].map(said.date))
     ui.dataframe(
         disagree.assign(link="recommendation?id=" + disagree["recommendation_id"]), key="overview_disagree",

@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 import pandas as pd
-from sqlalchemy import String, literal, select, union_all
+from sqlalchemy import Select, String, func, literal, select, union_all
 from sqlalchemy.engine import Engine
+from sqlalchemy.sql import FromClause
 
 from models.tables import ACT, L, R, S
 from recommendations import i18n, labels, sql, status
@@ -65,14 +66,43 @@ def recommendation_detail(engine: Engine, rec_id: str, lang: str = i18n.SOURCE_L
     return Detail(record, source, addressees, themes, history, items, disagreement, links, passage, research)
 
 
+def _differing(per: FromClause) -> Select[*tuple[Any, ...]]:
+    """(recommendation_id, rows): of the assessors' own overall statuses ``per`` (``status.overall(by_assessor=
+    True)``), the recommendations whose assessors' statuses differ, with how many assessors each has."""
+    return (
+        select(per.c.recommendation_id, func.count().label("rows"))
+        .group_by(per.c.recommendation_id)
+        .having(func.count(func.distinct(per.c.status)) > 1)
+    )
+
+
+def disagreement_rows(engine: Engine, recommendations: list[str] | None = None) -> pd.DataFrame:
+    """(recommendation_id, rows) of ``disagreements`` without building them: each recommendation where assessors
+    disagree and its number of rows there, in the list's order (a page of the list needs only its own ids)."""
+    frame = sql.frame(engine, _differing(status.overall(None, recommendations, by_assessor=True).subquery("per")))
+    if frame.empty:
+        return pd.DataFrame({"recommendation_id": pd.Series(dtype=object), "rows": pd.Series(dtype=int)})
+    frame["rows"] = frame["rows"].astype(int)
+    return frame.sort_values("recommendation_id").reset_index(drop=True)
+
+
+def page_of(rows: pd.DataFrame, start: int, size: int) -> tuple[list[str], int]:
+    """The recommendations of ``disagreement_rows`` that rows ``start`` to ``start + size`` of the list come from,
+    and where the page starts in their rows: the page is ``disagreements(those)[offset : offset + size]``."""
+    ends = rows["rows"].cumsum()
+    begins = ends - rows["rows"]
+    on_page = rows[(ends > start) & (begins < start + size)]
+    if on_page.empty:
+        return [], 0
+    return list(on_page["recommendation_id"]), start - int(begins[on_page.index[0]])
+
+
 def disagreements(engine: Engine, recommendations: list[str] | None = None) -> pd.DataFrame:
     """Recommendations whose assessors' own latest statuses differ: one row per (recommendation, assessor)."""
-    per = sql.frame(engine, status.overall(None, recommendations, by_assessor=True))
+    own = status.overall(None, recommendations, by_assessor=True).cte("per")  # the rule once, read twice
+    differing = _differing(own).subquery("differing")
+    per = sql.frame(engine, select(own).where(own.c.recommendation_id.in_(select(differing.c.recommendation_id))))
     columns = ["recommendation_id", "title", "assessor", "status_label", "as_of"]
-    if per.empty:
-        return pd.DataFrame(columns=columns)
-    differing = per.groupby("recommendation_id")["status"].transform("nunique") > 1
-    per = per[differing]
     if per.empty:
         return pd.DataFrame(columns=columns)
     names = labels.actor_names(engine)

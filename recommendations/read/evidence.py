@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Select, func, select, union
+from sqlalchemy import Select, func, select, true, union
 from sqlalchemy.engine import Engine
 
 from models.tables import AE, ER, A, E, S
@@ -29,10 +29,15 @@ def bearing(
     """(recommendation_id, evidence_id) for evidence bearing on ``recommendations`` (None: all) that ``viewer``
     may see, dated on or before ``as_of`` when given (a brief: what was known by the meeting)."""
     ids = None if recommendations is None else list(recommendations)
+    # the assessments of ``ids`` by their own index first: asked as one condition beside the visibility test,
+    # SQLite (no statistics) read every published assessment to keep a page's 100 recommendations (60 ms, not 2)
+    theirs = A.alias("theirs")
+    listed = select(theirs.c.id).where(sql.in_ids(theirs.c.recommendation_id, ids))
+    of_ids = true() if ids is None else A.c.id.in_(listed)
     cited = (
         select(A.c.recommendation_id, AE.c.evidence_id)
         .join(AE, AE.c.assessment_id == A.c.id)
-        .where(visibility.assessments(viewer, A), sql.in_ids(A.c.recommendation_id, ids))
+        .where(visibility.assessments(viewer, A), of_ids)
     )
     linked = select(ER.c.recommendation_id, ER.c.evidence_id).where(sql.in_ids(ER.c.recommendation_id, ids))
     pairs = union(cited, linked).subquery("pairs")

@@ -46,10 +46,11 @@ from recommendations.status.sql import (
     standing,
     today,
 )
+from recommendations.status.years import year_ends
 
 __all__ = [
     "IN_FORCE", "NOT_ASKS", "NOT_ASSESSED", "RETURNED", "AddresseeStatus", "Fact", "Statuses", "Verdict",
     "effective_visibility", "for_addressee", "in_force", "is_ask", "is_open_ask", "least_advanced", "open_ask",
     "overall", "overall_verdict", "per_addressee", "published", "standing", "standing_facts", "states", "statuses",
-    "today",
+    "today", "year_ends",
 ]  # fmt: skip

@@ -11,13 +11,15 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from models.db import make_engine
-from recommendations import hierarchy, i18n, visibility
+from recommendations import hierarchy, visibility
 from recommendations.dataset import export, package
 from recommendations.dataset.brief_file import brief_file as brief_as_file
 from recommendations.dataset.loader import prepare
 from recommendations.read import brief as briefs
 from recommendations.read import figures, headlines, open_data, owners, recurrence, source_text, translations
-from recommendations.read.detail import Detail, recommendation_detail
+from recommendations.read import summary as overview
+from recommendations.read.detail import Detail, page_of, recommendation_detail
+from recommendations.read.detail import disagreement_rows as disagreeing
 from recommendations.read.filters import Filters
 from recommendations.read.selection import OVERLAP
 from recommendations.read.table import recommendation_table
@@ -73,6 +75,22 @@ def _table(filters: Filters | None, lang: str) -> pd.DataFrame:
     return recommendation_table(engine(), filters, lang=lang)
 
 
+@st.cache_data(ttl=TTL, show_spinner=False)
+def selected_count(filters: Filters | None) -> int:
+    """How many recommendations the filters select (a COUNT, no table)."""
+    return overview.selected_count(engine(), filters)
+
+
+def table_page(filters: Filters | None, start: int, size: int, lang: str | None = None) -> pd.DataFrame:
+    """Rows ``start`` to ``start + size`` of the table for ``filters`` in the sources' order: only they are built."""
+    return _table_page(filters, start, size, lang or language())
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def _table_page(filters: Filters | None, start: int, size: int, lang: str) -> pd.DataFrame:
+    return overview.table_page(engine(), filters, start, size, lang)
+
+
 def options(lang: str | None = None) -> dict[str, list[tuple[str, str]]]:
     """The shared filters' choices, labelled in ``lang`` (None: the page's language)."""
     return _options(lang or language())
@@ -98,9 +116,31 @@ def gaps() -> pd.DataFrame:
     return headlines.gaps(engine())
 
 
-@st.cache_data(ttl=TTL, show_spinner="Working out the statuses year by year…")
-def year_end_statuses(filters: Filters | None = None) -> pd.DataFrame:
-    return headlines.year_end_statuses(engine(), _table(filters, i18n.SOURCE_LANGUAGE))  # ids and years only
+def summary(filters: Filters | None = None, lang: str | None = None) -> overview.Summary:
+    """The Overview's counts for ``filters`` (GROUP BY in SQL, no table), labelled in ``lang`` (None: the page's)."""
+    return _summary(filters, lang or language())
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def _summary(filters: Filters | None, lang: str) -> overview.Summary:
+    return overview.summary(engine(), filters, lang)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def sources_with_texts() -> int:
+    return overview.sources_with_texts(engine())
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def selected(filters: Filters | None) -> list[str] | None:
+    """The ids the filters select (None: every recommendation)."""
+    return overview.selected(engine(), filters)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def _over_time(filters: Filters | None = None) -> overview.OverTime:
+    """The year-end counts and the trend's two years for ``filters`` (one statement; no row per year fetched)."""
+    return overview.over_time(engine(), selected(filters))
 
 
 def status_over_time(filters: Filters | None = None, lang: str | None = None) -> pd.DataFrame:
@@ -110,7 +150,8 @@ def status_over_time(filters: Filters | None = None, lang: str | None = None) ->
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def _status_over_time(filters: Filters | None, lang: str) -> pd.DataFrame:
-    return headlines.counts_by_year(year_end_statuses(filters), lang)
+    counts = _over_time(filters).counts
+    return counts.assign(status_label=counts["status"].map(headlines.status_labels(lang)))
 
 
 def trend_sentence(filters: Filters | None = None, lang: str | None = None) -> str:
@@ -120,7 +161,7 @@ def trend_sentence(filters: Filters | None = None, lang: str | None = None) -> s
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def _trend_sentence(filters: Filters | None, lang: str) -> str:
-    trend = figures.trend(year_end_statuses(filters), _table(filters, i18n.SOURCE_LANGUAGE))
+    trend = figures.trend(_over_time(filters).trend_years, overview.trend_rows(engine(), selected(filters)))
     return figures.trend_sentence(trend, lang)
 
 
@@ -153,6 +194,24 @@ def disagreements(lang: str | None = None) -> pd.DataFrame:
 @st.cache_data(ttl=TTL, show_spinner=False)
 def _disagreements_in(lang: str) -> pd.DataFrame:
     return headlines.disagreements(engine(), lang)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def disagreement_rows() -> pd.DataFrame:
+    """(recommendation_id, rows): where assessors disagree, counted in SQL (the list is built a page at a time)."""
+    return disagreeing(engine())
+
+
+def disagreements_page(rows: pd.DataFrame, start: int, size: int, lang: str | None = None) -> pd.DataFrame:
+    """Rows ``start`` to ``start + size`` of ``disagreements`` for the recommendations of ``rows`` (a selection of
+    ``disagreement_rows``): only the page's recommendations are built."""
+    ids, offset = page_of(rows.reset_index(drop=True), start, size)
+    return _disagreements_of(tuple(ids), lang or language()).iloc[offset : offset + size].reset_index(drop=True)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def _disagreements_of(ids: tuple[str, ...], lang: str) -> pd.DataFrame:
+    return headlines.disagreements(engine(), lang, list(ids))
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

@@ -27,9 +27,16 @@ PAGE_SIZE = 50  # rows per page of a table: what a reader scans, and a small pay
 def paged(frame: pd.DataFrame, key: str, per_page: int = PAGE_SIZE, what: str = "rows") -> pd.DataFrame:
     """One page of ``frame`` and a page chooser: the browser receives a page, never every row. ``what`` names
     the rows, in the page's language (``t("recommendations")``)."""
-    pages = max(1, -(-len(frame) // per_page))
+    start = page_start(len(frame), key, per_page, what)
+    return frame.iloc[start : start + per_page]
+
+
+def page_start(total: int, key: str, per_page: int = PAGE_SIZE, what: str = "rows") -> int:
+    """The page chooser of ``paged`` for ``total`` rows the database holds: the first row of the chosen page
+    (0-based), so that only that page's rows are read."""
+    pages = max(1, -(-total // per_page))
     if pages == 1:
-        return frame
+        return 0
     if not isinstance(st.session_state.get(key), int) or not 1 <= st.session_state[key] <= pages:
         st.session_state[key] = 1  # the selection shrank under the page the reader was on
     said = tr()
@@ -37,11 +44,11 @@ def paged(frame: pd.DataFrame, key: str, per_page: int = PAGE_SIZE, what: str = 
         t("Page (1 to {pages})", pages=said.number(pages)), min_value=1, max_value=pages, step=1, key=key
     )
     start = (int(page) - 1) * per_page
-    first, last, total = (said.number(n) for n in (start + 1, min(start + per_page, len(frame)), len(frame)))
+    first, last, count = (said.number(n) for n in (start + 1, min(start + per_page, total), total))
     st.caption(
-        t("{what} {first}–{last} of {total}.", what=what[:1].upper() + what[1:], first=first, last=last, total=total)
+        t("{what} {first}–{last} of {total}.", what=what[:1].upper() + what[1:], first=first, last=last, total=count)
     )
-    return frame.iloc[start : start + per_page]
+    return start
 
 
 def find_recommendation(label: str, key: str) -> str | None:
