@@ -20,7 +20,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.apiclient import SECURITY
 from tests.conftest import DATA
-from tests.e2e.conftest import ROOT, free_port, goto, screenshot, serve
+from tests.e2e.conftest import ROOT, free_port, goto, screenshot, serve, wait_for_run
 from tests.e2e.test_readers import PUBLIC
 from tests.e2e.test_roles import log_in, main, new_page
 from tests.hostile import hostile_copy
@@ -53,14 +53,17 @@ def test_the_server_sets_an_httponly_cookie_that_no_script_can_read(browser: Bro
     goto(page, "/my_organisation")  # a new page load finds the log-in through the cookie alone
     expect(page.get_by_test_id("stSidebar")).to_contain_text("Logged in as")
     screenshot(page, "open-data-logged-in")
-    page.get_by_test_id("stSidebar").get_by_role("button", name="Log out").click()
-    page.wait_for_url(re.compile(r"/my_organisation(\?|$)"))  # with ?lang=, the page's language
+    # The page is already at /my_organisation: wait for the navigation the click starts (through /session/end,
+    # back here with ?lang=), not for the address it already has, or the next goto races that navigation
+    with page.expect_navigation(url=re.compile(r"/my_organisation(\?|$)"), wait_until="domcontentloaded"):
+        page.get_by_test_id("stSidebar").get_by_role("button", name="Log out").click()
     for _ in range(100):  # through /session/end, which clears it
         if not any(c["name"] == "tracker_session" for c in page.context.cookies()):
             break
         page.wait_for_timeout(100)
     else:
         pytest.fail("the cookie was not cleared after logging out")
+    wait_for_run(page)
     goto(page, "/my_organisation")
     expect(main(page)).to_contain_text("Log in to use this page")
     assert violations(page) == []
