@@ -53,6 +53,7 @@ class Staging:
         self.path = Path(name)
         self._engine = create_engine(f"sqlite:///{self.path}")
         self._conn: Connection = self._engine.connect()
+        # ignore: SQLAlchemy types the driver's connection as a generic DBAPI one; this engine is always sqlite3's
         self.db: sqlite3.Connection = self._conn.connection.driver_connection  # type: ignore[assignment]
         self.db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-16000;")
         self.db.executescript(_SCHEMA)

@@ -108,6 +108,7 @@ class Staged:
         source = self.staging.rows[model]
         names = [c.name for c in table.columns]
         as_json = {i for i, c in enumerate(table.columns) if isinstance(c.type, JSON)}
+        # ignore: SQLAlchemy types the driver's connection as optional; on a live PostgreSQL connection it is psycopg's
         cursor = self.conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
         columns = ", ".join(f'"{n}"' for n in names)
         with cursor.copy(f"COPY {table.name} ({columns}) FROM STDIN") as copy:
