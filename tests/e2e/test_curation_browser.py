@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.e2e import test_roles as roles
-from tests.e2e.conftest import ACCOUNTS, PASSWORD, ROOT, goto, screenshot, serve, wait_for_run
+from tests.e2e.conftest import ACCOUNTS, PASSWORD, ROOT, done_with, goto, new_page, screenshot, serve, wait_for_run
 from tests.e2e.test_roles import log_in, main
 
 pytestmark = pytest.mark.e2e
@@ -41,12 +41,6 @@ def curation_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         subprocess.run(add, cwd=ROOT, env=env, input=PASSWORD + "\n", text=True, check=True, capture_output=True)
     with serve(tmp, url) as base:
         yield base
-
-
-def new_page(browser: Browser, base_url: str, width: int) -> Page:
-    page = browser.new_context(base_url=base_url, viewport={"width": width, "height": 1000}).new_page()
-    page.set_default_timeout(15_000)
-    return page
 
 
 def pick(page: Page, label: str, words: str) -> None:
@@ -86,7 +80,7 @@ def test_a_contributor_adds_a_document_and_a_reviewer_publishes_it(browser: Brow
     wait_for_run(page)
     expect(main(page).get_by_text(f"Submitted cd-{source_id}-1")).to_be_visible()
     screenshot(page, f"curation-submitted-{width}")
-    page.context.close()
+    done_with(page)
 
     page = new_page(browser, curation_url, width)
     log_in(page, "review@cwcc.example")
@@ -100,7 +94,7 @@ def test_a_contributor_adds_a_document_and_a_reviewer_publishes_it(browser: Brow
     expect(main(page).get_by_text(f"Published cd-{source_id}-1")).to_be_visible()
     main(page).get_by_role("tab", name="Drafts").click()
     screenshot(page, f"curation-published-{width}")
-    page.context.close()
+    done_with(page)
 
 
 def enter(box: Locator, value: str) -> None:
@@ -161,7 +155,7 @@ def test_in_khmer_a_sheet_with_a_wrong_row_a_proposed_addressee_returned_with_a_
     key(page, "cd_submit").get_by_role("button").click()
     wait_for_run(page)
     expect(main(page).get_by_text(re.compile(f"^បានដាក់ស្នើ cd-{source_id}-1"))).to_be_visible()  # "Submitted"
-    page.context.close()
+    done_with(page)
 
     page = new_page(browser, curation_url, width)
     log_in(page, "review@cwcc.example")
@@ -172,7 +166,7 @@ def test_in_khmer_a_sheet_with_a_wrong_row_a_proposed_addressee_returned_with_a_
     enter(key(page, f"cdr_comment_cd-{source_id}-1").locator("textarea"), f"Row 2: the title, please ({width} px).")
     key(page, f"cdr_return_cd-{source_id}-1").get_by_role("button").click()
     wait_for_run(page)
-    page.context.close()
+    done_with(page)
 
     page = new_page(browser, curation_url, width)
     log_in(page, "contrib@cwcc.example")
@@ -180,4 +174,4 @@ def test_in_khmer_a_sheet_with_a_wrong_row_a_proposed_addressee_returned_with_a_
     drafts_tab(page)
     expect(main(page).get_by_text(re.compile(f"Row 2: the title, please \\({width} px\\)"))).to_be_visible()
     screenshot(page, f"curation-km-returned-{width}")
-    page.context.close()
+    done_with(page)

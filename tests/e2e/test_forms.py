@@ -10,8 +10,8 @@ import re
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.e2e.conftest import goto, screenshot, wait_for_run
-from tests.e2e.test_roles import log_in, main, new_page
+from tests.e2e.conftest import goto, new_page, screenshot, wait_for_run
+from tests.e2e.test_roles import log_in, main
 
 pytestmark = pytest.mark.e2e
 PHONE = 390

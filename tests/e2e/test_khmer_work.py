@@ -39,4 +39,3 @@ def test_each_work_page_opens_in_khmer_with_a_shaped_title(browser: Browser, bas
     shaped(page, title)
     expect(page.get_by_test_id("stSidebar")).to_contain_text("ភាសា")
     screenshot(page, f"khmer-work{path.split('?')[0].replace('/', '-')}-{width}")
-    page.context.close()

@@ -20,9 +20,9 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.apiclient import SECURITY
 from tests.conftest import DATA
-from tests.e2e.conftest import ROOT, free_port, goto, screenshot, serve, wait_for_run
+from tests.e2e.conftest import ROOT, TABS, free_port, goto, screenshot, serve, wait_for_run
 from tests.e2e.test_readers import PUBLIC
-from tests.e2e.test_roles import log_in, main, new_page
+from tests.e2e.test_roles import log_in, main
 from tests.hostile import hostile_copy
 
 pytestmark = pytest.mark.e2e
@@ -34,7 +34,8 @@ WATCH = (
 
 
 def watched(browser: Browser, base_url: str) -> Page:
-    page = new_page(browser, base_url)
+    """A tab of its own (not one that goes on to other tests: its init script would go with it)."""
+    page = TABS.own(browser, base_url)
     page.add_init_script(f"({WATCH})()")
     return page
 

@@ -18,8 +18,8 @@ import yaml
 from playwright.sync_api import Browser, Page, expect
 
 from tests.conftest import DATA
-from tests.e2e.conftest import ACCOUNTS, PASSWORD, ROOT, goto, open_first_row, screenshot, serve, wait_for_run
-from tests.e2e.test_roles import log_in, main, new_page
+from tests.e2e.conftest import ACCOUNTS, PASSWORD, ROOT, goto, new_page, open_first_row, screenshot, serve, wait_for_run
+from tests.e2e.test_roles import log_in, main
 from tests.hostile import PAYLOAD, hostile_copy
 
 pytestmark = pytest.mark.e2e

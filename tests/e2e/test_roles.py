@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import PASSWORD, goto, screenshot, wait_for_run
+from tests.e2e.conftest import PASSWORD, goto, new_page, screenshot, wait_for_run
 
 pytestmark = pytest.mark.e2e
 
@@ -20,13 +20,6 @@ HOSTILE = "<script>window.hacked=1</script> ![x](http://127.0.0.1:1/x.png) [clic
 
 def main(page: Page):
     return page.get_by_test_id("stMain")
-
-
-def new_page(browser: Browser, base_url: str, width: int = 1400) -> Page:
-    context = browser.new_context(base_url=base_url, viewport={"width": width, "height": 1000})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    return page
 
 
 def log_in(page: Page, email: str, password: str = PASSWORD, *, refused: bool = False) -> None:
