@@ -33,6 +33,10 @@ run: db
 system-deps:
 	bash scripts/system-deps.sh
 
+# Python's bytecode cache on (some shells turn it off): every test worker, command-line run and server started by
+# the tests would otherwise compile the project and rewrite the tests' asserts again (4 s per process).
+unexport PYTHONDONTWRITEBYTECODE
+
 # Workers for pytest: one per core (2 here); the tests that share a server or a database do so per worker.
 WORKERS ?= auto
 

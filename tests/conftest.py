@@ -9,6 +9,7 @@ when no server binary exists at all, and the run then says so loudly.
 from __future__ import annotations
 
 import contextlib
+import functools
 import glob
 import os
 import shutil
@@ -177,6 +178,29 @@ def engine(request):
     return request.getfixturevalue("sqlite_engine" if request.param == "sqlite" else "pg_engine")
 
 
+def _app_hasher():
+    from recommendations.write import auth
+
+    return auth._HASHER
+
+
+#: The app's own password hasher (argon2id, 64 MiB, 3 passes: about a tenth of a second a hash, on purpose).
+APP_HASHER = _app_hasher()
+
+
+@pytest.fixture(autouse=True)
+def _cheap_password_hashes(monkeypatch):
+    """Tests in this process hash with argon2id at its smallest cost: hundreds of accounts and log-ins would
+    otherwise spend a minute of CPU. test_updates checks the app's own cost; the command line and the servers
+    that the tests start hash at full cost."""
+    from pwdlib import PasswordHash
+    from pwdlib.hashers.argon2 import Argon2Hasher
+
+    from recommendations.write import auth
+
+    monkeypatch.setattr(auth, "_HASHER", PasswordHash((Argon2Hasher(time_cost=1, memory_cost=8, parallelism=1),)))
+
+
 @pytest.fixture(autouse=True)
 def _fresh_settings():
     """Every test reads the settings again from its own environment (they are read once per process)."""
@@ -234,6 +258,7 @@ def app_db_empty(tmp_path, monkeypatch):
     The first-visit case is covered in the browser (tests/e2e, a fresh server's first request).
     """
     import streamlit as st
+    from streamlit.components.v2 import manifest_scanner
     from streamlit.runtime.pages_manager import PagesManager
     from streamlit.testing.v1 import app_test
 
@@ -243,6 +268,8 @@ def app_db_empty(tmp_path, monkeypatch):
             PagesManager.uses_pages_directory = False
 
     monkeypatch.setattr(app_test, "PagesManager", RunningServerPages)
+    components = _installed_components()  # (before the patch: the first call scans for real)
+    monkeypatch.setattr(manifest_scanner, "scan_component_manifests", lambda: components)
     from streamlit import config
 
     shown = config.get_option("client.showErrorDetails")
@@ -254,6 +281,18 @@ def app_db_empty(tmp_path, monkeypatch):
     config.set_option("client.showErrorDetails", shown)
     st.cache_data.clear()
     st.cache_resource.clear()
+
+
+@functools.cache
+def _installed_components() -> list:
+    """Streamlit's scan of every installed distribution for component manifests, done once per test process.
+
+    AppTest scans again on every run (a quarter of a second each); a server scans once, at start. What is
+    installed does not change while the tests run.
+    """
+    from streamlit.components.v2 import manifest_scanner
+
+    return manifest_scanner.scan_component_manifests()
 
 
 def open_page(page: str | None = None, **params):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from sqlalchemy import inspect, select
@@ -10,6 +11,16 @@ from sqlalchemy.engine import Engine
 from models import SQLModel
 from recommendations.dataset.folder import Dataset
 from recommendations.dataset.schema import SourceIn
+from recommendations.dataset.validate import Problem, read_dataset
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+@functools.cache
+def data_dataset() -> tuple[Dataset, list[Problem]]:
+    """data/ read and checked once per test process: many test modules build their parameters from it."""
+    return read_dataset(DATA)
+
 
 #: Columns that say how a row reached this database, not what it records (an app-recorded assessment
 #: exported and loaded elsewhere arrives there from YAML).

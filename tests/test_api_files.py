@@ -69,6 +69,7 @@ def test_frictionless_finds_a_broken_key(client, tmp_path):
     assert not validate(str(descriptor)).valid
 
 
+@pytest.mark.slow  # a subprocess, or a minute of work: left out of make test-fast
 def test_the_zip_on_the_download_page_and_the_exports_pass_frictionless_validate(loaded_engine, tmp_path):
     rows = package.tables(loaded_engine)
     state = open_data.data_state(loaded_engine)

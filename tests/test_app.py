@@ -6,13 +6,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from recommendations import dates, status
-from recommendations.dataset.validate import read_dataset
 from recommendations.vocabulary import STATUS_LABELS
 from tests import oracle
-from tests.conftest import DATA
-from tests.helpers import known_gaps
+from tests.helpers import data_dataset, known_gaps
 
-DATASET, _ = read_dataset(DATA)
+DATASET, _ = data_dataset()
 N_RECS = len(DATASET.recommendations)
 
 

@@ -7,12 +7,12 @@ import datetime as dt
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from recommendations.dataset.validate import read_dataset
 from recommendations.dates import date_start
 from tests import oracle
-from tests.conftest import DATA, open_page
+from tests.conftest import open_page
+from tests.helpers import data_dataset
 
-DATASET, _ = read_dataset(DATA)
+DATASET, _ = data_dataset()
 RECS_BY_ID = {r.id: r for r in DATASET.recommendations}
 LABELS = ["Download brief (DOCX)", "Download brief (Markdown)", "Download rows (CSV)", "Download rows (XLSX)"]
 

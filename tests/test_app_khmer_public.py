@@ -17,15 +17,14 @@ from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Block, Expander, Node
 
 from recommendations import i18n
-from recommendations.dataset.validate import read_dataset
 from recommendations.read.filters import Filters
 from recommendations.read.selection import EITHER
 from recommendations.vocabulary import RESEARCH_SCOPE_LABELS
-from tests.conftest import DATA, ROOT, open_page
-from tests.helpers import app_assessment
+from tests.conftest import ROOT, open_page
+from tests.helpers import app_assessment, data_dataset
 
 KM = i18n.translator("km")
-DATASET, _ = read_dataset(DATA)
+DATASET, _ = data_dataset()
 ASSESSED = {a.recommendation for a in DATASET.assessments}
 LOGGED = {e.recommendation for e in DATASET.research_log}
 #: Detail pages: one with a long history (corrections) and a research log, the one whose log holds searches of
@@ -119,6 +118,19 @@ def english_messages() -> list[tuple[str, re.Pattern[str], list[str]]]:
 
 
 ENGLISH = english_messages()
+#: Each sentence's longest run of words between placeholders: a text that lacks it cannot be the sentence, and
+#: a substring test is far cheaper than the pattern (a page has hundreds of texts, the catalog hundreds of sentences).
+LONGEST_PART = [max(re.split(r"\{[a-z_]+\}", english), key=len) for english, _, _ in ENGLISH]
+
+
+def whole_english(text: str) -> list[str]:
+    """The catalog sentences that ``text`` is (with any values)."""
+    text = text.strip()
+    return [
+        english
+        for (english, pattern, _), part in zip(ENGLISH, LONGEST_PART, strict=True)
+        if part in text and pattern.fullmatch(text)
+    ]
 
 
 def english_in(at: AppTest) -> list[str]:
@@ -128,8 +140,9 @@ def english_in(at: AppTest) -> list[str]:
     for kind, text in texts(at):
         if ":orange-background[" in text:
             continue  # a passage of the source document, quoted
-        for english, pattern, long in ENGLISH:
-            if pattern.fullmatch(text.strip()) or any(fragment in text for fragment in long):
+        whole = whole_english(text)
+        for english, _, long in ENGLISH:
+            if english in whole or any(fragment in text for fragment in long):
                 found.append(f"{kind}: {english!r} in {text[:120]!r}")
     return found
 

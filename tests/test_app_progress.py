@@ -7,12 +7,11 @@ from collections import Counter
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from recommendations.dataset.validate import read_dataset
 from tests import conftest
-from tests.conftest import DATA
+from tests.helpers import data_dataset
 from tests.test_recurrence import expected_chains
 
-DATASET, _ = read_dataset(DATA)
+DATASET, _ = data_dataset()
 ACTOR_NAMES = {a.id: a.name for a in DATASET.actors}
 ASKS = Counter(ad.actor for r in DATASET.recommendations for ad in r.addressees)
 PARENT = {a.id: a.part_of for a in DATASET.actors if a.part_of}

@@ -109,6 +109,7 @@ def _bounded_problems(folder: Path) -> list[str]:
     return json.loads(done.stdout)
 
 
+@pytest.mark.slow  # a subprocess, or a minute of work: left out of make test-fast
 @pytest.mark.parametrize(("name", "filename", "content", "path", "line", "words"), CASES, ids=[c[0] for c in CASES])
 def test_hostile_file_is_refused_with_its_line_in_bounded_time_and_memory(
     data_copy, name, filename, content, path, line, words

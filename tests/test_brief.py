@@ -19,7 +19,6 @@ from sqlmodel import Session
 from models import Evidence, EvidenceRecommendation, Recommendation, RecommendationTheme
 from recommendations import status
 from recommendations.dataset.export import to_csv_bytes, to_xlsx_bytes
-from recommendations.dataset.validate import read_dataset
 from recommendations.dates import date_start
 from recommendations.read.brief import (
     QUESTION_RULES,
@@ -33,10 +32,9 @@ from recommendations.read.brief import (
 )
 from recommendations.vocabulary import OPEN_STATUSES
 from tests import oracle
-from tests.conftest import DATA
-from tests.helpers import app_assessment
+from tests.helpers import app_assessment, data_dataset
 
-DATASET, _ = read_dataset(DATA)
+DATASET, _ = data_dataset()
 RECS = {r.id: r for r in DATASET.recommendations}
 SOURCE_OF = {r.id: s for s in DATASET.sources for r in s.recommendations}
 TODAY = dt.date(2026, 11, 22)

@@ -13,7 +13,6 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 
-from recommendations.dataset.validate import read_dataset
 from recommendations.dates import date_start
 from recommendations.read.brief import (
     LANGUAGES,
@@ -26,11 +25,11 @@ from recommendations.read.brief import (
     gap_rows,
 )
 from recommendations.read.brief.lines import CHRONIC_COLUMNS
-from tests.conftest import DATA
+from tests.helpers import data_dataset
 from tests.plain_words import process_words_in
 from tests.test_brief import component, meeting_years, meetings
 
-DATASET, _ = read_dataset(DATA)
+DATASET, _ = data_dataset()
 SOURCE_OF = {r.id: s for s in DATASET.sources for r in s.recommendations}
 POSITION = {r.id: (date_start(s.date), s.id, i) for s in DATASET.sources for i, r in enumerate(s.recommendations)}
 ACTOR_TYPE = {a.id: a.type for a in DATASET.actors}

@@ -106,6 +106,7 @@ def test_deployment_examples_are_consistent():
         assert topic in guide, topic
 
 
+@pytest.mark.slow  # a subprocess, or a minute of work: left out of make test-fast
 def test_migrate_command(tmp_path):
     import os
     import subprocess

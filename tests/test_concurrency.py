@@ -18,6 +18,8 @@ from recommendations.write import accounts, auth, corrections, updates
 from recommendations.write.errors import Conflict
 from recommendations.write.updates import AssessmentForm
 
+pytestmark = pytest.mark.slow  # threads at once: left out of make test-fast
+
 PASSWORD = "correct horse battery staple"
 REC = "mmn2016-06"
 AUDIT = AuditEntry.__table__

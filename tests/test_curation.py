@@ -16,7 +16,6 @@ from recommendations.write.errors import Invalid
 from tests.helpers import session_for
 
 PASSWORD = "correct horse battery staple"
-_HASH = auth.hash_password(PASSWORD)
 NEW = {
     "id": "2023-test-statement",
     "title": "A test statement of 2023",
@@ -50,10 +49,9 @@ ROWS = [
 
 
 @pytest.fixture
-def world(loaded_engine, monkeypatch):
+def world(loaded_engine):
     """The dataset, an admin, and a contributor and a reviewer at each of two organisations (CWCC, LSCW)."""
     engine = loaded_engine
-    monkeypatch.setattr(auth, "hash_password", lambda p: _HASH if p == PASSWORD else auth._HASHER.hash(p))
     cli = Principal.command_line()
     people = {
         "admin": ("admin@example.org", "admin", None),

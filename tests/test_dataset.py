@@ -7,12 +7,12 @@ from collections import Counter
 
 import pytest
 
-from recommendations.dataset.validate import read_dataset
 from recommendations.dates import date_end, date_start
 from recommendations.vocabulary import Status
 from tests.conftest import DATA
+from tests.helpers import data_dataset
 
-DATASET, PROBLEMS = read_dataset(DATA)
+DATASET, PROBLEMS = data_dataset()
 SOURCES = {s.id: s for s in DATASET.sources}
 EVIDENCE = {e.id: e for e in DATASET.evidence}
 

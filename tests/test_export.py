@@ -15,8 +15,9 @@ from recommendations.dataset.validate import read_dataset
 from recommendations.read.filters import Filters
 from tests import oracle
 from tests.conftest import DATA
+from tests.helpers import data_dataset
 
-DATASET, _ = read_dataset(DATA)
+DATASET, _ = data_dataset()
 
 
 @pytest.fixture
@@ -45,7 +46,6 @@ def test_csv_and_xlsx_neutralise_formulas():
 
 def test_json_has_one_row_per_recommendation_with_required_columns(loaded):
     rows = json.loads(export(loaded, "json", None))
-    from recommendations.dataset.validate import read_dataset
 
     assert len(rows) == len(read_dataset(DATA)[0].recommendations)
     assert list(rows[0]) == [c for c in FLAT_COLUMNS if c not in ("addressees", "addressee_statuses")] + ["addressees"]

@@ -12,16 +12,15 @@ import pytest
 
 from recommendations import numbers, visibility
 from recommendations.dataset.export import database_as_yaml
-from recommendations.dataset.validate import read_dataset
 from recommendations.read import figures, headlines
 from recommendations.ui.charts import share_axis
 from recommendations.vocabulary import STATUS_LABELS
 from tests import oracle
-from tests.conftest import DATA, open_page
-from tests.helpers import known_gaps
+from tests.conftest import open_page
+from tests.helpers import data_dataset, known_gaps
 from tests.plain_words import process_words_in
 
-DATASET, _ = read_dataset(DATA)
+DATASET, _ = data_dataset()
 WITH_PROGRESS = {"in_progress", "partially_implemented", "implemented"}  # the scale's words, written out here
 
 

@@ -30,10 +30,9 @@ from recommendations.read.table import recommendation_table
 from recommendations.visibility import EVERYTHING
 from recommendations.vocabulary import OPEN_STATUSES
 from tests import oracle
-from tests.conftest import DATA
-from tests.helpers import snapshot
+from tests.helpers import data_dataset, snapshot
 
-DATASET, _ = read_dataset(DATA)
+DATASET, _ = data_dataset()
 RECS = {r.id: r for r in DATASET.recommendations}
 SOURCE_OF = {r.id: s for s in DATASET.sources for r in s.recommendations}
 NAMED = {r.id: {a.actor for a in r.addressees} for r in DATASET.recommendations}

@@ -19,9 +19,10 @@ from recommendations.read import headlines, source_text, translations
 from recommendations.read.filters import Filters
 from recommendations.read.table import recommendation_table
 from recommendations.write import workspace
-from tests.conftest import DATA, ROOT
+from tests.conftest import ROOT
+from tests.helpers import data_dataset
 
-DATASET, _ = read_dataset(DATA)
+DATASET, _ = data_dataset()
 RECS = {r.id: r for r in DATASET.recommendations}
 THEMES_KM = {t.id: t.translations["km"].name for t in DATASET.themes}
 ACTORS_KM = {a.id: a.translations["km"].name for a in DATASET.actors}

@@ -9,15 +9,13 @@ import pandas as pd
 import pytest
 
 from recommendations import dates, status
-from recommendations.dataset.validate import read_dataset
 from recommendations.dates import date_start
 from recommendations.read import owners
 from recommendations.read.table import recommendation_table
 from tests import oracle
-from tests.conftest import DATA
-from tests.helpers import app_assessment
+from tests.helpers import app_assessment, data_dataset
 
-DATASET, _ = read_dataset(DATA)
+DATASET, _ = data_dataset()
 OPEN = {"not_assessed", "no_progress", "in_progress", "partially_implemented"}
 MOVING = {"in_progress", "partially_implemented", "implemented"}
 TODAY = dt.date(2026, 11, 22)

@@ -116,7 +116,7 @@ def test_explore_pages_are_the_table_a_page_at_a_time(which, request):
         pd.testing.assert_frame_equal(joined.astype(str), table.astype(str))
 
 
-@pytest.mark.parametrize("which", ["real", "synthetic"])
+@pytest.mark.parametrize("which", ["real", pytest.param("synthetic", marks=pytest.mark.slow)])  # every page size
 @pytest.mark.parametrize("lang", ["en", "km"])
 def test_where_assessors_disagree_a_page_at_a_time_is_the_whole_list(which, lang, request):
     """The Overview counts the list in SQL and builds a page of it: the pages, joined, are the list, and the

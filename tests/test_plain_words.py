@@ -10,12 +10,12 @@ from google.protobuf.text_format import MessageToString
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Block, Dataframe, Expander, Node
 
-from recommendations.dataset.validate import read_dataset
 from recommendations.ui.nav import PAGES
-from tests.conftest import DATA, open_page
+from tests.conftest import open_page
+from tests.helpers import data_dataset
 from tests.plain_words import process_words_in
 
-DATASET, _ = read_dataset(DATA)
+DATASET, _ = data_dataset()
 PUBLIC = [page.path for page in PAGES if page.action is None]
 CURATORS = "For curators: how this gap was researched"  # the label of the Sources page's section for curators
 #: Detail pages: the first recommendation of each source (so every document and its research is met once), one

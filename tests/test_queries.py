@@ -9,16 +9,14 @@ import openpyxl
 import pytest
 
 from recommendations.dataset.export import evidence_table, workbook, yaml_zip
-from recommendations.dataset.validate import read_dataset
 from recommendations.read import filters, headlines, history, source_text
 from recommendations.read.detail import recommendation_detail
 from recommendations.read.table import recommendation_table
 from recommendations.visibility import PUBLIC
 from tests import oracle
-from tests.conftest import DATA
-from tests.helpers import app_assessment
+from tests.helpers import app_assessment, data_dataset
 
-DATASET, _ = read_dataset(DATA)
+DATASET, _ = data_dataset()
 
 
 @pytest.fixture

@@ -15,15 +15,15 @@ from streamlit.testing.v1 import AppTest
 
 from models.db import make_engine
 from recommendations import status
-from recommendations.dataset.validate import read_dataset
 from recommendations.permissions import Principal
 from recommendations.read import headlines, owners, source_text
 from recommendations.read.brief import brief_docx, build_brief
 from recommendations.read.table import recommendation_table
 from recommendations.write import accounts, updates
 from tests.conftest import DATA, ROOT
+from tests.helpers import data_dataset
 
-DATASET, _ = read_dataset(DATA)
+DATASET, _ = data_dataset()
 
 
 def test_owners_of_an_actor_with_nothing_left_open(loaded_engine):

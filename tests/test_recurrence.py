@@ -14,11 +14,10 @@ from recommendations.dates import date_start
 from recommendations.read import filters, recurrence
 from recommendations.read.table import recommendation_table
 from tests import oracle
-from tests.conftest import DATA
-from tests.helpers import app_assessment, append_items
+from tests.helpers import app_assessment, append_items, data_dataset
 from tests.test_owners import OPEN
 
-DATASET, _ = read_dataset(DATA)
+DATASET, _ = data_dataset()
 TODAY = dt.date(2026, 11, 22)
 
 

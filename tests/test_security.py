@@ -589,6 +589,7 @@ MEMORY_LIMIT = 600_000_000  # bytes of address space for the child (the app need
 TIME_LIMIT = 30
 
 
+@pytest.mark.slow  # a subprocess, or a minute of work: left out of make test-fast
 @pytest.mark.parametrize("bomb", ["_dimension_bomb", "_entity_bomb", "_bomb"])
 def test_upload_bombs_are_answered_quickly_in_bounded_memory(tmp_path, bomb):
     from tests import test_bulk

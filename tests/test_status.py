@@ -23,16 +23,15 @@ from models.append_only import refusal
 from models.db import make_engine
 from recommendations import sql, status
 from recommendations.dataset.loader import DataInvalid, load_folder
-from recommendations.dataset.validate import read_dataset
 from recommendations.dates import date_start
 from recommendations.read import headlines
 from recommendations.read.table import recommendation_table
 from recommendations.vocabulary import PROGRESS_RANK, STATUS_LABELS
 from tests import oracle
 from tests.conftest import DATA, ROOT
-from tests.helpers import snapshot
+from tests.helpers import data_dataset, snapshot
 
-DATASET, _ = read_dataset(DATA)
+DATASET, _ = data_dataset()
 ADDRESSEES = oracle.addressees_of(DATASET)
 MADE = {r.id: date_start(s.date) for s in DATASET.sources for r in s.recommendations}
 ASSESSORS = ["maintainers", "lscw", "mmn", "cwcc"]

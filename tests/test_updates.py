@@ -21,6 +21,7 @@ from recommendations.read.table import recommendation_table
 from recommendations.write import accounts, auth, updates, workspace
 from recommendations.write.errors import Invalid
 from recommendations.write.updates import AssessmentForm
+from tests.conftest import APP_HASHER
 from tests.helpers import content, session_for, snapshot
 
 PASSWORD = "correct horse battery staple"
@@ -30,16 +31,10 @@ REC = "mmn2016-04"  # not assessed in the dataset; addressed to RGC only (mmn201
 EVIDENCE = "src2019-mrc-prey-veng"
 
 
-_HASH = auth.hash_password(PASSWORD)  # hashed once: argon2 is slow on purpose
-
-
 @pytest.fixture
-def world(loaded_engine, monkeypatch):
+def world(loaded_engine):
     """The dataset, an admin, and a contributor and a reviewer at each of two organisations (CWCC, LSCW)."""
     engine = loaded_engine
-    monkeypatch.setattr(
-        auth, "hash_password", lambda password: _HASH if password == PASSWORD else auth._HASHER.hash(password)
-    )
     cli = Principal.command_line()
     people = {
         "admin": ("admin@example.org", "admin", None),
@@ -392,6 +387,13 @@ def test_passwords_are_argon2_hashes_and_never_audited(world):
     assert hashes and all(h.startswith("$argon2id$") for h in hashes)
     assert PASSWORD not in logged
     assert not any(h in logged for h in hashes)
+
+
+def test_the_app_hashes_passwords_with_argon2id_at_its_full_cost():
+    """The tests hash at argon2's smallest cost (conftest); the app itself at 64 MiB, 3 passes, 4 lanes."""
+    stored = APP_HASHER.hash(PASSWORD)
+    assert stored.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert APP_HASHER.verify(PASSWORD, stored) and not APP_HASHER.verify(PASSWORD + "x", stored)
 
 
 def test_users_need_a_valid_role_organisation_email_and_long_password(world):
