@@ -46,7 +46,7 @@ test: $(VENV)/.dev system-deps
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m recommendations validate
 	$(BIN)/mypy > .mypy.out 2>&1 & types=$$!; \
-	$(BIN)/python -m pytest -n $(WORKERS) --dist worksteal; tests=$$?; \
+	$(BIN)/python -m pytest -n $(WORKERS) --dist worksteal $(PYTEST_ARGS); tests=$$?; \
 	wait $$types; typed=$$?; cat .mypy.out; rm -f .mypy.out; \
 	test $$tests -eq 0 && test $$typed -eq 0
 

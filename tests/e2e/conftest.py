@@ -21,7 +21,7 @@ import sys
 import time
 import urllib.request
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -168,24 +168,32 @@ ACCOUNTS = {  # email -> (role, organisation)
 }
 
 
-@pytest.fixture(scope="session")
-def e2e_database(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """The shared server's database: data/ loaded and the test accounts created (in this process: the command
-    line's own tests are in tests/test_cli.py)."""
+def build_database(url: str, data: Path = ROOT / "data", emails: Iterable[str] = ACCOUNTS) -> str:
+    """Load ``data`` into the database at ``url`` and create the accounts ``emails`` (of ACCOUNTS); ``url``.
+
+    In this process, as the command line would (its own tests are in tests/test_cli.py): a command per account
+    cost a second and a half each, per server.
+    """
     from models.db import make_engine
     from recommendations.dataset.loader import load_folder
     from recommendations.permissions import Principal
     from recommendations.write import accounts
 
-    url = f"sqlite:///{tmp_path_factory.mktemp('e2e-db') / 'e2e.db'}"
     engine = make_engine(url)
-    load_folder(ROOT / "data", engine)
+    load_folder(data, engine)
     with engine.begin() as conn:
-        for email, (role, org) in ACCOUNTS.items():
+        for email in emails:
+            role, org = ACCOUNTS[email]
             accounts.create_user(conn=conn, principal=Principal.command_line(), email=email, role=role,
                                  password=PASSWORD, organisation=org)  # fmt: skip
     engine.dispose()
     return url
+
+
+@pytest.fixture(scope="session")
+def e2e_database(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The shared server's database: data/ loaded and the test accounts created."""
+    return build_database(f"sqlite:///{tmp_path_factory.mktemp('e2e-db') / 'e2e.db'}")
 
 
 @pytest.fixture(scope="session")
@@ -264,6 +272,10 @@ class Tabs:
         expect.set_options(timeout=ACTION_TIMEOUT_MS)
         self.lent.append((base_url, page))
         return page
+
+    def server_of(self, page: Page) -> str:
+        """The base URL ``page`` was handed out for."""
+        return next(url for url, tab in self.lent if tab is page)
 
     def own(self, browser: Browser, base_url: str) -> Page:
         """A tab in a context of its own, closed at the end of the test (for one that adds scripts or listeners)."""

@@ -5,18 +5,15 @@ other browser tests' counts do not move. Screenshots in test-output/screenshots/
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.e2e import test_roles as roles
-from tests.e2e.conftest import ACCOUNTS, PASSWORD, ROOT, done_with, goto, new_page, screenshot, serve, wait_for_run
-from tests.e2e.test_roles import log_in, main
+from tests.e2e.conftest import build_database, done_with, goto, new_page, screenshot, serve, wait_for_run
+from tests.e2e.test_roles import log_in, main, sign_in
 
 pytestmark = pytest.mark.e2e
 TEXT = """Statement of the Phnom Penh consultation
@@ -31,14 +28,7 @@ ASK = "Recruitment agencies should give each worker a copy of the contract in Kh
 def curation_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A server of its own: the dataset loaded and a contributor and a reviewer of CWCC."""
     tmp = tmp_path_factory.mktemp("curation")
-    url = f"sqlite:///{tmp / 'curation.db'}"
-    env = {**os.environ, "DATABASE_URL": url}
-    run = [sys.executable, "-m", "recommendations"]
-    subprocess.run([*run, "load"], cwd=ROOT, env=env, check=True, capture_output=True)
-    for email in ("contrib@cwcc.example", "review@cwcc.example"):
-        role, org = ACCOUNTS[email]
-        add = [*run, "users", "add", email, "--role", role, "--organisation", org, "--password-stdin"]
-        subprocess.run(add, cwd=ROOT, env=env, input=PASSWORD + "\n", text=True, check=True, capture_output=True)
+    url = build_database(f"sqlite:///{tmp / 'curation.db'}", emails=("contrib@cwcc.example", "review@cwcc.example"))
     with serve(tmp, url) as base:
         yield base
 
@@ -52,7 +42,7 @@ def pick(page: Page, label: str, words: str) -> None:
 def test_a_contributor_adds_a_document_and_a_reviewer_publishes_it(browser: Browser, curation_url: str, width: int):
     source_id = f"2024-cwcc-consultation-{width}"
     page = new_page(browser, curation_url, width)
-    log_in(page, "contrib@cwcc.example")
+    sign_in(page, "contrib@cwcc.example")
     goto(page, "/add_document")
     expect(page.get_by_role("heading", name="1. The document")).to_be_visible()
     enter(main(page).get_by_label(re.compile("^Id")), source_id)
@@ -120,7 +110,7 @@ def test_in_khmer_a_sheet_with_a_wrong_row_a_proposed_addressee_returned_with_a_
 ):
     source_id = f"2024-cwcc-km-{width}"
     page = new_page(browser, curation_url, width)
-    log_in(page, "contrib@cwcc.example")
+    sign_in(page, "contrib@cwcc.example")
     goto(page, "/add_document?lang=km")
     enter(key(page, "cd_src_id").locator("input"), source_id)
     enter(key(page, "cd_src_date").locator("input"), "2024-03-05")
@@ -158,7 +148,7 @@ def test_in_khmer_a_sheet_with_a_wrong_row_a_proposed_addressee_returned_with_a_
     done_with(page)
 
     page = new_page(browser, curation_url, width)
-    log_in(page, "review@cwcc.example")
+    sign_in(page, "review@cwcc.example")
     goto(page, "/add_document?lang=km")
     drafts_tab(page)
     expect(main(page).get_by_text(re.compile("Cambodian Domestic Workers Network")).first).to_be_visible()
@@ -169,7 +159,7 @@ def test_in_khmer_a_sheet_with_a_wrong_row_a_proposed_addressee_returned_with_a_
     done_with(page)
 
     page = new_page(browser, curation_url, width)
-    log_in(page, "contrib@cwcc.example")
+    sign_in(page, "contrib@cwcc.example")
     goto(page, "/add_document?lang=km")
     drafts_tab(page)
     expect(main(page).get_by_text(re.compile(f"Row 2: the title, please \\({width} px\\)"))).to_be_visible()

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.e2e.conftest import goto, new_page, screenshot, wait_for_run
-from tests.e2e.test_roles import log_in, main
+from tests.e2e.test_roles import main, sign_in
 
 pytestmark = pytest.mark.e2e
 PHONE = 390
@@ -19,7 +19,7 @@ PHONE = 390
 
 def test_an_uploads_problems_are_read_whole_on_a_phone(browser: Browser, base_url: str, tmp_path):
     page = new_page(browser, base_url, width=PHONE)
-    log_in(page, "contrib@cwcc.example")
+    sign_in(page, "contrib@cwcc.example")
     goto(page, "/upload")
     path = tmp_path / "updates.csv"
     with path.open("w", newline="", encoding="utf-8") as handle:
@@ -49,7 +49,7 @@ def test_an_uploads_problems_are_read_whole_on_a_phone(browser: Browser, base_ur
 
 def test_the_assessment_form_names_every_problem_at_once_on_a_phone(browser: Browser, base_url: str):
     page = new_page(browser, base_url, width=PHONE)
-    log_in(page, "contrib@cwcc.example")
+    sign_in(page, "contrib@cwcc.example")
     goto(page, "/update?id=mmn2016-04")
     main(page).get_by_label(re.compile("^As of")).fill("soon")
     main(page).get_by_label(re.compile("^As of")).press("Enter")  # Enter does not send a half-filled form

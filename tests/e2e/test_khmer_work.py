@@ -10,7 +10,7 @@ from playwright.sync_api import Browser, expect
 
 from tests.e2e.conftest import goto, screenshot
 from tests.e2e.test_khmer_reading import KHMER, main, shaped
-from tests.e2e.test_roles import log_in, new_page
+from tests.e2e.test_roles import new_page, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -29,7 +29,7 @@ WORK = {
 @pytest.mark.parametrize("path", list(WORK))
 def test_each_work_page_opens_in_khmer_with_a_shaped_title(browser: Browser, base_url: str, path: str, width: int):
     page = new_page(browser, base_url, width)
-    log_in(page, WORK[path])
+    sign_in(page, WORK[path])
     goto(page, f"{path}{'&' if '?' in path else '?'}lang=km")
     assert "lang=km" in page.url
     expect(main(page).get_by_test_id("stException")).to_have_count(0)

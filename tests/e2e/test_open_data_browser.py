@@ -5,10 +5,7 @@ Screenshots in test-output/screenshots/open-data-*.png."""
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 import threading
 import urllib.error
 import urllib.request
@@ -20,7 +17,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.apiclient import SECURITY
 from tests.conftest import DATA
-from tests.e2e.conftest import ROOT, TABS, free_port, goto, screenshot, serve, wait_for_run
+from tests.e2e.conftest import TABS, build_database, free_port, goto, screenshot, serve, wait_for_run
 from tests.e2e.test_readers import PUBLIC
 from tests.e2e.test_roles import log_in, main
 from tests.hostile import hostile_copy
@@ -124,14 +121,7 @@ def canary_data_url(tmp_path_factory, canary) -> Iterator[str]:
     pointed = f"http://127.0.0.1:{port}/".ljust(len(original), "x")  # the same length: one-line fields are full
     for path in [p for p in data.rglob("*") if p.is_file()]:  # the YAML and the source texts (verbatim checks)
         path.write_text(path.read_text().replace(original, pointed))
-    url = f"sqlite:///{tmp / 'canary.db'}"
-    subprocess.run(
-        [sys.executable, "-m", "recommendations", "load", str(data)],
-        cwd=ROOT,
-        env={**os.environ, "DATABASE_URL": url},
-        check=True,
-        capture_output=True,
-    )
+    url = build_database(f"sqlite:///{tmp / 'canary.db'}", data, emails=())
     with serve(tmp, url) as base:
         yield base
 

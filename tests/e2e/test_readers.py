@@ -4,10 +4,7 @@ bar right, hostile data and hostile URLs, phone width, contrast. Screenshots at 
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
@@ -18,8 +15,8 @@ import yaml
 from playwright.sync_api import Browser, Page, expect
 
 from tests.conftest import DATA
-from tests.e2e.conftest import ACCOUNTS, PASSWORD, ROOT, goto, new_page, open_first_row, screenshot, serve, wait_for_run
-from tests.e2e.test_roles import log_in, main
+from tests.e2e.conftest import ACCOUNTS, build_database, goto, new_page, open_first_row, screenshot, serve, wait_for_run
+from tests.e2e.test_roles import main, sign_in
 from tests.hostile import PAYLOAD, hostile_copy
 
 pytestmark = pytest.mark.e2e
@@ -70,14 +67,7 @@ def no_injection(page: Page, *, allowed_hosts: tuple[str, ...] = ()) -> None:
 def hostile_url(tmp_path_factory) -> Iterator[str]:
     tmp = tmp_path_factory.mktemp("hostile")
     data = hostile_copy(DATA, tmp / "data")
-    url = f"sqlite:///{tmp / 'hostile.db'}"
-    env = {**os.environ, "DATABASE_URL": url}
-    subprocess.run([sys.executable, "-m", "recommendations", "load", str(data)], cwd=ROOT, env=env, check=True,
-                   capture_output=True)  # fmt: skip
-    for email, (role, org) in ACCOUNTS.items():
-        command = [sys.executable, "-m", "recommendations", "users", "add", email, "--role", role, "--password-stdin"]
-        subprocess.run(command + (["--organisation", org] if org else []), cwd=ROOT, env=env,
-                       input=PASSWORD + "\n", text=True, check=True, capture_output=True)  # fmt: skip
+    url = build_database(f"sqlite:///{tmp / 'hostile.db'}", data)
     with serve(tmp, url) as base:
         yield base
 
@@ -125,7 +115,7 @@ LOGGED_IN_PAGES = {  # path -> the page's title, which a failed log-in or a blan
 @pytest.mark.parametrize("path", sorted(LOGGED_IN_PAGES))
 def test_hostile_data_stays_inert_on_the_logged_in_pages(browser: Browser, hostile_url: str, path: str):
     page = new_page(browser, hostile_url)
-    log_in(page, "admin@example.org" if path in ("/admin", "/audit") else "review@cwcc.example")
+    sign_in(page, "admin@example.org" if path in ("/admin", "/audit") else "review@cwcc.example")
     goto(page, path)
     expect(page.get_by_test_id("stSidebar")).to_contain_text("Logged in as")
     expect(main(page).locator("h1").first).to_contain_text(LOGGED_IN_PAGES[path])
@@ -384,7 +374,7 @@ def test_headings_in_order_on_the_log_in_and_work_pages(browser: Browser, base_u
     for path, email in _work_pages():
         if email != signed_in:
             page = new_page(browser, base_url, width=width)
-            log_in(page, email)
+            sign_in(page, email)
             signed_in = email
         goto(page, path)
         expect(page.get_by_test_id("stSidebar")).to_contain_text("Logged in as")

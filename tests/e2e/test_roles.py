@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import PASSWORD, goto, new_page, screenshot, wait_for_run
+from tests.e2e.conftest import PASSWORD, TABS, goto, new_page, screenshot, wait_for_run
 
 pytestmark = pytest.mark.e2e
 
@@ -47,6 +47,22 @@ def log_in(page: Page, email: str, password: str = PASSWORD, *, refused: bool = 
     page.wait_for_url(lambda url: "/login" not in url and "/session/" not in url)  # back on the role's own page
     wait_for_run(page)
     expect(page.get_by_test_id("stSidebar")).to_contain_text("Logged in as")
+
+
+_SESSIONS: dict[tuple[str, str], dict] = {}  # (server, email) -> the session cookie a log-in through the form got
+
+
+def sign_in(page: Page, email: str) -> None:
+    """Be logged in as ``email`` from the next page opened: through the form the first time on this server, then
+    with the session cookie that log-in got (three page loads fewer). For tests where logging in is not the
+    subject: the form, the cookie and log-out are tested above, in test_open_data_browser and in test_servers.
+    """
+    key = (TABS.server_of(page), email)
+    if key in _SESSIONS:
+        page.context.add_cookies([_SESSIONS[key]])
+        return
+    log_in(page, email)
+    _SESSIONS[key] = next(c for c in page.context.cookies() if c["name"] == "tracker_session")
 
 
 def choose(page: Page, label: str, option: str) -> None:

@@ -6,10 +6,7 @@ a form sent after logging out writes nothing.
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 
@@ -19,7 +16,7 @@ from sqlalchemy import func, select
 
 from models import Assessment, AuditEntry
 from models.db import make_engine
-from tests.e2e.conftest import ACCOUNTS, PASSWORD, ROOT, goto, screenshot, serve, wait_for_run
+from tests.e2e.conftest import build_database, goto, screenshot, serve, wait_for_run
 from tests.e2e.test_roles import choose, log_in, main, new_page, pick_evidence
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
@@ -36,15 +33,7 @@ def pg_url(pg_server) -> Iterator[str]:
     admin = pg_server.replace("postgresql+psycopg://", "postgresql://") + "/postgres"
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
-    url = f"{pg_server}/{name}"
-    env = {**os.environ, "DATABASE_URL": url}
-    subprocess.run(
-        [sys.executable, "-m", "recommendations", "load"], cwd=ROOT, env=env, check=True, capture_output=True
-    )
-    for email, (role, org) in ACCOUNTS.items():
-        command = [sys.executable, "-m", "recommendations", "users", "add", email, "--role", role, "--password-stdin"]
-        subprocess.run(command + (["--organisation", org] if org else []), cwd=ROOT, env=env,
-                       input=PASSWORD + "\n", text=True, check=True, capture_output=True)  # fmt: skip
+    url = build_database(f"{pg_server}/{name}")
     yield url
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
