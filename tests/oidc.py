@@ -117,7 +117,8 @@ def provider() -> Iterator[Provider]:
             pass
 
     server.RequestHandlerClass = Handler
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # (shutdown waits for the next poll: Python's default of half a second cost every test that used a provider)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
     thread.start()
     try:
         yield idp
