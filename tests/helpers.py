@@ -12,8 +12,7 @@ from models import SQLModel
 from recommendations.dataset.folder import Dataset
 from recommendations.dataset.schema import SourceIn
 from recommendations.dataset.validate import Problem, read_dataset
-
-DATA = Path(__file__).resolve().parent.parent / "data"
+from tests.conftest import DATA
 
 
 @functools.cache
