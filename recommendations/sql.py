@@ -10,9 +10,8 @@ from __future__ import annotations
 import json
 import unicodedata
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from sqlalchemy import Boolean, String, false, func, true
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Connection, Dialect, Engine
@@ -21,6 +20,9 @@ from sqlalchemy.sql import ColumnElement
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import Executable, FunctionElement, bindparam
 from sqlalchemy.types import TypeDecorator, TypeEngine
+
+if TYPE_CHECKING:  # pandas costs a command that never builds a frame (load, users) a third of a second to import
+    import pandas as pd
 
 
 class _IdList(TypeDecorator[list[str]]):
@@ -120,5 +122,7 @@ def frame(db: Source, statement: Executable) -> pd.DataFrame:
     if isinstance(db, Engine):
         with db.connect() as conn:
             return frame(conn, statement)
+    import pandas as pd
+
     result = db.execute(statement)
     return pd.DataFrame([tuple(row) for row in result], columns=list(result.keys()))
