@@ -7,16 +7,13 @@ import json
 import sys
 from pathlib import Path
 
-from models.db import migrate
-from recommendations import settings, visibility
+from recommendations import settings
 from recommendations.cli import brief, common, curation, suggest, translations
 from recommendations.cli.people import cmd_check_config, cmd_import_updates, cmd_users
-from recommendations.dataset.export import export
-from recommendations.dataset.loader import DataInvalid, load_folder, prepare
-from recommendations.dataset.schema import json_schemas
-from recommendations.dataset.validate import read_dataset
 from recommendations.progress import Progress
-from recommendations.read.filters import Filters
+
+# Each command imports what it runs (`users` need not import pandas, the read side or the Word writer): a
+# command's start is most of its time in scripts and in the tests, which run a few hundred.
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data"
@@ -35,6 +32,8 @@ EPILOG = """examples:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from recommendations.dataset.validate import read_dataset
+
     data, problems = read_dataset(Path(args.dir), Progress("of YAML read", unit="bytes"), keep=False)
     if problems:
         common.print_problems(problems)
@@ -49,6 +48,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_load(args: argparse.Namespace) -> int:
+    from recommendations.dataset.loader import DataInvalid, load_folder, prepare
+
     engine = common.engine()
     try:
         if args.if_empty:
@@ -74,6 +75,11 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from models.db import migrate
+    from recommendations import visibility
+    from recommendations.dataset.export import export
+    from recommendations.read.filters import Filters
+
     engine = common.engine()
     migrate(engine)
     filters = Filters(
@@ -127,6 +133,8 @@ def cmd_synth(args: argparse.Namespace) -> int:
 
 def cmd_migrate(args: argparse.Namespace) -> int:
     """Bring the schema to the newest revision (under the migration lock: safe from several servers)."""
+    from models.db import migrate
+
     del args
     engine = common.engine()
     migrate(engine)
@@ -135,6 +143,8 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
+    from recommendations.dataset.schema import json_schemas
+
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     for name, schema in json_schemas().items():

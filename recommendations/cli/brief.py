@@ -8,12 +8,15 @@ import re
 import sys
 from pathlib import Path
 
-from models.db import migrate
 from recommendations.cli import common
-from recommendations.dataset.brief_file import FORMATS, brief_file
-from recommendations.read.brief import DEFAULT_LANGUAGE, LANGUAGES, build_brief
-from recommendations.read.brief.lines import counted
-from recommendations.read.filters import Filters
+from recommendations.dataset.brief_file import FORMATS
+
+
+def _languages() -> list[str]:
+    from recommendations.read.brief import LANGUAGES
+
+    return list(LANGUAGES)
+
 
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -29,6 +32,12 @@ def meeting_date(value: str) -> dt.date:
 
 
 def cmd_brief(args: argparse.Namespace) -> int:
+    from models.db import migrate
+    from recommendations.dataset.brief_file import brief_file
+    from recommendations.read.brief import DEFAULT_LANGUAGE, build_brief
+    from recommendations.read.brief.lines import counted
+    from recommendations.read.filters import Filters
+
     engine = common.engine()
     migrate(engine)
     themes, addressees = args.theme or [], args.addressee or []
@@ -39,7 +48,11 @@ def cmd_brief(args: argparse.Namespace) -> int:
         print("no brief was written", file=sys.stderr)
         return 2
     built = build_brief(
-        engine, themes=themes, addressees=addressees, meeting_date=args.date or dt.date.today(), lang=args.lang
+        engine,
+        themes=themes,
+        addressees=addressees,
+        meeting_date=args.date or dt.date.today(),
+        lang=args.lang or DEFAULT_LANGUAGE,
     )
     data = brief_file(built, args.format)
     out = Path(args.out)
@@ -76,7 +89,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("--theme", action="append", metavar="ID", help="theme id (repeatable; any of them)")
     p.add_argument("--addressee", action="append", metavar="ID", help="actor id (repeatable; any of them)")
     p.add_argument("--date", type=meeting_date, metavar="YYYY-MM-DD", help="the meeting date (default: today)")
-    p.add_argument("--lang", choices=list(LANGUAGES), default=DEFAULT_LANGUAGE, help="the brief's language")
+    p.add_argument("--lang", choices=common.Later(_languages), metavar="LANG",
+                   help="the brief's language: %(choices)s")  # fmt: skip
     p.add_argument("--format", required=True, choices=FORMATS)
     p.add_argument("--out", required=True, metavar="FILE", help="the file to write")
     p.set_defaults(func=cmd_brief)

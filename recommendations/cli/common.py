@@ -2,14 +2,37 @@
 
 from __future__ import annotations
 
+import functools
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Engine
 
 from models.db import make_engine
 from recommendations import settings
-from recommendations.read.filters import Filters
+
+if TYPE_CHECKING:  # each command imports what it runs: a command that reads no filter does not import the read side
+    from recommendations.read.filters import Filters
+
+
+class Later:
+    """An option's choices read from the module that owns them only when that option is used (or help is asked
+    for): every command builds the whole parser, and the brief's languages should not cost ``users`` its imports.
+    Give the option a ``metavar``, or argparse lists the choices as the parser is built."""
+
+    def __init__(self, load: Callable[[], Iterable[str]]) -> None:
+        self._load = load
+
+    @functools.cached_property
+    def values(self) -> tuple[str, ...]:
+        return tuple(self._load())
+
+    def __contains__(self, value: object) -> bool:
+        return value in self.values
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.values)
 
 
 def engine() -> Engine:

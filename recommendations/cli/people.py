@@ -10,7 +10,7 @@ from models.db import migrate
 from recommendations import settings
 from recommendations.cli import common
 from recommendations.progress import Progress
-from recommendations.write import accounts, errors, uploads
+from recommendations.write import accounts, errors
 
 
 def _password_from_stdin() -> str:
@@ -67,7 +67,7 @@ def cmd_users(args: argparse.Namespace) -> int:
 
 
 def cmd_import_updates(args: argparse.Namespace) -> int:
-    from recommendations.write import auth, bulk
+    from recommendations.write import auth, bulk, uploads
 
     engine = common.engine()
     migrate(engine)

@@ -6,12 +6,15 @@ import argparse
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Engine
 
 from models.db import make_engine
 from recommendations.cli import common
-from recommendations.read.suggest_quality import Ranked, examined_not_linked, link_recall, pair_ranks
+
+if TYPE_CHECKING:  # the suggester (pandas and the read side) is imported by this command only
+    from recommendations.read.suggest_quality import Ranked
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 
@@ -26,6 +29,8 @@ def _line(pair: Ranked, k: int) -> str:
 
 def report(engine: Engine, links_yaml: Path, k: int) -> tuple[float, list[str]]:
     """The share of links found in the top ``k``, and the report's lines."""
+    from recommendations.read.suggest_quality import examined_not_linked, link_recall, pair_ranks
+
     recall = link_recall(engine, k)
     lines = [f"links (later -> earlier): is the earlier among the later one's top {k} suggestions?"]
     lines += [_line(pair, k) for pair in recall.pairs]

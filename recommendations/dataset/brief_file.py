@@ -3,14 +3,19 @@ both come from here, so they are the same brief."""
 
 from __future__ import annotations
 
-from recommendations.dataset.export import to_csv_bytes, to_xlsx_bytes
-from recommendations.read import brief
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the command line's parser reads FORMATS without importing the brief
+    from recommendations.read.brief import Brief
 
 FORMATS = ("docx", "md", "csv", "xlsx")
 
 
-def brief_file(built: brief.Brief, fmt: str) -> bytes:
+def brief_file(built: Brief, fmt: str) -> bytes:
     """The brief in one of FORMATS (CSV and XLSX cells made safe for spreadsheets)."""
+    from recommendations.dataset.export import to_csv_bytes, to_xlsx_bytes
+    from recommendations.read import brief
+
     if fmt == "docx":
         return brief.brief_docx(built)
     if fmt == "md":

@@ -16,8 +16,8 @@ from sqlalchemy import func, select
 
 from models import Assessment, AuditEntry
 from models.db import make_engine
-from tests.e2e.conftest import build_database, goto, screenshot, serve, wait_for_run
-from tests.e2e.test_roles import choose, log_in, main, new_page, pick_evidence
+from tests.e2e.conftest import CONTEXT, build_database, goto, screenshot, serve, wait_for_run
+from tests.e2e.test_roles import choose, log_in, main, new_page, pick_evidence, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 A = Assessment.__table__
@@ -73,8 +73,8 @@ def test_each_server_shows_the_others_published_writes(browser: Browser, servers
     assert "Not assessed" in shown_status(public_b, "mmn2016-04")  # B has this page cached now
     assert "Not assessed" in shown_status(public_a, "mmn2016-09")
     reviewer_a, reviewer_b = new_page(browser, a), new_page(browser, b)
-    log_in(reviewer_a, "review@cwcc.example")
-    log_in(reviewer_b, "review@lscw.example")
+    sign_in(reviewer_a, "review@cwcc.example")  # through each server's form, the first time on it
+    sign_in(reviewer_b, "review@lscw.example")
     publish(reviewer_a, "mmn2016-04", "Published through server A.")
     expect(main(reviewer_a)).to_contain_text("and published it")
     publish(reviewer_b, "mmn2016-09", "Published through server B.", status="No progress")
@@ -89,8 +89,8 @@ def test_writers_on_both_servers_lose_and_double_nothing(browser: Browser, serve
     with engine.connect() as conn:
         before = conn.execute(select(func.count()).select_from(A).where(A.c.origin == "app")).scalar_one()
     pages = [new_page(browser, url) for url in servers]
-    log_in(pages[0], "review@cwcc.example")
-    log_in(pages[1], "review@lscw.example")
+    sign_in(pages[0], "review@cwcc.example")
+    sign_in(pages[1], "review@lscw.example")
     saved = [0, 0]
     for _ in range(WRITE_ROUNDS):  # rounds, not seconds: a busy machine must not make the test fail
         for n, page in enumerate(pages):
@@ -117,7 +117,7 @@ def test_writers_on_both_servers_lose_and_double_nothing(browser: Browser, serve
 
 def test_a_form_sent_after_logging_out_writes_nothing(browser: Browser, servers, pg_url):
     a, _ = servers
-    context = browser.new_context(base_url=a, viewport={"width": 1400, "height": 1000})
+    context = browser.new_context(base_url=a, **CONTEXT)
     page, other_tab = context.new_page(), context.new_page()
     log_in(page, "contrib@cwcc.example")
     goto(page, "/update?id=mmn2016-08")
