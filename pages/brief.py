@@ -108,7 +108,14 @@ if not (themes or addressees):
     )
     if "recruitment" in opts["themes"]:
         st.button(t("Try the example: {theme}", theme=example_theme), on_click=example)
-    if not st.checkbox(t("Brief on all open recommendations (every theme and addressee)"), key="brief_all"):
+    if "brief_all" not in state:  # a shared link to the broad brief (?brief_all=1) opens it ticked
+        state["brief_all"] = st.query_params.get("brief_all") == "1"
+    everything = st.checkbox(t("Brief on all open recommendations (every theme and addressee)"), key="brief_all")
+    if everything:
+        st.query_params["brief_all"] = "1"
+    elif "brief_all" in st.query_params:
+        del st.query_params["brief_all"]
+    if not everything:
         st.stop()
 
 key = (tuple(themes), tuple(addressees), meeting, chosen.combine, lang)

@@ -102,6 +102,25 @@ def test_everything_brief_when_ticked():
     assert int(metric.value) == sum(1 for r in DATASET.recommendations if open_on(r.id, dt.date.today()))
 
 
+def test_a_link_to_the_broad_brief_opens_it_and_unticking_takes_it_out_of_the_link():
+    at = brief_page(brief_all="1")
+    assert not at.exception
+    assert at.checkbox(key="brief_all").value
+    assert [b.label for b in at.download_button] == LABELS
+    at.checkbox(key="brief_all").uncheck().run()
+    assert not at.exception and not at.download_button
+    assert param(at, "brief_all") == []
+    at.checkbox(key="brief_all").check().run()
+    assert param(at, "brief_all") == ["1"]  # ticked on the page: the link says so, to be shared
+
+
+@pytest.mark.parametrize("value", ["0", "yes", "<script>alert(1)</script>", "=cmd"])
+def test_anything_but_1_in_the_link_leaves_the_broad_brief_unticked(value):
+    at = brief_page(brief_all=value)
+    assert not at.exception
+    assert not at.checkbox(key="brief_all").value and not at.download_button
+
+
 def test_bad_date_in_link_falls_back_to_today():
     at = brief_page(theme="recruitment", brief_date="not-a-date")
     assert not at.exception

@@ -93,9 +93,8 @@ def test_hostile_data_stays_inert_on_every_page(browser: Browser, hostile_url: s
         for toggle in main(page).get_by_text("Show the full text with its recommendations marked").all():
             toggle.click()
             wait_for_run(page)
-    if path == "/brief?brief_all=1":
-        main(page).get_by_text("Brief on all open recommendations").click()
-        wait_for_run(page)
+    if path == "/brief?brief_all=1":  # the link opens the broad brief, its box ticked
+        expect(main(page).get_by_role("checkbox", name="Brief on all open recommendations")).to_be_checked()
     if path != "/data":  # (the data page shows no data, only downloads)
         expect(main(page)).to_contain_text("window.hacked")  # the payload is there, as text
     no_injection(page, allowed_hosts=evidence_hosts())
