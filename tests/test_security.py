@@ -35,7 +35,6 @@ from tests.helpers import session_for, snapshot
 PASSWORD = "correct horse battery staple"
 REC = "mmn2016-04"  # a recommendation with no status yet
 MARK = "ZQXMARK"  # in every draft, return comment and proposal: must never reach the public
-_HASH = auth.hash_password(PASSWORD)
 
 
 def write(engine, function, **arguments):
@@ -44,10 +43,9 @@ def write(engine, function, **arguments):
 
 
 @pytest.fixture
-def world(loaded_engine, monkeypatch):
+def world(loaded_engine):
     """Accounts of two organisations, an admin, a disabled and an expired one, each logged in once."""
     engine = loaded_engine
-    monkeypatch.setattr(auth, "hash_password", lambda password: _HASH if password == PASSWORD else "x")
     cli = Principal.command_line()
     logins = {
         "contrib_a": ("contrib@cwcc.example", "contributor", "cwcc"),
