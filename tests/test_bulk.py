@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import subprocess
-import sys
 import zipfile
 
 import openpyxl
@@ -24,7 +22,7 @@ from recommendations.permissions import Principal
 from recommendations.read import evidence
 from recommendations.read.filters import Filters
 from recommendations.write import accounts, auth, bulk, uploads
-from tests.conftest import ROOT
+from tests.conftest import run_cli
 from tests.helpers import snapshot
 
 PASSWORD = "correct horse battery staple"
@@ -384,16 +382,14 @@ def test_too_big_and_too_long_files_are_refused_before_any_check(people, configu
         uploads.read_rows(workbook_rows)
 
 
-@pytest.mark.slow  # a subprocess, or a minute of work: left out of make test-fast
 def test_the_command_line_import(people, tmp_path):
     engine, _ = people
-    env = {**os.environ, "DATABASE_URL": engine.url.render_as_string(hide_password=False)}
+    env = {"DATABASE_URL": engine.url.render_as_string(hide_password=False)}
     path = tmp_path / "updates.csv"
     path.write_bytes(csv_bytes([good(), good(as_of="2099-01-01", rationale="bad")]))
 
     def run(*args: str) -> subprocess.CompletedProcess:
-        command = [sys.executable, "-m", "recommendations", "import-updates", str(path), *args]
-        return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+        return run_cli("import-updates", str(path), *args, env=env)
 
     dry = run("--as", "c@cwcc.example", "--dry-run")
     assert dry.returncode == 1  # a row has a problem

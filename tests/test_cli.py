@@ -9,19 +9,20 @@ import sys
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_cli
 
 
 def run(*args, env_db=None):
-    env = {**os.environ}
-    if env_db:
-        env["DATABASE_URL"] = env_db
+    """The command in this process (``run_cli``); test_validate_ok_and_failure runs the real ``python -m``."""
+    return run_cli(*args, env={"DATABASE_URL": env_db} if env_db else None)
+
+
+def run_process(*args):
     return subprocess.run(
-        [sys.executable, "-m", "recommendations", *args], cwd=ROOT, capture_output=True, text=True, env=env
+        [sys.executable, "-m", "recommendations", *args], cwd=ROOT, capture_output=True, text=True, env={**os.environ}
     )
 
 
-@pytest.mark.slow  # a subprocess, or a minute of work: left out of make test-fast
 @pytest.mark.parametrize("command", ["validate", "load", "export", "schema", "brief"])
 def test_help_has_examples(command):
     result = run(command, "--help")
@@ -32,16 +33,15 @@ def test_help_has_examples(command):
 
 @pytest.mark.slow  # a subprocess, or a minute of work: left out of make test-fast
 def test_validate_ok_and_failure(data_copy):
-    ok = run("validate")
+    ok = run_process("validate")
     assert ok.returncode == 0 and ok.stdout.startswith("ok: ")
     (data_copy / "themes.yaml").write_text("themes:\n  - id: Bad Id\n    name: x\n")
-    bad = run("validate", str(data_copy))
+    bad = run_process("validate", str(data_copy))
     assert bad.returncode == 1
     assert "data/themes.yaml:2: id: String should match pattern" in bad.stderr
     assert "problem(s) found" in bad.stderr
 
 
-@pytest.mark.slow  # a subprocess, or a minute of work: left out of make test-fast
 def test_load_twice_then_export_yaml(tmp_path):
     db = f"sqlite:///{tmp_path / 'cli.db'}"
     first = run("load", env_db=db)
@@ -59,7 +59,6 @@ def test_load_twice_then_export_yaml(tmp_path):
     assert refused.returncode == 2
 
 
-@pytest.mark.slow  # a subprocess, or a minute of work: left out of make test-fast
 def test_load_invalid_says_database_unchanged(data_copy, tmp_path):
     (data_copy / "actors.yaml").write_text("actors: [")
     result = run("load", str(data_copy), env_db=f"sqlite:///{tmp_path / 'x.db'}")

@@ -8,7 +8,6 @@ import json
 import os
 import re
 import subprocess
-import sys
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -20,7 +19,7 @@ from recommendations.read import headlines, owners, source_text
 from recommendations.read.brief import brief_docx, build_brief
 from recommendations.read.table import recommendation_table
 from recommendations.write import accounts, updates
-from tests.conftest import DATA, ROOT
+from tests.conftest import DATA, ROOT, run_cli
 from tests.helpers import data_dataset
 
 DATASET, _ = data_dataset()
@@ -171,18 +170,11 @@ def test_source_text_is_shown_without_conversion_artefacts():
     assert "[bookmark:" in text and "[bookmark:" not in source_text.clean_source_text(text)
 
 
-@pytest.mark.slow  # a subprocess, or a minute of work: left out of make test-fast
 def test_export_refuses_an_unknown_filter_value(tmp_path):
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'e.db'}"}
-    subprocess.run(
-        [sys.executable, "-m", "recommendations", "load"], cwd=ROOT, env=env, check=True, capture_output=True
-    )
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'e.db'}"}
+    assert run_cli("load", env=env).returncode == 0
     out = tmp_path / "x.csv"
-    result = subprocess.run(
-        [sys.executable, "-m", "recommendations", "export", "--format", "csv", "--out", str(out),
-         "--theme", "Recruitment"],
-        cwd=ROOT, env=env, capture_output=True, text=True,
-    )  # fmt: skip
+    result = run_cli("export", "--format", "csv", "--out", str(out), "--theme", "Recruitment", env=env)
     assert result.returncode == 2
     assert "--theme 'Recruitment' is not a known id" in result.stderr and "recruitment" in result.stderr
     assert not out.exists()

@@ -29,7 +29,7 @@ from recommendations.read.table import recommendation_table
 from recommendations.write import accounts, auth, corrections, curation, updates, workspace
 from recommendations.write.errors import Invalid
 from recommendations.write.updates import AssessmentForm
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_cli
 from tests.helpers import session_for, snapshot
 
 PASSWORD = "correct horse battery staple"
@@ -169,18 +169,12 @@ def test_the_organisation_sees_its_own_drafts_and_the_backup_holds_everything(dr
     assert f"{MARK} return comment" in backup and f"{MARK} draft rationale" in backup
 
 
-@pytest.mark.slow  # a subprocess, or a minute of work: left out of make test-fast
 def test_the_command_line_backup_is_whole_and_its_public_copy_is_not(drafts, tmp_path):
-    import os
-
     engine, _, _, _ = drafts
-    env = {**os.environ, "DATABASE_URL": engine.url.render_as_string(hide_password=False)}
+    env = {"DATABASE_URL": engine.url.render_as_string(hide_password=False)}
     for flag, leaks in (([], True), (["--public"], False)):
         out = tmp_path / ("public" if flag else "backup")
-        done = subprocess.run(
-            [sys.executable, "-m", "recommendations", "export", "--format", "yaml", "--out", str(out), *flag],
-            cwd=ROOT, env=env, capture_output=True, text=True,
-        )  # fmt: skip
+        done = run_cli("export", "--format", "yaml", "--out", str(out), *flag, env=env)
         assert done.returncode == 0, done.stderr
         written = "".join(f.read_text() for f in out.rglob("*.yaml"))
         assert (MARK in written) is leaks

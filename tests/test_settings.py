@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 
 import pytest
 
 from recommendations import settings
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_cli
 
 GOOD = "5f0c9e2b7a41d8636e1b0f94c2d7a85e3b6f1c0d9e8a7b42"  # a fixed random-looking value: the same on every worker
 
@@ -102,24 +99,19 @@ def test_the_client_is_the_peer_unless_a_trusted_proxy_says_otherwise():
     assert behind.client_address("203.0.113.9", "1.2.3.4") == "203.0.113.9"  # not from our proxy: the peer
 
 
-@pytest.mark.slow  # a subprocess, or a minute of work: left out of make test-fast
 def test_check_config_prints_origins_without_secrets_and_fails_on_a_placeholder():
-    env = {**os.environ, "TRACKER_COOKIE_SECRET": GOOD, "TRACKER_SESSION_HOURS": "4"}
-    env.pop("DATABASE_URL", None)
-    ok = subprocess.run([sys.executable, "-m", "recommendations", "check-config"], cwd=ROOT, env=env,
-                        capture_output=True, text=True)  # fmt: skip
+    env: dict[str, str | None] = {"TRACKER_COOKIE_SECRET": GOOD, "TRACKER_SESSION_HOURS": "4", "DATABASE_URL": None}
+    ok = run_cli("check-config", env=env)
     assert ok.returncode == 0, ok.stderr
     assert GOOD not in ok.stdout
     assert re.search(r"TRACKER_SESSION_HOURS\s+environment\s+4", ok.stdout)
     assert re.search(r"TRACKER_COOKIE_SECRET\s+environment\s+\(set, 48 characters\)", ok.stdout)
     assert re.search(r"DATABASE_URL\s+default", ok.stdout)
     env["TRACKER_COOKIE_SECRET"] = "CHANGE-ME-to-a-long-random-string"
-    bad = subprocess.run([sys.executable, "-m", "recommendations", "check-config"], cwd=ROOT, env=env,
-                         capture_output=True, text=True)  # fmt: skip
+    bad = run_cli("check-config", env=env)
     assert bad.returncode == 1
     assert "TRACKER_COOKIE_SECRET is a placeholder" in bad.stderr
-    refused = subprocess.run([sys.executable, "-m", "recommendations", "users", "list"], cwd=ROOT, env=env,
-                             capture_output=True, text=True)  # fmt: skip
+    refused = run_cli("users", "list", env=env)
     assert refused.returncode == 2 and "nothing was done" in refused.stderr
 
 

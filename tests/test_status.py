@@ -28,7 +28,7 @@ from recommendations.read import headlines
 from recommendations.read.table import recommendation_table
 from recommendations.vocabulary import PROGRESS_RANK, STATUS_LABELS
 from tests import oracle
-from tests.conftest import DATA, ROOT
+from tests.conftest import DATA, ROOT, run_cli
 from tests.helpers import data_dataset, snapshot
 
 DATASET, _ = data_dataset()
@@ -443,15 +443,12 @@ def test_loader_refuses_to_lose_an_assessment_but_keeps_app_ones(engine, data_co
     assert report.tables["assessment"].kept == 1  # the app's record, which the YAML never had
 
 
-@pytest.mark.slow  # a subprocess, or a minute of work: left out of make test-fast
 def test_cli_load_reports_the_refusal_and_exit_code(tmp_path, data_copy):
-    url = f"sqlite:///{tmp_path / 'cli.db'}"
-    env = {**os.environ, "DATABASE_URL": url}
-    run = [sys.executable, "-m", "recommendations", "load", str(data_copy)]
-    assert subprocess.run(run, cwd=ROOT, env=env, capture_output=True, text=True).returncode == 0
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}"}
+    assert run_cli("load", str(data_copy), env=env).returncode == 0
     path = data_copy / "assessments.yaml"
     path.write_text(path.read_text().replace("status: no_progress", "status: in_progress", 1))
-    result = subprocess.run(run, cwd=ROOT, env=env, capture_output=True, text=True)
+    result = run_cli("load", str(data_copy), env=env)
     assert result.returncode == 1
     assert "is already recorded and cannot change; add a new assessment that supersedes it" in result.stderr
     assert "the database is unchanged" in result.stderr
