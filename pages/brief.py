@@ -120,8 +120,8 @@ if not (themes or addressees):
 
 key = (tuple(themes), tuple(addressees), meeting, chosen.combine, lang)
 with st.spinner(t("Building the brief…")):
-    brief = ui.brief(*key)
-stale = sum(1 for item in brief.items if any(q.rule == "stale_evidence" for q in item.questions))
+    brief = ui.brief(*key, detailed=PREVIEW)  # the downloads build it whole when clicked
+stale = briefs.stale_count(brief)
 cols = st.columns(4)
 cols[0].metric(t("Open recommendations"), len(brief.items))
 cols[1].metric(t("Not assessed"), brief.status_counts.get("not_assessed", 0))

@@ -16,6 +16,8 @@ def brief_file(built: Brief, fmt: str) -> bytes:
     from recommendations.dataset.export import to_csv_bytes, to_xlsx_bytes
     from recommendations.read import brief
 
+    if built.detailed is not None:  # a file holds every recommendation with its history, evidence and questions
+        raise ValueError("a preview brief (build_brief(detailed=...)) cannot be written as a file; build it whole")
     if fmt == "docx":
         return brief.brief_docx(built)
     if fmt == "md":

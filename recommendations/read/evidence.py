@@ -13,7 +13,7 @@ from sqlalchemy import Select, func, select, true, union
 from sqlalchemy.engine import Engine
 
 from models.tables import AE, ER, A, E, S
-from recommendations import sql, visibility
+from recommendations import dates, sql, visibility
 from recommendations.read.history import none_for_null
 
 EVIDENCE_COLUMNS = [
@@ -62,6 +62,18 @@ def counts(engine: sql.Source, recommendations: list[str] | None = None) -> pd.D
         .join(E, E.c.id == pairs.c.evidence_id)
         .group_by(pairs.c.recommendation_id),
     )
+
+
+def newest(engine: sql.Source, recommendations: list[str], as_of: dt.date | None = None) -> dict[str, dt.date]:
+    """Per recommendation with any: the first day of the newest evidence bearing on it (dated by ``as_of``), the
+    one fact of its evidence a brief's counts need (``items`` holds the entries themselves)."""
+    pairs = bearing(recommendations, as_of=as_of).subquery("bearing")
+    statement = (
+        select(pairs.c.recommendation_id, func.max(E.c.date_start).label("newest"))
+        .join(E, E.c.id == pairs.c.evidence_id)
+        .group_by(pairs.c.recommendation_id)
+    )
+    return {row["recommendation_id"]: dates.as_date(row["newest"]) for row in sql.rows(engine, statement)}
 
 
 def total(engine: Engine, recommendations: list[str] | None = None) -> int:

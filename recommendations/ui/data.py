@@ -333,9 +333,17 @@ def brief(
     meeting: dt.date,
     combine: str = OVERLAP,
     lang: str = briefs.DEFAULT_LANGUAGE,
+    detailed: int | None = None,
 ) -> briefs.Brief:
+    """The brief; ``detailed``: the page's preview (``build_brief``), whose counts are the whole brief's."""
     return briefs.build_brief(
-        engine(), themes=list(themes), addressees=list(addressees), meeting_date=meeting, combine=combine, lang=lang
+        engine(),
+        themes=list(themes),
+        addressees=list(addressees),
+        meeting_date=meeting,
+        combine=combine,
+        lang=lang,
+        detailed=detailed,
     )
 
 

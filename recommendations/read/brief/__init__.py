@@ -4,6 +4,7 @@ Plain Python (no Streamlit), in parts a newcomer can find:
 
 - ``model``: what a brief holds (plain dataclasses) and date wording;
 - ``build``: reading the database (``build_brief``), everything as of the meeting date, statuses from the rule;
+  ``grouping``: the headings it is listed under;
 - ``questions``: the fixed, named rules behind the suggested questions;
 - ``lines``: the brief's sentences as plain text;
 - ``markdown`` and ``word``: the Markdown (page and download) and DOCX renderings (``wordml`` writes the DOCX
@@ -30,7 +31,7 @@ from recommendations.read.brief.model import (
     LinkedEntry,
     Question,
 )
-from recommendations.read.brief.questions import QUESTION_RULES, STALE_YEARS, questions_for
+from recommendations.read.brief.questions import QUESTION_RULES, STALE_YEARS, questions_for, stale_count
 from recommendations.read.brief.rows import ROW_COLUMNS, brief_rows, brief_sheets, chronic_rows, file_stem, gap_rows
 from recommendations.read.brief.word import brief_docx
 
@@ -66,4 +67,5 @@ __all__ = [
     "md_escape",
     "md_link",
     "questions_for",
+    "stale_count",
 ]

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import literal, select, union_all
@@ -40,13 +39,12 @@ from recommendations import dates, hierarchy, i18n, labels, settings, sql, statu
 from recommendations.dates import date_start
 from recommendations.i18n import N_
 from recommendations.read import evidence, headlines, recurrence, translations
-from recommendations.read.brief import lines
+from recommendations.read.brief import grouping, lines
 from recommendations.read.brief.model import (
     DEFAULT_LANGUAGE,
     LANGUAGES,
     AddresseeStatus,
     Brief,
-    BriefGroup,
     BriefItem,
     EvidenceEntry,
     Gap,
@@ -112,6 +110,7 @@ def build_brief(
     lang: str = DEFAULT_LANGUAGE,
     organisation: str | None = None,
     combine: str = OVERLAP,
+    detailed: int | None = None,
 ) -> Brief:
     """The open recommendations on the chosen themes / addressees as they stood on ``meeting_date``, as the
     public sees them (published assessments and the evidence the public may see: ``visibility.PUBLIC``).
@@ -120,6 +119,8 @@ def build_brief(
     ``organisation`` issues the brief (default: the setting ``organisation``); ``lang`` is a key of LANGUAGES.
     Themes: any of them; addressees: any of them, or what they are part of (the hierarchy);
     both (``combine="overlap"``) or either (``"either"``); empty lists mean no restriction.
+    ``detailed``: a preview (the page's), in which only the first ``detailed`` recommendations, in the brief's
+    order, carry their history, evidence entries, links and questions; its counts are the whole brief's.
     """
     if lang not in LANGUAGES:
         raise ValueError(f"no brief in {lang!r}; choose one of: {', '.join(LANGUAGES)}")
@@ -141,9 +142,7 @@ def build_brief(
             items.append(_item(row, statuses, verdict, words))
             through = reach.through(s.actor_id for s in statuses)
             items[-1].asked_as_a_whole = labels.as_a_whole([words.actors.label.get(w, w) for w in through], lang=lang)
-    _add_details(engine, items, meeting, words)
-    for item in items:
-        item.questions = questions_for(item, meeting, lang)
+    chains = _add_core(engine, items, meeting, words)
     brief = Brief(
         meeting_date=meeting,
         generated_on=today or dt.date.today(),
@@ -160,7 +159,9 @@ def build_brief(
         combine=combine,
         wider=_chosen(list(reach.wider), words.actors.full),
     )
-    brief.grouping, brief.groups = _group(items, theme_labels, actor_labels, brief.wider, lang)
+    brief.grouping, brief.groups = grouping.group(items, theme_labels, actor_labels, brief.wider, lang)
+    brief.detailed = detailed
+    _add_details(engine, brief.items[:detailed], meeting, words, chains)
     return brief
 
 
@@ -289,12 +290,14 @@ def _direct(engine: Engine, ids: list[str]) -> dict[tuple[str, str], str]:
     }
 
 
-def _add_details(engine: Engine, items: list[BriefItem], meeting: dt.date, words: _Words) -> None:
-    """History, themes, addressees, evidence and chains of the listed recommendations (one query each)."""
+def _add_core(
+    engine: Engine, items: list[BriefItem], meeting: dt.date, words: _Words
+) -> dict[str, list[dict[str, Any]]]:
+    """What every listed recommendation needs for the counts, the grouping and the chronic asks: themes,
+    addressees, chain and the newest evidence (one query each). Returns the chains, for ``_add_details``."""
     if not items:
-        return
+        return {}
     ids = [item.id for item in items]
-    history = _history(engine, ids, meeting, words.actors)
     themes = _by_rec(
         sql.rows(
             engine,
@@ -304,17 +307,14 @@ def _add_details(engine: Engine, items: list[BriefItem], meeting: dt.date, words
             .order_by(RT.c.recommendation_id, T.c.name),
         )
     )
-    evidence = _evidence(engine, ids, meeting)
+    newest = evidence.newest(engine, ids, as_of=meeting)
     chains = _chains(engine, ids, meeting)
-    direct = _direct(engine, ids)
     for item in items:
-        item.history = history.get(item.id, [])
-        item.status_entry = next((h for h in item.history if h.id == item.status_assessment_id), None)
         item.theme_ids = [t["id"] for t in themes.get(item.id, [])]
         item.themes = [words.themes.get(t["id"], t["name"]) for t in themes.get(item.id, [])]
         item.addressee_ids = [s.id for s in item.statuses]
         item.addressees = [lines.inferred(s.label, words.lang) if s.inferred else s.label for s in item.statuses]
-        item.evidence = evidence.get(item.id, [])
+        item.newest_evidence = newest.get(item.id)
         chain = chains.get(item.id, [])
         item.times_raised = recurrence.times_raised(chain)
         if chain:
@@ -322,6 +322,23 @@ def _add_details(engine: Engine, items: list[BriefItem], meeting: dt.date, words
         documents = {c["source_id"]: c["source_date"] for c in chain}  # the same count as times_raised
         item.meetings = sorted(documents.values(), key=dates.date_start) or [item.source_date]
         item.raised_ids = [c["member"] for c in chain] or [item.id]
+    return chains
+
+
+def _add_details(
+    engine: Engine, items: list[BriefItem], meeting: dt.date, words: _Words, chains: dict[str, list[dict[str, Any]]]
+) -> None:
+    """History, evidence entries, links and questions of these recommendations (one query each)."""
+    if not items:
+        return
+    ids = [item.id for item in items]
+    history = _history(engine, ids, meeting, words.actors)
+    entries = _evidence(engine, ids, meeting)
+    direct = _direct(engine, ids)
+    for item in items:
+        item.history = history.get(item.id, [])
+        item.status_entry = next((h for h in item.history if h.id == item.status_assessment_id), None)
+        item.evidence = entries.get(item.id, [])
         item.linked = [
             LinkedEntry(
                 c["member"],
@@ -330,9 +347,10 @@ def _add_details(engine: Engine, items: list[BriefItem], meeting: dt.date, words
                 c["source_date"],
                 direct.get((item.id, c["member"])),
             )
-            for c in chain
+            for c in chains.get(item.id, [])
             if c["member"] != item.id
         ]
+        item.questions = questions_for(item, meeting, words.lang)
 
 
 def _bears_on(kind: str, chosen_types: set[str]) -> bool:
@@ -357,41 +375,3 @@ def _gaps(engine: Engine, meeting: dt.date, addressees: list[str]) -> list[Gap]:
         for g in frame.to_dict("records")
         if date_start(str(g["date"])) <= meeting and _bears_on(str(g["kind"]), types)
     ]
-
-
-def _group(
-    items: list[BriefItem],
-    themes: list[tuple[str, str]],
-    actors: list[tuple[str, str]],
-    wider: Sequence[tuple[str, str]] = (),
-    lang: str = DEFAULT_LANGUAGE,
-) -> tuple[str, list[BriefGroup]]:
-    """By chosen theme, else by chosen addressee (then what they are part of, as a whole), else by source; each
-    recommendation once, oldest first. The note that says how, and the headings, in ``lang``."""
-    tr = i18n.translator(lang)
-    if themes or actors:
-        chosen, attr = (themes, "theme_ids") if themes else (actors, "addressee_ids")
-        groups = {key: BriefGroup(name) for key, name in chosen}
-        if not themes:  # asks of the Government as a whole under their own heading, when there are any
-            chosen = chosen + [(key, tr.t("{name}, asked as a whole", name=name)) for key, name in wider]
-            groups.update({key: BriefGroup(name) for key, name in chosen[len(actors) :]})
-        for item in items:
-            key = next((k for k, _ in chosen if k in getattr(item, attr)), chosen[0][0])
-            groups[key].items.append(item)
-        if themes:
-            note = tr.t(
-                "Grouped by theme; a recommendation on several of the chosen themes is listed once, under the first."
-            )
-        else:
-            note = tr.t(
-                "Grouped by addressee; a recommendation on several of the chosen addressees is listed once, under "
-                "the first."
-            )
-        kept = [g for key, g in groups.items() if g.items or key not in dict(wider)]
-        return note, kept
-    by_source: dict[str, BriefGroup] = {}
-    for item in items:
-        by_source.setdefault(
-            item.source_id, BriefGroup(f"{tr.date(item.source_date)} · {item.source_title}")
-        ).items.append(item)
-    return tr.t("Grouped by source, oldest first."), list(by_source.values())

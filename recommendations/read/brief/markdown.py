@@ -35,6 +35,8 @@ def brief_markdown(brief: Brief, *, title: bool = True, limit: int | None = None
 
     ``limit`` keeps the first recommendations only (the page's preview; the downloads hold all of them).
     """
+    if brief.detailed is not None and (limit is None or limit > brief.detailed):
+        raise ValueError(f"this preview brief details its first {brief.detailed} recommendations, not {limit}")
     tr = i18n.translator(brief.lang)
     out: list[str] = []
     left = len(brief.items) if limit is None else limit

@@ -138,6 +138,7 @@ class BriefItem:
     status_entry: HistoryEntry | None = None  # the assessment the status comes from
     history: list[HistoryEntry] = field(default_factory=list)  # standing assessments, oldest first
     evidence: list[EvidenceEntry] = field(default_factory=list)  # newest first
+    newest_evidence: dt.date | None = None  # first day of the newest evidence's date (every item, a preview's too)
     times_raised: int = 1  # recurrence.times_raised: the distinct documents (meetings) it was raised at
     first_raised: str = ""
     meetings: list[str] = field(default_factory=list)  # the date of each of those documents, in the order raised
@@ -208,6 +209,10 @@ class Brief:
     lang: str = DEFAULT_LANGUAGE  # a key of LANGUAGES: every label, sentence and date of the brief is in it
     combine: str = OVERLAP  # themes and addressees: both ("overlap") or "either" (read.selection)
     wider: list[tuple[str, str]] = field(default_factory=list)  # (id, name) of what chosen addressees are part of
+    #: A preview (the page): only the first ``detailed`` items carry their history, evidence entries, links and
+    #: questions; every item has its status, chain and newest evidence, so every count is the whole brief's.
+    #: None: all of them (what every download and the command line write).
+    detailed: int | None = None
 
     @property
     def items(self) -> list[BriefItem]:

@@ -8,7 +8,7 @@ from recommendations import dates, i18n
 from recommendations.dates import date_start
 from recommendations.i18n import N_
 from recommendations.read.brief.lines import raised_line
-from recommendations.read.brief.model import DEFAULT_LANGUAGE, BriefItem, Question
+from recommendations.read.brief.model import DEFAULT_LANGUAGE, Brief, BriefItem, Question
 from recommendations.vocabulary import Status
 
 STALE_YEARS = 2
@@ -41,6 +41,17 @@ def rule_text(rule: str, lang: str = DEFAULT_LANGUAGE) -> str:
     """The rule behind a question, in ``lang``: "latest evidence more than 2 years before the meeting"."""
     tr = i18n.translator(lang)
     return tr.t(QUESTION_RULES[rule], n=tr.number(STALE_YEARS))
+
+
+def stale(newest: dt.date | None, meeting: dt.date) -> bool:
+    """The stale-evidence rule: the newest evidence bearing on it (its first day) is more than STALE_YEARS before
+    the meeting. No evidence at all is another question (``not_assessed``), not this one."""
+    return newest is not None and newest < dates.years_before(meeting, STALE_YEARS)
+
+
+def stale_count(brief: Brief) -> int:
+    """How many listed recommendations the stale-evidence rule asks about (every item, a preview's too)."""
+    return sum(1 for item in brief.items if stale(item.newest_evidence, brief.meeting_date))
 
 
 def questions_for(item: BriefItem, meeting: dt.date, lang: str = DEFAULT_LANGUAGE) -> list[Question]:
@@ -101,7 +112,7 @@ def questions_for(item: BriefItem, meeting: dt.date, lang: str = DEFAULT_LANGUAG
             )
         )
     newest = item.latest_evidence
-    if newest and date_start(newest.date) < dates.years_before(meeting, STALE_YEARS):
+    if newest and stale(date_start(newest.date), meeting):
         out.append(
             Question(
                 "stale_evidence",

@@ -1,0 +1,84 @@
+"""The page's preview of a brief (``build_brief(detailed=N)``): the same counts, chronic asks and first N
+recommendations as the whole brief, without the history, evidence and questions of the rest; never written as a
+file.
+
+The whole brief is the reference: test_brief.py checks it against the YAML.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from models.db import make_engine
+from recommendations.dataset.brief_file import FORMATS, brief_file
+from recommendations.dataset.loader import load_folder
+from recommendations.dataset.synth import synthesise
+from recommendations.read.brief import brief_markdown, build_brief, count_lines, stale_count
+
+PREVIEW = 30
+SELECTIONS = [  # (themes, addressees, meeting date): a theme, an addressee, everything, a date before most
+    (["recruitment"], [], dt.date(2026, 11, 22)),
+    ([], ["molvt"], dt.date(2026, 11, 22)),
+    ([], [], dt.date(2026, 11, 22)),
+    ([], [], dt.date(2016, 6, 30)),
+]
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory):
+    """More open recommendations than the preview shows, with chains and evidence of every age."""
+    folder = tmp_path_factory.mktemp("synth") / "data"
+    synthesise(folder, 150, assessments_per_recommendation=6, seed=11)
+    engine = make_engine(f"sqlite:///{folder.parent / 'synth.db'}")
+    load_folder(folder, engine)
+    yield engine
+    engine.dispose()
+
+
+def _same_as_whole(engine, themes, addressees, meeting, lang="en"):
+    kwargs = {"themes": themes, "addressees": addressees, "meeting_date": meeting, "today": meeting, "lang": lang}
+    whole = build_brief(engine, **kwargs)
+    preview = build_brief(engine, **kwargs, detailed=PREVIEW)
+    assert preview.detailed == PREVIEW and whole.detailed is None
+    assert [i.id for i in preview.items] == [i.id for i in whole.items]
+    assert [g.title for g in preview.groups] == [g.title for g in whole.groups]
+    assert preview.status_counts == whole.status_counts
+    assert count_lines(preview) == count_lines(whole)  # every count of the first page, the chronic asks' too
+    assert [(r.item.id, r.also, r.years_open) for r in preview.chronic] == [
+        (r.item.id, r.also, r.years_open) for r in whole.chronic
+    ]
+    stale = sum(1 for item in whole.items if any(q.rule == "stale_evidence" for q in item.questions))
+    assert stale_count(preview) == stale_count(whole) == stale  # the count is the questions' own rule
+    assert brief_markdown(preview, title=False, limit=PREVIEW) == brief_markdown(whole, title=False, limit=PREVIEW)
+    shown, rest = preview.items[:PREVIEW], preview.items[PREVIEW:]
+    assert [i.questions for i in shown] == [i.questions for i in whole.items[:PREVIEW]]
+    assert not any(i.history or i.evidence or i.questions or i.linked for i in rest)  # not read
+    return whole
+
+
+@pytest.mark.parametrize(("themes", "addressees", "meeting"), SELECTIONS)
+def test_the_preview_of_the_real_data_counts_what_the_whole_brief_counts(loaded_engine, themes, addressees, meeting):
+    _same_as_whole(loaded_engine, themes, addressees, meeting)
+
+
+@pytest.mark.parametrize("lang", ["en", "km"])
+def test_the_preview_of_a_larger_dataset_counts_what_the_whole_brief_counts(synthetic, lang):
+    whole = _same_as_whole(synthetic, [], [], dt.date(2026, 11, 22), lang)
+    # not vacuous: the preview leaves some out, and some of those are chronic asks or have stale evidence
+    left_out = {item.id for item in whole.items[PREVIEW:]}
+    assert left_out
+    assert any(row.item.id in left_out for row in whole.chronic)
+    assert any(q.rule == "stale_evidence" for item in whole.items[PREVIEW:] for q in item.questions)
+
+
+def test_a_preview_is_never_a_file_nor_shows_more_than_it_details(loaded_engine):
+    preview = build_brief(loaded_engine, themes=[], addressees=[], meeting_date=dt.date(2026, 11, 22), detailed=5)
+    for fmt in FORMATS:
+        with pytest.raises(ValueError, match="preview brief"):
+            brief_file(preview, fmt)
+    for limit in (None, 6):
+        with pytest.raises(ValueError, match="details its first 5"):
+            brief_markdown(preview, limit=limit)
+    assert brief_markdown(preview, limit=5)
