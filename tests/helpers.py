@@ -120,3 +120,16 @@ def known_gaps(dataset: Dataset) -> list[SourceIn]:
         if (s.expected_recommendations or 0) > len(s.recommendations)
         or (s.expected_recommendations is None and s.gap_note and not s.recommendations)
     ]  # fmt: skip
+
+
+def synthetic_engine(folder: Path, recommendations: int, seed: int) -> Engine:
+    """``synth``'s dataset of that size (six assessments a recommendation) written under ``folder`` and loaded
+    into a SQLite database beside it: more rows than data/ holds, with chains and evidence of every age."""
+    from models.db import make_engine
+    from recommendations.dataset.loader import load_folder
+    from recommendations.dataset.synth import synthesise
+
+    synthesise(folder / "data", recommendations, assessments_per_recommendation=6, seed=seed)
+    engine = make_engine(f"sqlite:///{folder / 'synth.db'}")
+    load_folder(folder / "data", engine)
+    return engine

@@ -11,11 +11,9 @@ import datetime as dt
 
 import pytest
 
-from models.db import make_engine
 from recommendations.dataset.brief_file import FORMATS, brief_file
-from recommendations.dataset.loader import load_folder
-from recommendations.dataset.synth import synthesise
 from recommendations.read.brief import brief_markdown, build_brief, count_lines, stale_count
+from tests.helpers import synthetic_engine
 
 PREVIEW = 30
 SELECTIONS = [  # (themes, addressees, meeting date): a theme, an addressee, everything, a date before most
@@ -29,10 +27,7 @@ SELECTIONS = [  # (themes, addressees, meeting date): a theme, an addressee, eve
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory):
     """More open recommendations than the preview shows, with chains and evidence of every age."""
-    folder = tmp_path_factory.mktemp("synth") / "data"
-    synthesise(folder, 150, assessments_per_recommendation=6, seed=11)
-    engine = make_engine(f"sqlite:///{folder.parent / 'synth.db'}")
-    load_folder(folder, engine)
+    engine = synthetic_engine(tmp_path_factory.mktemp("synth"), 150, seed=11)
     yield engine
     engine.dispose()
 

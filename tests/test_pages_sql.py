@@ -14,11 +14,10 @@ from sqlalchemy import select
 from models.db import make_engine
 from models.tables import AD
 from recommendations import dates, sql, status
-from recommendations.dataset.loader import load_folder
-from recommendations.dataset.synth import synthesise
 from recommendations.read import detail, figures, headlines, summary
 from recommendations.read.filters import Filters
 from recommendations.read.table import recommendation_table
+from tests.helpers import synthetic_engine
 
 FILTERS = [
     None,
@@ -31,10 +30,7 @@ FILTERS = [
 
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("synth") / "data"
-    synthesise(folder, 150, assessments_per_recommendation=6, seed=7)
-    engine = make_engine(f"sqlite:///{folder.parent / 'synth.db'}")
-    load_folder(folder, engine)
+    engine = synthetic_engine(tmp_path_factory.mktemp("synth"), 150, seed=7)
     yield engine
     engine.dispose()
 
