@@ -1,5 +1,6 @@
 """Overview for donors: what matters in words, progress over time, status by theme, owner and source, gaps."""
 
+from functools import partial
 from typing import Any
 
 import pandas as pd
@@ -98,12 +99,11 @@ axes = {
     "share": t("Share of recommendations made"),
     "status_label": "",
 }
-chart = px.bar(
+ui.kept_chart(("overview", "over time", filters, as_share), lambda: px.bar(  # built once per choice, for every reader
     shown, x="year", y="share" if as_share else "count", color="status_label", labels=axes,
     color_discrete_map=ui.status_colours(), category_orders={"status_label": ui.status_order()},
-)  # fmt: skip
-chart.update_layout(bargap=0.15, xaxis={"dtick": 2}, yaxis=ui.share_axis(1.0) if as_share else {})
-ui.chart(chart, t("Bar chart: status of the recommendations made so far, at the end of each year."))
+).update_layout(bargap=0.15, xaxis={"dtick": 2}, yaxis=ui.share_axis(1.0) if as_share else {}),
+    t("Bar chart: status of the recommendations made so far, at the end of each year."))  # fmt: skip
 last = shown[shown["year"] == shown["year"].max()]
 last = last.assign(order=last["status_label"].map(ui.status_order().index)).sort_values("order")
 in_year = [
@@ -155,13 +155,13 @@ for tab, (dimension, (_, label, alt, behind_label)) in zip(tabs, DIMENSIONS.item
             st.caption(
                 t("Each addressee's status for its part of the ask: a status judged for one is never another's.")
             )
-        fig = px.bar(
-            frame, y="label", x="count", color="status_label", orientation="h",
+        bars = partial(  # built once per filter and language, for every reader
+            px.bar, frame, y="label", x="count", color="status_label", orientation="h",
             color_discrete_map=ui.status_colours(),
             category_orders={"status_label": ui.status_order(), "label": order},
             labels={"label": label, "count": t("Recommendations"), "status_label": ""},
         )  # fmt: skip
-        ui.chart(fig, alt, rows=len(order))
+        ui.kept_chart(("overview", dimension, filters), bars, alt, rows=len(order))
         with st.expander(behind_label):
             ui.dataframe(
                 headlines.status_table(behind, dimension, lang=lang), key=f"overview_by_{dimension}", title=dimension,

@@ -163,3 +163,28 @@ def test_owners_defaults_to_the_filtered_addressee():
     assert not at.exception
     assert at.selectbox(key="owners_actor").value == "mowa"
     assert len(frame_with(at, "role", last=True)) == min(50, len(asked_of("mowa")))
+
+
+def test_the_overview_builds_each_figure_once_per_choice_and_again_after_a_write(monkeypatch):
+    """Plotly express is most of a warm Overview run: its figures are kept per filters, choice and language
+    (``ui.kept_chart``), the same figures as built, and built again when the data changes."""
+    import plotly.express as px
+
+    from recommendations import ui
+
+    built = []
+    real_bar = px.bar
+    monkeypatch.setattr(px, "bar", lambda *args, **kwargs: built.append(1) or real_bar(*args, **kwargs))
+    at = open_page("pages/overview.py")
+    first = [(c.proto.spec, c.proto.alt) for c in at.get("plotly_chart")]
+    assert len(first) == 4 and len(built) == 4
+    at.run()
+    assert [(c.proto.spec, c.proto.alt) for c in at.get("plotly_chart")] == first and len(built) == 4
+    at.segmented_control(key="overview_share").set_value("Shares").run()
+    assert len(built) == 5 and at.get("plotly_chart")[0].proto.spec != first[0][0]  # only the chart that changed
+    at.query_params["lang"] = "km"
+    at.run()
+    assert len(built) == 9 and at.get("plotly_chart")[1].proto.alt != first[1][1]  # in the page's language
+    ui.clear_caches()  # what every write does
+    at.run()
+    assert len(built) == 13 and not at.exception

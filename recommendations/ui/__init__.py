@@ -17,14 +17,14 @@ from recommendations.ui.charts import (
     chart,
     chart_label,
     chart_labels,
+    kept_chart,
     share_axis,
     status_colours,
     status_order,
     tidy,
 )
-from recommendations.ui.config import client, configured, cookie_secret, sso_enabled, start
+from recommendations.ui.config import TTL, client, configured, cookie_secret, sso_enabled, start
 from recommendations.ui.data import (
-    TTL,
     brief,
     brief_file,
     chain_links,
@@ -156,6 +156,7 @@ __all__ = [
     "gaps",
     "glossary",
     "home",
+    "kept_chart",
     "language",
     "language_switch",
     "log_in",

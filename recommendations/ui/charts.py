@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import html
 import textwrap
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
 from recommendations import i18n
 from recommendations.numbers import PLOTLY_PERCENT
+from recommendations.ui.config import TTL
 from recommendations.ui.language import language, t
 from recommendations.vocabulary import STATUS_LABELS
 
@@ -99,9 +100,32 @@ def chart(fig: Figure, alt: str, *, rows: int = 0, legend: bool = True) -> None:
     """Draw ``fig`` (``tidy``) across the page with its text alternative: ``alt`` says what it shows ("Bar chart:
     recommendations by theme, split by current status."), in the page's language, and a sentence of its largest
     figures follows. Screen readers announce it as the chart's name (role "figure", aria-label)."""
-    summary = summarise(fig, lang=language())
+    fig, label = _ready(fig, alt, language(), rows, legend)
+    st.plotly_chart(fig, width="stretch", alt=label)
+
+
+def _ready(fig: Figure, alt: str, lang: str, rows: int, legend: bool) -> tuple[Figure, str]:
+    """The figure tidied, and its text alternative: ``alt`` and a sentence of its largest figures."""
+    summary = summarise(fig, lang=lang)
     said = alt.strip() if alt.strip()[-1:] in SENTENCE_ENDS else f"{alt.strip()}."
-    st.plotly_chart(tidy(fig, rows=rows, legend=legend), width="stretch", alt=f"{said} {summary}".strip())
+    return tidy(fig, rows=rows, legend=legend), f"{said} {summary}".strip()
+
+
+def kept_chart(key: Hashable, build: Callable[[], Figure], alt: str, *, rows: int = 0, legend: bool = True) -> None:
+    """``chart`` of the figure ``build()`` makes, made once per ``key`` and kept for every session of this server.
+    ``key`` names everything the figure is made from (the page's filters, choices and language): plotly express
+    takes about 30 ms a figure, so the Overview's four cost a fifth of a second of every run of every reader."""
+    fig, label = kept_figures(key, language(), alt, rows, legend, build)
+    st.plotly_chart(fig, width="stretch", alt=label)
+
+
+@st.cache_resource(ttl=TTL, max_entries=256, show_spinner=False)
+def kept_figures(
+    key: Hashable, lang: str, alt: str, rows: int, legend: bool, _build: Callable[[], Figure]
+) -> tuple[Figure, str]:
+    """The tidied figure and its text alternative (``chart``), shared and read only: st.plotly_chart copies a figure
+    before writing it out. Cleared with the data it was made from (``ui.data.clear_caches``)."""
+    return _ready(_build(), alt, lang, rows, legend)
 
 
 #: Marks that end a sentence (an ``alt`` given without one gets a full stop).

@@ -9,6 +9,9 @@ import streamlit as st
 
 from recommendations import settings
 
+#: Seconds a cached answer (a page's data, a figure) is kept; any write clears them all sooner (``clear_caches``).
+TTL = 300
+
 
 def configured() -> settings.Settings:
     """This server's settings: the environment and Streamlit's own secrets (the file st.login reads), read again

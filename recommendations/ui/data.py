@@ -23,11 +23,11 @@ from recommendations.read.detail import disagreement_rows as disagreeing
 from recommendations.read.filters import Filters
 from recommendations.read.selection import OVERLAP
 from recommendations.read.table import recommendation_table
-from recommendations.ui.config import configured
+from recommendations.ui.charts import kept_figures
+from recommendations.ui.config import TTL, configured
 from recommendations.ui.language import language
 
 DATA = Path(__file__).resolve().parents[2] / "data"
-TTL = 300
 
 FIRST_START = "First start: building the database from the data files (once; a large dataset takes minutes)…"
 
@@ -44,6 +44,7 @@ def clear_caches() -> None:
     """Call after any write so every page shows the new state."""
     st.cache_data.clear()
     brief.clear()
+    kept_figures.clear()
 
 
 @st.cache_resource
