@@ -58,6 +58,7 @@ def test_the_preview_of_the_real_data_counts_what_the_whole_brief_counts(loaded_
     _same_as_whole(loaded_engine, themes, addressees, meeting)
 
 
+@pytest.mark.slow  # a dataset generated and loaded: left out of make test-fast
 @pytest.mark.parametrize("lang", ["en", "km"])
 def test_the_preview_of_a_larger_dataset_counts_what_the_whole_brief_counts(synthetic, lang):
     whole = _same_as_whole(synthetic, [], [], dt.date(2026, 11, 22), lang)
