@@ -45,7 +45,7 @@ def rule_text(rule: str, lang: str = DEFAULT_LANGUAGE) -> str:
 
 def stale(newest: dt.date | None, meeting: dt.date) -> bool:
     """The stale-evidence rule: the newest evidence bearing on it (its first day) is more than STALE_YEARS before
-    the meeting. No evidence at all is another question (``not_assessed``), not this one."""
+    the meeting. An ask with no evidence at all is not asked this question."""
     return newest is not None and newest < dates.years_before(meeting, STALE_YEARS)
 
 
