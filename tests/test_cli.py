@@ -1,4 +1,5 @@
-"""The command line, run as a user would run it."""
+"""The command line as a user runs it: its parser, commands, exit codes and output (in this process,
+``tests.conftest.run_cli``), and the real entry point, ``python -m recommendations``, in a subprocess."""
 
 from __future__ import annotations
 
