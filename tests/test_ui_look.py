@@ -55,21 +55,6 @@ def test_a_list_labels_a_column_without_a_label_by_its_name_and_says_when_there_
     assert tables.as_list(FRAME.iloc[0:0], title="title", facts=[], link=None, column_config={}) == "Nothing to list."
 
 
-def test_a_tables_list_is_kept_by_its_content_and_a_changed_row_is_listed_anew():
-    """Every run draws its tables' lists: they are kept by content (``tables._listed``), never by name."""
-    st.cache_data.clear()
-    facts = ("status", "times", "first", "share", "years", "inferred")
-    kept = tables._listed(FRAME, "title", facts, "link", CONFIG, "en")
-    assert kept == tables.as_list(FRAME, title="title", facts=facts, link="link", column_config=CONFIG, lang="en")
-    changed = FRAME.assign(times=[4, 1250])  # one number in one row: another table
-    again = tables._listed(changed, "title", facts, "link", CONFIG, "en")
-    assert "Times raised: 4" in again and "Times raised: 4" not in kept
-    assert tables._listed(FRAME, "title", facts, "link", CONFIG, "km") != kept  # and another language
-    from streamlit.runtime.caching import hashing
-
-    assert tables.KEPT_ROWS < hashing._PANDAS_ROWS_LARGE  # from there Streamlit hashes a sample of the rows
-
-
 def test_a_list_keeps_hostile_data_inert():
     frame = pd.DataFrame({"title": [PAYLOAD], "note": [PAYLOAD], "link": ["recommendation?id=" + PAYLOAD]})
     out = tables.as_list(frame, title="title", facts=["note"], link="link", column_config={})

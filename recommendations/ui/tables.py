@@ -17,7 +17,6 @@ import streamlit as st
 
 from recommendations import i18n, markdown
 from recommendations.numbers import COLUMN_PERCENT
-from recommendations.ui.config import TTL
 from recommendations.ui.language import language
 from recommendations.ui.look import NARROW, WIDE
 
@@ -44,26 +43,9 @@ def dataframe(
         shown = st.dataframe(frame, column_order=column_order, column_config=column_config, key=key, **grid)
     facts = [column for column in (column_order or frame.columns) if column not in (title, link)]
     with st.container(key=NARROW + key):
-        config, lang = dict(column_config or {}), language()
-        if len(frame) <= KEPT_ROWS:
-            st.markdown(_listed(frame, title, tuple(facts), link, config, lang))
-        else:
-            st.markdown(as_list(frame, title=title, facts=facts, link=link, column_config=config, lang=lang))
+        listed = as_list(frame, title=title, facts=facts, link=link, column_config=column_config or {}, lang=language())
+        st.markdown(listed)
     return shown
-
-
-#: Lists kept by content up to this many rows: Streamlit hashes every row of a smaller frame, a sample of a
-#: larger one (50,000 rows and more), and two frames with the same sample must never share a list.
-KEPT_ROWS = 10_000
-
-
-@st.cache_data(ttl=TTL, max_entries=256, show_spinner=False)
-def _listed(
-    frame: pd.DataFrame, title: str, facts: tuple[str, ...], link: str | None, column_config: dict[str, Any], lang: str
-) -> str:
-    """``as_list``, kept by content: every run of a page draws its tables' lists, even in a closed expander (the
-    Overview's four were a third of its warm run at 10,000). The same rows give the same text, whoever asks."""
-    return as_list(frame, title=title, facts=facts, link=link, column_config=column_config, lang=lang)
 
 
 def as_list(
