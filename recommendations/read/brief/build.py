@@ -142,7 +142,7 @@ def build_brief(
             items.append(_item(row, statuses, verdict, words))
             through = reach.through(s.actor_id for s in statuses)
             items[-1].asked_as_a_whole = labels.as_a_whole([words.actors.label.get(w, w) for w in through], lang=lang)
-    chains = _add_core(engine, items, meeting, words)
+    chains = _add_core(engine, items, meeting, words, newest=detailed is not None)
     brief = Brief(
         meeting_date=meeting,
         generated_on=today or dt.date.today(),
@@ -291,10 +291,11 @@ def _direct(engine: Engine, ids: list[str]) -> dict[tuple[str, str], str]:
 
 
 def _add_core(
-    engine: Engine, items: list[BriefItem], meeting: dt.date, words: _Words
+    engine: Engine, items: list[BriefItem], meeting: dt.date, words: _Words, *, newest: bool
 ) -> dict[str, list[dict[str, Any]]]:
     """What every listed recommendation needs for the counts, the grouping and the chronic asks: themes,
-    addressees, chain and the newest evidence (one query each). Returns the chains, for ``_add_details``."""
+    addressees, chain and, for a preview (``newest``), the date of its newest evidence (one query each; a whole
+    brief takes that date from the entries ``_add_details`` reads). Returns the chains, for ``_add_details``."""
     if not items:
         return {}
     ids = [item.id for item in items]
@@ -307,14 +308,14 @@ def _add_core(
             .order_by(RT.c.recommendation_id, T.c.name),
         )
     )
-    newest = evidence.newest(engine, ids, as_of=meeting)
+    dated = evidence.newest(engine, ids, as_of=meeting) if newest else {}
     chains = _chains(engine, ids, meeting)
     for item in items:
         item.theme_ids = [t["id"] for t in themes.get(item.id, [])]
         item.themes = [words.themes.get(t["id"], t["name"]) for t in themes.get(item.id, [])]
         item.addressee_ids = [s.id for s in item.statuses]
         item.addressees = [lines.inferred(s.label, words.lang) if s.inferred else s.label for s in item.statuses]
-        item.newest_evidence = newest.get(item.id)
+        item.newest_evidence = dated.get(item.id)
         chain = chains.get(item.id, [])
         item.times_raised = recurrence.times_raised(chain)
         if chain:
@@ -339,6 +340,7 @@ def _add_details(
         item.history = history.get(item.id, [])
         item.status_entry = next((h for h in item.history if h.id == item.status_assessment_id), None)
         item.evidence = entries.get(item.id, [])
+        item.newest_evidence = date_start(item.evidence[0].date) if item.evidence else None  # newest first
         item.linked = [
             LinkedEntry(
                 c["member"],
