@@ -25,7 +25,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 from playwright.sync_api import Error as PlaywrightError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,6 +47,13 @@ VIEWPORT = {"width": 1400, "height": 1000}
 #: transitions) cost Chromium about 8% of its CPU per page (1.47 against 1.60 CPU-s, six pages each, alternated
 #: three times) and no test looks at them; the app has no motion of its own.
 CONTEXT = {"viewport": VIEWPORT, "accept_downloads": True, "reduced_motion": "reduce"}
+#: Every tab records what the app's Content-Security-Policy refused (directive and address), from its first script
+#: on: every script run the tests wait for, and every tab handed back, must have none, so every page the browser
+#: tests open, in every state they drive it to, is checked to work under the policy.
+WATCH_POLICY = (
+    "window.__violations = []; document.addEventListener('securitypolicyviolation', e => "
+    "window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));"
+)
 MAX_SHOT_HEIGHT = 12_000  # px; longer pages (the meeting brief) are cut here
 
 APP_DONE = "[data-testid='stApp'][data-test-script-state='notRunning']"
@@ -269,8 +276,7 @@ class Tabs:
         """A clean tab on ``base_url`` (relative addresses resolve against it) at ``width`` px."""
         found = next((i for i, (url, tab) in enumerate(self.free) if url == base_url and not tab.is_closed()), None)
         if found is None:
-            context = browser.new_context(base_url=base_url, **CONTEXT)
-            page = context.new_page()
+            page = _context(browser, base_url).new_page()
         else:
             page = self.free.pop(found)[1]
         page.set_viewport_size({"width": width, "height": VIEWPORT["height"]})
@@ -286,7 +292,7 @@ class Tabs:
 
     def own(self, browser: Browser, base_url: str) -> Page:
         """A tab in a context of its own, closed at the end of the test (for one that adds scripts or listeners)."""
-        page = browser.new_context(base_url=base_url, **CONTEXT).new_page()
+        page = _context(browser, base_url).new_page()
         page.set_default_timeout(ACTION_TIMEOUT_MS)
         self.private.append(page)
         return page
@@ -299,11 +305,13 @@ class Tabs:
             self.private.clear()
         back = [(url, tab) for url, tab in self.lent if page is None or tab is page]
         self.lent = [(url, tab) for url, tab in self.lent if (url, tab) not in back]
+        refused: list[str] = []
         for url, tab in back:
             if tab.is_closed():
                 continue
             try:
                 for other in tab.context.pages:
+                    refused += [f"{other.url}: {v}" for v in policy_violations(other)]
                     if other is not tab:
                         other.close()
                 tab.goto(f"{url}/_stcore/health", timeout=5_000)  # ends its app session; same site, same renderer
@@ -316,6 +324,22 @@ class Tabs:
         for _, tab in self.free[self.KEEP :]:
             tab.context.close()
         del self.free[self.KEEP :]
+        if refused:  # after the tabs are clean, so that the next test is not blamed
+            pytest.fail("the Content-Security-Policy refused:\n" + "\n".join(refused))
+
+
+def _context(browser: Browser, base_url: str) -> BrowserContext:
+    context = browser.new_context(base_url=base_url, **CONTEXT)
+    context.add_init_script(WATCH_POLICY)
+    return context
+
+
+def policy_violations(page: Page) -> list[str]:
+    """What the Content-Security-Policy refused on ``page`` since its document loaded ("img-src http://...")."""
+    try:
+        return page.evaluate("() => window.__violations || []")
+    except PlaywrightError:  # a page that is closing, or a download's
+        return []
 
 
 TABS = Tabs()
@@ -361,6 +385,10 @@ def server_log_tail(lines: int = 80) -> str:
 
 
 def assert_no_exception(page: Page) -> None:
+    """No exception or traceback shown, and nothing refused by the Content-Security-Policy (``WATCH_POLICY``)."""
+    refused = policy_violations(page)
+    if refused:
+        pytest.fail(f"{page.url}: the Content-Security-Policy refused {refused}")
     exceptions = page.locator("[data-testid='stException']")
     if exceptions.count():
         shown = "\n".join(exceptions.all_inner_texts())

@@ -1,6 +1,7 @@
-"""app.py in a real browser: the session cookie the server sets (HttpOnly: not in document.cookie), the app working
-under its Content-Security-Policy with no violation, an image address in the data never fetched, and the security
-headers on every kind of response the real server gives (page, script, health, API, feed, file, redirect).
+"""app.py in a real browser: the session cookie the server sets (HttpOnly: not in document.cookie), the policy
+refusing an image from elsewhere, an image address in the data never fetched, and the security headers on every
+kind of response the real server gives (page, script, health, API, feed, file, redirect). That every page works
+under the Content-Security-Policy is checked on every page every browser test opens (conftest.WATCH_POLICY).
 Screenshots in test-output/screenshots/open-data-*.png."""
 
 from __future__ import annotations
@@ -17,28 +18,26 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.apiclient import SECURITY
 from tests.conftest import DATA
-from tests.e2e.conftest import TABS, build_database, free_port, goto, screenshot, serve, wait_for_run
-from tests.e2e.test_readers import PUBLIC
+from tests.e2e.conftest import (
+    TABS,
+    build_database,
+    free_port,
+    goto,
+    policy_violations,
+    screenshot,
+    serve,
+    wait_for_run,
+)
 from tests.e2e.test_roles import log_in, main
 from tests.hostile import hostile_copy
 
 pytestmark = pytest.mark.e2e
 
-WATCH = (
-    "() => { window.__violations = []; document.addEventListener('securitypolicyviolation', e => "
-    "window.__violations.push(e.violatedDirective + ' ' + e.blockedURI)); }"
-)
-
 
 def watched(browser: Browser, base_url: str) -> Page:
-    """A tab of its own (not one that goes on to other tests: its init script would go with it)."""
-    page = TABS.own(browser, base_url)
-    page.add_init_script(f"({WATCH})()")
-    return page
-
-
-def violations(page: Page) -> list[str]:
-    return page.evaluate("() => window.__violations || []")
+    """A tab of its own (not one that goes on to other tests: a listener added to it would go with it). Like
+    every tab, it records what the Content-Security-Policy refused (``policy_violations``)."""
+    return TABS.own(browser, base_url)
 
 
 def test_the_server_sets_an_httponly_cookie_that_no_script_can_read(browser: Browser, base_url: str):
@@ -64,17 +63,7 @@ def test_the_server_sets_an_httponly_cookie_that_no_script_can_read(browser: Bro
     wait_for_run(page)
     goto(page, "/my_organisation")
     expect(main(page)).to_contain_text("Log in to use this page")
-    assert violations(page) == []
-
-
-def test_every_page_works_under_the_content_security_policy(browser: Browser, base_url: str):
-    page = watched(browser, base_url)
-    for path in PUBLIC:
-        goto(page, path)  # fails on an exception or a traceback
-        assert violations(page) == [], (path, violations(page))
-    goto(page, "/")
-    expect(main(page).locator(".js-plotly-plot").first).to_be_visible()  # the charts draw under the policy
-    screenshot(page, "open-data-overview-under-csp")
+    assert policy_violations(page) == []
 
 
 def test_the_policy_refuses_an_image_from_elsewhere(browser: Browser, base_url: str, canary):
@@ -87,7 +76,7 @@ def test_the_policy_refuses_an_image_from_elsewhere(browser: Browser, base_url: 
     )
     page.wait_for_timeout(1500)
     assert hits == []
-    assert any(v.startswith("img-src") for v in violations(page)), violations(page)
+    assert any(v.startswith("img-src") for v in policy_violations(page)), policy_violations(page)
 
 
 @pytest.fixture(scope="module")

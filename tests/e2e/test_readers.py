@@ -15,7 +15,17 @@ import yaml
 from playwright.sync_api import Browser, Page, expect
 
 from tests.conftest import DATA
-from tests.e2e.conftest import ACCOUNTS, build_database, goto, new_page, open_first_row, screenshot, serve, wait_for_run
+from tests.e2e.conftest import (
+    ACCOUNTS,
+    RUN_TIMEOUT_MS,
+    build_database,
+    goto,
+    new_page,
+    open_first_row,
+    screenshot,
+    serve,
+    wait_for_run,
+)
 from tests.e2e.test_roles import main, sign_in
 from tests.hostile import PAYLOAD, hostile_copy
 
@@ -128,7 +138,7 @@ def test_exports_of_hostile_data_are_safe_in_a_spreadsheet(browser: Browser, hos
 
     page = new_page(browser, hostile_url)
     goto(page, "/data")
-    with page.expect_download() as info:
+    with page.expect_download(timeout=RUN_TIMEOUT_MS) as info:
         main(page).get_by_role("button", name="Download XLSX (everything)").click()
     path = tmp_path / "all.xlsx"
     info.value.save_as(path)
