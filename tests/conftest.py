@@ -17,12 +17,13 @@ import socket
 import subprocess
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import Engine
 
-from models.db import make_engine
+from models.db import make_engine, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -115,25 +116,43 @@ def _pg_database(pg_server: str, template: str | None = None):
 
 
 @pytest.fixture
-def pg_engine(pg_server):
-    """A fresh, empty PostgreSQL database."""
+def pg_bare(pg_server):
+    """A fresh PostgreSQL database with nothing in it, not even the schema (for the app's own first start)."""
     yield from _pg_database(pg_server)
+
+
+@pytest.fixture(scope="session")
+def pg_migrated_template(pg_server):
+    """An empty PostgreSQL database at the newest schema, as `migrate` leaves it, to copy per test."""
+    return _pg_template(pg_server, migrate)
+
+
+@pytest.fixture
+def pg_engine(pg_server, pg_migrated_template):
+    """A fresh, empty PostgreSQL database at the newest schema (a copy: the twelve migrations cost a few tenths
+    of a second per database; they are tested from nothing in test_migrations and by the app's first start)."""
+    yield from _pg_database(pg_server, pg_migrated_template)
 
 
 @pytest.fixture(scope="session")
 def pg_loaded_template(pg_server):
     """A PostgreSQL database holding data/ as `load` leaves it, to copy per test (CREATE DATABASE ... TEMPLATE)."""
-    import psycopg
-
     from recommendations.dataset.loader import load_folder
+
+    return _pg_template(pg_server, functools.partial(load_folder, DATA))
+
+
+def _pg_template(pg_server: str, fill: Callable[[Engine], object]) -> str:
+    """The name of a new database that ``fill`` filled (no connection left open: a template must have none)."""
+    import psycopg
 
     name = f"tmpl_{uuid.uuid4().hex[:8]}"
     admin = pg_server.replace("postgresql+psycopg://", "postgresql://") + "/postgres"
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     engine = make_engine(f"{pg_server}/{name}")
-    load_folder(DATA, engine)
-    engine.dispose()  # a template must have no open connection
+    fill(engine)
+    engine.dispose()
     return name
 
 
@@ -165,9 +184,21 @@ def loaded_engine(request, tmp_path):
         yield from _pg_database(request.getfixturevalue("pg_server"), template)
 
 
+@pytest.fixture(scope="session")
+def sqlite_migrated_template(tmp_path_factory):
+    path = tmp_path_factory.mktemp("migrated") / "empty.db"
+    engine = make_engine(f"sqlite:///{path}")
+    migrate(engine)
+    engine.dispose()
+    return path
+
+
 @pytest.fixture
-def sqlite_engine(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path / 'tracker.db'}")
+def sqlite_engine(tmp_path, sqlite_migrated_template):
+    """A fresh, empty SQLite database at the newest schema (a copy, as ``pg_engine``)."""
+    target = tmp_path / "tracker.db"
+    shutil.copy(sqlite_migrated_template, target)
+    engine = make_engine(f"sqlite:///{target}")
     yield engine
     engine.dispose()
 

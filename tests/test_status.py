@@ -468,9 +468,9 @@ print(next(m.value for m in at.metric if m.label == "Recommendations"))
 
 
 @pytest.mark.postgres
-def test_two_app_processes_start_at_once_on_an_empty_postgres(pg_engine):
+def test_two_app_processes_start_at_once_on_an_empty_postgres(pg_bare):
     """Both run the dashboard (migrations and the first load under the advisory locks), neither fails."""
-    env = {**os.environ, "DATABASE_URL": pg_engine.url.render_as_string(hide_password=False)}
+    env = {**os.environ, "DATABASE_URL": pg_bare.url.render_as_string(hide_password=False)}
     procs = [
         subprocess.Popen(
             [sys.executable, "-c", _START_APP, str(ROOT / "dashboard.py")],
@@ -486,7 +486,7 @@ def test_two_app_processes_start_at_once_on_an_empty_postgres(pg_engine):
     for proc, (out, err) in zip(procs, results, strict=True):
         assert proc.returncode == 0, err[-3000:]
         assert out.strip().splitlines()[-1] == str(len(DATASET.recommendations))
-    with pg_engine.connect() as conn:
+    with pg_bare.connect() as conn:
         assert conn.execute(text("SELECT COUNT(*) FROM assessment")).scalar() == len(DATASET.assessments)
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() is not None
 

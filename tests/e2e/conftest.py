@@ -276,7 +276,7 @@ class Tabs:
         """A clean tab on ``base_url`` (relative addresses resolve against it) at ``width`` px."""
         found = next((i for i, (url, tab) in enumerate(self.free) if url == base_url and not tab.is_closed()), None)
         if found is None:
-            page = _context(browser, base_url).new_page()
+            page = new_context(browser, base_url).new_page()
         else:
             page = self.free.pop(found)[1]
         page.set_viewport_size({"width": width, "height": VIEWPORT["height"]})
@@ -292,7 +292,7 @@ class Tabs:
 
     def own(self, browser: Browser, base_url: str) -> Page:
         """A tab in a context of its own, closed at the end of the test (for one that adds scripts or listeners)."""
-        page = _context(browser, base_url).new_page()
+        page = new_context(browser, base_url).new_page()
         page.set_default_timeout(ACTION_TIMEOUT_MS)
         self.private.append(page)
         return page
@@ -328,7 +328,8 @@ class Tabs:
             pytest.fail("the Content-Security-Policy refused:\n" + "\n".join(refused))
 
 
-def _context(browser: Browser, base_url: str) -> BrowserContext:
+def new_context(browser: Browser, base_url: str) -> BrowserContext:
+    """A browser context for ``base_url`` whose tabs record what the Content-Security-Policy refuses."""
     context = browser.new_context(base_url=base_url, **CONTEXT)
     context.add_init_script(WATCH_POLICY)
     return context

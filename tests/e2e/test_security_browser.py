@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from tests import oidc
-from tests.e2e.conftest import CONTEXT, free_port, goto, screenshot, serve, wait_for_run
+from tests.e2e.conftest import free_port, goto, new_context, screenshot, serve, wait_for_run
 
 pytestmark = pytest.mark.e2e
 
@@ -36,7 +36,7 @@ def sidebar(page):
 def test_single_sign_on_logs_in_through_the_provider(browser: Browser, sso_app):
     base, idp, _ = sso_app
     idp.login_as = "review@cwcc.example"
-    page = browser.new_context(base_url=base, **CONTEXT).new_page()
+    page = new_context(browser, base).new_page()
     goto(page, "/login")
     page.get_by_role("button", name="Log in with single sign-on").click()
     page.wait_for_url(f"{base}/**", timeout=30_000)  # provider, callback, back to the app
@@ -55,7 +55,7 @@ def test_a_forged_user_cookie_signed_with_the_servers_own_secret_logs_nobody_in(
     who = {"email": "admin@example.org", "email_verified": True, "is_logged_in": True, "provider": "default",
            "origin": base, "sub": "admin"}  # fmt: skip
     for tokens in ({"id_token": "forged"}, {"id_token": idp.forged_with_another_key("admin@example.org")}, {}):
-        context = browser.new_context(base_url=base, **CONTEXT)
+        context = new_context(browser, base)
         cookies = []
         for name, value in (("_streamlit_user", who), ("_streamlit_user_tokens", tokens)):
             signed = create_signed_value(section["cookie_secret"], name, json.dumps(value)).decode()
@@ -75,7 +75,7 @@ def test_a_forged_user_cookie_signed_with_the_servers_own_secret_logs_nobody_in(
 
 def test_a_server_with_a_placeholder_secret_refuses_to_start(browser: Browser, tmp_path):
     with serve(tmp_path, env={"TRACKER_COOKIE_SECRET": "CHANGE-ME-to-a-long-random-string"}) as base:
-        page = browser.new_context(base_url=base, **CONTEXT).new_page()
+        page = new_context(browser, base).new_page()
         goto(page, "/explore")
         main = page.get_by_test_id("stMain")
         expect(main).to_contain_text("This tracker cannot start")

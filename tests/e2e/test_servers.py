@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from models import Assessment, AuditEntry
 from models.db import make_engine
-from tests.e2e.conftest import CONTEXT, build_database, goto, screenshot, serve, wait_for_run
+from tests.e2e.conftest import build_database, goto, new_context, screenshot, serve, wait_for_run
 from tests.e2e.test_roles import choose, log_in, main, new_page, pick_evidence, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
@@ -117,7 +117,7 @@ def test_writers_on_both_servers_lose_and_double_nothing(browser: Browser, serve
 
 def test_a_form_sent_after_logging_out_writes_nothing(browser: Browser, servers, pg_url):
     a, _ = servers
-    context = browser.new_context(base_url=a, **CONTEXT)
+    context = new_context(browser, a)
     page, other_tab = context.new_page(), context.new_page()
     log_in(page, "contrib@cwcc.example")
     goto(page, "/update?id=mmn2016-08")
