@@ -175,8 +175,9 @@ class CrossCheck:
             if found is None:
                 self.add((path, line), f"supersedes: unknown assessment id {target_id!r}")
                 continue
-            fields = {"id": ident, "recommendation": rec, "as_of": as_of, "assessor": assessor}
-            item = AssessmentIn.model_construct(**fields)  # what the rule looks at (it was validated when read)
+            # what the rule looks at (it was validated when read); the list given, or pydantic inspects its factory
+            fields = {"id": ident, "recommendation": rec, "as_of": as_of, "assessor": assessor, "evidence": []}
+            item = AssessmentIn.model_construct(**fields)
             made = Target(found, target[0], target[1], target[2], superseded_by=target[4], assessor=target[3])
             self.problems += [Problem(path, line, f"{f}: {m}") for f, m in supersede_findings(item, made)]
         for start in supersedes:
