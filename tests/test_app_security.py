@@ -135,3 +135,22 @@ def test_the_organisation_itself_sees_its_drafts_and_comments(marked):
     assert f"{MARK} comment" not in shown(at, "pages/review.py")  # returned: no longer in the queue
     at = visit("admin@example.org")  # a correction of the curated dataset's evidence waits for an admin
     assert f"{MARK} proposal" in shown(at, "pages/admin.py")
+
+
+def test_no_page_script_relies_on_magic_which_is_off():
+    """Magic would show a bare expression with st.write, as Markdown: it is off (.streamlit/config.toml), and no
+    page or entry script holds an expression statement but a call or a docstring, which it would have shown."""
+    import ast
+
+    from streamlit import config
+
+    assert config.get_option("runner.magicEnabled") is False
+    scripts = [ROOT / "app.py", ROOT / "dashboard.py", *sorted((ROOT / "pages").glob("*.py"))]
+    bare = []
+    for script in scripts:
+        for node in ast.walk(ast.parse(script.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Expr) and not isinstance(node.value, ast.Call | ast.Await):
+                is_text = isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
+                if not is_text:  # strings here are docstrings (module and function), which magic left out too
+                    bare.append(f"{script.name}:{node.lineno}")
+    assert len(scripts) > 10 and bare == []
