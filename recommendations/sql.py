@@ -61,10 +61,26 @@ def _in_ids_postgresql(element: _InIds, compiler: SQLCompiler, **kw: Any) -> str
     return f"{compiler.process(column, **kw)} = ANY({compiler.process(ids, **kw)})"
 
 
+class BoundIds(tuple[str, ...]):
+    """A list of ids given when the statement runs (``statement.params(**{name: ids})``), not when it is built: a
+    statement built once with it serves every list. Building the status rule's statement cost more than running
+    it on a page of recommendations (5 ms a call)."""
+
+    name: str
+
+    def __new__(cls, name: str) -> BoundIds:
+        made = super().__new__(cls)
+        made.name = name
+        return made
+
+
 def in_ids(column: ColumnElement[Any], ids: Iterable[str] | None) -> ColumnElement[bool]:
-    """``column`` is one of ``ids``; ``None`` means no restriction, an empty list matches nothing."""
+    """``column`` is one of ``ids``; ``None`` means no restriction, an empty list matches nothing; ``BoundIds``
+    binds the list later (a statement run without it fails: it never means "all" or "none")."""
     if ids is None:
         return true()
+    if isinstance(ids, BoundIds):
+        return _InIds(column, bindparam(ids.name, type_=_IdList(), required=True))
     wanted = sorted(set(ids))
     if not wanted:
         return false()

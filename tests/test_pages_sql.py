@@ -150,3 +150,23 @@ def test_over_time_counts_and_trend_equal_every_year_end_row(which, request):
         made = summary.trend_rows(engine, ids)
         assert figures.trend(got.trend_years, made) == figures.trend(rows, made), filters
     assert figures.trend(summary.over_time(engine, None, until=2026).trend_years, summary.trend_rows(engine, None))
+
+
+def test_ids_bound_when_the_statement_runs_select_what_ids_given_when_it_is_built(loaded_engine):
+    """``sql.BoundIds``: one statement for every list, each run selecting what ``in_ids`` with that list selects;
+    an empty list selects nothing, and a run without a list fails instead of meaning "all" or "none"."""
+    from sqlalchemy.exc import StatementError
+
+    from models.tables import R
+
+    every = [r["id"] for r in sql.rows(loaded_engine, select(R.c.id))]
+    built = select(R.c.id).where(sql.in_ids(R.c.id, sql.BoundIds("ids"))).order_by(R.c.id)
+    for wanted in (every[:1], [*every[3:9], "no-such-id"], every, []):
+        given = select(R.c.id).where(sql.in_ids(R.c.id, wanted)).order_by(R.c.id)
+        bound = sql.rows(loaded_engine, built.params(ids=wanted))
+        assert bound == sql.rows(loaded_engine, given)
+        assert len(bound) == len(set(wanted) & set(every))
+    with pytest.raises(StatementError):
+        sql.rows(loaded_engine, built)
+    with_status = detail.disagreements(loaded_engine, every[:5])  # the statement built once, bound per page
+    assert set(with_status["recommendation_id"]) <= set(every[:5])

@@ -4,6 +4,8 @@ the recommendations it repeats or that repeat it, and the research log."""
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -97,11 +99,21 @@ def page_of(rows: pd.DataFrame, start: int, size: int) -> tuple[list[str], int]:
     return list(on_page["recommendation_id"]), start - int(begins[on_page.index[0]])
 
 
+@functools.lru_cache(maxsize=4)
+def _disagreeing(day: dt.date, restricted: bool) -> Select[*tuple[Any, ...]]:
+    """The statement of ``disagreements`` on ``day``, built once (a page of the Overview's list runs it for its own
+    ids, bound as ``ids``)."""
+    own = status.overall(day, sql.BoundIds("ids") if restricted else None, by_assessor=True).cte("per")
+    differing = _differing(own).subquery("differing")  # the rule once, read twice
+    return select(own).where(own.c.recommendation_id.in_(select(differing.c.recommendation_id)))
+
+
 def disagreements(engine: Engine, recommendations: list[str] | None = None) -> pd.DataFrame:
     """Recommendations whose assessors' own latest statuses differ: one row per (recommendation, assessor)."""
-    own = status.overall(None, recommendations, by_assessor=True).cte("per")  # the rule once, read twice
-    differing = _differing(own).subquery("differing")
-    per = sql.frame(engine, select(own).where(own.c.recommendation_id.in_(select(differing.c.recommendation_id))))
+    statement = _disagreeing(status.today(), recommendations is not None)
+    if recommendations is not None:
+        statement = statement.params(ids=sorted(set(recommendations)))
+    per = sql.frame(engine, statement)
     columns = ["recommendation_id", "title", "assessor", "status_label", "as_of"]
     if per.empty:
         return pd.DataFrame(columns=columns)
