@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from tests.apiclient import SECURITY
 from tests.conftest import DATA
@@ -34,14 +34,8 @@ from tests.hostile import hostile_copy
 pytestmark = pytest.mark.e2e
 
 
-def watched(browser: Browser, base_url: str) -> Page:
-    """A tab of its own (not one that goes on to other tests: a listener added to it would go with it). Like
-    every tab, it records what the Content-Security-Policy refused (``policy_violations``)."""
-    return TABS.own(browser, base_url)
-
-
 def test_the_server_sets_an_httponly_cookie_that_no_script_can_read(browser: Browser, base_url: str):
-    page = watched(browser, base_url)
+    page = TABS.own(browser, base_url)  # a context of its own: its log-in stays with it
     log_in(page, "contrib@cwcc.example")  # through /session/start, which sets the cookie
     cookie = next(c for c in page.context.cookies() if c["name"] == "tracker_session")
     assert cookie["httpOnly"] and cookie["sameSite"] == "Strict" and cookie["path"] == "/"
@@ -68,7 +62,7 @@ def test_the_server_sets_an_httponly_cookie_that_no_script_can_read(browser: Bro
 
 def test_the_policy_refuses_an_image_from_elsewhere(browser: Browser, base_url: str, canary):
     port, hits = canary
-    page = watched(browser, base_url)
+    page = TABS.own(browser, base_url)  # its own: the refusal it provokes must not reach a shared tab
     goto(page, "/explore")
     page.evaluate(
         f"() => {{ const i = document.createElement('img'); i.src = 'http://127.0.0.1:{port}/x.png';"
@@ -117,7 +111,7 @@ def canary_data_url(tmp_path_factory, canary) -> Iterator[str]:
 
 def test_an_image_address_in_the_data_is_never_fetched(browser: Browser, canary_data_url: str, canary):
     port, hits = canary
-    page = watched(browser, canary_data_url)
+    page = TABS.own(browser, canary_data_url)  # its own: the request listener stays here
     requested: list[str] = []
     page.on("request", lambda request: requested.append(request.url))
     for path in ("/recommendation?id=mmn2016-01-hostile", "/explore?q=hostile", "/sources", "/"):
