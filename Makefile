@@ -6,22 +6,26 @@ PORT ?= 8501
 
 .PHONY: run test test-fast screenshots lint format venv db system-deps clean bench bench-api bench-suggest bench-readers
 
+# The packages are installed by uv (pinned here), which pip puts in the virtual environment first: on a new
+# machine it installs them in about 6 s where pip took 20 s (both download every package). Like pip without
+# --compile, uv leaves compiling to Python, which compiles the few thousand files that are imported, once.
+UV_VERSION := 0.13.9
+UV := VIRTUAL_ENV=$(CURDIR)/$(VENV) $(BIN)/uv pip install --quiet --python $(BIN)/python
+
 $(BIN)/python:
 	@$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || { \
 	  echo "error: $(PYTHON) cannot make a virtual environment (its venv module is missing)."; \
 	  echo "       On Debian or Ubuntu: sudo apt-get install python3-venv  (or: sudo bash scripts/system-deps.sh)"; \
 	  exit 1; }
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
-# --no-compile: pip would compile every file of every package (13 s here); Python compiles the few thousand
-# that are imported, once, on first use (4 s).
 $(VENV)/.runtime: requirements.txt | $(BIN)/python
-	$(BIN)/pip install --quiet --no-compile -r requirements.txt
+	$(UV) -r requirements.txt
 	touch $@
 
 $(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
-	$(BIN)/pip install --quiet --no-compile -r requirements-dev.txt
+	$(UV) -r requirements-dev.txt
 	touch $@
 
 venv: $(VENV)/.runtime
