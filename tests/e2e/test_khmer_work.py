@@ -1,28 +1,49 @@
-"""The work pages in Khmer, in a browser on a machine with no Khmer font, at 1400 and 390 px: logged in as the role
-that uses each, every page opens without error, keeps ``lang=km``, and its title is Khmer shaped by the served font.
-Screenshots in test-output/screenshots/khmer-work-*.png.
+"""The work pages in Khmer, in a browser on a machine with no Khmer font, at 1400 and 390 px: logged in as the least
+role that may use each, every page opens without error, keeps ``lang=km``, its title is Khmer shaped by the served
+font, and its headings run in order. Screenshots in test-output/screenshots/khmer-work-*.png.
+
+The order of the headings does not depend on the language, so it is checked here, on the loads that open every work
+page at both widths, rather than on a second load of each in English (the English work pages are opened in the
+browser by the flows in test_roles, test_forms, test_curation_browser and test_servers).
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+import yaml
 from playwright.sync_api import Browser, expect
 
-from tests.e2e.conftest import goto, screenshot
+from recommendations import i18n
+from recommendations.permissions import PERMISSIONS, Role
+from recommendations.ui.nav import PAGES
+from tests.conftest import DATA
+from tests.e2e.conftest import ACCOUNTS, goto, screenshot
 from tests.e2e.test_khmer_reading import KHMER, main, shaped
+from tests.e2e.test_readers import assert_headings_in_order
 from tests.e2e.test_roles import new_page, sign_in
 
 pytestmark = pytest.mark.e2e
 
-#: page -> the account that works there
-WORK = {
-    "/update?id=mmn2016-04": "contrib@cwcc.example",
-    "/upload": "contrib@cwcc.example",
-    "/my_organisation": "contrib@cwcc.example",
-    "/review": "review@cwcc.example",
-    "/admin": "admin@example.org",
-    "/audit": "admin@example.org",
-}
+KM = i18n.translator("km")
+
+
+def work_pages() -> dict[str, str]:
+    """Every page that needs a log-in (the one table of pages), where it is opened -> an account of the least role
+    that may open it."""
+    first = yaml.safe_load((DATA / "evidence.yaml").read_text())["evidence"][0]["id"]
+    opened_at = {"pages/update.py": "/update?id=mmn2016-04", "pages/evidence_edit.py": f"/evidence_edit?id={first}"}
+    out = {}
+    for entry in PAGES:
+        if entry.action is not None:
+            role = next(r for r in Role if entry.action in PERMISSIONS[r])
+            email = next(e for e, (r, _) in ACCOUNTS.items() if r == role and not e.startswith("locked"))
+            out[opened_at.get(entry.path, "/" + Path(entry.path).stem)] = email
+    return out
+
+
+WORK = work_pages()
 
 
 @pytest.mark.parametrize("width", [1400, 390])
@@ -38,4 +59,6 @@ def test_each_work_page_opens_in_khmer_with_a_shaped_title(browser: Browser, bas
     assert KHMER.search(title.inner_text()), title.inner_text()
     shaped(page, title)
     expect(page.get_by_test_id("stSidebar")).to_contain_text("ភាសា")
+    expect(page.get_by_test_id("stSidebar").get_by_role("button", name=KM.t("Log out"))).to_be_visible()
+    assert_headings_in_order(page, f"{path} in Khmer as {WORK[path]} at {width} px")
     screenshot(page, f"khmer-work{path.split('?')[0].replace('/', '-')}-{width}")

@@ -16,7 +16,6 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.conftest import DATA
 from tests.e2e.conftest import (
-    ACCOUNTS,
     RUN_TIMEOUT_MS,
     build_database,
     goto,
@@ -84,7 +83,6 @@ def hostile_url(tmp_path_factory) -> Iterator[str]:
 
 def evidence_hosts() -> tuple[str, ...]:
     """Hosts of the evidence and source addresses: the only links data may give."""
-    import yaml
 
     urls = [e.get("url") for e in yaml.safe_load((DATA / "evidence.yaml").read_text())["evidence"]]
     urls += [yaml.safe_load(p.read_text()).get("url") for p in (DATA / "sources").glob("*.yaml")]
@@ -202,7 +200,6 @@ def test_clicking_a_row_in_explore_opens_it(page: Page):
 
 
 def test_a_long_brief_downloads(page: Page, tmp_path: Path):
-    import yaml
 
     themes = [t["id"] for t in yaml.safe_load((DATA / "themes.yaml").read_text())["themes"]]
     assert len(themes) >= 9
@@ -358,36 +355,13 @@ def test_every_page_at_desktop_and_phone_width(browser: Browser, base_url: str, 
     screenshot(page, f"{width}px-{name}"[:60])
 
 
-def _work_pages() -> list[tuple[str, str]]:
-    """Every page that needs a log-in (the one table of pages), where it is opened, and an account that may."""
-    from recommendations.permissions import PERMISSIONS, Role
-    from recommendations.ui.nav import PAGES
-
-    opened_at = {"pages/update.py": "/update?id=mmn2016-04", "pages/evidence_edit.py": "/evidence_edit?id="
-                 + yaml.safe_load((DATA / "evidence.yaml").read_text())["evidence"][0]["id"]}  # fmt: skip
-    out = []
-    for entry in PAGES:
-        if entry.action is not None:
-            role = Role.REVIEWER if entry.action in PERMISSIONS[Role.REVIEWER] else Role.ADMIN
-            email = next(email for email, (r, _) in ACCOUNTS.items() if r == role)
-            out.append((opened_at.get(entry.path, "/" + Path(entry.path).stem), email))
-    return out
-
-
 @pytest.mark.parametrize("width", [1400, 390])
-def test_headings_in_order_on_the_log_in_and_work_pages(browser: Browser, base_url: str, width: int):
+def test_headings_in_order_on_the_log_in_page(browser: Browser, base_url: str, width: int):
+    """(The work pages' headings are checked in test_khmer_work, on the loads that open each of them at both
+    widths.)"""
     page = new_page(browser, base_url, width=width)
     goto(page, "/login")
     assert_headings_in_order(page, f"/login at {width} px")
-    signed_in = None
-    for path, email in _work_pages():
-        if email != signed_in:
-            page = new_page(browser, base_url, width=width)
-            sign_in(page, email)
-            signed_in = email
-        goto(page, path)
-        expect(page.get_by_test_id("stSidebar")).to_contain_text("Logged in as")
-        assert_headings_in_order(page, f"{path} as {email} at {width} px")
 
 
 _FOCUS_JS = """() => {
