@@ -23,6 +23,7 @@ import urllib.request
 import uuid
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
@@ -38,9 +39,12 @@ START_TIMEOUT_S = 60  # server start, including building the database from data/
 STOP_TIMEOUT_S = 10
 RUN_TIMEOUT_MS = 30_000  # one script run (first run of a page may build caches)
 ACTION_TIMEOUT_MS = 15_000  # Playwright default for actions and expect()
-#: After a run ends, how long to watch for a rerun the page itself asks for (a form or an uploader that sends its
-#: value once drawn). In 414 runs of the browser tests on a busy machine such a rerun began 15-76 ms after the
-#: first run ended, and in 24 of them; twice the latest is allowed. Every wait pays it, so it is not longer.
+#: After a run ends, how long to watch for another that was already on its way. In 414 runs of the browser tests on
+#: a busy machine one began 15-76 ms after the first ended, in 24 of them; twice the latest is allowed. Recorded
+#: again (the page's state changes and the messages it sent, over 302 waits): after a click or a fill, the page
+#: sends the change a few tens of ms after the run it set off has ended (a text box commits its text when it loses
+#: focus), and the first page a new server runs runs again through the entrypoint (ui.nav.through_entrypoint).
+#: Nothing else ran again, so a page opened on a server that has already run one (``goto``) is not watched.
 SETTLE_MS = 150
 VIEWPORT = {"width": 1400, "height": 1000}
 #: Every browser context the tests open. Reduced motion: Streamlit's own animations (the running indicator, its
@@ -60,6 +64,7 @@ APP_DONE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 
 _SKIP_REASON: list[str] = []  # set when browser tests were collected but cannot run
 _SERVER_LOG: list[Path] = []  # the running server's log, quoted when a page shows an error
+_RAN: set[str] = set()  # servers (scheme, host and port) that have run a page for this test process (goto)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -157,6 +162,7 @@ def serve(
         yield base
     finally:
         _stop(proc)
+        _RAN.discard(base)  # another server may get its port
         if proc.returncode not in (0, -15, None):
             print(f"--- streamlit server log ---\n{log_path.read_text(errors='replace')}", file=sys.stderr)
 
@@ -371,11 +377,12 @@ def page(browser: Browser, base_url: str) -> Page:
 # --- helpers --------------------------------------------------------------------------------
 
 
-def wait_for_run(page: Page) -> None:
-    """Wait until Streamlit has finished the current script run, then let the page settle."""
+def wait_for_run(page: Page, *, settle: bool = True) -> None:
+    """Wait until Streamlit has finished the current script run, then (``settle``) for any run already on its way."""
     page.wait_for_selector(APP_DONE, timeout=RUN_TIMEOUT_MS)
-    page.wait_for_timeout(SETTLE_MS)
-    page.wait_for_selector(APP_DONE, timeout=RUN_TIMEOUT_MS)  # no rerun started while settling
+    if settle:
+        page.wait_for_timeout(SETTLE_MS)
+        page.wait_for_selector(APP_DONE, timeout=RUN_TIMEOUT_MS)  # no rerun started while settling
     assert_no_exception(page)
 
 
@@ -400,9 +407,12 @@ def assert_no_exception(page: Page) -> None:
 
 
 def goto(page: Page, path: str) -> Page:
-    """Open a path of the app ("/explore?theme=recruitment"), wait for the run, check for errors."""
+    """Open a path of the app ("/explore?theme=recruitment"), wait for the run, check for errors. Only the first page
+    a server runs runs again (``SETTLE_MS``): later pages are not watched for another run."""
     page.goto(path, wait_until="domcontentloaded")  # relative to base_url, the app under test
-    wait_for_run(page)
+    server = urlsplit(page.url)._replace(path="", query="", fragment="").geturl()
+    wait_for_run(page, settle=server not in _RAN)
+    _RAN.add(server)
     return page
 
 
