@@ -7,8 +7,8 @@ PORT ?= 8501
 .PHONY: run test test-fast screenshots lint format venv db system-deps clean bench bench-api bench-suggest bench-readers
 
 # The packages are installed by uv (pinned here), which pip puts in the virtual environment first: on a new
-# machine it installs them in about 6 s where pip took 20 s (both download every package). Like pip without
-# --compile, uv leaves compiling to Python, which compiles the few thousand files that are imported, once.
+# machine the environment and its packages take about 8 s, where pip took 20 s (both download every package).
+# Like pip without --compile, uv leaves compiling to Python, which compiles the few thousand files imported, once.
 UV_VERSION := 0.13.9
 UV := VIRTUAL_ENV=$(CURDIR)/$(VENV) $(BIN)/uv pip install --quiet --python $(BIN)/python
 

@@ -83,7 +83,6 @@ def hostile_url(tmp_path_factory) -> Iterator[str]:
 
 def evidence_hosts() -> tuple[str, ...]:
     """Hosts of the evidence and source addresses: the only links data may give."""
-
     urls = [e.get("url") for e in yaml.safe_load((DATA / "evidence.yaml").read_text())["evidence"]]
     urls += [yaml.safe_load(p.read_text()).get("url") for p in (DATA / "sources").glob("*.yaml")]
     return tuple(sorted({re.sub(r"^https?://([^/]+).*$", r"\1", u) for u in urls if u}))
@@ -200,7 +199,6 @@ def test_clicking_a_row_in_explore_opens_it(page: Page):
 
 
 def test_a_long_brief_downloads(page: Page, tmp_path: Path):
-
     themes = [t["id"] for t in yaml.safe_load((DATA / "themes.yaml").read_text())["themes"]]
     assert len(themes) >= 9
     goto(
@@ -357,8 +355,8 @@ def test_every_page_at_desktop_and_phone_width(browser: Browser, base_url: str, 
 
 @pytest.mark.parametrize("width", [1400, 390])
 def test_headings_in_order_on_the_log_in_page(browser: Browser, base_url: str, width: int):
-    """(The work pages' headings are checked in test_khmer_work, on the loads that open each of them at both
-    widths.)"""
+    """The work pages' headings are checked in test_khmer_work, on the loads that open each of them at both
+    widths."""
     page = new_page(browser, base_url, width=width)
     goto(page, "/login")
     assert_headings_in_order(page, f"/login at {width} px")
