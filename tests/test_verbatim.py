@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import unicodedata
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from recommendations import verbatim
 from recommendations.read import source_text
 
@@ -40,3 +43,14 @@ def test_the_sources_page_marks_the_recorded_place_when_it_still_holds_the_quote
     assert source_text.spans(TEXT, quotes, {"a": second}) == [(*second, "a")]
     first = verbatim.occurrences(TEXT, quotes["a"])[0]
     assert source_text.spans(TEXT, quotes, {"a": (0, 5)}) == [(*first, "a")]  # a stale place: found again
+
+
+#: Characters and pieces the emphasis, the escapes and the whitespace are made of, and letters around them.
+PIECES = [*"ab1 .*\\_-\t\n\x0b\x1c\x1f[](){}#", "**", "\\*", " *a* ", "a*b", "\\-"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=30).map("".join))
+def test_a_short_ascii_text_is_compared_as_the_walk_compares_it(text: str):
+    """The short texts' shortcut (ASCII: the emphasis removed, then the whitespace) gives what the walk gives."""
+    assert verbatim._normalised_short.__wrapped__(text) == verbatim._mapped.__wrapped__(text)[0].strip()
