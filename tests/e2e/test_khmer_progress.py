@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from recommendations import i18n
-from tests.e2e.conftest import goto, screenshot
+from tests.e2e.conftest import TAKE_SCREENSHOTS, screenshot, tour_stop
 from tests.e2e.test_khmer import _FAMILY_OF_JS, _LOADED_JS, _WIDTHS_JS, SIDE_BY_SIDE, STACKED
 
 pytestmark = pytest.mark.e2e
@@ -36,11 +36,18 @@ def shaped_by_the_served_font(page: Page, family: str) -> bool:
 
 
 @pytest.mark.parametrize("width", [1400, 390])
-@pytest.mark.parametrize("name", list(PAGES))
-def test_the_progress_pages_in_khmer_are_shaped_by_the_served_font(page: Page, name: str, width: int):
-    path, heading, english = PAGES[name]
+def test_the_progress_pages_in_khmer_are_shaped_by_the_served_font(page: Page, width: int, subtests):
+    """A reader's tour in Khmer: the Overview by its address, then Owners and Themes through the menu."""
     page.set_viewport_size({"width": width, "height": 900})
-    goto(page, path)
+    for number, name in enumerate(PAGES):
+        with subtests.test(msg=name):
+            tour_stop(page, PAGES[name][0], first=number == 0)
+            assert_progress_page_in_khmer(page, name, width)
+
+
+def assert_progress_page_in_khmer(page: Page, name: str, width: int) -> None:
+    """Its heading and its charts' words in Khmer, shaped by the served font; none of its English headings."""
+    _, heading, english = PAGES[name]
     main = page.get_by_test_id("stMain")
     title = main.locator("h1").first
     expect(title).to_have_text(heading)
@@ -61,5 +68,6 @@ def test_the_progress_pages_in_khmer_are_shaped_by_the_served_font(page: Page, n
         assert shaped_by_the_served_font(page, chart_family)
     # The control: with the browser's own fonts, the same letters are not shaped.
     assert not shaped_by_the_served_font(page, "sans-serif")
-    page.wait_for_timeout(500)  # the charts' last layout after the font arrived
-    screenshot(page, f"khmer-{name}-{width}")
+    if TAKE_SCREENSHOTS:
+        page.wait_for_timeout(500)  # the charts' last layout after the font arrived
+        screenshot(page, f"khmer-{name}-{width}")

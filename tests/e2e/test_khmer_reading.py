@@ -14,7 +14,15 @@ import re
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from tests.e2e.conftest import SCREENSHOTS, TAKE_SCREENSHOTS, goto, open_first_row, screenshot, wait_for_run
+from tests.e2e.conftest import (
+    SCREENSHOTS,
+    TAKE_SCREENSHOTS,
+    goto,
+    open_first_row,
+    screenshot,
+    tour_stop,
+    wait_for_run,
+)
 from tests.e2e.test_khmer import _FAMILY_OF_JS, _LOADED_JS, _WIDTHS_JS, SIDE_BY_SIDE, STACKED
 
 pytestmark = pytest.mark.e2e
@@ -45,11 +53,18 @@ def shaped(page: Page, heading: Locator) -> None:
 
 
 @pytest.mark.parametrize("width", [1400, 390])
-@pytest.mark.parametrize("path", list(PAGES))
-def test_the_reading_pages_open_in_khmer_with_shaped_headings(page: Page, path: str, width: int):
-    name, first_h2 = PAGES[path]
+def test_the_reading_pages_open_in_khmer_with_shaped_headings(page: Page, width: int, subtests):
+    """A reader's tour in Khmer: Explore by its address, a recommendation by its own, then the menu."""
     page.set_viewport_size({"width": width, "height": 900})
-    goto(page, path)
+    for number, path in enumerate(PAGES):
+        with subtests.test(msg=path):
+            tour_stop(page, path, first=number == 0)
+            assert_reads_in_khmer(page, path, width)
+
+
+def assert_reads_in_khmer(page: Page, path: str, width: int) -> None:
+    """The page keeps ``lang=km``; its title and every section heading are Khmer, shaped by the served font."""
+    name, first_h2 = PAGES[path]
     assert "lang=km" in page.url
     assert "loaded" in page.evaluate(_LOADED_JS)
     headings = main(page).locator("h1, h2")

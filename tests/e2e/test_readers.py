@@ -23,6 +23,7 @@ from tests.e2e.conftest import (
     open_first_row,
     screenshot,
     serve,
+    tour_stop,
     wait_for_run,
 )
 from tests.e2e.test_roles import main, sign_in
@@ -88,14 +89,13 @@ def evidence_hosts() -> tuple[str, ...]:
     return tuple(sorted({re.sub(r"^https?://([^/]+).*$", r"\1", u) for u in urls if u}))
 
 
-HOSTILE_PAGES = [*PUBLIC, "/recommendation?id=mmn2016-01-hostile", "/brief?brief_all=1", "/owners?actor=rgc",
-                 "/themes?chain=afml15-2022-13", "/explore?q=hostile"]  # fmt: skip
+#: Pages opened at an address of their own: a hostile recommendation, the broad brief, an actor, a chain, a search.
+HOSTILE_ADDRESSES = ["/recommendation?id=mmn2016-01-hostile", "/brief?brief_all=1", "/owners?actor=rgc",
+                     "/themes?chain=afml15-2022-13", "/explore?q=hostile"]  # fmt: skip
 
 
-@pytest.mark.parametrize("path", HOSTILE_PAGES)
-def test_hostile_data_stays_inert_on_every_page(browser: Browser, hostile_url: str, path: str):
-    page = new_page(browser, hostile_url)
-    goto(page, path)
+def assert_hostile_data_inert(page: Page, path: str) -> None:
+    """The payload is on the page as text (every source's full text opened too) and nothing of it is active."""
     if path == "/sources":  # open every source's full text too
         for toggle in main(page).get_by_text("Show the full text with its recommendations marked").all():
             toggle.click()
@@ -109,6 +109,23 @@ def test_hostile_data_stays_inert_on_every_page(browser: Browser, hostile_url: s
     screenshot(page, name[:60])
 
 
+def test_hostile_data_stays_inert_on_every_page(browser: Browser, hostile_url: str, subtests):
+    """Every public page, in a reader's tour (the first by its address, then the menu; a recommendation and a brief
+    by their addresses)."""
+    page = new_page(browser, hostile_url)
+    for number, path in enumerate(PUBLIC):
+        with subtests.test(msg=path):
+            tour_stop(page, path, first=number == 0)
+            assert_hostile_data_inert(page, path)
+
+
+@pytest.mark.parametrize("path", HOSTILE_ADDRESSES)
+def test_hostile_data_stays_inert_at_its_own_address(browser: Browser, hostile_url: str, path: str):
+    page = new_page(browser, hostile_url)
+    goto(page, path)
+    assert_hostile_data_inert(page, path)
+
+
 LOGGED_IN_PAGES = {  # path -> the page's title, which a failed log-in or a blank page would not show
     "/my_organisation": "My organisation",
     "/review": "Review queue",
@@ -118,16 +135,26 @@ LOGGED_IN_PAGES = {  # path -> the page's title, which a failed log-in or a blan
 }
 
 
-@pytest.mark.parametrize("path", sorted(LOGGED_IN_PAGES))
-def test_hostile_data_stays_inert_on_the_logged_in_pages(browser: Browser, hostile_url: str, path: str):
+#: Who opens which of them: a reviewer of an organisation, and an administrator for the accounts and the audit log.
+OPENED_BY = {"review@cwcc.example": ["/my_organisation", "/review", "/update?id=mmn2016-01-hostile"],
+             "admin@example.org": ["/admin", "/audit"]}  # fmt: skip
+
+
+@pytest.mark.parametrize("email", sorted(OPENED_BY))
+def test_hostile_data_stays_inert_on_the_logged_in_pages(browser: Browser, hostile_url: str, email: str, subtests):
+    """Each account's tour of its pages: the first by its address, then the menu (a page that needs an id, by its
+    address)."""
+    assert sorted(path for paths in OPENED_BY.values() for path in paths) == sorted(LOGGED_IN_PAGES)
     page = new_page(browser, hostile_url)
-    sign_in(page, "admin@example.org" if path in ("/admin", "/audit") else "review@cwcc.example")
-    goto(page, path)
-    expect(page.get_by_test_id("stSidebar")).to_contain_text("Logged in as")
-    expect(main(page).locator("h1").first).to_contain_text(LOGGED_IN_PAGES[path])
-    if path.startswith(("/admin", "/update")):  # the hostile names and titles are on the page, as text
-        expect(main(page)).to_contain_text("<b>x</b>" if path == "/admin" else "window.hacked")
-    no_injection(page, allowed_hosts=evidence_hosts())
+    sign_in(page, email)
+    for number, path in enumerate(OPENED_BY[email]):
+        with subtests.test(msg=path):
+            tour_stop(page, path, first=number == 0)
+            expect(page.get_by_test_id("stSidebar")).to_contain_text("Logged in as")
+            expect(main(page).locator("h1").first).to_contain_text(LOGGED_IN_PAGES[path])
+            if path.startswith(("/admin", "/update")):  # the hostile names and titles are on the page, as text
+                expect(main(page)).to_contain_text("<b>x</b>" if path == "/admin" else "window.hacked")
+            no_injection(page, allowed_hosts=evidence_hosts())
 
 
 def test_exports_of_hostile_data_are_safe_in_a_spreadsheet(browser: Browser, hostile_url: str, tmp_path: Path):
@@ -330,11 +357,9 @@ def assert_tables_fit(page: Page, path: str, width: int) -> None:
         assert item["left"] >= 0 and item["right"] <= width and not item["cut"], f"{path}: off screen: {item}"
 
 
-@pytest.mark.parametrize("width", [1400, 390])
-@pytest.mark.parametrize(("path", "heading"), PUBLIC_PAGES)
-def test_every_page_at_desktop_and_phone_width(browser: Browser, base_url: str, path: str, heading: str, width: int):
-    page = new_page(browser, base_url, width=width)
-    goto(page, path)
+def assert_page_reads_well(page: Page, path: str, heading: str, width: int) -> None:
+    """The page itself (its heading), nothing from the data made active, nothing wider than the screen, charts tall
+    enough and named, headings in order, and every table a list of whole rows on a phone."""
     expect(main(page).locator("h1").first).to_contain_text(heading)  # the page itself, not an error or a blank
     no_injection(page, allowed_hosts=evidence_hosts())
     overflow = page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollWidth - window.innerWidth")
@@ -349,8 +374,19 @@ def test_every_page_at_desktop_and_phone_width(browser: Browser, base_url: str, 
         if numbers.is_visible():  # (one in a tab that is not shown cannot be opened)
             numbers.locator("summary").click()
             assert_tables_fit(page, path.split("?")[0], width)  # a table of figures: a list on a phone too
-    name = re.sub(r"[^a-z0-9]+", "-", path.strip("/").lower()).strip("-") or "overview"
-    screenshot(page, f"{width}px-{name}"[:60])
+
+
+@pytest.mark.parametrize("width", [1400, 390])
+def test_every_page_at_desktop_and_phone_width(browser: Browser, base_url: str, width: int, subtests):
+    """A reader's tour of every public page: the first by its address, then each through the menu, as a reader
+    goes (a recommendation and a brief, which need an address of their own, by their address)."""
+    page = new_page(browser, base_url, width=width)
+    for number, (path, heading) in enumerate(PUBLIC_PAGES):
+        with subtests.test(msg=path):
+            tour_stop(page, path, first=number == 0)
+            assert_page_reads_well(page, path, heading, width)
+            name = re.sub(r"[^a-z0-9]+", "-", path.strip("/").lower()).strip("-") or "overview"
+            screenshot(page, f"{width}px-{name}"[:60])
 
 
 @pytest.mark.parametrize("width", [1400, 390])
