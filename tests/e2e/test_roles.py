@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import PASSWORD, TABS, goto, new_page, screenshot, wait_for_run
+from tests.e2e.conftest import PASSWORD, TABS, goto, new_page, screenshot, through_menu, wait_for_run
 
 pytestmark = pytest.mark.e2e
 
@@ -137,7 +137,7 @@ def test_contributor_reviewer_public_path(browser: Browser, base_url: str):
     no_injection(contributor)
     screenshot(contributor, "roles-3-draft-saved")
 
-    goto(contributor, "/my_organisation")
+    through_menu(contributor, "/my_organisation")
     expect(main(contributor)).to_contain_text("Drafts waiting for review")
     expect(main(contributor).get_by_test_id("stMetric").filter(has_text="Drafts waiting")).to_contain_text("1")
 
@@ -148,12 +148,12 @@ def test_contributor_reviewer_public_path(browser: Browser, base_url: str):
 
     other = new_page(browser, base_url)  # a reviewer of another organisation sees nothing to review
     log_in(other, "review@lscw.example")
-    goto(other, "/review")
+    through_menu(other, "/review")
     expect(main(other)).to_contain_text("Nothing is waiting for review")
 
     reviewer = new_page(browser, base_url)
     log_in(reviewer, "review@cwcc.example")
-    goto(reviewer, "/review")
+    through_menu(reviewer, "/review")
     expect(main(reviewer)).to_contain_text("Waiting (1)")
     no_injection(reviewer)
     screenshot(reviewer, "roles-4-review-queue")
@@ -210,11 +210,11 @@ def test_wrong_password_then_lock_out(browser: Browser, base_url: str):
 def test_admin_sees_accounts_and_the_audit_log(browser: Browser, base_url: str):
     page = new_page(browser, base_url)
     log_in(page, "admin@example.org")
-    goto(page, "/audit")
+    through_menu(page, "/audit")
     expect(main(page)).to_contain_text("Audit log")
     expect(main(page).get_by_role("button", name="Download CSV")).to_be_visible()
     screenshot(page, "roles-9-audit-log")
-    goto(page, "/admin")
+    through_menu(page, "/admin")
     expect(main(page)).to_contain_text("contrib@cwcc.example")
     expect(main(page)).not_to_contain_text("argon2")
     screenshot(page, "roles-10-admin")
@@ -227,7 +227,7 @@ def test_upload_previews_rows_then_records_the_valid_ones(browser: Browser, base
 
     page = new_page(browser, base_url)
     log_in(page, "contrib@cwcc.example")
-    goto(page, "/upload")
+    through_menu(page, "/upload")
     expect(main(page).get_by_role("button", name=re.compile("Template \\(XLSX"))).to_be_visible()
     path = tmp_path / "updates.csv"
     with path.open("w", newline="", encoding="utf-8") as handle:
@@ -245,7 +245,7 @@ def test_upload_previews_rows_then_records_the_valid_ones(browser: Browser, base
     main(page).get_by_role("button", name=re.compile("Record the 1 valid row")).click()
     wait_for_run(page)
     expect(main(page)).to_contain_text("Recorded 1 row(s) as drafts")
-    goto(page, "/my_organisation")
+    through_menu(page, "/my_organisation")
     expect(main(page).get_by_test_id("stMetric").filter(has_text="Drafts waiting")).not_to_contain_text("0")
 
 
