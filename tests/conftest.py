@@ -28,6 +28,28 @@ from models.db import make_engine, migrate
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 _PG_SKIP_REASON: list[str] = []
+#: Free memory /dev/shm must have to take the tests' temporary files (a run leaves about 40 MB; pytest keeps three).
+SHM_MIN_FREE = 2 * 2**30
+
+
+def _temporary_files_in_memory(shm: Path = Path("/dev/shm")) -> None:
+    """Put the tests' temporary files (the PostgreSQL clusters, each test's tmp_path with its SQLite copies, the
+    servers' logs, the browser's profiles) in memory when the machine has room, unless TMPDIR says where.
+
+    On this disk (ext4 mounted with ``discard``) each PostgreSQL database a test copies from its template and drops
+    cost the server 0.3-0.5 CPU-seconds, most of it creating and deleting files; in memory, 0.05-0.07.
+    """
+    if os.environ.get("TMPDIR") or not (shm.is_dir() and os.access(shm, os.W_OK | os.X_OK)):
+        return
+    if shutil.disk_usage(shm).free < SHM_MIN_FREE:
+        return
+    root = shm / f"tracker-tests-{os.getuid()}"
+    root.mkdir(mode=0o755, exist_ok=True)  # (the cluster's own folder in it belongs to the postgres user)
+    os.environ["TMPDIR"] = str(root)  # for the servers, the browser and the command lines the tests start
+    tempfile.tempdir = None  # read again: pytest's tmp_path and tempfile in this process follow
+
+
+_temporary_files_in_memory()
 
 
 def _pg_bin(name: str) -> str | None:
