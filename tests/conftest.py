@@ -28,7 +28,8 @@ from models.db import make_engine, migrate
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 _PG_SKIP_REASON: list[str] = []
-#: Free memory /dev/shm must have to take the tests' temporary files (a run leaves about 40 MB; pytest keeps three).
+#: Free memory /dev/shm must have to take the tests' temporary files: a whole run writes up to about 1 GB there (a
+#: passing test's files are removed as it ends: pyproject.toml), and each PostgreSQL cluster keeps its WAL.
 SHM_MIN_FREE = 2 * 2**30
 
 
