@@ -36,7 +36,7 @@ def shaped_by_the_served_font(page: Page, family: str) -> bool:
 
 
 @pytest.mark.parametrize("width", [1400, 390])
-def test_the_progress_pages_in_khmer_are_shaped_by_the_served_font(page: Page, width: int, subtests):
+def test_the_progress_pages_in_khmer_are_shaped_by_the_served_font(page: Page, width: int, subtests: pytest.Subtests):
     """A reader's tour in Khmer: the Overview by its address, then Owners and Themes through the menu."""
     page.set_viewport_size({"width": width, "height": 900})
     for number, name in enumerate(PAGES):

@@ -53,7 +53,7 @@ def shaped(page: Page, heading: Locator) -> None:
 
 
 @pytest.mark.parametrize("width", [1400, 390])
-def test_the_reading_pages_open_in_khmer_with_shaped_headings(page: Page, width: int, subtests):
+def test_the_reading_pages_open_in_khmer_with_shaped_headings(page: Page, width: int, subtests: pytest.Subtests):
     """A reader's tour in Khmer: Explore by its address, a recommendation by its own, then the menu."""
     page.set_viewport_size({"width": width, "height": 900})
     for number, path in enumerate(PAGES):

@@ -51,7 +51,7 @@ TOURS = {email: sorted((p for p in WORK if WORK[p] == email), key=lambda p: "?" 
 @pytest.mark.parametrize("width", [1400, 390])
 @pytest.mark.parametrize("email", sorted(TOURS))
 def test_each_work_page_opens_in_khmer_with_a_shaped_title(
-    browser: Browser, base_url: str, email: str, width: int, subtests
+    browser: Browser, base_url: str, email: str, width: int, subtests: pytest.Subtests
 ):
     """Each account's tour of the pages it is the least role for: the first by its address in Khmer, then through
     the Khmer menu (a page that needs an id, by its address)."""

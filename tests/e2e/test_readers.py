@@ -109,7 +109,7 @@ def assert_hostile_data_inert(page: Page, path: str) -> None:
     screenshot(page, name[:60])
 
 
-def test_hostile_data_stays_inert_on_every_page(browser: Browser, hostile_url: str, subtests):
+def test_hostile_data_stays_inert_on_every_page(browser: Browser, hostile_url: str, subtests: pytest.Subtests):
     """Every public page, in a reader's tour (the first by its address, then the menu; a recommendation and a brief
     by their addresses)."""
     page = new_page(browser, hostile_url)
@@ -141,7 +141,9 @@ OPENED_BY = {"review@cwcc.example": ["/my_organisation", "/review", "/update?id=
 
 
 @pytest.mark.parametrize("email", sorted(OPENED_BY))
-def test_hostile_data_stays_inert_on_the_logged_in_pages(browser: Browser, hostile_url: str, email: str, subtests):
+def test_hostile_data_stays_inert_on_the_logged_in_pages(
+    browser: Browser, hostile_url: str, email: str, subtests: pytest.Subtests
+):
     """Each account's tour of its pages: the first by its address, then the menu (a page that needs an id, by its
     address)."""
     assert sorted(path for paths in OPENED_BY.values() for path in paths) == sorted(LOGGED_IN_PAGES)
@@ -377,7 +379,7 @@ def assert_page_reads_well(page: Page, path: str, heading: str, width: int) -> N
 
 
 @pytest.mark.parametrize("width", [1400, 390])
-def test_every_page_at_desktop_and_phone_width(browser: Browser, base_url: str, width: int, subtests):
+def test_every_page_at_desktop_and_phone_width(browser: Browser, base_url: str, width: int, subtests: pytest.Subtests):
     """A reader's tour of every public page: the first by its address, then each through the menu, as a reader
     goes (a recommendation and a brief, which need an address of their own, by their address)."""
     page = new_page(browser, base_url, width=width)
