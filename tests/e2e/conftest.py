@@ -21,7 +21,7 @@ import sys
 import time
 import urllib.request
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -448,12 +448,18 @@ def through_menu(page: Page, path: str) -> Page:
     return page
 
 
-def tour_stop(page: Page, path: str, *, first: bool) -> Page:
-    """Open ``path`` on a reader's tour of the app: the first page, and a page that needs an address of its own (a
-    query other than the language: a recommendation's id, a brief's themes), by its address; any other through the
-    menu (``through_menu``), which keeps the language of the address before."""
-    own_address = any(key != "lang" for key in parse_qs(urlsplit(path).query))
-    return goto(page, path) if first or own_address else through_menu(page, urlsplit(path).path)
+def tour(
+    page: Page, paths: Iterable[str], check: Callable[[str], object], subtests: pytest.Subtests | None = None
+) -> None:
+    """A reader's tour of ``paths``: the first page, and each that needs an address of its own (a query other than the
+    language: a recommendation's id, a brief's themes, a search), opened by its address; every other through the menu
+    (``through_menu``), which keeps the language. ``check(path)`` runs on each page once it is open, as a subtest
+    named for the page when ``subtests`` is given (a failure names its page, and the tour goes on)."""
+    for number, path in enumerate(paths):
+        with subtests.test(msg=path) if subtests else contextlib.nullcontext():
+            own_address = any(key != "lang" for key in parse_qs(urlsplit(path).query))
+            goto(page, path) if number == 0 or own_address else through_menu(page, urlsplit(path).path)
+            check(path)
 
 
 def open_first_row(page: Page) -> None:

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from recommendations import i18n
-from tests.e2e.conftest import TAKE_SCREENSHOTS, screenshot, tour_stop
+from tests.e2e.conftest import TAKE_SCREENSHOTS, screenshot, tour
 from tests.e2e.test_khmer import _FAMILY_OF_JS, _LOADED_JS, _WIDTHS_JS, SIDE_BY_SIDE, STACKED
 
 pytestmark = pytest.mark.e2e
@@ -39,10 +39,8 @@ def shaped_by_the_served_font(page: Page, family: str) -> bool:
 def test_the_progress_pages_in_khmer_are_shaped_by_the_served_font(page: Page, width: int, subtests: pytest.Subtests):
     """A reader's tour in Khmer: the Overview by its address, then Owners and Themes through the menu."""
     page.set_viewport_size({"width": width, "height": 900})
-    for number, name in enumerate(PAGES):
-        with subtests.test(msg=name):
-            tour_stop(page, PAGES[name][0], first=number == 0)
-            assert_progress_page_in_khmer(page, name, width)
+    named = {path: name for name, (path, _, _) in PAGES.items()}
+    tour(page, named, lambda path: assert_progress_page_in_khmer(page, named[path], width), subtests)
 
 
 def assert_progress_page_in_khmer(page: Page, name: str, width: int) -> None:

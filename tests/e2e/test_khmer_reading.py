@@ -20,7 +20,7 @@ from tests.e2e.conftest import (
     goto,
     open_first_row,
     screenshot,
-    tour_stop,
+    tour,
     wait_for_run,
 )
 from tests.e2e.test_khmer import _FAMILY_OF_JS, _LOADED_JS, _WIDTHS_JS, SIDE_BY_SIDE, STACKED
@@ -56,10 +56,7 @@ def shaped(page: Page, heading: Locator) -> None:
 def test_the_reading_pages_open_in_khmer_with_shaped_headings(page: Page, width: int, subtests: pytest.Subtests):
     """A reader's tour in Khmer: Explore by its address, a recommendation by its own, then the menu."""
     page.set_viewport_size({"width": width, "height": 900})
-    for number, path in enumerate(PAGES):
-        with subtests.test(msg=path):
-            tour_stop(page, path, first=number == 0)
-            assert_reads_in_khmer(page, path, width)
+    tour(page, PAGES, lambda path: assert_reads_in_khmer(page, path, width), subtests)
 
 
 def assert_reads_in_khmer(page: Page, path: str, width: int) -> None:

@@ -19,7 +19,7 @@ from recommendations import i18n
 from recommendations.permissions import PERMISSIONS, Role
 from recommendations.ui.nav import PAGES
 from tests.conftest import DATA
-from tests.e2e.conftest import ACCOUNTS, screenshot, tour_stop
+from tests.e2e.conftest import ACCOUNTS, screenshot, tour
 from tests.e2e.test_khmer_reading import KHMER, main, shaped
 from tests.e2e.test_readers import assert_headings_in_order
 from tests.e2e.test_roles import new_page, sign_in
@@ -57,16 +57,17 @@ def test_each_work_page_opens_in_khmer_with_a_shaped_title(
     the Khmer menu (a page that needs an id, by its address)."""
     page = new_page(browser, base_url, width)
     sign_in(page, email)
-    for number, path in enumerate(TOURS[email]):
-        with subtests.test(msg=path):
-            tour_stop(page, f"{path}{'&' if '?' in path else '?'}lang=km", first=number == 0)
-            assert "lang=km" in page.url
-            expect(main(page).get_by_test_id("stException")).to_have_count(0)
-            title = main(page).locator("h1").first
-            expect(title).to_be_visible()
-            assert KHMER.search(title.inner_text()), title.inner_text()
-            shaped(page, title)
-            expect(page.get_by_test_id("stSidebar")).to_contain_text("ភាសា")
-            expect(page.get_by_test_id("stSidebar").get_by_role("button", name=KM.t("Log out"))).to_be_visible()
-            assert_headings_in_order(page, f"{path} in Khmer as {email} at {width} px")
-            screenshot(page, f"khmer-work{path.split('?')[0].replace('/', '-')}-{width}")
+
+    def check(path: str) -> None:
+        assert "lang=km" in page.url
+        expect(main(page).get_by_test_id("stException")).to_have_count(0)
+        title = main(page).locator("h1").first
+        expect(title).to_be_visible()
+        assert KHMER.search(title.inner_text()), title.inner_text()
+        shaped(page, title)
+        expect(page.get_by_test_id("stSidebar")).to_contain_text("ភាសា")
+        expect(page.get_by_test_id("stSidebar").get_by_role("button", name=KM.t("Log out"))).to_be_visible()
+        assert_headings_in_order(page, f"{path} in Khmer as {email} at {width} px")
+        screenshot(page, f"khmer-work{path.split('?')[0].replace('/', '-')}-{width}")
+
+    tour(page, [f"{path}{'&' if '?' in path else '?'}lang=km" for path in TOURS[email]], check, subtests)

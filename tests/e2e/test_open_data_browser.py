@@ -26,7 +26,7 @@ from tests.e2e.conftest import (
     policy_violations,
     screenshot,
     serve,
-    tour_stop,
+    tour,
     wait_for_run,
 )
 from tests.e2e.test_roles import log_in, main
@@ -115,9 +115,8 @@ def test_an_image_address_in_the_data_is_never_fetched(browser: Browser, canary_
     page = TABS.own(browser, canary_data_url)  # its own: the request listener stays here
     requested: list[str] = []
     page.on("request", lambda request: requested.append(request.url))
-    for number, path in enumerate(("/recommendation?id=mmn2016-01-hostile", "/explore?q=hostile", "/sources", "/")):
-        tour_stop(page, path, first=number == 0)
-        expect(main(page)).to_contain_text(f"127.0.0.1:{port}")  # the address is on the page, as text
+    paths = ("/recommendation?id=mmn2016-01-hostile", "/explore?q=hostile", "/sources", "/")
+    tour(page, paths, lambda _: expect(main(page)).to_contain_text(f"127.0.0.1:{port}"))  # the address, as text
     page.wait_for_timeout(1000)
     assert hits == [], hits
     assert not [u for u in requested if f":{port}" in u]

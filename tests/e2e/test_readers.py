@@ -23,7 +23,7 @@ from tests.e2e.conftest import (
     open_first_row,
     screenshot,
     serve,
-    tour_stop,
+    tour,
     wait_for_run,
 )
 from tests.e2e.test_roles import main, sign_in
@@ -113,10 +113,7 @@ def test_hostile_data_stays_inert_on_every_page(browser: Browser, hostile_url: s
     """Every public page, in a reader's tour (the first by its address, then the menu; a recommendation and a brief
     by their addresses)."""
     page = new_page(browser, hostile_url)
-    for number, path in enumerate(PUBLIC):
-        with subtests.test(msg=path):
-            tour_stop(page, path, first=number == 0)
-            assert_hostile_data_inert(page, path)
+    tour(page, PUBLIC, lambda path: assert_hostile_data_inert(page, path), subtests)
 
 
 @pytest.mark.parametrize("path", HOSTILE_ADDRESSES)
@@ -149,14 +146,15 @@ def test_hostile_data_stays_inert_on_the_logged_in_pages(
     assert sorted(path for paths in OPENED_BY.values() for path in paths) == sorted(LOGGED_IN_PAGES)
     page = new_page(browser, hostile_url)
     sign_in(page, email)
-    for number, path in enumerate(OPENED_BY[email]):
-        with subtests.test(msg=path):
-            tour_stop(page, path, first=number == 0)
-            expect(page.get_by_test_id("stSidebar")).to_contain_text("Logged in as")
-            expect(main(page).locator("h1").first).to_contain_text(LOGGED_IN_PAGES[path])
-            if path.startswith(("/admin", "/update")):  # the hostile names and titles are on the page, as text
-                expect(main(page)).to_contain_text("<b>x</b>" if path == "/admin" else "window.hacked")
-            no_injection(page, allowed_hosts=evidence_hosts())
+
+    def check(path: str) -> None:
+        expect(page.get_by_test_id("stSidebar")).to_contain_text("Logged in as")
+        expect(main(page).locator("h1").first).to_contain_text(LOGGED_IN_PAGES[path])
+        if path.startswith(("/admin", "/update")):  # the hostile names and titles are on the page, as text
+            expect(main(page)).to_contain_text("<b>x</b>" if path == "/admin" else "window.hacked")
+        no_injection(page, allowed_hosts=evidence_hosts())
+
+    tour(page, OPENED_BY[email], check, subtests)
 
 
 def test_exports_of_hostile_data_are_safe_in_a_spreadsheet(browser: Browser, hostile_url: str, tmp_path: Path):
@@ -383,12 +381,14 @@ def test_every_page_at_desktop_and_phone_width(browser: Browser, base_url: str, 
     """A reader's tour of every public page: the first by its address, then each through the menu, as a reader
     goes (a recommendation and a brief, which need an address of their own, by their address)."""
     page = new_page(browser, base_url, width=width)
-    for number, (path, heading) in enumerate(PUBLIC_PAGES):
-        with subtests.test(msg=path):
-            tour_stop(page, path, first=number == 0)
-            assert_page_reads_well(page, path, heading, width)
-            name = re.sub(r"[^a-z0-9]+", "-", path.strip("/").lower()).strip("-") or "overview"
-            screenshot(page, f"{width}px-{name}"[:60])
+    headings = dict(PUBLIC_PAGES)
+
+    def check(path: str) -> None:
+        assert_page_reads_well(page, path, headings[path], width)
+        name = re.sub(r"[^a-z0-9]+", "-", path.strip("/").lower()).strip("-") or "overview"
+        screenshot(page, f"{width}px-{name}"[:60])
+
+    tour(page, headings, check, subtests)
 
 
 @pytest.mark.parametrize("width", [1400, 390])
