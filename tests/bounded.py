@@ -7,9 +7,12 @@ plus ``budget`` bytes (RLIMIT_AS; going over raises MemoryError, which fails the
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import resource
-from collections.abc import Callable
+import sys
+import types
+from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -36,6 +39,19 @@ def _child(conn: Connection, budget: int, work: Callable[..., Any], args: tuple[
         conn.send(("error", f"{type(exc).__name__}: {exc}"))
 
 
+@contextlib.contextmanager
+def _no_main_to_run() -> Iterator[None]:
+    """A child is told to run the parent's ``__main__`` again, from its file, before its work; an AppTest leaves the
+    last page script it ran there (Streamlit runs each script as ``__main__``). That cost every child about 0.8 s of
+    Streamlit imports, and failed when the script was a test's copy already deleted. The work needs no ``__main__``."""
+    main = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main
+
+
 def run(work: Callable[..., Any], *args: Any, budget: int, seconds: float) -> Any:
     """``work(*args)`` in a child allowed ``budget`` more bytes of address space and ``seconds`` of time."""
     global _context
@@ -44,7 +60,8 @@ def run(work: Callable[..., Any], *args: Any, budget: int, seconds: float) -> An
         _context.set_forkserver_preload(PRELOAD)
     receive, send = _context.Pipe(duplex=False)
     child = _context.Process(target=_child, args=(send, budget, work, args))
-    child.start()
+    with _no_main_to_run():
+        child.start()
     send.close()
     try:
         if not receive.poll(seconds):

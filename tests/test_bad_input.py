@@ -8,6 +8,8 @@ a reader that expanded an alias bomb or slurped a device would fail the test ins
 from __future__ import annotations
 
 import os
+import sys
+import types
 from pathlib import Path
 
 import pytest
@@ -101,6 +103,18 @@ def test_the_child_is_held_to_its_memory_and_its_time():
         bounded.run(bounded.allocate, MEMORY_LIMIT + 10_000_000, budget=MEMORY_LIMIT, seconds=TIME_LIMIT)
     with pytest.raises(AssertionError, match=r"took more than 0\.5 s"):
         bounded.run(bounded.wait, 30, budget=MEMORY_LIMIT, seconds=0.5)
+
+
+def test_the_child_does_not_run_the_last_page_script_again(tmp_path, monkeypatch):
+    """An AppTest leaves its page script as ``__main__``; a child must not run it again (nor fail if it is gone)."""
+    script = tmp_path / "page.py"
+    script.write_text("raise SystemExit('the page script ran again')\n")
+    main = types.ModuleType("__main__")
+    main.__file__ = str(script)
+    monkeypatch.setitem(sys.modules, "__main__", main)
+    assert bounded.run(bounded.allocate, 1_000, budget=MEMORY_LIMIT, seconds=TIME_LIMIT) == 1_000
+    script.unlink()
+    assert bounded.run(bounded.allocate, 2_000, budget=MEMORY_LIMIT, seconds=TIME_LIMIT) == 2_000
 
 
 @pytest.mark.slow  # a subprocess, or a minute of work: left out of make test-fast
