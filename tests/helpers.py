@@ -50,13 +50,16 @@ def content(engine: Engine) -> dict[str, list[tuple]]:
     return {k: v for k, v in snapshot(engine).items() if k not in NOT_EXPORTED}
 
 
-def snapshot(engine: Engine) -> dict[str, list[tuple]]:
-    """Every row of every table, sorted: equal snapshots mean equal databases (provenance aside)."""
+def snapshot(engine: Engine, *only: str) -> dict[str, list[tuple]]:
+    """Every row of every table (or of the tables ``only``), sorted: equal snapshots mean equal databases
+    (provenance aside)."""
     if not inspect(engine).has_table("source"):
         return {}
     out = {}
     with engine.connect() as conn:
         for table in SQLModel.metadata.sorted_tables:
+            if only and table.name not in only:
+                continue
             columns = [c for c in table.columns if (table.name, c.name) not in PROVENANCE]
             rows = [tuple(str(v) for v in r) for r in conn.execute(select(*columns))]
             out[table.name] = sorted(rows)

@@ -127,7 +127,7 @@ def test_where_assessors_disagree_a_page_at_a_time_is_the_whole_list(which, lang
     assert int(rows["rows"].sum()) == len(whole)
     if which == "synthetic":
         assert len(rows) > 1  # not vacuous
-    for size in (1, 3, 20):
+    for size in (1, 3, 20) if lang == "en" else (20,):  # pages are cut the same in any language: its words, once
         pages = []
         for start in range(0, len(whole), size):
             ids, offset = detail.page_of(rows, start, size)

@@ -512,13 +512,13 @@ def test_the_history_refuses_every_verb_that_could_change_a_row(drafts, table):
         queue = workspace.correction_queue(engine, p["admin"])
         write(engine, corrections.decide_correction, principal=p["admin"], correction_id=queue.iloc[0]["id"],
               decision="returned", comment="no")  # fmt: skip
-    before = snapshot(engine)[table]
+    before = snapshot(engine, table)[table]
     assert before, f"{table} holds no row to attack"
     for verb, statement in _verbs(engine.dialect.name, table, KEYS[table][0]).items():
         with pytest.raises(Exception, match=r"append-only|part of the history") as caught, engine.begin() as conn:
             conn.execute(text(statement.replace("%", "%%") if engine.dialect.name == "postgresql" else statement))
         assert "history" in str(caught.value), verb
-        assert snapshot(engine)[table] == before, verb
+        assert snapshot(engine, table)[table] == before, verb
 
 
 # --- LIKE wildcards ------------------------------------------------------------------------------------------

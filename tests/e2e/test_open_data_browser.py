@@ -69,7 +69,8 @@ def test_the_policy_refuses_an_image_from_elsewhere(browser: Browser, base_url: 
         f"() => {{ const i = document.createElement('img'); i.src = 'http://127.0.0.1:{port}/x.png';"
         " document.body.appendChild(i); }"
     )
-    page.wait_for_timeout(1500)
+    # the refusal is reported as it happens (WATCH_POLICY); had the image been let through, the canary would have it
+    page.wait_for_function("() => window.__violations.some(v => v.startsWith('img-src'))", timeout=5_000)
     assert hits == []
     assert any(v.startswith("img-src") for v in policy_violations(page)), policy_violations(page)
 
