@@ -5,7 +5,10 @@ clear the session cookie, with security headers on every response (recommendatio
 `streamlit run dashboard.py` still serves the pages alone: no API, no feed, and a log-in lasts while the tab is open.
 """
 
+import contextlib
+from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import streamlit as st
 
@@ -13,4 +16,15 @@ from recommendations.api.routes import middleware, routes
 
 STREAMLIT_PAGE = Path(st.__file__).resolve().parent / "static" / "index.html"
 
-app = st.App("dashboard.py", routes=routes(), middleware=middleware(STREAMLIT_PAGE))
+
+@contextlib.asynccontextmanager
+async def warmed(_app: Any) -> AsyncIterator[None]:
+    """As the server starts, a thread fills the default page's caches (recommendations/ui/warm.py). Imported here,
+    once Streamlit's runtime has started, so that the pages' caches are the runtime's."""
+    from recommendations.ui import warm
+
+    warm.start()
+    yield
+
+
+app = st.App("dashboard.py", routes=routes(), middleware=middleware(STREAMLIT_PAGE), lifespan=warmed)

@@ -5,7 +5,8 @@ Its parts, by what they are for: ``config`` (this server's settings), ``data`` (
 every chart, and its text alternative), ``tables`` (a grid on a wide screen, a list on a phone), ``look``
 (the one stylesheet: focus ring, phone width), ``forms`` (``submit``: a write and its messages), ``widgets``
 (data shown inert, pages of rows), ``nav`` (the pages, the menu and who may open each), ``language`` (the page's
-language and ``t``, the lookup of every interface string). Pages use them through this namespace:
+language and ``t``, the lookup of every interface string), ``warm`` (the server's warm-up of the default page's
+caches, started by app.py). Pages use them through this namespace:
 ``ui.engine()``, ``ui.esc(...)``.
 """
 

@@ -1,0 +1,77 @@
+"""The server's warm-up: as `streamlit run app.py` starts (app.py's lifespan), a thread fills the caches that the
+default page (the Overview, no filters) reads, so the first reader of a fresh server does not wait for them.
+
+Why: those caches work the status rule out over every recommendation (the counts, the year-end statuses, where
+assessors disagree); at 10,000 recommendations that is about 5 s of one core, which the first reader of a fresh
+process used to wait for, after 2 s of imports. The caches are the pages' own (``ui.data``), shared by every session;
+a reader who arrives while the warm-up is still working waits for the same computation (Streamlit computes a value
+once, under a lock per value), never for a second one. Nothing here is shown to anyone: a failure is logged, and the
+first page then works the value out and shows any error itself.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from streamlit.logger import get_logger
+
+from recommendations import i18n
+from recommendations.read import headlines
+from recommendations.read.filters import Filters
+from recommendations.ui import data
+
+log = get_logger(__name__)  # Streamlit's handler and level: the server's log says when the warm-up has ended
+DONE = threading.Event()  # set when a warm-up has ended (filled or failed): for tests and the benchmark
+THREAD = "tracker-warm-up"
+
+
+class _NotAScriptRun(logging.Filter):
+    """Streamlit warns once per cached function called outside a page's run ("missing ScriptRunContext"); in the
+    warm-up's thread that is what is meant, so its warnings there are dropped (nowhere else)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return threading.current_thread().name != THREAD or "ScriptRunContext" not in record.getMessage()
+
+
+_QUIET = _NotAScriptRun()
+
+
+def warm_up() -> float:
+    """Fill the default page's caches, in every language on offer; the seconds it took."""
+    start = time.perf_counter()
+    # The version of the data these values are built from: a write after this clears them at the next page run
+    # (``data.refresh_if_changed``), as it would have cleared values built by a page.
+    data._seen_version()["version"] = headlines.data_version(data.engine())
+    everything = Filters()  # the default page's filters: what ``ui.current_filters()`` gives a new session
+    data.year_bounds()
+    data.counts()
+    data.sources_with_texts()
+    data.evidence_in(None)
+    data.disagreement_rows()
+    data.gaps()
+    for lang in i18n.languages():
+        data.options(lang)
+        data.summary(everything, lang)
+        data.status_over_time(everything, lang)
+        data.trend_sentence(everything, lang)
+    return time.perf_counter() - start
+
+
+def _run() -> None:
+    try:
+        log.info("warm-up: the default page's caches filled in %.1f s", warm_up())
+    except Exception:  # the first page works it out again, and shows the error there
+        log.exception("warm-up failed; the first page will fill its caches itself")
+    finally:
+        DONE.set()
+
+
+def start() -> threading.Thread:
+    """Start the warm-up in a thread of its own (the server answers meanwhile)."""
+    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(_QUIET)
+    DONE.clear()
+    thread = threading.Thread(target=_run, name=THREAD, daemon=True)
+    thread.start()
+    return thread

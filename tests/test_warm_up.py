@@ -1,0 +1,82 @@
+"""The server's warm-up (recommendations/ui/warm.py): what it fills is what the default page reads, and a write after
+it is still shown."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from models.db import make_engine
+from recommendations import numbers
+from recommendations.permissions import Principal
+from recommendations.read import headlines
+from recommendations.read import summary as overview
+from recommendations.read.filters import Filters
+from recommendations.ui import data, warm
+from recommendations.write import accounts, auth, updates
+from recommendations.write.updates import AssessmentForm
+from tests import conftest
+
+pytestmark = pytest.mark.usefixtures("app_db")
+UNASSESSED = "mmn2016-04"  # not assessed in data/ (tests/e2e/test_servers.py publishes it too)
+
+
+def _metric(at, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def _never_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The read side behind the warmed caches fails from here on: what is shown must come from the caches."""
+
+    def worked_out_again(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a value the warm-up had filled was worked out again")
+
+    for target, name in [
+        (overview, "summary"),
+        (overview, "over_time"),
+        (overview, "trend_rows"),
+        (headlines, "evidence_count"),
+        (headlines, "options"),
+        (data, "disagreeing"),
+    ]:
+        monkeypatch.setattr(target, name, worked_out_again)
+
+
+def test_the_default_page_reads_what_the_warm_up_filled(monkeypatch):
+    warm.warm_up()
+    _never_again(monkeypatch)
+    at = conftest.open_page(None)
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Migrant-worker recommendation tracker"
+
+
+def test_the_thread_fills_every_language_and_says_it_has_ended(monkeypatch):
+    expected = overview.summary(data.engine(), Filters(), "km")
+    warm.start().join(timeout=60)
+    assert warm.DONE.is_set()
+    _never_again(monkeypatch)
+    warmed = data.summary(Filters(), "km")
+    assert warmed.count == expected.count and warmed.total == expected.total
+    assert not data.status_over_time(Filters(), "km").empty
+    assert data.trend_sentence(Filters(), "km")
+
+
+def test_a_write_after_the_warm_up_is_shown():
+    warm.warm_up()
+    warmed = data.summary(Filters(), "en")
+    engine = make_engine(os.environ["DATABASE_URL"])
+    with engine.begin() as conn:
+        accounts.create_user(conn=conn, principal=Principal.command_line(), email="r@example.org", role="reviewer",
+                             password="correct horse battery staple", organisation="cwcc")  # fmt: skip
+    with engine.begin() as conn:
+        reviewer = auth.principal_of_account(conn, "r@example.org")
+        form = AssessmentForm(recommendation=UNASSESSED, status="in_progress", as_of="2023-03-01", publish=True,
+                              rationale="Written after the warm-up.", evidence=["src2019-mrc-prey-veng"])  # fmt: skip
+        updates.record_assessment(conn=conn, principal=reviewer, form=form)
+    engine.dispose()
+    at = conftest.open_page(None)
+    assert not at.exception, at.exception
+    total = warmed.total
+    assessed = sum(n for status, n in warmed.count.items() if status != "not_assessed")
+    assert _metric(at, "Assessed") == numbers.of(assessed + 1, total, lang="en")
