@@ -97,6 +97,6 @@ bench-suggest: $(VENV)/.dev system-deps
 # Many readers at once: 1, 5, 10 and 25 sessions of the real app server (websocket clients speaking Streamlit's
 # protocol) and 1 to 25 concurrent API clients, at 10,000 recommendations. BENCH_READERS_DB names a loaded SQLite
 # database to copy (otherwise a synthetic one is made); BENCH_READERS_ARGS=--write records the section in
-# docs/performance.md.
+# docs/performance.md, BENCH_READERS_ARGS=--servers 2 spreads the sessions over two app servers, as deploy/ runs them.
 bench-readers: $(VENV)/.dev system-deps
 	$(BIN)/python benchmarks/bench_readers.py $(BENCH_READERS_ARGS)

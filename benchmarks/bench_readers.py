@@ -286,43 +286,49 @@ class Level:
     memory: int  # the server's resident memory at the end, MB
 
 
-async def _level(base: str, plan: list[dict[str, str]], rounds: int) -> list[Visit]:
+async def _level(bases: list[str], plan: list[dict[str, str]], rounds: int) -> list[Visit]:
+    """Session i talks to server i mod n, as readers from many addresses are spread by the proxy (deploy/nginx.conf:
+    ``ip_hash``, one reader, one server)."""
     go = asyncio.Event()
-    tasks = [asyncio.create_task(reader(base, plan[i], i, rounds, go)) for i in range(len(plan))]
+    tasks = [asyncio.create_task(reader(bases[i % len(bases)], plan[i], i, rounds, go)) for i in range(len(plan))]
     await asyncio.sleep(0.5 + 0.05 * len(plan))  # every session connected before the first page is asked for
     go.set()
     return [v for t in await asyncio.gather(*tasks) for v in t]
 
 
-def run_level(server: Server, plan: list[dict[str, str]], rounds: int) -> Level:
+def run_level(servers: list[Server], plan: list[dict[str, str]], rounds: int) -> Level:
     load0 = os.getloadavg()[0]
-    cpu0, busy0, client0 = cpu_seconds(server.pid), machine_busy(), time.process_time()
+    cpu0, busy0, client0 = sum(cpu_seconds(s.pid) for s in servers), machine_busy(), time.process_time()
     start = time.perf_counter()
-    with Sampler(server) as sampler:
-        visits = asyncio.run(_level(server.base, plan, rounds))
+    with contextlib.ExitStack() as stack:
+        samplers = [stack.enter_context(Sampler(server)) for server in servers]
+        visits = asyncio.run(_level([s.base for s in servers], plan, rounds))
     wall = time.perf_counter() - start
     busy1 = machine_busy()
     return Level(
         sessions=len(plan),
         visits=visits,
         wall=wall,
-        server_cpu=cpu_seconds(server.pid) - cpu0,
+        server_cpu=sum(cpu_seconds(s.pid) for s in servers) - cpu0,
         machine_cpu=(busy1[0] - busy0[0]) / max(1, busy1[1] - busy0[1]),
         client_cpu=time.process_time() - client0,
         load=(load0, os.getloadavg()[0]),
-        threads=max(sampler.threads, default=0),
-        connections=max(sampler.connections, default=0),
-        memory=resident_mb(server.pid),
+        threads=max((max(sm.threads, default=0) for sm in samplers), default=0),
+        connections=max((max(sm.connections, default=0) for sm in samplers), default=0),
+        memory=sum(resident_mb(s.pid) for s in servers),
     )
 
 
-async def _warm(base: str, plan: list[dict[str, str]]) -> list[Visit]:
-    """Every page with every query the readers will use, one after another in one session (the caches filled)."""
+async def _warm(base: str, plan: list[dict[str, str]], rounds: int) -> list[Visit]:
+    """Each reader's own visits, one reader after another, each in a session of its own (the caches filled). The
+    order matters: a reader's filters go with it from page to page (Explore's theme is then the Overview's), so
+    only the same visits fill what the levels will ask for."""
     seen: list[Visit] = []
-    async with session(base) as ws:
-        for page in PAGES:
-            for query in dict.fromkeys(q[page] for q in plan):
-                seen.append(await visit(ws, page, query))
+    for offset, queries in enumerate(plan):
+        async with session(base) as ws:
+            for k in range(rounds * len(PAGES)):
+                page = PAGES[(offset + k) % len(PAGES)]
+                seen.append(await visit(ws, page, queries[page]))
     return seen
 
 
@@ -466,7 +472,7 @@ def tables(levels: list[Level], warm: list[Visit], api: list[ApiLevel], note: st
     if levels:
         lines += ["", *header("sessions", "page runs per second", "server CPU (cores)", "machine busy (all cores)",
                               "server CPU per run (s)", "runs with a spinner", "benchmark client CPU (cores)",
-                              "server threads (max)", "open SQLite connections (max)", "server memory (MB)",
+                              "server threads (max)", "open SQLite connections (max)", "server memory (MB, all)",
                               "load average (start → end)<")]  # fmt: skip
     for level in levels:
         lines.append(
@@ -482,8 +488,8 @@ def tables(levels: list[Level], warm: list[Visit], api: list[ApiLevel], note: st
             for p in PAGES
             if any(v.page == p for v in warm)
         ]
-        lines += ["", f"Cold runs (the caches filled before the levels, one session, one run after another; the "
-                      f"first is the first page of the fresh process): {', '.join(cold)}."]  # fmt: skip
+        lines += ["", f"Filling the caches before the levels (each reader's visits, one run after another, on each "
+                      f"server; the first is the first page of a fresh process): {', '.join(cold)}."]  # fmt: skip
     if api:
         lines += ["", "### The API: a page of 100, concurrent clients", ""]
         lines += [*header("API clients", "requests", "failed", "built: p50 (ms)", "built: p95 (ms)",
@@ -509,19 +515,24 @@ def failures(levels: list[Level], api: list[ApiLevel]) -> list[str]:
 
 
 def section(body: list[str], args: argparse.Namespace, count: int) -> str:
+    processes = (
+        "one process"
+        if args.servers == 1
+        else f"{args.servers} processes, the sessions spread over them as deploy/'s proxy spreads readers"
+    )
     head = [
         START,
         "## Many readers at once",
         "",
         f"Measured by `make bench-readers` on {dt.date.today().isoformat()}: the real app server (`streamlit run "
-        f"app.py`, one process) on a copy of a SQLite database of {count:,} recommendations, on this {os.cpu_count()}-"
+        f"app.py`, {processes}) on a copy of a SQLite database of {count:,} recommendations, on this {os.cpu_count()}-"
         "core machine, with the benchmark's clients on the same cores. Each session is a websocket client speaking "
         "Streamlit's protocol as a browser tab does (a `rerun_script` message naming the page and its query string; "
         "timed until `script_finished`; failed if the run shows an exception or an error box, or does not end); all "
         "sessions start together and each opens the Overview, Explore filtered by a theme, a recommendation's detail "
         f"page (its own) and the brief for a theme, {args.rounds} times over, each session starting on a different "
-        "page. The caches are filled first (one session opens every page and query once: *cold runs* below), so the "
-        "levels measure what many readers cost, not the first visit. *Server CPU* is the app process's CPU time over "
+        "page. The caches are filled first (each reader's visits, one reader after another: *cold runs* below), so the "
+        "levels measure what many readers cost, not the first visit. *Server CPU* is the app processes' CPU time over "
         "the level's wall time; *machine busy* counts every process on the machine (other work included). The API: "
         "a fresh server per level, every page of 100 of the recommendations asked for once by that many concurrent "
         "clients (*built*: each answer made), then again (*kept*: answers are kept per version of the data). "
@@ -553,18 +564,22 @@ def database_for(args: argparse.Namespace, tmp: Path) -> Path:
 def pages_phase(
     database: Path, tmp: Path, plan: list[dict[str, str]], levels_n: list[int], args: argparse.Namespace
 ) -> tuple[list[Visit], list[Level], str]:
-    """One server: the caches filled, the client checked against a browser, then each level of sessions."""
+    """``args.servers`` servers on the database (as deploy/ runs two behind the proxy): the caches of each filled,
+    the client checked against a browser, then each level of sessions, spread over the servers."""
     levels: list[Level] = []
     note = ""
-    with serve(database, tmp) as server:
-        print(f"[readers] filling the caches ({server.base})", file=sys.stderr, flush=True)
-        warm = asyncio.run(_warm(server.base, plan))
+    with contextlib.ExitStack() as stack:
+        servers = [stack.enter_context(serve(database, tmp)) for _ in range(args.servers)]
+        warm: list[Visit] = []
+        for server in servers:  # each process has caches of its own
+            print(f"[readers] filling the caches ({server.base})", file=sys.stderr, flush=True)
+            warm += asyncio.run(_warm(server.base, plan, args.rounds))
         if args.verify:
-            note = f"The client checked against headless Chromium: {verify(server, 'explore', plan[0]['explore'])}."
+            note = f"The client checked against headless Chromium: {verify(servers[0], 'explore', plan[0]['explore'])}."
             print(f"[readers] {note}", file=sys.stderr, flush=True)
         for n in levels_n:
             print(f"[readers] {n} sessions", file=sys.stderr, flush=True)
-            levels.append(run_level(server, plan[:n], args.rounds))
+            levels.append(run_level(servers, plan[:n], args.rounds))
             print("\n".join(tables(levels[-1:], [], [], "")[4:9]), file=sys.stderr, flush=True)
     return warm, levels, note
 
@@ -575,6 +590,7 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=int(os.environ.get("BENCH_READERS_SIZE", "10000")))
     parser.add_argument("--sessions", default=os.environ.get("BENCH_READERS_SESSIONS", "1,5,10,25"))
     parser.add_argument("--rounds", type=int, default=2, help="times each session opens the four pages")
+    parser.add_argument("--servers", type=int, default=1, help="app server processes, the sessions spread over them")
     parser.add_argument("--api-clients", default="1,5,10,25", help="'' to leave the API out")
     parser.add_argument("--verify", action=argparse.BooleanOptionalAction, default=True,
                         help="compare the client with headless Chromium on one page")  # fmt: skip
