@@ -195,7 +195,9 @@ class Translator:
         return _number(value, self.lang)
 
     def percent(self, share: float) -> str:
-        """0.35 -> "35%" (English: as Python's ``f"{share:.0%}"``)."""
+        """0.35 -> "35%": a whole percentage written in the language (English: as Python's ``f"{share:.0%}"`` wrote
+        it). A share is rounded to one first by ``numbers.percent``, the one rule; a share given here as it is is
+        rounded by Babel (halves to even, on its decimal form)."""
         return format_percent(share, locale=_babel_locale(self.lang))
 
     def date(self, value: str | dt.date | None) -> str:

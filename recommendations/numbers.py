@@ -8,6 +8,7 @@ recommendations"), never a noun glued to a number, so each language puts the wor
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
 from recommendations import i18n
@@ -21,8 +22,10 @@ Counted = Literal["", "recommendations", "asks"]
 
 
 def whole_percent(share: float) -> int:
-    """A share (0 to 1) as a whole percentage, halves rounded up (``round`` would make 0.5% into 0%)."""
-    return int(share * 100 + 0.5)
+    """A share (0 to 1) as a whole percentage, halves rounded up (``round`` would make 0.5% into 0%). Worked out on
+    the share's decimal form: 345/600 is 0.575 exactly, but as a binary float times 100 it is 57.4999…, which read
+    57%."""
+    return int((Decimal(repr(float(share))) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def percent(share: float, lang: str = i18n.SOURCE_LANGUAGE) -> str:

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import math
 import unicodedata
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st_
 
-from recommendations import dates, i18n
+from recommendations import dates, i18n, numbers
 from recommendations.cli import translations
 from tests.conftest import ROOT
 
@@ -76,10 +78,19 @@ def test_english_numbers_are_what_the_pages_printed_before(n):
     assert EN.number(n) == f"{n:,}"
 
 
+@given(st_.integers(min_value=0, max_value=100))
+def test_a_whole_percentage_is_written_as_the_pages_printed_it_before(whole):
+    assert EN.percent(whole / 100) == f"{whole / 100:.0%}" == f"{whole}%"
+
+
 @given(st_.integers(min_value=0, max_value=2000), st_.integers(min_value=1, max_value=2000))
-def test_english_shares_are_what_the_pages_printed_before(part, whole):
-    share = min(part, whole) / whole
-    assert EN.percent(share) == f"{share:.0%}"
+@example(345, 600)  # 57.5% exactly, 57.4999... as a binary float: once read 57%
+@example(113, 200)  # 56.5%: halves go up, not to even
+def test_a_share_of_a_count_is_its_exact_whole_percentage_halves_up(part, whole):
+    exact = Fraction(min(part, whole), whole) * 100
+    shown = math.floor(exact + Fraction(1, 2))
+    expected = "under 1%" if shown == 0 and exact else "over 99%" if shown == 100 and exact < 100 else f"{shown}%"
+    assert numbers.percent(min(part, whole) / whole) == expected
 
 
 def test_one_khmer_date_style_everywhere():
