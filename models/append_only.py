@@ -86,38 +86,31 @@ def guard_inserts(conn: Connection, table: str) -> None:
             statement += f"(SELECT 1 FROM {table} WHERE {taken}) BEGIN SELECT RAISE(ABORT, '{message}'); END"  # noqa: S608
             conn.exec_driver_sql(statement)
         return
-    # psycopg reads % as a placeholder: the function's format() patterns are written %% here
-    conn.exec_driver_sql(
-        """CREATE OR REPLACE FUNCTION refuse_history_overwrite() RETURNS trigger LANGUAGE plpgsql AS $$
-           DECLARE
-             taken boolean;
-             cond text := '';
-           BEGIN
-             FOR i IN 1 .. TG_NARGS - 1 LOOP
-               cond := cond || CASE WHEN i > 1 THEN ' AND ' ELSE '' END
-                            || format('%%I = ($1).%%I', TG_ARGV[i], TG_ARGV[i]);
-             END LOOP;
-             EXECUTE format('SELECT EXISTS (SELECT 1 FROM %%I.%%I WHERE %%s)', TG_TABLE_SCHEMA, TG_TABLE_NAME, cond)
-               INTO taken USING NEW;
-             IF taken THEN
-               RAISE EXCEPTION USING MESSAGE = TG_ARGV[0], ERRCODE = 'integrity_constraint_violation';
-             END IF;
-             RETURN NEW;
-           END $$"""
-    )
+    # One function per table and key, its query written out (the table and columns come from KEYS, a constant
+    # of this module, never from input): PL/pgSQL prepares it once per connection. A single function that built
+    # the query with format() and EXECUTE planned it again for every row inserted: two thirds of a first load's
+    # SQL on PostgreSQL (0.87 s of 1.9 s for 70,000 cited evidence items at 1,000 recommendations).
     for number, key in enumerate(KEYS[table]):
-        columns = ", ".join(f"'{c}'" for c in key)
+        taken = " AND ".join(f"{c} = NEW.{c}" for c in key)
+        function = f"{table}_no_overwrite_{number}"
+        check = f"IF EXISTS (SELECT 1 FROM {table} WHERE {taken}) THEN"  # noqa: S608
         conn.exec_driver_sql(
-            f"CREATE TRIGGER {table}_no_overwrite_{number} BEFORE INSERT ON {table} "
-            f"FOR EACH ROW EXECUTE FUNCTION refuse_history_overwrite('{message}', {columns})"
+            f"CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN {check} "
+            f"RAISE EXCEPTION USING MESSAGE = '{message}', ERRCODE = 'integrity_constraint_violation'; END IF; "
+            "RETURN NEW; END $$"
+        )
+        conn.exec_driver_sql(
+            f"CREATE TRIGGER {function} BEFORE INSERT ON {table} FOR EACH ROW EXECUTE FUNCTION {function}()"
         )
 
 
 def unguard_inserts(conn: Connection, table: str) -> None:
-    """For downgrades only."""
+    """For downgrades, and for migrations that write the guards again."""
     for number in range(len(KEYS[table])):
         suffix = "" if conn.dialect.name == "sqlite" else f" ON {table}"
         conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {table}_no_overwrite_{number}{suffix}")
+        if conn.dialect.name != "sqlite":
+            conn.exec_driver_sql(f"DROP FUNCTION IF EXISTS {table}_no_overwrite_{number}()")
 
 
 def drop(conn: Connection, table: str) -> None:

@@ -152,7 +152,7 @@ def pg_migrated_template(pg_server):
 
 @pytest.fixture
 def pg_engine(pg_server, pg_migrated_template):
-    """A fresh, empty PostgreSQL database at the newest schema (a copy: the twelve migrations cost a few tenths
+    """A fresh, empty PostgreSQL database at the newest schema (a copy: the migrations cost a few tenths
     of a second per database; they are tested from nothing in test_migrations and by the app's first start)."""
     yield from _pg_database(pg_server, pg_migrated_template)
 

@@ -56,3 +56,55 @@ def test_alembic_command_line_works_as_alembic_users_expect(tmp_path):
     assert f"-> {head} (head)" in history.stdout
     current = subprocess.run([*alembic, "current"], cwd=ROOT, env=env, capture_output=True, text=True)
     assert f"{head} (head)" in current.stdout
+
+
+#: What 0007 and 0012 left on PostgreSQL before 0013: one guard function for every table, building its query with
+#: format() and EXECUTE for each row (copied here from models/append_only.py as it was, to test the upgrade from it).
+_GENERIC_GUARD = """CREATE OR REPLACE FUNCTION refuse_history_overwrite() RETURNS trigger LANGUAGE plpgsql AS $$
+   DECLARE taken boolean; cond text := '';
+   BEGIN
+     FOR i IN 1 .. TG_NARGS - 1 LOOP
+       cond := cond || CASE WHEN i > 1 THEN ' AND ' ELSE '' END || format('%%I = ($1).%%I', TG_ARGV[i], TG_ARGV[i]);
+     END LOOP;
+     EXECUTE format('SELECT EXISTS (SELECT 1 FROM %%I.%%I WHERE %%s)', TG_TABLE_SCHEMA, TG_TABLE_NAME, cond)
+       INTO taken USING NEW;
+     IF taken THEN RAISE EXCEPTION USING MESSAGE = TG_ARGV[0], ERRCODE = 'integrity_constraint_violation'; END IF;
+     RETURN NEW;
+   END $$"""
+
+
+@pytest.mark.postgres
+def test_0013_writes_the_insert_guards_out_and_they_refuse_the_same(pg_engine):
+    """From the one generic guard (0012) to a guard per table and key (0013): the same inserts refused, with the
+    same message, and the generic function gone."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from models import append_only
+    from models.db import alembic_config
+    from recommendations.dataset.loader import load_folder
+    from tests.conftest import DATA
+
+    load_folder(DATA, pg_engine)
+    with pg_engine.connect() as conn:
+        command.downgrade(alembic_config(connection=conn), "0012")
+        conn.exec_driver_sql(_GENERIC_GUARD)
+        for table, keys in append_only.KEYS.items():
+            append_only.unguard_inserts(conn, table)
+            message = f"{append_only.PREFIX} {table} is part of the history: {append_only.MESSAGES[table]}"
+            for number, key in enumerate(keys):
+                columns = ", ".join(f"'{c}'" for c in key)
+                conn.exec_driver_sql(
+                    f"CREATE TRIGGER {table}_no_overwrite_{number} BEFORE INSERT ON {table} "
+                    f"FOR EACH ROW EXECUTE FUNCTION refuse_history_overwrite('{message}', {columns})"
+                )
+        conn.commit()
+    migrate(pg_engine)
+    with pg_engine.connect() as conn:
+        functions = set(conn.execute(text("SELECT proname FROM pg_proc WHERE proname LIKE '%overwrite%'")).scalars())
+        assert functions == {f"{t}_no_overwrite_{n}" for t, keys in append_only.KEYS.items() for n in range(len(keys))}
+        taken = conn.execute(text("SELECT id FROM assessment LIMIT 1")).scalar_one()
+    with pytest.raises(Exception, match="assessment is part of the history") as caught, pg_engine.begin() as conn:
+        conn.execute(text("INSERT INTO assessment SELECT * FROM assessment WHERE id = :id ON CONFLICT DO NOTHING"),
+                     {"id": taken})  # fmt: skip
+    assert append_only.MESSAGES["assessment"] in str(caught.value)
