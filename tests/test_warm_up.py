@@ -17,13 +17,10 @@ from recommendations.ui import data, warm
 from recommendations.write import accounts, auth, updates
 from recommendations.write.updates import AssessmentForm
 from tests import conftest
+from tests.test_app_progress import metric
 
 pytestmark = pytest.mark.usefixtures("app_db")
 UNASSESSED = "mmn2016-04"  # not assessed in data/ (tests/e2e/test_servers.py publishes it too)
-
-
-def _metric(at, label: str) -> str:
-    return next(m.value for m in at.metric if m.label == label)
 
 
 def _never_again(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -79,4 +76,4 @@ def test_a_write_after_the_warm_up_is_shown():
     assert not at.exception, at.exception
     total = warmed.total
     assessed = sum(n for status, n in warmed.count.items() if status != "not_assessed")
-    assert _metric(at, "Assessed") == numbers.of(assessed + 1, total, lang="en")
+    assert metric(at, "Assessed") == numbers.of(assessed + 1, total, lang="en")

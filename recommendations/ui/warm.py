@@ -18,7 +18,6 @@ import time
 from streamlit.logger import get_logger
 
 from recommendations import i18n
-from recommendations.read import headlines
 from recommendations.read.filters import Filters
 from recommendations.ui import data
 
@@ -41,9 +40,9 @@ _QUIET = _NotAScriptRun()
 def warm_up() -> float:
     """Fill the default page's caches, in every language on offer; the seconds it took."""
     start = time.perf_counter()
-    # The version of the data these values are built from: a write after this clears them at the next page run
-    # (``data.refresh_if_changed``), as it would have cleared values built by a page.
-    data._seen_version()["version"] = headlines.data_version(data.engine())
+    # Note the data's version first, as every page run does: a write after this clears what is built here at the
+    # next page run, as it would have cleared values built by a page.
+    data.refresh_if_changed()
     everything = Filters()  # the default page's filters: what ``ui.current_filters()`` gives a new session
     data.year_bounds()
     data.counts()
