@@ -70,6 +70,7 @@ class Settings:
     upload_max_mb: float = 5.0
     upload_max_rows: int = 2000
     api_requests_per_minute: int = 120
+    load_cache: Path | None = None  # where a load keeps the rows it read (``dataset.load_state``); None: nowhere
     sso: SingleSignOn | None = None
     sources: tuple[Source, ...] = field(default=(), compare=False)
 
@@ -188,6 +189,10 @@ def load(environ: Mapping[str, str] | None = None, secrets: Mapping[str, Any] | 
         except ValueError:
             problems.append(f"TRACKER_TRUSTED_PROXIES: {item!r} is not an IP address or network")
 
+    load_cache = text("TRACKER_LOAD_CACHE", _default_load_cache(env)).strip()
+    if load_cache and load_cache != "off" and not Path(load_cache).is_absolute():
+        problems.append(f"TRACKER_LOAD_CACHE={load_cache!r} must be an absolute path, or off")
+
     sso = _single_sign_on(secrets.get("auth"), problems, sources)
     if sso is not None and cookie_secret is None:
         cookie_secret = sso.cookie_secret  # one secret for both cookies, as the example file says
@@ -204,12 +209,19 @@ def load(environ: Mapping[str, str] | None = None, secrets: Mapping[str, Any] | 
         upload_max_mb=number("TRACKER_UPLOAD_MAX_MB", 5, 0.01, 50),
         upload_max_rows=int(number("TRACKER_UPLOAD_MAX_ROWS", 2000, 1, 100_000, whole=True)),
         api_requests_per_minute=int(number("TRACKER_API_REQUESTS_PER_MINUTE", 120, 1, 100_000, whole=True)),
+        load_cache=Path(load_cache) if load_cache not in ("", "off") else None,
         sso=sso,
         sources=tuple(sources),
     )
     if problems:
         raise SettingsError(problems)
     return settings
+
+
+def _default_load_cache(env: Mapping[str, str]) -> str:
+    """The user's cache directory (XDG), or "off" when there is no home to put it in."""
+    base = env.get("XDG_CACHE_HOME") or (str(Path(env["HOME"]) / ".cache") if env.get("HOME") else "")
+    return str(Path(base) / "recommendations-tracker") if base and Path(base).is_absolute() else "off"
 
 
 def _url_password(url: str) -> str | None:

@@ -8,6 +8,7 @@ when no server binary exists at all, and the run then says so loudly.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import functools
 import glob
@@ -51,6 +52,17 @@ def _temporary_files_in_memory(shm: Path = Path("/dev/shm")) -> None:
 
 
 _temporary_files_in_memory()
+
+
+def _kept_rows_per_process() -> None:
+    """Loads keep the rows they read (``load_state.kept``) in a directory of this test process's own, removed at
+    its end: never the user's cache, and never another worker's."""
+    directory = tempfile.mkdtemp(prefix="tracker-kept-rows-")
+    os.environ["TRACKER_LOAD_CACHE"] = directory
+    atexit.register(shutil.rmtree, directory, ignore_errors=True)
+
+
+_kept_rows_per_process()
 
 
 def _pg_bin(name: str) -> str | None:

@@ -67,6 +67,8 @@ def cmd_load(args: argparse.Namespace) -> int:
     if report.unchanged_files:
         print("no changes: the files are those of the last load (nothing was read)")
         return 0
+    if report.kept_rows:
+        print("the files are those of an earlier read: its kept rows were compared (nothing was read)")
     for line in report.lines():
         print("  " + line)
     if not report.changed:

@@ -16,20 +16,26 @@ file (``staging``), and the diff is SQL between the staged rows and the tables (
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import exc
 from sqlalchemy.engine import Engine
 
+from models import Source, tables
 from models.db import BOOTSTRAP_LOCK, exclusive, is_empty, migrate
 from recommendations.audit import audit
 from recommendations.dataset.folder import Problem
-from recommendations.dataset.load_state import fingerprint, last_fingerprint, remember_fingerprint
+from recommendations.dataset.load_state import fingerprint, kept, last_fingerprint, remember_fingerprint
 from recommendations.dataset.records import LOADED, record_rows
 from recommendations.dataset.staging import Staging
 from recommendations.dataset.sync import HISTORY, Staged, TableReport, append_history, sync_table
 from recommendations.dataset.validate import Progress, read_dataset
+
+log = logging.getLogger(__name__)
 
 __all__ = ["DataInvalid", "LoadReport", "TableReport", "load_folder", "prepare"]
 
@@ -44,6 +50,7 @@ class DataInvalid(Exception):
 class LoadReport:
     tables: dict[str, TableReport] = field(default_factory=dict)
     unchanged_files: bool = False  # the files were those of the last load: nothing was read
+    kept_rows: bool = False  # the files were those of an earlier read, whose rows were kept: compared, not read
 
     @property
     def changed(self) -> bool:
@@ -86,6 +93,7 @@ def _load_staged(staging: Staging, engine: Engine, root: Path, print_: str) -> L
                 remember_fingerprint(conn, print_)
         finally:
             if sqlite:
+                conn.exec_driver_sql(f"DROP TABLE IF EXISTS temp.own_stage_{tables.of(Source).name}")
                 conn.exec_driver_sql("DETACH DATABASE stage")
                 conn.commit()
     changed = [name for name, t in report.tables.items() if t.inserted or t.updated or t.removed]
@@ -104,14 +112,29 @@ def _assessments_file(root: Path) -> str:
 def load_folder(root: Path, engine: Engine, progress: Progress | None = None) -> LoadReport:
     """Validate ``root`` and load it; raise DataInvalid (database untouched) on any problem.
 
-    When the files and the rules are byte for byte those of the last load, nothing is read or written.
+    When the files and the rules are byte for byte those of the last load, nothing is read or written. When they
+    are those of an earlier read whose rows were kept (``load_state.kept``: a reload after a write in the app, or
+    the same folder into another database), those rows are compared and nothing is read.
     ``progress(done, total)`` follows the reading, which is most of the time of a load.
     """
     migrate(engine)
     print_ = fingerprint(root)
     if print_ == last_fingerprint(engine):
         return LoadReport(unchanged_files=True)
-    staging = Staging(LOADED)
+    slot = kept(root, print_, _shape())
+    if slot is not None and (earlier := Staging.reopen(slot.path, LOADED, slot.key)) is not None:
+        try:
+            report = _load_staged(earlier, engine, root, print_)
+        except (sqlite3.DatabaseError, exc.DatabaseError) as error:  # a damaged file: the load was rolled back
+            log.warning("the kept rows of %s could not be read (%s); reading the files", root, error)
+            slot.path.unlink(missing_ok=True)
+        else:
+            report.kept_rows = True
+            return report
+        finally:
+            earlier.close()
+    staging = Staging(LOADED, None if slot is None else slot.directory)
+    keep = False
     positions: dict[str, int] = {}
 
     def rows(kind: str, record: Any) -> None:
@@ -122,9 +145,19 @@ def load_folder(root: Path, engine: Engine, progress: Progress | None = None) ->
         _, problems = read_dataset(root, progress, keep=False, staging=staging, rows=rows)
         if problems:
             raise DataInvalid(problems)
+        if slot is not None:  # what was read is the files' own, whatever the database then says of it
+            staging.mark(slot.key)
+            keep = True
         return _load_staged(staging, engine, root, print_)
     finally:
-        staging.close()
+        staging.close(keep=slot.path if keep and slot is not None else None)
+
+
+def _shape() -> str:
+    """The staged tables' columns and types: kept rows of another shape are not used."""
+    return ";".join(
+        f"{t.name}(" + ",".join(f"{c.name} {c.type}" for c in t.columns) + ")" for t in map(tables.of, LOADED)
+    )
 
 
 def prepare(engine: Engine, root: Path) -> LoadReport | None:

@@ -8,9 +8,11 @@ moved into the database by SQL (``loader``). The file is deleted when the ``Stag
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 import tempfile
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,9 @@ from sqlalchemy import Column, MetaData, Table, bindparam, create_engine, insert
 from sqlalchemy.engine import Connection
 
 from models import SQLModel, tables
+from recommendations.dataset.load_state import private_file
+
+log = logging.getLogger(__name__)
 
 _BATCH = 5000
 
@@ -47,16 +52,21 @@ def stage_keys(model: type[SQLModel]) -> list[str]:
 class Staging:
     """The scratch database of one read. ``rows`` is None unless the read stages table rows for a load."""
 
-    def __init__(self, models: list[type[SQLModel]] | None = None) -> None:
-        handle, name = tempfile.mkstemp(prefix="recommendations-staging-", suffix=".sqlite")
-        os.close(handle)
-        self.path = Path(name)
+    def __init__(
+        self, models: list[type[SQLModel]] | None = None, directory: Path | None = None, *, path: Path | None = None
+    ) -> None:
+        """A new scratch file (in ``directory``, default the temporary one), or the kept file ``path`` reopened."""
+        if path is None:
+            handle, name = tempfile.mkstemp(prefix="recommendations-staging-", suffix=".sqlite", dir=directory)
+            os.close(handle)
+        self.path = Path(name) if path is None else path
         self._engine = create_engine(f"sqlite:///{self.path}")
         self._conn: Connection = self._engine.connect()
         # ignore: SQLAlchemy types the driver's connection as a generic DBAPI one; this engine is always sqlite3's
         self.db: sqlite3.Connection = self._conn.connection.driver_connection  # type: ignore[assignment]
         self.db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-16000;")
-        self.db.executescript(_SCHEMA)
+        if path is None:
+            self.db.executescript(_SCHEMA)
         self._places: list[tuple[str, str, str, int]] = []
         self._assessed: list[tuple[Any, ...]] = []
         self.metadata = MetaData()
@@ -65,8 +75,39 @@ class Staging:
         self._inserts: dict[type[SQLModel], tuple[str, list[tuple[str, Any]]]] = {}
         if models is not None:
             self.rows = {m: stage_table(m, self.metadata) for m in models}
-            self.metadata.create_all(self._conn)
-            self._conn.commit()
+            if path is None:
+                self.metadata.create_all(self._conn)
+                self._conn.commit()
+
+    @classmethod
+    def reopen(cls, kept: Path, models: list[type[SQLModel]], key: str) -> Staging | None:
+        """The rows a load kept in ``kept`` (see ``load_state.Kept``), or None when it is missing, not this user's
+        own, or not of ``key``. Read through a hard link of its own, so a load that replaces the file meanwhile
+        does not change what this one reads; the link goes at ``close``."""
+        link = kept.with_name(f"{kept.name}.{os.getpid()}.{uuid.uuid4().hex}")
+        try:
+            os.link(kept, link)
+        except OSError:
+            return None
+        staging: Staging | None = None
+        try:
+            if private_file(link):
+                staging = cls(models, path=link)
+                found = staging.db.execute("SELECT key FROM kept").fetchone()
+                if found is not None and found[0] == key:
+                    return staging
+        except sqlite3.Error:
+            pass
+        if staging is not None:
+            staging.close()
+        link.unlink(missing_ok=True)
+        return None
+
+    def mark(self, key: str) -> None:
+        """Say whose rows these are (``load_state.Kept.key``), before the file is kept."""
+        self.db.executescript("DROP TABLE IF EXISTS kept; CREATE TABLE kept (key TEXT NOT NULL);")
+        self.db.execute("INSERT INTO kept (key) VALUES (?)", (key,))
+        self.db.commit()
 
     # --- what the checks need ---------------------------------------------------------------------------------
 
@@ -159,7 +200,14 @@ class Staging:
         """The staged rows of ``table``, a batch at a time (typed: dates as dates, JSON as lists)."""
         yield from self._conn.execution_options(yield_per=_BATCH).execute(select(table))
 
-    def close(self) -> None:
+    def close(self, keep: Path | None = None) -> None:
+        """Close the file and delete it, or move it to ``keep`` (it replaces what was there in one step)."""
         self._conn.close()
         self._engine.dispose()
+        if keep is not None:
+            try:
+                os.replace(self.path, keep)
+                return
+            except OSError as error:
+                log.warning("rows of the load are not kept: %s", error)
         self.path.unlink(missing_ok=True)

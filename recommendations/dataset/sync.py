@@ -100,7 +100,19 @@ class Staged:
                 self._copy(model, table)
             else:
                 table = stage_table(model, self.metadata, schema="stage")
+                if model is Source:  # the load adjusts these (_keep_app_texts): this connection's copy, so the
+                    table = self._own_copy(model, table)  # staged file stays the files' own rows, fit to keep
             self.tables[model] = table
+
+    def _own_copy(self, model: type[SQLModel], staged: Table) -> Table:
+        """A temporary copy of the staged rows of ``model`` (SQLite), keyed as the staged table is."""
+        table = stage_table(model, self.metadata, f"own_{staged.name}", prefixes=["TEMPORARY"])
+        self.conn.exec_driver_sql(f"DROP TABLE IF EXISTS temp.{table.name}")  # a pooled connection's last load's
+        table.create(self.conn)
+        self.conn.execute(insert(table).from_select([c.name for c in staged.columns], select(staged)))
+        keys = ", ".join(f'"{c}"' for c in stage_keys(model))
+        self.conn.exec_driver_sql(f"CREATE INDEX {table.name}_key ON {table.name} ({keys})")
+        return table
 
     def _copy(self, model: type[SQLModel], table: Table) -> None:
         """COPY the staged rows of ``model`` into its temporary table (PostgreSQL), then index and analyse it."""

@@ -1,0 +1,210 @@
+"""The rows a load read, kept (``load_state.kept``): a reload of unchanged files after a write compares them instead
+of reading the files, and ends as a read would; a kept file that is not this user's own, not whole, or not of these
+files and this folder is never used."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import update
+
+from models import Theme, tables
+from models.db import make_engine
+from recommendations import settings
+from recommendations.audit import audit
+from recommendations.dataset import loader
+from recommendations.dataset.loader import load_folder
+from tests.helpers import app_assessment, content
+
+
+@pytest.fixture
+def cache(configure, tmp_path) -> Path:
+    """A kept-rows directory of this test's own."""
+    directory = tmp_path / "cache"
+    configure(load_cache=directory)
+    return directory
+
+
+@pytest.fixture
+def reads(monkeypatch) -> list[Path]:
+    """The folders a load read (each call of the reader)."""
+    calls: list[Path] = []
+    real = loader.read_dataset
+
+    def counting(root, *args, **kwargs):
+        calls.append(Path(root))
+        return real(root, *args, **kwargs)
+
+    monkeypatch.setattr(loader, "read_dataset", counting)
+    return calls
+
+
+def _kept(directory: Path) -> list[Path]:
+    return sorted(directory.glob("rows-*.sqlite"))
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _write_in_the_app(engine) -> None:
+    """What a reload after the app's writes meets: a YAML row edited, and audited as every write is."""
+    theme = tables.of(Theme)
+    with engine.begin() as conn:
+        conn.execute(update(theme).where(theme.c.id == "recruitment").values(name="Edited in the app"))
+        audit(conn, "someone", "edit", "theme", "recruitment")
+
+
+def test_a_reload_after_a_write_compares_the_kept_rows_and_ends_as_a_read_does(
+    engine, data_copy, cache, reads, configure
+):
+    load_folder(data_copy, engine)
+    assert reads == [data_copy] and len(_kept(cache)) == 1
+    kept_file = _kept(cache)[0]
+    before = _digest(kept_file)
+    app_assessment(engine, "app-1", "mmn2016-03")
+    _write_in_the_app(engine)
+
+    compared = load_folder(data_copy, engine)
+    assert compared.kept_rows and reads == [data_copy]  # nothing read the second time
+    assert compared.tables["theme"].updated == 1 and compared.tables["assessment"].kept == 1
+    after_kept = content(engine)
+    assert _digest(kept_file) == before  # the load adjusted its own copy of the staged sources, not the kept file
+    assert load_folder(data_copy, engine).unchanged_files  # and it recorded the fingerprint, as a read does
+
+    _write_in_the_app(engine)  # the same state again, then read, with nothing kept
+    configure(load_cache=None)
+    read = load_folder(data_copy, engine)
+    assert not read.kept_rows and reads == [data_copy, data_copy]
+    assert {n: vars(t) for n, t in read.tables.items()} == {n: vars(t) for n, t in compared.tables.items()}
+    assert content(engine) == after_kept
+
+
+def test_the_same_folder_into_a_new_database_uses_the_kept_rows(sqlite_engine, data_copy, cache, reads, tmp_path):
+    load_folder(data_copy, sqlite_engine)
+    fresh = make_engine(f"sqlite:///{tmp_path / 'fresh.db'}")
+    try:
+        report = load_folder(data_copy, fresh)
+        assert report.kept_rows and reads == [data_copy]
+        assert report.tables["recommendation"].inserted > 0
+        assert content(fresh) == content(sqlite_engine)
+    finally:
+        fresh.dispose()
+
+
+def test_the_same_files_in_another_folder_are_read_again(sqlite_engine, data_copy, cache, reads, tmp_path):
+    """The messages of a load name the folder's files: rows kept for one folder are not another's."""
+    load_folder(data_copy, sqlite_engine)
+    other = tmp_path / "other" / "data"
+    shutil.copytree(data_copy, other)
+    fresh = make_engine(f"sqlite:///{tmp_path / 'fresh.db'}")
+    try:
+        assert not load_folder(other, fresh).kept_rows
+    finally:
+        fresh.dispose()
+    assert reads == [data_copy, other] and len(_kept(cache)) == 2
+
+
+def _edit_a_file(kept: Path, data: Path) -> None:
+    themes = data / "themes.yaml"
+    themes.write_text(themes.read_text().replace("name: Recruitment and fees", "name: Recruitment, fees and costs"))
+
+
+def _open_to_others(kept: Path, data: Path) -> None:
+    kept.chmod(0o666)
+
+
+def _not_whole(kept: Path, data: Path) -> None:
+    with kept.open("r+b") as handle:
+        handle.truncate(kept.stat().st_size // 3)
+
+
+def _garbage(kept: Path, data: Path) -> None:
+    kept.write_bytes(b"<script>alert(1)</script>" * 100)
+
+
+def _another_key(kept: Path, data: Path) -> None:
+    import sqlite3
+
+    with sqlite3.connect(kept) as db:
+        db.execute("UPDATE kept SET key = 'someone else'")
+
+
+def _a_table_gone(kept: Path, data: Path) -> None:
+    """Whole and of the right key, but not all there: the load fails part way, is rolled back, and reads."""
+    import sqlite3
+
+    with sqlite3.connect(kept) as db:
+        db.execute("DROP TABLE stage_theme")
+
+
+def _a_link_elsewhere(kept: Path, data: Path) -> None:
+    elsewhere = kept.with_name("elsewhere.sqlite")
+    kept.rename(elsewhere)
+    kept.symlink_to(elsewhere)
+
+
+@pytest.mark.parametrize(
+    "spoil", [_edit_a_file, _open_to_others, _not_whole, _garbage, _another_key, _a_table_gone, _a_link_elsewhere]
+)
+def test_kept_rows_that_do_not_fit_are_not_used_and_the_load_reads(sqlite_engine, data_copy, cache, reads, spoil):
+    _spoiled_then_read(sqlite_engine, data_copy, cache, reads, spoil)
+
+
+def test_kept_rows_that_fail_part_way_on_postgresql_are_rolled_back_and_the_load_reads(
+    pg_engine, data_copy, cache, reads
+):
+    _spoiled_then_read(pg_engine, data_copy, cache, reads, _a_table_gone)
+
+
+def _spoiled_then_read(engine, data: Path, cache: Path, reads: list[Path], spoil) -> None:
+    load_folder(data, engine)
+    [kept] = _kept(cache)
+    spoil(kept, data)
+    _write_in_the_app(engine)
+    report = load_folder(data, engine)
+    assert not report.kept_rows and reads == [data, data]
+    assert report.tables["theme"].updated == 1
+    [again] = _kept(cache)  # replaced by what this read staged: private, and used next time
+    assert again.is_file() and not again.is_symlink() and again.stat().st_mode & 0o077 == 0
+    _write_in_the_app(engine)
+    assert load_folder(data, engine).kept_rows
+
+
+def test_a_directory_others_may_write_to_keeps_nothing(sqlite_engine, data_copy, cache, reads, caplog):
+    cache.mkdir(mode=0o700)
+    cache.chmod(0o777)
+    with caplog.at_level(logging.WARNING):
+        load_folder(data_copy, sqlite_engine)
+    assert _kept(cache) == [] and "not kept" in caplog.text
+    _write_in_the_app(sqlite_engine)
+    assert not load_folder(data_copy, sqlite_engine).kept_rows and len(reads) == 2
+
+
+def test_off_keeps_nothing(sqlite_engine, data_copy, configure, reads, tmp_path):
+    configure(load_cache=None)
+    load_folder(data_copy, sqlite_engine)
+    _write_in_the_app(sqlite_engine)
+    assert not load_folder(data_copy, sqlite_engine).kept_rows and len(reads) == 2
+
+
+def test_a_refused_read_keeps_nothing(sqlite_engine, data_copy, cache):
+    (data_copy / "themes.yaml").write_text("themes: [\n")
+    with pytest.raises(loader.DataInvalid):
+        load_folder(data_copy, sqlite_engine)
+    assert list(cache.iterdir()) == []  # not even the scratch file of the read
+
+
+def test_the_setting_says_where_and_off_says_nowhere(tmp_path):
+    home = settings.load({"HOME": str(tmp_path)}, {}).load_cache
+    assert home == tmp_path / ".cache" / "recommendations-tracker"
+    xdg = settings.load({"HOME": "/nowhere", "XDG_CACHE_HOME": str(tmp_path / "x")}, {}).load_cache
+    assert xdg == tmp_path / "x" / "recommendations-tracker"
+    assert settings.load({"TRACKER_LOAD_CACHE": "off", "HOME": str(tmp_path)}, {}).load_cache is None
+    assert settings.load({}, {}).load_cache is None  # no home: nowhere
+    with pytest.raises(settings.SettingsError, match="TRACKER_LOAD_CACHE"):
+        settings.load({"TRACKER_LOAD_CACHE": "cache/here"}, {})
