@@ -38,7 +38,7 @@ if not filters.is_empty():
 
 for slug, label, scope in scopes:
     st.header(label)
-    rows = len(ui.table(scope))
+    rows = ui.selected_count(scope)
     summary = ui.filter_summary(scope) if scope else t("No filters applied.")
     st.caption(ui.plural("{n} recommendation. {filters}", "{n} recommendations. {filters}", rows, filters=summary))
     cols = st.columns(3)

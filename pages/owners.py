@@ -59,12 +59,11 @@ st.write(
     )
 )
 filters = ui.current_filters()
-table = ui.table(filters)
 st.caption(ui.filter_summary(filters))
-if table.empty:
+if not ui.selected_count(filters):
     st.info(t("No recommendation matches these filters, so no actor is asked anything. Use **Clear filters**."))
     st.stop()
-ids = None if filters.is_empty() else tuple(sorted(table["id"]))
+ids = None if filters.is_empty() else tuple(sorted(ui.selected(filters) or ()))
 actors = ui.owner_summary(ids)
 if actors.empty:
     st.info(t("None of the recommendations in this selection names an addressee."))
@@ -79,9 +78,8 @@ cols[3].metric(
     t("Asks still open"), numbers.of(all_open, all_asks, lang=lang),
     help=t("Open status (not assessed, no progress, in progress, partially implemented); commitments never count."),
 )  # fmt: skip
-asked = int(table["addressee_ids"].map(len).gt(0).sum())  # the recommendations that ask someone to act
-st.write(ui.esc(figures.asks_base(all_open, all_asks, asked, lang)))
-ui.review_note(table["awaits_review"].any())
+st.write(ui.esc(figures.asks_base(all_open, all_asks, ui.asked(filters), lang)))
+ui.review_note(ui.awaits_review(filters, lang))
 
 # One chart label per actor id (two actors never share a bar), markup escaped, wrapped for phones.
 shown_as = ui.chart_labels(actors["actor_id"], actors["label"])

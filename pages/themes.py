@@ -6,7 +6,6 @@ import plotly.express as px
 import streamlit as st
 
 from recommendations import numbers, ui
-from recommendations.read import recurrence
 from recommendations.ui import t
 from recommendations.vocabulary import LINK_KIND_LABELS
 
@@ -50,10 +49,9 @@ NOTES = {
 
 st.title(t("Themes and recurrence"))
 filters = ui.current_filters()
-table = ui.table(filters)
 st.caption(ui.filter_summary(filters))
-ui.review_note(table["awaits_review"].any())
-if table.empty:
+ui.review_note(ui.awaits_review(filters, lang))
+if not ui.selected_count(filters):
     st.info(t("No recommendation matches these filters. Use **Clear filters** in the sidebar."))
     st.stop()
 
@@ -64,7 +62,7 @@ st.caption(
         "Only years in which a source in this selection was issued are shown."
     )
 )
-by_year = recurrence.theme_by_year(table, dict(ui.options()["themes"]))
+by_year = ui.theme_by_year(filters, lang)
 grid = by_year.pivot_table(index="theme", columns="year", values="count", aggfunc="sum", fill_value=0)
 grid = grid.loc[grid.sum(axis=1).sort_values(ascending=False).index]
 grid.columns = [str(year) for year in grid.columns]
@@ -99,7 +97,7 @@ st.caption(
         "recommendation."
     )
 )
-chains = ui.chronic_asks(None if filters.is_empty() else tuple(sorted(table["id"])))
+chains = ui.chronic_asks(None if filters.is_empty() else tuple(sorted(ui.selected(filters) or ())))
 if chains.empty:
     st.info(
         t("No recommendation in this selection is linked to an earlier or later one, so there is no chain to show.")

@@ -97,6 +97,22 @@ def test_actor_summary_of_no_ids_is_empty(loaded):
     assert list(df.columns) == owners.SUMMARY_COLUMNS
 
 
+def test_asked_counts_the_recommendations_that_name_someone(loaded):
+    from sqlalchemy import delete
+
+    from models.tables import AD
+
+    named = {r.id for r in DATASET.recommendations if r.addressees}
+    assert owners.asked(loaded) == len(named)
+    nobody = sorted(named)[0]  # every recommendation in data/ names someone: one that names nobody, made here
+    with loaded.begin() as conn:
+        conn.execute(delete(AD).where(AD.c.recommendation_id == nobody))
+    assert owners.asked(loaded) == len(named) - 1
+    recruitment = {r.id for r in DATASET.recommendations if "recruitment" in r.themes} | {nobody}
+    assert owners.asked(loaded, recruitment) == len(recruitment) - 1
+    assert owners.asked(loaded, ()) == 0
+
+
 def test_actor_status_counts_match_yaml(loaded):
     statuses = current_statuses()
     expected = Counter((ad.actor, statuses[(r.id, ad.actor)]) for r in DATASET.recommendations for ad in r.addressees)

@@ -170,3 +170,31 @@ def test_ids_bound_when_the_statement_runs_select_what_ids_given_when_it_is_buil
         sql.rows(loaded_engine, built)
     with_status = detail.disagreements(loaded_engine, every[:5])  # the statement built once, bound per page
     assert set(with_status["recommendation_id"]) <= set(every[:5])
+
+
+@pytest.mark.parametrize("which", ["real", "synthetic"])
+def test_owners_and_themes_read_in_sql_what_they_read_of_the_table(which, request):
+    """Owners and Themes no longer build the table of every selected recommendation: the base of the asks'
+    figures, the review note and the grid of themes by year come from SQL, and must equal what the table said."""
+    from collections import Counter
+
+    from recommendations.read import owners, recurrence
+
+    engine = request.getfixturevalue(which)
+    names = {t: name for t, name in headlines.options(engine, "en")["themes"]}
+    for filters in FILTERS:
+        table = recommendation_table(engine, filters)
+        ids = summary.selected(engine, filters)
+        assert owners.asked(engine, ids) == int(table["addressee_ids"].map(len).gt(0).sum()), filters
+        expected = Counter(
+            (names.get(t, t), int(year))
+            for theme_ids, year in zip(table["theme_ids"], table["year"], strict=True)
+            for t in theme_ids
+        )
+        grid = recurrence.theme_by_year(engine, ids, names)
+        assert {(t, y): n for t, y, n in zip(grid["theme"], grid["year"], grid["count"], strict=True)} == dict(
+            expected
+        ), filters
+        for lang in ("en", "km"):
+            shown = recommendation_table(engine, filters, lang=lang)
+            assert summary.awaits_review(engine, ids, lang) == bool(shown["awaits_review"].any()), (filters, lang)

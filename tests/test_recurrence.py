@@ -126,13 +126,28 @@ def test_chain_links_keep_the_notes(loaded):
 
 def test_theme_by_year_matches_yaml(loaded):
     names = {t.id: t.name for t in DATASET.themes}
-    expected = Counter(
-        (names[t], date_start(s.date).year) for s in DATASET.sources for r in s.recommendations for t in r.themes
-    )
-    table = recommendation_table(loaded)
-    for df in (recurrence.theme_by_year(table), recurrence.theme_by_year(table, names)):
-        assert {(t, y): n for t, y, n in zip(df["theme"], df["year"], df["count"], strict=True)} == dict(expected)
-    assert recurrence.theme_by_year(table.iloc[0:0]).empty
+
+    def expected(recs, named):
+        return Counter(
+            (named.get(t, t), date_start(s.date).year)
+            for s in DATASET.sources
+            for r in s.recommendations
+            if r.id in recs
+            for t in r.themes
+        )
+
+    def counted(df):
+        return {(t, y): n for t, y, n in zip(df["theme"], df["year"], df["count"], strict=True)}
+
+    every = {r.id for r in DATASET.recommendations}
+    assert counted(recurrence.theme_by_year(loaded, None, names)) == dict(expected(every, names))
+    # a selection across years counts only its recommendations; a theme without a name is shown by its id
+    made = sorted((s for s in DATASET.sources if s.recommendations), key=lambda s: date_start(s.date))
+    some = {r.id for s in (made[0], made[-1]) for r in s.recommendations}
+    df = recurrence.theme_by_year(loaded, sorted(some), {})
+    assert counted(df) == dict(expected(some, {})) and len({y for _, y in counted(df)}) == 2
+    assert list(df.columns) == recurrence.THEME_YEAR_COLUMNS
+    assert recurrence.theme_by_year(loaded, [], names).empty
 
 
 def unlinked_per_year(dataset) -> list[str]:

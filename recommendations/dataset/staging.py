@@ -86,7 +86,7 @@ class Staging:
         does not change what this one reads; the link goes at ``close``."""
         link = kept.with_name(f"{kept.name}.{os.getpid()}.{uuid.uuid4().hex}")
         try:
-            os.link(kept, link)
+            os.link(kept, link, follow_symlinks=False)  # a link put in its place is read past (private_file)
         except OSError:
             return None
         staging: Staging | None = None

@@ -71,6 +71,14 @@ def asks_by_actor(engine: Engine, ids: Iterable[str] | None = None) -> pd.DataFr
     )  # fmt: skip
 
 
+def asked(engine: Engine, ids: Iterable[str] | None = None) -> int:
+    """How many recommendations of ``ids`` (None: all) name someone to act: the base of the asks' figures."""
+    named = select(func.count(func.distinct(AD.c.recommendation_id)).label("n")).where(
+        sql.in_ids(AD.c.recommendation_id, _ids(ids))
+    )
+    return int(sql.rows(engine, named)[0]["n"])
+
+
 def actor_summary(
     engine: Engine,
     ids: Iterable[str] | None = None,

@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
-from models.tables import AD, L, R, S
+from models.tables import AD, RT, L, R, S
 from recommendations import dates, i18n, sql, status
 from recommendations.read import translations
 from recommendations.read.history import assessment_history, facts_from
@@ -62,23 +62,28 @@ def _linked_recommendations(engine: Engine, ids: list[str]) -> pd.DataFrame:
     return frame
 
 
-def theme_by_year(table: pd.DataFrame, names: Mapping[str, str] | None = None) -> pd.DataFrame:
-    """How many recommendations of ``table`` raised each theme, per source year.
-
-    ``names`` maps theme id to name; without it the names come from the table's
-    ``themes`` column (listed in the same order as ``theme_ids``).
-    """
-    rows = []
-    for theme_ids, theme_names, year in zip(table["theme_ids"], table["themes"], table["year"], strict=True):
-        split = str(theme_names).split("; ") if isinstance(theme_names, str) else []
-        fallback = dict(zip(theme_ids, split, strict=True)) if len(split) == len(theme_ids) else {}
-        for theme_id in theme_ids:
-            name = (names or {}).get(theme_id) or fallback.get(theme_id) or theme_id
-            rows.append((theme_id, name, int(year)))
-    if not rows:
+def theme_by_year(engine: Engine, ids: list[str] | None, names: Mapping[str, str]) -> pd.DataFrame:
+    """How many recommendations of ``ids`` (None: all) raised each theme, per source year: counted in SQL by theme
+    and source date (a few thousand groups at most), then by year. ``names`` maps theme id to name (else the id)."""
+    counted = sql.rows(
+        engine,
+        select(RT.c.theme_id, S.c.date_start, func.count().label("n"))
+        .join(R, R.c.id == RT.c.recommendation_id)
+        .join(S, S.c.id == R.c.source_id)
+        .where(sql.in_ids(R.c.id, ids))
+        .group_by(RT.c.theme_id, S.c.date_start),
+    )
+    if not counted:
         return pd.DataFrame(columns=THEME_YEAR_COLUMNS)
-    df = pd.DataFrame(rows, columns=["theme_id", "theme", "year"])
-    out = df.groupby(["theme_id", "theme", "year"]).size().reset_index(name="count")
+    frame = pd.DataFrame(
+        {
+            "theme_id": [r["theme_id"] for r in counted],
+            "theme": [names.get(r["theme_id"]) or r["theme_id"] for r in counted],
+            "year": [dates.as_date(r["date_start"]).year for r in counted],
+            "count": [int(r["n"]) for r in counted],
+        }
+    )
+    out = frame.groupby(["theme_id", "theme", "year"])["count"].sum().reset_index()
     return out.sort_values(["theme", "year"]).reset_index(drop=True)[THEME_YEAR_COLUMNS]
 
 

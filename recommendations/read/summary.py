@@ -77,7 +77,7 @@ def summary(engine: sql.Source, filters: Filters | None, lang: str = i18n.SOURCE
     for frame in by.values():
         frame["status_label"] = frame["status"].map(said)
     sources = part["source"]["key"].nunique() if "source" in part else 0
-    return Summary(ids, count, int(sources), by, _awaits_review(engine, ids, lang))
+    return Summary(ids, count, int(sources), by, awaits_review(engine, ids, lang))
 
 
 def _regrouped(frame: pd.DataFrame, dimension: str) -> pd.DataFrame:
@@ -113,7 +113,7 @@ def _by_addressee(engine: sql.Source, frame: pd.DataFrame | None, lang: str) -> 
     return per.groupby(["actor_id", "addressee", "status"])["count"].sum().reset_index()
 
 
-def _awaits_review(engine: sql.Source, ids: list[str] | None, lang: str) -> bool:
+def awaits_review(engine: sql.Source, ids: list[str] | None, lang: str) -> bool:
     """Whether any recommendation of the selection shows a translation awaiting review (never in English)."""
     if lang == i18n.SOURCE_LANGUAGE:
         return False

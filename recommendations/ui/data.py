@@ -11,18 +11,15 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from models.db import make_engine
-from recommendations import hierarchy, visibility
-from recommendations.dataset import export, package
-from recommendations.dataset.brief_file import brief_file as brief_as_file
+from recommendations import hierarchy
 from recommendations.dataset.loader import prepare
 from recommendations.read import brief as briefs
-from recommendations.read import figures, headlines, open_data, owners, recurrence, source_text, translations
+from recommendations.read import figures, headlines, owners, recurrence, source_text, translations
 from recommendations.read import summary as overview
 from recommendations.read.detail import Detail, page_of, recommendation_detail
 from recommendations.read.detail import disagreement_rows as disagreeing
 from recommendations.read.filters import Filters
 from recommendations.read.selection import OVERLAP
-from recommendations.read.table import recommendation_table
 from recommendations.ui.charts import kept_figures
 from recommendations.ui.config import TTL, configured
 from recommendations.ui.language import language
@@ -65,15 +62,16 @@ def refresh_if_changed() -> None:
     seen["version"] = version
 
 
-def table(filters: Filters | None = None, lang: str | None = None) -> pd.DataFrame:
-    """The recommendation table for ``filters``, its short titles, themes and actors in ``lang`` (None: the page's
-    language)."""
-    return _table(filters, lang or language())
+@st.cache_data(ttl=TTL, show_spinner=False)
+def awaits_review(filters: Filters | None, lang: str) -> bool:
+    """Whether the selection shows a translation nobody has reviewed, in ``lang`` (a query, no table)."""
+    return overview.awaits_review(engine(), selected(filters), lang)
 
 
-@st.cache_data(ttl=TTL, show_spinner="Working out the status of every recommendation…")
-def _table(filters: Filters | None, lang: str) -> pd.DataFrame:
-    return recommendation_table(engine(), filters, lang=lang)
+@st.cache_data(ttl=TTL, show_spinner=False)
+def asked(filters: Filters | None) -> int:
+    """How many selected recommendations name someone to act (a COUNT, no table)."""
+    return owners.asked(engine(), selected(filters))
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
@@ -282,6 +280,12 @@ def _owner_asks(actor_id: str, ids: tuple[str, ...] | None, lang: str) -> pd.Dat
     return owners.actor_asks(engine(), actor_id, ids, wider=True, lang=lang)
 
 
+@st.cache_data(ttl=TTL, show_spinner=False)
+def theme_by_year(filters: Filters | None, lang: str) -> pd.DataFrame:
+    """Recommendations per theme and source year in the selection, theme names in ``lang`` (GROUP BY, no table)."""
+    return recurrence.theme_by_year(engine(), selected(filters), dict(options(lang)["themes"]))
+
+
 def chronic_asks(ids: tuple[str, ...] | None, lang: str | None = None) -> pd.DataFrame:
     """Chains of repeated asks, titles and statuses in ``lang`` (None: the page's language)."""
     return _chronic_asks(ids, lang or language())
@@ -349,19 +353,6 @@ def brief(
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def brief_file(
-    ext: str,
-    themes: tuple[str, ...],
-    addressees: tuple[str, ...],
-    meeting: dt.date,
-    combine: str = OVERLAP,
-    lang: str = briefs.DEFAULT_LANGUAGE,
-) -> bytes:
-    """One download of the brief, built when its button is clicked (a broad brief's DOCX takes seconds)."""
-    return brief_as_file(brief(themes, addressees, meeting, combine, lang), ext)
-
-
-@st.cache_data(ttl=TTL, show_spinner=False)
 def choosers(lang: str) -> dict[str, dict[str, str]]:
     """Themes and addressees as a chooser names them in ``lang`` (``read.translations.choosers``)."""
     return translations.choosers(engine(), lang)
@@ -371,27 +362,3 @@ def choosers(lang: str) -> dict[str, dict[str, str]]:
 def short_names(lang: str) -> dict[str, str]:
     """Every actor's short name in ``lang``: its acronym, else its (translated) name, as a sentence wants it."""
     return translations.actor_names(engine(), lang).label
-
-
-@st.cache_data(ttl=TTL, show_spinner=False)
-def download(filters: Filters | None, fmt: str, viewer: visibility.Viewer) -> bytes:
-    """One file of Download data, built when its button is clicked (building every file on every visit cost 24 s
-    at 1,000 recommendations)."""
-    if fmt == "csv":
-        return export.to_csv_bytes(export.flat_table(engine(), filters))
-    if fmt == "json":
-        return export.to_json_bytes(export.json_records(engine(), filters))
-    return export.workbook(engine(), filters, viewer)
-
-
-@st.cache_data(ttl=TTL, show_spinner=False)
-def yaml_archive(viewer: visibility.Viewer) -> bytes:
-    """What this reader may see, as the data/ layout: the public's copy holds no draft and no reviewer's comment."""
-    return export.yaml_zip(engine(), viewer)
-
-
-@st.cache_data(ttl=TTL, show_spinner=False)
-def data_package() -> bytes:
-    """The published data as a Frictionless Data Package in one zip, built when its button is clicked."""
-    db = engine()
-    return package.as_zip(package.tables(db), open_data.data_state(db), configured().organisation)
