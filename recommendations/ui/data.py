@@ -1,5 +1,6 @@
-"""Every cache of the app, in one place: the engine (one per process) and the cached read-side results, cleared
-after every write on this server and whenever another server (or a load) has written."""
+"""Every cache of the app's reads, in one place: the engine (one per process) and the cached read-side results,
+cleared after every write on this server and whenever another server (or a load) has written (the downloads' caches,
+``ui.files``, with them)."""
 
 from __future__ import annotations
 
