@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import shutil
 from pathlib import Path
 
@@ -208,3 +209,28 @@ def test_the_setting_says_where_and_off_says_nowhere(tmp_path):
     assert settings.load({}, {}).load_cache is None  # no home: nowhere
     with pytest.raises(settings.SettingsError, match="TRACKER_LOAD_CACHE"):
         settings.load({"TRACKER_LOAD_CACHE": "cache/here"}, {})
+
+
+def test_what_a_stopped_load_left_is_removed_and_nothing_in_use(sqlite_engine, data_copy, cache):
+    import subprocess
+    import time
+
+    load_folder(data_copy, sqlite_engine)
+    [kept] = _kept(cache)
+    finished = subprocess.Popen(["true"])
+    finished.wait()
+    dead_link = kept.with_name(f"{kept.name}.{finished.pid}.{'0' * 32}")
+    live_link = kept.with_name(f"{kept.name}.{os.getpid()}.{'1' * 32}")
+    for link in (dead_link, live_link):
+        os.link(kept, link)
+    old_scratch, new_scratch = (
+        cache / "recommendations-staging-old.sqlite",
+        cache / "recommendations-staging-new.sqlite",
+    )
+    old_scratch.write_bytes(b"half a read")
+    new_scratch.write_bytes(b"a read under way")
+    two_days_ago = time.time() - 2 * 24 * 3600
+    os.utime(old_scratch, (two_days_ago, two_days_ago))
+    _write_in_the_app(sqlite_engine)
+    assert load_folder(data_copy, sqlite_engine).kept_rows
+    assert sorted(p.name for p in cache.iterdir()) == sorted([kept.name, live_link.name, new_scratch.name])

@@ -9,6 +9,7 @@ import hashlib
 import logging
 import os
 import stat
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from recommendations import settings
 from recommendations.dataset.folder import outside
 
 log = logging.getLogger(__name__)
+STAGING_PREFIX = "recommendations-staging-"
 
 _COUNTED = (Assessment, AssessmentEvidence, AssessmentReview, Evidence, Recommendation, Source, Actor)
 
@@ -123,10 +125,41 @@ def kept(root: Path, print_: str, shape: str) -> Kept | None:
     if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.geteuid() or info.st_mode & 0o022:
         log.warning("rows of the load are not kept: %s is not a directory only this user may write to", directory)
         return None
+    _tidy(directory)
     folder = str(Path(root).resolve())
     name = hashlib.sha256(folder.encode()).hexdigest()[:32]
     key = hashlib.sha256("\0".join((print_, folder, shape)).encode()).hexdigest()
     return Kept(directory, directory / f"rows-{name}.sqlite", key)
+
+
+#: A scratch file of a load that stopped before keeping it (a read's is written to as it goes, its diff takes minutes).
+_ABANDONED_AFTER = 24 * 3600
+
+
+def _tidy(directory: Path) -> None:
+    """Remove what loads that stopped half way left: the hard link a load reads kept rows through (named with its
+    process id: gone once that process is) and a scratch file not written to for a day. Each holds disk space."""
+    now = time.time()
+    for path in directory.iterdir():
+        try:
+            if path.name.startswith("rows-") and path.suffix != ".sqlite":  # rows-<folder>.sqlite.<pid>.<uuid>
+                pid = int(path.name.split(".")[2])
+                if not _running(pid):
+                    path.unlink()
+            elif path.name.startswith(STAGING_PREFIX) and now - path.stat().st_mtime > _ABANDONED_AFTER:
+                path.unlink()
+        except (OSError, ValueError, IndexError):
+            continue
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: running
+        return True
+    return True
 
 
 def private_file(path: Path) -> bool:

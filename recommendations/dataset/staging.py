@@ -21,7 +21,7 @@ from sqlalchemy import Column, MetaData, Table, bindparam, create_engine, insert
 from sqlalchemy.engine import Connection
 
 from models import SQLModel, tables
-from recommendations.dataset.load_state import private_file
+from recommendations.dataset.load_state import STAGING_PREFIX, private_file
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +57,7 @@ class Staging:
     ) -> None:
         """A new scratch file (in ``directory``, default the temporary one), or the kept file ``path`` reopened."""
         if path is None:
-            handle, name = tempfile.mkstemp(prefix="recommendations-staging-", suffix=".sqlite", dir=directory)
+            handle, name = tempfile.mkstemp(prefix=STAGING_PREFIX, suffix=".sqlite", dir=directory)
             os.close(handle)
         self.path = Path(name) if path is None else path
         self._engine = create_engine(f"sqlite:///{self.path}")
