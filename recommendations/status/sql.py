@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Select, and_, case, exists, func, or_, select
+from sqlalchemy import CompoundSelect, Select, and_, case, exists, func, literal, null, or_, select, union_all
 from sqlalchemy.sql import ColumnElement, FromClause
 
 from models.tables import AD, REVIEWS, A, R
@@ -170,7 +170,7 @@ def overall(
     *,
     by_assessor: bool = False,
     addressees: FromClause | None = None,
-) -> Select[*tuple[Any, ...]]:
+) -> Select[*tuple[Any, ...]] | CompoundSelect[*tuple[Any, ...]]:
     """One row per recommendation: its overall status (rule 4).
 
     Columns: recommendation_id, status (never NULL), as_of, as_of_start, assessment_id, assessor_id,
@@ -201,19 +201,23 @@ def overall(
         .where(pa.c.assessment_id.is_not(None))
         .subquery("chosen")
     )
-    chosen = select(ranked).where(ranked.c.pick == 1).subquery("overall_chosen")
-    columns = [chosen.c.as_of, chosen.c.as_of_start, chosen.c.assessment_id, chosen.c.assessor_id, chosen.c.scope_id]
     if by_assessor:
-        return select(chosen.c.recommendation_id, chosen.c.status, *columns)
-    return (
-        select(
-            R.c.id.label("recommendation_id"),
-            func.coalesce(chosen.c.status, Status.NOT_ASSESSED.value).label("status"),
-            *columns,
-        )
-        .select_from(R.outerjoin(chosen, chosen.c.recommendation_id == R.c.id))
-        .where(in_ids(R.c.id, recommendations))
+        chosen = select(ranked).where(ranked.c.pick == 1).subquery("overall_chosen")
+        return select(chosen.c.recommendation_id, chosen.c.status, *_verdict_columns(chosen))
+    # The recommendations with a verdict, then those without one (not assessed): a LEFT JOIN of the recommendations
+    # to the verdicts made SQLite scan every verdict for each recommendation when ``recommendations`` was a list
+    # (seconds for a theme's 5,577 at 50,000); ``NOT IN`` reads the verdicts' ids once.
+    verdicts = select(ranked).where(ranked.c.pick == 1).cte("overall_chosen")
+    unassessed = (
+        select(R.c.id.label("recommendation_id"), literal(Status.NOT_ASSESSED.value).label("status"))
+        .add_columns(*(null().label(c.name) for c in _verdict_columns(verdicts)))
+        .where(in_ids(R.c.id, recommendations), R.c.id.not_in(select(verdicts.c.recommendation_id)))
     )
+    return union_all(select(verdicts.c.recommendation_id, verdicts.c.status, *_verdict_columns(verdicts)), unassessed)
+
+
+def _verdict_columns(chosen: FromClause) -> list[ColumnElement[Any]]:
+    return [chosen.c.as_of, chosen.c.as_of_start, chosen.c.assessment_id, chosen.c.assessor_id, chosen.c.scope_id]
 
 
 # --- one computation per request ------------------------------------------------------------------------
