@@ -207,7 +207,7 @@ def overall(
     # The recommendations with a verdict, then those without one (not assessed): a LEFT JOIN of the recommendations
     # to the verdicts made SQLite scan every verdict for each recommendation when ``recommendations`` was a list
     # (seconds for a theme's 5,577 at 50,000); ``NOT IN`` reads the verdicts' ids once.
-    verdicts = select(ranked).where(ranked.c.pick == 1).cte("overall_chosen")
+    verdicts = select(ranked).where(ranked.c.pick == 1).cte()  # anonymous: two of these may meet in one statement
     unassessed = (
         select(R.c.id.label("recommendation_id"), literal(Status.NOT_ASSESSED.value).label("status"))
         .add_columns(*(null().label(c.name) for c in _verdict_columns(verdicts)))
