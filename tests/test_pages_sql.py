@@ -198,3 +198,23 @@ def test_owners_and_themes_read_in_sql_what_they_read_of_the_table(which, reques
         for lang in ("en", "km"):
             shown = recommendation_table(engine, filters, lang=lang)
             assert summary.awaits_review(engine, ids, lang) == bool(shown["awaits_review"].any()), (filters, lang)
+
+
+def test_two_overall_statuses_meet_in_one_statement(real):
+    """Each ``status.overall`` is a statement of its own CTE: two (of two days, one for a list) join as separate
+    statements would give them."""
+    some = sorted(r["id"] for r in sql.rows(real, select(AD.c.recommendation_id.label("id")).distinct()))[:40]
+    then = dt.date(2017, 12, 31)
+    now_, before = status.overall(None, some).subquery(), status.overall(then).subquery()
+    joined = sql.rows(
+        real,
+        select(now_.c.recommendation_id, now_.c.status, before.c.status.label("then")).join(
+            before, before.c.recommendation_id == now_.c.recommendation_id
+        ),
+    )
+    alone_now = {r["recommendation_id"]: r["status"] for r in sql.rows(real, status.overall(None, some))}
+    alone_then = {r["recommendation_id"]: r["status"] for r in sql.rows(real, status.overall(then))}
+    assert {r["recommendation_id"]: (r["status"], r["then"]) for r in joined} == {
+        i: (alone_now[i], alone_then[i]) for i in some
+    }
+    assert len(set(alone_now.values())) > 1 and alone_now != {i: alone_then[i] for i in some}
