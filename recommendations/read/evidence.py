@@ -64,9 +64,9 @@ def counts(engine: sql.Source, recommendations: list[str] | None = None) -> pd.D
     )
 
 
-def newest(engine: sql.Source, recommendations: list[str], as_of: dt.date | None = None) -> dict[str, dt.date]:
-    """Per recommendation with any: the first day of the newest evidence bearing on it (dated by ``as_of``), the
-    one fact of its evidence a brief's counts need (``items`` holds the entries themselves)."""
+def newest(engine: sql.Source, recommendations: list[str] | None, as_of: dt.date | None = None) -> dict[str, dt.date]:
+    """Per recommendation with any (of ``recommendations``, None: all): the first day of the newest evidence bearing
+    on it (dated by ``as_of``), the one fact of its evidence a brief's counts need (``items`` holds the entries)."""
     pairs = bearing(recommendations, as_of=as_of).subquery("bearing")
     statement = (
         select(pairs.c.recommendation_id, func.max(E.c.date_start).label("newest"))

@@ -131,7 +131,10 @@ def build_brief(
     matching = _matching(engine, [t for t, _ in theme_labels], [a for a, _ in actor_labels], combine)
     made = [r for r in matching if dates.as_date(r["date_start"]) <= meeting]
     ids = [r["id"] for r in made]
-    verdicts = status.statuses(engine, meeting, ids)  # the rule once, for every listed recommendation
+    # A brief on everything lists (nearly) every recommendation: its queries ask for all of them rather than bind a
+    # list of every id (at 50,000 the list cost a second more); the answers are looked up by id.
+    every = None if not theme_labels and not actor_labels else ids
+    verdicts = status.statuses(engine, meeting, every)  # the rule once, for every listed recommendation
     items, commitments = [], 0
     for row in made:
         statuses = verdicts.addressees(row["id"])
@@ -142,7 +145,7 @@ def build_brief(
             items.append(_item(row, statuses, verdict, words))
             through = reach.through(s.actor_id for s in statuses)
             items[-1].asked_as_a_whole = labels.as_a_whole([words.actors.label.get(w, w) for w in through], lang=lang)
-    chains = _add_core(engine, items, meeting, words, newest=detailed is not None)
+    chains = _add_core(engine, items, meeting, words, newest=detailed is not None, everything=every is None)
     brief = Brief(
         meeting_date=meeting,
         generated_on=today or dt.date.today(),
@@ -291,7 +294,7 @@ def _direct(engine: Engine, ids: list[str]) -> dict[tuple[str, str], str]:
 
 
 def _add_core(
-    engine: Engine, items: list[BriefItem], meeting: dt.date, words: _Words, *, newest: bool
+    engine: Engine, items: list[BriefItem], meeting: dt.date, words: _Words, *, newest: bool, everything: bool = False
 ) -> dict[str, list[dict[str, Any]]]:
     """What every listed recommendation needs for the counts, the grouping and the chronic asks: themes,
     addressees, chain and, for a preview (``newest``), the date of its newest evidence (one query each; a whole
@@ -308,7 +311,7 @@ def _add_core(
             .order_by(RT.c.recommendation_id, T.c.name),
         )
     )
-    dated = evidence.newest(engine, ids, as_of=meeting) if newest else {}
+    dated = evidence.newest(engine, None if everything else ids, as_of=meeting) if newest else {}
     chains = _chains(engine, ids, meeting)
     for item in items:
         item.theme_ids = [t["id"] for t in themes.get(item.id, [])]
