@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import re
 import sqlite3
 import sys
 import tempfile
@@ -26,11 +25,6 @@ from benchmarks.bench_readers import resident_mb, serve, session, visit  # noqa:
 WARM_UP_TIMEOUT_S = 300
 
 
-def peak_mb(pid: int) -> int:
-    status = Path(f"/proc/{pid}/status").read_text()
-    return int(re.search(r"^VmHWM:\s+(\d+) kB", status, re.M).group(1)) // 1024  # type: ignore[union-attr]
-
-
 def public_pages(rec_id: str) -> list[tuple[str, str]]:
     return [
         ("overview", ""), ("owners", ""), ("themes", ""), ("explore", ""), ("explore", "theme=recruitment"),
@@ -40,7 +34,10 @@ def public_pages(rec_id: str) -> list[tuple[str, str]]:
 
 async def opened(base: str, pid: int, rec_id: str) -> None:
     def said(what: str, seconds: float, error: str) -> None:
-        print(f"{what:48s} {seconds:6.2f} s  {resident_mb(pid)} MB  peak {peak_mb(pid)} MB  {error}", flush=True)
+        print(
+            f"{what:48s} {seconds:6.2f} s  {resident_mb(pid)} MB  peak {resident_mb(pid, 'VmHWM')} MB  {error}",
+            flush=True,
+        )
 
     for lang in ("en", "km"):
         async with session(base) as ws:

@@ -114,9 +114,10 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / TICKS
 
 
-def resident_mb(pid: int) -> int:
+def resident_mb(pid: int, field: str = "VmRSS") -> int:
+    """A process's resident memory now (``VmHWM``: its peak so far), in MB."""
     status = Path(f"/proc/{pid}/status").read_text()
-    return int(re.search(r"^VmRSS:\s+(\d+) kB", status, re.M).group(1)) // 1024  # type: ignore[union-attr]
+    return int(re.search(rf"^{field}:\s+(\d+) kB", status, re.M).group(1)) // 1024  # type: ignore[union-attr]
 
 
 def machine_busy() -> tuple[float, float]:

@@ -63,7 +63,7 @@ st.caption(ui.filter_summary(filters))
 if not ui.selected_count(filters):
     st.info(t("No recommendation matches these filters, so no actor is asked anything. Use **Clear filters**."))
     st.stop()
-ids = None if filters.is_empty() else tuple(sorted(ui.selected(filters) or ()))
+ids = ui.selected_ids(filters)
 actors = ui.owner_summary(ids)
 if actors.empty:
     st.info(t("None of the recommendations in this selection names an addressee."))

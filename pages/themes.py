@@ -97,7 +97,7 @@ st.caption(
         "recommendation."
     )
 )
-chains = ui.chronic_asks(None if filters.is_empty() else tuple(sorted(ui.selected(filters) or ())))
+chains = ui.chronic_asks(ui.selected_ids(filters))
 if chains.empty:
     st.info(
         t("No recommendation in this selection is linked to an earlier or later one, so there is no chain to show.")

@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import exc
 from sqlalchemy.engine import Engine
 
-from models import Source, tables
+from models import tables
 from models.db import BOOTSTRAP_LOCK, exclusive, is_empty, migrate
 from recommendations.audit import audit
 from recommendations.dataset.folder import Problem
@@ -93,7 +93,7 @@ def _load_staged(staging: Staging, engine: Engine, root: Path, print_: str) -> L
                 remember_fingerprint(conn, print_)
         finally:
             if sqlite:
-                conn.exec_driver_sql(f"DROP TABLE IF EXISTS temp.own_stage_{tables.of(Source).name}")
+                Staged.drop_copies(conn)
                 conn.exec_driver_sql("DETACH DATABASE stage")
                 conn.commit()
     changed = [name for name, t in report.tables.items() if t.inserted or t.updated or t.removed]

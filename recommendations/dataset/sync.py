@@ -106,8 +106,8 @@ class Staged:
 
     def _own_copy(self, model: type[SQLModel], staged: Table) -> Table:
         """A temporary copy of the staged rows of ``model`` (SQLite), keyed as the staged table is."""
-        table = stage_table(model, self.metadata, f"own_{staged.name}", prefixes=["TEMPORARY"])
-        self.conn.exec_driver_sql(f"DROP TABLE IF EXISTS temp.{table.name}")  # a pooled connection's last load's
+        table = stage_table(model, self.metadata, _own_name(model), prefixes=["TEMPORARY"])
+        Staged.drop_copies(self.conn)  # a pooled connection's last load's
         table.create(self.conn)
         self.conn.execute(insert(table).from_select([c.name for c in staged.columns], select(staged)))
         keys = ", ".join(f'"{c}"' for c in stage_keys(model))
@@ -133,6 +133,12 @@ class Staged:
         self.conn.exec_driver_sql(f"CREATE INDEX ON {table.name} ({keys})")
         self.conn.exec_driver_sql(f"ANALYZE {table.name}")
 
+    @staticmethod
+    def drop_copies(conn: Connection) -> None:
+        """Drop the temporary copies ``_own_copy`` made on this connection (SQLite), so it goes back to its pool
+        holding none."""
+        conn.exec_driver_sql(f"DROP TABLE IF EXISTS temp.{_own_name(Source)}")
+
     def of(self, model: type[SQLModel]) -> Table:
         return self.tables[model]
 
@@ -150,6 +156,10 @@ class Staged:
                 a, b = cast(cast(a, Text), JSONB), cast(cast(b, Text), JSONB)
             out.append(a.is_distinct_from(b))
         return or_(false(), *out)
+
+
+def _own_name(model: type[SQLModel]) -> str:
+    return f"own_stage_{tables.of(model).name}"
 
 
 def _same_key(table: Table, staged: Table, keys: list[str]) -> ColumnElement[bool]:

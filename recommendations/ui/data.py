@@ -137,6 +137,12 @@ def selected(filters: Filters | None) -> list[str] | None:
     return overview.selected(engine(), filters)
 
 
+def selected_ids(filters: Filters | None) -> tuple[str, ...] | None:
+    """The selection's ids, sorted, as the per-selection caches (owners, chains) are keyed (None: no filter)."""
+    ids = selected(filters)
+    return None if ids is None else tuple(sorted(ids))
+
+
 @st.cache_data(ttl=TTL, show_spinner=False)
 def _over_time(filters: Filters | None = None) -> overview.OverTime:
     """The year-end counts and the trend's two years for ``filters`` (one statement; no row per year fetched)."""
