@@ -234,3 +234,29 @@ def test_what_a_stopped_load_left_is_removed_and_nothing_in_use(sqlite_engine, d
     _write_in_the_app(sqlite_engine)
     assert load_folder(data_copy, sqlite_engine).kept_rows
     assert sorted(p.name for p in cache.iterdir()) == sorted([kept.name, live_link.name, new_scratch.name])
+
+
+def test_a_text_published_in_the_app_stays_the_newest_across_reloads_of_kept_rows(sqlite_engine, data_copy, cache):
+    """A source whose YAML holds no text keeps the text the app published (``sync._keep_app_texts``). The load
+    adjusts its staged row to do so; if it adjusted the kept file, the next reload would bring back the older text."""
+    from sqlalchemy import select
+
+    from models import Source
+
+    sources = tables.of(Source)
+    load_folder(data_copy, sqlite_engine)
+    [kept] = _kept(cache)
+    before = _digest(kept)
+    with sqlite_engine.connect() as conn:
+        textless = conn.execute(
+            select(sources.c.id).where(sources.c.full_text.is_(None)).order_by(sources.c.id)
+        ).first()
+    assert textless is not None
+    for text in ("The first text published in the app.", "The second, newer text."):
+        with sqlite_engine.begin() as conn:
+            conn.execute(update(sources).where(sources.c.id == textless.id).values(full_text=text))
+            audit(conn, "someone", "publish", "source", textless.id)
+        assert load_folder(data_copy, sqlite_engine).kept_rows
+        with sqlite_engine.connect() as conn:
+            assert conn.execute(select(sources.c.full_text).where(sources.c.id == textless.id)).scalar_one() == text
+    assert _digest(kept) == before
