@@ -78,3 +78,24 @@ def test_a_preview_is_never_a_file_nor_shows_more_than_it_details(loaded_engine)
         with pytest.raises(ValueError, match="details its first 5"):
             brief_markdown(preview, limit=limit)
     assert brief_markdown(preview, limit=5)
+
+
+def _chronic_section(markdown: str) -> list[str]:
+    section = markdown.split("## Chronic asks", 1)[1].split("## Recommendations", 1)[0]
+    return [line for line in section.splitlines() if line.strip()]
+
+
+def test_the_preview_lists_the_most_raised_chronic_asks_and_says_how_many_the_downloads_hold(loaded_engine):
+    """A broad brief at scale has thousands of chronic asks: the page lists as many as it details, the most raised
+    first (the brief's own order), and says how many the downloads hold."""
+    kwargs = {"themes": [], "addressees": [], "meeting_date": dt.date(2026, 11, 22)}
+    whole = build_brief(loaded_engine, **kwargs)
+    rows = whole.chronic
+    assert len(rows) > 3  # not vacuous
+    listed = _chronic_section(brief_markdown(whole))
+    assert len([line for line in listed if line.startswith("- **")]) == len(rows)
+    assert not any("most raised are shown" in line for line in listed)
+    shown = _chronic_section(brief_markdown(build_brief(loaded_engine, **kwargs, detailed=3), limit=3))
+    bullets = [line for line in shown if line.startswith("- **")]
+    assert bullets == [line for line in listed if line.startswith("- **")][:3]
+    assert shown[-1] == f"*The 3 most raised are shown here; the downloads list all {len(rows)} chronic asks.*"

@@ -181,8 +181,10 @@ def test_the_postgres_test_database_orders_text_unlike_bytes(pg_icu_engine):
     assert sorted(by_locale) == ids
 
 
+@pytest.mark.parametrize("by_index", [False, True], ids=["ranked", "by-index"])
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_sql_rule_equals_pure_python_rule_on_random_histories(rule_engine, seed):
+def test_sql_rule_equals_pure_python_rule_on_random_histories(rule_engine, seed, by_index):
+    """Both ways of picking the latest assessment (``status.picks_by_index``), on both databases."""
     load_folder(DATA, rule_engine)
     rng = random.Random(seed)
     facts = random_history(rng)
@@ -194,8 +196,11 @@ def test_sql_rule_equals_pure_python_rule_on_random_histories(rule_engine, seed)
     days = sorted({f.as_of_start for f in facts} | {f.as_of_start - dt.timedelta(days=1) for f in facts})
     checked = 0
     for as_of in [*rng.sample(days, 6), dt.date(2011, 11, 22), None]:
-        overall = {r["recommendation_id"]: r for r in sql.rows(rule_engine, status.overall(as_of))}
-        per = {(r["recommendation_id"], r["actor_id"]): r for r in sql.rows(rule_engine, status.per_addressee(as_of))}
+        overall = {r["recommendation_id"]: r for r in sql.rows(rule_engine, status.overall(as_of, by_index=by_index))}
+        per = {
+            (r["recommendation_id"], r["actor_id"]): r
+            for r in sql.rows(rule_engine, status.per_addressee(as_of, by_index=by_index))
+        }
         assert set(overall) == set(ADDRESSEES)
         for rec, pairs in ADDRESSEES.items():
             expected = status.overall_verdict(every.get(rec, []), pairs, as_of)
@@ -212,7 +217,7 @@ def test_sql_rule_equals_pure_python_rule_on_random_histories(rule_engine, seed)
                 checked += 1
     assert checked > 500
     # each assessor's own overall status (where assessors disagree)
-    mine = sql.rows(rule_engine, status.overall(None, by_assessor=True))
+    mine = sql.rows(rule_engine, status.overall(None, by_assessor=True, by_index=by_index))
     got = {(r["recommendation_id"], r["assessor_id"]): (r["status"], r["assessment_id"]) for r in mine}
     expected_by_assessor = {}
     for rec, pairs in ADDRESSEES.items():
@@ -224,7 +229,8 @@ def test_sql_rule_equals_pure_python_rule_on_random_histories(rule_engine, seed)
     assert got == expected_by_assessor
 
 
-def test_ties_are_decided_by_bytes_on_both_databases(rule_engine):
+@pytest.mark.parametrize("by_index", [False, True], ids=["ranked", "by-index"])
+def test_ties_are_decided_by_bytes_on_both_databases(rule_engine, by_index):
     load_folder(DATA, rule_engine)
     rec = "mmn2016-06"
     stamp = dt.datetime(2026, 1, 1, 9)
@@ -233,7 +239,7 @@ def test_ties_are_decided_by_bytes_on_both_databases(rule_engine):
         for s, st in zip(["-z", "_z", ".z"], ["no_progress", "in_progress", "implemented"], strict=True)
     ]
     insert_facts(rule_engine, ties)
-    got = sql.rows(rule_engine, status.overall(None, [rec]))[0]
+    got = sql.rows(rule_engine, status.overall(None, [rec], by_index=by_index))[0]
     assert got["assessment_id"] == max(t.id for t in ties) == "tie_z"
     assert got["status"] == "in_progress"
 

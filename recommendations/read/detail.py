@@ -81,7 +81,8 @@ def _differing(per: FromClause) -> Select[*tuple[Any, ...]]:
 def disagreement_rows(engine: Engine, recommendations: list[str] | None = None) -> pd.DataFrame:
     """(recommendation_id, rows) of ``disagreements`` without building them: each recommendation where assessors
     disagree and its number of rows there, in the list's order (a page of the list needs only its own ids)."""
-    frame = sql.frame(engine, _differing(status.overall(None, recommendations, by_assessor=True).subquery("per")))
+    per = status.overall(None, recommendations, by_assessor=True, by_index=status.picks_by_index(engine))
+    frame = sql.frame(engine, _differing(per.subquery("per")))
     if frame.empty:
         return pd.DataFrame({"recommendation_id": pd.Series(dtype=object), "rows": pd.Series(dtype=int)})
     frame["rows"] = frame["rows"].astype(int)
@@ -100,17 +101,18 @@ def page_of(rows: pd.DataFrame, start: int, size: int) -> tuple[list[str], int]:
 
 
 @functools.lru_cache(maxsize=4)
-def _disagreeing(day: dt.date, restricted: bool) -> Select[*tuple[Any, ...]]:
+def _disagreeing(day: dt.date, restricted: bool, by_index: bool) -> Select[*tuple[Any, ...]]:
     """The statement of ``disagreements`` on ``day``, built once (a page of the Overview's list runs it for its own
     ids, bound as ``ids``)."""
-    own = status.overall(day, sql.BoundIds("ids") if restricted else None, by_assessor=True).cte("per")
+    ids = sql.BoundIds("ids") if restricted else None
+    own = status.overall(day, ids, by_assessor=True, by_index=by_index).cte("per")
     differing = _differing(own).subquery("differing")  # the rule once, read twice
     return select(own).where(own.c.recommendation_id.in_(select(differing.c.recommendation_id)))
 
 
 def disagreements(engine: Engine, recommendations: list[str] | None = None) -> pd.DataFrame:
     """Recommendations whose assessors' own latest statuses differ: one row per (recommendation, assessor)."""
-    statement = _disagreeing(status.today(), recommendations is not None)
+    statement = _disagreeing(status.today(), recommendations is not None, status.picks_by_index(engine))
     if recommendations is not None:
         statement = statement.params(ids=sorted(set(recommendations)))
     per = sql.frame(engine, statement)

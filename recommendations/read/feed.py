@@ -11,7 +11,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.engine import Engine
 
 from models.tables import REVIEWS, A, R, S
-from recommendations import labels, sql, visibility
+from recommendations import labels, sql, status, visibility
 from recommendations.read.filters import Filters
 from recommendations.vocabulary import STATUS_LABELS, Visibility
 
@@ -39,7 +39,7 @@ def entries(engine: Engine, filters: Filters, limit: int = MAX_ENTRIES) -> list[
     """At most ``limit`` entries, newest first. With an addressee filter, only assessments judged for one of those
     addressees or for the whole ask."""
     limit = max(1, min(limit, MAX_ENTRIES))
-    chosen = None if filters.is_empty() else filters.matching()
+    chosen = None if filters.is_empty() else filters.matching(by_index=status.picks_by_index(engine))
     published_on = (
         select(func.max(REVIEWS.c.reviewed_at))
         .where(REVIEWS.c.assessment_id == A.c.id, REVIEWS.c.decision == Visibility.PUBLISHED.value)

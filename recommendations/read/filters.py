@@ -151,8 +151,9 @@ class Filters:
 
     # --- SQL ------------------------------------------------------------------------------------------
 
-    def matching(self, as_of: dt.date | None = None) -> Select[*tuple[Any, ...]]:
-        """SELECT the ids of the recommendations these filters select (statuses as of ``as_of``)."""
+    def matching(self, as_of: dt.date | None = None, *, by_index: bool = False) -> Select[*tuple[Any, ...]]:
+        """SELECT the ids of the recommendations these filters select (statuses as of ``as_of``; ``by_index``: as
+        ``status.per_addressee``'s)."""
         conditions = []
         if self.sources:
             conditions.append(sql.in_ids(R.c.source_id, self.sources))
@@ -176,7 +177,7 @@ class Filters:
             conditions.append(words_match(self.text))
         statement = select(R.c.id).join(S, S.c.id == R.c.source_id)
         if self.statuses or self.research:
-            verdict = status.overall(as_of).subquery("verdict")
+            verdict = status.overall(as_of, by_index=by_index).subquery("verdict")
             statement = statement.join(verdict, verdict.c.recommendation_id == R.c.id)
             if self.statuses:
                 conditions.append(sql.in_ids(verdict.c.status, self.statuses))
@@ -188,7 +189,7 @@ class Filters:
         """The selected recommendation ids (None: no filter, every recommendation)."""
         if self.is_empty():
             return None
-        return [r["id"] for r in sql.rows(db, self.matching(as_of))]
+        return [r["id"] for r in sql.rows(db, self.matching(as_of, by_index=status.picks_by_index(db)))]
 
 
 def words_match(text: str) -> ColumnElement[bool]:

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 from models.tables import ACT, AUDIT, R, S, T
-from recommendations import sql, visibility
+from recommendations import sql, status, visibility
 from recommendations.read import evidence, headlines
 from recommendations.read.detail import links_of
 from recommendations.read.filters import Filters
@@ -92,7 +92,7 @@ def items(table: pd.DataFrame, names: dict[str, str]) -> list[dict[str, Any]]:
 def page(engine: Engine, filters: Filters, number: int, size: int) -> tuple[list[dict[str, Any]], int]:
     """Page ``number`` (from 1) of ``size`` recommendations the filters select, in the order of the sources
     (date, then place in the source), and how many they select in all. Only that page's rows are built."""
-    matching = filters.matching()
+    matching = filters.matching(by_index=status.picks_by_index(engine))
     with engine.connect() as conn:  # one connection for the page's dozen queries (each checkout pings the server)
         total = int(sql.rows(conn, select(func.count().label("n")).select_from(matching.subquery()))[0]["n"])
         ordered = matching.order_by(S.c.date_start, R.c.source_id, R.c.position, R.c.id)
@@ -154,7 +154,7 @@ def themes(engine: Engine) -> list[dict[str, Any]]:
 def status_series(engine: Engine, filters: Filters) -> list[dict[str, Any]]:
     """The Overview's series: how many of the selected recommendations stood at each status on 31 December of
     each year (``headlines.status_over_time``, the same computation)."""
-    made = sql.frame(engine, filters.matching().add_columns(S.c.date_start))
+    made = sql.frame(engine, filters.matching(by_index=status.picks_by_index(engine)).add_columns(S.c.date_start))
     table = pd.DataFrame({"id": made["id"], "year": [day.year for day in made["date_start"]]})
     series = headlines.status_over_time(engine, table)
     return [

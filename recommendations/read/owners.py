@@ -46,7 +46,7 @@ def asks_by_actor(engine: Engine, ids: Iterable[str] | None = None) -> pd.DataFr
     the database gives (its collation, as before): ``summary_rank`` (most asked, then name) and ``status_rank``
     (actor id, then status).
     """
-    pa = status.per_addressee(None, _ids(ids)).subquery("pa")
+    pa = status.per_addressee(None, _ids(ids), by_index=status.picks_by_index(engine)).subquery("pa")
     grouped = (
         select(
             ACT.c.id.label("actor_id"), ACT.c.name, ACT.c.acronym, ACT.c.type, pa.c.role, pa.c.inferred, pa.c.status,
@@ -205,7 +205,8 @@ def actor_asks(
     names = translations.actor_names(engine, lang)
     reach = hierarchy.reach(engine, [actor_id]) if wider else hierarchy.Reach((actor_id,), (), {})
     reach = replace(reach, label={a: names.label.get(a, label) for a, label in reach.label.items()})
-    pa = status.per_addressee(None, _ids(ids), actors=reach.every).subquery("pa")
+    by_index = status.picks_by_index(engine)
+    pa = status.per_addressee(None, _ids(ids), actors=reach.every, by_index=by_index).subquery("pa")
     df = sql.frame(
         engine,
         select(

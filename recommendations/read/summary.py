@@ -45,7 +45,7 @@ def selected(engine: sql.Source, filters: Filters | None) -> list[str] | None:
 def summary(engine: sql.Source, filters: Filters | None, lang: str = i18n.SOURCE_LANGUAGE) -> Summary:
     """The counts of the selection, its labels in ``lang`` (as ``recommendation_table`` gives them)."""
     ids = selected(engine, filters)
-    pa = status.per_addressee(None, ids).cte("pa")
+    pa = status.per_addressee(None, ids, by_index=status.picks_by_index(engine)).cte("pa")
     verdict = status.overall(None, ids, addressees=pa).cte("verdict")
     text = String()
     counted = union_all(
@@ -150,7 +150,7 @@ def trend_rows(engine: sql.Source, ids: list[str] | None) -> pd.DataFrame:
 
 def selected_count(engine: sql.Source, filters: Filters | None) -> int:
     """How many recommendations the filters select."""
-    matching = (filters or Filters()).matching()
+    matching = (filters or Filters()).matching(by_index=status.picks_by_index(engine))
     return int(sql.rows(engine, select(func.count().label("n")).select_from(matching.subquery()))[0]["n"])
 
 
@@ -159,7 +159,7 @@ def table_page(
 ) -> pd.DataFrame:
     """Rows ``start`` to ``start + size`` of ``recommendation_table(engine, filters)``, in its order (the sources'
     date, then place in the source): the page's ids by LIMIT/OFFSET, the rule run for those alone."""
-    matching = (filters or Filters()).matching()
+    matching = (filters or Filters()).matching(by_index=status.picks_by_index(engine))
     ordered = matching.order_by(S.c.date_start, R.c.source_id, R.c.position, R.c.id).limit(size).offset(start)
     ids = [r["id"] for r in sql.rows(engine, ordered)]
     if not ids:

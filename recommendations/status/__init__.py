@@ -42,6 +42,7 @@ from recommendations.status.sql import (
     in_force,
     overall,
     per_addressee,
+    picks_by_index,
     published,
     standing,
     today,
@@ -51,6 +52,6 @@ from recommendations.status.years import year_ends
 __all__ = [
     "IN_FORCE", "NOT_ASKS", "NOT_ASSESSED", "RETURNED", "AddresseeStatus", "Fact", "Statuses", "Verdict",
     "effective_visibility", "for_addressee", "in_force", "is_ask", "is_open_ask", "least_advanced", "open_ask",
-    "overall", "overall_verdict", "per_addressee", "published", "standing", "standing_facts", "states", "statuses",
-    "today", "year_ends",
+    "overall", "overall_verdict", "per_addressee", "picks_by_index", "published", "standing", "standing_facts",
+    "states", "statuses", "today", "year_ends",
 ]  # fmt: skip

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Connection, Engine
 
 from recommendations.sql import rows
-from recommendations.status.sql import per_addressee
+from recommendations.status.sql import per_addressee, picks_by_index
 from recommendations.vocabulary import PROGRESS_RANK, AddresseeRole
 
 
@@ -84,7 +84,8 @@ def statuses(
 ) -> Statuses:
     """Every addressee's status for ``recommendations`` (None: all) on ``as_of`` (default today), in one query."""
     out: dict[str, list[AddresseeStatus]] = {}
-    statement = per_addressee(as_of, recommendations).order_by("recommendation_id", "position")
+    statement = per_addressee(as_of, recommendations, by_index=picks_by_index(db))
+    statement = statement.order_by("recommendation_id", "position")
     for row in rows(db, statement):
         item = AddresseeStatus(
             recommendation_id=row["recommendation_id"], actor_id=row["actor_id"], position=int(row["position"]),

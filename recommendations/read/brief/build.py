@@ -87,7 +87,9 @@ def _chosen(ids: list[str], names: dict[str, str]) -> list[tuple[str, str]]:
 
 def _matching(engine: Engine, themes: list[str], addressees: list[str], combine: str) -> list[dict[str, Any]]:
     """Recommendations the shared filters select for these themes and addressees (either list may be empty)."""
-    chosen = Filters(themes=themes, addressees=addressees, combine=combine).matching()
+    chosen = Filters(themes=themes, addressees=addressees, combine=combine).matching(
+        by_index=status.picks_by_index(engine)
+    )
     statement = (
         select(
             R.c.id, R.c.title, R.c.kind, R.c.number, R.c.section, R.c.lead_in, R.c.text, R.c.problems, R.c.source_id,

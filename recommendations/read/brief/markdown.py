@@ -20,13 +20,24 @@ def _evidence_md(entry: EvidenceEntry, lang: str) -> str:
     return f"{md_escape(entry.title)} ({when})" + (f" — {md_escape(ref)}" if ref else "")
 
 
-def _chronic_markdown(brief: Brief) -> list[str]:
-    """The chronic asks as a list: the same facts as the Word file's table, readable on a phone."""
+def _chronic_markdown(brief: Brief, limit: int | None = None) -> list[str]:
+    """The chronic asks as a list: the same facts as the Word file's table, readable on a phone. ``limit``: the
+    first (most raised) only, as the page's preview shows them (a broad brief at scale has thousands)."""
     rows = brief.chronic
     if not rows:
         return [md_escape(lines.no_chronic(brief)), ""]
-    items = [f"- **{md_escape(row.item.title)}** {md_escape(lines.chronic_facts(row, brief.lang))}" for row in rows]
-    return [md_escape(lines.chronic_intro(brief.lang)), "", *items, ""]
+    shown = rows if limit is None else rows[:limit]
+    items = [f"- **{md_escape(row.item.title)}** {md_escape(lines.chronic_facts(row, brief.lang))}" for row in shown]
+    out = [md_escape(lines.chronic_intro(brief.lang)), "", *items, ""]
+    if len(shown) < len(rows):
+        tr = i18n.translator(brief.lang)
+        note = tr.t(
+            "The {limit} most raised are shown here; the downloads list all {total} chronic asks.",
+            limit=tr.number(len(shown)),
+            total=tr.number(len(rows)),
+        )
+        out += [f"*{md_escape(note)}*", ""]
+    return out
 
 
 def brief_markdown(brief: Brief, *, title: bool = True, limit: int | None = None) -> str:
@@ -45,7 +56,7 @@ def brief_markdown(brief: Brief, *, title: bool = True, limit: int | None = None
     out += [md_escape(line) + "  " for line in lines.intro_lines(brief) + lines.count_lines(brief)]
     out.append("")
     if brief.items:
-        out += [f"## {md_escape(tr.t('Chronic asks'))}", "", *_chronic_markdown(brief)]
+        out += [f"## {md_escape(tr.t('Chronic asks'))}", "", *_chronic_markdown(brief, limit)]
         out += [f"## {md_escape(tr.t('Recommendations'))}", "", f"*{md_escape(tr.t(STATUS_NOTE))}*", ""]
         out += [md_escape(brief.grouping), ""]
     for group in brief.groups if brief.items else []:
