@@ -24,7 +24,7 @@ one package: ``sql`` (statements, for aggregating in the database), ``answer`` (
 randomised histories, on both databases. ``kinds`` says which records are asks, and so may be open.
 """
 
-from recommendations.status.answer import AddresseeStatus, Statuses, least_advanced, statuses
+from recommendations.status.answer import AddresseeStatus, Overall, Statuses, least_advanced, overall_statuses, statuses
 from recommendations.status.facts import (
     NOT_ASSESSED,
     Fact,
@@ -50,8 +50,8 @@ from recommendations.status.sql import (
 from recommendations.status.years import year_ends
 
 __all__ = [
-    "IN_FORCE", "NOT_ASKS", "NOT_ASSESSED", "RETURNED", "AddresseeStatus", "Fact", "Statuses", "Verdict",
+    "IN_FORCE", "NOT_ASKS", "NOT_ASSESSED", "RETURNED", "AddresseeStatus", "Fact", "Overall", "Statuses", "Verdict",
     "effective_visibility", "for_addressee", "in_force", "is_ask", "is_open_ask", "least_advanced", "open_ask",
-    "overall", "overall_verdict", "per_addressee", "picks_by_index", "published", "standing", "standing_facts",
-    "states", "statuses", "today", "year_ends",
+    "overall", "overall_statuses", "overall_verdict", "per_addressee", "picks_by_index", "published", "standing",
+    "standing_facts", "states", "statuses", "today", "year_ends",
 ]  # fmt: skip

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Connection, Engine
 
 from recommendations.sql import rows
-from recommendations.status.sql import per_addressee, picks_by_index
+from recommendations.status.sql import overall, per_addressee, picks_by_index
 from recommendations.vocabulary import PROGRESS_RANK, AddresseeRole
 
 
@@ -95,6 +95,36 @@ def statuses(
         )  # fmt: skip
         out.setdefault(item.recommendation_id, []).append(item)
     return Statuses(out)
+
+
+@dataclass(frozen=True)
+class Overall:
+    """One recommendation's overall status (rule 4) when it has one, as ``overall_statuses`` gives it."""
+
+    recommendation_id: str
+    status: str
+    as_of: str | None
+    assessment_id: str
+    assessor_id: str | None
+    scope_id: str | None  # the addressee it was judged for; None when it judged the whole ask
+
+    @property
+    def assessed(self) -> bool:
+        return True
+
+
+def overall_statuses(
+    db: Engine | Connection, as_of: dt.date | None = None, recommendations: Iterable[str] | None = None
+) -> dict[str, Overall]:
+    """The overall status of each of ``recommendations`` (None: all) that has one on ``as_of``, from the rule's SQL
+    form alone: for a caller that needs no addressee's own status (half the rows ``statuses`` reads)."""
+    statement = overall(as_of, recommendations, by_index=picks_by_index(db))
+    names = ("recommendation_id", "status", "as_of", "assessment_id", "assessor_id", "scope_id")
+    return {
+        row["recommendation_id"]: Overall(*(row[name] for name in names))
+        for row in rows(db, statement)
+        if row["assessment_id"] is not None
+    }
 
 
 def _day(value: object) -> dt.date | None:

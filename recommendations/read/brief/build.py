@@ -136,11 +136,15 @@ def build_brief(
     # A brief on everything lists (nearly) every recommendation: its queries ask for all of them rather than bind a
     # list of every id (at 50,000 the list cost a second more); the answers are looked up by id.
     every = None if not theme_labels and not actor_labels else ids
-    verdicts = status.statuses(engine, meeting, every)  # the rule once, for every listed recommendation
+    # A preview judged by the overall status (no addressee chosen) needs each addressee's own status only for the
+    # recommendations it details (``_add_details``): the rule's overall answer is read alone for the rest.
+    lean = detailed is not None and not reach.chosen
+    verdicts = status.Statuses({}) if lean else status.statuses(engine, meeting, every)  # the rule once
+    overall = status.overall_statuses(engine, meeting, every) if lean else {}
     items, commitments = [], 0
     for row in made:
         statuses = verdicts.addressees(row["id"])
-        verdict = _verdict(verdicts, row["id"], reach)
+        verdict = overall.get(row["id"]) if lean else _verdict(verdicts, row["id"], reach)
         if not status.is_ask(row["kind"]):
             commitments += 1
         elif status.is_open_ask(verdict.status if verdict else Status.NOT_ASSESSED, row["kind"]):
@@ -166,7 +170,7 @@ def build_brief(
     )
     brief.grouping, brief.groups = grouping.group(items, theme_labels, actor_labels, brief.wider, lang)
     brief.detailed = detailed
-    _add_details(engine, brief.items[:detailed], meeting, words, chains)
+    _add_details(engine, brief.items[:detailed], meeting, words, chains, addressees=lean)
     return brief
 
 
@@ -205,7 +209,7 @@ def _verdict(verdicts: status.Statuses, rec_id: str, reach: hierarchy.Reach) -> 
 def _item(
     row: dict[str, Any],
     statuses: list[status.AddresseeStatus],
-    verdict: status.AddresseeStatus | None,
+    verdict: status.AddresseeStatus | status.Overall | None,
     words: _Words,
 ) -> BriefItem:
     names = words.actors
@@ -221,27 +225,40 @@ def _item(
         source_title=row["source_title"],
         source_date=row["source_date"],
         first_raised=row["source_date"],
-        statuses=[
-            AddresseeStatus(
-                id=s.actor_id,
-                label=names.full.get(s.actor_id, s.actor_id),
-                inferred=s.inferred,
-                status=s.status,
-                as_of=s.as_of,
-                assessor=names.name.get(s.assessor_id) if s.assessor_id else None,
-                scoped=s.scope_id is not None,
-            )
-            for s in statuses
-        ],
     )
     if verdict is not None and verdict.assessed:
         item.status = verdict.status
         item.status_date = verdict.as_of
         item.status_assessor = names.name.get(verdict.assessor_id or "", verdict.assessor_id)
-        if verdict.scope_id and len(statuses) > 1:  # judged for one of several addressees: say which
-            item.status_scope = names.label.get(verdict.scope_id, verdict.scope_id)
         item.status_assessment_id = verdict.assessment_id
+    _add_addressees(item, statuses, verdict, words)
     return item
+
+
+def _add_addressees(
+    item: BriefItem,
+    statuses: list[status.AddresseeStatus],
+    verdict: status.AddresseeStatus | status.Overall | None,
+    words: _Words,
+) -> None:
+    """The item's addressees and each one's status, and which of them its status was judged for."""
+    names = words.actors
+    item.statuses = [
+        AddresseeStatus(
+            id=s.actor_id,
+            label=names.full.get(s.actor_id, s.actor_id),
+            inferred=s.inferred,
+            status=s.status,
+            as_of=s.as_of,
+            assessor=names.name.get(s.assessor_id) if s.assessor_id else None,
+            scoped=s.scope_id is not None,
+        )
+        for s in statuses
+    ]
+    if verdict is not None and verdict.assessed and verdict.scope_id and len(statuses) > 1:
+        item.status_scope = names.label.get(verdict.scope_id, verdict.scope_id)  # judged for one of several: say which
+    item.addressee_ids = [s.id for s in item.statuses]
+    item.addressees = [lines.inferred(s.label, words.lang) if s.inferred else s.label for s in item.statuses]
 
 
 def _history(
@@ -318,8 +335,6 @@ def _add_core(
     for item in items:
         item.theme_ids = [t["id"] for t in themes.get(item.id, [])]
         item.themes = [words.themes.get(t["id"], t["name"]) for t in themes.get(item.id, [])]
-        item.addressee_ids = [s.id for s in item.statuses]
-        item.addressees = [lines.inferred(s.label, words.lang) if s.inferred else s.label for s in item.statuses]
         item.newest_evidence = dated.get(item.id)
         chain = chains.get(item.id, [])
         item.times_raised = recurrence.times_raised(chain)
@@ -332,12 +347,23 @@ def _add_core(
 
 
 def _add_details(
-    engine: Engine, items: list[BriefItem], meeting: dt.date, words: _Words, chains: dict[str, list[dict[str, Any]]]
+    engine: Engine,
+    items: list[BriefItem],
+    meeting: dt.date,
+    words: _Words,
+    chains: dict[str, list[dict[str, Any]]],
+    *,
+    addressees: bool = False,
 ) -> None:
-    """History, evidence entries, links and questions of these recommendations (one query each)."""
+    """History, evidence entries, links and questions of these recommendations (one query each); ``addressees``:
+    each addressee's status too (a preview judged overall read only the overall status of the rest)."""
     if not items:
         return
     ids = [item.id for item in items]
+    if addressees:
+        verdicts = status.statuses(engine, meeting, ids)
+        for item in items:
+            _add_addressees(item, verdicts.addressees(item.id), verdicts.overall(item.id), words)
     history = _history(engine, ids, meeting, words.actors)
     entries = _evidence(engine, ids, meeting)
     direct = _direct(engine, ids)
