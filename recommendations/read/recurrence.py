@@ -43,9 +43,8 @@ LINK_COLUMNS = ["chain_id", "later_id", "later_title", "kind", "earlier_id", "ea
 
 
 def _linked_recommendations(engine: Engine, ids: list[str]) -> pd.DataFrame:
-    """These linked recommendations with their source and overall status (the status rule, ``status.statuses``:
-    one query of rules 1-3 for these ids, rule 4 applied to its rows; joining ``status.overall`` to the
-    recommendations instead scanned its whole answer once per recommendation on SQLite)."""
+    """These linked recommendations with their source and overall status (the status rule's overall answer alone,
+    ``status.overall_statuses``: half the rows of every addressee's status, which it needs none of)."""
     frame = sql.frame(
         engine,
         select(
@@ -55,8 +54,8 @@ def _linked_recommendations(engine: Engine, ids: list[str]) -> pd.DataFrame:
         .join(S, S.c.id == R.c.source_id)
         .where(sql.in_ids(R.c.id, ids)),
     )  # fmt: skip
-    verdicts = status.statuses(engine, None, ids)
-    overall = [verdicts.overall(rec_id) for rec_id in frame["recommendation_id"]]
+    verdicts = status.overall_statuses(engine, None, ids)
+    overall = [verdicts.get(rec_id) for rec_id in frame["recommendation_id"]]
     frame["status"] = [v.status if v else Status.NOT_ASSESSED.value for v in overall]
     frame["status_date"] = [v.as_of if v else None for v in overall]
     return frame
