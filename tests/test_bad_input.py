@@ -40,6 +40,9 @@ def _deep() -> str:
 # (name, file to write under data/, its content, expected path, expected line, words in the message)
 CASES = [
     ("alias bomb", "themes.yaml", _laughs(), "data/themes.yaml", 3, "anchors (&name) are not allowed"),
+    ("an alias as a value", "themes.yaml", "themes:\n  - id: a\n    name: *x\n", "data/themes.yaml", 3, "aliases"),
+    ("an anchored key", "themes.yaml", "themes:\n  - id: a\n    &k name: A\n", "data/themes.yaml", 3, "anchors"),
+    ("an anchored item", "themes.yaml", "themes:\n  - &t {id: a, name: A}\n", "data/themes.yaml", 2, "anchors"),
     (
         "merge key",
         "themes.yaml",

@@ -79,6 +79,18 @@ def _line(event: yaml.Event) -> int:
     return event.start_mark.line + 1 if event.start_mark is not None else 0
 
 
+def _text(event: Any) -> str | None:
+    """A plain or quoted text that no resolver looks at, as ``_Builder.scalar`` takes it, without its calls (most
+    events of a data file: the read's hot path); None for anything else (an empty text included), which
+    ``_Builder.value`` then reads."""
+    if event.__class__ is not _ScalarEvent or event.tag is not None:
+        return None
+    value: str = event.value
+    if (event.implicit[0] and value[:1] in _RESOLVED) or len(value) > MAX_SCALAR:
+        return None
+    return value
+
+
 class _Builder:
     def __init__(self, handle: Any) -> None:
         self.p = _Events(handle)
@@ -138,24 +150,25 @@ class _Builder:
                 if getattr(child, "anchor", None) is not None:
                     self.refuse(child)
                 lines.append(child.start_mark.line + 1)
-                append(self.value(child, depth + 1))
+                append(_text(child) or self.value(child, depth + 1))
             return items
         if kind is _MappingStart:
             result = LineDict()
             result.line = _line(event)
             result.key_lines = key_lines = {}
             get_key: Callable[[], Any] = self.p.get_event
-            next_event = self.event
             while (key_event := get_key()).__class__ is not _MappingEnd:
                 if getattr(key_event, "anchor", None) is not None:
                     self.refuse(key_event)
-                key = self.value(key_event, depth + 1)
+                key = _text(key_event) or self.value(key_event, depth + 1)
                 line = key_event.start_mark.line + 1
                 if not isinstance(key, str | int | float | bool) and key is not None:
                     raise YamlError(line, "a key must be a plain value")
                 if key in result:
                     raise YamlError(line, f"invalid YAML: duplicate key {key!r}")
-                result[key] = self.value(next_event(), depth + 1)
+                if getattr(child := get_key(), "anchor", None) is not None:  # self.event, inlined
+                    self.refuse(child)
+                result[key] = _text(child) or self.value(child, depth + 1)
                 key_lines[key] = line
             return result
         raise YamlError(getattr(event.start_mark, "line", -1) + 1, f"unexpected {type(event).__name__}")
