@@ -202,6 +202,10 @@ def test_sql_rule_equals_pure_python_rule_on_random_histories(rule_engine, seed,
             for r in sql.rows(rule_engine, status.per_addressee(as_of, by_index=by_index))
         }
         assert set(overall) == set(ADDRESSEES)
+        alone = status.overall_statuses(rule_engine, as_of)  # rule 4's answer alone, as the brief's preview reads it
+        assert {r: (v.status, v.assessment_id, v.scope_id) for r, v in alone.items()} == {
+            r: (o["status"], o["assessment_id"], o["scope_id"]) for r, o in overall.items() if o["assessment_id"]
+        }
         for rec, pairs in ADDRESSEES.items():
             expected = status.overall_verdict(every.get(rec, []), pairs, as_of)
             got = overall[rec]

@@ -18,10 +18,12 @@ else decides what a status is. The rule (README, "How a status is worked out"):
    assessed included, so an ask nobody has judged for them stays open for them; a tie goes to the latest.
 
 A status judged for one actor therefore never appears as another actor's. The rule is written three ways, in
-one package: ``sql`` (statements, for aggregating in the database), ``answer`` (``statuses``: one query of rules
-1-3, rules 4-5 applied to its rows, what a page, an export or the brief asks once per request) and ``facts``
-(pure Python, for rows already held and the tests' oracle); the tests check them against each other on
-randomised histories, on both databases. ``kinds`` says which records are asks, and so may be open.
+one package: ``sql`` (statements, for aggregating in the database; rule 3's "latest" is picked by ranking, or by
+an index lookup per addressee where that is faster, ``picks_by_index``: the same rows), ``answer`` (``statuses``:
+one query of rules 1-3, rules 4-5 applied to its rows, what a page, an export or the brief asks once per request;
+``overall_statuses``: rule 4's answer alone) and ``facts`` (pure Python, for rows already held and the tests'
+oracle); the tests check them against each other on randomised histories, both SQL picks on both databases.
+``kinds`` says which records are asks, and so may be open.
 """
 
 from recommendations.status.answer import AddresseeStatus, Overall, Statuses, least_advanced, overall_statuses, statuses
