@@ -31,24 +31,21 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import literal, select, union_all
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from models.tables import ACT, RT, A, L, R, S, T
+from models.tables import ACT, RT, R, S, T
 from recommendations import dates, hierarchy, i18n, labels, settings, sql, status
 from recommendations.dates import date_start
-from recommendations.i18n import N_
 from recommendations.read import evidence, headlines, recurrence, translations
-from recommendations.read.brief import grouping, lines
+from recommendations.read.brief import details, grouping, lines
 from recommendations.read.brief.model import (
     DEFAULT_LANGUAGE,
     LANGUAGES,
     AddresseeStatus,
     Brief,
     BriefItem,
-    EvidenceEntry,
     Gap,
-    HistoryEntry,
     LinkedEntry,
 )
 from recommendations.read.brief.questions import questions_for
@@ -60,17 +57,6 @@ from recommendations.vocabulary import ActorType, SourceKind, Status
 REGIONAL_KINDS = frozenset({SourceKind.AFML})
 #: One country's own bodies: its ministries and agencies (and the government as a whole) and its local authorities.
 NATIONAL_BODIES = frozenset({ActorType.GOVERNMENT_ORIGIN, ActorType.LOCAL_AUTHORITY})
-
-# How a direct link reads from the listed recommendation: (it is the later one, kind) -> words (in English;
-# ``lines.linked_line`` says them in the brief's language).
-_RELATION = {
-    (1, "repeats"): N_("this repeats it"),
-    (1, "follows_up"): N_("this follows it up"),
-    (1, "supersedes"): N_("this supersedes it"),
-    (0, "repeats"): N_("repeats this"),
-    (0, "follows_up"): N_("follows this up"),
-    (0, "supersedes"): N_("supersedes this"),
-}
 
 
 def _by_rec(rows: list[dict[str, Any]], key: str = "recommendation_id") -> dict[str, list[dict[str, Any]]]:
@@ -86,14 +72,15 @@ def _chosen(ids: list[str], names: dict[str, str]) -> list[tuple[str, str]]:
 
 
 def _matching(engine: Engine, themes: list[str], addressees: list[str], combine: str) -> list[dict[str, Any]]:
-    """Recommendations the shared filters select for these themes and addressees (either list may be empty)."""
+    """Recommendations the shared filters select for these themes and addressees (either list may be empty); the
+    texts of those a brief details are read with their details (``details.add_texts``)."""
     chosen = Filters(themes=themes, addressees=addressees, combine=combine).matching(
         by_index=status.picks_by_index(engine)
     )
     statement = (
         select(
-            R.c.id, R.c.title, R.c.kind, R.c.number, R.c.section, R.c.lead_in, R.c.text, R.c.problems, R.c.source_id,
-            S.c.title.label("source_title"), S.c.date.label("source_date"), S.c.date_start,
+            R.c.id, R.c.title, R.c.kind, R.c.source_id, S.c.title.label("source_title"), S.c.date.label("source_date"),
+            S.c.date_start,
         )
         .join(S, S.c.id == R.c.source_id)
         .where(R.c.id.in_(chosen))
@@ -151,7 +138,10 @@ def build_brief(
             items.append(_item(row, statuses, verdict, words))
             through = reach.through(s.actor_id for s in statuses)
             items[-1].asked_as_a_whole = labels.as_a_whole([words.actors.label.get(w, w) for w in through], lang=lang)
-    chains = _add_core(engine, items, meeting, words, newest=detailed is not None, everything=every is None)
+    every_theme = detailed is None or bool(theme_labels)  # grouped by theme, or a whole brief
+    chains = _add_core(
+        engine, items, meeting, words, newest=detailed is not None, everything=every is None, themes=every_theme
+    )
     brief = Brief(
         meeting_date=meeting,
         generated_on=today or dt.date.today(),
@@ -170,7 +160,7 @@ def build_brief(
     )
     brief.grouping, brief.groups = grouping.group(items, theme_labels, actor_labels, brief.wider, lang)
     brief.detailed = detailed
-    _add_details(engine, brief.items[:detailed], meeting, words, chains, addressees=lean)
+    _add_details(engine, brief.items[:detailed], meeting, words, chains, addressees=lean, themes=not every_theme)
     return brief
 
 
@@ -216,11 +206,7 @@ def _item(
     item = BriefItem(
         id=row["id"],
         title=words.title(row["id"], row["title"]),
-        text=row["text"],
-        lead_in=row["lead_in"],
-        number=row["number"],
-        section=row["section"],
-        problems=list(row["problems"] or []),
+        text="",  # ``details.add_texts``: read for the recommendations the brief details
         source_id=row["source_id"],
         source_title=row["source_title"],
         source_date=row["source_date"],
@@ -261,80 +247,33 @@ def _add_addressees(
     item.addressees = [lines.inferred(s.label, words.lang) if s.inferred else s.label for s in item.statuses]
 
 
-def _history(
-    engine: Engine, ids: list[str], meeting: dt.date, names: labels.ActorNames
-) -> dict[str, list[HistoryEntry]]:
-    """Standing assessments dated on or before the meeting (the rule's first step), oldest first."""
-    standing = status.standing(meeting, ids).subquery("standing")
-    statement = (
-        select(
-            standing.c.recommendation_id, standing.c.id, standing.c.as_of, standing.c.status, standing.c.assessor_id,
-            A.c.rationale, standing.c.addressee_id,
-        )
-        .join(A, A.c.id == standing.c.id)
-        .order_by(
-            standing.c.recommendation_id, standing.c.as_of_start, standing.c.recorded_at, sql.bytewise(standing.c.id)
-        )
-    )  # fmt: skip
-    out: dict[str, list[HistoryEntry]] = defaultdict(list)
-    with engine.connect() as conn:  # plain tuples: a broad brief reads about ten assessments per recommendation
-        for rec_id, ident, as_of, said, assessor, rationale, addressee in conn.execute(statement):
-            who, to = names.name.get(assessor, assessor), names.name.get(addressee) if addressee else None
-            out[rec_id].append(HistoryEntry(ident, as_of, said, who, rationale, to))
-    return out
-
-
-def _evidence(engine: Engine, ids: list[str], meeting: dt.date) -> dict[str, list[EvidenceEntry]]:
-    """What bears on each listed recommendation (``read.evidence``), dated by the meeting, newest first."""
-    items = evidence.items(engine, ids, as_of=meeting)
-    columns = ["recommendation_id", "id", "title", "date", "url", "citation", "source_title"]
-    out: dict[str, list[EvidenceEntry]] = defaultdict(list)
-    for rec_id, *entry in zip(*(items[c].tolist() for c in columns), strict=True):
-        out[rec_id].append(EvidenceEntry(*entry))
-    return out
-
-
 def _chains(engine: Engine, ids: list[str], meeting: dt.date) -> dict[str, list[dict[str, Any]]]:
     """Each listed recommendation's chain (``recurrence.raised``), among recommendations made by the meeting."""
     return recurrence.raised(engine, ids, meeting)
 
 
-def _direct(engine: Engine, ids: list[str]) -> dict[tuple[str, str], str]:
-    as_later = select(
-        L.c.source_id.label("rec"), L.c.target_id.label("other"), L.c.kind, literal(1).label("later")
-    ).where(sql.in_ids(L.c.source_id, ids))
-    as_earlier = select(
-        L.c.target_id.label("rec"), L.c.source_id.label("other"), L.c.kind, literal(0).label("later")
-    ).where(sql.in_ids(L.c.target_id, ids))
-    return {
-        (d["rec"], d["other"]): _RELATION.get((int(d["later"]), d["kind"]), d["kind"])
-        for d in sql.rows(engine, union_all(as_later, as_earlier))
-    }
-
-
 def _add_core(
-    engine: Engine, items: list[BriefItem], meeting: dt.date, words: _Words, *, newest: bool, everything: bool = False
+    engine: Engine,
+    items: list[BriefItem],
+    meeting: dt.date,
+    words: _Words,
+    *,
+    newest: bool,
+    everything: bool = False,
+    themes: bool = True,
 ) -> dict[str, list[dict[str, Any]]]:
-    """What every listed recommendation needs for the counts, the grouping and the chronic asks: themes,
-    addressees, chain and, for a preview (``newest``), the date of its newest evidence (one query each; a whole
-    brief takes that date from the entries ``_add_details`` reads). Returns the chains, for ``_add_details``."""
+    """What every listed recommendation needs for the counts, the grouping and the chronic asks: its chain, its
+    themes (``themes``: when the grouping needs them) and, for a preview (``newest``), the date of its newest
+    evidence (one query each; a whole brief takes that date from the entries ``_add_details`` reads). Returns the
+    chains, for ``_add_details``."""
     if not items:
         return {}
     ids = [item.id for item in items]
-    themes = _by_rec(
-        sql.rows(
-            engine,
-            select(RT.c.recommendation_id, T.c.id, T.c.name)
-            .join(T, T.c.id == RT.c.theme_id)
-            .where(sql.in_ids(RT.c.recommendation_id, ids))
-            .order_by(RT.c.recommendation_id, T.c.name),
-        )
-    )
+    if themes:
+        _add_themes(engine, items, words)
     dated = evidence.newest(engine, None if everything else ids, as_of=meeting) if newest else {}
     chains = _chains(engine, ids, meeting)
     for item in items:
-        item.theme_ids = [t["id"] for t in themes.get(item.id, [])]
-        item.themes = [words.themes.get(t["id"], t["name"]) for t in themes.get(item.id, [])]
         item.newest_evidence = dated.get(item.id)
         chain = chains.get(item.id, [])
         item.times_raised = recurrence.times_raised(chain)
@@ -346,6 +285,20 @@ def _add_core(
     return chains
 
 
+def _add_themes(engine: Engine, items: list[BriefItem], words: _Words) -> None:
+    ids = [item.id for item in items]
+    statement = (
+        select(RT.c.recommendation_id, T.c.id, T.c.name)
+        .join(T, T.c.id == RT.c.theme_id)
+        .where(sql.in_ids(RT.c.recommendation_id, ids))
+        .order_by(RT.c.recommendation_id, T.c.name)
+    )
+    themes = _by_rec(sql.rows(engine, statement))
+    for item in items:
+        item.theme_ids = [t["id"] for t in themes.get(item.id, [])]
+        item.themes = [words.themes.get(t["id"], t["name"]) for t in themes.get(item.id, [])]
+
+
 def _add_details(
     engine: Engine,
     items: list[BriefItem],
@@ -354,19 +307,24 @@ def _add_details(
     chains: dict[str, list[dict[str, Any]]],
     *,
     addressees: bool = False,
+    themes: bool = False,
 ) -> None:
-    """History, evidence entries, links and questions of these recommendations (one query each); ``addressees``:
-    each addressee's status too (a preview judged overall read only the overall status of the rest)."""
+    """Texts, history, evidence entries, links and questions of these recommendations (one query each);
+    ``addressees``: each addressee's status too (a preview judged overall read only the overall status of the
+    rest); ``themes``: their themes too (a preview whose grouping needs none read no others)."""
     if not items:
         return
     ids = [item.id for item in items]
+    details.add_texts(engine, items)
+    if themes:
+        _add_themes(engine, items, words)
     if addressees:
         verdicts = status.statuses(engine, meeting, ids)
         for item in items:
             _add_addressees(item, verdicts.addressees(item.id), verdicts.overall(item.id), words)
-    history = _history(engine, ids, meeting, words.actors)
-    entries = _evidence(engine, ids, meeting)
-    direct = _direct(engine, ids)
+    history = details.history(engine, ids, meeting, words.actors)
+    entries = details.evidence(engine, ids, meeting)
+    direct = details.direct(engine, ids)
     for item in items:
         item.history = history.get(item.id, [])
         item.status_entry = next((h for h in item.history if h.id == item.status_assessment_id), None)
