@@ -99,3 +99,27 @@ def test_the_preview_lists_the_most_raised_chronic_asks_and_says_how_many_the_do
     bullets = [line for line in shown if line.startswith("- **")]
     assert bullets == [line for line in listed if line.startswith("- **")][:3]
     assert shown[-1] == f"*The 3 most raised are shown here; the downloads list all {len(rows)} chronic asks.*"
+
+
+def test_building_a_brief_leaves_the_cycle_collector_as_it_found_it(loaded_engine):
+    """The build pauses Python's cycle collector (``build._collector_paused``); it must come back on, after a
+    failure too, and must not be turned on by a build when something else had turned it off."""
+    import gc
+
+    from recommendations.read.brief import build
+
+    kwargs = {"themes": [], "addressees": [], "meeting_date": dt.date(2026, 11, 22), "detailed": 3}
+    seen = []
+    with build._collector_paused():
+        seen.append(gc.isenabled())
+    assert seen == [False] and gc.isenabled()
+    with pytest.raises(RuntimeError), build._collector_paused():
+        raise RuntimeError
+    assert gc.isenabled()
+    assert build_brief(loaded_engine, **kwargs).items and gc.isenabled()
+    gc.disable()
+    try:
+        build_brief(loaded_engine, **kwargs)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
