@@ -250,7 +250,7 @@ def _add_addressees(
 ) -> None:
     """The item's addressees and each one's status, and which of them its status was judged for."""
     names = words.actors
-    item.statuses = [
+    item.statuses = tuple(
         AddresseeStatus(
             id=s.actor_id,
             label=names.full.get(s.actor_id, s.actor_id),
@@ -261,11 +261,11 @@ def _add_addressees(
             scoped=s.scope_id is not None,
         )
         for s in statuses
-    ]
+    )
     if verdict is not None and verdict.assessed and verdict.scope_id and len(statuses) > 1:
         item.status_scope = names.label.get(verdict.scope_id, verdict.scope_id)  # judged for one of several: say which
-    item.addressee_ids = [s.id for s in item.statuses]
-    item.addressees = [lines.inferred(s.label, words.lang) if s.inferred else s.label for s in item.statuses]
+    item.addressee_ids = tuple(s.id for s in item.statuses)
+    item.addressees = tuple(lines.inferred(s.label, words.lang) if s.inferred else s.label for s in item.statuses)
 
 
 def _chains(engine: Engine, ids: list[str], meeting: dt.date) -> dict[str, list[dict[str, Any]]]:
@@ -301,8 +301,8 @@ def _add_core(
         if chain:
             item.first_raised = chain[0]["source_date"]
         documents = {c["source_id"]: c["source_date"] for c in chain}  # the same count as times_raised
-        item.meetings = sorted(documents.values(), key=dates.date_start) or [item.source_date]
-        item.raised_ids = [c["member"] for c in chain] or [item.id]
+        item.meetings = tuple(sorted(documents.values(), key=dates.date_start)) or (item.source_date,)
+        item.raised_ids = tuple(c["member"] for c in chain) or (item.id,)
     return chains
 
 

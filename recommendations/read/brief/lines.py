@@ -10,6 +10,7 @@ rationales, source titles and ids are as written.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from recommendations import dates, i18n
 from recommendations.i18n import N_
@@ -160,7 +161,7 @@ def raised_line(item: BriefItem, lang: str = DEFAULT_LANGUAGE) -> str:
     return _tr(lang).plural("at {n} meeting: {years}", "at {n} meetings: {years}", item.times_raised, years=years)
 
 
-def _years(meetings: list[str]) -> str:
+def _years(meetings: Sequence[str]) -> str:
     return ", ".join(dates.year_of(d) for d in meetings)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from recommendations import dates
@@ -124,27 +125,27 @@ class BriefItem:
     lead_in: str | None = None
     number: str | None = None
     section: str | None = None
-    problems: list[str] = field(default_factory=list)
-    themes: list[str] = field(default_factory=list)  # names
-    theme_ids: list[str] = field(default_factory=list)
-    addressees: list[str] = field(default_factory=list)  # labels, "(inferred)" where the text names none
-    addressee_ids: list[str] = field(default_factory=list)
-    statuses: list[AddresseeStatus] = field(default_factory=list)  # per addressee, in the source's order
+    problems: Sequence[str] = ()
+    themes: Sequence[str] = ()  # names
+    theme_ids: Sequence[str] = ()
+    addressees: Sequence[str] = ()  # labels, "(inferred)" where the text names none
+    addressee_ids: Sequence[str] = ()
+    statuses: Sequence[AddresseeStatus] = ()  # per addressee, in the source's order
     status: str = Status.NOT_ASSESSED.value  # overall, or for the brief's chosen addressees
     status_date: str | None = None
     status_assessor: str | None = None
     status_scope: str | None = None  # label of the addressee the status was judged for; None: the whole ask
     status_assessment_id: str | None = None
     status_entry: HistoryEntry | None = None  # the assessment the status comes from
-    history: list[HistoryEntry] = field(default_factory=list)  # standing assessments, oldest first
-    evidence: list[EvidenceEntry] = field(default_factory=list)  # newest first
+    history: Sequence[HistoryEntry] = ()  # standing assessments, oldest first
+    evidence: Sequence[EvidenceEntry] = ()  # newest first
     newest_evidence: dt.date | None = None  # first day of the newest evidence's date (every item, a preview's too)
     times_raised: int = 1  # recurrence.times_raised: the distinct documents (meetings) it was raised at
     first_raised: str = ""
-    meetings: list[str] = field(default_factory=list)  # the date of each of those documents, in the order raised
-    raised_ids: list[str] = field(default_factory=list)  # itself and its linked recommendations, in the order raised
-    linked: list[LinkedEntry] = field(default_factory=list)  # the other recommendations of its chain, oldest first
-    questions: list[Question] = field(default_factory=list)
+    meetings: Sequence[str] = ()  # the date of each of those documents, in the order raised
+    raised_ids: Sequence[str] = ()  # itself and its linked recommendations, in the order raised
+    linked: Sequence[LinkedEntry] = ()  # the other recommendations of its chain, oldest first
+    questions: Sequence[Question] = ()
     asked_as_a_whole: str = ""  # "asked of RGC as a whole": listed because a chosen addressee is part of RGC
 
     @property

@@ -7,6 +7,8 @@ language (statuses, sentences, names, short titles), except dates (ISO), ids, co
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 
 from recommendations import dates, labels
@@ -25,7 +27,7 @@ CHRONIC_ROW_COLUMNS = [
 GAP_ROW_COLUMNS = ["document", "date", "recommendations_known", "recommendations_held", "what_is_missing"]
 
 
-def _years(meetings: list[str]) -> str:
+def _years(meetings: Sequence[str]) -> str:
     return "; ".join(dates.year_of(d) for d in meetings)
 
 
