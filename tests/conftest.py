@@ -186,19 +186,29 @@ def _pg_template(pg_server: str, fill: Callable[[Engine], object]) -> str:
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     engine = make_engine(f"{pg_server}/{name}")
-    fill(engine)
-    engine.dispose()
+    try:
+        fill(engine)
+    finally:
+        engine.dispose()
+        # A fill that read the settings (a load reads where to keep its rows) left them cached with the environment
+        # of the test that first asked for the template, its DATABASE_URL included: the test then pointed the app
+        # at its own database, and the app read the other one ("Your session has ended").
+        from recommendations import settings
+
+        settings.reset()
     return name
 
 
 @pytest.fixture(scope="session")
 def sqlite_loaded_template(tmp_path_factory):
+    from recommendations import settings
     from recommendations.dataset.loader import load_folder
 
     path = tmp_path_factory.mktemp("template") / "loaded.db"
     engine = make_engine(f"sqlite:///{path}")
     load_folder(DATA, engine)
     engine.dispose()
+    settings.reset()  # as ``_pg_template``: the load read the settings under the first asking test's environment
     return path
 
 
