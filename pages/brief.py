@@ -122,12 +122,14 @@ key = (tuple(themes), tuple(addressees), meeting, chosen.combine, lang)
 with st.spinner(t("Building the brief…")):
     brief = ui.brief(*key, detailed=PREVIEW)  # the downloads build it whole when clicked
 stale = briefs.stale_count(brief)
-cols = st.columns(4)
-cols[0].metric(t("Open recommendations"), len(brief.items))
-cols[1].metric(t("Not assessed"), brief.status_counts.get("not_assessed", 0))
-cols[2].metric(t("Raised more than once"), sum(1 for item in brief.items if item.times_raised > 1))
+cols, number = st.columns(4), ui.tr().number  # counts as the page's language writes them (9,302)
+cols[0].metric(t("Open recommendations"), number(len(brief.items)))
+cols[1].metric(t("Not assessed"), number(brief.status_counts.get("not_assessed", 0)))
+cols[2].metric(t("Raised more than once"), number(sum(1 for item in brief.items if item.times_raised > 1)))
 cols[3].metric(
-    t("Evidence over 2 years old"), stale, help=t("Latest evidence dated more than two years before the meeting.")
+    t("Evidence over 2 years old"),
+    number(stale),
+    help=t("Latest evidence dated more than two years before the meeting."),
 )
 as_a_whole = [item.asked_as_a_whole for item in brief.items if item.asked_as_a_whole]
 for note, count in Counter(as_a_whole).items():

@@ -44,15 +44,15 @@ ids = None if counted.ids is None else tuple(sorted(counted.ids))
 evidence = ui.evidence_in(ids)
 total, assessed, moving = int(figures["recommendations"]), int(figures["assessed"]), int(figures["moving"])
 cols = st.columns(5)
-cols[0].metric(t("Recommendations"), total)
-cols[1].metric(t("Sources"), figures["sources"])
+cols[0].metric(t("Recommendations"), said.number(total))
+cols[1].metric(t("Sources"), said.number(int(figures["sources"])))
 assessed_help = t("Recommendations with a published status backed by evidence.")
 cols[2].metric(t("Assessed"), numbers.of(assessed, total, lang=lang), help=assessed_help)
 cols[3].metric(
     t(MOVING_LABEL), numbers.of(moving, total, lang=lang),
     help=t("Recommendations whose current status is {means}.", means=t(MOVING_MEANS)),
 )  # fmt: skip
-cols[4].metric(t("Evidence items"), evidence)
+cols[4].metric(t("Evidence items"), said.number(evidence))
 st.write(ui.esc(bases.progress_base(total, assessed, moving, lang)))
 without_texts = known["sources"] - ui.sources_with_texts()
 numbers_said = {

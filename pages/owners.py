@@ -71,8 +71,8 @@ if actors.empty:
 
 all_open, all_asks = int(actors["open"].sum()), int(actors["asks"].sum())
 cols = st.columns(4)
-cols[0].metric(t("Actors asked"), len(actors))
-cols[1].metric(t("Asks"), all_asks, help=t("Recommendation–addressee pairs: one per actor asked."))
+cols[0].metric(t("Actors asked"), said.number(len(actors)))
+cols[1].metric(t("Asks"), said.number(all_asks), help=t("Recommendation–addressee pairs: one per actor asked."))
 cols[2].metric(t("Most asked"), ui.esc(actors.iloc[0]["label"]), help=ui.esc(actors.iloc[0]["name"]))  # Markdown
 cols[3].metric(
     t("Asks still open"), numbers.of(all_open, all_asks, lang=lang),
@@ -157,9 +157,9 @@ row = actors.set_index("actor_id").loc[actor]
 cols = st.columns(4)
 roles = t("{responsible} as responsible, {supporting} supporting.", responsible=said.number(int(row["responsible"])),
           supporting=said.number(int(row["supporting"])))  # fmt: skip
-cols[0].metric(t("Its asks"), int(row["asks"]), help=roles)
-cols[1].metric(t("Still open"), int(row["open"]))
-cols[2].metric(t("Assessed"), int(row["assessed"]))
+cols[0].metric(t("Its asks"), said.number(int(row["asks"])), help=roles)
+cols[1].metric(t("Still open"), said.number(int(row["open"])))
+cols[2].metric(t("Assessed"), said.number(int(row["assessed"])))
 cols[3].metric(t("Oldest open ask"), t("none") if pd.isna(row["oldest_open_year"]) else str(row["oldest_open_year"]))
 
 if row["also"]:

@@ -52,7 +52,7 @@ status_col.metric(
     t("Current status"), t(rec["status_label"]), help=t("The least advanced part of the ask, see README.")
 )
 date_col.metric(t("Status as of"), ui.esc(said.date(rec["status_date"]) or "—"))
-evidence_col.metric(t("Evidence items"), int(rec["evidence_count"]))
+evidence_col.metric(t("Evidence items"), said.number(int(rec["evidence_count"])))
 if rec["status_scope"]:
     st.caption(ui.esc(t("Overall status {scope}: no assessment covers the whole ask.", scope=rec["status_scope"])))
 

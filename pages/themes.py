@@ -104,7 +104,7 @@ if chains.empty:
     )
     st.stop()
 cols = st.columns(3)
-cols[0].metric(t("Chains"), len(chains))
+cols[0].metric(t("Chains"), said.number(len(chains)))
 most = int(chains["times_raised"].max())
 cols[1].metric(t("Most often raised"), ui.plural("{n} meeting", "{n} meetings", most))
 cols[2].metric(
