@@ -112,7 +112,8 @@ def build_brief(
     Themes: any of them; addressees: any of them, or what they are part of (the hierarchy);
     both (``combine="overlap"``) or either (``"either"``); empty lists mean no restriction.
     ``detailed``: a preview (the page's), in which only the first ``detailed`` recommendations, in the brief's
-    order, carry their history, evidence entries, links and questions; its counts are the whole brief's.
+    order, carry their text, history, evidence entries, links and questions (see ``Brief.detailed``); its counts
+    are the whole brief's.
     """
     if lang not in LANGUAGES:
         raise ValueError(f"no brief in {lang!r}; choose one of: {', '.join(LANGUAGES)}")

@@ -210,8 +210,9 @@ class Brief:
     lang: str = DEFAULT_LANGUAGE  # a key of LANGUAGES: every label, sentence and date of the brief is in it
     combine: str = OVERLAP  # themes and addressees: both ("overlap") or "either" (read.selection)
     wider: list[tuple[str, str]] = field(default_factory=list)  # (id, name) of what chosen addressees are part of
-    #: A preview (the page): only the first ``detailed`` items carry their history, evidence entries, links and
-    #: questions; every item has its status, chain and newest evidence, so every count is the whole brief's.
+    #: A preview (the page): only the first ``detailed`` items carry their text, history, evidence entries, links
+    #: and questions (and, when no addressee is chosen, each addressee's status; unless grouped by theme, their
+    #: themes); every item has its status, chain and newest evidence, so every count is the whole brief's.
     #: None: all of them (what every download and the command line write).
     detailed: int | None = None
 
