@@ -167,15 +167,9 @@ class _Builder:
                 if key in result:
                     raise YamlError(line, f"invalid YAML: duplicate key {key!r}")
                 key_lines[key] = line
-                child = get_key()
-                if child.__class__ is _ScalarEvent and child.tag is None and child.anchor is None:  # _text, inlined
-                    text: str = child.value
-                    if (not child.implicit[0] or text[:1] not in _RESOLVED) and len(text) <= MAX_SCALAR:
-                        result[key] = text
-                        continue
-                if getattr(child, "anchor", None) is not None:  # self.event, inlined
+                if getattr(child := get_key(), "anchor", None) is not None:  # self.event, inlined
                     self.refuse(child)
-                result[key] = self.value(child, depth + 1)
+                result[key] = _text(child) or self.value(child, depth + 1)
             return result
         raise YamlError(getattr(event.start_mark, "line", -1) + 1, f"unexpected {type(event).__name__}")
 
