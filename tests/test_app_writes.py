@@ -50,7 +50,7 @@ def menu(at: AppTest) -> str:
 
 def current_status() -> dict:
     engine = make_engine(os.environ["DATABASE_URL"])
-    return sql.rows(engine, status.overall(None, [REC]))[0]
+    return sql.rows(engine, status.overall(None, [REC], by_index=status.picks_by_index(engine)))[0]
 
 
 def fill_assessment(at: AppTest, *, rationale: str = "A template was piloted.", evidence: bool = True) -> AppTest:

@@ -60,7 +60,10 @@ def good(**fields) -> dict:
 
 
 def statuses(engine) -> dict:
-    return {r["recommendation_id"]: r["status"] for r in sql.rows(engine, status.overall())}
+    return {
+        r["recommendation_id"]: r["status"]
+        for r in sql.rows(engine, status.overall(by_index=status.picks_by_index(engine)))
+    }
 
 
 def test_the_template_has_the_input_columns_and_one_example_row(people):

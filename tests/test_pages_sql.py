@@ -119,7 +119,7 @@ def test_where_assessors_disagree_a_page_at_a_time_is_the_whole_list(which, lang
     recommendations counted are those whose assessors' own statuses (each assessor's rule) differ."""
     engine = request.getfixturevalue(which)
     whole = headlines.disagreements(engine, lang)
-    own = sql.frame(engine, status.overall(None, None, by_assessor=True))
+    own = sql.frame(engine, status.overall(None, None, by_assessor=True, by_index=status.picks_by_index(engine)))
     differ = own.groupby("recommendation_id")["status"].nunique()
     rows = detail.disagreement_rows(engine)
     expected = sorted(differ[differ > 1].index)
@@ -205,15 +205,24 @@ def test_two_overall_statuses_meet_in_one_statement(real):
     statements would give them."""
     some = sorted(r["id"] for r in sql.rows(real, select(AD.c.recommendation_id.label("id")).distinct()))[:40]
     then = dt.date(2017, 12, 31)
-    now_, before = status.overall(None, some).subquery(), status.overall(then).subquery()
+    now_, before = (
+        status.overall(None, some, by_index=status.picks_by_index(real)).subquery(),
+        status.overall(then, by_index=status.picks_by_index(real)).subquery(),
+    )
     joined = sql.rows(
         real,
         select(now_.c.recommendation_id, now_.c.status, before.c.status.label("then")).join(
             before, before.c.recommendation_id == now_.c.recommendation_id
         ),
     )
-    alone_now = {r["recommendation_id"]: r["status"] for r in sql.rows(real, status.overall(None, some))}
-    alone_then = {r["recommendation_id"]: r["status"] for r in sql.rows(real, status.overall(then))}
+    alone_now = {
+        r["recommendation_id"]: r["status"]
+        for r in sql.rows(real, status.overall(None, some, by_index=status.picks_by_index(real)))
+    }
+    alone_then = {
+        r["recommendation_id"]: r["status"]
+        for r in sql.rows(real, status.overall(then, by_index=status.picks_by_index(real)))
+    }
     assert {r["recommendation_id"]: (r["status"], r["then"]) for r in joined} == {
         i: (alone_now[i], alone_then[i]) for i in some
     }

@@ -253,11 +253,16 @@ def test_the_rule_keeps_statuses_to_the_addressee_they_judge(sqlite_engine):
     # Addressed to MoLVT and to destination governments; assessed for MoLVT only (tfamw2011-postarrival-5 served here
     # until the third pass gave the destination governments a status of their own).
     rec = "tfamw2011-awareness-3"
-    per = {r["actor_id"]: r for r in sql.rows(sqlite_engine, status.per_addressee(None, [rec]))}
+    per = {
+        r["actor_id"]: r
+        for r in sql.rows(
+            sqlite_engine, status.per_addressee(None, [rec], by_index=status.picks_by_index(sqlite_engine))
+        )
+    }
     assert per["molvt"]["status"] == "partially_implemented"
     assert per["destination-governments"]["status"] == "not_assessed"
     assert per["destination-governments"]["assessment_id"] is None
-    overall = sql.rows(sqlite_engine, status.overall(None, [rec]))[0]
+    overall = sql.rows(sqlite_engine, status.overall(None, [rec], by_index=status.picks_by_index(sqlite_engine)))[0]
     assert (overall["status"], overall["scope_id"]) == ("partially_implemented", "molvt")
 
 
@@ -267,10 +272,19 @@ def test_a_newer_whole_ask_assessment_speaks_for_every_addressee(sqlite_engine):
     whole = status.Fact("whole-2024", rec, "no_progress", dt.date(2024, 1, 1), dt.datetime(2026, 1, 1), as_of="2024")
     whole = status.Fact(**{**whole.__dict__, "assessor_id": "lscw"})
     insert_facts(sqlite_engine, [whole])
-    per = {r["actor_id"]: r["assessment_id"] for r in sql.rows(sqlite_engine, status.per_addressee(None, [rec]))}
+    per = {
+        r["actor_id"]: r["assessment_id"]
+        for r in sql.rows(
+            sqlite_engine, status.per_addressee(None, [rec], by_index=status.picks_by_index(sqlite_engine))
+        )
+    }
     assert per == {"molvt": "whole-2024", "destination-governments": "whole-2024"}
     before = {
-        r["actor_id"]: r["status"] for r in sql.rows(sqlite_engine, status.per_addressee(dt.date(2023, 12, 31), [rec]))
+        r["actor_id"]: r["status"]
+        for r in sql.rows(
+            sqlite_engine,
+            status.per_addressee(dt.date(2023, 12, 31), [rec], by_index=status.picks_by_index(sqlite_engine)),
+        )
     }
     assert before == {"molvt": "partially_implemented", "destination-governments": "not_assessed"}
 
@@ -287,7 +301,7 @@ def test_correction_and_withdrawal_take_effect_and_drafts_never_count(sqlite_eng
     insert_facts(sqlite_engine, [first, draft])
 
     def now() -> tuple[str, str | None]:
-        row = sql.rows(sqlite_engine, status.overall(None, [rec]))[0]
+        row = sql.rows(sqlite_engine, status.overall(None, [rec], by_index=status.picks_by_index(sqlite_engine)))[0]
         return row["status"], row["assessment_id"]
 
     assert now() == ("in_progress", "c-first")
@@ -520,7 +534,7 @@ def test_no_actor_shows_a_status_judged_for_another_and_every_view_agrees(loaded
     assert len(exported) == sum(len(p) for p in ADDRESSEES.values())
     expected = oracle.per_addressee(DATASET)
     assert {k: v["status"] for k, v in exported.items()} == expected
-    shown = sql.rows(engine, status.per_addressee())
+    shown = sql.rows(engine, status.per_addressee(by_index=status.picks_by_index(engine)))
     assert any(scope_of[r["assessment_id"]] for r in shown if r["assessment_id"])  # scoped ones exist today
     for row in shown:
         if row["assessment_id"]:

@@ -151,7 +151,7 @@ class Filters:
 
     # --- SQL ------------------------------------------------------------------------------------------
 
-    def matching(self, as_of: dt.date | None = None, *, by_index: bool = False) -> Select[*tuple[Any, ...]]:
+    def matching(self, as_of: dt.date | None = None, *, by_index: bool) -> Select[*tuple[Any, ...]]:
         """SELECT the ids of the recommendations these filters select (statuses as of ``as_of``; ``by_index``: as
         ``status.per_addressee``'s)."""
         conditions = []

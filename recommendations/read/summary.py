@@ -45,8 +45,9 @@ def selected(engine: sql.Source, filters: Filters | None) -> list[str] | None:
 def summary(engine: sql.Source, filters: Filters | None, lang: str = i18n.SOURCE_LANGUAGE) -> Summary:
     """The counts of the selection, its labels in ``lang`` (as ``recommendation_table`` gives them)."""
     ids = selected(engine, filters)
-    pa = status.per_addressee(None, ids, by_index=status.picks_by_index(engine)).cte("pa")
-    verdict = status.overall(None, ids, addressees=pa).cte("verdict")
+    by_index = status.picks_by_index(engine)
+    pa = status.per_addressee(None, ids, by_index=by_index).cte("pa")
+    verdict = status.overall(None, ids, addressees=pa, by_index=by_index).cte("verdict")
     text = String()
     counted = union_all(
         select(literal("status", text), literal("", text), verdict.c.status, func.count()).group_by(verdict.c.status),

@@ -114,7 +114,7 @@ def per_addressee(
     actors: Iterable[str] | None = None,
     *,
     by_assessor: bool = False,
-    by_index: bool = False,
+    by_index: bool,
 ) -> Select[*tuple[Any, ...]]:
     """One row per (recommendation, addressee): its status for that addressee (rules 1-3).
 
@@ -122,7 +122,8 @@ def per_addressee(
     as_of_start, recorded_at, assessment_id, assessor_id, scope_id (the assessment's addressee, NULL
     for an unscoped one). Addressees without an assessment speaking for them have status not assessed.
     ``by_assessor`` applies the rule to each assessor's assessments alone (one row per assessor too).
-    ``by_index``: how the latest is picked (the same rows; ``picks_by_index`` says which is faster where).
+    ``by_index``: how the latest is picked (the same rows; ``picks_by_index(db)`` says which is faster on the
+    database that will run it). It has no default, so that no caller can leave it out by mistake.
     """
     # Each addressee is matched straight to the assessments that count and speak for it, through the index on
     # (recommendation_id, as_of_start) (a first version ranked per scope first and joined the ranked rows, which
@@ -231,7 +232,7 @@ def overall(
     *,
     by_assessor: bool = False,
     addressees: FromClause | None = None,
-    by_index: bool = False,
+    by_index: bool,
 ) -> Select[*tuple[Any, ...]] | CompoundSelect[*tuple[Any, ...]]:
     """One row per recommendation: its overall status (rule 4).
 
@@ -240,7 +241,7 @@ def overall(
     assessor with a standing assessment, each assessor's own overall status (where assessors disagree).
     ``addressees``: the ``per_addressee`` rows of the same day and recommendations, when the caller already has
     them as a CTE (one statement that counts both per addressee and overall works the rule out once).
-    ``by_index``: as ``per_addressee``'s.
+    ``by_index``: as ``per_addressee``'s (unused when ``addressees`` is given).
     """
     pa = (
         addressees
