@@ -45,6 +45,7 @@ class CrossCheck:
         self.ids: dict[str, Any] = {"actors": self.parents, "themes": set(), "sources": set()}
         self.recs: dict[str, tuple[dt.date, frozenset[str]]] = {}  # date made, addressees
         self.evidence_dates: dict[str, str] = {}
+        self.today = dt.date.today()  # "in the future" is judged against one day for the whole read
         self.ids.update(recommendations=self.recs, evidence=self.evidence_dates)
 
     def need(self, at: tuple[str, int], field_name: str, label: str, value: str | None) -> None:
@@ -127,7 +128,9 @@ class CrossCheck:
 
     def _evidence(self, item: EvidenceIn, at: tuple[str, int]) -> None:
         self.evidence_dates[item.id] = item.date
-        self.problems += [Problem(*at, f"{field}: {message}") for field, message in evidence_findings(item.date)]
+        self.problems += [
+            Problem(*at, f"{field}: {message}") for field, message in evidence_findings(item.date, self.today)
+        ]
         self.need(at, "source", "source", item.source)
         self.need(at, "organisation", "actor", item.organisation)
         for actor in item.actors:
@@ -149,6 +152,7 @@ class CrossCheck:
             made=rec[0] if rec else None,
             addressees=set(rec[1]) if rec else None,
             evidence_dates=self.evidence_dates,
+            today=self.today,
         )
         self.problems += [Problem(*at, f"{field}: {message}") for field, message in findings]
         self.staging.assessed(
