@@ -7,7 +7,10 @@ import zipfile
 
 import openpyxl
 import pytest
+from sqlalchemy import select
 
+from models.tables import A, S
+from recommendations import dates, sql
 from recommendations.dataset.export import evidence_table, workbook, yaml_zip
 from recommendations.read import filters, headlines, history, source_text
 from recommendations.read.detail import recommendation_detail
@@ -215,3 +218,12 @@ def test_research_state_rule():
     assert history.research_state("not_assessed", True, True) == "researched"
     assert history.research_state("not_assessed", True, False) == "sources_only"
     assert history.research_state(None, False) == "not_researched"
+
+
+def test_year_of_reads_the_year_of_every_date_column(loaded):
+    """``sql.year_of`` (text on SQLite, a date on PostgreSQL): the year Python reads from the same value."""
+    for column in (S.c.date_start, A.c.as_of_start):
+        found = sql.rows(loaded, select(column.label("day"), sql.year_of(column).label("year")).distinct())
+        assert len(found) > 10
+        assert all(row["year"] == dates.as_date(row["day"]).year for row in found), column
+        assert {type(row["year"]) for row in found} == {int}

@@ -14,17 +14,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Integer, Select, and_, case, cast, extract, func, literal, select, union_all
-from sqlalchemy.sql import ColumnElement
+from sqlalchemy import Integer, Select, and_, case, func, literal, select, union_all
 
 from models.tables import AD, R, S
-from recommendations.sql import in_ids
+from recommendations.sql import in_ids, year_of
 from recommendations.status.sql import _latest_first, _progress, standing
 from recommendations.vocabulary import AddresseeRole
-
-
-def _year(column: ColumnElement[Any]) -> ColumnElement[int]:
-    return cast(extract("year", column), Integer)
 
 
 def year_ends(recommendations: Iterable[str] | None, first: int, until: int) -> Select[*tuple[Any, ...]]:
@@ -33,13 +28,13 @@ def year_ends(recommendations: Iterable[str] | None, first: int, until: int) -> 
     one: a recommendation and year without a row is not assessed."""
     wanted = None if recommendations is None else list(recommendations)
     made = (
-        select(R.c.id.label("recommendation_id"), _year(S.c.date_start).label("made"))
+        select(R.c.id.label("recommendation_id"), year_of(S.c.date_start).label("made"))
         .join(S, S.c.id == R.c.source_id)
-        .where(in_ids(R.c.id, wanted), _year(S.c.date_start) <= until)
+        .where(in_ids(R.c.id, wanted), year_of(S.c.date_start) <= until)
         .cte("made")
     )
     counted = standing(None, wanted, undated=True).subquery("counted")
-    effective = case((_year(counted.c.as_of_start) < made.c.made, made.c.made), else_=_year(counted.c.as_of_start))
+    effective = case((year_of(counted.c.as_of_start) < made.c.made, made.c.made), else_=year_of(counted.c.as_of_start))
     # each addressee's verdict from the year an assessment takes effect (the latest of that year speaking for it)
     ranked = (
         select(
@@ -70,7 +65,7 @@ def year_ends(recommendations: Iterable[str] | None, first: int, until: int) -> 
                 func.coalesce(counted.c.addressee_id, AD.c.actor_id) == AD.c.actor_id,
             ),
         )
-        .where(_year(counted.c.as_of_start) <= until)
+        .where(year_of(counted.c.as_of_start) <= until)
         .subquery("ranked")
     )
     steps = (
