@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Boolean, Integer, String, false, func, true
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -20,6 +21,8 @@ from sqlalchemy.sql import ColumnElement
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import Executable, FunctionElement, bindparam
 from sqlalchemy.types import TypeDecorator, TypeEngine
+
+_T = TypeVar("_T")
 
 if TYPE_CHECKING:  # pandas costs a command that never builds a frame (load, users) a third of a second to import
     import pandas as pd
@@ -143,6 +146,17 @@ def _year_of_sqlite(element: year_of, compiler: SQLCompiler, **kw: Any) -> str:
 
 
 Source = Engine | Connection
+
+
+def beside(read: Callable[..., _T], *args: Any, **kwargs: Any) -> Future[_T]:
+    """``read`` on a thread of its own (and so a connection of its own), while the caller goes on with another:
+    SQLite and PostgreSQL work without Python's lock, so two long reads take about the time of the longer. Its
+    error, if any, comes with ``result()``. For an ``Engine`` only: one connection must never serve two threads."""
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="read-beside")
+    try:
+        return pool.submit(read, *args, **kwargs)
+    finally:
+        pool.shutdown(wait=False)  # the thread ends when ``read`` does
 
 
 def rows(db: Source, statement: Executable) -> list[dict[str, Any]]:

@@ -123,3 +123,17 @@ def test_building_a_brief_leaves_the_cycle_collector_as_it_found_it(loaded_engin
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize("meeting", [dt.date(2026, 11, 22), dt.date(2000, 1, 1)])  # asks listed; none made yet
+def test_a_failure_of_the_read_beside_is_the_briefs(loaded_engine, monkeypatch, meeting):
+    """A preview on everything reads the newest evidence on a thread of its own (``sql.beside``): its failure
+    fails the brief, never a brief without its stale count."""
+    from recommendations.read.brief import build
+
+    def unreadable(*args, **kwargs):
+        raise RuntimeError("the newest evidence could not be read")
+
+    monkeypatch.setattr(build.evidence, "newest", unreadable)
+    with pytest.raises(RuntimeError, match="could not be read"):
+        build_brief(loaded_engine, themes=[], addressees=[], meeting_date=meeting, detailed=PREVIEW)
