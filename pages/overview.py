@@ -34,6 +34,7 @@ st.write(
     )
 )
 filters = ui.current_filters()
+ui.over_time_ahead(filters)  # the page's longest read, beside the counts it reads first
 counted = ui.summary(filters)  # counts in SQL: no table of every recommendation
 st.caption(ui.filter_summary(filters))
 st.header(ui.esc(headlines.sentence_of(counted.count, lang)))
@@ -184,8 +185,7 @@ if len(disagreeing):
     disagree = disagree.assign(as_of=disagree["as_of"].map(said.date))
     ui.dataframe(
         disagree.assign(link="recommendation?id=" + disagree["recommendation_id"]), key="overview_disagree",
-        title="title", link="link",
-        column_order=["title", "assessor", "status_label", "as_of", "link"],
+        title="title", link="link", column_order=["title", "assessor", "status_label", "as_of", "link"],
         column_config={
             "title": t("Recommendation"), "assessor": t("Assessed by"), "status_label": t("Their latest status"),
             "as_of": t("As of"), "link": st.column_config.LinkColumn(t("Open"), display_text=t("Open ›")),
