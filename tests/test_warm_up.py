@@ -77,3 +77,21 @@ def test_a_write_after_the_warm_up_is_shown():
     total = warmed.total
     assessed = sum(n for status, n in warmed.count.items() if status != "not_assessed")
     assert metric(at, "Assessed") == numbers.of(assessed + 1, total, lang="en")
+
+
+def test_the_overview_reads_the_status_over_time_ahead_once(monkeypatch):
+    """The Overview starts the status over time of its selection on a thread of its own (``data.over_time_ahead``):
+    the page's own calls then wait for it under the cache's lock, so it is worked out once, and the page shows it."""
+    calls = []
+    real = overview.over_time
+
+    def counted(*args, **kwargs):
+        calls.append(args[1])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(overview, "over_time", counted)
+    data.clear_caches()
+    at = conftest.open_page(None, theme="recruitment")
+    assert not at.exception, at.exception
+    assert len(calls) == 1 and calls[0] is not None  # one read, of the selection (not of everything)
+    assert any("Status over time" in h.value for h in at.header)
