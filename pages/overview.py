@@ -34,7 +34,7 @@ st.write(
     )
 )
 filters = ui.current_filters()
-ui.over_time_ahead(filters)  # the page's longest read, beside the counts it reads first
+ui.ahead(ui.status_over_time, filters, lang)  # the page's longest read, beside the counts it reads first
 counted = ui.summary(filters)  # counts in SQL: no table of every recommendation
 st.caption(ui.filter_summary(filters))
 st.header(ui.esc(headlines.sentence_of(counted.count, lang)))

@@ -54,6 +54,7 @@ ui.review_note(ui.awaits_review(filters, lang))
 if not ui.selected_count(filters):
     st.info(t("No recommendation matches these filters. Use **Clear filters** in the sidebar."))
     st.stop()
+ui.ahead(ui.chronic_asks, ui.selected_ids(filters), lang)  # the page's longest read, beside the themes by year
 
 st.header(t("When each theme was raised"))
 st.caption(

@@ -4,13 +4,14 @@ it is still shown."""
 from __future__ import annotations
 
 import os
+import threading
 
 import pytest
 
 from models.db import make_engine
 from recommendations import numbers
 from recommendations.permissions import Principal
-from recommendations.read import headlines
+from recommendations.read import headlines, recurrence
 from recommendations.read import summary as overview
 from recommendations.read.filters import Filters
 from recommendations.ui import data, warm
@@ -79,19 +80,29 @@ def test_a_write_after_the_warm_up_is_shown():
     assert metric(at, "Assessed") == numbers.of(assessed + 1, total, lang="en")
 
 
-def test_the_overview_reads_the_status_over_time_ahead_once(monkeypatch):
-    """The Overview starts the status over time of its selection on a thread of its own (``data.over_time_ahead``):
-    the page's own calls then wait for it under the cache's lock, so it is worked out once, and the page shows it."""
+@pytest.mark.parametrize(
+    ("page", "module", "name", "heading"),
+    [
+        (None, overview, "over_time", "Status over time"),
+        ("pages/themes.py", recurrence, "chronic_asks", "Chronic asks"),
+    ],
+)
+def test_a_page_reads_its_longest_read_ahead_once(monkeypatch, page, module, name, heading):
+    """The Overview (the status over time) and Themes (the chronic asks) start their longest read on a thread of its
+    own (``data.ahead``): the page's own call then waits for it under the cache's lock, so it is worked out once, for
+    the selection, and the page shows it."""
     calls = []
-    real = overview.over_time
+    real = getattr(module, name)
 
     def counted(*args, **kwargs):
-        calls.append(args[1])
+        calls.append((threading.current_thread().name, args[1]))
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(overview, "over_time", counted)
+    monkeypatch.setattr(module, name, counted)
     data.clear_caches()
-    at = conftest.open_page(None, theme="recruitment")
+    at = conftest.open_page(page, theme="recruitment")
     assert not at.exception, at.exception
-    assert len(calls) == 1 and calls[0] is not None  # one read, of the selection (not of everything)
-    assert any("Status over time" in h.value for h in at.header)
+    assert len(calls) == 1  # once: the page's own call found it, or waited for it
+    thread, selection = calls[0]
+    assert thread == "tracker-read-ahead" and selection is not None  # ahead (started before the page needs it)
+    assert any(heading in h.value for h in at.header)

@@ -26,6 +26,7 @@ from recommendations.ui.charts import (
 )
 from recommendations.ui.config import TTL, client, configured, cookie_secret, sso_enabled, start
 from recommendations.ui.data import (
+    ahead,
     asked,
     awaits_review,
     brief,
@@ -45,7 +46,6 @@ from recommendations.ui.data import (
     gaps,
     glossary,
     options,
-    over_time_ahead,
     owner_asks,
     owner_status_mix,
     owner_summary,
@@ -120,6 +120,7 @@ __all__ = [
     "STATUS_LABEL_ORDER",
     "TEXT_COLOUR",
     "TTL",
+    "ahead",
     "asked",
     "assessment_card",
     "awaits_review",
@@ -167,7 +168,6 @@ __all__ = [
     "log_out",
     "moment",
     "options",
-    "over_time_ahead",
     "owner_asks",
     "owner_status_mix",
     "owner_summary",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -151,11 +152,12 @@ def _over_time(filters: Filters | None = None) -> overview.OverTime:
     return overview.over_time(engine(), selected(filters))
 
 
-def over_time_ahead(filters: Filters | None) -> None:
-    """Start the status over time of ``filters`` on a thread of its own: the Overview's longest read (a theme at
-    50,000: 0.8-1.1 s) then overlaps with the counts the page reads first (0.6 s), and the page's own call waits for
-    it under the cache's lock, or finds it kept. The thread carries the page run's context, as Streamlit asks."""
-    thread = threading.Thread(target=_over_time, args=(filters,), name="tracker-read-ahead", daemon=True)
+def ahead(read: Callable[..., object], *args: object) -> None:
+    """Start ``read(*args)``, one of these cached reads with every argument given (the language too: nothing is read
+    off the session on another thread), on a thread of its own, so that it overlaps with what the page reads first.
+    The page's own call then waits for it under the cache's lock, or finds it kept. The thread carries the page
+    run's context, as Streamlit asks of a thread that calls it."""
+    thread = threading.Thread(target=read, args=args, name="tracker-read-ahead", daemon=True)
     add_script_run_ctx(thread)
     thread.start()
 
