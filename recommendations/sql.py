@@ -148,11 +148,12 @@ def _year_of_sqlite(element: year_of, compiler: SQLCompiler, **kw: Any) -> str:
 Source = Engine | Connection
 
 
-def beside(read: Callable[..., _T], *args: Any, **kwargs: Any) -> Future[_T]:
-    """``read`` on a thread of its own (and so a connection of its own), while the caller goes on with another:
-    SQLite and PostgreSQL work without Python's lock, so two long reads take about the time of the longer. Its
-    error, if any, comes with ``result()``. For an ``Engine`` only: one connection must never serve two threads."""
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="read-beside")
+def beside(read: Callable[..., _T], *args: Any, thread: str = "read-beside", **kwargs: Any) -> Future[_T]:
+    """``read(*args, **kwargs)`` on a thread of its own (named ``thread``), so on a connection of its own, while the
+    caller goes on with another read: the database works without Python's lock, so the two overlap (each is slower
+    side by side: they share that lock for their rows, and SQLite its allocator). Its error, if any, comes with
+    ``result()``. For an ``Engine`` only: one connection must never serve two threads."""
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=thread)
     try:
         return pool.submit(read, *args, **kwargs)
     finally:
