@@ -1,5 +1,5 @@
 """The server's warm-up (recommendations/ui/warm.py): what it fills is what the default page reads, and a write after
-it is still shown."""
+it is still shown; and a page's read ahead (``ui.ahead``), worked out once."""
 
 from __future__ import annotations
 

@@ -123,7 +123,7 @@ def build_brief(
         words = _Words(engine, lang)
         theme_labels, actor_labels = _chosen(themes, words.themes), _chosen(addressees, words.actors.full)
         # A preview on everything reads the newest evidence of every recommendation (for its stale count) beside the
-        # rest (``sql.beside``): 50,000, the page cold: 5.2-5.4 -> 3.2-3.9 s (each read is slower side by side).
+        # rest (``sql.beside``): 50,000 in-process, 3.8-4.5 -> 3.4-3.6 s (each read is slower side by side).
         everything = detailed is not None and not theme_labels and not actor_labels
         newest = sql.beside(evidence.newest, engine, None, as_of=meeting) if everything else None
         reach = hierarchy.reach(engine, [a for a, _ in actor_labels])
