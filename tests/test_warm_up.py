@@ -1,5 +1,5 @@
 """The server's warm-up (recommendations/ui/warm.py): what it fills is what the default page reads, and a write after
-it is still shown; and a page's read ahead (``ui.ahead``), worked out once."""
+it is still shown; a page's read ahead (``ui.ahead``), worked out once; the counts every language labels, read once."""
 
 from __future__ import annotations
 
@@ -32,6 +32,7 @@ def _never_again(monkeypatch: pytest.MonkeyPatch) -> None:
 
     for target, name in [
         (overview, "summary"),
+        (overview, "counted"),
         (overview, "over_time"),
         (overview, "trend_rows"),
         (headlines, "evidence_count"),
@@ -106,3 +107,30 @@ def test_a_page_reads_its_longest_read_ahead_once(monkeypatch, page, module, nam
     thread, selection = calls[0]
     assert thread == "tracker-read-ahead" and selection is not None  # ahead (started before the page needs it)
     assert any(heading in h.value for h in at.header)
+
+
+def test_every_language_labels_the_same_counts(monkeypatch):
+    """The Overview's counts of a selection are read once (``data._counted``); each language only labels them, and
+    says the same as a summary worked out afresh in that language."""
+    chosen = Filters(themes=["recruitment"])
+    fresh = {lang: overview.summary(data.engine(), chosen, lang) for lang in ("en", "km")}
+    calls = []
+    real = overview.counted
+
+    def counted(*args, **kwargs):
+        calls.append(args[1])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(overview, "counted", counted)
+    data.clear_caches()
+    for lang in ("en", "km", "en"):
+        shown = data.summary(chosen, lang)
+        assert (shown.count, shown.sources, shown.awaits_review) == (
+            fresh[lang].count,
+            fresh[lang].sources,
+            fresh[lang].awaits_review,
+        )
+        for name, frame in fresh[lang].by.items():
+            assert shown.by[name].equals(frame), (lang, name)
+    assert calls == [chosen]
+    assert not fresh["km"].by["theme"].equals(fresh["en"].by["theme"])  # not vacuous: the languages differ

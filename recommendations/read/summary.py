@@ -42,14 +42,23 @@ def selected(engine: sql.Source, filters: Filters | None) -> list[str] | None:
     return None if filters is None else filters.ids(engine)
 
 
-def summary(engine: sql.Source, filters: Filters | None, lang: str = i18n.SOURCE_LANGUAGE) -> Summary:
-    """The counts of the selection, its labels in ``lang`` (as ``recommendation_table`` gives them)."""
+@dataclass(frozen=True)
+class Counted:
+    """The counts of a selection in no language (``counted``): one row per dimension ("status", "source", "theme",
+    "addressee"), key and status, with how many. Every language's ``summary`` labels the same counts."""
+
+    ids: list[str] | None
+    rows: pd.DataFrame  # dimension, key, status, count
+
+
+def counted(engine: sql.Source, filters: Filters | None) -> Counted:
+    """The selection's counts, from one statement in which the status rule runs once."""
     ids = selected(engine, filters)
     by_index = status.picks_by_index(engine)
     pa = status.per_addressee(None, ids, by_index=by_index).cte("pa")
     verdict = status.overall(None, ids, addressees=pa, by_index=by_index).cte("verdict")
     text = String()
-    counted = union_all(
+    statement = union_all(
         select(literal("status", text), literal("", text), verdict.c.status, func.count()).group_by(verdict.c.status),
         select(literal("source", text), R.c.source_id, verdict.c.status, func.count())
         .join(R, R.c.id == verdict.c.recommendation_id)
@@ -62,11 +71,21 @@ def summary(engine: sql.Source, filters: Filters | None, lang: str = i18n.SOURCE
             pa.c.actor_id, pa.c.status
         ),
     )
-    rows = pd.DataFrame(sql.rows(engine, counted))
+    rows = pd.DataFrame(sql.rows(engine, statement))
     rows.columns = ["dimension", "key", "status", "count"] if len(rows) else []
+    return Counted(ids, rows)
+
+
+def summary(
+    engine: sql.Source, filters: Filters | None, lang: str = i18n.SOURCE_LANGUAGE, counts: Counted | None = None
+) -> Summary:
+    """The counts of the selection, its labels in ``lang`` (as ``recommendation_table`` gives them). ``counts``:
+    ``counted`` of the same filters, already read (in another language: at 50,000 the statement is 1.6 s)."""
+    found = counted(engine, filters) if counts is None else counts
+    ids, rows = found.ids, found.rows
     if rows.empty:
         return Summary(ids, {}, 0)
-    rows["count"] = rows["count"].astype(int)
+    rows = rows.assign(count=rows["count"].astype(int))
     part = {name: frame.drop(columns="dimension") for name, frame in rows.groupby("dimension")}
     count = {str(k): int(v) for k, v in zip(part["status"]["status"], part["status"]["count"], strict=True)}
     said = status_labels(lang)

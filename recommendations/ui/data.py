@@ -126,7 +126,13 @@ def summary(filters: Filters | None = None, lang: str | None = None) -> overview
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def _summary(filters: Filters | None, lang: str) -> overview.Summary:
-    return overview.summary(engine(), filters, lang)
+    return overview.summary(engine(), filters, lang, _counted(filters))
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def _counted(filters: Filters | None) -> overview.Counted:
+    """The counts every language's ``summary`` labels: read once per selection, not once per language."""
+    return overview.counted(engine(), filters)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
