@@ -122,17 +122,19 @@ def build_brief(
         meeting = dates.as_date(meeting_date)
         words = _Words(engine, lang)
         theme_labels, actor_labels = _chosen(themes, words.themes), _chosen(addressees, words.actors.full)
+        everything = not theme_labels and not actor_labels
         # A preview on everything reads the newest evidence of every recommendation (for its stale count) beside the
         # rest (``sql.beside``): 50,000 in-process, 3.8-4.5 -> 3.4-3.6 s (each read is slower side by side).
-        everything = detailed is not None and not theme_labels and not actor_labels
-        newest = sql.beside(evidence.newest, engine, None, as_of=meeting) if everything else None
+        newest = (
+            sql.beside(evidence.newest, engine, None, as_of=meeting) if everything and detailed is not None else None
+        )
         reach = hierarchy.reach(engine, [a for a, _ in actor_labels])
         matching = _matching(engine, [t for t, _ in theme_labels], [a for a, _ in actor_labels], combine)
         made = [r for r in matching if dates.as_date(r["date_start"]) <= meeting]
         ids = [r["id"] for r in made]
         # A brief on everything lists (nearly) every recommendation: its queries ask for all of them rather than bind a
         # list of every id (at 50,000 the list cost a second more); the answers are looked up by id.
-        every = None if not theme_labels and not actor_labels else ids
+        every = None if everything else ids
         # A preview judged by the overall status (no addressee chosen) needs each addressee's own status only for the
         # recommendations it details (``_add_details``): the rule's overall answer is read alone for the rest.
         lean = detailed is not None and not reach.chosen

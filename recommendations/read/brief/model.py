@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -239,10 +240,12 @@ class Brief:
             lang=self.lang,
         )
 
-    @property
+    @functools.cached_property
     def chronic(self) -> list[ChronicAsk]:
         """The listed asks raised at two or more meetings, each ask once (under its latest listed recommendation),
-        most raised and longest open first. Years open: from when it was first raised to the meeting date."""
+        most raised and longest open first. Years open: from when it was first raised to the meeting date. Worked
+        out once, on first asking (a built brief's groups do not change): the page's counts and its list both read
+        it on every run of the page, 0.2-0.35 s each at 50,000."""
         listed = {item.id for item in self.items}
         rows = []
         for item in self.items:
