@@ -2,7 +2,8 @@
 
 Kept free of Streamlit and of validation (table models do not validate; see
 recommendations/schema.py). Current status is never stored: it is derived from
-the append-only ``assessment`` table by the queries.
+the append-only ``assessment`` table by the queries (``stored_read`` keeps some of their answers for one
+version of the data: a cache, never read for another version).
 """
 
 from __future__ import annotations
@@ -363,6 +364,7 @@ class Translation(SQLModel, table=True):
 
 
 from models.curation import CurationDraft, CurationReview  # noqa: E402 (they use the helpers above)
+from models.stored import StoredRead  # noqa: E402
 
 __all__ = [
     "Actor",
@@ -390,6 +392,7 @@ __all__ = [
     "SQLModel",
     "SingleSignOn",
     "Source",
+    "StoredRead",
     "Theme",
     "Translation",
     "UserSession",

@@ -52,13 +52,13 @@ def content(engine: Engine) -> dict[str, list[tuple]]:
 
 def snapshot(engine: Engine, *only: str) -> dict[str, list[tuple]]:
     """Every row of every table (or of the tables ``only``), sorted: equal snapshots mean equal databases
-    (provenance aside)."""
+    (provenance and the stored reads aside: those are a cache, ``read.stored``)."""
     if not inspect(engine).has_table("source"):
         return {}
     out = {}
     with engine.connect() as conn:
         for table in SQLModel.metadata.sorted_tables:
-            if only and table.name not in only:
+            if (only and table.name not in only) or table.name == "stored_read":
                 continue
             columns = [c for c in table.columns if (table.name, c.name) not in PROVENANCE]
             rows = [tuple(str(v) for v in r) for r in conn.execute(select(*columns))]
@@ -136,3 +136,23 @@ def synthetic_engine(folder: Path, recommendations: int, seed: int) -> Engine:
     engine = make_engine(f"sqlite:///{folder / 'synth.db'}")
     load_folder(folder / "data", engine)
     return engine
+
+
+#: Not assessed in data/: a reviewer's published assessment of it changes the Overview's counts by one.
+UNASSESSED = "mmn2016-04"
+
+
+def publish_an_assessment(engine: Engine, rationale: str) -> None:
+    """A reviewer of cwcc (made here) publishes an assessment of ``UNASSESSED``: a real write, as in the app."""
+    from recommendations.permissions import Principal
+    from recommendations.write import accounts, auth, updates
+
+    with engine.begin() as conn:
+        accounts.create_user(conn=conn, principal=Principal.command_line(), email="r@example.org", role="reviewer",
+                             password="correct horse battery staple", organisation="cwcc")  # fmt: skip
+    with engine.begin() as conn:
+        reviewer = auth.principal_of_account(conn, "r@example.org")
+        form = updates.AssessmentForm(recommendation=UNASSESSED, status="in_progress", as_of="2023-03-01",
+                                      publish=True, rationale=rationale,
+                                      evidence=["src2019-mrc-prey-veng"])  # fmt: skip
+        updates.record_assessment(conn=conn, principal=reviewer, form=form)

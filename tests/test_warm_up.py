@@ -10,18 +10,14 @@ import pytest
 
 from models.db import make_engine
 from recommendations import numbers
-from recommendations.permissions import Principal
-from recommendations.read import headlines, recurrence
+from recommendations.read import detail, headlines, recurrence
 from recommendations.read import summary as overview
 from recommendations.read.filters import Filters
 from recommendations.ui import data, warm
-from recommendations.write import accounts, auth, updates
-from recommendations.write.updates import AssessmentForm
-from tests import conftest
+from tests import conftest, helpers
 from tests.test_app_progress import metric
 
 pytestmark = pytest.mark.usefixtures("app_db")
-UNASSESSED = "mmn2016-04"  # not assessed in data/ (tests/e2e/test_servers.py publishes it too)
 
 
 def _never_again(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -37,7 +33,7 @@ def _never_again(monkeypatch: pytest.MonkeyPatch) -> None:
         (overview, "trend_rows"),
         (headlines, "evidence_count"),
         (headlines, "options"),
-        (data, "disagreeing"),
+        (detail, "disagreement_rows"),
     ]:
         monkeypatch.setattr(target, name, worked_out_again)
 
@@ -61,18 +57,30 @@ def test_the_thread_fills_every_language_and_says_it_has_ended(monkeypatch):
     assert data.trend_sentence(Filters(), "km")
 
 
+def test_a_fresh_server_reads_what_an_earlier_one_stored(monkeypatch):
+    """After one server's warm-up, another process (here: this one with its caches emptied) reads the whole data's
+    figures from the database (``read.stored``) and works none of them out again."""
+    warm.warm_up()
+    expected = data.summary(Filters(), "en")
+    data.clear_caches()
+
+    def worked_out_again(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a figure an earlier server stored was worked out again")
+
+    for target, name in [(overview, "counted"), (overview, "over_time"), (headlines, "evidence_count"),
+                         (detail, "disagreement_rows")]:  # fmt: skip
+        monkeypatch.setattr(target, name, worked_out_again)
+    at = conftest.open_page(None)
+    assert not at.exception, at.exception
+    assessed = sum(n for status, n in expected.count.items() if status != "not_assessed")
+    assert metric(at, "Assessed") == numbers.of(assessed, expected.total, lang="en")
+
+
 def test_a_write_after_the_warm_up_is_shown():
     warm.warm_up()
     warmed = data.summary(Filters(), "en")
     engine = make_engine(os.environ["DATABASE_URL"])
-    with engine.begin() as conn:
-        accounts.create_user(conn=conn, principal=Principal.command_line(), email="r@example.org", role="reviewer",
-                             password="correct horse battery staple", organisation="cwcc")  # fmt: skip
-    with engine.begin() as conn:
-        reviewer = auth.principal_of_account(conn, "r@example.org")
-        form = AssessmentForm(recommendation=UNASSESSED, status="in_progress", as_of="2023-03-01", publish=True,
-                              rationale="Written after the warm-up.", evidence=["src2019-mrc-prey-veng"])  # fmt: skip
-        updates.record_assessment(conn=conn, principal=reviewer, form=form)
+    helpers.publish_an_assessment(engine, "Written after the warm-up.")
     engine.dispose()
     at = conftest.open_page(None)
     assert not at.exception, at.exception

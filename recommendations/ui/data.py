@@ -18,10 +18,9 @@ from models.db import make_engine
 from recommendations import hierarchy
 from recommendations.dataset.loader import prepare
 from recommendations.read import brief as briefs
-from recommendations.read import figures, headlines, owners, recurrence, source_text, translations
+from recommendations.read import figures, headlines, owners, recurrence, source_text, stored, translations
 from recommendations.read import summary as overview
 from recommendations.read.detail import Detail, page_of, recommendation_detail
-from recommendations.read.detail import disagreement_rows as disagreeing
 from recommendations.read.filters import Filters
 from recommendations.read.selection import OVERLAP
 from recommendations.ui.charts import kept_figures
@@ -132,7 +131,7 @@ def _summary(filters: Filters | None, lang: str) -> overview.Summary:
 @st.cache_data(ttl=TTL, show_spinner=False)
 def _counted(filters: Filters | None) -> overview.Counted:
     """The counts every language's ``summary`` labels: read once per selection, not once per language."""
-    return overview.counted(engine(), filters)
+    return stored.counted(engine()) if selected(filters) is None else overview.counted(engine(), filters)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
@@ -155,7 +154,8 @@ def selected_ids(filters: Filters | None) -> tuple[str, ...] | None:
 @st.cache_data(ttl=TTL, show_spinner=False)
 def _over_time(filters: Filters | None = None) -> overview.OverTime:
     """The year-end counts and the trend's two years for ``filters`` (one statement; no row per year fetched)."""
-    return overview.over_time(engine(), selected(filters))
+    ids = selected(filters)
+    return stored.over_time(engine()) if ids is None else overview.over_time(engine(), ids)
 
 
 def ahead(read: Callable[..., object], *args: object) -> None:
@@ -224,7 +224,7 @@ def _disagreements_in(lang: str) -> pd.DataFrame:
 @st.cache_data(ttl=TTL, show_spinner=False)
 def disagreement_rows() -> pd.DataFrame:
     """(recommendation_id, rows): where assessors disagree, counted in SQL (the list is built a page at a time)."""
-    return disagreeing(engine())
+    return stored.disagreement_rows(engine())
 
 
 def disagreements_page(rows: pd.DataFrame, start: int, size: int, lang: str | None = None) -> pd.DataFrame:
@@ -241,7 +241,7 @@ def _disagreements_of(ids: tuple[str, ...], lang: str) -> pd.DataFrame:
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def evidence_in(ids: tuple[str, ...] | None) -> int:
-    return headlines.evidence_count(engine(), None if ids is None else list(ids))
+    return stored.evidence_count(engine()) if ids is None else headlines.evidence_count(engine(), list(ids))
 
 
 def detail(rec_id: str, lang: str | None = None) -> Detail | None:

@@ -1,0 +1,138 @@
+"""Reads of the whole data, stored in the database (``stored_read``) for one version of the data, one day and one
+version of the code, so that a fresh process, or a second app server, reads them instead of working them out again.
+
+Why: the Overview's figures on every recommendation (the status over time, where assessors disagree, the counts)
+run the status rule over the whole history: at 10,000 recommendations about 3 s of CPU, which every app server
+spent again after each start and after each write, and which the first reader of a fresh server waited for. Stored,
+they cost one indexed read of a few hundred kilobytes.
+
+When a stored read is used: only under the stamp it was worked out under, which changes with
+- any write, by any server or a load (``headlines.data_version``: the newest audit row);
+- the day (what is open, or stale, and which years are shown depend on today's date);
+- the code (a fingerprint of every module of ``recommendations`` and ``models``: an upgrade that changes a rule is
+  never answered with the old rule's figures).
+Storing drops the same read's other stamps. A database edited by hand, outside the app and ``load``, writes no audit
+row: clear the table then (``DELETE FROM stored_read``; README, "Running it").
+
+Values are Arrow IPC streams of DataFrames (no pickle: a stored value is data, never code to run). Storing is best
+effort: a failure (a read-only database user, a lock) is logged and the value worked out is still returned.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import logging
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+from sqlalchemy import delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from models.tables import table
+from recommendations.read import detail, headlines, summary
+from recommendations.read.headlines import data_version
+
+STORED = table("stored_read")
+_CODE_ROOTS = ("recommendations", "models")
+log = logging.getLogger(__name__)
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """``digest`` of this checkout, once per process."""
+    return digest(Path(__file__).resolve().parents[2])
+
+
+def digest(root: Path) -> str:
+    """A digest of every module, names and contents, of the packages holding the rules under ``root``."""
+    found = hashlib.sha256()
+    for package in _CODE_ROOTS:
+        for path in sorted((root / package).rglob("*.py")):
+            found.update(str(path.relative_to(root)).encode())
+            found.update(path.read_bytes())
+    return found.hexdigest()[:16]
+
+
+def stamp(engine: Engine, today: dt.date | None = None) -> str:
+    """What a stored read is valid for: the data's version, the day and the code."""
+    return f"{data_version(engine)}/{(today or dt.date.today()).isoformat()}/{code_fingerprint()}"
+
+
+def frames(engine: Engine, name: str, work_out: Callable[[], Mapping[str, pd.DataFrame]]) -> dict[str, pd.DataFrame]:
+    """The read ``name`` (named tables) as stored under the current stamp; else ``work_out()``, stored.
+
+    The stamp is taken before the read is worked out: a write meanwhile stores the value under the stamp before
+    it, which no reader asks for again (the data's version only grows)."""
+    now = stamp(engine)
+    with engine.connect() as conn:
+        found = conn.execute(
+            select(STORED.c.part, STORED.c.payload).where(STORED.c.name == name, STORED.c.stamp == now)
+        ).all()
+    if found:
+        return {part: _decoded(payload) for part, payload in found}
+    value = dict(work_out())
+    _store(engine, name, now, value)
+    return value
+
+
+def _store(engine: Engine, name: str, now: str, value: Mapping[str, pd.DataFrame]) -> None:
+    dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
+    rows = [{"name": name, "part": part, "stamp": now, "payload": _encoded(frame)} for part, frame in value.items()]
+    try:
+        with engine.begin() as conn:
+            conn.execute(delete(STORED).where(STORED.c.name == name, STORED.c.stamp != now))
+            if rows:  # another process storing the same stamp at once stored the same value
+                conn.execute(dialect.insert(STORED).on_conflict_do_nothing(), rows)
+    except SQLAlchemyError:
+        log.warning("could not store the read %r; it is worked out again until it can be", name, exc_info=True)
+
+
+def _encoded(frame: pd.DataFrame) -> bytes:
+    sink = pa.BufferOutputStream()
+    data = pa.Table.from_pandas(frame)
+    with pa.ipc.new_stream(sink, data.schema) as writer:
+        writer.write_table(data)
+    return bytes(sink.getvalue().to_pybytes())
+
+
+def _decoded(payload: bytes) -> pd.DataFrame:
+    with pa.ipc.open_stream(payload) as reader:
+        frame: pd.DataFrame = reader.read_all().to_pandas()
+    return frame
+
+
+# --- the stored reads: what every app server's warm-up reads of the whole data (``ui.warm``) ------------------
+
+
+def over_time(engine: Engine) -> summary.OverTime:
+    """``summary.over_time`` of every recommendation."""
+
+    def work_out() -> dict[str, pd.DataFrame]:
+        value = summary.over_time(engine, None)
+        return {"counts": value.counts, "trend_years": value.trend_years}
+
+    parts = frames(engine, "over_time", work_out)
+    return summary.OverTime(counts=parts["counts"], trend_years=parts["trend_years"])
+
+
+def counted(engine: Engine) -> summary.Counted:
+    """``summary.counted`` of every recommendation."""
+    parts = frames(engine, "counted", lambda: {"rows": summary.counted(engine, None).rows})
+    return summary.Counted(ids=None, rows=parts["rows"])
+
+
+def disagreement_rows(engine: Engine) -> pd.DataFrame:
+    """``detail.disagreement_rows``: where assessors disagree."""
+    return frames(engine, "disagreement_rows", lambda: {"rows": detail.disagreement_rows(engine)})["rows"]
+
+
+def evidence_count(engine: Engine) -> int:
+    """``headlines.evidence_count`` of every recommendation."""
+    parts = frames(engine, "evidence_count", lambda: {"n": pd.DataFrame({"n": [headlines.evidence_count(engine)]})})
+    return int(parts["n"]["n"].iloc[0])

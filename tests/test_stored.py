@@ -1,0 +1,127 @@
+"""Reads of the whole data stored in the database (``read.stored``): they say what the read worked out afresh says,
+are read instead of worked out under the same stamp, and are never used across a write, a day or a code change."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from sqlalchemy import func, select, text
+
+from recommendations.read import detail, headlines, stored, summary
+from tests import helpers
+
+READS = {  # each stored read, and the read it stores
+    "over_time": (stored.over_time, lambda engine: summary.over_time(engine, None)),
+    "counted": (stored.counted, lambda engine: summary.counted(engine, None)),
+    "disagreement_rows": (stored.disagreement_rows, detail.disagreement_rows),
+    "evidence_count": (stored.evidence_count, headlines.evidence_count),
+}
+
+
+def _same(kept: object, fresh: object) -> None:
+    if isinstance(fresh, pd.DataFrame):
+        assert isinstance(kept, pd.DataFrame)
+        pd.testing.assert_frame_equal(kept, fresh)  # values, columns, dtypes and index
+    elif fresh is None or isinstance(fresh, int):
+        assert kept == fresh
+    else:
+        assert type(kept) is type(fresh)
+        for field in dataclasses.fields(fresh):  # type: ignore[arg-type]
+            _same(getattr(kept, field.name), getattr(fresh, field.name))
+
+
+def _never_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    def worked_out_again(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a stored read was worked out again")
+
+    for target, name in [(summary, "over_time"), (summary, "counted"), (detail, "disagreement_rows"),
+                         (headlines, "evidence_count")]:  # fmt: skip
+        monkeypatch.setattr(target, name, worked_out_again)
+
+
+def _stored_rows(engine) -> list[tuple[str, str, str]]:
+    with engine.connect() as conn:
+        return sorted(conn.execute(select(stored.STORED.c.name, stored.STORED.c.part, stored.STORED.c.stamp)).all())
+
+
+@pytest.mark.parametrize("name", READS)
+def test_a_stored_read_says_what_the_read_says_and_is_read_the_second_time(loaded_engine, monkeypatch, name):
+    keep, read = READS[name]
+    fresh = read(loaded_engine)
+    _same(keep(loaded_engine), fresh)  # worked out and stored
+    assert {row[0] for row in _stored_rows(loaded_engine)} == {name}
+    _never_again(monkeypatch)
+    _same(keep(loaded_engine), fresh)  # read back: the same frames, dtypes and all
+
+
+def test_a_write_is_never_answered_with_the_figures_before_it(loaded_engine):
+    before = stored.counted(loaded_engine)
+    helpers.publish_an_assessment(loaded_engine, "Written after the read was stored.")
+    after = stored.counted(loaded_engine)
+    _same(after, summary.counted(loaded_engine, None))
+    assert not after.rows.equals(before.rows)  # not vacuous: the write changed the counts
+    assert len(_stored_rows(loaded_engine)) == 1  # the stamp before the write was dropped when the new one was stored
+
+
+def test_the_stamp_is_the_data_the_day_and_the_code(loaded_engine, monkeypatch):
+    today = stored.stamp(loaded_engine, dt.date(2026, 1, 2))
+    assert today == f"{headlines.data_version(loaded_engine)}/2026-01-02/{stored.code_fingerprint()}"
+    assert stored.stamp(loaded_engine, dt.date(2026, 1, 3)) != today
+    stored.evidence_count(loaded_engine)
+    calls = []
+    real = headlines.evidence_count
+    monkeypatch.setattr(headlines, "evidence_count", lambda engine: calls.append(1) or real(engine))
+    monkeypatch.setattr(stored, "code_fingerprint", lambda: "new-code")
+    assert stored.evidence_count(loaded_engine) == real(loaded_engine)
+    assert calls == [1]  # other code: worked out again, not read
+    assert [row[2].rsplit("/", 1)[1] for row in _stored_rows(loaded_engine)] == ["new-code"]
+
+
+def test_the_code_fingerprint_is_every_module(tmp_path: Path):
+    for package in ("recommendations", "models"):
+        (tmp_path / package).mkdir()
+        (tmp_path / package / "rule.py").write_text("LIMIT = 1\n")
+    first = stored.digest(tmp_path)
+    (tmp_path / "models" / "rule.py").write_text("LIMIT = 2\n")
+    second = stored.digest(tmp_path)
+    assert second != first
+    (tmp_path / "recommendations" / "deeper").mkdir()
+    (tmp_path / "recommendations" / "deeper" / "more.py").write_text("")
+    assert stored.digest(tmp_path) != second  # a new module, however deep
+    third = stored.digest(tmp_path)
+    (tmp_path / "recommendations" / "notes.txt").write_text("not code")
+    assert stored.digest(tmp_path) == third
+
+
+def test_storing_the_same_stamp_twice_keeps_one(loaded_engine):
+    """Two app servers working out the same read at once both store it: the second store is no error."""
+    now = stored.stamp(loaded_engine)
+    frame = pd.DataFrame({"n": [1]})
+    stored._store(loaded_engine, "twice", now, {"n": frame})
+    stored._store(loaded_engine, "twice", now, {"n": frame})
+    assert _stored_rows(loaded_engine) == [("twice", "n", now)]
+
+
+def test_a_database_that_refuses_the_store_still_answers(loaded_engine, caplog):
+    """As with a database user who may only read: the value worked out is shown, the failure logged."""
+    with loaded_engine.begin() as conn:
+        if loaded_engine.dialect.name == "sqlite":
+            conn.execute(
+                text("CREATE TRIGGER no_store BEFORE INSERT ON stored_read BEGIN SELECT RAISE(ABORT, 'no'); END")
+            )
+        else:
+            conn.execute(text("CREATE FUNCTION no_store() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'no'; END $$ "
+                              "LANGUAGE plpgsql"))  # fmt: skip
+            conn.execute(
+                text("CREATE TRIGGER no_store BEFORE INSERT ON stored_read FOR EACH ROW EXECUTE FUNCTION no_store()")
+            )
+    with caplog.at_level(logging.WARNING, logger=stored.__name__):
+        assert stored.evidence_count(loaded_engine) == headlines.evidence_count(loaded_engine)
+    assert "could not store the read 'evidence_count'" in caplog.text
+    with loaded_engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(stored.STORED)).scalar() == 0
