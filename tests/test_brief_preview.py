@@ -21,6 +21,7 @@ SELECTIONS = [  # (themes, addressees, meeting date): a theme, an addressee, eve
     ([], ["molvt"], dt.date(2026, 11, 22)),
     ([], [], dt.date(2026, 11, 22)),
     ([], [], dt.date(2016, 6, 30)),
+    ([], [], dt.date.today()),  # the page's default: the preview's two longest reads stored (``read.stored``)
 ]
 
 

@@ -12,7 +12,9 @@ import pandas as pd
 import pytest
 from sqlalchemy import func, select, text
 
-from recommendations.read import detail, headlines, stored, summary
+from recommendations import status
+from recommendations.read import detail, evidence, headlines, stored, summary
+from recommendations.read.brief import build_brief, count_lines, stale_count
 from tests import helpers
 
 READS = {  # each stored read, and the read it stores
@@ -125,3 +127,38 @@ def test_a_database_that_refuses_the_store_still_answers(loaded_engine, caplog):
     assert "could not store the read 'evidence_count'" in caplog.text
     with loaded_engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(stored.STORED)).scalar() == 0
+
+
+def test_a_brief_on_everything_as_of_today_reads_what_an_earlier_one_stored(loaded_engine, monkeypatch):
+    """The page's default brief (everything, today): its overall statuses and newest evidence are stored, and a
+    second preview says what the first said without working them out again."""
+    today = dt.date.today()
+    first = build_brief(loaded_engine, themes=[], addressees=[], meeting_date=today, detailed=30)
+    assert stored.overall_statuses(loaded_engine, today, None) == status.overall_statuses(loaded_engine, today, None)
+    assert stored.newest_evidence(loaded_engine, today) == evidence.newest(loaded_engine, None, as_of=today)
+    assert {row[0] for row in _stored_rows(loaded_engine)} == {"overall_statuses", "newest_evidence"}
+
+    def worked_out_again(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a stored read was worked out again")
+
+    monkeypatch.setattr(status, "overall_statuses", worked_out_again)
+    monkeypatch.setattr(evidence, "newest", worked_out_again)
+    again = build_brief(loaded_engine, themes=[], addressees=[], meeting_date=today, detailed=30)
+    assert [(i.id, i.status, i.status_date, i.status_assessor) for i in again.items] == [
+        (i.id, i.status, i.status_date, i.status_assessor) for i in first.items
+    ]
+    assert count_lines(again) == count_lines(first) and stale_count(again) == stale_count(first)
+    assert any(i.status_assessor for i in again.items)  # not vacuous: some open asks are assessed
+
+
+@pytest.mark.parametrize("other", ["a past meeting", "some recommendations"])
+def test_only_every_recommendation_as_of_today_is_stored(loaded_engine, other):
+    """Other days and selections are worked out each time: stored, every meeting date anyone picks would pile up."""
+    day = dt.date(2024, 5, 1) if other == "a past meeting" else dt.date.today()
+    chosen = None if other == "a past meeting" else ["tfamw2011-postarrival-5", "tfamw2011-cso-6"]
+    expected = status.overall_statuses(loaded_engine, day, chosen)
+    assert stored.overall_statuses(loaded_engine, day, chosen) == expected
+    assert expected  # not vacuous: they have statuses that day
+    if chosen is None:
+        assert stored.newest_evidence(loaded_engine, day) == evidence.newest(loaded_engine, None, as_of=day)
+    assert _stored_rows(loaded_engine) == []

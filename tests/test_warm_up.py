@@ -7,10 +7,11 @@ import os
 import threading
 
 import pytest
+from sqlalchemy import select
 
 from models.db import make_engine
 from recommendations import numbers
-from recommendations.read import detail, headlines, recurrence
+from recommendations.read import detail, headlines, recurrence, stored
 from recommendations.read import summary as overview
 from recommendations.read.filters import Filters
 from recommendations.ui import data, warm
@@ -63,6 +64,16 @@ def test_a_fresh_server_reads_what_an_earlier_one_stored(monkeypatch):
     warm.warm_up()
     expected = data.summary(Filters(), "en")
     data.clear_caches()
+    with data.engine().connect() as conn:
+        names = {row[0] for row in conn.execute(select(stored.STORED.c.name))}
+    assert names == {
+        "over_time",
+        "counted",
+        "disagreement_rows",
+        "evidence_count",
+        "overall_statuses",
+        "newest_evidence",
+    }
 
     def worked_out_again(*args: object, **kwargs: object) -> None:
         raise AssertionError("a figure an earlier server stored was worked out again")

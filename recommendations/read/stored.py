@@ -20,6 +20,7 @@ effort: a failure (a read-only database user, a lock) is logged and the value wo
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import hashlib
@@ -35,7 +36,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from models.tables import table
-from recommendations.read import detail, headlines, summary
+from recommendations import status
+from recommendations.read import detail, evidence, headlines, summary
 from recommendations.read.headlines import data_version
 
 STORED = table("stored_read")
@@ -64,12 +66,15 @@ def stamp(engine: Engine, today: dt.date | None = None) -> str:
     return f"{data_version(engine)}/{(today or dt.date.today()).isoformat()}/{code_fingerprint()}"
 
 
-def frames(engine: Engine, name: str, work_out: Callable[[], Mapping[str, pd.DataFrame]]) -> dict[str, pd.DataFrame]:
+def frames(
+    engine: Engine, name: str, work_out: Callable[[], Mapping[str, pd.DataFrame]], today: dt.date | None = None
+) -> dict[str, pd.DataFrame]:
     """The read ``name`` (named tables) as stored under the current stamp; else ``work_out()``, stored.
 
     The stamp is taken before the read is worked out: a write meanwhile stores the value under the stamp before
-    it, which no reader asks for again (the data's version only grows)."""
-    now = stamp(engine)
+    it, which no reader asks for again (the data's version only grows). ``today``: the day the read is as of, when
+    it is given one (it must be today's date: the stamp's day)."""
+    now = stamp(engine, today)
     with engine.connect() as conn:
         found = conn.execute(
             select(STORED.c.part, STORED.c.payload).where(STORED.c.name == name, STORED.c.stamp == now)
@@ -136,3 +141,42 @@ def evidence_count(engine: Engine) -> int:
     """``headlines.evidence_count`` of every recommendation."""
     parts = frames(engine, "evidence_count", lambda: {"n": pd.DataFrame({"n": [headlines.evidence_count(engine)]})})
     return int(parts["n"]["n"].iloc[0])
+
+
+# --- what a brief on everything reads, as of today (the page's default meeting date) ------------------------------
+
+_OVERALL = [field.name for field in dataclasses.fields(status.Overall)]
+
+
+def overall_statuses(engine: Engine, as_of: dt.date, recommendations: list[str] | None) -> dict[str, status.Overall]:
+    """``status.overall_statuses``: stored for every recommendation (None) as of today."""
+    if recommendations is not None or as_of != dt.date.today():
+        return status.overall_statuses(engine, as_of, recommendations)
+
+    def work_out() -> dict[str, pd.DataFrame]:
+        found = status.overall_statuses(engine, as_of)
+        return {
+            "rows": pd.DataFrame([[getattr(o, name) for name in _OVERALL] for o in found.values()], columns=_OVERALL)
+        }
+
+    rows = _nulls_as_none(frames(engine, "overall_statuses", work_out, today=as_of)["rows"])
+    return {row[0]: status.Overall(*row) for row in rows.itertuples(index=False, name=None)}
+
+
+def newest_evidence(engine: Engine, as_of: dt.date) -> dict[str, dt.date]:
+    """``evidence.newest`` of every recommendation on ``as_of`` (the public's evidence): stored when that is today."""
+    if as_of != dt.date.today():
+        return evidence.newest(engine, None, as_of=as_of)
+
+    def work_out() -> dict[str, pd.DataFrame]:
+        found = evidence.newest(engine, None, as_of=as_of)
+        return {"rows": pd.DataFrame({"recommendation_id": list(found), "newest": list(found.values())})}
+
+    rows = frames(engine, "newest_evidence", work_out, today=as_of)["rows"]
+    return dict(zip(rows["recommendation_id"], rows["newest"], strict=True))
+
+
+def _nulls_as_none(frame: pd.DataFrame) -> pd.DataFrame:
+    """Missing values as ``None``, as the database gave them (pandas reads a missing text back as NaN, which is
+    true in a test of truth)."""
+    return frame.astype(object).where(frame.notna(), None)

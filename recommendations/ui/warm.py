@@ -10,10 +10,15 @@ first page then works the value out and shows any error itself.
 
 The two longest values (the status over time, where assessors disagree) are worked out on threads of their own beside
 the rest (``sql.beside``): at 10,000 recommendations the warm-up ends about 0.7 s sooner on two cores.
+
+The values of the whole data are stored in the database (``read.stored``): a server that starts after another has
+warmed up, with no write since, reads them instead (10,000: its warm-up 3.7 s -> 0.8 s). Last, it stores the brief
+page's default (everything, today)'s two longest reads.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 import time
@@ -21,6 +26,7 @@ import time
 from streamlit.logger import get_logger
 
 from recommendations import i18n, sql
+from recommendations.read import stored
 from recommendations.read.filters import Filters
 from recommendations.ui import data
 
@@ -63,6 +69,11 @@ def warm_up() -> float:
         data.summary(everything, lang)
         data.status_over_time(everything, lang)
         data.trend_sentence(everything, lang)
+    # The brief page's default (everything, as of today): its two longest reads, stored for every server.
+    today = dt.date.today()
+    newest = sql.beside(stored.newest_evidence, data.engine(), today, thread=THREAD)
+    stored.overall_statuses(data.engine(), today, None)
+    newest.result()
     return time.perf_counter() - start
 
 

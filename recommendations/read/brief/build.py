@@ -41,7 +41,7 @@ from sqlalchemy.engine import Engine
 from models.tables import ACT, RT, R, S, T
 from recommendations import dates, hierarchy, i18n, labels, settings, sql, status
 from recommendations.dates import date_start
-from recommendations.read import evidence, headlines, recurrence, translations
+from recommendations.read import evidence, headlines, recurrence, stored, translations
 from recommendations.read.brief import details, grouping, lines
 from recommendations.read.brief.model import (
     DEFAULT_LANGUAGE,
@@ -124,10 +124,9 @@ def build_brief(
         theme_labels, actor_labels = _chosen(themes, words.themes), _chosen(addressees, words.actors.full)
         everything = not theme_labels and not actor_labels
         # A preview on everything reads the newest evidence of every recommendation (for its stale count) beside the
-        # rest (``sql.beside``): 50,000 in-process, 3.8-4.5 -> 3.4-3.6 s (each read is slower side by side).
-        newest = (
-            sql.beside(evidence.newest, engine, None, as_of=meeting) if everything and detailed is not None else None
-        )
+        # rest (``sql.beside``): 50,000 in-process, 3.8-4.5 -> 3.4-3.6 s (each read is slower side by side); as of
+        # today, what an earlier brief stored (``read.stored``).
+        newest = sql.beside(stored.newest_evidence, engine, meeting) if everything and detailed is not None else None
         reach = hierarchy.reach(engine, [a for a, _ in actor_labels])
         matching = _matching(engine, [t for t, _ in theme_labels], [a for a, _ in actor_labels], combine)
         made = [r for r in matching if dates.as_date(r["date_start"]) <= meeting]
@@ -139,7 +138,7 @@ def build_brief(
         # recommendations it details (``_add_details``): the rule's overall answer is read alone for the rest.
         lean = detailed is not None and not reach.chosen
         verdicts = status.Statuses({}) if lean else status.statuses(engine, meeting, every)  # the rule once
-        overall = status.overall_statuses(engine, meeting, every) if lean else {}
+        overall = stored.overall_statuses(engine, meeting, every) if lean else {}  # stored: on everything, today
         items, commitments = [], 0
         for row in made:
             statuses = verdicts.addressees(row["id"])
