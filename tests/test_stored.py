@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from recommendations import status
-from recommendations.read import detail, evidence, headlines, stored, summary
+from recommendations.read import detail, evidence, headlines, owners, stored, summary
 from recommendations.read.brief import build_brief, count_lines, stale_count
 from tests import helpers
 
@@ -22,6 +22,7 @@ READS = {  # each stored read, and the read it stores
     "counted": (stored.counted, lambda engine: summary.counted(engine, None)),
     "disagreement_rows": (stored.disagreement_rows, detail.disagreement_rows),
     "evidence_count": (stored.evidence_count, headlines.evidence_count),
+    "asks_by_actor": (stored.asks_by_actor, owners.asks_by_actor),
 }
 
 
@@ -42,7 +43,7 @@ def _never_again(monkeypatch: pytest.MonkeyPatch) -> None:
         raise AssertionError("a stored read was worked out again")
 
     for target, name in [(summary, "over_time"), (summary, "counted"), (detail, "disagreement_rows"),
-                         (headlines, "evidence_count")]:  # fmt: skip
+                         (headlines, "evidence_count"), (owners, "asks_by_actor")]:  # fmt: skip
         monkeypatch.setattr(target, name, worked_out_again)
 
 

@@ -37,7 +37,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from models.tables import table
 from recommendations import status
-from recommendations.read import detail, evidence, headlines, summary
+from recommendations.read import detail, evidence, headlines, owners, summary
 from recommendations.read.headlines import data_version
 
 STORED = table("stored_read")
@@ -112,7 +112,7 @@ def _decoded(payload: bytes) -> pd.DataFrame:
     return frame
 
 
-# --- the stored reads: what every app server's warm-up reads of the whole data (``ui.warm``) ------------------
+# --- the stored reads: the whole data's figures of the Overview (``ui.warm`` fills them) and of Owners ----------
 
 
 def over_time(engine: Engine) -> summary.OverTime:
@@ -141,6 +141,11 @@ def evidence_count(engine: Engine) -> int:
     """``headlines.evidence_count`` of every recommendation."""
     parts = frames(engine, "evidence_count", lambda: {"n": pd.DataFrame({"n": [headlines.evidence_count(engine)]})})
     return int(parts["n"]["n"].iloc[0])
+
+
+def asks_by_actor(engine: Engine) -> pd.DataFrame:
+    """``owners.asks_by_actor`` of every recommendation: the Owners page's counts."""
+    return frames(engine, "asks_by_actor", lambda: {"rows": owners.asks_by_actor(engine)})["rows"]
 
 
 # --- what a brief on everything reads, as of today (the page's default meeting date) ------------------------------

@@ -283,7 +283,7 @@ def _owner_summary(ids: tuple[str, ...] | None, lang: str) -> pd.DataFrame:
 @st.cache_data(ttl=TTL, show_spinner=False)
 def _owner_counts(ids: tuple[str, ...] | None) -> pd.DataFrame:
     """Asks per actor, role, status and kind, counted once in SQL for the summary and the status mix."""
-    return owners.asks_by_actor(engine(), ids)
+    return stored.asks_by_actor(engine()) if ids is None else owners.asks_by_actor(engine(), ids)
 
 
 def owner_status_mix(ids: tuple[str, ...] | None, lang: str | None = None) -> pd.DataFrame:
