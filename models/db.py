@@ -32,11 +32,35 @@ MIGRATE_LOCK = 7_424_001
 BOOTSTRAP_LOCK = 7_424_002
 
 
+SQLITE_BUSY_MS = 30_000  # several processes: wait for the writer instead of failing
+
+
 def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")  # several processes: wait for the writer instead of failing
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
     cursor.close()
+
+
+@contextlib.contextmanager
+def waiting_briefly(engine: Engine, milliseconds: int) -> Iterator[Connection]:
+    """A transaction that fails after waiting ``milliseconds`` for another writer's lock, where every other waits
+    up to ``SQLITE_BUSY_MS``: for the best-effort writes a reader's page makes (``read.stored``), which must never
+    keep the reader waiting for a load's long transaction."""
+    with engine.connect() as conn:
+        if engine.dialect.name != "sqlite":
+            with conn.begin():
+                conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{int(milliseconds)}ms'")
+                yield conn
+            return
+        conn.exec_driver_sql(f"PRAGMA busy_timeout={int(milliseconds)}")
+        conn.commit()
+        try:
+            with conn.begin():
+                yield conn
+        finally:  # the pooled connection waits as every other again
+            conn.exec_driver_sql(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
+            conn.commit()
 
 
 def make_engine(url: str) -> Engine:

@@ -6,12 +6,14 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
+import time
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from sqlalchemy import func, select, text
 
+from models.db import SQLITE_BUSY_MS
 from recommendations import status
 from recommendations.read import detail, evidence, headlines, owners, stored, summary
 from recommendations.read.brief import build_brief, count_lines, stale_count
@@ -163,3 +165,31 @@ def test_only_every_recommendation_as_of_today_is_stored(loaded_engine, other):
     if chosen is None:
         assert stored.newest_evidence(loaded_engine, day) == evidence.newest(loaded_engine, None, as_of=day)
     assert _stored_rows(loaded_engine) == []
+
+
+def test_a_reader_never_waits_for_a_long_write_to_store(loaded_engine, caplog):
+    """While another writer holds the lock (a load's transaction holds it for minutes), storing gives up after
+    0.2 s: the page shows the value worked out; every other connection still waits as long as before."""
+    holder = loaded_engine.connect()
+    if loaded_engine.dialect.name == "sqlite":
+        holder.exec_driver_sql("BEGIN IMMEDIATE")  # the write lock, as a load's transaction takes it
+    else:
+        holder.exec_driver_sql("LOCK TABLE stored_read IN EXCLUSIVE MODE")  # reads go on, writes wait
+    try:
+        start = time.perf_counter()
+        with caplog.at_level(logging.WARNING, logger=stored.__name__):
+            assert stored.evidence_count(loaded_engine) == headlines.evidence_count(loaded_engine)
+        assert time.perf_counter() - start < 10  # not the 30 s every other write waits
+        assert "could not store the read 'evidence_count'" in caplog.text
+    finally:
+        holder.rollback()
+        holder.close()
+    if loaded_engine.dialect.name == "sqlite":
+        pooled = [loaded_engine.connect() for _ in range(3)]  # the store's connection among them
+        try:
+            assert [c.exec_driver_sql("PRAGMA busy_timeout").scalar() for c in pooled] == [SQLITE_BUSY_MS] * 3
+        finally:
+            for conn in pooled:
+                conn.close()
+    stored.evidence_count(loaded_engine)
+    assert [row[0] for row in _stored_rows(loaded_engine)] == ["evidence_count"]  # stored once the lock is free

@@ -15,7 +15,8 @@ Storing drops the same read's other stamps. A database edited by hand, outside t
 row: clear the table then (``DELETE FROM stored_read``; README, "Running it").
 
 Values are Arrow IPC streams of DataFrames (no pickle: a stored value is data, never code to run). Storing is best
-effort: a failure (a read-only database user, a lock) is logged and the value worked out is still returned.
+effort: a failure (a read-only database user; another writer's lock, waited for 0.2 s at most) is logged and the value
+worked out is still returned.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from models.db import waiting_briefly
 from models.tables import table
 from recommendations import status
 from recommendations.read import detail, evidence, headlines, owners, summary
@@ -42,6 +44,7 @@ from recommendations.read.headlines import data_version
 
 STORED = table("stored_read")
 _CODE_ROOTS = ("recommendations", "models")
+_WAIT_MS = 200  # what a reader may wait to store a value for another writer (a load holds SQLite's lock for minutes)
 log = logging.getLogger(__name__)
 
 
@@ -90,7 +93,7 @@ def _store(engine: Engine, name: str, now: str, value: Mapping[str, pd.DataFrame
     dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
     rows = [{"name": name, "part": part, "stamp": now, "payload": _encoded(frame)} for part, frame in value.items()]
     try:
-        with engine.begin() as conn:
+        with waiting_briefly(engine, _WAIT_MS) as conn:
             conn.execute(delete(STORED).where(STORED.c.name == name, STORED.c.stamp != now))
             if rows:  # another process storing the same stamp at once stored the same value
                 conn.execute(dialect.insert(STORED).on_conflict_do_nothing(), rows)
