@@ -39,7 +39,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from models.db import waiting_briefly
 from models.tables import table
 from recommendations import status
-from recommendations.read import detail, evidence, headlines, owners, summary
+from recommendations.read import detail, evidence, headlines, owners, recurrence, summary
 from recommendations.read.headlines import data_version
 
 STORED = table("stored_read")
@@ -111,11 +111,15 @@ def _encoded(frame: pd.DataFrame) -> bytes:
 
 def _decoded(payload: bytes) -> pd.DataFrame:
     with pa.ipc.open_stream(payload) as reader:
-        frame: pd.DataFrame = reader.read_all().to_pandas()
+        data = reader.read_all()
+    frame: pd.DataFrame = data.to_pandas()
+    for name in data.column_names:  # lists come back as NumPy arrays: as lists, as they were stored
+        if pa.types.is_list(data.schema.field(name).type):
+            frame[name] = pd.Series(data.column(name).to_pylist(), index=frame.index, dtype=object)
     return frame
 
 
-# --- the stored reads: the whole data's figures of the Overview (``ui.warm`` fills them) and of Owners ----------
+# --- the stored reads: the whole data's figures of the Overview (``ui.warm`` fills them), Owners and Themes -----
 
 
 def over_time(engine: Engine) -> summary.OverTime:
@@ -149,6 +153,26 @@ def evidence_count(engine: Engine) -> int:
 def asks_by_actor(engine: Engine) -> pd.DataFrame:
     """``owners.asks_by_actor`` of every recommendation: the Owners page's counts."""
     return frames(engine, "asks_by_actor", lambda: {"rows": owners.asks_by_actor(engine)})["rows"]
+
+
+def chain_parts(engine: Engine, lang: str) -> recurrence.ChainParts:
+    """``recurrence.chain_parts`` in ``lang``: every chain's members and links (Themes)."""
+
+    def work_out() -> dict[str, pd.DataFrame]:
+        members, links = recurrence.chain_parts(engine, lang)
+        return {"members": members, "links": links}
+
+    parts = frames(engine, f"chain_parts/{lang}", work_out)
+    return parts["members"], parts["links"]
+
+
+def chronic_asks(engine: Engine, lang: str) -> pd.DataFrame:
+    """``recurrence.chronic_asks`` of every recommendation in ``lang`` (Themes)."""
+
+    def work_out() -> dict[str, pd.DataFrame]:
+        return {"rows": recurrence.chronic_asks(engine, None, lang=lang, parts=chain_parts(engine, lang))}
+
+    return frames(engine, f"chronic_asks/{lang}", work_out)["rows"]
 
 
 # --- what a brief on everything reads, as of today (the page's default meeting date) ------------------------------

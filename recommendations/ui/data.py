@@ -319,14 +319,15 @@ def chronic_asks(ids: tuple[str, ...] | None, lang: str | None = None) -> pd.Dat
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def _chronic_asks(ids: tuple[str, ...] | None, lang: str) -> pd.DataFrame:
-    table = None if ids is None else pd.DataFrame({"id": list(ids)})
-    return recurrence.chronic_asks(engine(), table, lang=lang, parts=_chain_parts(lang))
+    if ids is None:
+        return stored.chronic_asks(engine(), lang)
+    return recurrence.chronic_asks(engine(), pd.DataFrame({"id": list(ids)}), lang=lang, parts=_chain_parts(lang))
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def _chain_parts(lang: str) -> recurrence.ChainParts:
     """Every chain's members and links, read once for the Themes page's three parts (``recurrence.chain_parts``)."""
-    return recurrence.chain_parts(engine(), lang)
+    return stored.chain_parts(engine(), lang)
 
 
 def chain_members(lang: str | None = None) -> pd.DataFrame:
