@@ -19,11 +19,11 @@ STREAMLIT_PAGE = Path(st.__file__).resolve().parent / "static" / "index.html"
 
 @contextlib.asynccontextmanager
 async def warmed(_app: Any) -> AsyncIterator[None]:
-    """As the server starts, a thread fills the default page's caches (recommendations/ui/warm.py). Imported here,
-    once Streamlit's runtime has started, so that the pages' caches are the runtime's."""
+    """As the server starts, a thread fills the default page's caches (recommendations/ui/warm.py), and again after
+    each write. Imported here, once Streamlit's runtime has started, so that the pages' caches are the runtime's."""
     from recommendations.ui import warm
 
-    warm.start()
+    warm.start(again_after_writes=True)
     yield
 
 

@@ -12,7 +12,7 @@ import streamlit as st
 
 from recommendations import ui
 from recommendations.permissions import ROLE_NAMES
-from recommendations.ui import t
+from recommendations.ui import t, warm
 from recommendations.ui.nav import LOGIN
 
 st.set_page_config(page_title=t("Migrant-worker recommendation tracker"), page_icon="📋", layout="wide")
@@ -25,7 +25,8 @@ if missing:  # a page left out of the menu without a word would look like a feat
 
 ui.start()  # a wrong setting (a placeholder secret above all) stops here, naming it
 ui.engine()  # builds the database on first run
-ui.refresh_if_changed()  # another app server (or a load) wrote: show it
+if ui.refresh_if_changed():  # this or another app server (or a load) wrote: show it
+    warm.again()  # and fill the default page again in the background (where app.py started the warm-up)
 who = ui.principal()
 # Every page is registered; a page is in the menu when the permission table opens it to this person. A hidden
 # page is still registered, so a deep link to it asks the visitor to log in instead of failing.

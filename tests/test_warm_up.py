@@ -153,3 +153,49 @@ def test_every_language_labels_the_same_counts(monkeypatch):
             assert shown.by[name].equals(frame), (lang, name)
     assert calls == [chosen]
     assert not fresh["km"].by["theme"].equals(fresh["en"].by["theme"])  # not vacuous: the languages differ
+
+
+def test_the_served_app_warms_up_again_after_a_write(monkeypatch):
+    """app.py's warm-up runs again when a page run finds the data changed: the next reader of the default page, in
+    any language, finds the figures with the write in them."""
+    warm.start(again_after_writes=True).join(timeout=60)
+    try:
+        before = data.summary(Filters(), "km")
+        engine = make_engine(os.environ["DATABASE_URL"])
+        helpers.publish_an_assessment(engine, "Written after the warm-up.")
+        engine.dispose()
+        at = conftest.open_page(None)  # sees the write, and starts the warm-up again
+        assert not at.exception, at.exception
+        assert warm.DONE.wait(timeout=60)
+        _never_again(monkeypatch)
+        after = data.summary(Filters(), "km")  # filled by the second warm-up, not by the page (English)
+        assert after.count["in_progress"] == before.count.get("in_progress", 0) + 1
+    finally:
+        warm.stop_warming_again()
+
+
+def test_writes_during_a_warm_up_owe_it_one_more_run(monkeypatch):
+    """Writes seen while a warm-up runs: one more run after it, with the caches it filled dropped first (they may be
+    from before those writes); never two warm-ups at once."""
+    runs, cleared, release = [], [], threading.Event()
+
+    def first_waits() -> float:
+        runs.append(1)
+        if len(runs) == 1:
+            assert release.wait(timeout=60)  # the first run lasts until the test has seen the writes
+        return 0.0
+
+    monkeypatch.setattr(warm, "warm_up", first_waits)
+    monkeypatch.setattr(warm.data, "clear_caches", lambda: cleared.append(len(runs)))
+    thread = warm.start(again_after_writes=True)
+    try:
+        assert thread is not None
+        warm.again(), warm.again()  # two writes seen while it runs: one more run, not two
+        assert warm.start() is None  # never a second thread
+        release.set()
+        thread.join(timeout=60)
+        assert runs == [1, 1] and cleared == [1] and warm.DONE.is_set()
+    finally:
+        warm.stop_warming_again()
+    warm.again()  # no longer asked to
+    assert runs == [1, 1] and warm.DONE.is_set()

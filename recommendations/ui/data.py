@@ -52,17 +52,19 @@ def _seen_version() -> dict[str, int | None]:
     return {"version": None}
 
 
-def refresh_if_changed() -> None:
-    """Drop this server's cached pages when anything was written since (by any server, or a load).
+def refresh_if_changed() -> bool:
+    """Drop this server's cached pages when anything was written since (by any server, or a load); whether it did.
 
     One indexed query per run; with several app servers on one database, each shows the others' writes
     on its next run instead of after the cache's time-to-live.
     """
     version = headlines.data_version(engine())
     seen = _seen_version()
-    if seen["version"] is not None and seen["version"] != version:
+    changed = seen["version"] is not None and seen["version"] != version
+    if changed:
         clear_caches()
     seen["version"] = version
+    return changed
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

@@ -1,5 +1,6 @@
-"""The server's warm-up: as `streamlit run app.py` starts (app.py's lifespan), a thread fills the caches that the
-default page (the Overview, no filters) reads, so the first reader of a fresh server does not wait for them.
+"""The server's warm-up: as `streamlit run app.py` starts (app.py's lifespan), and again after every write a page run
+sees (``again``), a thread fills the caches that the default page (the Overview, no filters) reads, so the first
+reader of a fresh server, or the first after a write, does not wait for them.
 
 Why: those caches work the status rule out over every recommendation (the counts, the year-end statuses, where
 assessors disagree); at 10,000 recommendations that is about 5 s of one core, which the first reader of a fresh
@@ -82,19 +83,60 @@ def _over_time(everything: Filters) -> None:
     data.status_over_time(everything, i18n.SOURCE_LANGUAGE)
 
 
+class _Again:
+    """Whether this server warms up again after each write it sees, and whether a warm-up is running or owed."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.on = False
+        self.running = False
+        self.owed = False
+
+
+_AGAIN = _Again()
+
+
 def _run() -> None:
-    try:
-        log.info("warm-up: the default page's caches filled in %.1f s", warm_up())
-    except Exception:  # the first page works it out again, and shows the error there
-        log.exception("warm-up failed; the first page will fill its caches itself")
-    finally:
-        DONE.set()
+    while True:
+        try:
+            log.info("warm-up: the default page's caches filled in %.1f s", warm_up())
+        except Exception:  # the first page works it out again, and shows the error there
+            log.exception("warm-up failed; the first page will fill its caches itself")
+        with _AGAIN.lock:
+            if not _AGAIN.owed:
+                _AGAIN.running = False
+                DONE.set()
+                return
+            _AGAIN.owed = False
+        # another write came while this one ran: what it filled may be from before that write
+        data.clear_caches()
 
 
-def start() -> threading.Thread:
-    """Start the warm-up in a thread of its own (the server answers meanwhile)."""
+def start(*, again_after_writes: bool = False) -> threading.Thread | None:
+    """Start the warm-up in a thread of its own (the server answers meanwhile); ``again_after_writes``: and again
+    whenever a page run finds the data changed (``again``). None when one is running already (it runs once more)."""
     logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(_QUIET)
-    DONE.clear()
+    with _AGAIN.lock:
+        _AGAIN.on = _AGAIN.on or again_after_writes
+        if _AGAIN.running:
+            _AGAIN.owed = True
+            return None
+        _AGAIN.running = True
+        DONE.clear()
     thread = threading.Thread(target=_run, name=THREAD, daemon=True)
     thread.start()
     return thread
+
+
+def again() -> None:
+    """After a write (on any server, or a load): fill the default page's caches again in the background, so the next
+    reader does not wait for the status rule over every recommendation (at 50,000 about 10 s on two cores). Values
+    another server has stored since are read, not worked out (``read.stored``). Only where ``start`` was asked to."""
+    if _AGAIN.on:
+        start()
+
+
+def stop_warming_again() -> None:
+    """Writes no longer start a warm-up (for tests that started the served app's)."""
+    with _AGAIN.lock:
+        _AGAIN.on = False
