@@ -208,3 +208,16 @@ def test_a_reader_never_waits_for_a_long_write_to_store(loaded_engine, caplog):
                 conn.close()
     stored.evidence_count(loaded_engine)
     assert [row[0] for row in _stored_rows(loaded_engine)] == ["evidence_count"]  # stored once the lock is free
+
+
+def test_a_damaged_stored_read_is_worked_out_and_stored_again(loaded_engine, monkeypatch, caplog):
+    fresh = summary.over_time(loaded_engine, None)
+    stored.over_time(loaded_engine)
+    with loaded_engine.begin() as conn:
+        conn.execute(stored.STORED.update().where(stored.STORED.c.part == "counts").values(payload=b"not arrow"))
+    with caplog.at_level(logging.WARNING, logger=stored.__name__):
+        _same(stored.over_time(loaded_engine), fresh)
+    assert "the stored read 'over_time' could not be read" in caplog.text
+    _never_again(monkeypatch)
+    _same(stored.over_time(loaded_engine), fresh)  # stored again, whole
+    assert len(_stored_rows(loaded_engine)) == 2

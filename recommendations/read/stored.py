@@ -11,8 +11,12 @@ When a stored read is used: only under the stamp it was worked out under, which 
 - the day (what is open, or stale, and which years are shown depend on today's date);
 - the code (a fingerprint of every module of ``recommendations`` and ``models``: an upgrade that changes a rule is
   never answered with the old rule's figures).
-Storing drops the same read's other stamps. A database edited by hand, outside the app and ``load``, writes no audit
-row: clear the table then (``DELETE FROM stored_read``; README, "Running it").
+Storing drops the same read's other stamps (and a damaged value: it is worked out again). A database edited by
+hand, outside the app and ``load``, writes no audit row: clear the table then (``DELETE FROM stored_read``; README,
+"Scale and bad input").
+
+Every stored read is what the public sees (the status rule counts only what is in force, for every reader; evidence
+as ``visibility.PUBLIC`` sees it), as the pages' caches, which every session shares, always were.
 
 Values are Arrow IPC streams of DataFrames (no pickle: a stored value is data, never code to run). Storing is best
 effort: a failure (a read-only database user; another writer's lock, waited for 0.2 s at most) is logged and the value
@@ -83,7 +87,10 @@ def frames(
             select(STORED.c.part, STORED.c.payload).where(STORED.c.name == name, STORED.c.stamp == now)
         ).all()
     if found:
-        return {part: _decoded(payload) for part, payload in found}
+        try:
+            return {part: _decoded(payload) for part, payload in found}
+        except pa.ArrowException:  # damaged (by hand, or a disk): worked out and stored again
+            log.warning("the stored read %r could not be read; it is worked out again", name, exc_info=True)
     value = dict(work_out())
     _store(engine, name, now, value)
     return value
@@ -94,7 +101,7 @@ def _store(engine: Engine, name: str, now: str, value: Mapping[str, pd.DataFrame
     rows = [{"name": name, "part": part, "stamp": now, "payload": _encoded(frame)} for part, frame in value.items()]
     try:
         with waiting_briefly(engine, _WAIT_MS) as conn:
-            conn.execute(delete(STORED).where(STORED.c.name == name, STORED.c.stamp != now))
+            conn.execute(delete(STORED).where(STORED.c.name == name))  # other stamps, or a damaged value
             if rows:  # another process storing the same stamp at once stored the same value
                 conn.execute(dialect.insert(STORED).on_conflict_do_nothing(), rows)
     except SQLAlchemyError:
