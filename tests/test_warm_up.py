@@ -62,6 +62,7 @@ def test_a_fresh_server_reads_what_an_earlier_one_stored(monkeypatch):
     """After one server's warm-up, another process (here: this one with its caches emptied) reads the whole data's
     figures from the database (``read.stored``) and works none of them out again."""
     warm.warm_up()
+    stored.flush()  # stores are written behind the reader
     expected = data.summary(Filters(), "en")
     data.clear_caches()
     with data.engine().connect() as conn:

@@ -18,9 +18,9 @@ hand, outside the app and ``load``, writes no audit row: clear the table then (`
 Every stored read is what the public sees (the status rule counts only what is in force, for every reader; evidence
 as ``visibility.PUBLIC`` sees it), as the pages' caches, which every session shares, always were.
 
-Values are Arrow IPC streams of DataFrames (no pickle: a stored value is data, never code to run). Storing is best
-effort: a failure (a read-only database user; another writer's lock, waited for 0.2 s at most) is logged and the value
-worked out is still returned.
+Values are Arrow IPC streams of DataFrames (no pickle: a stored value is data, never code to run). Storing is behind
+the reader and best effort (``_Writer``): the value worked out is returned at once; the store is retried while the
+database is busy, and a failure (a read-only database user) is logged.
 """
 
 from __future__ import annotations
@@ -30,6 +30,9 @@ import datetime as dt
 import functools
 import hashlib
 import logging
+import queue
+import threading
+import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -38,7 +41,7 @@ import pyarrow as pa
 from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from models.db import waiting_briefly
 from models.tables import table
@@ -48,7 +51,8 @@ from recommendations.read.headlines import data_version
 
 STORED = table("stored_read")
 _CODE_ROOTS = ("recommendations", "models")
-_WAIT_MS = 200  # what a reader may wait to store a value for another writer (a load holds SQLite's lock for minutes)
+# What a store waits for another's lock, per try: on SQLite, while it waits to commit, new reads wait for it.
+_WAIT_MS = 200
 log = logging.getLogger(__name__)
 
 
@@ -92,20 +96,69 @@ def frames(
         except pa.ArrowException:  # damaged (by hand, or a disk): worked out and stored again
             log.warning("the stored read %r could not be read; it is worked out again", name, exc_info=True)
     value = dict(work_out())
-    _store(engine, name, now, value)
+    _WRITER.put(
+        engine, name, [{"name": name, "part": p, "stamp": now, "payload": _encoded(v)} for p, v in value.items()]
+    )
     return value
 
 
-def _store(engine: Engine, name: str, now: str, value: Mapping[str, pd.DataFrame]) -> None:
-    dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
-    rows = [{"name": name, "part": part, "stamp": now, "payload": _encoded(frame)} for part, frame in value.items()]
-    try:
-        with waiting_briefly(engine, _WAIT_MS) as conn:
-            conn.execute(delete(STORED).where(STORED.c.name == name))  # other stamps, or a damaged value
-            if rows:  # another process storing the same stamp at once stored the same value
-                conn.execute(dialect.insert(STORED).on_conflict_do_nothing(), rows)
-    except SQLAlchemyError:
-        log.warning("could not store the read %r; it is worked out again until it can be", name, exc_info=True)
+class _Writer:
+    """Stores values behind the readers, one at a time, on a thread of its own, retrying while the database is busy.
+
+    Why behind: a reader's page never waits to store. Why retried: SQLite commits a write only when no read is
+    running, and the values are worked out beside one another (the warm-up's threads, a page's read ahead), so a
+    store waiting 0.2 s often found another read still running (two of the warm-up's six in a first try). Each try
+    waits 0.2 s at most for locks; after ``TRIES`` the value is left (logged), and worked out again by the next
+    process that needs it. Errors other than a busy database (a user who may only read) are logged at once."""
+
+    TRIES, PAUSE = 20, 0.5  # seconds between tries: 10 s in all
+
+    def __init__(self) -> None:
+        self.queue: queue.Queue[tuple[Engine, str, list[dict[str, object]]]] = queue.Queue()
+        self.lock = threading.Lock()
+        self.thread: threading.Thread | None = None
+
+    def put(self, engine: Engine, name: str, rows: list[dict[str, object]]) -> None:
+        """Store ``rows`` (the parts of one read, encoded: a snapshot the caller may go on changing) as ``name``."""
+        self.queue.put((engine, name, rows))
+        with self.lock:
+            if self.thread is None or not self.thread.is_alive():
+                self.thread = threading.Thread(target=self._run, name="tracker-store", daemon=True)
+                self.thread.start()
+
+    def flush(self) -> None:
+        """Wait until every value handed over has been stored or left (for tests and benchmarks)."""
+        self.queue.join()
+
+    def _run(self) -> None:
+        while True:
+            engine, name, rows = self.queue.get()
+            try:
+                self.store(engine, name, rows)
+            finally:
+                self.queue.task_done()
+
+    def store(self, engine: Engine, name: str, rows: list[dict[str, object]]) -> None:
+        dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
+        for attempt in range(1, self.TRIES + 1):
+            try:
+                with waiting_briefly(engine, _WAIT_MS) as conn:
+                    conn.execute(delete(STORED).where(STORED.c.name == name))  # other stamps, or a damaged value
+                    if rows:  # another process storing the same stamp at once stored the same value
+                        conn.execute(dialect.insert(STORED).on_conflict_do_nothing(), rows)
+                return
+            except OperationalError:  # busy: another read or write holds the lock
+                if attempt == self.TRIES:
+                    log.warning("could not store the read %r: the database stayed busy", name, exc_info=True)
+                    return
+                time.sleep(self.PAUSE)
+            except SQLAlchemyError:
+                log.warning("could not store the read %r; it is worked out again until it can be", name, exc_info=True)
+                return
+
+
+_WRITER = _Writer()
+flush = _WRITER.flush
 
 
 def _encoded(frame: pd.DataFrame) -> bytes:
