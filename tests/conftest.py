@@ -278,6 +278,15 @@ def _cheap_password_hashes(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _stores_settled():
+    """What a test's reads handed to the stored reads' writer (``read.stored``) is written before the next test."""
+    yield
+    from recommendations.read import stored
+
+    stored.flush()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_settings():
     """Every test reads the settings again from its own environment (they are read once per process)."""
     from recommendations import settings

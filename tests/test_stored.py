@@ -129,8 +129,12 @@ def test_storing_the_same_stamp_twice_keeps_one(loaded_engine):
     assert _stored_rows(loaded_engine) == [("twice", "n", now)]
 
 
-def test_a_database_that_refuses_the_store_still_answers(loaded_engine, caplog):
-    """As with a database user who may only read: the value worked out is shown, the failure logged."""
+def test_a_database_that_refuses_the_store_still_answers(loaded_engine, caplog, monkeypatch):
+    """As with a database user who may only read: the value worked out is shown, the failure logged, and not tried
+    again (only a busy database is)."""
+    tried = []
+    real = models_db.waiting_briefly
+    monkeypatch.setattr(stored, "waiting_briefly", lambda *args: tried.append(1) or real(*args))
     with loaded_engine.begin() as conn:
         if loaded_engine.dialect.name == "sqlite":
             conn.execute(
@@ -146,6 +150,7 @@ def test_a_database_that_refuses_the_store_still_answers(loaded_engine, caplog):
         assert stored.evidence_count(loaded_engine) == headlines.evidence_count(loaded_engine)
         assert _stored_rows(loaded_engine) == []
     assert "could not store the read 'evidence_count'" in caplog.text
+    assert tried == [1]
 
 
 def test_a_brief_on_everything_as_of_today_reads_what_an_earlier_one_stored(loaded_engine, monkeypatch):

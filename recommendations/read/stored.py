@@ -93,8 +93,8 @@ def frames(
     if found:
         try:
             return {part: _decoded(payload) for part, payload in found}
-        except pa.ArrowException:  # damaged (by hand, or a disk): worked out and stored again
-            log.warning("the stored read %r could not be read; it is worked out again", name, exc_info=True)
+        except pa.ArrowException as error:  # damaged (by hand, or a disk): worked out and stored again
+            log.warning("the stored read %r could not be read; it is worked out again: %s", name, error)
     value = dict(work_out())
     _WRITER.put(
         engine, name, [{"name": name, "part": p, "stamp": now, "payload": _encoded(v)} for p, v in value.items()]
@@ -135,6 +135,8 @@ class _Writer:
             engine, name, rows = self.queue.get()
             try:
                 self.store(engine, name, rows)
+            except Exception as error:  # never the end of the thread: the values behind it still wait to be stored
+                log.error("could not store the read %r: %r", name, error)
             finally:
                 self.queue.task_done()
 
@@ -147,16 +149,25 @@ class _Writer:
                     if rows:  # another process storing the same stamp at once stored the same value
                         conn.execute(dialect.insert(STORED).on_conflict_do_nothing(), rows)
                 return
-            except OperationalError:  # busy: another read or write holds the lock
-                if attempt == self.TRIES:
-                    log.warning("could not store the read %r: the database stayed busy", name, exc_info=True)
-                    return
-                time.sleep(self.PAUSE)
-            except SQLAlchemyError:
-                log.warning("could not store the read %r; it is worked out again until it can be", name, exc_info=True)
+            except SQLAlchemyError as error:
+                if _busy(error) and attempt < self.TRIES:
+                    time.sleep(self.PAUSE)
+                    continue
+                # The error alone, no traceback: formatting one parses source (Python 3.11's carets), and parsing on
+                # two threads at once can fail in CPython 3.11 ("AST constructor recursion depth mismatch").
+                log.warning("could not store the read %r; it is worked out again until it can be: %s", name, error)
                 return
 
 
+def _busy(error: SQLAlchemyError) -> bool:
+    """Whether another connection's lock refused the store (worth trying again), not the database (read-only...)."""
+    if not isinstance(error, OperationalError):
+        return False
+    cause = error.orig
+    return "database is locked" in str(cause) or getattr(cause, "sqlstate", None) in _PG_BUSY
+
+
+_PG_BUSY = {"55P03", "40P01"}  # lock_not_available (``lock_timeout``), deadlock_detected
 _WRITER = _Writer()
 flush = _WRITER.flush
 
