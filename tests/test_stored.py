@@ -235,6 +235,7 @@ def test_a_damaged_stored_read_is_worked_out_and_stored_again(loaded_engine, mon
     with caplog.at_level(logging.WARNING, logger=stored.__name__):
         _same(stored.over_time(loaded_engine), fresh)
     assert "the stored read 'over_time' could not be read" in caplog.text
+    stored.flush()
     _never_again(monkeypatch)
     _same(stored.over_time(loaded_engine), fresh)  # stored again, whole
     assert len(_stored_rows(loaded_engine)) == 2

@@ -109,3 +109,21 @@ def test_a_table_of_figures_lists_each_row_under_its_index_with_every_figure_eve
     grid = counts.pivot_table(index="theme", columns="year", values="n", fill_value=0)
     out = tables.as_list(grid, title="theme", facts=list(grid.columns), link=None, column_config={})
     assert out == "- **Recruitment**  \n  2011: 4 · 2016: 0\n- **Wages**  \n  2011: 0 · 2016: 0"
+
+
+def test_the_kept_list_follows_its_rows_columns_and_language():
+    """The phone's list is kept per rows, columns and language (``tables._listed``): each says what ``as_list`` says of
+    them, never another's list (a list column, which pandas cannot hash, included)."""
+    facts = ("status", "times", "years", "inferred")
+    asked = [
+        (FRAME, facts, "en"),
+        (FRAME, facts, "km"),  # another language: "yes" in Khmer
+        (FRAME.assign(times=[4, 1250]), facts, "en"),  # one cell changed
+        (FRAME, facts[:2], "en"),  # fewer columns
+    ]
+    seen = []
+    for frame, chosen, lang in asked * 2:  # the second time, kept
+        kept = tables._listed(frame, "title", chosen, "link", CONFIG, lang)
+        assert kept == tables.as_list(frame, title="title", facts=chosen, link="link", column_config=CONFIG, lang=lang)
+        seen.append(kept)
+    assert len(set(seen)) == len(asked)  # not vacuous: four different lists

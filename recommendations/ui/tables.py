@@ -43,9 +43,17 @@ def dataframe(
         shown = st.dataframe(frame, column_order=column_order, column_config=column_config, key=key, **grid)
     facts = [column for column in (column_order or frame.columns) if column not in (title, link)]
     with st.container(key=NARROW + key):
-        listed = as_list(frame, title=title, facts=facts, link=link, column_config=column_config or {}, lang=language())
-        st.markdown(listed)
+        st.markdown(_listed(frame, title, tuple(facts), link, dict(column_config or {}), language()))
     return shown
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def _listed(
+    frame: pd.DataFrame, title: str, facts: tuple[str, ...], link: str | None, column_config: dict[str, Any], lang: str
+) -> str:
+    """``as_list``, kept per rows, columns and language: the list of a table of figures (every source's row, on the
+    Overview) was half a warm run's CPU, on every run of every reader. Cleared with the data (``clear_caches``)."""
+    return as_list(frame, title=title, facts=facts, link=link, column_config=column_config, lang=lang)
 
 
 def as_list(
