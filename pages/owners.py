@@ -4,6 +4,7 @@ from urllib.parse import quote
 
 import pandas as pd
 import plotly.express as px
+import plotly.graph_objects as go
 import streamlit as st
 
 from recommendations import numbers, ui
@@ -86,13 +87,19 @@ shown_as = ui.chart_labels(actors["actor_id"], actors["label"])
 order = [shown_as[a] for a in actors["actor_id"]]
 st.header(t("Status of what is asked of each actor"))
 st.caption(t("Each actor's asks by their status *for that actor* (an ask to several actors counts for each)."))
-mix = ui.owner_status_mix(ids)
-fig = px.bar(
-    mix.assign(label=mix["actor_id"].map(shown_as)), y="label", x="count", color="status_label", orientation="h",
-    color_discrete_map=ui.status_colours(), category_orders={"status_label": ui.status_order(), "label": order},
-    labels={"label": t("Asked of"), "count": t("Asks"), "status_label": ""},
-)  # fmt: skip
-ui.chart(fig, t("Bar chart: asks of each actor, split by their status for that actor."), rows=len(order))
+
+
+def status_bars() -> go.Figure:  # built once per selection and language (``ui.kept_chart``), for every reader
+    mix = ui.owner_status_mix(ids)
+    return px.bar(
+        mix.assign(label=mix["actor_id"].map(shown_as)), y="label", x="count", color="status_label", orientation="h",
+        color_discrete_map=ui.status_colours(), category_orders={"status_label": ui.status_order(), "label": order},
+        labels={"label": t("Asked of"), "count": t("Asks"), "status_label": ""},
+    )  # fmt: skip
+
+
+alt = t("Bar chart: asks of each actor, split by their status for that actor.")
+ui.kept_chart(("owners", "status", ids), status_bars, alt, rows=len(order))
 top = actors.iloc[0]
 st.caption(
     ui.esc(
@@ -113,21 +120,25 @@ st.caption(
         means=t(MOVING_MEANS),
     )
 )
-shares = actors.assign(actor=[f"{shown_as[a]} ({n})" for a, n in zip(actors["actor_id"], actors["asks"], strict=True)])
-shares = shares.melt(
-    id_vars=["actor"], value_vars=["share_assessed", "share_moving"], var_name="measure", value_name="share"
-)
-measures = {"share_assessed": t("Assessed"), "share_moving": t(MOVING_LABEL)}
-shares["measure"] = shares["measure"].map(measures)
-fig = px.bar(
-    shares, y="actor", x="share", color="measure", barmode="group", orientation="h",
-    color_discrete_map=dict(zip(measures.values(), ["#0072B2", "#007A5A"], strict=True)),
-    category_orders={"actor": shares["actor"].unique().tolist(), "measure": list(measures.values())},
-    labels={"actor": t("Asked of (number of asks)"), "share": t("Share of its asks"), "measure": ""},
-)  # fmt: skip
-fig.update_layout(xaxis=ui.share_axis(shares["share"].max()))
+
+
+def share_bars() -> go.Figure:  # kept as the chart above
+    shares = actors.assign(
+        actor=[f"{shown_as[a]} ({n})" for a, n in zip(actors["actor_id"], actors["asks"], strict=True)]
+    ).melt(id_vars=["actor"], value_vars=["share_assessed", "share_moving"], var_name="measure", value_name="share")
+    measures = {"share_assessed": t("Assessed"), "share_moving": t(MOVING_LABEL)}
+    shares["measure"] = shares["measure"].map(measures)
+    fig = px.bar(
+        shares, y="actor", x="share", color="measure", barmode="group", orientation="h",
+        color_discrete_map=dict(zip(measures.values(), ["#0072B2", "#007A5A"], strict=True)),
+        category_orders={"actor": shares["actor"].unique().tolist(), "measure": list(measures.values())},
+        labels={"actor": t("Asked of (number of asks)"), "share": t("Share of its asks"), "measure": ""},
+    )  # fmt: skip
+    return fig.update_layout(xaxis=ui.share_axis(shares["share"].max()))
+
+
 alt = t("Bar chart: share of each actor's asks assessed, and with progress.")
-ui.chart(fig, alt, rows=int(len(order) * 1.4))
+ui.kept_chart(("owners", "shares", ids), share_bars, alt, rows=int(len(order) * 1.4))
 also_asked = ["also"] if actors["also"].any() else []  # asks to what an actor is part of, counted apart
 KEY_SUMMARY = ["name", "asks", "open", "share_assessed", "oldest_open_year", *also_asked]
 every_column = st.toggle(t("Show every column"), key="owners_all_columns", help=t("Fewer columns fit a phone."))

@@ -188,3 +188,26 @@ def test_the_overview_builds_each_figure_once_per_choice_and_again_after_a_write
     ui.clear_caches()  # what every write does
     at.run()
     assert len(built) == 13 and not at.exception
+
+
+def test_owners_builds_its_figures_once_per_selection_and_language(monkeypatch):
+    """Owners' two charts are kept like the Overview's (``ui.kept_chart``): the same figures on a rerun, built again
+    for another selection (its bars follow it) and another language."""
+    import plotly.express as px
+
+    built = []
+    real_bar = px.bar
+    monkeypatch.setattr(px, "bar", lambda *args, **kwargs: built.append(1) or real_bar(*args, **kwargs))
+    at = open_page("pages/owners.py")
+    first = [(c.proto.spec, c.proto.alt) for c in at.get("plotly_chart")]
+    opened = len(built)  # the Overview's figures too (open_page starts there)
+    assert len(first) == 2
+    at.run()
+    assert [(c.proto.spec, c.proto.alt) for c in at.get("plotly_chart")] == first and len(built) == opened
+    at.query_params["theme"] = "recruitment"
+    at.run()
+    assert len(built) == opened + 2 and not at.exception
+    assert all(c.proto.spec != spec for c, (spec, _) in zip(at.get("plotly_chart"), first, strict=True))
+    at.query_params["lang"] = "km"
+    at.run()
+    assert len(built) == opened + 4 and at.get("plotly_chart")[0].proto.alt != first[0][1]
