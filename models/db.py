@@ -44,9 +44,9 @@ def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEn
 
 @contextlib.contextmanager
 def waiting_briefly(engine: Engine, milliseconds: int) -> Iterator[Connection]:
-    """A transaction that fails after waiting ``milliseconds`` for another writer's lock, where every other waits
-    up to ``SQLITE_BUSY_MS``: for the best-effort writes a reader's page makes (``read.stored``), which must never
-    keep the reader waiting for a load's long transaction."""
+    """A transaction that fails after waiting ``milliseconds`` for another's lock, where every other waits up to
+    ``SQLITE_BUSY_MS``: for best-effort writes that are tried again later (the stored reads' writer, ``read.stored``).
+    On SQLite a write that waits to commit makes new reads wait for it, so it must not wait long."""
     with engine.connect() as conn:
         if engine.dialect.name != "sqlite":
             with conn.begin():
