@@ -17,6 +17,7 @@ import streamlit as st
 
 from recommendations import i18n, markdown
 from recommendations.numbers import COLUMN_PERCENT
+from recommendations.ui.config import TTL
 from recommendations.ui.language import language
 from recommendations.ui.look import NARROW, WIDE
 
@@ -47,7 +48,7 @@ def dataframe(
     return shown
 
 
-@st.cache_data(max_entries=512, show_spinner=False)
+@st.cache_data(ttl=TTL, max_entries=128, show_spinner=False)  # at 50,000 a list of every source is about 0.5 MB
 def _listed(
     frame: pd.DataFrame, title: str, facts: tuple[str, ...], link: str | None, column_config: dict[str, Any], lang: str
 ) -> str:
