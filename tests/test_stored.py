@@ -121,7 +121,8 @@ def test_the_code_fingerprint_is_every_module(tmp_path: Path):
 
 
 def test_storing_the_same_stamp_twice_keeps_one(loaded_engine):
-    """Two app servers working out the same read at once both store it: the second store is no error."""
+    """Two app servers that worked out the same read both store it: the second store replaces the first, no error,
+    one row. (Two stores at the very same moment meet the insert's ``ON CONFLICT DO NOTHING``; not raced here.)"""
     now = stored.stamp(loaded_engine)
     rows = [{"name": "twice", "part": "n", "stamp": now, "payload": b"1"}]
     stored._WRITER.store(loaded_engine, "twice", rows)
