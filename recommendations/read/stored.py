@@ -237,11 +237,13 @@ def chain_parts(engine: Engine, lang: str) -> recurrence.ChainParts:
     return parts["members"], parts["links"]
 
 
-def chronic_asks(engine: Engine, lang: str) -> pd.DataFrame:
-    """``recurrence.chronic_asks`` of every recommendation in ``lang`` (Themes)."""
+def chronic_asks(engine: Engine, lang: str, parts: Callable[[], recurrence.ChainParts] | None = None) -> pd.DataFrame:
+    """``recurrence.chronic_asks`` of every recommendation in ``lang`` (Themes). ``parts``: where the caller keeps
+    ``chain_parts`` (the page's cache: a value still waiting to be stored is then not worked out twice)."""
 
     def work_out() -> dict[str, pd.DataFrame]:
-        return {"rows": recurrence.chronic_asks(engine, None, lang=lang, parts=chain_parts(engine, lang))}
+        chains = parts() if parts is not None else chain_parts(engine, lang)
+        return {"rows": recurrence.chronic_asks(engine, None, lang=lang, parts=chains)}
 
     return frames(engine, f"chronic_asks/{lang}", work_out)["rows"]
 

@@ -322,7 +322,7 @@ def chronic_asks(ids: tuple[str, ...] | None, lang: str | None = None) -> pd.Dat
 @st.cache_data(ttl=TTL, show_spinner=False)
 def _chronic_asks(ids: tuple[str, ...] | None, lang: str) -> pd.DataFrame:
     if ids is None:
-        return stored.chronic_asks(engine(), lang)
+        return stored.chronic_asks(engine(), lang, parts=lambda: _chain_parts(lang))
     return recurrence.chronic_asks(engine(), pd.DataFrame({"id": list(ids)}), lang=lang, parts=_chain_parts(lang))
 
 

@@ -6,6 +6,7 @@ numbers are in the page's language (the column labels come translated from the p
 
 from __future__ import annotations
 
+import pickle
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -48,7 +49,18 @@ def dataframe(
     return shown
 
 
-@st.cache_data(ttl=TTL, max_entries=128, show_spinner=False)  # at 50,000 a list of every source is about 0.5 MB
+def _rows_key(frame: pd.DataFrame) -> tuple[object, ...]:
+    """What ``_listed`` is kept by: the columns, their types and every cell. Streamlit's own hash of a frame with a
+    list in a cell (Themes' years) warns on every run before it pickles the frame; this pickles it quietly."""
+    shape = (tuple(frame.columns), tuple(str(dtype) for dtype in frame.dtypes))
+    try:
+        return (*shape, pd.util.hash_pandas_object(frame).to_numpy().tobytes())
+    except TypeError:  # a list in a cell
+        return (*shape, pickle.dumps(frame, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+# at 50,000 a list of every source is about 0.5 MB
+@st.cache_data(ttl=TTL, max_entries=128, show_spinner=False, hash_funcs={pd.DataFrame: _rows_key})
 def _listed(
     frame: pd.DataFrame, title: str, facts: tuple[str, ...], link: str | None, column_config: dict[str, Any], lang: str
 ) -> str:
