@@ -240,3 +240,33 @@ def test_a_damaged_stored_read_is_worked_out_and_stored_again(loaded_engine, mon
     _never_again(monkeypatch)
     _same(stored.over_time(loaded_engine), fresh)  # stored again, whole
     assert len(_stored_rows(loaded_engine)) == 2
+
+
+def test_a_draft_never_reaches_a_stored_read(loaded_engine):
+    """Drafts (one with draft-only evidence, one returned with a comment) are a write, so every read is worked out and
+    stored again: each says what it said before them, and no stored byte holds the drafts' words."""
+    from tests.apiclient import MARK, record_drafts
+
+    today = dt.date.today()
+
+    def every_read() -> list[object]:
+        found = [keep(loaded_engine) for keep, _ in READS.values()]
+        return [
+            *found,
+            stored.overall_statuses(loaded_engine, today, None),
+            stored.newest_evidence(loaded_engine, today),
+        ]
+
+    before = every_read()
+    stamp = stored.stamp(loaded_engine)
+    record_drafts(loaded_engine)
+    assert stored.stamp(loaded_engine) != stamp  # not vacuous: the drafts changed the data's version
+    after = every_read()
+    for kept, fresh in zip(after[:-2], before[:-2], strict=True):
+        _same(kept, fresh)
+    assert after[-2:] == before[-2:]
+    stored.flush()
+    with loaded_engine.connect() as conn:
+        payloads = conn.execute(select(stored.STORED.c.stamp, stored.STORED.c.payload)).all()
+    assert payloads and all(row_stamp != stamp for row_stamp, _ in payloads)  # all stored again, after the drafts
+    assert not any(MARK.encode() in bytes(payload) for _, payload in payloads)
