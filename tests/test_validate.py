@@ -19,6 +19,15 @@ EVIDENCE_OK = """  - id: ev-test
 """
 
 
+@pytest.fixture(autouse=True, params=["parsed here", "parsed by a worker"])
+def _parser(request, monkeypatch):
+    """Every rule twice: the files parsed in the reader's process and in a worker (``dataset.parsing``), which a
+    read of this size would not start by itself."""
+    if request.param == "parsed by a worker":
+        monkeypatch.setattr("recommendations.dataset.validate.PARALLEL_FROM", 0)
+        monkeypatch.setattr("recommendations.dataset.validate.cores", lambda: 2)
+
+
 def problems_of(root):
     _, problems = read_dataset(root)
     return [str(p) for p in problems]

@@ -7,13 +7,16 @@ once. The loader refuses to touch the database unless the problem list is empty.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from recommendations.dataset.crosscheck import CrossCheck, entry_ident
+from recommendations.dataset.fields import Record
 from recommendations.dataset.folder import Dataset, Problem, outside
+from recommendations.dataset.parsing import PARALLEL_FROM, Files, Job, cores, located
 from recommendations.dataset.schema import (
     LIST_FILES,
     OPTIONAL_LISTS,
@@ -21,7 +24,7 @@ from recommendations.dataset.schema import (
     SourceIn,
 )
 from recommendations.dataset.staging import Staging
-from recommendations.dataset.yamlio import LineList, YamlError, iter_keyed, line_of, read_yaml
+from recommendations.dataset.yamlio import READ_ERRORS, LineList, YamlError, line_of
 
 REQUIRED_FILES = ("actors.yaml", "themes.yaml")
 
@@ -52,9 +55,6 @@ def _open_problem(path: Path, root: Path) -> Problem | None:
     return None
 
 
-READ_ERRORS = (YamlError, OSError, UnicodeDecodeError)
-
-
 def _read_problem(rel: str, exc: Exception) -> Problem:
     """What went wrong reading a file, said the same way for every file."""
     if isinstance(exc, YamlError):
@@ -64,14 +64,14 @@ def _read_problem(rel: str, exc: Exception) -> Problem:
     return Problem(rel, 0, f"cannot read file: {getattr(exc, 'strerror', exc)}")
 
 
-def _read(path: Path, root: Path, problems: list[Problem]) -> Any:  # what the YAML holds; None if unreadable
+def _read(files: Files, path: Path, root: Path, problems: list[Problem]) -> Any:  # the YAML's value; None: unreadable
     rel = _rel(path, root)
     refusal = _open_problem(path, root)
     if refusal:
         problems.append(refusal)
         return None
     try:
-        raw = read_yaml(path)
+        raw = files.document(path)
     except READ_ERRORS as exc:
         problems.append(_read_problem(rel, exc))
         return None
@@ -101,13 +101,13 @@ def _read_list_file(reader: _Reader, path: Path, key: str, model: type[BaseModel
     optional = OPTIONAL_LISTS.get(path.name, {})
     index = -1
     try:
-        for found, line, offset, item in iter_keyed(path, key, tuple(optional)):
+        for found, line, offset, item, lines in reader.files.keyed(path, key, tuple(optional)):
             tick(offset)
             index += found == key
             try:
                 record = (optional.get(found) or model).model_validate(item)
             except ValidationError as exc:
-                problems.extend(_pydantic_problems(exc, rel, item))
+                problems.extend(_pydantic_problems(exc, rel, located(item, lines)))
                 continue
             ident: str | None
             if found != key:  # links.yaml's examined_not_linked: keyed by their pair, for the cross-check's lines
@@ -128,8 +128,8 @@ def _read_list_file(reader: _Reader, path: Path, key: str, model: type[BaseModel
 class _Reader:
     """One read: the records go to the cross-checks, to ``rows`` (a load) and, if ``keep``, to the Dataset."""
 
-    def __init__(self, data: Dataset, staging: Staging, keep: bool, rows: Rows | None) -> None:
-        self.data, self.staging, self.keep, self.rows = data, staging, keep, rows
+    def __init__(self, data: Dataset, staging: Staging, keep: bool, rows: Rows | None, files: Files) -> None:
+        self.data, self.staging, self.keep, self.rows, self.files = data, staging, keep, rows, files
         self.problems: list[Problem] = []
         self.check = CrossCheck(data, staging)
 
@@ -154,22 +154,29 @@ def read_dataset(
     keep: bool = True,
     staging: Staging | None = None,
     rows: Rows | None = None,
+    parallel: bool | None = None,
 ) -> tuple[Dataset, list[Problem]]:
     """Parse and check everything under ``root``; return records and problems.
 
     ``progress(done, total)`` is called as the files are read, in characters of YAML, for a progress bar.
     ``keep=False`` keeps no record (the Dataset then holds only counts): memory stays flat in the data's size.
     ``rows(kind, record)`` is called for each valid record, in the order of reading; ``staging`` is the scratch
-    database to use (one of the caller's, to stage a load's rows in), else a temporary one.
+    database to use (one of the caller's, to stage a load's rows in), else a temporary one. ``parallel``: parse the
+    files in a worker process (``parsing``); default: when there are several cores and at least ``PARALLEL_FROM``
+    bytes of YAML.
     """
     root = Path(root)
     data = Dataset(root=root)
     if not root.is_dir():
         return data, [Problem(str(root), 0, "data folder not found")]
+    plan = _Plan.of(root)
+    if parallel is None:
+        parallel = sum(plan.sizes.values()) >= PARALLEL_FROM and cores() > 1
     scratch = staging or Staging()
     try:
-        reader = _Reader(data, scratch, keep, rows)
-        _read_all(reader, root, progress)
+        with Files(plan.jobs(root), parallel) as files:
+            reader = _Reader(data, scratch, keep, rows, files)
+            _read_all(reader, root, progress, plan)
         problems = reader.problems + reader.check.finish()
     finally:
         if staging is None:
@@ -177,17 +184,40 @@ def read_dataset(
     return data, sorted(set(problems))
 
 
-def _read_all(reader: _Reader, root: Path, progress: Progress | None) -> None:
+@dataclass
+class _Plan:
+    """The files of a read in the order of reading: list files before the sources, the sources, the other lists."""
+
+    first: list[tuple[Path, str, type[Record]]]
+    sources: list[Path]
+    rest: list[tuple[Path, str, type[Record]]]
+    sizes: dict[Path, int]
+
+    @classmethod
+    def of(cls, root: Path) -> _Plan:
+        sources_dir = root / SOURCES_DIR
+        sources = sorted(sources_dir.glob("*.yaml")) if sources_dir.is_dir() else []
+        lists = [(root / name, key, model) for name, (key, model) in LIST_FILES.items() if (root / name).exists()]
+        sizes = {path: _size(path, root) for path in [p for p, _, _ in lists] + sources}
+        first = [f for f in lists if f[0].name in _BEFORE_SOURCES]
+        return cls(first, sources, [f for f in lists if f not in first], sizes)
+
+    def jobs(self, root: Path) -> list[Job]:
+        """What a worker parses: every file the reader may open (a refused one is the reader's to report)."""
+        jobs: list[Job] = [(str(p), key, tuple(OPTIONAL_LISTS.get(p.name, {}))) for p, key, _ in self.first]
+        jobs += [(str(p), None, ()) for p in self.sources]
+        jobs += [(str(p), key, tuple(OPTIONAL_LISTS.get(p.name, {}))) for p, key, _ in self.rest]
+        return [job for job in jobs if _open_problem(Path(job[0]), root) is None]
+
+
+def _read_all(reader: _Reader, root: Path, progress: Progress | None, plan: _Plan) -> None:
     data, problems = reader.data, reader.problems
     for filename in REQUIRED_FILES:
         if not (root / filename).exists():
             problems.append(Problem(_rel(root / filename, root), 0, "required file is missing"))
             data.unreadable.add(LIST_FILES[filename][0])
 
-    sources_dir = root / SOURCES_DIR
-    source_files = sorted(sources_dir.glob("*.yaml")) if sources_dir.is_dir() else []
-    list_files = [(root / name, key, model) for name, (key, model) in LIST_FILES.items() if (root / name).exists()]
-    sizes = {path: _size(path, root) for path in [p for p, _, _ in list_files] + source_files}
+    sizes = plan.sizes
     total, done = sum(sizes.values()), 0
     last_tick = [0.0]
 
@@ -199,16 +229,15 @@ def _read_all(reader: _Reader, root: Path, progress: Progress | None) -> None:
 
         return tick
 
-    first = [f for f in list_files if f[0].name in _BEFORE_SOURCES]
-    for path, key, model in first:
+    for path, key, model in plan.first:
         if not _read_list_file(reader, path, key, model, ticker(done)):
             data.unreadable.add(key)
         done += sizes[path]
     reader.check.actors_read()
 
-    for path in source_files:
+    for path in plan.sources:
         rel = _rel(path, root)
-        raw = _read(path, root, problems)
+        raw = _read(reader.files, path, root, problems)
         done += sizes[path]
         ticker(0)(done)
         if raw is None:
@@ -228,9 +257,7 @@ def _read_all(reader: _Reader, root: Path, progress: Progress | None) -> None:
         for rec, at in zip(source.recommendations, rec_at, strict=True):
             reader.staging.place("recommendations", rec.id, *at)
 
-    for path, key, model in list_files:
-        if path.name in _BEFORE_SOURCES:
-            continue
+    for path, key, model in plan.rest:
         if not _read_list_file(reader, path, key, model, ticker(done)):
             data.unreadable.add(key)
         done += sizes[path]

@@ -47,6 +47,10 @@ class YamlError(Exception):
         self.message = message
 
 
+#: What reading a data file may raise: each is reported as a problem of that file.
+READ_ERRORS = (YamlError, OSError, UnicodeDecodeError)
+
+
 class _Events(_Loader):
     """libyaml's parser (C) with PyYAML's resolver and scalar constructors; we build the objects ourselves.
 

@@ -1,0 +1,166 @@
+"""The data files parsed in a worker process (``dataset.parsing``): the same records, lines and problems as parsed
+in the reader's process, whether the worker runs to the end, stops half way, or never starts."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine
+
+from recommendations.dataset import parsing, validate
+from recommendations.dataset.loader import load_folder
+from recommendations.dataset.validate import read_dataset
+from recommendations.dataset.yamlio import LineDict, iter_keyed, line_of, read_yaml
+from tests.conftest import DATA
+from tests.helpers import snapshot
+
+EVIDENCE = ("evidence.yaml", "evidence", ())
+
+
+def _jobs(root: Path) -> list[parsing.Job]:
+    return validate._Plan.of(root).jobs(root)
+
+
+def _here(path: Path) -> list[tuple[object, ...]]:
+    return [(found, line, offset, record) for found, line, offset, record in iter_keyed(path, "evidence")]
+
+
+def _by_worker(files: parsing.Files, path: Path) -> list[tuple[object, ...]]:
+    return [(f, line, offset, parsing.located(value, lines)) for f, line, offset, value, lines in files.keyed(
+        path, "evidence", ()
+    )]  # fmt: skip
+
+
+def _lines(record: LineDict) -> list[int]:
+    """Every line ``line_of`` finds in ``record``: what a problem in it would name."""
+    out = [record.line]
+    for key, value in record.items():
+        out.append(line_of(record, (key,)))
+        if isinstance(value, list):
+            out += [line_of(record, (key, index)) for index in range(len(value))]
+    return out
+
+
+def test_a_worker_parses_every_file_as_the_reader_would():
+    jobs = _jobs(DATA)
+    with parsing.Files(jobs, parallel=True) as files:
+        assert files.parallel
+        for path, key, optional in jobs:
+            if key is None:
+                assert files.document(Path(path)) == read_yaml(Path(path))
+                continue
+            here = list(iter_keyed(Path(path), key, optional))
+            there = [
+                (f, line, o, parsing.located(v, ls)) for f, line, o, v, ls in files.keyed(Path(path), key, optional)
+            ]
+            assert there == here
+            assert [_lines(r) for *_, r in there] == [_lines(r) for *_, r in here]  # each line a problem would name
+            assert all(type(r) is LineDict for *_, r in there)
+
+
+def test_a_read_with_a_worker_says_what_a_read_here_says(data_copy):
+    """The same counts and the same problems, with their path:line, on data with problems in a list file (its
+    records' lines), in a source file and in a file that is not YAML."""
+    ev = data_copy / "evidence.yaml"
+    ev.write_text(ev.read_text().replace("kind: news", "kind: rumour", 2))
+    source = next((data_copy / "sources").glob("*.yaml"))
+    source.write_text(source.read_text().replace("date:", "date: [unclosed", 1))
+    (data_copy / "glossary.yaml").write_bytes(b"glossary:\n  - term: \xff\xfe\n")
+    here = read_dataset(data_copy, keep=False, parallel=False)
+    there = read_dataset(data_copy, keep=False, parallel=True)
+    assert there[1] == here[1]
+    assert there[0].counts == here[0].counts and there[0].unreadable == here[0].unreadable
+    said = "\n".join(str(p) for p in here[1])
+    assert "evidence.yaml:305: kind:" in said and "invalid YAML" in said and "glossary.yaml:0: not UTF-8" in said
+
+
+def test_a_worker_that_stops_half_way_leaves_the_rest_to_the_reader():
+    """One record a frame, so the pipe holds only part of the file when the worker is stopped: the reader takes
+    what was sent, then parses the rest itself, from the record after the last one sent."""
+    path = DATA / "evidence.yaml"
+    here = _here(path)
+    with parsing.Files([(str(path), "evidence", ())], parallel=True, frame=1) as files:
+        records = files.keyed(path, "evidence", ())
+        first = [next(records) for _ in range(3)]
+        assert files.parallel
+        files._worker.process.kill()  # type: ignore[union-attr]
+        rest = list(records)
+        assert not files.parallel  # it noticed, and stopped waiting
+    got = [(f, line, o, parsing.located(v, ls)) for f, line, o, v, ls in first + rest]
+    assert got == here
+    assert len(here) > 3
+
+
+def test_a_worker_that_cannot_start_or_dies_at_once_changes_nothing(monkeypatch):
+    path = DATA / "evidence.yaml"
+    for executable in ("/nonexistent/python", "/bin/false"):
+        monkeypatch.setattr(parsing.sys, "executable", executable)
+        with parsing.Files([(str(path), "evidence", ())], parallel=True) as files:
+            assert _by_worker(files, path) == _here(path)
+            assert not files.parallel
+    monkeypatch.setattr(parsing.sys, "executable", sys.executable)
+    assert read_dataset(DATA, keep=False, parallel=True)[1] == []
+
+
+def test_a_file_the_reader_asks_for_out_of_order_is_parsed_where_asked():
+    jobs = _jobs(DATA)
+    evidence = DATA / "evidence.yaml"
+    themes = DATA / "themes.yaml"
+    with parsing.Files(jobs, parallel=True) as files:
+        assert _by_worker(files, evidence) == _here(evidence)
+        # themes.yaml came before evidence.yaml: the worker is past it, the reader reads it itself
+        assert [r for *_, r, _ in files.keyed(themes, "themes", ())] == [r for *_, r in iter_keyed(themes, "themes")]
+        # a file that was never a job is parsed here and leaves the worker running
+    with parsing.Files(jobs[:1], parallel=True) as files:
+        assert [r for *_, r, _ in files.keyed(themes, "themes", ())] == [r for *_, r in iter_keyed(themes, "themes")]
+        assert files.parallel
+
+
+def test_only_a_large_read_on_several_cores_starts_a_worker(monkeypatch, data_copy):
+    started: list[int] = []
+    real = parsing._Worker.start
+
+    def start(jobs: list[parsing.Job], frame: int = parsing._FRAME) -> parsing._Worker | None:
+        started.append(len(jobs))
+        return real(jobs, frame)
+
+    monkeypatch.setattr(parsing._Worker, "start", staticmethod(start))
+    read_dataset(data_copy, keep=False)  # 800 KB of YAML
+    assert started == []
+    monkeypatch.setattr(validate, "PARALLEL_FROM", 1000)
+    monkeypatch.setattr(validate, "cores", lambda: 1)
+    read_dataset(data_copy, keep=False)
+    assert started == []
+    monkeypatch.setattr(validate, "cores", lambda: 2)
+    read_dataset(data_copy, keep=False)
+    assert started == [len(_jobs(data_copy))]
+
+
+@pytest.mark.parametrize("refused", ["outside", "directory"])
+def test_a_file_the_reader_refuses_is_not_given_to_the_worker(data_copy, tmp_path, refused):
+    outside = tmp_path / "elsewhere.yaml"
+    outside.write_text("id: secret\n")
+    target = data_copy / "sources" / "zz-refused.yaml"
+    if refused == "outside":
+        target.symlink_to(outside)
+    else:
+        target.mkdir()
+    assert str(target) not in [path for path, _, _ in _jobs(data_copy)]
+    here, there = read_dataset(data_copy, keep=False, parallel=False), read_dataset(data_copy, parallel=True)
+    assert there[1] == here[1] and any("zz-refused.yaml" in str(p) and "refused" in str(p) for p in there[1])
+
+
+def test_a_load_with_a_worker_writes_what_a_load_here_writes(tmp_path, monkeypatch, configure):
+    configure(load_cache=None)  # each load reads the files (no rows kept from the other)
+    here = create_engine(f"sqlite:///{tmp_path / 'here.db'}")
+    load_folder(DATA, here)
+    monkeypatch.setattr(validate, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(validate, "cores", lambda: 2)
+    there = create_engine(f"sqlite:///{tmp_path / 'there.db'}")
+    load_folder(DATA, there)
+    written, expected = snapshot(there), snapshot(here)
+    # the audit rows differ only in their time
+    assert [row[2:] for row in written.pop("audit_log")] == [row[2:] for row in expected.pop("audit_log")]
+    assert written == expected and len(written["recommendation"]) > 80
