@@ -200,6 +200,13 @@ class Staging:
         """The staged rows of ``table``, a batch at a time (typed: dates as dates, JSON as lists)."""
         yield from self._conn.execution_options(yield_per=_BATCH).execute(select(table))
 
+    def raw_rows(self, table: Table, columns: list[str]) -> Iterator[tuple[Any, ...]]:
+        """The staged rows of ``table`` as stored (untyped: dates and JSON as text), ``columns`` in that order."""
+        names = ", ".join(f'"{name}"' for name in columns)
+        cursor = self.db.execute(f'SELECT {names} FROM "{table.name}"')  # noqa: S608 (the model's own names)
+        while batch := cursor.fetchmany(_BATCH):
+            yield from batch
+
     def close(self, keep: Path | None = None) -> None:
         """Close the file and delete it, or move it to ``keep`` (it replaces what was there in one step)."""
         self._conn.close()

@@ -9,7 +9,6 @@ counts and, when the history would be rewritten, the ids to name. The staged row
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -119,16 +118,14 @@ class Staged:
         assert self.staging.rows is not None
         source = self.staging.rows[model]
         names = [c.name for c in table.columns]
-        as_json = {i for i, c in enumerate(table.columns) if isinstance(c.type, JSON)}
         # ignore: SQLAlchemy types the driver's connection as optional; on a live PostgreSQL connection it is psycopg's
         cursor = self.conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
         columns = ", ".join(f'"{n}"' for n in names)
         with cursor.copy(f"COPY {table.name} ({columns}) FROM STDIN") as copy:
-            for row in self.staging.read(source):
-                values = list(row)
-                for i in as_json:
-                    values[i] = None if values[i] is None else json.dumps(values[i])
-                copy.write_row(values)
+            # the values as the scratch file holds them (ISO dates and times, JSON text, 0 and 1), which COPY's text
+            # format reads into the columns' types: decoding them to Python and back cost 2 s at 10,000
+            for row in self.staging.raw_rows(source, names):
+                copy.write_row(row)
         keys = ", ".join(f'"{c}"' for c in stage_keys(model))
         self.conn.exec_driver_sql(f"CREATE INDEX ON {table.name} ({keys})")
         self.conn.exec_driver_sql(f"ANALYZE {table.name}")
