@@ -3,7 +3,7 @@
 Why: a read is two halves of about equal cost, turning libyaml's events into values (``yamlio``) and checking,
 converting and staging each record (``validate``, ``loader``). On a machine with more than one core a worker process
 parses the files, in the order the reader asks for them, while the reader checks what it has already sent: at 10,000
-recommendations on two cores, validate 11.5 -> 7 s and a first load 17 -> 13 s (docs/performance.md).
+recommendations on two cores, validate 11.5 -> 8.5 s and a first load 17.3 -> 13.1 s (docs/performance.md).
 
 The worker is this module run as our own child (``python -m``), over a pipe: its output is plain values in
 ``marshal``'s format (no code, no pickle), each record's line numbers beside it, packed, and unpacked only for a
