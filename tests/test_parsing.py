@@ -77,7 +77,8 @@ def test_a_read_with_a_worker_says_what_a_read_here_says(data_copy):
 
 
 def test_a_worker_that_stops_half_way_leaves_the_rest_to_the_reader():
-    """One record a frame, so the pipe holds only part of the file when the worker is stopped: the reader takes
+    """One record a frame, so the pipe holds only part of the file when the worker is stopped (its frames are about
+    210 KB, a Linux pipe holds 64 KB, and the worker waits while it is full): the reader takes
     what was sent, then parses the rest itself, from the record after the last one sent."""
     path = DATA / "evidence.yaml"
     here = _here(path)
