@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import inspect, select
 from sqlalchemy.engine import Engine
@@ -156,3 +157,17 @@ def publish_an_assessment(engine: Engine, rationale: str) -> None:
                                       publish=True, rationale=rationale,
                                       evidence=["src2019-mrc-prey-veng"])  # fmt: skip
         updates.record_assessment(conn=conn, principal=reviewer, form=form)
+
+
+def calls_to(monkeypatch: Any, owner: object, name: str) -> list[tuple[Any, ...]]:
+    """Record each call of ``owner.name`` (its arguments) and make it: how many times a test's code worked
+    something out."""
+    calls: list[tuple[Any, ...]] = []
+    real = getattr(owner, name)
+
+    def recorded(*args: Any, **kwargs: Any) -> Any:
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, recorded)
+    return calls

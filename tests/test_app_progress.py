@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests import conftest
-from tests.helpers import data_dataset
+from tests.helpers import calls_to, data_dataset
 from tests.test_recurrence import expected_chains
 
 DATASET, _ = data_dataset()
@@ -172,9 +172,7 @@ def test_the_overview_builds_each_figure_once_per_choice_and_again_after_a_write
 
     from recommendations import ui
 
-    built = []
-    real_bar = px.bar
-    monkeypatch.setattr(px, "bar", lambda *args, **kwargs: built.append(1) or real_bar(*args, **kwargs))
+    built = calls_to(monkeypatch, px, "bar")
     at = open_page("pages/overview.py")
     first = [(c.proto.spec, c.proto.alt) for c in at.get("plotly_chart")]
     assert len(first) == 4 and len(built) == 4
@@ -195,9 +193,7 @@ def test_owners_builds_its_figures_once_per_selection_and_language(monkeypatch):
     for another selection (its bars follow it) and another language."""
     import plotly.express as px
 
-    built = []
-    real_bar = px.bar
-    monkeypatch.setattr(px, "bar", lambda *args, **kwargs: built.append(1) or real_bar(*args, **kwargs))
+    built = calls_to(monkeypatch, px, "bar")
     at = open_page("pages/owners.py")
     first = [(c.proto.spec, c.proto.alt) for c in at.get("plotly_chart")]
     opened = len(built)  # the Overview's figures too (open_page starts there)

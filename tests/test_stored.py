@@ -13,11 +13,11 @@ import pandas as pd
 import pytest
 from sqlalchemy import select, text
 
-from models import db as models_db
 from models.db import SQLITE_BUSY_MS
 from recommendations import status
 from recommendations.read import detail, evidence, headlines, owners, recurrence, stored, summary
 from recommendations.read.brief import build_brief, count_lines, stale_count
+from recommendations.read.filters import Filters
 from tests import helpers
 
 READS = {  # each stored read, and the read it stores
@@ -95,12 +95,11 @@ def test_the_stamp_is_the_data_the_day_and_the_code(loaded_engine, monkeypatch):
     assert today == f"{headlines.data_version(loaded_engine)}/2026-01-02/{stored.code_fingerprint()}"
     assert stored.stamp(loaded_engine, dt.date(2026, 1, 3)) != today
     stored.evidence_count(loaded_engine)
-    calls = []
-    real = headlines.evidence_count
-    monkeypatch.setattr(headlines, "evidence_count", lambda engine: calls.append(1) or real(engine))
+    expected = headlines.evidence_count(loaded_engine)
+    calls = helpers.calls_to(monkeypatch, headlines, "evidence_count")
     monkeypatch.setattr(stored, "code_fingerprint", lambda: "new-code")
-    assert stored.evidence_count(loaded_engine) == real(loaded_engine)
-    assert calls == [1]  # other code: worked out again, not read
+    assert stored.evidence_count(loaded_engine) == expected
+    assert len(calls) == 1  # other code: worked out again, not read
     assert [row[2].rsplit("/", 1)[1] for row in _stored_rows(loaded_engine)] == ["new-code"]
 
 
@@ -133,9 +132,7 @@ def test_storing_the_same_stamp_twice_keeps_one(loaded_engine):
 def test_a_database_that_refuses_the_store_still_answers(loaded_engine, caplog, monkeypatch):
     """As with a database user who may only read: the value worked out is shown, the failure logged, and not tried
     again (only a busy database is)."""
-    tried = []
-    real = models_db.waiting_briefly
-    monkeypatch.setattr(stored, "waiting_briefly", lambda *args: tried.append(1) or real(*args))
+    tried = helpers.calls_to(monkeypatch, stored, "waiting_briefly")
     with loaded_engine.begin() as conn:
         if loaded_engine.dialect.name == "sqlite":
             conn.execute(
@@ -151,7 +148,7 @@ def test_a_database_that_refuses_the_store_still_answers(loaded_engine, caplog, 
         assert stored.evidence_count(loaded_engine) == headlines.evidence_count(loaded_engine)
         assert _stored_rows(loaded_engine) == []
     assert "could not store the read 'evidence_count'" in caplog.text
-    assert tried == [1]
+    assert len(tried) == 1
 
 
 def test_a_brief_on_everything_as_of_today_reads_what_an_earlier_one_stored(loaded_engine, monkeypatch):
@@ -189,6 +186,33 @@ def test_only_every_recommendation_as_of_today_is_stored(loaded_engine, other):
     assert _stored_rows(loaded_engine) == []
 
 
+def test_a_selection_is_worked_out_and_never_stored(loaded_engine, monkeypatch):
+    """Each stored read of the pages takes the selection too: a selection is answered by the read itself (as the
+    page would), without storing, and its filters are read once; no filter, or empty filters, is the stored value."""
+    filters = Filters(themes=["recruitment"])
+    ids = filters.ids(loaded_engine)
+    assert ids and len(ids) < len(status.overall_statuses(loaded_engine, dt.date.today()))  # a real selection
+    chosen = tuple(sorted(ids))
+    expected = summary.counted(loaded_engine, filters).rows
+    matched = helpers.calls_to(monkeypatch, Filters, "ids")
+    pd.testing.assert_frame_equal(stored.counted(loaded_engine, filters).rows, expected)
+    assert len(matched) == 1  # summary.counted's own reading of the filters, no second one to decide
+    pd.testing.assert_frame_equal(
+        stored.over_time(loaded_engine, ids).counts, summary.over_time(loaded_engine, ids).counts
+    )
+    assert stored.evidence_count(loaded_engine, ids) == headlines.evidence_count(loaded_engine, ids)
+    pd.testing.assert_frame_equal(
+        stored.asks_by_actor(loaded_engine, chosen), owners.asks_by_actor(loaded_engine, chosen)
+    )
+    pd.testing.assert_frame_equal(
+        stored.chronic_asks(loaded_engine, "en", ids=chosen),
+        recurrence.chronic_asks(loaded_engine, pd.DataFrame({"id": list(chosen)}), lang="en"),
+    )
+    assert _stored_rows(loaded_engine) == []
+    stored.counted(loaded_engine, Filters())
+    assert [row[0] for row in _stored_rows(loaded_engine)] == ["counted"]
+
+
 def test_a_store_waits_behind_a_long_write_and_the_reader_never_does(loaded_engine, monkeypatch):
     """While another writer holds the lock (a load's transaction holds it for minutes), the reader gets its value at
     once; the store is tried again (each try waits 0.2 s at most) and lands once the lock is free. Every other
@@ -199,14 +223,7 @@ def test_a_store_waits_behind_a_long_write_and_the_reader_never_does(loaded_engi
         holder.exec_driver_sql("BEGIN IMMEDIATE")  # the write lock, as a load's transaction takes it
     else:
         holder.exec_driver_sql("LOCK TABLE stored_read IN EXCLUSIVE MODE")  # reads go on, writes wait
-    tried = []
-    real = models_db.waiting_briefly
-
-    def counted(*args, **kwargs):
-        tried.append(1)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(stored, "waiting_briefly", counted)
+    tried = helpers.calls_to(monkeypatch, stored, "waiting_briefly")
     try:
         assert stored.evidence_count(loaded_engine) == headlines.evidence_count(loaded_engine)
         for _ in range(200):  # until the store has found the lock taken at least twice

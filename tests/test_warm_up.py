@@ -205,18 +205,11 @@ def test_writes_during_a_warm_up_owe_it_one_more_run(monkeypatch):
 def test_themes_works_out_every_chain_once_when_nothing_is_stored(monkeypatch):
     """The chronic asks of everything and the chain tables are made from one reading of the chains (``_chain_parts``),
     also while the stored reads' writer has not stored it yet."""
-    calls = []
-    real = recurrence.chain_parts
-
-    def counted(*args, **kwargs):
-        calls.append(1)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(recurrence, "chain_parts", counted)
+    calls = helpers.calls_to(monkeypatch, recurrence, "chain_parts")
     monkeypatch.setattr(stored._WRITER, "put", lambda *args: None)  # nothing is stored during the page's run
     data.clear_caches()
     with data.engine().begin() as conn:
         conn.execute(stored.STORED.delete())
     at = conftest.open_page("pages/themes.py")
     assert not at.exception, at.exception
-    assert calls == [1]
+    assert len(calls) == 1

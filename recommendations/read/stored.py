@@ -47,6 +47,7 @@ from models.db import waiting_briefly
 from models.tables import table
 from recommendations import status
 from recommendations.read import detail, evidence, headlines, owners, recurrence, summary
+from recommendations.read.filters import Filters
 from recommendations.read.headlines import data_version
 
 STORED = table("stored_read")
@@ -193,8 +194,10 @@ def _decoded(payload: bytes) -> pd.DataFrame:
 # --- the stored reads: the whole data's figures of the Overview (``ui.warm`` fills them), Owners and Themes -----
 
 
-def over_time(engine: Engine) -> summary.OverTime:
-    """``summary.over_time`` of every recommendation."""
+def over_time(engine: Engine, ids: list[str] | None = None) -> summary.OverTime:
+    """``summary.over_time``: stored for every recommendation (``ids`` None)."""
+    if ids is not None:
+        return summary.over_time(engine, ids)
 
     def work_out() -> dict[str, pd.DataFrame]:
         value = summary.over_time(engine, None)
@@ -204,8 +207,10 @@ def over_time(engine: Engine) -> summary.OverTime:
     return summary.OverTime(counts=parts["counts"], trend_years=parts["trend_years"])
 
 
-def counted(engine: Engine) -> summary.Counted:
-    """``summary.counted`` of every recommendation."""
+def counted(engine: Engine, filters: Filters | None = None) -> summary.Counted:
+    """``summary.counted``: stored for every recommendation (no filter)."""
+    if filters is not None and not filters.is_empty():
+        return summary.counted(engine, filters)
     parts = frames(engine, "counted", lambda: {"rows": summary.counted(engine, None).rows})
     return summary.Counted(ids=None, rows=parts["rows"])
 
@@ -215,14 +220,18 @@ def disagreement_rows(engine: Engine) -> pd.DataFrame:
     return frames(engine, "disagreement_rows", lambda: {"rows": detail.disagreement_rows(engine)})["rows"]
 
 
-def evidence_count(engine: Engine) -> int:
-    """``headlines.evidence_count`` of every recommendation."""
+def evidence_count(engine: Engine, ids: list[str] | None = None) -> int:
+    """``headlines.evidence_count``: stored for every recommendation (``ids`` None)."""
+    if ids is not None:
+        return headlines.evidence_count(engine, ids)
     parts = frames(engine, "evidence_count", lambda: {"n": pd.DataFrame({"n": [headlines.evidence_count(engine)]})})
     return int(parts["n"]["n"].iloc[0])
 
 
-def asks_by_actor(engine: Engine) -> pd.DataFrame:
-    """``owners.asks_by_actor`` of every recommendation: the Owners page's counts."""
+def asks_by_actor(engine: Engine, ids: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """``owners.asks_by_actor``, the Owners page's counts: stored for every recommendation (``ids`` None)."""
+    if ids is not None:
+        return owners.asks_by_actor(engine, ids)
     return frames(engine, "asks_by_actor", lambda: {"rows": owners.asks_by_actor(engine)})["rows"]
 
 
@@ -237,9 +246,18 @@ def chain_parts(engine: Engine, lang: str) -> recurrence.ChainParts:
     return parts["members"], parts["links"]
 
 
-def chronic_asks(engine: Engine, lang: str, parts: Callable[[], recurrence.ChainParts] | None = None) -> pd.DataFrame:
-    """``recurrence.chronic_asks`` of every recommendation in ``lang`` (Themes). ``parts``: where the caller keeps
-    ``chain_parts`` (the page's cache: a value still waiting to be stored is then not worked out twice)."""
+def chronic_asks(
+    engine: Engine,
+    lang: str,
+    parts: Callable[[], recurrence.ChainParts] | None = None,
+    ids: tuple[str, ...] | None = None,
+) -> pd.DataFrame:
+    """``recurrence.chronic_asks`` in ``lang`` (Themes): stored for every recommendation (``ids`` None). ``parts``:
+    where the caller keeps ``chain_parts`` (the page's cache: a value still waiting to be stored is then not worked
+    out twice)."""
+    if ids is not None:
+        chains = parts() if parts is not None else recurrence.chain_parts(engine, lang)
+        return recurrence.chronic_asks(engine, pd.DataFrame({"id": list(ids)}), lang=lang, parts=chains)
 
     def work_out() -> dict[str, pd.DataFrame]:
         chains = parts() if parts is not None else chain_parts(engine, lang)

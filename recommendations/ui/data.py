@@ -133,7 +133,7 @@ def _summary(filters: Filters | None, lang: str) -> overview.Summary:
 @st.cache_data(ttl=TTL, show_spinner=False)
 def _counted(filters: Filters | None) -> overview.Counted:
     """The counts every language's ``summary`` labels: read once per selection, not once per language."""
-    return stored.counted(engine()) if selected(filters) is None else overview.counted(engine(), filters)
+    return stored.counted(engine(), filters)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
@@ -156,8 +156,7 @@ def selected_ids(filters: Filters | None) -> tuple[str, ...] | None:
 @st.cache_data(ttl=TTL, show_spinner=False)
 def _over_time(filters: Filters | None = None) -> overview.OverTime:
     """The year-end counts and the trend's two years for ``filters`` (one statement; no row per year fetched)."""
-    ids = selected(filters)
-    return stored.over_time(engine()) if ids is None else overview.over_time(engine(), ids)
+    return stored.over_time(engine(), selected(filters))
 
 
 def ahead(read: Callable[..., object], *args: object) -> None:
@@ -243,7 +242,7 @@ def _disagreements_of(ids: tuple[str, ...], lang: str) -> pd.DataFrame:
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def evidence_in(ids: tuple[str, ...] | None) -> int:
-    return stored.evidence_count(engine()) if ids is None else headlines.evidence_count(engine(), list(ids))
+    return stored.evidence_count(engine(), None if ids is None else list(ids))
 
 
 def detail(rec_id: str, lang: str | None = None) -> Detail | None:
@@ -285,7 +284,7 @@ def _owner_summary(ids: tuple[str, ...] | None, lang: str) -> pd.DataFrame:
 @st.cache_data(ttl=TTL, show_spinner=False)
 def _owner_counts(ids: tuple[str, ...] | None) -> pd.DataFrame:
     """Asks per actor, role, status and kind, counted once in SQL for the summary and the status mix."""
-    return stored.asks_by_actor(engine()) if ids is None else owners.asks_by_actor(engine(), ids)
+    return stored.asks_by_actor(engine(), ids)
 
 
 def owner_status_mix(ids: tuple[str, ...] | None, lang: str | None = None) -> pd.DataFrame:
@@ -321,9 +320,7 @@ def chronic_asks(ids: tuple[str, ...] | None, lang: str | None = None) -> pd.Dat
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def _chronic_asks(ids: tuple[str, ...] | None, lang: str) -> pd.DataFrame:
-    if ids is None:
-        return stored.chronic_asks(engine(), lang, parts=lambda: _chain_parts(lang))
-    return recurrence.chronic_asks(engine(), pd.DataFrame({"id": list(ids)}), lang=lang, parts=_chain_parts(lang))
+    return stored.chronic_asks(engine(), lang, parts=lambda: _chain_parts(lang), ids=ids)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
