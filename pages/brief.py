@@ -72,6 +72,7 @@ themes = left.multiselect(
     format_func=lambda theme: names["themes"].get(theme, opts["themes"][theme]),
     key="brief_themes",
     on_change=to_sidebar,
+    placeholder=t("Choose"),  # as the sidebar's: Streamlit's own placeholder is English only
     select_all=False,
 )
 addressees = middle.multiselect(
@@ -80,6 +81,7 @@ addressees = middle.multiselect(
     format_func=lambda actor: names["addressees"].get(actor, opts["addressees"][actor]),
     key="brief_addressees",
     on_change=to_sidebar,
+    placeholder=t("Choose"),
     select_all=False,  # Enter takes the best match (the acronym first), not "Select N matches"
 )
 meeting = right.date_input(

@@ -79,3 +79,13 @@ def test_a_page_for_others_says_who_it_is_for_in_khmer():
     assert not at.exception
     warnings = [w.value for w in at.warning]
     assert "សូមចូលប្រើ ដើម្បីប្រើទំព័រនេះ។" in warnings
+
+
+@pytest.mark.parametrize("page", ["pages/brief.py", "pages/explore.py"])
+def test_every_multiple_choice_says_choose_in_the_page_language(page):
+    """Streamlit's own placeholder ("Choose options") is English only: each list of choices names its own, from the
+    catalog (the brief's two did not)."""
+    at = open_page(page, lang="km")
+    boxes = at.multiselect
+    assert len(boxes) >= 2
+    assert {box.placeholder for box in boxes} == {i18n.translator("km").t("Choose")} != {"Choose"}
