@@ -190,10 +190,13 @@ class Staging:
             statement = insert(table).values({c.name: bindparam(c.name) for c in table.columns})
             self._inserts[model] = (str(statement.compile(dialect=dialect)), processors)  # qmark, in column order
         sql, processors = self._inserts[model]
-        values = [
-            tuple(v if (v := row.get(name)) is None or convert is None else convert(v) for name, convert in processors)
-            for row in pending
-        ]
+        names = [name for name, _ in processors]
+        values = [[row.get(name) for name in names] for row in pending]
+        for i, convert in enumerate(convert for _, convert in processors):  # a column at a time: few convert
+            if convert is not None:
+                for row_values in values:
+                    if (v := row_values[i]) is not None:
+                        row_values[i] = convert(v)
         self.db.executemany(sql, values)
 
     def read(self, table: Table) -> Iterator[Any]:
