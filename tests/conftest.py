@@ -177,6 +177,12 @@ def pg_loaded_template(pg_server):
     return _pg_template(pg_server, functools.partial(load_folder, DATA))
 
 
+@pytest.fixture
+def pg_loaded(pg_server, pg_loaded_template):
+    """A PostgreSQL database holding data/ (a copy), for PostgreSQL's own behaviour after a load."""
+    yield from _pg_database(pg_server, pg_loaded_template)
+
+
 def _pg_template(pg_server: str, fill: Callable[[Engine], object]) -> str:
     """The name of a new database that ``fill`` filled (no connection left open: a template must have none)."""
     import psycopg

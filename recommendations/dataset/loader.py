@@ -27,6 +27,7 @@ from sqlalchemy.engine import Engine
 
 from models import tables
 from models.db import BOOTSTRAP_LOCK, exclusive, is_empty, migrate
+from models.filling import filling
 from recommendations.audit import audit
 from recommendations.dataset.folder import Problem
 from recommendations.dataset.load_state import fingerprint, kept, last_fingerprint, remember_fingerprint
@@ -76,17 +77,18 @@ def _load_staged(staging: Staging, engine: Engine, root: Path, print_: str) -> L
             conn.commit()
         try:
             with conn.begin():
-                staged = Staged(conn, staging)
-                for model in LOADED:
-                    if model is HISTORY[0]:
-                        tables_, problems = append_history(
-                            staged, lambda i: staging.where("assessments", i) or ("?", 0), _assessments_file(root)
-                        )
-                        if problems:
-                            raise DataInvalid(problems)
-                        report.tables.update(tables_)
-                    elif model not in HISTORY:
-                        report.tables[staged.name(model)] = sync_table(staged, model)
+                with filling(conn, [Staged.name(model) for model in LOADED]) as filled:
+                    staged = Staged(conn, staging, filled)
+                    for model in LOADED:
+                        if model is HISTORY[0]:
+                            tables_, problems = append_history(
+                                staged, lambda i: staging.where("assessments", i) or ("?", 0), _assessments_file(root)
+                            )
+                            if problems:
+                                raise DataInvalid(problems)
+                            report.tables.update(tables_)
+                        elif model not in HISTORY:
+                            report.tables[staged.name(model)] = sync_table(staged, model)
                 if report.changed:
                     counts = {n: vars(t) for n, t in report.tables.items() if t.inserted or t.updated or t.removed}
                     audit(conn, "loader", "load", "*", str(root), after=counts)

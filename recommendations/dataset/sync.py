@@ -86,8 +86,11 @@ _KEPT_WITHOUT_TEXT = ("full_text", "text_path", "language")
 class Staged:
     """The staged rows as tables of the database's connection: ``of(model)``."""
 
-    def __init__(self, conn: Connection, staging: Staging) -> None:
+    def __init__(self, conn: Connection, staging: Staging, filled: list[str] | None = None) -> None:
+        """``filled``: tables that were empty (``models.filling``): their staged rows are only inserted, so
+        PostgreSQL neither indexes nor analyses them (0.55 s at 10,000)."""
         self.conn, self.staging = conn, staging
+        self.filled = set(filled or ())
         self.pg = conn.dialect.name == "postgresql"
         self.metadata = MetaData()
         self.tables: dict[type[SQLModel], Table] = {}
@@ -126,6 +129,8 @@ class Staged:
             # format reads into the columns' types: decoding them to Python and back cost 2 s at 10,000
             for row in self.staging.raw_rows(source, names):
                 copy.write_row(row)
+        if self.name(model) in self.filled:
+            return
         keys = ", ".join(f'"{c}"' for c in stage_keys(model))
         self.conn.exec_driver_sql(f"CREATE INDEX ON {table.name} ({keys})")
         self.conn.exec_driver_sql(f"ANALYZE {table.name}")
@@ -188,18 +193,18 @@ def sync_table(staged: Staged, model: type[SQLModel]) -> TableReport:
     values: dict[str, Any] = {c: new.c[c] for c in columns if c not in keys}
     if versioned:
         values["version"] = table.c.version + 1
-    compared = [c for c in columns if c not in keys]
+    compared = [c for c in columns if c not in keys] if before else []  # a table that was empty has all new rows
     updated = 0
     if compared:  # after the inserts: an edited actor may now be part of a new one
         changed = and_(_same_key(table, new, keys), staged.differs(table, new, compared))
         updated = _changed(conn, update_(table).where(changed).values(values))
     not_staged = ~exists().where(_same_key(table, new, keys))
     removed = 0
-    if model in _CHILDREN:
+    if before and model in _CHILDREN:
         column, parent = _CHILDREN[model]
         parents = select(staged.of(parent).c.id)
         removed = _changed(conn, delete(table).where(table.c[column].in_(parents), not_staged))
-    elif model in _YAML_ONLY:
+    elif before and model in _YAML_ONLY:
         from_yaml = table.c.origin == "yaml" if "origin" in table.c else true()
         removed = _changed(conn, delete(table).where(from_yaml, not_staged))
     existing_kept = before - (wanted - inserted)
