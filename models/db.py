@@ -24,6 +24,10 @@ from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlmodel import create_engine
 
+from models.sqlite_threads import unmetered
+
+unmetered()  # before this process opens any database: reads on threads then run side by side (see that module)
+
 ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
