@@ -108,3 +108,45 @@ def test_0013_writes_the_insert_guards_out_and_they_refuse_the_same(pg_engine):
         conn.execute(text("INSERT INTO assessment SELECT * FROM assessment WHERE id = :id ON CONFLICT DO NOTHING"),
                      {"id": taken})  # fmt: skip
     assert append_only.MESSAGES["assessment"] in str(caught.value)
+
+
+def test_a_sqlite_file_reads_while_another_connection_writes(tmp_path):
+    """migrate puts a SQLite file in write-ahead-log mode: a read goes on while a write holds its lock (in the
+    rollback mode it replaced, the read fails at once: the control)."""
+    import sqlite3
+
+    from models.db import make_engine
+
+    path = tmp_path / "t.db"
+    engine = make_engine(f"sqlite:///{path}")
+    migrate(engine)
+    engine.dispose()
+    for mode, readable in (("wal", True), ("delete", False)):
+        writer = sqlite3.connect(path, isolation_level=None)
+        assert writer.execute(f"PRAGMA journal_mode={mode}").fetchone()[0] == mode
+        writer.execute("BEGIN EXCLUSIVE")
+        writer.execute("INSERT INTO theme (id, name, description) VALUES ('t', 'T', 'd')")
+        reader = sqlite3.connect(path, timeout=0)
+        try:
+            assert reader.execute("SELECT count(*) FROM theme").fetchone()[0] == 0
+            assert readable, mode
+        except sqlite3.OperationalError as error:
+            assert not readable and "locked" in str(error), (mode, error)
+        finally:
+            reader.close()
+            writer.execute("ROLLBACK")
+            writer.close()
+
+
+def test_migrate_leaves_sqlite_in_write_ahead_mode_and_memory_as_it_is(tmp_path):
+    import sqlite3
+
+    from models.db import make_engine
+
+    path = tmp_path / "t.db"
+    migrate(make_engine(f"sqlite:///{path}"))
+    assert sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    memory = make_engine("sqlite://")
+    migrate(memory)
+    with memory.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "memory"
