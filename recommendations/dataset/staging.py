@@ -203,9 +203,12 @@ class Staging:
         """The staged rows of ``table``, a batch at a time (typed: dates as dates, JSON as lists)."""
         yield from self._conn.execution_options(yield_per=_BATCH).execute(select(table))
 
-    def raw_rows(self, table: Table, columns: list[str]) -> Iterator[tuple[Any, ...]]:
-        """The staged rows of ``table`` as stored (untyped: dates and JSON as text), ``columns`` in that order."""
-        names = ", ".join(f'"{name}"' for name in columns)
+    def raw_rows(
+        self, table: Table, columns: list[str], fixed: dict[str, int] | None = None
+    ) -> Iterator[tuple[Any, ...]]:
+        """The staged rows of ``table`` as stored (untyped: dates and JSON as text), ``columns`` in that order, then
+        the values ``fixed`` (the same in every row)."""
+        names = ", ".join([*(f'"{name}"' for name in columns), *(str(int(v)) for v in (fixed or {}).values())])
         cursor = self.db.execute(f'SELECT {names} FROM "{table.name}"')  # noqa: S608 (the model's own names)
         while batch := cursor.fetchmany(_BATCH):
             yield from batch
