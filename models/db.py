@@ -52,7 +52,8 @@ def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEn
 def waiting_briefly(engine: Engine, milliseconds: int) -> Iterator[Connection]:
     """A transaction that fails after waiting ``milliseconds`` for another's lock, where every other waits up to
     ``SQLITE_BUSY_MS``: for best-effort writes that are tried again later (the stored reads' writer, ``read.stored``).
-    On SQLite a write that waits to commit makes new reads wait for it, so it must not wait long."""
+    On a SQLite file still in rollback mode (``_write_ahead``) a write that waits to commit makes new reads wait for
+    it, so it must not wait long; in write-ahead-log mode it holds up only other writers."""
     with engine.connect() as conn:
         if engine.dialect.name != "sqlite":
             with conn.begin():
