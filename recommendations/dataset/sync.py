@@ -256,7 +256,8 @@ def append_history(
     """
     conn = staged.conn
     if Assessment in staged.direct:  # nothing was recorded, so nothing can differ or be lost (nor cited, reviewed)
-        assert all(model in staged.direct for model in HISTORY), "a cited or reviewed assessment that is not there"
+        if not all(model in staged.direct for model in HISTORY):  # their keys name the assessments: cannot be
+            raise RuntimeError("the history holds citations or reviews of assessments that are not there")
         return {tables.of(model).name: TableReport(inserted=_count(conn, tables.of(model))) for model in HISTORY}, []
     table, links, reviews = tables.A, tables.AE, tables.REVIEWS
     new, new_links, new_reviews = staged.of(Assessment), staged.of(AssessmentEvidence), staged.of(AssessmentReview)

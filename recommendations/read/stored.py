@@ -106,9 +106,9 @@ def frames(
 class _Writer:
     """Stores values behind the readers, one at a time, on a thread of its own, retrying while the database is busy.
 
-    Why behind: a reader's page never waits to store. Why retried: SQLite commits a write only when no read is
-    running, and the values are worked out beside one another (the warm-up's threads, a page's read ahead), so a
-    store waiting 0.2 s often found another read still running (two of the warm-up's six in a first try). Each try
+    Why behind: a reader's page never waits to store. Why retried: another process may be writing (or, on a SQLite
+    file still in rollback mode, reading: such a file commits a write only when no read is running, and the values
+    are worked out beside one another, so a store waiting 0.2 s often found another read still running). Each try
     waits 0.2 s at most for locks; after ``TRIES`` the value is left (logged), and worked out again by the next
     process that needs it. Errors other than a busy database (a user who may only read) are logged at once."""
 
