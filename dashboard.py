@@ -13,9 +13,9 @@ import streamlit as st
 from recommendations import ui
 from recommendations.permissions import ROLE_NAMES
 from recommendations.ui import t, warm
-from recommendations.ui.nav import LOGIN
+from recommendations.ui.nav import APP_ICON, LOGIN
 
-st.set_page_config(page_title=t("Migrant-worker recommendation tracker"), page_icon="📋", layout="wide")
+st.set_page_config(page_title=t("Migrant-worker recommendation tracker"), page_icon=APP_ICON, layout="wide")
 ui.style()  # the focus ring, and tables as lists on a phone (recommendations/ui/style.css)
 
 HERE = Path(__file__).resolve().parent

@@ -134,6 +134,16 @@ def kept_figures(
     return _ready(_build(), alt, lang, rows, legend)
 
 
+def first_figure() -> None:
+    """Make and tidy one small stacked bar chart, as the pages' are, and drop it: plotly loads the modules of a trace
+    and its checks at their first use in a process, which the first page run of a server otherwise waits for."""
+    import pandas as pd
+    import plotly.express as px
+
+    frame = pd.DataFrame({"year": [2020], "count": [1], "status": [STATUS_LABELS["not_assessed"]]})
+    _ready(px.bar(frame, x="year", y="count", color="status"), "-", i18n.SOURCE_LANGUAGE, 0, True)
+
+
 #: Marks that end a sentence (an ``alt`` given without one gets a full stop).
 SENTENCE_ENDS = frozenset(".!?។៕")
 

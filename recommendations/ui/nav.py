@@ -55,6 +55,9 @@ class Page:
         return self.action is None and self.section != "Account"
 
 
+#: The tracker's icon (the browser tab's): Streamlit reads it with its table of emoji, which the warm-up loads.
+APP_ICON = "📋"
+
 #: Every page, grouped by what a person came to do. The menu, each page's guard and the tests read this table.
 PAGES: tuple[Page, ...] = (
     Page("pages/overview.py", N_("Overview"), ":material/monitoring:", N_("Progress"), default=True),

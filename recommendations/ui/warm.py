@@ -24,12 +24,15 @@ import logging
 import threading
 import time
 
+from streamlit import string_util
 from streamlit.logger import get_logger
 
 from recommendations import i18n, sql
 from recommendations.read import stored
 from recommendations.read.filters import Filters
 from recommendations.ui import data
+from recommendations.ui.charts import first_figure
+from recommendations.ui.nav import APP_ICON
 
 log = get_logger(__name__)  # Streamlit's handler and level: the server's log says when the warm-up has ended
 DONE = threading.Event()  # set when a warm-up has ended (filled or failed): for tests and the benchmark
@@ -56,6 +59,7 @@ def warm_up() -> float:
     everything = Filters()  # the default page's filters: what ``ui.current_filters()`` gives a new session
     over_time = sql.beside(_over_time, everything, thread=THREAD)
     disagreeing = sql.beside(data.disagreement_rows, thread=THREAD)
+    first_use = sql.beside(_first_use, thread=THREAD)
     # the rest in the order the default page asks for it
     data.summary(everything, i18n.SOURCE_LANGUAGE)
     data.counts()
@@ -65,6 +69,7 @@ def warm_up() -> float:
     data.gaps()
     over_time.result()  # their errors, if any, are the warm-up's
     disagreeing.result()
+    first_use.result()
     for lang in i18n.languages():
         data.options(lang)
         data.summary(everything, lang)
@@ -76,6 +81,13 @@ def warm_up() -> float:
     stored.overall_statuses(data.engine(), today, None)
     newest.result()
     return time.perf_counter() - start
+
+
+def _first_use() -> None:
+    """What the first page run of a process paid once, done here instead: Streamlit's table of emoji (the page's
+    icon: 0.1 s of regular expressions) and plotly express's first figure (its modules, loaded at first use)."""
+    string_util.is_emoji(APP_ICON)
+    first_figure()
 
 
 def _over_time(everything: Filters) -> None:
