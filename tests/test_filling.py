@@ -60,7 +60,7 @@ def test_a_first_load_fills_in_bulk_and_leaves_every_key_index_and_guard_as_the_
 
 
 @pytest.mark.postgres
-def test_a_table_that_holds_rows_keeps_its_keys_and_guards(pg_loaded, monkeypatch):
+def test_a_reload_fills_nothing_in_bulk_not_even_a_table_left_empty(pg_loaded, monkeypatch):
     with pg_loaded.begin() as conn:
         assert conn.execute(text("SELECT count(*) FROM assessment_review")).scalar_one() == 0  # empty, yet:
         conn.execute(text("DELETE FROM load_state"))  # the next load compares everything, as after an app write
