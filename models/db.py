@@ -149,9 +149,11 @@ def _write_ahead(conn: Connection) -> None:
         log.warning("SQLite stays in journal mode %s", mode)
 
 
-def is_empty(engine: Engine) -> bool:
-    """True when no sources have been loaded (or the schema is missing)."""
-    if not inspect(engine).has_table("source"):
+def is_empty(db: Engine | Connection) -> bool:
+    """True when no sources have been loaded (or the schema is missing); on a connection, as its transaction sees it."""
+    if not inspect(db).has_table("source"):
         return True
-    with engine.connect() as conn:
-        return conn.exec_driver_sql("SELECT 1 FROM source LIMIT 1").first() is None
+    if isinstance(db, Connection):
+        return db.exec_driver_sql("SELECT 1 FROM source LIMIT 1").first() is None
+    with db.connect() as conn:
+        return is_empty(conn)

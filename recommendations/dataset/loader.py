@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import exc, select
+from sqlalchemy import exc
 from sqlalchemy.engine import Engine
 
 from models import tables
@@ -77,10 +77,10 @@ def _load_staged(staging: Staging, engine: Engine, root: Path, print_: str) -> L
             conn.commit()
         try:
             with conn.begin():
-                # Only a first load (no recommendation yet) fills in bulk: the tables it fills, and those their keys
+                # Only a first load (nothing loaded yet) fills in bulk: the tables it fills, and those their keys
                 # name, cannot be read until it ends, which a reload must not do to the readers of a served database
                 # (it would, for a table the data leaves empty, such as the reviews made in the app).
-                first = conn.execute(select(tables.R.c.id).limit(1)).first() is None
+                first = is_empty(conn)
                 with filling(conn, [Staged.name(model) for model in LOADED] if first else []) as filled:
                     staged = Staged(conn, staging, filled)
                     for model in LOADED:

@@ -20,6 +20,7 @@ page's default (everything, today)'s two longest reads.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import threading
 import time
@@ -83,6 +84,7 @@ def warm_up() -> float:
     return time.perf_counter() - start
 
 
+@functools.cache  # once a process: a warm-up after a write finds them loaded
 def _first_use() -> None:
     """What the first page run of a process paid once, done here instead: Streamlit's table of emoji (the page's
     icon: 0.1 s of regular expressions) and plotly express's first figure (its modules, loaded at first use)."""
