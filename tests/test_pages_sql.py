@@ -136,11 +136,18 @@ def test_where_assessors_disagree_a_page_at_a_time_is_the_whole_list(which, lang
         pd.testing.assert_frame_equal(joined.reset_index(drop=True), whole.reset_index(drop=True))
 
 
-@pytest.mark.parametrize("which", ["real", "synthetic"])
-def test_over_time_counts_and_trend_equal_every_year_end_row(which, request):
+@pytest.mark.parametrize("side_by_side", [False, True])
+@pytest.mark.parametrize("which", ["real", "synthetic", pytest.param("pg_loaded", marks=pytest.mark.postgres)])
+def test_over_time_counts_and_trend_equal_every_year_end_row(which, side_by_side, request, monkeypatch):
     """The chart's counts grouped in SQL and the trend from its two years equal what the rows of every
-    recommendation and year give (``year_end_statuses``, itself checked against the pure-Python rule above)."""
+    recommendation and year give (``year_end_statuses``, itself checked against the pure-Python rule above),
+    worked out whole or, as for a large selection, in two halves side by side (``summary._parts``)."""
     engine = request.getfixturevalue(which)
+    runs = []
+    if side_by_side:
+        monkeypatch.setattr(summary, "SIDE_BY_SIDE_FROM", 1)  # any selection of two or more is split
+    real_rows = summary._year_end_rows
+    monkeypatch.setattr(summary, "_year_end_rows", lambda *args: runs.append(args[1]) or real_rows(*args))
     for filters in FILTERS:
         ids = summary.selected(engine, filters)
         rows = headlines.year_end_statuses(engine, None if ids is None else pd.DataFrame({"id": ids}), until=2026)
@@ -150,6 +157,11 @@ def test_over_time_counts_and_trend_equal_every_year_end_row(which, request):
         made = summary.trend_rows(engine, ids)
         assert figures.trend(got.trend_years, made) == figures.trend(rows, made), filters
     assert figures.trend(summary.over_time(engine, None, until=2026).trend_years, summary.trend_rows(engine, None))
+    halves = [ids for ids in runs if ids is not None]
+    assert len(runs) == (2 * len(FILTERS) + 2 if side_by_side else len(FILTERS) + 1)  # every selection here has 2+
+    if side_by_side:
+        pairs = zip(halves[::2], halves[1::2], strict=True)
+        assert all(abs(len(a) - len(b)) <= 1 and not set(a) & set(b) for a, b in pairs)  # even, apart
 
 
 def test_ids_bound_when_the_statement_runs_select_what_ids_given_when_it_is_built(loaded_engine):

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 from sqlalchemy import String, func, literal, select, union_all
+from sqlalchemy.engine import Engine
 
 from models.tables import AD, RT, R, S
 from recommendations import dates, i18n, labels, sql, status
@@ -203,8 +204,9 @@ class OverTime:
 def over_time(engine: sql.Source, ids: list[str] | None, until: int | None = None) -> OverTime:
     """What the Overview reads of ``headlines.year_end_statuses`` (every recommendation and year: 85,000 rows at
     10,000 recommendations) without fetching it: the counts by year and status grouped in SQL, and the rows of
-    the two years ``figures.trend`` compares, from one statement over the year-end verdicts (``status.year_ends``);
-    a recommendation made by a year without a verdict then is not assessed, as there."""
+    the two years ``figures.trend`` compares, from one statement over the year-end verdicts (``status.year_ends``;
+    a large selection's halves side by side, ``_parts``); a recommendation made by a year without a verdict then is
+    not assessed, as there."""
     until = until or dt.date.today().year
     made = sql.frame(
         engine,
@@ -216,25 +218,13 @@ def over_time(engine: sql.Source, ids: list[str] | None, until: int | None = Non
         return OverTime(pd.DataFrame(columns=["year", "status", "count"]), pd.DataFrame(columns=YEAR_END_COLUMNS))
     first = int(made["made"].min())
     start, end = max(first, until - TREND_YEARS), until  # figures.trend's two years
-    verdicts = status.year_ends(ids, first, until).cte("year_end")
-    text = String()
-    statement = union_all(
-        select(literal("count", text), verdicts.c.year, literal("", text), verdicts.c.status, func.count()).group_by(
-            verdicts.c.year, verdicts.c.status
-        ),
-        select(
-            literal("row", text), verdicts.c.year, verdicts.c.recommendation_id, verdicts.c.status, literal(1)
-        ).where(verdicts.c.year.in_(sorted({start, end}))),
-    )
-    rows = pd.DataFrame(sql.rows(engine, statement))
-    rows.columns = ["part", "year", "recommendation_id", "status", "count"] if len(rows) else []
-    if rows.empty:
-        rows = pd.DataFrame(columns=["part", "year", "recommendation_id", "status", "count"])
-    rows = rows.astype({"year": int, "count": int})
+    first_part, *others = _parts(engine, ids, made)
+    later = [sql.beside(_year_end_rows, engine, part, first, until, {start, end}) for part in others]
+    rows = pd.concat([_year_end_rows(engine, first_part, first, until, {start, end}), *(f.result() for f in later)])
     # not assessed: the recommendations made by each year less those with a verdict then
     years = range(first, until + 1)
     made_by = pd.Series([int((made["made"] <= year).sum()) for year in years], index=list(years))
-    assessed = rows[rows["part"] == "count"]
+    assessed = rows[rows["part"] == "count"].groupby(["year", "status"])["count"].sum().reset_index()
     with_verdict = assessed.groupby("year")["count"].sum().reindex(list(years), fill_value=0)
     unassessed = pd.DataFrame(
         {"year": list(years), "status": Status.NOT_ASSESSED.value, "count": (made_by - with_verdict).to_numpy()}
@@ -252,3 +242,37 @@ def over_time(engine: sql.Source, ids: list[str] | None, until: int | None = Non
 
 
 YEAR_END_COLUMNS = ["year", "recommendation_id", "status"]
+#: Recommendations in each half, at least, for ``over_time`` to work its halves out side by side.
+SIDE_BY_SIDE_FROM = 2_000
+
+
+def _parts(engine: sql.Source, ids: list[str] | None, made: pd.DataFrame) -> list[list[str] | None]:
+    """The selections ``over_time`` runs its statement for: two halves of a large one, every other id each (ids
+    in a row tend to share a source, and so their numbers of assessments), worked out side by side on an engine's
+    own connections. Its window sorts are one core's work: at 10,000 recommendations on two cores, 1.1 s whole
+    and 0.6 s in halves, the status over time being the Overview's longest read. Each recommendation's rows come
+    from one half only, so the counts add up and the rows join."""
+    if not isinstance(engine, Engine) or len(made) < 2 * SIDE_BY_SIDE_FROM:
+        return [ids]
+    ordered = sorted(made["id"])
+    return [ordered[0::2], ordered[1::2]]
+
+
+def _year_end_rows(engine: sql.Source, ids: list[str] | None, first: int, until: int, years: set[int]) -> pd.DataFrame:
+    """(part, year, recommendation_id, status, count): the counts by year and status ("count") and the verdicts
+    of ``years`` ("row") of the recommendations ``ids``, from one statement over ``status.year_ends``."""
+    verdicts = status.year_ends(ids, first, until).cte("year_end")
+    text = String()
+    statement = union_all(
+        select(literal("count", text), verdicts.c.year, literal("", text), verdicts.c.status, func.count()).group_by(
+            verdicts.c.year, verdicts.c.status
+        ),
+        select(
+            literal("row", text), verdicts.c.year, verdicts.c.recommendation_id, verdicts.c.status, literal(1)
+        ).where(verdicts.c.year.in_(sorted(years))),
+    )
+    rows = pd.DataFrame(sql.rows(engine, statement))
+    rows.columns = ["part", "year", "recommendation_id", "status", "count"] if len(rows) else []
+    if rows.empty:
+        rows = pd.DataFrame(columns=["part", "year", "recommendation_id", "status", "count"])
+    return rows.astype({"year": int, "count": int})
