@@ -410,8 +410,9 @@ def run_cli(*args: str, env: dict[str, str | None] | None = None, stdin: str = "
     import io
     import sys
 
+    from models import db
     from recommendations import settings
-    from recommendations.cli import common, main
+    from recommendations.cli import main
 
     engines = []
 
@@ -420,13 +421,13 @@ def run_cli(*args: str, env: dict[str, str | None] | None = None, stdin: str = "
         return engines[-1]
 
     out, err, saved = io.StringIO(), io.StringIO(), {k: os.environ.get(k) for k in (env or {})}
-    real_stdin, real_make = sys.stdin, common.make_engine
+    real_stdin, real_make = sys.stdin, db.make_engine
     for key, value in (env or {}).items():
         if value is None:
             os.environ.pop(key, None)
         else:
             os.environ[key] = value
-    sys.stdin, common.make_engine = io.StringIO(stdin), tracked
+    sys.stdin, db.make_engine = io.StringIO(stdin), tracked  # commands import it when they run
     settings.reset()
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
@@ -435,7 +436,7 @@ def run_cli(*args: str, env: dict[str, str | None] | None = None, stdin: str = "
             except SystemExit as exc:  # argparse: --help (0) and usage errors (2)
                 code = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
     finally:
-        sys.stdin, common.make_engine = real_stdin, real_make
+        sys.stdin, db.make_engine = real_stdin, real_make
         for key, value in saved.items():
             if value is None:
                 os.environ.pop(key, None)

@@ -7,12 +7,11 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from sqlalchemy.engine import Engine
-
-from models.db import make_engine
 from recommendations import settings
 
-if TYPE_CHECKING:  # each command imports what it runs: a command that reads no filter does not import the read side
+if TYPE_CHECKING:  # each command imports what it runs: `validate` needs no migrations, no command the read side
+    from sqlalchemy.engine import Engine
+
     from recommendations.read.filters import Filters
 
 
@@ -37,6 +36,8 @@ class Later:
 
 def engine() -> Engine:
     """The database the settings name (DATABASE_URL); a wrong setting stops the command in ``cli.main``."""
+    from models.db import make_engine
+
     return make_engine(settings.current().database_url)
 
 

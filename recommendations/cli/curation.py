@@ -8,13 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
-
-from models.db import migrate
-from models.tables import DRAFT_REVIEWS, DRAFTS
 from recommendations.cli import common
-from recommendations.permissions import PermissionDenied
-from recommendations.write.errors import Invalid
 
 
 def add_parser(sub: Any) -> None:
@@ -52,8 +46,14 @@ def add_parser(sub: Any) -> None:
 
 
 def cmd_import_source(args: argparse.Namespace) -> int:
+    from sqlalchemy import func, select
+
+    from models.db import migrate
+    from models.tables import DRAFT_REVIEWS, DRAFTS
     from recommendations.dataset.yamlio import YamlError, read_yaml
+    from recommendations.permissions import PermissionDenied
     from recommendations.write import auth, curation, curation_sheet, extract
+    from recommendations.write.errors import Invalid
 
     engine = common.engine()
     migrate(engine)

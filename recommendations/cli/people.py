@@ -6,11 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from models.db import migrate
 from recommendations import settings
 from recommendations.cli import common
 from recommendations.progress import Progress
-from recommendations.write import accounts, errors
 
 
 def _password_from_stdin() -> str:
@@ -23,7 +21,9 @@ def _password_from_stdin() -> str:
 
 
 def cmd_users(args: argparse.Namespace) -> int:
+    from models.db import migrate
     from recommendations.permissions import Principal
+    from recommendations.write import accounts, errors
 
     engine = common.engine()
     migrate(engine)
@@ -67,6 +67,7 @@ def cmd_users(args: argparse.Namespace) -> int:
 
 
 def cmd_import_updates(args: argparse.Namespace) -> int:
+    from models.db import migrate
     from recommendations.write import auth, bulk, uploads
 
     engine = common.engine()

@@ -8,12 +8,11 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy.engine import Engine
-
-from models.db import make_engine
 from recommendations.cli import common
 
 if TYPE_CHECKING:  # the suggester (pandas and the read side) is imported by this command only
+    from sqlalchemy.engine import Engine
+
     from recommendations.read.suggest_quality import Ranked
 
 DATA = Path(__file__).resolve().parents[2] / "data"
@@ -55,6 +54,7 @@ def cmd_suggest_quality(args: argparse.Namespace) -> int:
         if args.database:
             engine = common.engine()
         else:
+            from models.db import make_engine
             from recommendations.dataset.loader import DataInvalid, load_folder
 
             engine = make_engine(f"sqlite:///{Path(tmp) / 'quality.db'}")
