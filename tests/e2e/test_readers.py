@@ -26,6 +26,7 @@ from tests.e2e.conftest import (
     tour,
     wait_for_run,
 )
+from tests.e2e.test_khmer_reading import HISTORY
 from tests.e2e.test_roles import main, sign_in
 from tests.hostile import PAYLOAD, hostile_copy
 
@@ -398,6 +399,22 @@ def test_headings_in_order_on_the_log_in_page(browser: Browser, base_url: str, w
     page = new_page(browser, base_url, width=width)
     goto(page, "/login")
     assert_headings_in_order(page, f"/login at {width} px")
+
+
+_CUT_FIGURES_JS = """() => [...document.querySelectorAll('[data-testid=stMetric] .stMarkdownEllipsis')]
+    .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.innerText)"""
+
+
+@pytest.mark.parametrize("lang", ["en", "km"])
+def test_figures_are_whole_on_a_laptop_with_the_menu_open(browser: Browser, base_url: str, lang: str):
+    """Five figures side by side in a 1,000 px window with the menu open (about 95 px each): no value or label is
+    cut short with an ellipsis ("56 ..." for "56 of 84"); they wrap. Pages of figures: the Overview, Owners, a
+    recommendation's (the figures read in Khmer too: the words are longer)."""
+    page = new_page(browser, base_url, width=1000)
+    for path in ("/", "/owners", f"/recommendation?id={HISTORY}"):
+        goto(page, f"{path}{'&' if '?' in path else '?'}lang={lang}")
+        expect(main(page).get_by_test_id("stMetric").first).to_be_visible()
+        assert page.evaluate(_CUT_FIGURES_JS) == [], f"{path} at 1000 px ({lang})"
 
 
 _FOCUS_JS = """() => {
