@@ -44,19 +44,36 @@ def test_a_command_imports_only_what_it_runs(command, not_imported):
     """Each command imports what it runs: a command's start is most of its time on small data (validate at 1,000
     recommendations: 0.4 s of its 1.4 s are imports), so the migrations, the accounts and the read side load only
     for the commands that use them."""
+    modules = _modules_of(command, {})
+    assert "recommendations.cli" in modules  # the control: the list is what the command loaded
+    loaded = set(modules) | {m.split(".")[0] for m in modules}  # a package counts when any module of it loaded
+    assert not set(not_imported) & loaded, modules
+
+
+@pytest.mark.slow  # subprocesses
+def test_a_reload_that_reads_no_file_builds_no_reader(tmp_path):
+    """A reload of unchanged files reads nothing, so it imports neither the reader nor the schema's validators
+    (a quarter of a no-change reload at 1,000 recommendations); a first load does."""
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}", "TRACKER_LOAD_CACHE": str(tmp_path / "kept")}
+    reader = {"recommendations.dataset.validate", "recommendations.dataset.schema"}
+    assert reader <= set(_modules_of(["load"], env))  # the control: a first load reads
+    assert not reader & set(_modules_of(["load"], env))
+
+
+def _modules_of(command: list[str], env: dict[str, str]) -> list[str]:
+    """The modules of ours, SQLAlchemy's, alembic's and pandas' that ``python -m recommendations COMMAND`` loaded;
+    the command must succeed."""
     script = (
         "import sys, json\nfrom recommendations.cli import main\ncode = main(sys.argv[1:])\n"
         "print(json.dumps([code, sorted(m for m in sys.modules if m.split('.')[0] in {'alembic', 'sqlalchemy', "
         "'pandas', 'recommendations'})]))"
     )
     done = subprocess.run(
-        [sys.executable, "-c", script, *command], cwd=ROOT, capture_output=True, text=True, env={**os.environ}
+        [sys.executable, "-c", script, *command], cwd=ROOT, capture_output=True, text=True, env={**os.environ, **env}
     )
     code, modules = json.loads(done.stdout.strip().splitlines()[-1])
     assert code == 0, done.stderr
-    assert "recommendations.cli" in modules  # the control: the list is what the command loaded
-    loaded = set(modules) | {m.split(".")[0] for m in modules}  # a package counts when any module of it loaded
-    assert not set(not_imported) & loaded, modules
+    return modules
 
 
 @pytest.mark.slow  # a subprocess, or a minute of work: left out of make test-fast

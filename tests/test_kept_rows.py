@@ -17,7 +17,7 @@ from models import Theme, tables
 from models.db import make_engine
 from recommendations import settings
 from recommendations.audit import audit
-from recommendations.dataset import loader
+from recommendations.dataset import loader, validate
 from recommendations.dataset.loader import load_folder
 from tests.helpers import app_assessment, content
 
@@ -34,13 +34,13 @@ def cache(configure, tmp_path) -> Path:
 def reads(monkeypatch) -> list[Path]:
     """The folders a load read (each call of the reader)."""
     calls: list[Path] = []
-    real = loader.read_dataset
+    real = validate.read_dataset  # the loader imports it when it reads (a reload that reads nothing never does)
 
     def counting(root, *args, **kwargs):
         calls.append(Path(root))
         return real(root, *args, **kwargs)
 
-    monkeypatch.setattr(loader, "read_dataset", counting)
+    monkeypatch.setattr(validate, "read_dataset", counting)
     return calls
 
 

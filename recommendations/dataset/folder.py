@@ -6,20 +6,22 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from recommendations.dataset.schema import (
-    ActorIn,
-    AssessmentIn,
-    ContextFigureIn,
-    EvidenceIn,
-    ExaminedIn,
-    GlossaryIn,
-    LinkIn,
-    RecommendationIn,
-    ResearchLogIn,
-    SourceIn,
-    ThemeIn,
-)
+if TYPE_CHECKING:  # the records' types only: a reload that reads no file need not build the schema's validators
+    from recommendations.dataset.schema import (
+        ActorIn,
+        AssessmentIn,
+        ContextFigureIn,
+        EvidenceIn,
+        ExaminedIn,
+        GlossaryIn,
+        LinkIn,
+        RecommendationIn,
+        ResearchLogIn,
+        SourceIn,
+        ThemeIn,
+    )
 
 
 @dataclass(frozen=True, order=True)

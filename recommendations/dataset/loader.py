@@ -20,7 +20,7 @@ import logging
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import exc
 from sqlalchemy.engine import Engine
@@ -34,7 +34,9 @@ from recommendations.dataset.load_state import fingerprint, kept, last_fingerpri
 from recommendations.dataset.records import LOADED, record_rows
 from recommendations.dataset.staging import Staging
 from recommendations.dataset.sync import HISTORY, Staged, TableReport, append_history, sync_table
-from recommendations.dataset.validate import Progress, read_dataset
+
+if TYPE_CHECKING:
+    from recommendations.dataset.validate import Progress
 
 log = logging.getLogger(__name__)
 
@@ -139,6 +141,9 @@ def load_folder(root: Path, engine: Engine, progress: Progress | None = None) ->
             return report
         finally:
             earlier.close()
+    # the reader (the schema's validators, the cross-checks) only now: a reload that reads no file never builds it
+    from recommendations.dataset.validate import read_dataset
+
     staging = Staging(LOADED, None if slot is None else slot.directory)
     keep = False
     positions: dict[str, int] = {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
@@ -31,8 +31,10 @@ from models import (
     tables,
 )
 from recommendations.dataset import translations
-from recommendations.dataset.schema import ActorIn, AssessmentIn, EvidenceIn, ResearchLogIn, SourceIn
 from recommendations.dates import date_start
+
+if TYPE_CHECKING:  # records arrive validated: a load that reads no file need not build the schema's validators
+    from recommendations.dataset.schema import ActorIn, AssessmentIn, EvidenceIn, ResearchLogIn, SourceIn
 
 #: Columns of the public tables that are the database's own bookkeeping, not part of the data format.
 APP_ONLY = ("origin", "text_start", "text_end")
