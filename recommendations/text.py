@@ -49,12 +49,14 @@ def clean(value: str, *, limit: int = LIMITS["text"], multiline: bool = True) ->
 
     Leading and trailing whitespace is not this function's business (the schema strips it).
     """
-    text = _LINE_BREAKS.sub("\n", value)
-    ascii_ok = text.isascii() and not (_ASCII_CONTROL if multiline else _ASCII_CONTROL_OR_BREAK).search(text)
-    if ascii_ok:  # most data: NFC already, and no character the loop below would refuse (the fast path)
-        if len(text) > limit:
-            raise TextProblem(f"is {len(text):,} characters long; at most {limit:,} are kept here")
-        return text
+    if value.isascii():  # most data: NFC already, and its one line break to translate is \r (the fast path)
+        text = value.replace("\r\n", "\n").replace("\r", "\n") if "\r" in value else value
+        if not (_ASCII_CONTROL if multiline else _ASCII_CONTROL_OR_BREAK).search(text):  # nothing the loop refuses
+            if len(text) > limit:
+                raise TextProblem(f"is {len(text):,} characters long; at most {limit:,} are kept here")
+            return text
+    else:
+        text = _LINE_BREAKS.sub("\n", value)
     text = unicodedata.normalize("NFC", text)
     for char in text:
         if char == "\t" or (char == "\n" and multiline):

@@ -119,6 +119,14 @@ def test_clean_is_stable_and_never_lets_a_refused_character_through(value):
 
 
 @settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab \r\n\t\x85\u2028\u2029é", max_size=40))
+def test_line_breaks_become_one_newline_each_on_the_fast_path_and_the_other(value):
+    """\\r\\n, \\r, NEL, U+2028 and U+2029 each become one \\n, whether the text is ASCII (a plain replace) or not
+    (the expression): the two ways give what the expression gives."""
+    assert text.clean(value) == re.sub(r"\r\n|[\r\x85\u2028\u2029]", "\n", value)
+
+
+@settings(max_examples=300, deadline=None)
 @given(st.lists(TYPED, min_size=1, max_size=4))
 def test_what_is_stored_survives_the_yaml_backup_unchanged(tmp_path_factory, values):
     """A value as the database holds it (cleaned, stripped as the schema strips) is read back from the YAML
