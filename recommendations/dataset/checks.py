@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from recommendations.dataset.schema import AssessmentIn
@@ -35,7 +36,7 @@ def assessment_findings(
     item: AssessmentIn,
     *,
     made: dt.date | None,
-    addressees: set[str] | None,
+    addressees: AbstractSet[str] | None,
     evidence_dates: Mapping[str, str],
     target: Target | None = None,
     today: dt.date | None = None,
@@ -58,7 +59,7 @@ def assessment_findings(
     return out
 
 
-def addressee_findings(item: AssessmentIn, addressees: set[str] | None) -> list[Finding]:
+def addressee_findings(item: AssessmentIn, addressees: AbstractSet[str] | None) -> list[Finding]:
     """An assessment of one addressee's part names an addressee of the recommendation."""
     if item.addressee and addressees is not None and item.addressee not in addressees:
         return [("addressee", f"{item.addressee!r} is not an addressee of {item.recommendation}")]

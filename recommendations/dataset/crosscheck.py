@@ -150,7 +150,7 @@ class CrossCheck:
         findings = assessment_findings(  # the correction's own rules wait for every assessment (``finish``)
             item,
             made=rec[0] if rec else None,
-            addressees=set(rec[1]) if rec else None,
+            addressees=rec[1] if rec else None,
             evidence_dates=self.evidence_dates,
             today=self.today,
         )
