@@ -271,8 +271,6 @@ def _year_end_rows(engine: sql.Source, ids: list[str] | None, first: int, until:
             literal("row", text), verdicts.c.year, verdicts.c.recommendation_id, verdicts.c.status, literal(1)
         ).where(verdicts.c.year.in_(sorted(years))),
     )
-    rows = pd.DataFrame(sql.rows(engine, statement))
-    rows.columns = ["part", "year", "recommendation_id", "status", "count"] if len(rows) else []
-    if rows.empty:
-        rows = pd.DataFrame(columns=["part", "year", "recommendation_id", "status", "count"])
+    rows = sql.frame(engine, statement)  # tuples, not a dict per row: 20,000 rows of the trend at 10,000
+    rows.columns = ["part", "year", "recommendation_id", "status", "count"]
     return rows.astype({"year": int, "count": int})
