@@ -249,9 +249,9 @@ SIDE_BY_SIDE_FROM = 2_000
 def _parts(engine: sql.Source, ids: list[str] | None, made: pd.DataFrame) -> list[list[str] | None]:
     """The selections ``over_time`` runs its statement for: two halves of a large one, every other id each (ids
     in a row tend to share a source, and so their numbers of assessments), worked out side by side on an engine's
-    own connections. Its window sorts are one core's work: at 10,000 recommendations on two cores, 1.1 s whole
-    and 0.6 s in halves, the status over time being the Overview's longest read. Each recommendation's rows come
-    from one half only, so the counts add up and the rows join."""
+    own connections. The statement's window sorts are one core's work: at 10,000 recommendations on two cores,
+    1.1 s whole and 0.6 s in halves, the status over time being the Overview's longest read. Each recommendation's
+    rows come from one half only, so the counts add up and the rows join."""
     if not isinstance(engine, Engine) or len(made) < 2 * SIDE_BY_SIDE_FROM:
         return [ids]
     ordered = sorted(made["id"])
