@@ -66,8 +66,27 @@ def test_khmer_headings_are_shaped_by_the_served_font(page: Page, width: int):
 
 
 def test_an_english_link_stays_english_and_the_switch_turns_it_khmer(page: Page):
+    """The page's declared language follows too (``api.page``), so a screen reader changes voice with it."""
     goto(page, "/login?lang=en")
     expect(page.get_by_test_id("stMain").locator("h1").first).to_have_text("Log in")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
     page.get_by_test_id("stSidebar").get_by_text("ខ្មែរ").click()
     expect(page.get_by_test_id("stMain").locator("h1").first).to_have_text("ចូលប្រើ")
     assert "lang=km" in page.url
+    expect(page.locator("html")).to_have_attribute("lang", "km")
+    page.get_by_test_id("stSidebar").get_by_text("English").click()
+    expect(page.get_by_test_id("stMain").locator("h1").first).to_have_text("Log in")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+
+
+@pytest.mark.parametrize(
+    ("path", "declared"),
+    [("/owners?lang=km", "km"), ("/?lang=%3Cscript%3Ealert(1)%3C/script%3E", "en"), ("/?lang=fr", "en")],
+)
+def test_a_page_opened_by_its_address_declares_its_language(page: Page, path: str, declared: str):
+    """Opened cold: the page's ``lang`` is the language it shows (WCAG 3.1.1), never what the address bar asked
+    for unless it is on offer; one script of the server's own does it (the policy allows no inline script)."""
+    goto(page, path)
+    expect(page.get_by_test_id("stMain").locator("h1").first).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("lang", declared)
+    assert page.locator('script[src$="page-language.js"]').count() == 1
