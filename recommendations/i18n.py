@@ -41,7 +41,8 @@ ROOT = Path(__file__).resolve().parents[1]
 LOCALE_DIR = ROOT / "locale"
 DOMAIN = "tracker"
 SOURCE_LANGUAGE = "en"
-_CODE = re.compile(r"^[a-z]{2,3}$")
+#: A language as the tracker names it: a bare two- or three-letter code (a catalog's folder, ``?lang=``).
+LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
 #: Letters of a script, by their Unicode character names: what "written in that language's script" means for a
 #: translation (``in_script``). The script of a language comes from Babel's locale data (km -> Khmr).
 SCRIPT_LETTERS = {"Khmr": "KHMER ", "Thai": "THAI ", "Laoo": "LAO ", "Mymr": "MYANMAR ", "Latn": "LATIN "}
@@ -64,7 +65,9 @@ def languages(root: Path | None = None) -> tuple[str, ...]:
 
 @functools.cache
 def _languages(root: Path) -> tuple[str, ...]:
-    found = sorted(p.name for p in root.glob("*") if _CODE.match(p.name) and _catalog_path(p.name, root).is_file())
+    found = sorted(
+        p.name for p in root.glob("*") if LANGUAGE_CODE.fullmatch(p.name) and _catalog_path(p.name, root).is_file()
+    )
     return (SOURCE_LANGUAGE, *[lang for lang in found if lang != SOURCE_LANGUAGE])
 
 

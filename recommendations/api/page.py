@@ -10,7 +10,6 @@ language (``ui.language``), and only to a language on offer (the script's ``data
 from __future__ import annotations
 
 import gzip
-import re
 from collections.abc import Iterable
 
 from starlette.datastructures import Headers, MutableHeaders
@@ -34,9 +33,9 @@ _ENCODINGS = {"": (_same, _same), "gzip": (gzip.decompress, gzip.compress)}
 
 def script_tag(languages: Iterable[str] | None = None) -> bytes:
     """The tag added to each page; ``languages``: the codes on offer (default: the catalogs'), each a bare code
-    (two or three small letters: nothing else goes into the attribute)."""
+    (``i18n.LANGUAGE_CODE``: nothing else goes into the attribute)."""
     codes = list(i18n.languages() if languages is None else languages)
-    if not all(re.fullmatch(r"[a-z]{2,3}", code) for code in codes):
+    if not all(i18n.LANGUAGE_CODE.fullmatch(code) for code in codes):
         raise ValueError(f"not a language code: {codes!r}")
     return SCRIPT.format(languages=" ".join(codes)).encode()
 
@@ -61,8 +60,8 @@ class PageLanguage:
         async def sending(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = Headers(raw=message["headers"])
-                if headers.get("content-type", "").startswith("text/html") and _ENCODINGS.get(
-                    headers.get("content-encoding", "")
+                if headers.get("content-type", "").startswith("text/html") and (
+                    headers.get("content-encoding", "") in _ENCODINGS
                 ):
                     held.append(message)
                     return
