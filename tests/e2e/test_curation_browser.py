@@ -60,10 +60,8 @@ def test_a_contributor_adds_a_document_and_a_reviewer_publishes_it(browser: Brow
     form.get_by_label("Short title, in your own words").fill("Contracts in Khmer")
     pick(page, "Themes", "Employment contracts")
     pick(page, "Addressees", "Private recruitment agencies")
-    form.get_by_role("button", name="Add this recommendation").click()
-    wait_for_run(page)
-    expect(main(page).get_by_text("1 recommendation recorded")).to_be_visible()
-    expect(form.get_by_label("Text, copied exactly from the document")).to_have_value("")  # ready for the next
+    add_this_recommendation(page, form)
+    expect(main(page).get_by_text("1 recommendation recorded")).to_be_visible()  # once, not twice
     expect(main(page).get_by_text(re.compile("shared words")).first).to_be_visible()  # its suggestions
     screenshot(page, f"curation-contributor-{width}")
     main(page).get_by_role("button", name="Submit the document").click()
@@ -85,6 +83,27 @@ def test_a_contributor_adds_a_document_and_a_reviewer_publishes_it(browser: Brow
     main(page).get_by_role("tab", name="Drafts").click()
     screenshot(page, f"curation-published-{width}")
     done_with(page)
+
+
+def add_this_recommendation(page: Page, form: Locator) -> None:
+    """Click "Add this recommendation" with no list left open, and see the form empty itself (``clear_on_submit``),
+    ready for the next one.
+
+    Why a second click: in one CI run on a busy machine the click was lost (afterwards the form still held every
+    value, no run had started, and nothing was recorded). A person would click again, so the test does, once, and
+    only if the page is idle and the form still full; the count asserted after it ("1 recommendation recorded")
+    fails if both clicks were taken."""
+    text = form.get_by_label("Text, copied exactly from the document")
+    expect(page.locator("[data-baseweb='popover']")).to_have_count(0)
+    for attempt in range(2):
+        form.get_by_role("button", name="Add this recommendation").click()
+        wait_for_run(page)
+        try:
+            expect(text).to_have_value("", timeout=5_000)
+            return
+        except AssertionError:
+            if attempt:
+                raise
 
 
 def enter(box: Locator, value: str) -> None:
