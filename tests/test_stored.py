@@ -287,3 +287,72 @@ def test_a_draft_never_reaches_a_stored_read(loaded_engine):
         payloads = conn.execute(select(stored.STORED.c.stamp, stored.STORED.c.payload)).all()
     assert payloads and all(row_stamp != stamp for row_stamp, _ in payloads)  # all stored again, after the drafts
     assert not any(MARK.encode() in bytes(payload) for _, payload in payloads)
+
+
+# --- a load stores the Overview's reads when asked (``load --prepare``) ----------------------------------------------
+
+OVERVIEW = ("counted", "disagreement_rows", "evidence_count", "over_time")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def empty_url(request, tmp_path) -> str:
+    """A database that holds nothing yet, for ``load`` to fill."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'loaded.db'}"
+    bare = request.getfixturevalue("pg_bare")
+    return bare.url.render_as_string(hide_password=False)
+
+
+def test_a_load_that_changes_the_data_stores_the_overviews_reads_for_the_first_reader(empty_url, monkeypatch):
+    from models.db import make_engine
+    from tests.conftest import run_cli
+
+    url = empty_url
+    result = run_cli("load", "--prepare", env={"DATABASE_URL": url})
+    assert result.returncode == 0, result.stderr
+    assert "the Overview's figures of the whole data worked out and stored in" in result.stdout
+    engine = make_engine(url)
+    try:
+        now = stored.stamp(engine)
+        assert sorted({name for name, _, stamp in _stored_rows(engine) if stamp == now}) == list(OVERVIEW)
+        fresh = {name: READS[name][1](engine) for name in OVERVIEW}
+        _never_again(monkeypatch)  # the first reader reads them
+        for name in OVERVIEW:
+            _same(READS[name][0](engine), fresh[name])
+        again = run_cli("load", "--prepare", env={"DATABASE_URL": url})  # nothing changed: nothing to store again
+        assert again.returncode == 0 and "figures" not in again.stdout + again.stderr
+    finally:
+        engine.dispose()
+
+
+def test_a_load_stores_them_only_when_asked(tmp_path):
+    from models.db import make_engine
+    from tests.conftest import run_cli
+
+    url = f"sqlite:///{tmp_path / 'loaded.db'}"
+    result = run_cli("load", env={"DATABASE_URL": url})
+    assert result.returncode == 0 and "figures" not in result.stdout
+    engine = make_engine(url)
+    try:
+        assert headlines.evidence_count(engine) > 0 and not _stored_rows(engine)
+    finally:
+        engine.dispose()
+
+
+def test_a_load_whose_figures_cannot_be_stored_is_still_a_load(tmp_path, monkeypatch):
+    from models.db import make_engine
+    from tests.conftest import run_cli
+
+    def refused(engine: object) -> None:
+        raise RuntimeError("the database user may only read stored_read")
+
+    monkeypatch.setattr(stored, "prepare", refused)
+    url = f"sqlite:///{tmp_path / 'loaded.db'}"
+    result = run_cli("load", "--prepare", env={"DATABASE_URL": url})
+    assert result.returncode == 0
+    assert "the Overview's figures were not stored (the database user may only read stored_read)" in result.stderr
+    engine = make_engine(url)
+    try:
+        assert headlines.evidence_count(engine) > 0 and not _stored_rows(engine)
+    finally:
+        engine.dispose()

@@ -5,12 +5,17 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from recommendations import settings
 from recommendations.cli import brief, common, curation, suggest, translations
 from recommendations.cli.people import cmd_check_config, cmd_import_updates, cmd_users
 from recommendations.progress import Progress
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 # Each command imports what it runs (`users` need not import pandas, the read side or the Word writer): a
 # command's start is most of its time in scripts and in the tests, which run a few hundred.
@@ -73,7 +78,24 @@ def cmd_load(args: argparse.Namespace) -> int:
         print("  " + line)
     if not report.changed:
         print("no changes: the database already matched the data")
+        return 0
+    if args.prepare:
+        _prepare_reads(engine)
     return 0
+
+
+def _prepare_reads(engine: Engine) -> None:
+    """Store the Overview's figures of the whole data just loaded (``read.stored.prepare``): its first reader after
+    a load then does not wait while a server works them out. A failure costs only that wait."""
+    from recommendations.read import stored
+
+    start = time.perf_counter()
+    try:
+        stored.prepare(engine)
+    except Exception as error:  # the load is committed: the servers work the figures out themselves
+        print(f"the Overview's figures were not stored ({error}); the servers will work them out", file=sys.stderr)
+        return
+    print(f"the Overview's figures of the whole data worked out and stored in {time.perf_counter() - start:.1f} s")
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -182,11 +204,20 @@ def build_parser() -> argparse.ArgumentParser:
             f"{settings.DEFAULT_DATABASE_URL}). Loading twice changes nothing; assessments recorded in the app are "
             "kept; on any problem the database is left exactly as it was."
         ),
-        epilog="examples:\n  python -m recommendations load\n  python -m recommendations load --if-empty",
+        epilog=(
+            "examples:\n  python -m recommendations load\n  python -m recommendations load --if-empty\n"
+            "  python -m recommendations load --prepare   # a reload while the app serves readers"
+        ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("dir", nargs="?", default=str(DATA), help="data folder (default: data/)")
     p.add_argument("--if-empty", action="store_true", help="only load when the database holds no sources yet")
+    p.add_argument(
+        "--prepare",
+        action="store_true",
+        help="after a load that changed the data, work out and store the Overview's figures of the whole data, so "
+        "its first reader does not wait for them (10,000 recommendations: about 1.3 s and 100 MB more)",
+    )
     p.set_defaults(func=cmd_load)
 
     p = sub.add_parser(
