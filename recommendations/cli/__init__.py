@@ -216,7 +216,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--prepare",
         action="store_true",
         help="after a load that changed the data, work out and store the Overview's figures of the whole data, so "
-        "its first reader does not wait for them (10,000 recommendations: about 1.3 s and 100 MB more)",
+        "its first reader does not wait for them (10,000 recommendations: about 1.3 s and 100 MB more; "
+        "50,000: 7.5 s and 180 MB)",
     )
     p.set_defaults(func=cmd_load)
 

@@ -314,9 +314,9 @@ def prepare(engine: Engine) -> None:
     Why: after a load that changed the data, the first reader of the Overview, on a fresh server or on one that was
     running, waits while the server works these out (10,000 recommendations: about 1.9 s of CPU; the first Overview
     asked at once of a fresh server took 1.7-2.1 s, and 0.7-0.9 s with them stored). Not done by every load: it adds
-    about 1.3 s and 100 MB to one at 10,000, in proportion to the data (at 50,000 beyond ``load``'s 400 MB). The
-    other pages' reads (Owners, Themes, the brief) are left to the servers (``ui.warm``, or their first reader). The
-    two longest run beside the rest."""
+    time and memory in proportion to the data (10,000: about 1.3 s and 100 MB; 50,000: 7.5 s, and a peak of 391 MB
+    against 211 MB, near ``load``'s 400 MB). The other pages' reads (Owners, Themes, the brief) are left to the
+    servers (``ui.warm``, or their first reader). The two longest run beside the rest."""
     years = sql.beside(over_time, engine)
     disagreeing = sql.beside(disagreement_rows, engine)
     counted(engine)
