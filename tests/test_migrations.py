@@ -150,3 +150,56 @@ def test_migrate_leaves_sqlite_in_write_ahead_mode_and_memory_as_it_is(tmp_path)
     migrate(memory)
     with memory.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "memory"
+
+
+def test_head_is_alembics_head():
+    """``migrate`` skips Alembic when a database is at ``HEAD``: a migration added without moving it fails here."""
+    from alembic.script import ScriptDirectory
+
+    from models.db import HEAD, alembic_config
+
+    assert ScriptDirectory.from_config(alembic_config()).get_current_head() == HEAD
+
+
+_MIGRATE = """
+import sys
+from models.db import make_engine, migrate, revision
+engine = make_engine(sys.argv[1])
+migrate(engine)
+with engine.connect() as conn:
+    print(revision(conn), "alembic" in sys.modules)
+"""
+
+
+@pytest.mark.parametrize("db", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_a_current_database_is_migrated_without_importing_alembic(db, request, tmp_path):
+    """A command's start: a database at the newest revision needs nothing of Alembic; an empty one, the control,
+    and one a revision behind are upgraded by it."""
+    import subprocess
+    import sys
+
+    from models.db import HEAD, alembic_config, make_engine
+    from tests.conftest import ROOT
+
+    if db == "sqlite":
+        url = f"sqlite:///{tmp_path / 'm.db'}"
+    else:
+        url = request.getfixturevalue("pg_bare").url.render_as_string(hide_password=False)
+
+    def run() -> str:
+        done = subprocess.run([sys.executable, "-c", _MIGRATE, url], cwd=ROOT, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
+
+    assert run() == f"{HEAD} True"  # empty: upgraded, with Alembic
+    assert run() == f"{HEAD} False"  # current: nothing imported
+    from alembic import command
+
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            command.downgrade(alembic_config(connection=conn), "-1")
+            conn.commit()
+    finally:
+        engine.dispose()
+    assert run() == f"{HEAD} True"  # a revision behind: upgraded again
