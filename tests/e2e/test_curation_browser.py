@@ -94,7 +94,7 @@ def add_this_recommendation(page: Page, form: Locator) -> None:
     only if the page is idle and the form still full; the count asserted after it ("1 recommendation recorded")
     fails if both clicks were taken."""
     text = form.get_by_label("Text, copied exactly from the document")
-    expect(page.locator("[data-baseweb='popover']")).to_have_count(0)
+    expect(page.get_by_role("listbox")).to_have_count(0)
     for attempt in range(2):
         form.get_by_role("button", name="Add this recommendation").click()
         wait_for_run(page)
