@@ -4,7 +4,6 @@ from functools import partial
 from typing import Any
 
 import pandas as pd
-import plotly.express as px
 import streamlit as st
 
 from recommendations import numbers, ui
@@ -100,9 +99,9 @@ axes = {
     "share": t("Share of recommendations made"),
     "status_label": "",
 }
-ui.kept_chart(("overview", "over time", filters, as_share), lambda: px.bar(  # built once per choice, for every reader
+ui.kept_chart(("overview", "over time", filters, as_share), lambda: ui.bars(  # built once per choice, for every reader
     shown, x="year", y="share" if as_share else "count", color="status_label", labels=axes,
-    color_discrete_map=ui.status_colours(), category_orders={"status_label": ui.status_order()},
+    colours=ui.status_colours(), orders={"status_label": ui.status_order()},
 ).update_layout(bargap=0.15, xaxis={"dtick": 2}, yaxis=ui.share_axis(1.0) if as_share else {}),
     t("Bar chart: status of the recommendations made so far, at the end of each year."))  # fmt: skip
 last = shown[shown["year"] == shown["year"].max()]
@@ -157,9 +156,9 @@ for tab, (dimension, (_, label, alt, behind_label)) in zip(tabs, DIMENSIONS.item
                 t("Each addressee's status for its part of the ask: a status judged for one is never another's.")
             )
         bars = partial(  # built once per filter and language, for every reader
-            px.bar, frame, y="label", x="count", color="status_label", orientation="h",
-            color_discrete_map=ui.status_colours(),
-            category_orders={"status_label": ui.status_order(), "label": order},
+            ui.bars, frame, y="label", x="count", color="status_label", orientation="h",
+            colours=ui.status_colours(),
+            orders={"status_label": ui.status_order(), "label": order},
             labels={"label": label, "count": t("Recommendations"), "status_label": ""},
         )  # fmt: skip
         ui.kept_chart(("overview", dimension, filters), bars, alt, rows=len(order))

@@ -3,7 +3,6 @@
 from urllib.parse import quote
 
 import pandas as pd
-import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -91,9 +90,9 @@ st.caption(t("Each actor's asks by their status *for that actor* (an ask to seve
 
 def status_bars() -> go.Figure:  # built once per selection and language (``ui.kept_chart``), for every reader
     mix = ui.owner_status_mix(ids)
-    return px.bar(
+    return ui.bars(
         mix.assign(label=mix["actor_id"].map(shown_as)), y="label", x="count", color="status_label", orientation="h",
-        color_discrete_map=ui.status_colours(), category_orders={"status_label": ui.status_order(), "label": order},
+        colours=ui.status_colours(), orders={"status_label": ui.status_order(), "label": order},
         labels={"label": t("Asked of"), "count": t("Asks"), "status_label": ""},
     )  # fmt: skip
 
@@ -128,10 +127,10 @@ def share_bars() -> go.Figure:  # kept as the chart above
     ).melt(id_vars=["actor"], value_vars=["share_assessed", "share_moving"], var_name="measure", value_name="share")
     measures = {"share_assessed": t("Assessed"), "share_moving": t(MOVING_LABEL)}
     shares["measure"] = shares["measure"].map(measures)
-    fig = px.bar(
+    fig = ui.bars(
         shares, y="actor", x="share", color="measure", barmode="group", orientation="h",
-        color_discrete_map=dict(zip(measures.values(), ["#0072B2", "#007A5A"], strict=True)),
-        category_orders={"actor": shares["actor"].unique().tolist(), "measure": list(measures.values())},
+        colours=dict(zip(measures.values(), ["#0072B2", "#007A5A"], strict=True)),
+        orders={"actor": shares["actor"].unique().tolist(), "measure": list(measures.values())},
         labels={"actor": t("Asked of (number of asks)"), "share": t("Share of its asks"), "measure": ""},
     )  # fmt: skip
     return fig.update_layout(xaxis=ui.share_axis(shares["share"].max()))

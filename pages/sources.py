@@ -2,7 +2,6 @@
 
 import re
 
-import plotly.express as px
 import streamlit as st
 
 from recommendations import i18n, markdown, ui
@@ -103,14 +102,14 @@ else:
     )
     sexes = {"women": t("Women"), "men": t("Men")}  # the legend's words, in the page's language
     long = long.assign(label=long["label"].map(ui.chart_label), sex=long["sex"].map(sexes))
-    chart = px.bar(
+    chart = ui.bars(
         long,
         y="label",
         x="n",
         color="sex",
         orientation="h",
         barmode="stack",
-        color_discrete_map={sexes["women"]: "#CC79A7", sexes["men"]: "#0072B2"},
+        colours={sexes["women"]: "#CC79A7", sexes["men"]: "#0072B2"},
         labels={"label": t("Destination · category (as of)"), "n": t("Migrants"), "sex": ""},
     )
     ui.chart(chart, t("Bar chart: Cambodian migrants by destination, women and men"), rows=long["label"].nunique())

@@ -8,6 +8,7 @@ import re
 import numpy as np
 import pandas as pd
 import plotly.express as px
+import pytest
 import streamlit as st
 
 from recommendations.ui import charts, look, tables
@@ -127,3 +128,68 @@ def test_the_kept_list_follows_its_rows_columns_and_language():
         assert kept == tables.as_list(frame, title="title", facts=chosen, link="link", column_config=CONFIG, lang=lang)
         seen.append(kept)
     assert len(set(seen)) == len(asked)  # not vacuous: four different lists
+
+
+# --- charts.bars: plotly express's figure, made without it -----------------------------------------------------------
+
+_STATUSES = {"Not assessed": "#BBBBBB", "In progress": "#E69F00", "Implemented": "#009E73"}
+_BARS = {  # the pages' shapes, and the edges: a colour without one given, a listed value with no row, no row at all
+    "over time": (
+        pd.DataFrame({"year": [2020, 2021, 2021, 2022], "count": [3, 1, 2, 5],
+                      "status_label": ["Not assessed", "In progress", "Not assessed", "Implemented"]}),
+        {"x": "year", "y": "count", "color": "status_label", "colours": _STATUSES,
+         "orders": {"status_label": list(_STATUSES)}, "labels": {"year": "Year", "count": "N", "status_label": ""}},
+    ),
+    "lying, ordered": (
+        pd.DataFrame({"label": ["A", "B", "A", "C"], "count": [3, 4, 5, 1],
+                      "status_label": ["In progress", "In progress", "Implemented", "Mystery"]}),
+        {"x": "count", "y": "label", "color": "status_label", "colours": _STATUSES, "orientation": "h",
+         "orders": {"status_label": ["Implemented", "Not assessed", "In progress"], "label": ["C", "B", "A"]},
+         "labels": {"label": "Asked of", "count": "Asks"}},
+    ),
+    "side by side": (
+        pd.DataFrame({"actor": ["A (3)", "B (2)", "A (3)", "B (2)"], "share": [0.3, 0.4, 0.5, 0.1],
+                      "measure": ["Assessed", "Assessed", "Moving", "Moving"]}),
+        {"x": "share", "y": "actor", "color": "measure", "colours": {"Assessed": "#0072B2", "Moving": "#007A5A"},
+         "orientation": "h", "barmode": "group", "orders": {"actor": ["A (3)", "B (2)"], "measure": ["Moving"]},
+         "labels": {"actor": "Asked of (number of asks)", "share": "Share of its asks", "measure": ""}},
+    ),
+    "stacked, nothing ordered": (
+        pd.DataFrame({"label": ["x", "y"], "n": [1.5, 2], "sex": ["Women", "Men"]}),
+        {"x": "n", "y": "label", "color": "sex", "colours": {"Women": "#CC79A7"}, "orientation": "h",
+         "barmode": "stack"},
+    ),
+    "one colour": (
+        pd.DataFrame({"year": [2021, 2022], "count": [4, 4], "status_label": ["Implemented", "Implemented"]}),
+        {"x": "year", "y": "count", "color": "status_label", "colours": _STATUSES, "labels": {"year": "Year"}},
+    ),
+    "empty": (
+        pd.DataFrame({"year": pd.Series(dtype=int), "count": pd.Series(dtype=int),
+                      "status_label": pd.Series(dtype=str)}),
+        {"x": "year", "y": "count", "color": "status_label", "colours": _STATUSES},
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", _BARS)
+def test_bars_draw_what_plotly_express_draws(case):
+    frame, how = _BARS[case]
+    ours = charts.bars(frame, **how).to_plotly_json()
+    theirs = px.bar(
+        frame, x=how["x"], y=how["y"], color=how["color"], color_discrete_map=how["colours"],
+        orientation=how.get("orientation"), barmode=how.get("barmode", "relative"),
+        category_orders=how.get("orders", {}), labels=how.get("labels", {}),
+    ).to_plotly_json()  # fmt: skip
+    assert _plain(ours) == _plain(theirs)
+    assert len(ours["data"]) == frame[how["color"]].nunique()  # not vacuous: a trace a colour, none for no row
+
+
+def _plain(value: object) -> object:
+    """A figure's JSON with its arrays as lists, to compare."""
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, np.ndarray):
+        return [_plain(item) for item in value.tolist()]
+    return value

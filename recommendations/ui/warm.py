@@ -25,7 +25,7 @@ import logging
 import threading
 import time
 
-from streamlit import string_util
+from streamlit import delta_generator, string_util
 from streamlit.logger import get_logger
 
 from recommendations import i18n, sql
@@ -87,8 +87,11 @@ def warm_up() -> float:
 @functools.cache  # once a process: a warm-up after a write finds them loaded
 def _first_use() -> None:
     """What the first page run of a process paid once, done here instead: Streamlit's table of emoji (the page's
-    icon: 0.1 s of regular expressions) and plotly express's first figure (its modules, loaded at first use)."""
+    icon: 0.1 s of regular expressions), plotly's first figure (its modules, loaded at first use), and Streamlit's
+    check that it is not in a console (once a process, at the first element: it reads the source of every frame of
+    the stack, about 0.05 s under a page run and next to nothing on this thread)."""
     string_util.is_emoji(APP_ICON)
+    getattr(delta_generator, "_maybe_print_use_warning", lambda: None)()  # Streamlit's own, private: if it is there
     first_figure()
 
 
