@@ -2,7 +2,6 @@
 
 from urllib.parse import quote
 
-import plotly.express as px
 import streamlit as st
 
 from recommendations import numbers, ui
@@ -67,9 +66,9 @@ by_year = ui.theme_by_year(filters, lang)
 grid = by_year.pivot_table(index="theme", columns="year", values="count", aggfunc="sum", fill_value=0)
 grid = grid.loc[grid.sum(axis=1).sort_values(ascending=False).index]
 grid.columns = [str(year) for year in grid.columns]
-fig = px.imshow(
-    grid.set_axis([ui.chart_label(theme, 22) for theme in grid.index], axis=0), text_auto=True, aspect="auto",
-    color_continuous_scale="Blues", labels={"x": t("Source year"), "y": t("Theme"), "color": t("Recommendations")},
+fig = ui.counts_grid(
+    grid.set_axis([ui.chart_label(theme, 22) for theme in grid.index], axis=0),
+    x=t("Source year"), y=t("Theme"), value=t("Recommendations"),
 )  # fmt: skip
 fig.update_xaxes(type="category", side="top")
 fig.update_coloraxes(showscale=False)

@@ -193,3 +193,35 @@ def _plain(value: object) -> object:
     if isinstance(value, np.ndarray):
         return [_plain(item) for item in value.tolist()]
     return value
+
+
+_GRIDS = {  # Themes' shape (wrapped labels, years as text, zeros), one cell, and counts as floats
+    "themes": pd.DataFrame([[1, 0, 3], [4, 5, 0]], index=["Recruitment<br>and fees", "Wages"],
+                           columns=["2011", "2016", "2022"]),
+    "one cell": pd.DataFrame([[7]], index=["Wages"], columns=["2022"]),
+    "floats": pd.DataFrame([[1.0, 2.5]], index=["x"], columns=["2019", "2020"]),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", _GRIDS)
+def test_a_grid_of_counts_draws_what_plotly_express_draws(case):
+    grid = _GRIDS[case]
+    words = {"x": "Source year", "y": "Theme", "value": "Recommendations"}
+    figure = charts.counts_grid(grid, **words)
+    ours = figure.to_plotly_json()
+    theirs = px.imshow(
+        grid, text_auto=True, aspect="auto", color_continuous_scale="Blues",
+        labels={"x": words["x"], "y": words["y"], "color": words["value"]},
+    ).to_plotly_json()  # fmt: skip
+    assert _plain(ours) == _plain(theirs)
+    assert np.asarray(figure.data[0].z).tolist() == grid.to_numpy().tolist()  # not vacuous: the counts are in it
+
+
+def test_no_page_imports_plotly_express():
+    """Every chart is drawn with plotly's figures (``bars``, ``counts_grid``): a server never imports plotly express
+    (about 0.2 s, which the first reader of Themes used to wait for)."""
+    from tests.conftest import ROOT
+
+    for path in [ROOT / "dashboard.py", ROOT / "app.py", *(ROOT / "pages").glob("*.py"),
+                 *(ROOT / "recommendations").rglob("*.py")]:  # fmt: skip
+        assert not re.search(r"^\s*(import plotly\.express|from plotly import express)", path.read_text(), re.M), path
