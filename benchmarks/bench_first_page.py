@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import shutil
 import sqlite3
@@ -24,6 +25,8 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,86 +37,87 @@ from benchmarks.bench_readers import session, visit  # noqa: E402
 WARMED = "warm-up:"  # the warm-up's log line (its end, filled or failed)
 
 
-def one(repo: Path, database: Path, wait_for_warm_up: bool) -> str:
+@dataclass
+class Server:
+    port: int
+    database: Path  # the copy this server serves
+    log: Path
+    started: float  # time.perf_counter() when it was started
+
+
+@contextlib.contextmanager
+def served(repo: Path, database: Path) -> Iterator[Server]:
+    """``streamlit run app.py`` of ``repo`` (its .venv) on a copy of ``database``, stopped at the end."""
     port = free_port()
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / "bench.db"
         shutil.copy(database, copy)
         log_path = Path(tmp) / "server.log"
-        start = time.perf_counter()
+        started = time.perf_counter()
         with log_path.open("w") as log:
             server = subprocess.Popen(
                 [str(repo / ".venv/bin/python"), "-m", "streamlit", "run", "app.py", "--server.headless", "true",
                  "--server.port", str(port), "--server.address", "127.0.0.1"],
-                cwd=repo, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "DATABASE_URL": f"sqlite:///{copy}"},
+                cwd=repo, stdout=log, stderr=subprocess.STDOUT,
+                env={**os.environ, "DATABASE_URL": f"sqlite:///{copy}", "PYTHONPATH": str(repo)},
             )  # fmt: skip
         try:
-            while True:
-                try:
-                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1) as answer:
-                        if answer.read() == b"ok":
-                            break
-                except OSError:
-                    time.sleep(0.05)
-            healthy = time.perf_counter() - start
-            while wait_for_warm_up and WARMED not in log_path.read_text():
-                time.sleep(0.05)
-            asked = time.perf_counter() - start
-
-            async def twice() -> tuple[float, float]:
-                async with session(f"http://127.0.0.1:{port}") as ws:
-                    first, second = await visit(ws, "overview", ""), await visit(ws, "overview", "")
-                    if first.error or second.error:
-                        raise SystemExit(f"the Overview failed: {first.error or second.error}")
-                    return first.seconds, second.seconds
-
-            first, second = asyncio.run(twice())
-            served = time.perf_counter() - start
+            yield Server(port, copy, log_path, started)
         finally:
             server.terminate()
             server.wait()
+
+
+def healthy(server: Server) -> None:
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{server.port}/_stcore/health", timeout=1) as answer:
+                if answer.read() == b"ok":
+                    return
+        except OSError:
+            time.sleep(0.05)
+
+
+def warmed(server: Server) -> None:
+    while WARMED not in server.log.read_text():
+        time.sleep(0.05)
+
+
+def one(repo: Path, database: Path, wait_for_warm_up: bool) -> str:
+    with served(repo, database) as server:
+        healthy(server)
+        health = time.perf_counter() - server.started
+        if wait_for_warm_up:
+            warmed(server)
+        asked = time.perf_counter() - server.started
+        first, second = asyncio.run(overviews(server.port, 2))
+        done = time.perf_counter() - server.started
     when = "after the warm-up" if wait_for_warm_up else "at once"
     return (
-        f"{repo}: health {healthy:.2f} s; asked {when} ({asked:.2f} s): first Overview {first:.2f} s, "
-        f"second {second:.2f} s; served {served:.2f} s after the start"
+        f"{repo}: health {health:.2f} s; asked {when} ({asked:.2f} s): first Overview {first:.2f} s, "
+        f"second {second:.2f} s; served {done:.2f} s after the start"
     )
 
 
 def after_a_load(database: Path, prepare: bool) -> str:
-    port = free_port()
-    with tempfile.TemporaryDirectory() as tmp:
-        copy = Path(tmp) / "bench.db"
-        shutil.copy(database, copy)
-        log_path = Path(tmp) / "server.log"
-        env = {**os.environ, "DATABASE_URL": f"sqlite:///{copy}", "PYTHONPATH": str(ROOT)}
-        with log_path.open("w") as log:
-            server = subprocess.Popen(
-                [str(ROOT / ".venv/bin/python"), "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-                 "--server.port", str(port), "--server.address", "127.0.0.1"],
-                cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env,
+    with served(ROOT, database) as server:
+        warmed(server)
+        asyncio.run(overviews(server.port, 1))  # a reader before the load
+        with sqlite3.connect(server.database) as db:  # what every load writes last
+            db.execute(
+                "INSERT INTO audit_log (at, who, action, table_name, record_id) "
+                "VALUES (datetime('now'), 'benchmark', 'load', 'source', 'bench')"
+            )
+        start = time.perf_counter()
+        if prepare:
+            subprocess.run(
+                [str(ROOT / ".venv/bin/python"), "-c",
+                 "import sys\nfrom models.db import make_engine\nfrom recommendations.read import stored\n"
+                 "stored.prepare(make_engine(sys.argv[1]))", f"sqlite:///{server.database}"],
+                check=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
             )  # fmt: skip
-        try:
-            while WARMED not in log_path.read_text():
-                time.sleep(0.1)
-            asyncio.run(overviews(port, 1))  # a reader before the load
-            with sqlite3.connect(copy) as db:  # what every load writes last
-                db.execute(
-                    "INSERT INTO audit_log (at, who, action, table_name, record_id) "
-                    "VALUES (datetime('now'), 'benchmark', 'load', 'source', 'bench')"
-                )
-            start = time.perf_counter()
-            if prepare:
-                subprocess.run(
-                    [str(ROOT / ".venv/bin/python"), "-c",
-                     "import sys\nfrom models.db import make_engine\nfrom recommendations.read import stored\n"
-                     "stored.prepare(make_engine(sys.argv[1]))", f"sqlite:///{copy}"],
-                    check=True, cwd=ROOT, env=env,
-                )  # fmt: skip
-            prepared = time.perf_counter() - start
-            first, second = asyncio.run(overviews(port, 2))
-        finally:
-            server.terminate()
-            server.wait()
+        prepared = time.perf_counter() - start
+        first, second = asyncio.run(overviews(server.port, 2))
     how = f"figures prepared ({prepared:.2f} s, a process of its own)" if prepare else "nothing prepared"
     return f"after a load, {how}: first Overview {first:.2f} s, second {second:.2f} s"
 
