@@ -55,7 +55,7 @@ _temporary_files_in_memory()
 
 
 def _kept_rows_per_process() -> None:
-    """Loads keep the rows they read (``load_state.kept``) in a directory of this test process's own, removed at
+    """Loads keep the rows they read (``kept_rows.kept``) in a directory of this test process's own, removed at
     its end: never the user's cache, and never another worker's."""
     directory = tempfile.mkdtemp(prefix="tracker-kept-rows-")
     os.environ["TRACKER_LOAD_CACHE"] = directory

@@ -1,4 +1,4 @@
-"""The rows a load read, kept (``load_state.kept``): a reload of unchanged files after a write compares them instead
+"""The rows a load read, kept (``kept_rows.kept``): a reload of unchanged files after a write compares them instead
 of reading the files, and ends as a read would; a kept file that is not this user's own, not whole, or not of these
 files and this folder is never used."""
 
@@ -8,6 +8,7 @@ import hashlib
 import logging
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from models import Theme, tables
 from models.db import make_engine
 from recommendations import settings
 from recommendations.audit import audit
-from recommendations.dataset import loader, validate
+from recommendations.dataset import kept_rows, loader, validate
 from recommendations.dataset.loader import load_folder
 from tests.helpers import app_assessment, content
 
@@ -260,3 +261,19 @@ def test_a_text_published_in_the_app_stays_the_newest_across_reloads_of_kept_row
         with sqlite_engine.connect() as conn:
             assert conn.execute(select(sources.c.full_text).where(sources.c.id == textless.id)).scalar_one() == text
     assert _digest(kept) == before
+
+
+def test_a_load_is_expected_to_read_unless_its_rows_are_kept_and_newer_than_its_files(cache, data_copy, tmp_path):
+    """``kept_rows.likely``: the guess a command makes before it imports anything, of whether to start parsing."""
+    assert not kept_rows.likely(data_copy)  # nothing kept yet
+    load_folder(data_copy, make_engine(f"sqlite:///{tmp_path / 'likely.db'}"))
+    assert kept_rows.likely(data_copy)
+    later = time.time() + 10
+    os.utime(data_copy / "sources" / next(p.name for p in (data_copy / "sources").iterdir()), (later, later))
+    assert not kept_rows.likely(data_copy)  # a file edited since the rows were kept
+
+
+def test_without_a_place_to_keep_rows_every_load_is_expected_to_read(configure, data_copy, tmp_path):
+    configure(load_cache=None)
+    load_folder(data_copy, make_engine(f"sqlite:///{tmp_path / 'none.db'}"))
+    assert not kept_rows.likely(data_copy)

@@ -203,3 +203,32 @@ def test_a_current_database_is_migrated_without_importing_alembic(db, request, t
     finally:
         engine.dispose()
     assert run() == f"{HEAD} True"  # a revision behind: upgraded again
+
+
+def test_an_upgrade_that_fails_half_way_leaves_a_sqlite_database_as_it_was(tmp_path, monkeypatch):
+    """One transaction for a whole upgrade on SQLite too: a migration that fails after others have run undoes them
+    all, and the next start upgrades from where the database was."""
+    import shutil
+
+    from sqlalchemy import inspect
+
+    import models.db as db
+
+    scripts = tmp_path / "migrations"
+    shutil.copytree(db.MIGRATIONS, scripts, ignore=shutil.ignore_patterns("__pycache__"))
+    (scripts / "versions" / "0099_fails.py").write_text(
+        'revision = "0099"\ndown_revision = "' + db.HEAD + '"\nbranch_labels = None\ndepends_on = None\n\n'
+        "import sqlalchemy as sa\nfrom alembic import op\n\n\n"
+        "def upgrade() -> None:\n    op.create_table('half_way', sa.Column('id', sa.Integer, primary_key=True))\n"
+        "    raise RuntimeError('this migration fails')\n"
+    )
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'm.db'}")
+    with monkeypatch.context() as patch:
+        patch.setattr(db, "MIGRATIONS", scripts)
+        with pytest.raises(RuntimeError, match="this migration fails"):
+            db.migrate(engine)
+    assert inspect(engine).get_table_names() == []  # not the 14 revisions before it, nor half of the last
+    db.migrate(engine)
+    with engine.connect() as conn:
+        assert db.revision(conn) == db.HEAD
+        assert compare_metadata(MigrationContext.configure(conn), SQLModel.metadata) == []

@@ -4,12 +4,14 @@ in the reader's process, whether the worker runs to the end, stops half way, or 
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine
 
-from recommendations.dataset import parsing, validate
+from recommendations.dataset import parsing
+from recommendations.dataset.folder import Plan
 from recommendations.dataset.loader import load_folder
 from recommendations.dataset.validate import read_dataset
 from recommendations.dataset.yamlio import LineDict, iter_keyed, line_of, read_yaml
@@ -20,7 +22,7 @@ EVIDENCE = ("evidence.yaml", "evidence", ())
 
 
 def _jobs(root: Path) -> list[parsing.Job]:
-    return validate._Plan.of(root).jobs(root)
+    return Plan.of(root).jobs(root)
 
 
 def _here(path: Path) -> list[tuple[object, ...]]:
@@ -76,10 +78,12 @@ def test_a_read_with_a_worker_says_what_a_read_here_says(data_copy):
     assert "evidence.yaml:305: kind:" in said and "invalid YAML" in said and "glossary.yaml:0: not UTF-8" in said
 
 
-def test_a_worker_that_stops_half_way_leaves_the_rest_to_the_reader():
-    """One record a frame, so the pipe holds only part of the file when the worker is stopped (its frames are about
-    210 KB, a Linux pipe holds 64 KB, and the worker waits while it is full): the reader takes
-    what was sent, then parses the rest itself, from the record after the last one sent."""
+def test_a_worker_that_stops_half_way_leaves_the_rest_to_the_reader(monkeypatch):
+    """One record a frame, and a lead of one page, so only part of the file was sent when the worker is stopped
+    (the worker waits while the pipe and the lead are full): the reader takes what was sent, then parses the rest
+    itself, from the record after the last one sent."""
+    monkeypatch.setattr(parsing, "LEAD", 4096)
+    monkeypatch.setattr(parsing, "_CHUNK", 4096)
     path = DATA / "evidence.yaml"
     here = _here(path)
     with parsing.Files([(str(path), "evidence", ())], parallel=True, frame=1) as files:
@@ -130,11 +134,11 @@ def test_only_a_large_read_on_several_cores_starts_a_worker(monkeypatch, data_co
     monkeypatch.setattr(parsing._Worker, "start", staticmethod(start))
     read_dataset(data_copy, keep=False)  # 800 KB of YAML
     assert started == []
-    monkeypatch.setattr(validate, "PARALLEL_FROM", 1000)
-    monkeypatch.setattr(validate, "cores", lambda: 1)
+    monkeypatch.setattr(parsing, "PARALLEL_FROM", 1000)
+    monkeypatch.setattr(parsing, "cores", lambda: 1)
     read_dataset(data_copy, keep=False)
     assert started == []
-    monkeypatch.setattr(validate, "cores", lambda: 2)
+    monkeypatch.setattr(parsing, "cores", lambda: 2)
     read_dataset(data_copy, keep=False)
     assert started == [len(_jobs(data_copy))]
 
@@ -157,11 +161,127 @@ def test_a_load_with_a_worker_writes_what_a_load_here_writes(tmp_path, monkeypat
     configure(load_cache=None)  # each load reads the files (no rows kept from the other)
     here = create_engine(f"sqlite:///{tmp_path / 'here.db'}")
     load_folder(DATA, here)
-    monkeypatch.setattr(validate, "PARALLEL_FROM", 0)
-    monkeypatch.setattr(validate, "cores", lambda: 2)
+    monkeypatch.setattr(parsing, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(parsing, "cores", lambda: 2)
     there = create_engine(f"sqlite:///{tmp_path / 'there.db'}")
     load_folder(DATA, there)
     written, expected = snapshot(there), snapshot(here)
     # the audit rows differ only in their time
     assert [row[2:] for row in written.pop("audit_log")] == [row[2:] for row in expected.pop("audit_log")]
     assert written == expected and len(written["recommendation"]) > 80
+
+
+def _held(files: parsing.Files) -> int:
+    """Bytes of the worker's output the reader's process holds and has not yet read."""
+    drain = files._worker.output  # type: ignore[union-attr]
+    return sum(len(chunk) for chunk in list(drain._chunks.queue)) + len(drain._buffer) - drain._at
+
+
+def test_the_reader_takes_the_workers_output_ahead_but_no_more_than_the_lead(monkeypatch):
+    """The worker parses on while the reader does something else, up to ``LEAD`` bytes ahead; then it waits, so
+    memory stays bounded whatever the data's size; what was held is read as if it had just come."""
+    monkeypatch.setattr(parsing, "LEAD", 64 * 1024)
+    monkeypatch.setattr(parsing, "_CHUNK", 16 * 1024)
+    jobs = _jobs(DATA)
+    with parsing.Files(jobs, parallel=True, frame=8) as files:
+        drain = files._worker.output  # type: ignore[union-attr]
+        for _ in range(500):  # the thread fills the lead while this one reads nothing
+            if drain._chunks.full():
+                break
+            time.sleep(0.01)
+        assert drain._chunks.full()
+        time.sleep(0.2)
+        assert 0 < _held(files) <= 64 * 1024
+        assert files._worker.process.poll() is None  # type: ignore[union-attr]  # waiting, not done: 800 KB to go
+        for path, key, optional in jobs:
+            if key is None:
+                assert files.document(Path(path)) == read_yaml(Path(path))
+            else:
+                got = [
+                    (f, line, o, parsing.located(v, ls)) for f, line, o, v, ls in files.keyed(Path(path), key, optional)
+                ]
+                assert got == list(iter_keyed(Path(path), key, optional))
+        assert files.parallel  # all of it from the worker
+
+
+@pytest.fixture
+def counted_starts(monkeypatch) -> list[int]:
+    """Reads of any size parse in a worker; each worker started is counted (its number of files)."""
+    monkeypatch.setattr(parsing, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(parsing, "cores", lambda: 2)
+    started: list[int] = []
+    real = parsing._Worker.start
+    real_ahead = parsing.parse_ahead
+
+    def ahead(root: Path) -> None:
+        started.append(-1)  # parse_ahead asked
+        real_ahead(root)
+
+    monkeypatch.setattr(parsing, "parse_ahead", ahead)
+
+    def start(jobs: list[parsing.Job], frame: int = parsing._FRAME) -> parsing._Worker | None:
+        started.append(len(jobs))
+        return real(jobs, frame)
+
+    monkeypatch.setattr(parsing._Worker, "start", staticmethod(start))
+    yield started
+    parsing.stop_ahead()
+
+
+def test_a_worker_started_ahead_is_the_one_the_read_of_those_files_uses(counted_starts, data_copy):
+    here = read_dataset(data_copy, keep=False, parallel=False)
+    parsing.parse_ahead(data_copy)
+    worker = parsing._ahead[0]
+    there = read_dataset(data_copy, keep=False)
+    assert counted_starts == [-1, len(_jobs(data_copy))]  # one worker: started ahead, taken by the read
+    assert parsing._ahead == [] and worker.process.poll() is not None  # and stopped at the read's end
+    assert there[1] == here[1] and there[0].counts == here[0].counts
+
+
+def test_a_worker_started_ahead_on_other_files_or_for_no_read_is_stopped(counted_starts, data_copy):
+    parsing.parse_ahead(DATA)
+    stale = parsing._ahead[0]
+    (data_copy / "glossary.yaml").unlink()  # other files: other jobs
+    problems = read_dataset(data_copy, keep=False)[1]
+    assert stale.process.poll() is not None and len(counted_starts) == 3  # stopped; the read started its own
+    assert problems == read_dataset(data_copy, keep=False, parallel=False)[1]
+    parsing.parse_ahead(DATA)
+    unused = parsing._ahead[0]
+    read_dataset(DATA, keep=False, parallel=False)  # a read that parses here
+    assert unused.process.poll() is not None and parsing._ahead == []
+    parsing.parse_ahead(DATA)
+    last = parsing._ahead[0]
+    parsing.stop_ahead()  # what a load that reads nothing does, and the end of the process
+    assert parsing._ahead == [] and last.process.poll() is not None
+    everything, copy = len(_jobs(DATA)), len(_jobs(data_copy))
+    assert counted_starts == [-1, everything, copy, -1, everything, -1, everything]
+
+
+def test_a_load_that_reads_nothing_stops_the_worker_started_ahead(counted_starts, tmp_path, configure):
+    configure(load_cache=None)
+    engine = create_engine(f"sqlite:///{tmp_path / 'ahead.db'}")
+    load_folder(DATA, engine)
+    parsing.parse_ahead(DATA)
+    worker = parsing._ahead[0]
+    assert load_folder(DATA, engine).unchanged_files
+    assert parsing._ahead == [] and worker.process.poll() is not None
+
+
+def test_validate_and_a_load_start_their_worker_first_and_a_reload_of_kept_rows_none(
+    counted_starts, data_copy, tmp_path, configure, capsys
+):
+    """A command asks for the worker before it imports its checks (the read takes that one, starting none of its
+    own); a load whose rows are kept from a read of the same files asks for none (it will not read)."""
+    from recommendations.cli import main
+
+    configure(load_cache=tmp_path / "cache", database_url=f"sqlite:///{tmp_path / 'cli.db'}")
+    files = len(_jobs(data_copy))
+    assert main(["validate", str(data_copy)]) == 0
+    assert counted_starts == [-1, files]
+    assert main(["load", str(data_copy)]) == 0
+    assert counted_starts == [-1, files] * 2
+    assert main(["load", str(data_copy)]) == 0 and "nothing was read" in capsys.readouterr().out
+    assert counted_starts == [-1, files] * 2 and parsing._ahead == []
+    (data_copy / "themes.yaml").write_text((data_copy / "themes.yaml").read_text() + "\n")
+    assert main(["load", str(data_copy)]) == 0  # a file changed since: read, with a worker started first
+    assert counted_starts == [-1, files] * 3

@@ -24,8 +24,8 @@ def _parser(request, monkeypatch):
     """Every rule twice: the files parsed in the reader's process and in a worker (``dataset.parsing``), which a
     read of this size would not start by itself."""
     if request.param == "parsed by a worker":
-        monkeypatch.setattr("recommendations.dataset.validate.PARALLEL_FROM", 0)
-        monkeypatch.setattr("recommendations.dataset.validate.cores", lambda: 2)
+        monkeypatch.setattr("recommendations.dataset.parsing.PARALLEL_FROM", 0)
+        monkeypatch.setattr("recommendations.dataset.parsing.cores", lambda: 2)
 
 
 def problems_of(root):

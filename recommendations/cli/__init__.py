@@ -37,6 +37,9 @@ EPILOG = """examples:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from recommendations.dataset import parsing
+
+    parsing.parse_ahead(Path(args.dir))  # parses while the checks are imported
     from recommendations.dataset.validate import read_dataset
 
     data, problems = read_dataset(Path(args.dir), Progress("of YAML read", unit="bytes"), keep=False)
@@ -53,6 +56,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_load(args: argparse.Namespace) -> int:
+    from recommendations.dataset import kept_rows, parsing
+
+    if not args.if_empty and not kept_rows.likely(Path(args.dir)):  # parsed while the checks are imported and the
+        parsing.parse_ahead(Path(args.dir))  # schema is migrated
     from recommendations.dataset.loader import DataInvalid, load_folder, prepare
 
     engine = common.engine()

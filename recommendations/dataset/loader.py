@@ -29,8 +29,10 @@ from models import tables
 from models.db import BOOTSTRAP_LOCK, exclusive, is_empty, migrate
 from models.filling import filling
 from recommendations.audit import audit
+from recommendations.dataset import parsing
 from recommendations.dataset.folder import Problem
-from recommendations.dataset.load_state import fingerprint, kept, last_fingerprint, remember_fingerprint
+from recommendations.dataset.kept_rows import kept
+from recommendations.dataset.load_state import fingerprint, last_fingerprint, remember_fingerprint
 from recommendations.dataset.records import LOADED, record_rows
 from recommendations.dataset.staging import Staging
 from recommendations.dataset.sync import HISTORY, Staged, TableReport, append_history, sync_table
@@ -121,16 +123,18 @@ def load_folder(root: Path, engine: Engine, progress: Progress | None = None) ->
     """Validate ``root`` and load it; raise DataInvalid (database untouched) on any problem.
 
     When the files and the rules are byte for byte those of the last load, nothing is read or written. When they
-    are those of an earlier read whose rows were kept (``load_state.kept``: a reload after a write in the app, or
+    are those of an earlier read whose rows were kept (``kept_rows.kept``: a reload after a write in the app, or
     the same folder into another database), those rows are compared and nothing is read.
     ``progress(done, total)`` follows the reading, which is most of the time of a load.
     """
     migrate(engine)
     print_ = fingerprint(root)
     if print_ == last_fingerprint(engine):
+        parsing.stop_ahead()  # the files are not read
         return LoadReport(unchanged_files=True)
     slot = kept(root, print_, _shape())
     if slot is not None and (earlier := Staging.reopen(slot.path, LOADED, slot.key)) is not None:
+        parsing.stop_ahead()
         try:
             report = _load_staged(earlier, engine, root, print_)
         except (sqlite3.DatabaseError, exc.DatabaseError) as error:  # a damaged file: the load was rolled back

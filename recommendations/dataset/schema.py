@@ -18,6 +18,7 @@ from pydantic import (
     model_validator,
 )
 
+from recommendations.dataset import folder
 from recommendations.dataset.fields import (
     Id,
     IdentityName,
@@ -315,20 +316,24 @@ class ResearchLogIn(Record):
         return self
 
 
-# What each top-level file holds: file name -> (list key, item model).
-LIST_FILES: dict[str, tuple[str, type[Record]]] = {
-    "actors.yaml": ("actors", ActorIn),
-    "themes.yaml": ("themes", ThemeIn),
-    "glossary.yaml": ("glossary", GlossaryIn),
-    "evidence.yaml": ("evidence", EvidenceIn),
-    "assessments.yaml": ("assessments", AssessmentIn),
-    "links.yaml": ("links", LinkIn),
-    "context_figures.yaml": ("context_figures", ContextFigureIn),
-    "research_log.yaml": ("research_log", ResearchLogIn),
+# What each top-level file holds: file name -> (list key, item model); the names and keys are ``folder.LISTS``.
+_MODELS: dict[str, type[Record]] = {
+    "actors": ActorIn,
+    "themes": ThemeIn,
+    "glossary": GlossaryIn,
+    "evidence": EvidenceIn,
+    "assessments": AssessmentIn,
+    "links": LinkIn,
+    "context_figures": ContextFigureIn,
+    "research_log": ResearchLogIn,
+    "examined_not_linked": ExaminedIn,
 }
+LIST_FILES: dict[str, tuple[str, type[Record]]] = {name: (key, _MODELS[key]) for name, key in folder.LISTS.items()}
 #: Lists a file may hold after its main one: file name -> {key: item model}.
-OPTIONAL_LISTS: dict[str, dict[str, type[Record]]] = {"links.yaml": {"examined_not_linked": ExaminedIn}}
-SOURCES_DIR = "sources"
+OPTIONAL_LISTS: dict[str, dict[str, type[Record]]] = {
+    name: {key: _MODELS[key] for key in keys} for name, keys in folder.OPTIONAL.items()
+}
+SOURCES_DIR = folder.SOURCES_DIR
 
 
 def json_schemas() -> dict[str, dict[str, Any]]:

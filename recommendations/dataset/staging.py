@@ -21,7 +21,7 @@ from sqlalchemy import Column, MetaData, Table, bindparam, create_engine, insert
 from sqlalchemy.engine import Connection
 
 from models import SQLModel, tables
-from recommendations.dataset.load_state import STAGING_PREFIX, private_file
+from recommendations.dataset.kept_rows import STAGING_PREFIX, private_file
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +81,7 @@ class Staging:
 
     @classmethod
     def reopen(cls, kept: Path, models: list[type[SQLModel]], key: str) -> Staging | None:
-        """The rows a load kept in ``kept`` (see ``load_state.Kept``), or None when it is missing, not this user's
+        """The rows a load kept in ``kept`` (see ``kept_rows.Kept``), or None when it is missing, not this user's
         own, or not of ``key``. Read through a hard link of its own, so a load that replaces the file meanwhile
         does not change what this one reads; the link goes at ``close``."""
         link = kept.with_name(f"{kept.name}.{os.getpid()}.{uuid.uuid4().hex}")
@@ -104,7 +104,7 @@ class Staging:
         return None
 
     def mark(self, key: str) -> None:
-        """Say whose rows these are (``load_state.Kept.key``), before the file is kept."""
+        """Say whose rows these are (``kept_rows.Kept.key``), before the file is kept."""
         self.db.executescript("DROP TABLE IF EXISTS kept; CREATE TABLE kept (key TEXT NOT NULL);")
         self.db.execute("INSERT INTO kept (key) VALUES (?)", (key,))
         self.db.commit()

@@ -7,22 +7,15 @@ once. The loader refuses to touch the database unless the problem list is empty.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from recommendations.dataset.crosscheck import CrossCheck, entry_ident
-from recommendations.dataset.fields import Record
-from recommendations.dataset.folder import Dataset, Problem, outside
-from recommendations.dataset.parsing import PARALLEL_FROM, Files, Job, cores, located
-from recommendations.dataset.schema import (
-    LIST_FILES,
-    OPTIONAL_LISTS,
-    SOURCES_DIR,
-    SourceIn,
-)
+from recommendations.dataset.folder import Dataset, Plan, Problem, refusal
+from recommendations.dataset.parsing import Files, located, wanted
+from recommendations.dataset.schema import LIST_FILES, OPTIONAL_LISTS, SourceIn
 from recommendations.dataset.staging import Staging
 from recommendations.dataset.yamlio import READ_ERRORS, LineList, YamlError, line_of
 
@@ -47,12 +40,8 @@ Progress = Callable[[int, int], None]
 
 def _open_problem(path: Path, root: Path) -> Problem | None:
     """Why ``path`` may not be read, if it may not: outside the folder, or not a regular file."""
-    rel = _rel(path, root)
-    if outside(path, root):
-        return Problem(rel, 0, "the file lies outside the data folder (through a symbolic link or '..'); refused")
-    if not path.is_file():
-        return Problem(rel, 0, "not a regular file; refused")
-    return None
+    why = refusal(path, root)
+    return None if why is None else Problem(_rel(path, root), 0, why)
 
 
 def _read_problem(rel: str, exc: Exception) -> Problem:
@@ -90,9 +79,10 @@ def _rel(path: Path, root: Path) -> str:
 Rows = Callable[[str, Any], None]  # (kind, record): what a load makes of each record (``loader``)
 
 
-def _read_list_file(reader: _Reader, path: Path, key: str, model: type[BaseModel], tick: Callable[[int], None]) -> bool:
+def _read_list_file(reader: _Reader, path: Path, key: str, tick: Callable[[int], None]) -> bool:
     """Validate a list file record by record (one in memory at a time); False if it could not be read whole."""
     data, problems = reader.data, reader.problems
+    model: type[BaseModel] = LIST_FILES[path.name][1]
     rel = _rel(path, data.root)
     refusal = _open_problem(path, data.root)
     if refusal:
@@ -143,10 +133,6 @@ class _Reader:
             self.rows(kind, record)
 
 
-# The order of reading: every reference points at a kind read before it (see crosscheck).
-_BEFORE_SOURCES = ("actors.yaml", "themes.yaml", "glossary.yaml")
-
-
 def read_dataset(
     root: Path,
     progress: Progress | None = None,
@@ -162,16 +148,16 @@ def read_dataset(
     ``keep=False`` keeps no record (the Dataset then holds only counts): memory stays flat in the data's size.
     ``rows(kind, record)`` is called for each valid record, in the order of reading; ``staging`` is the scratch
     database to use (one of the caller's, to stage a load's rows in), else a temporary one. ``parallel``: parse the
-    files in a worker process (``parsing``); default: when there are several cores and at least ``PARALLEL_FROM``
-    bytes of YAML.
+    files in a worker process (``parsing``); default: when there are several cores and enough YAML
+    (``parsing.wanted``). A worker the command started ahead on the same files (``parsing.parse_ahead``) is used.
     """
     root = Path(root)
     data = Dataset(root=root)
     if not root.is_dir():
         return data, [Problem(str(root), 0, "data folder not found")]
-    plan = _Plan.of(root)
+    plan = Plan.of(root)
     if parallel is None:
-        parallel = sum(plan.sizes.values()) >= PARALLEL_FROM and cores() > 1
+        parallel = wanted(plan.total)
     scratch = staging or Staging()
     try:
         with Files(plan.jobs(root), parallel) as files:
@@ -184,33 +170,7 @@ def read_dataset(
     return data, sorted(set(problems))
 
 
-@dataclass
-class _Plan:
-    """The files of a read in the order of reading: list files before the sources, the sources, the other lists."""
-
-    first: list[tuple[Path, str, type[Record]]]
-    sources: list[Path]
-    rest: list[tuple[Path, str, type[Record]]]
-    sizes: dict[Path, int]
-
-    @classmethod
-    def of(cls, root: Path) -> _Plan:
-        sources_dir = root / SOURCES_DIR
-        sources = sorted(sources_dir.glob("*.yaml")) if sources_dir.is_dir() else []
-        lists = [(root / name, key, model) for name, (key, model) in LIST_FILES.items() if (root / name).exists()]
-        sizes = {path: _size(path, root) for path in [p for p, _, _ in lists] + sources}
-        first = [f for f in lists if f[0].name in _BEFORE_SOURCES]
-        return cls(first, sources, [f for f in lists if f not in first], sizes)
-
-    def jobs(self, root: Path) -> list[Job]:
-        """What a worker parses: every file the reader may open (a refused one is the reader's to report)."""
-        jobs: list[Job] = [(str(p), key, tuple(OPTIONAL_LISTS.get(p.name, {}))) for p, key, _ in self.first]
-        jobs += [(str(p), None, ()) for p in self.sources]
-        jobs += [(str(p), key, tuple(OPTIONAL_LISTS.get(p.name, {}))) for p, key, _ in self.rest]
-        return [job for job in jobs if _open_problem(Path(job[0]), root) is None]
-
-
-def _read_all(reader: _Reader, root: Path, progress: Progress | None, plan: _Plan) -> None:
+def _read_all(reader: _Reader, root: Path, progress: Progress | None, plan: Plan) -> None:
     data, problems = reader.data, reader.problems
     for filename in REQUIRED_FILES:
         if not (root / filename).exists():
@@ -229,8 +189,8 @@ def _read_all(reader: _Reader, root: Path, progress: Progress | None, plan: _Pla
 
         return tick
 
-    for path, key, model in plan.first:
-        if not _read_list_file(reader, path, key, model, ticker(done)):
+    for path, key in plan.first:
+        if not _read_list_file(reader, path, key, ticker(done)):
             data.unreadable.add(key)
         done += sizes[path]
     reader.check.actors_read()
@@ -257,16 +217,9 @@ def _read_all(reader: _Reader, root: Path, progress: Progress | None, plan: _Pla
         for rec, at in zip(source.recommendations, rec_at, strict=True):
             reader.staging.place("recommendations", rec.id, *at)
 
-    for path, key, model in plan.rest:
-        if not _read_list_file(reader, path, key, model, ticker(done)):
+    for path, key in plan.rest:
+        if not _read_list_file(reader, path, key, ticker(done)):
             data.unreadable.add(key)
         done += sizes[path]
     if progress is not None:
         progress(total, total)
-
-
-def _size(path: Path, root: Path) -> int:
-    try:
-        return path.stat().st_size if not outside(path, root) else 0
-    except OSError:
-        return 0
