@@ -55,9 +55,9 @@ def _read_problem(rel: str, exc: Exception) -> Problem:
 
 def _read(files: Files, path: Path, root: Path, problems: list[Problem]) -> Any:  # the YAML's value; None: unreadable
     rel = _rel(path, root)
-    refusal = _open_problem(path, root)
-    if refusal:
-        problems.append(refusal)
+    refused = _open_problem(path, root)
+    if refused:
+        problems.append(refused)
         return None
     try:
         raw = files.document(path)
@@ -84,9 +84,9 @@ def _read_list_file(reader: _Reader, path: Path, key: str, tick: Callable[[int],
     data, problems = reader.data, reader.problems
     model: type[BaseModel] = LIST_FILES[path.name][1]
     rel = _rel(path, data.root)
-    refusal = _open_problem(path, data.root)
-    if refusal:
-        problems.append(refusal)
+    refused = _open_problem(path, data.root)
+    if refused:
+        problems.append(refused)
         return False
     optional = OPTIONAL_LISTS.get(path.name, {})
     index = -1
