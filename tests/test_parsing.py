@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine
 
-from recommendations.dataset import parsing
+from recommendations.dataset import drain, parsing
 from recommendations.dataset.folder import Plan
 from recommendations.dataset.loader import load_folder
 from recommendations.dataset.validate import read_dataset
@@ -82,8 +82,8 @@ def test_a_worker_that_stops_half_way_leaves_the_rest_to_the_reader(monkeypatch)
     """One record a frame, and a lead of one page, so only part of the file was sent when the worker is stopped
     (the worker waits while the pipe and the lead are full): the reader takes what was sent, then parses the rest
     itself, from the record after the last one sent."""
-    monkeypatch.setattr(parsing, "LEAD", 4096)
-    monkeypatch.setattr(parsing, "_CHUNK", 4096)
+    monkeypatch.setattr(drain, "LEAD", 4096)
+    monkeypatch.setattr(drain, "_CHUNK", 4096)
     path = DATA / "evidence.yaml"
     here = _here(path)
     with parsing.Files([(str(path), "evidence", ())], parallel=True, frame=1) as files:
@@ -173,23 +173,23 @@ def test_a_load_with_a_worker_writes_what_a_load_here_writes(tmp_path, monkeypat
 
 def _held(files: parsing.Files) -> int:
     """Bytes of the worker's output the reader's process holds and has not yet read."""
-    drain = files._worker.output  # type: ignore[union-attr]
-    return sum(len(chunk) for chunk in list(drain._chunks.queue)) + len(drain._buffer) - drain._at
+    taken = files._worker.output  # type: ignore[union-attr]
+    return sum(len(chunk) for chunk in list(taken._chunks.queue)) + len(taken._buffer) - taken._at
 
 
 def test_the_reader_takes_the_workers_output_ahead_but_no_more_than_the_lead(monkeypatch):
-    """The worker parses on while the reader does something else, up to ``LEAD`` bytes ahead; then it waits, so
+    """The worker parses on while the reader does something else, up to ``drain.LEAD`` bytes ahead; then it waits, so
     memory stays bounded whatever the data's size; what was held is read as if it had just come."""
-    monkeypatch.setattr(parsing, "LEAD", 64 * 1024)
-    monkeypatch.setattr(parsing, "_CHUNK", 16 * 1024)
+    monkeypatch.setattr(drain, "LEAD", 64 * 1024)
+    monkeypatch.setattr(drain, "_CHUNK", 16 * 1024)
     jobs = _jobs(DATA)
     with parsing.Files(jobs, parallel=True, frame=8) as files:
-        drain = files._worker.output  # type: ignore[union-attr]
+        taken = files._worker.output  # type: ignore[union-attr]
         for _ in range(500):  # the thread fills the lead while this one reads nothing
-            if drain._chunks.full():
+            if taken._chunks.full():
                 break
             time.sleep(0.01)
-        assert drain._chunks.full()
+        assert taken._chunks.full()
         time.sleep(0.2)
         assert 0 < _held(files) <= 64 * 1024
         assert files._worker.process.poll() is None  # type: ignore[union-attr]  # waiting, not done: 800 KB to go
@@ -231,7 +231,7 @@ def counted_starts(monkeypatch) -> list[int]:
 def test_a_worker_started_ahead_is_the_one_the_read_of_those_files_uses(counted_starts, data_copy):
     here = read_dataset(data_copy, keep=False, parallel=False)
     parsing.parse_ahead(data_copy)
-    worker = parsing._ahead[0]
+    worker = parsing._ahead[0][0]
     there = read_dataset(data_copy, keep=False)
     assert counted_starts == [-1, len(_jobs(data_copy))]  # one worker: started ahead, taken by the read
     assert parsing._ahead == [] and worker.process.poll() is not None  # and stopped at the read's end
@@ -240,17 +240,17 @@ def test_a_worker_started_ahead_is_the_one_the_read_of_those_files_uses(counted_
 
 def test_a_worker_started_ahead_on_other_files_or_for_no_read_is_stopped(counted_starts, data_copy):
     parsing.parse_ahead(DATA)
-    stale = parsing._ahead[0]
+    stale = parsing._ahead[0][0]
     (data_copy / "glossary.yaml").unlink()  # other files: other jobs
     problems = read_dataset(data_copy, keep=False)[1]
     assert stale.process.poll() is not None and len(counted_starts) == 3  # stopped; the read started its own
     assert problems == read_dataset(data_copy, keep=False, parallel=False)[1]
     parsing.parse_ahead(DATA)
-    unused = parsing._ahead[0]
+    unused = parsing._ahead[0][0]
     read_dataset(DATA, keep=False, parallel=False)  # a read that parses here
     assert unused.process.poll() is not None and parsing._ahead == []
     parsing.parse_ahead(DATA)
-    last = parsing._ahead[0]
+    last = parsing._ahead[0][0]
     parsing.stop_ahead()  # what a load that reads nothing does, and the end of the process
     assert parsing._ahead == [] and last.process.poll() is not None
     everything, copy = len(_jobs(DATA)), len(_jobs(data_copy))
@@ -262,7 +262,7 @@ def test_a_load_that_reads_nothing_stops_the_worker_started_ahead(counted_starts
     engine = create_engine(f"sqlite:///{tmp_path / 'ahead.db'}")
     load_folder(DATA, engine)
     parsing.parse_ahead(DATA)
-    worker = parsing._ahead[0]
+    worker = parsing._ahead[0][0]
     assert load_folder(DATA, engine).unchanged_files
     assert parsing._ahead == [] and worker.process.poll() is not None
 
@@ -285,3 +285,18 @@ def test_validate_and_a_load_start_their_worker_first_and_a_reload_of_kept_rows_
     (data_copy / "themes.yaml").write_text((data_copy / "themes.yaml").read_text() + "\n")
     assert main(["load", str(data_copy)]) == 0  # a file changed since: read, with a worker started first
     assert counted_starts == [-1, files] * 3
+
+
+def test_a_file_saved_after_the_worker_started_ahead_is_read_as_it_is_now(counted_starts, data_copy):
+    """A load takes the files' fingerprint after the worker started: a file saved in between must not be loaded as
+    it was, under the fingerprint of what it became. The worker started ahead is dropped, and the read sees the
+    file as saved."""
+    parsing.parse_ahead(data_copy)
+    stale = parsing._ahead[0][0]
+    stale.process.wait(timeout=60)  # it has parsed every file as it was
+    evidence = data_copy / "evidence.yaml"
+    evidence.write_text(evidence.read_text().replace("kind: news", "kind: rumour", 1))
+    problems = read_dataset(data_copy, keep=False)[1]
+    assert len(counted_starts) == 3  # asked ahead, started, then a worker of the read's own
+    assert any("evidence.yaml" in str(p) and "kind" in str(p) for p in problems)
+    assert problems == read_dataset(data_copy, keep=False, parallel=False)[1]

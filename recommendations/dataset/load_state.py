@@ -30,6 +30,7 @@ _RULES = (
     "loader.py",
     "yamlio.py",
     "parsing.py",
+    "drain.py",
     "folder.py",
 )
 

@@ -8,7 +8,7 @@ recommendations on two cores, validate 11.5 -> 8.5 s and a first load 17.3 -> 13
 The worker is this module run as our own child (``python -m``), over a pipe: its output is plain values in
 ``marshal``'s format (no code, no pickle), each record's line numbers beside it, packed, and unpacked only for a
 record the checks refuse (its problems name lines). A thread of the reader's process takes the output in ahead of
-the checks, up to ``LEAD`` bytes, so the worker parses on while the reader is busy elsewhere and memory stays
+the checks, up to ``drain.LEAD`` bytes, so the worker parses on while the reader is busy elsewhere and memory stays
 bounded. A command starts the worker before it imports its checks (``parse_ahead``): at 1,000 recommendations the
 worker is then half way through the files when the reader's first check runs. A file the worker cannot read is
 reported as the reader would have reported it; if the worker cannot start or stops, the files are parsed in the
@@ -18,28 +18,22 @@ reader's process from where it stopped: a read says the same either way (tests/t
 from __future__ import annotations
 
 import atexit
-import fcntl
 import json
 import marshal
 import os
-import queue
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from recommendations.dataset import drain
 from recommendations.dataset.folder import Plan
 from recommendations.dataset.yamlio import LineDict, LineList, YamlError, iter_keyed, read_yaml
 
 #: Bytes of YAML from which a read parses in a worker: below it, starting a process (0.1 s) costs what it saves.
 PARALLEL_FROM = 4 * 1024 * 1024
 _FRAME = 256  # records per frame: small enough for a smooth progress bar, large enough to cost nothing per record
-#: Bytes of the worker's output the reader's process holds ahead of its checks, at most (1,000 recommendations
-#: make about 10 MB of it): the worker parses on meanwhile, and memory stays bounded in the data's size.
-LEAD = 32 * 1024 * 1024
-_CHUNK = 1024 * 1024  # one read of the pipe, and its size where the system allows (Linux: F_SETPIPE_SZ)
 _ROOT = Path(__file__).resolve().parents[2]  # the folder that holds this package
 
 #: A file to parse: its path, and the key of its list (None: the whole document, a source file) and optional lists.
@@ -61,7 +55,7 @@ def wanted(size: int) -> bool:
     return size >= PARALLEL_FROM and cores() > 1
 
 
-_ahead: list[_Worker] = []  # the worker ``parse_ahead`` started, until a read of the same files takes it
+_ahead: list[tuple[_Worker, tuple[Any, ...]]] = []  # the worker ``parse_ahead`` started, and its files' stamp
 
 
 def parse_ahead(root: Path) -> None:
@@ -69,12 +63,17 @@ def parse_ahead(root: Path) -> None:
 
     Why: a command spends a third of a second and more importing its checks and readying the database before it
     reads (a first load at 1,000 recommendations: 0.8 s), while a worker started then parses. A read of the same
-    files takes this worker (``Files``); any other read stops it, as does the end of the process (``stop_ahead``).
+    files, unchanged since, takes this worker (``Files``); any other read stops it, as does the end of the process
+    (``stop_ahead``).
     """
     stop_ahead()
     plan = Plan.of(root)
-    if wanted(plan.total) and (worker := _Worker.start(plan.jobs(root))) is not None:
-        _ahead.append(worker)
+    if not wanted(plan.total):
+        return
+    jobs = plan.jobs(root)
+    stamp = _stamp(jobs)  # before the worker opens a file
+    if (worker := _Worker.start(jobs)) is not None:
+        _ahead.append((worker, stamp))
         atexit.unregister(stop_ahead)  # once, however many commands a process runs
         atexit.register(stop_ahead)
 
@@ -82,13 +81,30 @@ def parse_ahead(root: Path) -> None:
 def stop_ahead() -> None:
     """Stop the worker ``parse_ahead`` started, if no read took it (the command found nothing to read)."""
     while _ahead:
-        _ahead.pop().stop()
+        _ahead.pop()[0].stop()
+
+
+def _stamp(jobs: list[Job]) -> tuple[Any, ...]:
+    """What each file of ``jobs`` is now: its size, times and inode (None: gone)."""
+    out: list[tuple[int, ...] | None] = []
+    for path, _, _ in jobs:
+        try:
+            info = os.stat(path)
+        except OSError:
+            out.append(None)
+            continue
+        out.append((info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino))
+    return tuple(out)
 
 
 def _taken(jobs: list[Job], frame: int) -> _Worker | None:
-    """The worker started ahead on exactly ``jobs``, taken; any other is stopped."""
-    worker = _ahead.pop() if _ahead else None
-    if worker is not None and (worker.jobs, worker.frame) != (jobs, frame):
+    """The worker started ahead on exactly ``jobs``, none of them changed since, taken; any other is stopped.
+
+    A file saved after the worker read it but before a load took its fingerprint would otherwise be loaded as it
+    was, under the fingerprint of what it became, and a reload would then find nothing to do.
+    """
+    worker, stamp = _ahead.pop() if _ahead else (None, None)
+    if worker is not None and ((worker.jobs, worker.frame) != (jobs, frame) or stamp != _stamp(jobs)):
         worker.stop()
         return None
     return worker
@@ -185,60 +201,10 @@ def _error(message: tuple[Any, ...]) -> Exception:
     return YamlError(0, f"unexpected message from the parser: {kind!r}")
 
 
-class _Drain:
-    """The worker's output, taken from the pipe by a thread as it comes, up to ``LEAD`` bytes ahead of the reader."""
-
-    def __init__(self, output: IO[bytes]) -> None:
-        self._output = output
-        self._chunks: queue.Queue[bytes] = queue.Queue(maxsize=max(1, LEAD // _CHUNK))
-        self._buffer, self._at, self._ended = b"", 0, False
-        self._stopped = threading.Event()
-        self._thread = threading.Thread(target=self._pump, name="parse-ahead", daemon=True)
-        self._thread.start()
-
-    def _pump(self) -> None:
-        fd = self._output.fileno()
-        while True:
-            try:
-                chunk = os.read(fd, _CHUNK)
-            except OSError:
-                chunk = b""
-            while not self._stopped.is_set():
-                try:
-                    self._chunks.put(chunk, timeout=0.1)
-                    break
-                except queue.Full:
-                    continue
-            if not chunk or self._stopped.is_set():
-                return
-
-    def read(self, size: int) -> bytes:
-        """``size`` bytes of the output; fewer only at its end."""
-        parts, missing = [], size
-        while missing:
-            if self._at == len(self._buffer):
-                if self._ended:
-                    break
-                self._buffer, self._at = self._chunks.get(), 0
-                self._ended = not self._buffer
-                continue
-            part = self._buffer[self._at : self._at + missing]
-            self._at += len(part)
-            missing -= len(part)
-            parts.append(part)
-        return b"".join(parts)
-
-    def close(self) -> None:
-        """Stop taking the output (the worker has been stopped, so the pipe ends) and close it."""
-        self._stopped.set()
-        self._thread.join()
-        self._output.close()
-
-
 class _Worker:
     def __init__(self, process: subprocess.Popen[bytes], output: IO[bytes], jobs: list[Job], frame: int) -> None:
         self.process, self.jobs, self.frame = process, jobs, frame
-        self.output = _Drain(output)
+        self.output = drain.Drain(output)
         self._stream = self._read()
         self._at = -1  # the file whose messages come next
 
@@ -256,10 +222,7 @@ class _Worker:
         except OSError:
             return None
         assert process.stdin is not None and process.stdout is not None  # both asked for
-        try:  # a larger pipe: the thread that empties it waits its turn while the reader imports, and the worker not
-            fcntl.fcntl(process.stdout.fileno(), fcntl.F_SETPIPE_SZ, _CHUNK)
-        except (AttributeError, OSError):  # not Linux, or a lower limit (/proc/sys/fs/pipe-max-size)
-            pass
+        drain.widen(process.stdout)
         try:
             process.stdin.write(json.dumps({"jobs": jobs, "frame": frame}).encode())
             process.stdin.close()
