@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -130,3 +131,48 @@ def test_research_log_loads_and_links_follow_the_yaml(engine, data_copy):
     assert report.tables["recommendation_link"].removed == 1
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(links)).scalar_one() == len(data.links) - 1
+
+
+_IMPORTED = """
+import json, sys
+from recommendations.dataset.validate import read_dataset
+from recommendations.dataset.loader import load_folder
+print(json.dumps(sorted(m.__file__ for n, m in sys.modules.items()
+                        if n.split(".")[0] in ("recommendations", "models") and getattr(m, "__file__", None))))
+"""
+
+
+def test_every_module_a_load_imports_is_in_its_fingerprint_or_said_not_to_change_what_it_loads():
+    """A no-change reload reads nothing when the files and the rules are those of the last load: a module that can
+    change what a load accepts or writes (a vocabulary, a text rule, a table) must be among the rules, or a reload
+    after an upgrade keeps rows that the new rules would refuse or write otherwise."""
+    import json
+    import subprocess
+    import sys
+
+    from recommendations.dataset import load_state
+    from tests.conftest import ROOT
+
+    done = subprocess.run([sys.executable, "-c", _IMPORTED], cwd=ROOT, capture_output=True, text=True, check=True)
+    imported = {Path(f).resolve().relative_to(ROOT).as_posix() for f in json.loads(done.stdout)}
+    imported -= {"recommendations/__init__.py", "recommendations/dataset/__init__.py"}
+    assert imported - set(load_state.RULES) - set(load_state.NOT_RULES) == set()
+    assert not set(load_state.RULES) & set(load_state.NOT_RULES)
+    assert all((ROOT / name).is_file() for name in load_state.RULES)
+
+
+def test_a_rule_outside_the_dataset_package_changes_the_fingerprint(tmp_path, monkeypatch):
+    import shutil
+
+    from recommendations.dataset import load_state
+    from tests.conftest import ROOT
+
+    for name in load_state.RULES:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / name, tmp_path / name)
+    monkeypatch.setattr(load_state, "_REPOSITORY", tmp_path)
+    before = load_state.fingerprint(DATA)
+    assert before == load_state.fingerprint(DATA)
+    vocabulary = tmp_path / "recommendations" / "vocabulary.py"
+    vocabulary.write_text(vocabulary.read_text() + "\n# a status added\n")
+    assert load_state.fingerprint(DATA) != before

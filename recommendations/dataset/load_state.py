@@ -18,21 +18,28 @@ from recommendations.dataset.folder import outside
 _COUNTED = (Assessment, AssessmentEvidence, AssessmentReview, Evidence, Recommendation, Source, Actor)
 
 
-# The code that reads, checks and writes the files: a change to any of it makes the next load read everything again.
-_RULES = (
-    "schema.py",
-    "validate.py",
-    "crosscheck.py",
-    "checks.py",
-    "records.py",
-    "staging.py",
-    "sync.py",
-    "loader.py",
-    "yamlio.py",
-    "parsing.py",
-    "drain.py",
-    "folder.py",
-)
+# The code that reads, checks and writes the files (paths in the repository): a change to any of it makes the next
+# load read everything again, so rows loaded under older rules are loaded again under the new ones. Every module a
+# read or a load imports is here, or in ``NOT_RULES`` (tests/test_loader.py holds it).
+_REPOSITORY = Path(__file__).resolve().parents[2]
+RULES = (
+    *(f"recommendations/dataset/{name}.py" for name in (
+        "schema", "fields", "translations", "validate", "crosscheck", "checks", "records", "staging", "sync",
+        "loader", "yamlio", "parsing", "drain", "folder",
+    )),
+    *(f"recommendations/{name}.py" for name in ("vocabulary", "text", "dates", "verbatim", "hierarchy", "i18n")),
+    "models/__init__.py",  # the tables the rows go into
+    "models/filling.py",
+    "models/append_only.py",
+)  # fmt: skip
+#: Modules a load imports that cannot change what it accepts or writes: where rows are kept, this fingerprint, the
+#: audit row, settings, SQL helpers, names for display, the engine and locks, the tables of other features.
+NOT_RULES = (
+    "recommendations/dataset/kept_rows.py", "recommendations/dataset/load_state.py", "recommendations/audit.py",
+    "recommendations/settings.py", "recommendations/sql.py", "recommendations/labels.py",
+    "recommendations/permissions.py", "models/db.py", "models/tables.py", "models/curation.py", "models/stored.py",
+    "models/sqlite_threads.py",
+)  # fmt: skip
 
 
 def fingerprint(root: Path) -> str:
@@ -42,9 +49,8 @@ def fingerprint(root: Path) -> str:
     compares this (a few seconds for hundreds of megabytes) instead of parsing everything again.
     """
     digest = hashlib.sha256()
-    here = Path(__file__).resolve().parent
-    for name in _RULES:
-        digest.update((here / name).read_bytes())
+    for name in RULES:
+        digest.update((_REPOSITORY / name).read_bytes())
     for path in sorted(p for p in Path(root).rglob("*") if p.is_file() or p.is_symlink()):
         digest.update(str(path.relative_to(root)).encode() + b"\0")
         if outside(path, Path(root)) or not path.is_file():  # refused by validation: hash where it points, not it
