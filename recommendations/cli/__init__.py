@@ -58,8 +58,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_load(args: argparse.Namespace) -> int:
     from recommendations.dataset import kept_rows, parsing
 
-    if not args.if_empty and not kept_rows.likely(Path(args.dir)):  # parsed while the checks are imported and the
-        parsing.parse_ahead(Path(args.dir))  # schema is migrated
+    # the files parsed while the checks are imported and the schema migrated, unless the load will likely read none
+    if not args.if_empty and not kept_rows.likely(Path(args.dir)):
+        parsing.parse_ahead(Path(args.dir))
     from recommendations.dataset.loader import DataInvalid, load_folder, prepare
 
     engine = common.engine()

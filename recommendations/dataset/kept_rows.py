@@ -68,9 +68,11 @@ def likely(root: Path) -> bool:
     fingerprint and the kept rows' key. A worker parsing in vain slows a reload that reads nothing by 0.1 s.
     """
     directory = settings.current().load_cache
+    if directory is None:
+        return False
     try:
-        since = _slot(directory, root).stat().st_mtime if directory is not None else None
-        return since is not None and all(p.stat().st_mtime < since for p in Path(root).rglob("*") if p.is_file())
+        since = _slot(directory, root).stat().st_mtime
+        return all(p.stat().st_mtime < since for p in Path(root).rglob("*") if p.is_file())
     except OSError:
         return False
 

@@ -124,10 +124,11 @@ class Files:
 
     def __init__(self, jobs: list[Job], parallel: bool, frame: int = _FRAME) -> None:
         self._order = {path: index for index, (path, _, _) in enumerate(jobs)}
-        ahead = _taken(jobs, frame)
-        self._worker = None if not (parallel and jobs) else ahead or _Worker.start(jobs, frame)
-        if ahead is not None and self._worker is not ahead:
-            ahead.stop()
+        self._worker: _Worker | None = None
+        if parallel and jobs:
+            self._worker = _taken(jobs, frame) or _Worker.start(jobs, frame)
+        else:
+            stop_ahead()
 
     @property
     def parallel(self) -> bool:
