@@ -4,7 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test test-fast screenshots lint format venv db system-deps clean bench bench-api bench-suggest bench-readers
+.PHONY: run test test-fast screenshots lint format venv db system-deps clean bench bench-api bench-suggest bench-readers \
+	schema-snapshot
 
 # The packages are installed by uv (pinned here), which pip puts in the virtual environment first: on a new
 # machine the environment and its packages take about 8 s, where pip took 20 s (both download every package).
@@ -38,6 +39,11 @@ run: db
 
 system-deps:
 	bash scripts/system-deps.sh
+
+# After adding or changing a migration: the statements an empty database is made from (models/snapshot.py), captured
+# from Alembic's upgrade of a new SQLite file and of a throw-away PostgreSQL server. The tests fail until they are.
+schema-snapshot: $(VENV)/.dev system-deps
+	$(BIN)/python -m models.snapshot
 
 # Python's bytecode cache on (some shells turn it off): every test worker, command-line run and server started by
 # the tests would otherwise compile the project and rewrite the tests' asserts again (4 s per process).

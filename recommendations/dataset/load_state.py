@@ -37,8 +37,8 @@ RULES = (
 NOT_RULES = (
     "recommendations/dataset/kept_rows.py", "recommendations/dataset/load_state.py", "recommendations/audit.py",
     "recommendations/settings.py", "recommendations/sql.py", "recommendations/labels.py",
-    "recommendations/permissions.py", "models/db.py", "models/tables.py", "models/curation.py", "models/stored.py",
-    "models/sqlite_threads.py",
+    "recommendations/permissions.py", "models/db.py", "models/snapshot.py", "models/tables.py", "models/curation.py",
+    "models/stored.py", "models/sqlite_threads.py",
 )  # fmt: skip
 
 
