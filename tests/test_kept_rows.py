@@ -277,3 +277,27 @@ def test_without_a_place_to_keep_rows_every_load_is_expected_to_read(configure, 
     configure(load_cache=None)
     load_folder(data_copy, make_engine(f"sqlite:///{tmp_path / 'none.db'}"))
     assert not kept_rows.likely(data_copy)
+
+
+def test_postgresql_samples_the_compared_rows_briefly_and_the_setting_ends_with_them(
+    pg_engine, data_copy, cache, monkeypatch
+):
+    """The temporary tables of a reload that compares are analysed from a small sample (their plans need no more),
+    and the smaller sample is not left to whatever else the load's transaction analyses."""
+    load_folder(data_copy, pg_engine)
+    _write_in_the_app(pg_engine)
+    seen: dict[str, object] = {}
+    remember = loader.remember_fingerprint
+
+    def looking(conn, value):  # the load's last statement in its transaction, the temporary tables still there
+        seen["target"] = conn.exec_driver_sql("SHOW default_statistics_target").scalar()
+        seen["widest"] = conn.exec_driver_sql(
+            "SELECT max(array_length(histogram_bounds::text::text[], 1)) FROM pg_stats "
+            "WHERE starts_with(tablename, 'stage_') AND histogram_bounds IS NOT NULL"
+        ).scalar()
+        remember(conn, value)
+
+    monkeypatch.setattr(loader, "remember_fingerprint", looking)
+    assert load_folder(data_copy, pg_engine).kept_rows
+    assert seen["target"] == "100"
+    assert seen["widest"] is not None and 2 <= seen["widest"] <= 11  # analysed, at most 10 buckets (100 by default)

@@ -107,7 +107,11 @@ class Staged:
                 self._copy(model, table, [c.name for c in table.columns])
                 keys = ", ".join(f'"{c}"' for c in stage_keys(model))
                 conn.exec_driver_sql(f"CREATE INDEX ON {table.name} ({keys})")
+                # a sample of 3,000 rows, not 30,000: the diff's joins plan as well (a reload that compares at
+                # 10,000: 2.4 -> 2.2 s; at 1,000 0.36 -> 0.32 s; at 50,000 no slower), and the setting ends here
+                conn.exec_driver_sql("SET LOCAL default_statistics_target = 10")
                 conn.exec_driver_sql(f"ANALYZE {table.name}")
+                conn.exec_driver_sql("SET LOCAL default_statistics_target TO DEFAULT")
             else:
                 table = stage_table(model, self.metadata, schema="stage")
                 if model is Source:  # the load adjusts these (_keep_app_texts): this connection's copy, so the
