@@ -25,16 +25,17 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
 from babel.lists import format_list
-from babel.messages.catalog import Catalog
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
 
 from recommendations import dates
+
+if TYPE_CHECKING:
+    from babel.messages.catalog import Catalog
 
 ROOT = Path(__file__).resolve().parents[1]
 #: Where the catalogs live: ``<LOCALE_DIR>/<lang>/LC_MESSAGES/<DOMAIN>.po``.
@@ -115,6 +116,9 @@ def in_script(text: str, lang: str) -> bool:
 @functools.cache
 def catalog(lang: str, root: Path | None = None) -> Catalog:
     """The language's catalog as Babel reads it (an empty one for English or a language without a catalog)."""
+    from babel.messages.catalog import Catalog  # here: a command that says nothing in a language needs no catalog
+    from babel.messages.pofile import read_po
+
     path = _catalog_path(lang, root)
     if lang == SOURCE_LANGUAGE or not path.is_file():
         return Catalog(locale=lang if lang != SOURCE_LANGUAGE else "en")
@@ -127,6 +131,8 @@ def _compiled(lang: str, root: Path | None = None) -> gettext.NullTranslations:
     """The catalog compiled in memory (gettext's plural rules come with it); fuzzy entries are not used."""
     if lang == SOURCE_LANGUAGE:
         return gettext.NullTranslations()
+    from babel.messages.mofile import write_mo
+
     buffer = io.BytesIO()
     write_mo(buffer, catalog(lang, root))
     buffer.seek(0)

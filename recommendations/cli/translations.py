@@ -11,11 +11,12 @@ from __future__ import annotations
 import argparse
 import ast
 from pathlib import Path
-
-from babel.messages.catalog import Catalog
-from babel.messages.pofile import read_po, write_po
+from typing import TYPE_CHECKING
 
 from recommendations import i18n
+
+if TYPE_CHECKING:
+    from babel.messages.catalog import Catalog
 
 ROOT = i18n.ROOT
 #: The calls whose first string (two for ``plural``) is an interface string.
@@ -60,6 +61,8 @@ def marked(path: Path) -> list[tuple[int, str | tuple[str, str]]]:
 
 def template(root: Path = ROOT) -> Catalog:
     """Every interface string the code marks, with where it is used (a catalog without translations)."""
+    from babel.messages.catalog import Catalog  # here: every command registers this one, few run it (0.02 s)
+
     out = Catalog(project="recommendation-tracker", domain=i18n.DOMAIN, fuzzy=False)
     for path in source_files(root):
         for line, message in marked(path):
@@ -69,6 +72,9 @@ def template(root: Path = ROOT) -> Catalog:
 
 def update(lang: str, root: Path = ROOT, locale_dir: Path | None = None) -> tuple[int, int]:
     """Bring ``lang``'s catalog in step with the code (created if new); (strings added, strings dropped)."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import read_po, write_po
+
     path = (locale_dir or root / "locale") / lang / "LC_MESSAGES" / f"{i18n.DOMAIN}.po"
     fresh = template(root)
     if path.is_file():
