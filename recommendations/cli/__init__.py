@@ -42,6 +42,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     parsing.parse_ahead(Path(args.dir))  # parses while the checks are imported
     from recommendations.dataset.validate import read_dataset
 
+    common.imported()
     data, problems = read_dataset(Path(args.dir), Progress("of YAML read", unit="bytes"), keep=False)
     if problems:
         common.print_problems(problems)
@@ -61,9 +62,11 @@ def cmd_load(args: argparse.Namespace) -> int:
     # the files parsed while the checks are imported and the schema migrated, unless the load will likely read none
     if not args.if_empty and not kept_rows.likely(Path(args.dir)):
         parsing.parse_ahead(Path(args.dir))
+        from recommendations.dataset import validate  # noqa: F401  (the read's checks, imported with the rest)
     from recommendations.dataset.loader import DataInvalid, load_folder, prepare
 
-    engine = common.engine()
+    engine = common.engine()  # and the database's driver
+    common.imported()
     try:
         if args.if_empty:
             report = prepare(engine, Path(args.dir))
@@ -372,6 +375,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.func not in (cmd_validate, cmd_load):  # those two say when their modules are imported
+        common.imported()
     try:
         code: int = args.func(args)
         return code

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import gc
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
@@ -32,6 +33,20 @@ class Later:
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.values)
+
+
+def imported() -> None:
+    """The command's modules are imported: the garbage collector on again, never again walking what they made.
+
+    ``python -m recommendations`` starts with it off (``__main__``): importing SQLAlchemy, SQLModel, psycopg and the
+    checks makes about 150,000 objects, and the collections their making set off cost 0.045 s of a load's 0.44 s of
+    imports; frozen, they are not walked by the collections of the command's own work either. ``main`` calls this
+    before a command runs, ``validate`` and ``load`` once they have imported what they run. Where the collector
+    was on (a command run in a test's process) nothing changes.
+    """
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
 
 
 def engine() -> Engine:
