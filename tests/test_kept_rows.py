@@ -157,6 +157,7 @@ def test_kept_rows_that_do_not_fit_are_not_used_and_the_load_reads(sqlite_engine
     _spoiled_then_read(sqlite_engine, data_copy, cache, reads, spoil)
 
 
+@pytest.mark.postgres
 def test_kept_rows_that_fail_part_way_on_postgresql_are_rolled_back_and_the_load_reads(
     pg_engine, data_copy, cache, reads
 ):
@@ -279,6 +280,7 @@ def test_without_a_place_to_keep_rows_every_load_is_expected_to_read(configure, 
     assert not kept_rows.likely(data_copy)
 
 
+@pytest.mark.postgres
 def test_postgresql_samples_the_compared_rows_briefly_and_the_setting_ends_with_them(
     pg_engine, data_copy, cache, monkeypatch
 ):
