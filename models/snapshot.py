@@ -5,7 +5,7 @@ it and running the 14 revisions' operations took 0.19 s on PostgreSQL, of which 
 0.13 s on SQLite, a tenth of a first load at 1,000 recommendations. ``migrate`` now runs the same statements from a
 file, in one transaction (on PostgreSQL in one round trip), and Alembic only for a database that already has a
 schema. The migrations stay the one definition of the schema: the files are captured from a real upgrade
-(``capture``, ``python -m models.snapshot``, ``make schema-snapshot``), and tests/test_migrations.py captures again
+(``capture``, ``python -m models.snapshot``, ``make schema-snapshot``), and tests/test_snapshot.py captures again
 and fails when a file is behind, and builds a database both ways and compares them.
 """
 
@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import sqlite3
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
 FOLDER = Path(__file__).resolve().parent / "migrations" / "head"
-DIALECTS = ("sqlite", "postgresql")
 _READS = ("SELECT", "PRAGMA")  # Alembic's look at the database (is there a version table?), not part of the schema
 _WRITES = ("CREATE", "ALTER", "DROP", "INSERT", "UPDATE", "DELETE", "COMMENT")
 
@@ -31,7 +31,7 @@ def path(dialect: str) -> Path:
 def _header(dialect: str, revision: str) -> str:
     return (
         f"-- The statements `alembic upgrade head` runs on an empty {dialect} database, revision {revision}.\n"
-        "-- Written by `make schema-snapshot` (models/snapshot.py); tests/test_migrations.py holds it to the "
+        "-- Written by `make schema-snapshot` (models/snapshot.py); tests/test_snapshot.py holds it to the "
         "migrations.\n"
     )
 
@@ -79,7 +79,7 @@ def replay(conn: Connection, text: str) -> None:
         conn.exec_driver_sql(statement)
 
 
-def capture(conn: Connection, upgrade: object) -> list[str]:
+def capture(conn: Connection, upgrade: Callable[[Connection], object]) -> list[str]:
     """The statements ``upgrade(conn)`` (Alembic's, on an empty database) runs that make the schema, in order.
 
     A statement with parameters cannot be stored as SQL: it is refused, as is any statement neither a read nor one
@@ -96,7 +96,7 @@ def capture(conn: Connection, upgrade: object) -> list[str]:
 
     event.listen(conn, "before_cursor_execute", seen)
     try:
-        upgrade(conn)  # type: ignore[operator]
+        upgrade(conn)
     finally:
         event.remove(conn, "before_cursor_execute", seen)
     return found

@@ -1,5 +1,5 @@
 -- The statements `alembic upgrade head` runs on an empty postgresql database, revision 0014.
--- Written by `make schema-snapshot` (models/snapshot.py); tests/test_migrations.py holds it to the migrations.
+-- Written by `make schema-snapshot` (models/snapshot.py); tests/test_snapshot.py holds it to the migrations.
 
 CREATE TABLE alembic_version (
 	version_num VARCHAR(32) NOT NULL, 
