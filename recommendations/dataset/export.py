@@ -43,8 +43,9 @@ from models import (
 from models.tables import A, E
 from recommendations import visibility
 from recommendations.dataset import translations
+from recommendations.dataset.folder import SOURCES_DIR
 from recommendations.dataset.records import APP_ONLY, TEXTS_DIR, examined_not_linked
-from recommendations.dataset.schema import ASSESSMENT_SHEET, ASSESSMENT_SHEET_COLUMNS, SOURCES_DIR
+from recommendations.dataset.schema import ASSESSMENT_SHEET, ASSESSMENT_SHEET_COLUMNS
 from recommendations.dataset.yamlio import dump_yaml
 from recommendations.read.filters import Filters
 from recommendations.read.history import assessment_history

@@ -333,7 +333,6 @@ LIST_FILES: dict[str, tuple[str, type[Record]]] = {name: (key, _MODELS[key]) for
 OPTIONAL_LISTS: dict[str, dict[str, type[Record]]] = {
     name: {key: _MODELS[key] for key in keys} for name, keys in folder.OPTIONAL.items()
 }
-SOURCES_DIR = folder.SOURCES_DIR
 
 
 def json_schemas() -> dict[str, dict[str, Any]]:

@@ -178,7 +178,7 @@ def _read_all(reader: _Reader, root: Path, progress: Progress | None, plan: Plan
             data.unreadable.add(LIST_FILES[filename][0])
 
     sizes = plan.sizes
-    total, done = sum(sizes.values()), 0
+    total, done = plan.total, 0
     last_tick = [0.0]
 
     def ticker(base: int) -> Callable[[int], None]:
