@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import delete, update
 
 from models import Theme, tables
 from models.db import make_engine
@@ -238,7 +238,7 @@ def test_what_a_stopped_load_left_is_removed_and_nothing_in_use(sqlite_engine, d
     assert sorted(p.name for p in cache.iterdir()) == sorted([kept.name, live_link.name, new_scratch.name])
 
 
-def test_a_text_published_in_the_app_stays_the_newest_across_reloads_of_kept_rows(sqlite_engine, data_copy, cache):
+def test_a_text_published_in_the_app_stays_the_newest_across_reloads_of_kept_rows(engine, data_copy, cache):
     """A source whose YAML holds no text keeps the text the app published (``sync._keep_app_texts``). The load
     adjusts its staged row to do so; if it adjusted the kept file, the next reload would bring back the older text."""
     from sqlalchemy import select
@@ -246,20 +246,20 @@ def test_a_text_published_in_the_app_stays_the_newest_across_reloads_of_kept_row
     from models import Source
 
     sources = tables.of(Source)
-    load_folder(data_copy, sqlite_engine)
+    load_folder(data_copy, engine)
     [kept] = _kept(cache)
     before = _digest(kept)
-    with sqlite_engine.connect() as conn:
+    with engine.connect() as conn:
         textless = conn.execute(
             select(sources.c.id).where(sources.c.full_text.is_(None)).order_by(sources.c.id)
         ).first()
     assert textless is not None
     for text in ("The first text published in the app.", "The second, newer text."):
-        with sqlite_engine.begin() as conn:
+        with engine.begin() as conn:
             conn.execute(update(sources).where(sources.c.id == textless.id).values(full_text=text))
             audit(conn, "someone", "publish", "source", textless.id)
-        assert load_folder(data_copy, sqlite_engine).kept_rows
-        with sqlite_engine.connect() as conn:
+        assert load_folder(data_copy, engine).kept_rows
+        with engine.connect() as conn:
             assert conn.execute(select(sources.c.full_text).where(sources.c.id == textless.id)).scalar_one() == text
     assert _digest(kept) == before
 
@@ -288,16 +288,18 @@ def test_postgresql_samples_the_compared_rows_briefly_and_the_setting_ends_with_
     and the smaller sample is not left to whatever else the load's transaction analyses."""
     load_folder(data_copy, pg_engine)
     _write_in_the_app(pg_engine)
+    with pg_engine.begin() as conn:  # every table compared, not the one written alone (``load_state.digests``)
+        conn.execute(delete(tables.LOAD_STATE).where(tables.LOAD_STATE.c.name.startswith("digest ")))
     seen: dict[str, object] = {}
     remember = loader.remember_fingerprint
 
-    def looking(conn, value):  # the load's last statement in its transaction, the temporary tables still there
+    def looking(conn, value, digests):  # the load's last statement in its transaction, the temporary tables there
         seen["target"] = conn.exec_driver_sql("SHOW default_statistics_target").scalar()
         seen["widest"] = conn.exec_driver_sql(
             "SELECT max(array_length(histogram_bounds::text::text[], 1)) FROM pg_stats "
             "WHERE starts_with(tablename, 'stage_') AND histogram_bounds IS NOT NULL"
         ).scalar()
-        remember(conn, value)
+        remember(conn, value, digests)
 
     monkeypatch.setattr(loader, "remember_fingerprint", looking)
     assert load_folder(data_copy, pg_engine).kept_rows

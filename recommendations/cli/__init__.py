@@ -85,6 +85,9 @@ def cmd_load(args: argparse.Namespace) -> int:
         return 0
     if report.kept_rows:
         print("the files are those of an earlier read: its kept rows were compared (nothing was read)")
+    if report.skipped:
+        print(f"{len(report.skipped)} of {len(report.tables)} tables were as the last load of these files left them "
+              f"(by their digests): not compared ({', '.join(report.skipped)})")  # fmt: skip
     for line in report.lines():
         print("  " + line)
     if not report.changed:

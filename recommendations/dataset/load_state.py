@@ -7,12 +7,23 @@ from __future__ import annotations
 
 import functools
 import hashlib
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import JSON, delete, func, insert, select
 from sqlalchemy.engine import Connection, Engine
 
-from models import Actor, Assessment, AssessmentEvidence, AssessmentReview, Evidence, Recommendation, Source, tables
+from models import (
+    Actor,
+    Assessment,
+    AssessmentEvidence,
+    AssessmentReview,
+    Evidence,
+    Recommendation,
+    Source,
+    SQLModel,
+    tables,
+)
 from recommendations.dataset.folder import outside
 
 _COUNTED = (Assessment, AssessmentEvidence, AssessmentReview, Evidence, Recommendation, Source, Actor)
@@ -84,10 +95,60 @@ def last_fingerprint(engine: Engine) -> str | None:
     return stored.get("fingerprint")
 
 
-def remember_fingerprint(conn: Connection, value: str) -> None:
+def remember_fingerprint(conn: Connection, value: str, digests_: Mapping[str, str] | None = None) -> None:
+    """Remember the files' fingerprint, the database's audit version and the ``digests`` of the tables the load
+    left as the files say."""
     table = tables.LOAD_STATE
     conn.execute(delete(table))
     conn.execute(insert(table), [
         {"name": "fingerprint", "value": value},
         {"name": "audit_version", "value": _audit_version(conn)},
+        *({"name": _DIGEST + name, "value": digest} for name, digest in sorted((digests_ or {}).items())),
     ])  # fmt: skip
+
+
+_DIGEST = "digest "
+
+
+def last_digests(conn: Connection, print_: str) -> dict[str, str]:
+    """The digests the last load remembered, if it loaded the files of fingerprint ``print_``; else none."""
+    table = tables.LOAD_STATE
+    stored = {r.name: r.value for r in conn.execute(select(table.c.name, table.c.value))}
+    if stored.get("fingerprint") != print_:
+        return {}
+    return {name.removeprefix(_DIGEST): value for name, value in stored.items() if name.startswith(_DIGEST)}
+
+
+def digests(conn: Connection, models: Iterable[type[SQLModel]]) -> dict[str, str]:
+    """Each table's row count and the sum of a 64-bit hash of each of its rows, every column (``count:sum``), on
+    PostgreSQL 14 or later; none elsewhere.
+
+    Why: a load remembers them for the tables it leaves as the files say; the next load of the same files compares
+    only the tables whose digest differs (``Staged.skipped``). Any write, by any path, changes the content and so
+    the digest (short of a 64-bit collision); a write undone leaves nothing to compare. At 1,000 recommendations,
+    16 ms for every table.
+    """
+    version = conn.dialect.server_version_info or ()
+    models = list(models)
+    if conn.dialect.name != "postgresql" or tuple(version) < (14,) or not models:
+        return {}
+    parts = []
+    for model in models:
+        table = tables.of(model)  # names from the models, never from input; JSON has no hash, its text has
+        columns = ", ".join(f'"{c.name}"' + ("::text" if isinstance(c.type, JSON) else "") for c in table.columns)
+        digest = f"count(*) || ':' || coalesce(sum(hash_record_extended(ROW({columns}), 0)), 0)"
+        parts.append(f'(SELECT {digest} FROM "{table.name}")')  # noqa: S608
+    row = conn.exec_driver_sql("SELECT " + ", ".join(parts)).one()
+    return {tables.of(model).name: str(value) for model, value in zip(models, row, strict=True)}
+
+
+def unchanged_since(
+    models: Iterable[type[SQLModel]], now: Mapping[str, str], then: Mapping[str, str]
+) -> dict[type[SQLModel], int]:
+    """The models whose digest ``now`` is the one remembered ``then``, with their row counts."""
+    out = {}
+    for model in models:
+        name = tables.of(model).name
+        if name in now and now[name] == then.get(name):
+            out[model] = int(now[name].split(":", 1)[0])
+    return out

@@ -165,6 +165,11 @@ class Staging:
         ).fetchone()
         return (found[0], found[1]) if found else None
 
+    def size(self, model: type[SQLModel]) -> int:
+        """How many rows of ``model`` are staged."""
+        assert self.rows is not None
+        return int(self.db.execute(f'SELECT count(*) FROM "{self.rows[model].name}"').fetchone()[0])  # noqa: S608
+
     def count(self, kind: str) -> int:
         return int(self.db.execute("SELECT count(*) FROM place WHERE kind = ?", (kind,)).fetchone()[0])
 

@@ -9,7 +9,7 @@ counts and, when the history would be rewritten, the ids to name. The staged row
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,6 +64,11 @@ class TableReport:
     kept: int = 0
     removed: int = 0
 
+    @property
+    def changes(self) -> bool:
+        """Whether the load wrote to the table."""
+        return bool(self.inserted or self.updated or self.removed)
+
 
 # A table whose rows belong to a parent record: its parent key column and the parent's table
 _CHILDREN: dict[type[SQLModel], tuple[str, type[SQLModel]]] = {
@@ -86,9 +91,17 @@ _KEPT_WITHOUT_TEXT = ("full_text", "text_path", "language")
 class Staged:
     """The staged rows as tables of the database's connection: ``of(model)``."""
 
-    def __init__(self, conn: Connection, staging: Staging, filled: list[str] | None = None) -> None:
+    def __init__(
+        self,
+        conn: Connection,
+        staging: Staging,
+        filled: list[str] | None = None,
+        same: Mapping[type[SQLModel], int] | None = None,
+    ) -> None:
         """``filled``: tables that were empty (``models.filling``, PostgreSQL): their staged rows are COPYed straight
-        into them instead of into a temporary table and inserted from it (at 10,000, about 0.6 s less)."""
+        into them instead of into a temporary table and inserted from it (at 10,000, about 0.6 s less).
+        ``same``: tables (and their row counts) whose content is as the last load of these same files left it
+        (``digests``): those the diff cannot change are neither staged nor compared (``skipped``)."""
         self.conn, self.staging = conn, staging
         self.pg = conn.dialect.name == "postgresql"
         self.metadata = MetaData()
@@ -96,7 +109,12 @@ class Staged:
         #: models whose staged rows went straight into their empty table (PostgreSQL): nothing to compare there
         self.direct: set[type[SQLModel]] = set()
         assert staging.rows is not None
+        self.same = dict(same or {})
+        self.skipped = _skipped(list(staging.rows), self.same)
+        needed = _needed(set(staging.rows) - self.skipped)
         for model in staging.rows:
+            if model not in needed:
+                continue
             if self.pg and self.name(model) in (filled or ()):
                 table = tables.of(model)  # it now holds exactly the staged rows: the diff reads it as their table
                 self._copy(model, table, inserted_columns(model), versioned="version" in table.c)
@@ -151,6 +169,12 @@ class Staged:
     def of(self, model: type[SQLModel]) -> Table:
         return self.tables[model]
 
+    def unchanged(self, model: type[SQLModel]) -> TableReport:
+        """What the diff of a ``skipped`` table would report: its staged rows all there as they are, the rest kept
+        (a child table of the history counts none kept, as ``append_history`` does)."""
+        held, wanted = self.same[model], self.staging.size(model)
+        return TableReport(unchanged=wanted, kept=0 if model in HISTORY[1:] else held - wanted)
+
     @staticmethod
     def name(model: type[SQLModel]) -> str:
         return tables.of(model).name
@@ -165,6 +189,25 @@ class Staged:
                 a, b = cast(cast(a, Text), JSONB), cast(cast(b, Text), JSONB)
             out.append(a.is_distinct_from(b))
         return or_(false(), *out)
+
+
+def _skipped(models: list[type[SQLModel]], same: Mapping[type[SQLModel], int]) -> set[type[SQLModel]]:
+    """Of ``models``, those whose diff would change nothing: their own content is as the last load left it, and so
+    is every table their diff reads besides the staged rows (a source's, the recommendations: ``_keep_app_texts``;
+    the history's, the other two of it)."""
+    compared = {model for model in models if model not in same}
+    if compared & set(HISTORY):
+        compared |= set(HISTORY)
+    if Recommendation in compared:
+        compared.add(Source)
+    return {model for model in models if model not in compared}
+
+
+def _needed(compared: set[type[SQLModel]]) -> set[type[SQLModel]]:
+    """The staged tables the diff of ``compared`` reads: theirs, their parents' (``_CHILDREN``), and a source's the
+    recommendations'."""
+    parents = {_CHILDREN[model][1] for model in compared if model in _CHILDREN}
+    return compared | parents | ({Recommendation} if Source in compared else set())
 
 
 def inserted_columns(model: type[SQLModel]) -> list[str]:
@@ -194,6 +237,8 @@ def _count(conn: Connection, table: Table) -> int:
 
 def sync_table(staged: Staged, model: type[SQLModel]) -> TableReport:
     """Bring ``model``'s table to its staged rows (see the module's docstring); count what changed."""
+    if model in staged.skipped:
+        return staged.unchanged(model)
     conn, table, new = staged.conn, tables.of(model), staged.of(model)
     if model in staged.direct:
         return TableReport(inserted=_count(conn, table))
@@ -258,6 +303,8 @@ def append_history(
     each such assessment is returned as a problem with its file and line (``where``), and nothing is written.
     """
     conn = staged.conn
+    if Assessment in staged.skipped:  # the three as the last load left them (``_skipped``)
+        return {tables.of(model).name: staged.unchanged(model) for model in HISTORY}, []
     if Assessment in staged.direct:  # nothing was recorded, so nothing can differ or be lost (nor cited, reviewed)
         if not all(model in staged.direct for model in HISTORY):  # their keys name the assessments: cannot be
             raise RuntimeError("the history holds citations or reviews of assessments that are not there")
