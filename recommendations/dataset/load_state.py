@@ -1,7 +1,8 @@
 """What the last load read: one fingerprint of the files and of the code that reads them, and of what the database
 held besides, so that a reload of unchanged files with nothing written since reads nothing. The rows it read are
 kept beside (``kept_rows``), so that a reload of unchanged files after a write in the app compares without reading
-them again."""
+them again; and, on PostgreSQL, a digest of each table it left as the files say (``digests``), so that such a
+reload compares only the tables written since."""
 
 from __future__ import annotations
 
@@ -43,8 +44,9 @@ RULES = (
     "models/filling.py",
     "models/append_only.py",
 )  # fmt: skip
-#: Modules a load imports that cannot change what it accepts or writes: where rows are kept, this fingerprint, the
-#: audit row, settings, SQL helpers, names for display, the engine and locks, the tables of other features.
+#: Modules a load imports that cannot change what it accepts or writes: where rows are kept, this fingerprint and the
+#: tables' digests (they decide what is compared, never what a comparison finds), the audit row, settings, SQL
+#: helpers, names for display, the engine and locks, the tables of other features.
 NOT_RULES = (
     "recommendations/dataset/kept_rows.py", "recommendations/dataset/load_state.py", "recommendations/audit.py",
     "recommendations/settings.py", "recommendations/sql.py", "recommendations/labels.py",
