@@ -181,6 +181,8 @@ def test_sqlite_remembers_no_digest_and_compares_every_table(sqlite_engine, data
         assert digests(conn, LOADED) == {}
     report = load_folder(data_copy, sqlite_engine)
     assert report.skipped == [] and report.tables["theme"].updated == 1
+    with sqlite_engine.connect() as conn:
+        assert [r for r in conn.execute(select(tables.LOAD_STATE.c.name)) if r.name.startswith("digest ")] == []
 
 
 @pytest.mark.postgres
