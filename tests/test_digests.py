@@ -216,3 +216,20 @@ def test_a_source_is_compared_again_when_only_the_recommendations_changed(twins,
         with with_digests.connect() as conn:
             kept = conn.execute(select(sources.c.full_text).where(sources.c.id == source)).scalar_one()
         assert (kept == text_now) if text_now else (kept != "The app's text.")
+
+
+@pytest.mark.postgres
+def test_an_edit_no_audit_or_count_sees_is_found_and_undone_by_the_next_load(pg_engine, data_copy):
+    """The audit version (the last audit entry, the row counts) misses a recommendation's text edited by SQL; the
+    digests do not, so the load compares, and the verbatim text comes back from the files."""
+    recs = tables.of(Recommendation)
+    load_folder(data_copy, pg_engine)
+    assert load_folder(data_copy, pg_engine).unchanged_files  # nothing written: the digests agree
+    with pg_engine.begin() as conn:
+        verbatim = conn.execute(select(recs.c.text).where(recs.c.id == "mmn2016-03")).scalar_one()
+        conn.execute(update(recs).where(recs.c.id == "mmn2016-03").values(text="Reworded behind the files' back."))
+    report = load_folder(data_copy, pg_engine)
+    assert not report.unchanged_files and report.tables["recommendation"].updated == 1
+    assert sorted(set(ALL) - set(report.skipped)) == ["recommendation", "source"]
+    with pg_engine.connect() as conn:
+        assert conn.execute(select(recs.c.text).where(recs.c.id == "mmn2016-03")).scalar_one() == verbatim

@@ -11,7 +11,7 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from sqlalchemy import JSON, delete, func, insert, select
+from sqlalchemy import JSON, Table, delete, func, insert, select
 from sqlalchemy.engine import Connection, Engine
 
 from models import (
@@ -79,7 +79,8 @@ def _audit_version(conn: Connection) -> str:
     """What the database holds besides the files, cheaply: the last audit entry and the size of each table.
 
     Every write through the app is audited; the row counts also catch a change made behind its back (an
-    administrator's SQL), so such a database is compared again rather than trusted.
+    administrator's SQL) that adds or removes rows, so such a database is compared again rather than trusted. One
+    that keeps every count is caught by the digests (PostgreSQL: ``last_fingerprint``).
     """
     audit_table = tables.AUDIT
     parts = [select(func.coalesce(func.max(audit_table.c.id), 0)).scalar_subquery()]
@@ -88,11 +89,20 @@ def _audit_version(conn: Connection) -> str:
 
 
 def last_fingerprint(engine: Engine) -> str | None:
-    """The fingerprint of the last load, or None when anything was written since (the app, a bulk upload)."""
+    """The fingerprint of the last load, or None when anything was written since (the app, a bulk upload).
+
+    On PostgreSQL the digests the last load remembered are checked too: a write the audit version cannot see (an
+    administrator's SQL that keeps every count, such as a recommendation's text edited) makes the load compare,
+    and so puts the files' text back. 16 ms at 1,000 recommendations, 0.14 s at 10,000, 0.5 s at 50,000.
+    """
     table = tables.LOAD_STATE
     with engine.connect() as conn:
         stored = {r.name: r.value for r in conn.execute(select(table.c.name, table.c.value))}
         if stored.get("audit_version") != _audit_version(conn):
+            return None
+        held = _digests_in(stored)
+        known = SQLModel.metadata.tables
+        if any(name not in known for name in held) or _digests_of(conn, [known[n] for n in held]) != held:
             return None
     return stored.get("fingerprint")
 
@@ -116,8 +126,10 @@ def last_digests(conn: Connection, print_: str) -> dict[str, str]:
     """The digests the last load remembered, if it loaded the files of fingerprint ``print_``; else none."""
     table = tables.LOAD_STATE
     stored = {r.name: r.value for r in conn.execute(select(table.c.name, table.c.value))}
-    if stored.get("fingerprint") != print_:
-        return {}
+    return _digests_in(stored) if stored.get("fingerprint") == print_ else {}
+
+
+def _digests_in(stored: Mapping[str, str]) -> dict[str, str]:
     return {name.removeprefix(_DIGEST): value for name, value in stored.items() if name.startswith(_DIGEST)}
 
 
@@ -130,18 +142,20 @@ def digests(conn: Connection, models: Iterable[type[SQLModel]]) -> dict[str, str
     the digest (short of a 64-bit collision); a write undone leaves nothing to compare. At 1,000 recommendations,
     16 ms for every table.
     """
+    return _digests_of(conn, [tables.of(model) for model in models])
+
+
+def _digests_of(conn: Connection, tables_: list[Table]) -> dict[str, str]:
     version = conn.dialect.server_version_info or ()
-    models = list(models)
-    if conn.dialect.name != "postgresql" or tuple(version) < (14,) or not models:
+    if conn.dialect.name != "postgresql" or tuple(version) < (14,) or not tables_:
         return {}
     parts = []
-    for model in models:
-        table = tables.of(model)  # names from the models, never from input; JSON has no hash, its text has
+    for table in tables_:  # names from the models, never from input; JSON has no hash, its text has
         columns = ", ".join(f'"{c.name}"' + ("::text" if isinstance(c.type, JSON) else "") for c in table.columns)
         digest = f"count(*) || ':' || coalesce(sum(hash_record_extended(ROW({columns}), 0)), 0)"
         parts.append(f'(SELECT {digest} FROM "{table.name}")')  # noqa: S608
     row = conn.exec_driver_sql("SELECT " + ", ".join(parts)).one()
-    return {tables.of(model).name: str(value) for model, value in zip(models, row, strict=True)}
+    return {table.name: str(value) for table, value in zip(tables_, row, strict=True)}
 
 
 def unchanged_since(
