@@ -233,3 +233,26 @@ def test_an_edit_no_audit_or_count_sees_is_found_and_undone_by_the_next_load(pg_
     assert sorted(set(ALL) - set(report.skipped)) == ["recommendation", "source"]
     with pg_engine.connect() as conn:
         assert conn.execute(select(recs.c.text).where(recs.c.id == "mmn2016-03")).scalar_one() == verbatim
+
+
+@pytest.mark.postgres
+def test_such_an_edit_is_found_too_in_a_table_the_last_load_wrote(pg_engine, data_copy):
+    """A table the last load changed has no digest to skip it by, but the one it had at that load's end still tells
+    the no-change check that it was edited since."""
+    recs = tables.of(Recommendation)
+    load_folder(data_copy, pg_engine)
+    with pg_engine.begin() as conn:
+        conn.execute(update(recs).where(recs.c.id == "mmn2016-03").values(text="Reworded in the app."))
+        audit(conn, "someone", "edit", "recommendation", "mmn2016-03")
+    assert load_folder(data_copy, pg_engine).tables["recommendation"].updated == 1  # the files' text back
+    with pg_engine.connect() as conn:
+        verbatim = conn.execute(select(recs.c.text).where(recs.c.id == "mmn2016-03")).scalar_one()
+        names = {r.name for r in conn.execute(select(tables.LOAD_STATE.c.name))}
+    assert "digest recommendation" not in names and "seen recommendation" in names
+    with pg_engine.begin() as conn:  # by SQL: no audit entry, every count the same
+        conn.execute(update(recs).where(recs.c.id == "mmn2016-03").values(text="Reworded behind the files' back."))
+    report = load_folder(data_copy, pg_engine)
+    assert not report.unchanged_files and report.tables["recommendation"].updated == 1
+    with pg_engine.connect() as conn:
+        assert conn.execute(select(recs.c.text).where(recs.c.id == "mmn2016-03")).scalar_one() == verbatim
+    assert load_folder(data_copy, pg_engine).unchanged_files  # nothing written since: the digests seen agree

@@ -293,13 +293,13 @@ def test_postgresql_samples_the_compared_rows_briefly_and_the_setting_ends_with_
     seen: dict[str, object] = {}
     remember = loader.remember_fingerprint
 
-    def looking(conn, value, digests):  # the load's last statement in its transaction, the temporary tables there
+    def looking(conn, value, *digests):  # the load's last statement in its transaction, the temporary tables there
         seen["target"] = conn.exec_driver_sql("SHOW default_statistics_target").scalar()
         seen["widest"] = conn.exec_driver_sql(
             "SELECT max(array_length(histogram_bounds::text::text[], 1)) FROM pg_stats "
             "WHERE starts_with(tablename, 'stage_') AND histogram_bounds IS NOT NULL"
         ).scalar()
-        remember(conn, value, digests)
+        remember(conn, value, *digests)
 
     monkeypatch.setattr(loader, "remember_fingerprint", looking)
     assert load_folder(data_copy, pg_engine).kept_rows

@@ -91,35 +91,41 @@ def _audit_version(conn: Connection) -> str:
 def last_fingerprint(engine: Engine) -> str | None:
     """The fingerprint of the last load, or None when anything was written since (the app, a bulk upload).
 
-    On PostgreSQL the digests the last load remembered are checked too: a write the audit version cannot see (an
-    administrator's SQL that keeps every count, such as a recommendation's text edited) makes the load compare,
-    and so puts the files' text back. 16 ms at 1,000 recommendations, 0.14 s at 10,000, 0.5 s at 50,000.
+    On PostgreSQL the digests the last load remembered (of every table: those it left and those it wrote) are
+    checked too: a write the audit version cannot see (an administrator's SQL that keeps every count, such as a
+    recommendation's text edited) makes the load compare, and so puts the files' text back. 16 ms at 1,000
+    recommendations, 0.14 s at 10,000, 0.5 s at 50,000.
     """
     table = tables.LOAD_STATE
     with engine.connect() as conn:
         stored = {r.name: r.value for r in conn.execute(select(table.c.name, table.c.value))}
         if stored.get("audit_version") != _audit_version(conn):
             return None
-        held = _digests_in(stored)
+        held = {**_digests_in(stored, _SEEN), **_digests_in(stored)}
         known = SQLModel.metadata.tables
         if any(name not in known for name in held) or _digests_of(conn, [known[n] for n in held]) != held:
             return None
     return stored.get("fingerprint")
 
 
-def remember_fingerprint(conn: Connection, value: str, digests_: Mapping[str, str] | None = None) -> None:
-    """Remember the files' fingerprint, the database's audit version and the ``digests`` of the tables the load
-    left as the files say."""
+def remember_fingerprint(
+    conn: Connection, value: str, digests_: Mapping[str, str] | None = None, seen: Mapping[str, str] | None = None
+) -> None:
+    """Remember the files' fingerprint, the database's audit version, the ``digests`` of the tables the load left as
+    the files say (a reload of the same files need not compare them), and the digests ``seen`` at its end of the
+    tables it wrote: those only tell the next load that nothing has changed since, never that a table need not be
+    compared (another session may have written to it while the load ran)."""
     table = tables.LOAD_STATE
     conn.execute(delete(table))
     conn.execute(insert(table), [
         {"name": "fingerprint", "value": value},
         {"name": "audit_version", "value": _audit_version(conn)},
         *({"name": _DIGEST + name, "value": digest} for name, digest in sorted((digests_ or {}).items())),
+        *({"name": _SEEN + name, "value": digest} for name, digest in sorted((seen or {}).items())),
     ])  # fmt: skip
 
 
-_DIGEST = "digest "
+_DIGEST, _SEEN = "digest ", "seen "
 
 
 def last_digests(conn: Connection, print_: str) -> dict[str, str]:
@@ -129,8 +135,8 @@ def last_digests(conn: Connection, print_: str) -> dict[str, str]:
     return _digests_in(stored) if stored.get("fingerprint") == print_ else {}
 
 
-def _digests_in(stored: Mapping[str, str]) -> dict[str, str]:
-    return {name.removeprefix(_DIGEST): value for name, value in stored.items() if name.startswith(_DIGEST)}
+def _digests_in(stored: Mapping[str, str], prefix: str = _DIGEST) -> dict[str, str]:
+    return {name.removeprefix(prefix): value for name, value in stored.items() if name.startswith(prefix)}
 
 
 def digests(conn: Connection, models: Iterable[type[SQLModel]]) -> dict[str, str]:

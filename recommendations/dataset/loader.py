@@ -112,7 +112,9 @@ def _load_staged(staging: Staging, engine: Engine, root: Path, print_: str) -> L
                 if report.changed:
                     counts = {n: vars(t) for n, t in report.tables.items() if t.changes}
                     audit(conn, "loader", "load", "*", str(root), after=counts)
-                remember_fingerprint(conn, print_, _left_as_read(conn, report, before, staged))
+                trusted = _left_as_read(conn, report, before, staged)
+                written = [model for model in LOADED if report.tables[Staged.name(model)].changes]
+                remember_fingerprint(conn, print_, trusted, digests(conn, [] if staged.direct else written))
         finally:
             if sqlite:
                 Staged.drop_copies(conn)
@@ -132,7 +134,8 @@ def _left_as_read(conn: Connection, report: LoadReport, before: dict[str, str], 
 
     A table it filled (a first load) holds it alone until the commit: its digest now. Any other table it did not
     change: its digest from before the diff, so a write by another session meanwhile makes the next load compare
-    it; a table it changed has none, and is compared next time.
+    it; a table it changed has none, and is compared next time (its digest after the load is remembered apart, for
+    the no-change check alone: ``load_state.last_fingerprint``).
     """
     if staged.direct:
         return digests(conn, [model for model in LOADED if model in staged.direct])
