@@ -112,9 +112,7 @@ def _load_staged(staging: Staging, engine: Engine, root: Path, print_: str) -> L
                 if report.changed:
                     counts = {n: vars(t) for n, t in report.tables.items() if t.changes}
                     audit(conn, "loader", "load", "*", str(root), after=counts)
-                trusted = _left_as_read(conn, report, before, staged)
-                written = [model for model in LOADED if report.tables[Staged.name(model)].changes]
-                remember_fingerprint(conn, print_, trusted, digests(conn, [] if staged.direct else written))
+                remember_fingerprint(conn, print_, *_digests_to_remember(conn, report, before, staged))
         finally:
             if sqlite:
                 Staged.drop_copies(conn)
@@ -129,17 +127,22 @@ def _load_staged(staging: Staging, engine: Engine, root: Path, print_: str) -> L
     return report
 
 
-def _left_as_read(conn: Connection, report: LoadReport, before: dict[str, str], staged: Staged) -> dict[str, str]:
-    """The digests of the tables this load leaves holding what the files say, for the next load to trust.
+def _digests_to_remember(
+    conn: Connection, report: LoadReport, before: dict[str, str], staged: Staged
+) -> tuple[dict[str, str], dict[str, str]]:
+    """The digests of the tables this load leaves holding what the files say, for the next load to trust; and those
+    of the tables it wrote, as at its end, for the no-change check alone (``load_state.last_fingerprint``).
 
-    A table it filled (a first load) holds it alone until the commit: its digest now. Any other table it did not
-    change: its digest from before the diff, so a write by another session meanwhile makes the next load compare
-    it; a table it changed has none, and is compared next time (its digest after the load is remembered apart, for
-    the no-change check alone: ``load_state.last_fingerprint``).
+    A table it filled (a first load) holds it alone until the commit: its digest now, trusted. Any other table it
+    did not change: its digest from before the diff, so a write by another session meanwhile makes the next load
+    compare it. A table it changed is not trusted, and is compared next time.
     """
     if staged.direct:
-        return digests(conn, [model for model in LOADED if model in staged.direct])
-    return {name: digest for name, digest in before.items() if not report.tables[name].changes}
+        trusted = digests(conn, [model for model in LOADED if model in staged.direct])
+    else:
+        trusted = {name: digest for name, digest in before.items() if not report.tables[name].changes}
+    written = [m for m in LOADED if m not in staged.direct and report.tables[Staged.name(m)].changes]
+    return trusted, digests(conn, written)
 
 
 def _assessments_file(root: Path) -> str:
