@@ -23,9 +23,19 @@ from sqlalchemy.engine import Connection
 from models.append_only import KEYS
 
 
-def _empty(conn: Connection, table: str) -> bool:
-    # the table's name comes from the models, never from input
-    return not conn.exec_driver_sql(f'SELECT EXISTS (SELECT 1 FROM "{table}")').scalar_one()  # noqa: S608
+def _empty(conn: Connection, tables: list[str]) -> list[str]:
+    """Those of ``tables`` that hold no row, asked in one query."""
+    if not tables:
+        return []
+    probes = ", ".join(f'EXISTS (SELECT 1 FROM "{t}")' for t in tables)  # noqa: S608 (names from the models)
+    held = conn.exec_driver_sql(f"SELECT {probes}").one()
+    return [table for table, any_row in zip(tables, held, strict=True) if not any_row]
+
+
+def _run(conn: Connection, statements: list[str]) -> None:
+    """``statements`` in one message (no parameters: the server runs them in order, in this transaction)."""
+    if statements:
+        conn.exec_driver_sql(";\n".join(statements))
 
 
 @contextmanager
@@ -36,10 +46,10 @@ def filling(conn: Connection, tables: list[str]) -> Iterator[list[str]]:
         yield []
         return
     assert conn.in_transaction(), "only inside a transaction that a failure rolls back"
-    empty = [t for t in tables if _empty(conn, t)]
+    empty = _empty(conn, tables)
     if empty:  # then again once held alone: another session may have written between
         conn.exec_driver_sql("LOCK TABLE " + ", ".join(f'"{t}"' for t in empty) + " IN ACCESS EXCLUSIVE MODE")
-        empty = [t for t in empty if _empty(conn, t)]
+        empty = _empty(conn, empty)
     held = {"tables": empty}
     # names as the catalogue quotes them (regclass, quote_ident), definitions as it writes them: never from input
     keys = conn.execute(
@@ -57,16 +67,17 @@ def filling(conn: Connection, tables: list[str]) -> Iterator[list[str]]:
         held,
     ).all()
     guards = [(t, f"{t}_no_overwrite_{n}") for t in empty if t in KEYS for n in range(len(KEYS[t]))]
-    for table, name, _ in keys:
-        conn.exec_driver_sql(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
-    for name, _ in indexes:
-        conn.exec_driver_sql(f"DROP INDEX {name}")
-    for table, name in guards:
-        conn.exec_driver_sql(f'ALTER TABLE "{table}" DISABLE TRIGGER "{name}"')
+    # each half in one message: about 130 statements at a first load, 12 ms less than one round trip each
+    _run(
+        conn,
+        [f"ALTER TABLE {table} DROP CONSTRAINT {name}" for table, name, _ in keys]
+        + [f"DROP INDEX {name}" for name, _ in indexes]
+        + [f'ALTER TABLE "{table}" DISABLE TRIGGER "{name}"' for table, name in guards],
+    )
     yield empty
-    for _, definition in indexes:
-        conn.exec_driver_sql(definition)
-    for table, name, definition in keys:
-        conn.exec_driver_sql(f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}")
-    for table, name in guards:
-        conn.exec_driver_sql(f'ALTER TABLE "{table}" ENABLE TRIGGER "{name}"')
+    _run(
+        conn,
+        [definition for _, definition in indexes]
+        + [f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}" for table, name, definition in keys]
+        + [f'ALTER TABLE "{table}" ENABLE TRIGGER "{name}"' for table, name in guards],
+    )

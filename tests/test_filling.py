@@ -145,3 +145,29 @@ def test_a_first_load_on_postgresql_writes_what_it_writes_on_sqlite(pg_engine, s
         on_pg, on_sqlite = rows(pg_engine, table), rows(sqlite_engine, table)
         assert on_pg == on_sqlite, table.name
     assert rows(pg_engine, tables.A) and rows(pg_engine, tables.AE)  # the control: the history was loaded
+
+
+@pytest.mark.postgres
+def test_the_keys_indexes_and_guards_go_and_come_back_in_one_message_each(pg_engine):
+    from sqlalchemy import event
+
+    sent: list[str] = []
+
+    def seen(_conn, _cursor, statement: str, *_: object) -> None:
+        sent.append(statement)
+
+    event.listen(pg_engine, "before_cursor_execute", seen)
+    try:
+        with pg_engine.begin() as conn:
+            with filling(conn, ["assessment", "assessment_evidence", "evidence"]) as treated:
+                assert treated == ["assessment", "assessment_evidence", "evidence"]
+                entered = len(sent)
+    finally:
+        event.remove(pg_engine, "before_cursor_execute", seen)
+    dropped = [statement for statement in sent[:entered] if "DROP" in statement]
+    assert len(dropped) == 1
+    assert all(part in dropped[0] for part in ("DROP CONSTRAINT", "DROP INDEX", "DISABLE TRIGGER"))
+    assert len(sent) == entered + 1  # the block's end: one message
+    assert all(part in sent[-1] for part in ("CREATE INDEX", "ADD CONSTRAINT", "ENABLE TRIGGER"))
+    asked = [statement for statement in sent if "EXISTS (SELECT 1 FROM" in statement]  # empty? before and after
+    assert len(asked) == 2 and all(statement.count("EXISTS (SELECT 1 FROM") == 3 for statement in asked)  # the LOCK

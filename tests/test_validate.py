@@ -445,3 +445,26 @@ def test_a_streamed_read_finds_what_a_kept_read_finds(data_copy):
     assert streamed.counts["assessments"] == len(kept.assessments) > 0
     assert streamed.counts["evidence"] == len(kept.evidence)
     assert streamed.counts["recommendations"] == len(kept.recommendations)
+
+
+def test_a_read_collects_the_young_generation_less_often_and_puts_the_thresholds_back():
+    import gc
+
+    from tests.conftest import DATA
+
+    before = gc.get_threshold()
+    seen: list[tuple[int, ...]] = []
+
+    def rows(kind, record):
+        seen.append(gc.get_threshold())
+
+    read_dataset(DATA, keep=False, rows=rows)
+    assert seen and all(t[0] == 50_000 and t[1:] == before[1:] for t in seen)
+    assert gc.get_threshold() == before
+
+    def fails(kind, record):
+        raise RuntimeError("stopped half way")
+
+    with pytest.raises(RuntimeError):
+        read_dataset(DATA, keep=False, rows=fails)
+    assert gc.get_threshold() == before  # a read that fails puts them back too

@@ -6,7 +6,9 @@ once. The loader refuses to touch the database unless the problem list is empty.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -160,7 +162,7 @@ def read_dataset(
         parallel = wanted(plan.total)
     scratch = staging or Staging()
     try:
-        with Files(plan.jobs(root), parallel) as files:
+        with Files(plan.jobs(root), parallel) as files, _fewer_collections():
             reader = _Reader(data, scratch, keep, rows, files)
             _read_all(reader, root, progress, plan)
         problems = reader.problems + reader.check.finish()
@@ -168,6 +170,22 @@ def read_dataset(
         if staging is None:
             scratch.close()
     return data, sorted(set(problems))
+
+
+@contextmanager
+def _fewer_collections(young: int = 50_000) -> Iterator[None]:
+    """The garbage collector's youngest generation collected every ``young`` objects (not 700) while records are read.
+
+    Why: a read makes and drops millions of short-lived objects, and holds few (records go one at a time); the
+    collections they set off cost 32 ms of 1,000 recommendations' 0.65 s, for no garbage (reference counting frees
+    it). Collections still run, so memory stays bounded; the thresholds are put back after.
+    """
+    before = gc.get_threshold()
+    gc.set_threshold(young, *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 def _read_all(reader: _Reader, root: Path, progress: Progress | None, plan: Plan) -> None:
