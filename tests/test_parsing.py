@@ -300,3 +300,22 @@ def test_a_file_saved_after_the_worker_started_ahead_is_read_as_it_is_now(counte
     assert len(counted_starts) == 3  # asked ahead, started, then a worker of the read's own
     assert any("evidence.yaml" in str(p) and "kind" in str(p) for p in problems)
     assert problems == read_dataset(data_copy, keep=False, parallel=False)[1]
+
+
+def test_a_record_is_read_as_plain_values_with_its_lines_apart(tmp_path):
+    from recommendations.dataset.yamlio import iter_plain, lined
+
+    path = tmp_path / "evidence.yaml"
+    path.write_text(
+        "evidence:\n  - id: a\n    themes:\n      - x\n      - y\n    nested:\n      k: v\n  - id: b\n",
+        encoding="utf-8",
+    )
+    (_, line, _, value, lines), second = list(iter_plain(path, "evidence"))
+    assert type(value) is dict and type(value["themes"]) is list and type(value["nested"]) is dict  # as marshal has
+    assert line == 2
+    assert lines == (2, {"id": 2, "themes": 3, "nested": 6}, {"themes": (4, [4, 5], {}), "nested": (7, {"k": 7}, {})})
+    joined = lined(value, lines)
+    assert isinstance(joined, LineDict) and joined == value
+    assert (line_of(joined, ("themes", 1)), line_of(joined, ("nested", "k")), line_of(joined, ("id",))) == (5, 7, 2)
+    assert second[3:] == ({"id": "b"}, (8, {"id": 8}, {}))
+    assert [record for *_, record in iter_keyed(path, "evidence")] == [value, {"id": "b"}]

@@ -29,7 +29,7 @@ from typing import IO, Any
 
 from recommendations.dataset import drain
 from recommendations.dataset.folder import Plan
-from recommendations.dataset.yamlio import LineDict, LineList, YamlError, iter_keyed, read_yaml
+from recommendations.dataset.yamlio import Lines, YamlError, iter_plain, lined, read_plain, read_yaml
 
 #: Bytes of YAML from which a read parses in a worker: below it, starting a process (0.1 s) costs what it saves.
 PARALLEL_FROM = 4 * 1024 * 1024
@@ -38,8 +38,8 @@ _ROOT = Path(__file__).resolve().parents[2]  # the folder that holds this packag
 
 #: A file to parse: its path, and the key of its list (None: the whole document, a source file) and optional lists.
 Job = tuple[str, str | None, tuple[str, ...]]
-#: One record of a list file: (list's key, line, offset in characters, value, packed lines or None: ``located``).
-Item = tuple[str, int, int, Any, bytes | None]
+#: One record of a list file: (list's key, line, offset in characters, value, its lines: ``located``).
+Item = tuple[str, int, int, Any, bytes | Lines]
 
 
 def cores() -> int:
@@ -110,9 +110,11 @@ def _taken(jobs: list[Job], frame: int) -> _Worker | None:
     return worker
 
 
-def located(value: Any, lines: bytes | None) -> Any:
-    """``value`` with the lines it came from (``LineDict``/``LineList``), for ``yamlio.line_of``."""
-    return value if lines is None else _join(value, marshal.loads(lines))  # noqa: S302 (our worker's, see below)
+def located(value: Any, lines: bytes | Lines) -> Any:
+    """``value`` with the lines it came from (``LineDict``/``LineList``), for ``yamlio.line_of``; ``lines`` as
+    ``yamlio`` reads them, or packed by the worker."""
+    # marshal builds values and never runs code; the bytes come from our own worker (below)
+    return lined(value, marshal.loads(lines) if isinstance(lines, bytes) else lines)  # noqa: S302
 
 
 class Files:
@@ -158,9 +160,9 @@ class Files:
             return
         except _Lost:  # parse the rest here, from the record the worker stopped at
             self._lost(path)
-        for index, (found, line, offset, record) in enumerate(iter_keyed(path, key, optional)):
+        for index, (found, line, offset, record, lines) in enumerate(iter_plain(path, key, optional)):
             if index >= sent:
-                yield found, line, offset, record, None
+                yield found, line, offset, record, lines
 
     def document(self, path: Path) -> Any:
         """``yamlio.read_yaml`` of ``path``."""
@@ -273,51 +275,15 @@ class _Worker:
 # --- the worker's side ------------------------------------------------------------------------------------------------
 
 
-def _split(value: Any) -> tuple[Any, Any]:
-    """(plain value, its lines): ``LineDict``/``LineList`` as dicts and lists, their lines as (line, key or item
-    lines, lines of the containers inside)."""
-    if isinstance(value, LineDict):
-        plain, inner = {}, {}
-        for key, item in value.items():
-            if isinstance(item, LineDict | LineList):
-                plain[key], inner[key] = _split(item)
-            else:
-                plain[key] = item
-        return plain, (value.line, value.key_lines, inner)
-    if isinstance(value, LineList):
-        items, inner = [], {}
-        for index, item in enumerate(value):
-            if isinstance(item, LineDict | LineList):
-                plain_item, inner[index] = _split(item)
-                items.append(plain_item)
-            else:
-                items.append(item)
-        return items, (value.line, value.item_lines, inner)
-    return value, None
-
-
-def _join(value: Any, lines: Any) -> Any:
-    if lines is None:
-        return value
-    line, own, inner = lines
-    if isinstance(value, dict):
-        mapping = LineDict((key, _join(item, inner.get(key))) for key, item in value.items())
-        mapping.line, mapping.key_lines = line, own
-        return mapping
-    sequence = LineList(_join(item, inner.get(index)) for index, item in enumerate(value))
-    sequence.line, sequence.item_lines = line, own
-    return sequence
-
-
 def _messages(jobs: list[Job]) -> Iterator[tuple[Any, ...]]:
     for index, (path, key, optional) in enumerate(jobs):
         yield ("file", index)
         try:
             if key is None:
-                yield ("document", *_packed(read_yaml(Path(path))))
+                yield ("document", *_packed(*read_plain(Path(path))))
             else:
-                for found, line, offset, record in iter_keyed(Path(path), key, tuple(optional)):
-                    yield ("item", found, line, offset, *_packed(record))
+                for found, line, offset, record, lines in iter_plain(Path(path), key, tuple(optional)):
+                    yield ("item", found, line, offset, record, _packed_lines(lines))
         except YamlError as exc:
             yield ("yaml-error", exc.line, exc.message)
             continue
@@ -330,9 +296,12 @@ def _messages(jobs: list[Job]) -> Iterator[tuple[Any, ...]]:
         yield ("end",)
 
 
-def _packed(value: Any) -> tuple[Any, bytes | None]:
-    plain, lines = _split(value)
-    return plain, None if lines is None else marshal.dumps(lines)
+def _packed(value: Any, lines: Lines) -> tuple[Any, bytes | None]:
+    return value, _packed_lines(lines)
+
+
+def _packed_lines(lines: Lines) -> bytes | None:
+    return None if lines is None else marshal.dumps(lines)
 
 
 def _work(jobs: list[Job], size: int, out: IO[bytes]) -> None:
