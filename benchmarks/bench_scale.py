@@ -17,6 +17,7 @@ import datetime as dt
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -26,6 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 OUT = ROOT / "docs" / "performance.md"
+START, END = "<!-- scale benchmark: start -->", "<!-- scale benchmark: end -->"
 PY = sys.executable
 
 # Run a command, report wall time and the child's peak memory (ru_maxrss of its own process tree).
@@ -340,7 +342,8 @@ def load_table(results: list[dict]) -> list[str]:
 def write(results: list[dict], per_rec: int) -> None:
     cpu = os.cpu_count()
     lines = [
-        "# Performance",
+        START,
+        "## The latest `make bench`",
         "",
         f"Measured by `make bench` ({'BENCH_SIZES=' + ','.join(str(r['n']) for r in results)}) on "
         f"{dt.date.today().isoformat()}: {platform.platform()}, {cpu} cores, Python {platform.python_version()}. "
@@ -351,7 +354,7 @@ def write(results: list[dict], per_rec: int) -> None:
         "",
         "Reproduce: `make bench` (a quick size), or `BENCH_SIZES=1000,10000,50000 make bench` for the full table.",
         "",
-        "## Validate and load",
+        "### Validate and load",
         "",
     ]
     lines += load_table(results)
@@ -366,7 +369,7 @@ def write(results: list[dict], per_rec: int) -> None:
         "compares every table* follows the load's own record being deleted, the worst case; *reading the files* is "
         "that with nothing kept: it reads, validates and compares everything again.",
         "",
-        "## Pages (server side, AppTest)",
+        "### Pages (server side, AppTest)",
         "",
         "*Cold*: the page's first run in a fresh app process, after the default page; *warm*: median of three "
         "runs with the caches filled. Targets: under 1 s at 10,000 and under 2 s at 50,000.",
@@ -377,7 +380,7 @@ def write(results: list[dict], per_rec: int) -> None:
             if key not in r:
                 continue
             lines += [
-                f"### {r['n']:,} recommendations, {db}",
+                f"#### {r['n']:,} recommendations, {db}",
                 "",
                 "| page | cold (s) | warm (s) |",
                 "| --- | --- | --- |",
@@ -388,10 +391,10 @@ def write(results: list[dict], per_rec: int) -> None:
                 note = f" (error: {p['error']})" if p["error"] else ""
                 lines.append(f"| {name}{note} | {p['cold']:.2f} | {p['warm']:.2f} |")
             lines.append("")
-    lines += ["## What the browser receives", "", "Bytes over the app's websocket for a cold visit to each page "
+    lines += ["### What the browser receives", "", "Bytes over the app's websocket for a cold visit to each page "
               "(headless Chromium). Target: under 1 MB at 50,000.", ""]  # fmt: skip
     for r in results:
-        lines.append(f"### {r['n']:,} recommendations")
+        lines.append(f"#### {r['n']:,} recommendations")
         lines.append("")
         if isinstance(r["payloads"], str):
             lines += [r["payloads"], ""]
@@ -399,7 +402,7 @@ def write(results: list[dict], per_rec: int) -> None:
         lines += ["| page | received |", "| --- | --- |"]
         lines += [f"| {page} | {size / 1e3:,.0f} kB |" for page, size in r["payloads"]]
         lines.append("")
-    lines += ["## The brief", "", "Target: the DOCX of 500 open recommendations in under 2 s.", "",
+    lines += ["### The brief", "", "Target: the DOCX of 500 open recommendations in under 2 s.", "",
               "| recommendations | build the broad brief | open recommendations in the DOCX | DOCX | size |",
               "| --- | --- | --- | --- | --- |"]  # fmt: skip
     for r in results:
@@ -411,15 +414,12 @@ def write(results: list[dict], per_rec: int) -> None:
             lines.append(f"| {r['n']:,} | {b['build_all']:.1f} s | {b['open']} | {b['docx']:.2f} s | {size} |")
     notes = ROOT / "benchmarks" / "performance-notes.md"
     if notes.exists():
-        lines += ["", notes.read_text().rstrip()]
-    from benchmarks import bench_api, bench_docx, bench_suggest  # their sections are theirs to write: keep them
+        lines += ["", re.sub(r"(?m)^## ", "### ", notes.read_text().rstrip())]  # headings under this section
+    lines.append(END)
+    # its own section only: the rest of docs/performance.md (the other benchmarks', each session's record) stays
+    from benchmarks.bench_api import put_section
 
-    before = OUT.read_text(encoding="utf-8") if OUT.exists() else ""
-    kept = (bench_api, bench_suggest, bench_docx)
-    for start, end in ((bench.START, bench.END) for bench in kept):
-        if start in before and end in before:
-            lines += ["", before[before.index(start) : before.index(end) + len(end)]]
-    OUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    put_section("\n".join(lines), START, END)
 
 
 if __name__ == "__main__":
