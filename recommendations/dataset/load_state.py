@@ -96,9 +96,8 @@ def last_fingerprint(engine: Engine) -> str | None:
     recommendation's text edited) makes the load compare, and so puts the files' text back. 16 ms at 1,000
     recommendations, 0.14 s at 10,000, 0.5 s at 50,000.
     """
-    table = tables.LOAD_STATE
     with engine.connect() as conn:
-        stored = {r.name: r.value for r in conn.execute(select(table.c.name, table.c.value))}
+        stored = _stored(conn)
         if stored.get("audit_version") != _audit_version(conn):
             return None
         held = {**_digests_in(stored, _SEEN), **_digests_in(stored)}
@@ -130,9 +129,14 @@ _DIGEST, _SEEN = "digest ", "seen "
 
 def last_digests(conn: Connection, print_: str) -> dict[str, str]:
     """The digests the last load remembered, if it loaded the files of fingerprint ``print_``; else none."""
-    table = tables.LOAD_STATE
-    stored = {r.name: r.value for r in conn.execute(select(table.c.name, table.c.value))}
+    stored = _stored(conn)
     return _digests_in(stored) if stored.get("fingerprint") == print_ else {}
+
+
+def _stored(conn: Connection) -> dict[str, str]:
+    """Everything the last load remembered (``remember_fingerprint``), by name."""
+    table = tables.LOAD_STATE
+    return {r.name: r.value for r in conn.execute(select(table.c.name, table.c.value))}
 
 
 def _digests_in(stored: Mapping[str, str], prefix: str = _DIGEST) -> dict[str, str]:
