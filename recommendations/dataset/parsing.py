@@ -280,10 +280,11 @@ def _messages(jobs: list[Job]) -> Iterator[tuple[Any, ...]]:
         yield ("file", index)
         try:
             if key is None:
-                yield ("document", *_packed(*read_plain(Path(path))))
+                value, lines = read_plain(Path(path))
+                yield ("document", value, _packed(lines))
             else:
                 for found, line, offset, record, lines in iter_plain(Path(path), key, tuple(optional)):
-                    yield ("item", found, line, offset, record, _packed_lines(lines))
+                    yield ("item", found, line, offset, record, _packed(lines))
         except YamlError as exc:
             yield ("yaml-error", exc.line, exc.message)
             continue
@@ -296,11 +297,8 @@ def _messages(jobs: list[Job]) -> Iterator[tuple[Any, ...]]:
         yield ("end",)
 
 
-def _packed(value: Any, lines: Lines) -> tuple[Any, bytes | None]:
-    return value, _packed_lines(lines)
-
-
-def _packed_lines(lines: Lines) -> bytes | None:
+def _packed(lines: Lines) -> bytes | None:
+    """A value's lines as the worker sends them: unpacked only for a record the checks refuse (``located``)."""
     return None if lines is None else marshal.dumps(lines)
 
 
