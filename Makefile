@@ -40,9 +40,12 @@ run: db
 system-deps:
 	bash scripts/system-deps.sh
 
-# After adding or changing a migration: the statements an empty database is made from (models/snapshot.py), captured
-# from Alembic's upgrade of a new SQLite file and of a throw-away PostgreSQL server. The tests fail until they are.
+# After changing a table class or adding a migration: the tables as SQLAlchemy Core (models/core.py, written from
+# models/orm.py by models/core_render.py), and the statements an empty database is made from (models/snapshot.py),
+# captured from Alembic's upgrade of a new SQLite file and of a throw-away PostgreSQL server. The tests fail until
+# they are.
 schema-snapshot: $(VENV)/.dev system-deps
+	$(BIN)/python -m models.core_render
 	$(BIN)/python -m models.snapshot
 
 # Python's bytecode cache on (some shells turn it off): every test worker, command-line run and server started by

@@ -9,17 +9,17 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import JSON, Column, ForeignKey, Integer, String, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
-from models import ID_LEN, _fk, _utc_column
+from models.orm import ID_LEN, KEEP, TableModel, _fk, _utc_column
 
 
-class CurationDraft(SQLModel, table=True):
+class CurationDraft(TableModel, table=True):
     """One submitted version of a source document with its recommendations and the curator's link decisions.
     Append-only: a correction is a new version (``supersedes_id``); publishing writes the public rows."""
 
     __tablename__ = "curation_draft"
-    __table_args__ = (UniqueConstraint("source_id", "version", name="uq_curation_draft_source_version"),)
+    __table_args__ = (UniqueConstraint("source_id", "version", name="uq_curation_draft_source_version"), KEEP)
     id: str = Field(primary_key=True, max_length=120, description="cd-<source id>-<version>")
     source_id: str = Field(
         max_length=ID_LEN, index=True, description="Not a foreign key: a new source is not public yet."
@@ -42,11 +42,11 @@ class CurationDraft(SQLModel, table=True):
     )
 
 
-class CurationReview(SQLModel, table=True):
+class CurationReview(TableModel, table=True):
     """The decision on a submitted document: published (the public rows are written) or returned with a comment."""
 
     __tablename__ = "curation_review"
-    __table_args__ = (UniqueConstraint("draft_id", name="uq_curation_review_draft"),)
+    __table_args__ = (UniqueConstraint("draft_id", name="uq_curation_review_draft"), KEEP)
     id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True, autoincrement=True))
     draft_id: str = Field(sa_column=Column(String(120), ForeignKey("curation_draft.id"), nullable=False))
     decision: str = Field(max_length=20)

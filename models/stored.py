@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from sqlalchemy import Column, LargeBinary
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
+
+from models.orm import TableModel
 
 
-class StoredRead(SQLModel, table=True):
+class StoredRead(TableModel, table=True):
     """A read of the whole data, stored for one version of the data, one day and one version of the code
     (``recommendations.read.stored``): what every app server and every fresh process would otherwise work out
     again. Not data: never exported, loaded or audited; any write, a new day or new code makes it unread."""

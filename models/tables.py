@@ -1,20 +1,25 @@
 """Typed handles to the tables, for SQLAlchemy Core statements: one place instead of a re-alias in every module.
 
-``SQLModel`` classes do not declare ``__table__`` to a type checker, so reading it needed ``# type: ignore`` in
-every module; the metadata holds the same ``Table`` objects, typed. The short names follow the habit of the
-queries (``A.c.id`` for the assessment table).
+The tables are those of ``models.core`` (written from the classes of ``models.orm``, which are mapped onto these
+same ``Table`` objects), so importing this imports no SQLModel. The short names follow the habit of the queries
+(``A.c.id`` for the assessment table).
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy import Table
 
-from models import SQLModel
+from models.core import metadata
+
+if TYPE_CHECKING:
+    from sqlmodel import SQLModel
 
 
 def table(name: str) -> Table:
     """The table ``name`` (as in ``__tablename__``)."""
-    return SQLModel.metadata.tables[name]
+    return metadata.tables[name]
 
 
 def of(model: type[SQLModel]) -> Table:

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import inspect, select
 from sqlalchemy.engine import Engine
 
-from models import SQLModel
+from models.core import metadata
 from recommendations.dataset.folder import Dataset
 from recommendations.dataset.schema import SourceIn
 from recommendations.dataset.validate import Problem, read_dataset
@@ -58,7 +58,7 @@ def snapshot(engine: Engine, *only: str) -> dict[str, list[tuple]]:
         return {}
     out = {}
     with engine.connect() as conn:
-        for table in SQLModel.metadata.sorted_tables:
+        for table in metadata.sorted_tables:
             if (only and table.name not in only) or table.name == "stored_read":
                 continue
             columns = [c for c in table.columns if (table.name, c.name) not in PROVENANCE]

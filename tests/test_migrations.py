@@ -4,7 +4,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from models import SQLModel
+from models.core import metadata
 from models.db import migrate
 
 
@@ -12,7 +12,7 @@ def test_migrations_match_models(engine):
     migrate(engine)
     migrate(engine)  # a second run is a no-op
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
+        diff = compare_metadata(MigrationContext.configure(conn), metadata)
     assert diff == []
 
 
@@ -31,7 +31,7 @@ def test_downgrade_and_upgrade_again(engine):
         conn.execute(text("UPDATE actor SET name = name"))
     migrate(engine)
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
+        diff = compare_metadata(MigrationContext.configure(conn), metadata)
     assert diff == []
 
 
@@ -232,4 +232,4 @@ def test_an_upgrade_that_fails_half_way_leaves_a_sqlite_database_as_it_was(tmp_p
     db.migrate(engine)
     with engine.connect() as conn:
         assert db.revision(conn) == db.HEAD
-        assert compare_metadata(MigrationContext.configure(conn), SQLModel.metadata) == []
+        assert compare_metadata(MigrationContext.configure(conn), metadata) == []

@@ -9,12 +9,11 @@ from logging.config import fileConfig
 
 from alembic import context
 from sqlalchemy.engine import Connection
-from sqlmodel import SQLModel
 
-import models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from models.core import metadata
 from models.db import make_engine
 
-target_metadata = SQLModel.metadata
+target_metadata = metadata  # the tables the classes of models/orm.py define (models/core.py is written from them)
 
 
 def _run(connection: Connection) -> None:
