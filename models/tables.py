@@ -7,25 +7,14 @@ same ``Table`` objects), so importing this imports no SQLModel. The short names 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from sqlalchemy import Table
 
 from models.core import metadata
-
-if TYPE_CHECKING:
-    from sqlmodel import SQLModel
 
 
 def table(name: str) -> Table:
     """The table ``name`` (as in ``__tablename__``)."""
     return metadata.tables[name]
-
-
-def of(model: type[SQLModel]) -> Table:
-    """The table of a model class (for code that walks several models)."""
-    found: Table = getattr(model, "__table__")  # noqa: B009 (declared by SQLAlchemy at run time only)
-    return found
 
 
 ACT = table("actor")

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import delete, select, text, update
 from sqlalchemy.engine import Engine
 
-from models import Addressee, Recommendation, Source, Theme, tables
+from models import tables
 from recommendations.audit import audit
 from recommendations.dataset.load_state import digests
 from recommendations.dataset.loader import load_folder
@@ -18,7 +18,7 @@ from tests.conftest import _pg_database
 from tests.helpers import app_assessment, content
 
 HISTORY = ["assessment", "assessment_evidence", "assessment_review"]
-ALL = [tables.of(model).name for model in LOADED]
+ALL = [table.name for table in LOADED]
 
 
 @pytest.fixture
@@ -36,18 +36,18 @@ def _forget_digests(engine: Engine) -> None:
 
 
 def _theme_edited(conn) -> None:
-    conn.execute(update(tables.of(Theme)).where(tables.of(Theme).c.id == "recruitment").values(name="Edited"))
+    conn.execute(update(tables.T).where(tables.T.c.id == "recruitment").values(name="Edited"))
     audit(conn, "someone", "edit", "theme", "recruitment")
 
 
 def _recommendation_edited(conn) -> None:
-    recs = tables.of(Recommendation)
+    recs = tables.R
     conn.execute(update(recs).where(recs.c.id == "mmn2016-03").values(text="Edited behind the files' back."))
     audit(conn, "someone", "edit", "recommendation", "mmn2016-03")
 
 
 def _addressee_removed(conn) -> None:
-    addressees = tables.of(Addressee)
+    addressees = tables.AD
     first = conn.execute(select(addressees.c.recommendation_id, addressees.c.actor_id).limit(1)).one()
     conn.execute(
         delete(addressees).where(
@@ -58,14 +58,14 @@ def _addressee_removed(conn) -> None:
 
 
 def _source_text_published(conn) -> None:  # a source whose YAML holds no text keeps the app's (_keep_app_texts)
-    sources = tables.of(Source)
+    sources = tables.S
     textless = conn.execute(select(sources.c.id).where(sources.c.full_text.is_(None)).order_by(sources.c.id)).first()
     conn.execute(update(sources).where(sources.c.id == textless.id).values(full_text="Published in the app."))
     audit(conn, "someone", "publish", "source", textless.id)
 
 
 def _written_and_undone(conn) -> None:
-    theme = tables.of(Theme)
+    theme = tables.T
     name = conn.execute(select(theme.c.name).where(theme.c.id == "recruitment")).scalar_one()
     _theme_edited(conn)
     conn.execute(update(theme).where(theme.c.id == "recruitment").values(name=name))
@@ -153,9 +153,9 @@ def test_a_first_load_remembers_every_tables_digest_as_it_left_it(pg_engine, dat
 
 @pytest.mark.postgres
 def test_a_digest_changes_with_any_column_and_comes_back_with_the_content(pg_loaded):
-    theme, recs = tables.of(Theme), tables.of(Recommendation)
+    theme, recs = tables.T, tables.R
     with pg_loaded.begin() as conn:
-        before = digests(conn, [Theme, Recommendation])
+        before = digests(conn, [tables.T, tables.R])
         changes = [
             update(theme).where(theme.c.id == "recruitment").values(description=None),  # a value to NULL
             update(recs).where(recs.c.id == "mmn2016-03").values(problems=["x"]),  # JSON
@@ -165,12 +165,12 @@ def test_a_digest_changes_with_any_column_and_comes_back_with_the_content(pg_loa
         for change in changes:
             savepoint = conn.begin_nested()
             conn.execute(change)
-            now = digests(conn, [Theme, Recommendation])
+            now = digests(conn, [tables.T, tables.R])
             seen.add(now["theme"] + now["recommendation"])
             savepoint.rollback()
         assert len(seen) == 1 + len(changes)
         conn.execute(text("UPDATE theme SET name = name"))  # a new row version, the same content
-        assert digests(conn, [Theme, Recommendation]) == before
+        assert digests(conn, [tables.T, tables.R]) == before
         assert before["theme"].split(":")[0] == str(conn.execute(text("SELECT count(*) FROM theme")).scalar_one())
 
 
@@ -190,7 +190,7 @@ def test_a_source_is_compared_again_when_only_the_recommendations_changed(twins,
     """A source with a recommendation published in the app keeps the app's text (``sync._keep_app_texts``); once
     that recommendation is gone, the next reload puts the files' text back, though the source was not written."""
     with_digests, without = twins
-    recs, sources = tables.of(Recommendation), tables.of(Source)
+    recs, sources = tables.R, tables.S
     with with_digests.connect() as conn:
         source, kind = conn.execute(
             select(recs.c.source_id, recs.c.kind).join(sources, sources.c.id == recs.c.source_id)
@@ -222,7 +222,7 @@ def test_a_source_is_compared_again_when_only_the_recommendations_changed(twins,
 def test_an_edit_no_audit_or_count_sees_is_found_and_undone_by_the_next_load(pg_engine, data_copy):
     """The audit version (the last audit entry, the row counts) misses a recommendation's text edited by SQL; the
     digests do not, so the load compares, and the verbatim text comes back from the files."""
-    recs = tables.of(Recommendation)
+    recs = tables.R
     load_folder(data_copy, pg_engine)
     assert load_folder(data_copy, pg_engine).unchanged_files  # nothing written: the digests agree
     with pg_engine.begin() as conn:
@@ -239,7 +239,7 @@ def test_an_edit_no_audit_or_count_sees_is_found_and_undone_by_the_next_load(pg_
 def test_such_an_edit_is_found_too_in_a_table_the_last_load_wrote(pg_engine, data_copy):
     """A table the last load changed has no digest to skip it by, but the one it had at that load's end still tells
     the no-change check that it was edited since."""
-    recs = tables.of(Recommendation)
+    recs = tables.R
     load_folder(data_copy, pg_engine)
     with pg_engine.begin() as conn:
         conn.execute(update(recs).where(recs.c.id == "mmn2016-03").values(text="Reworded in the app."))

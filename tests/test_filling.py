@@ -140,8 +140,7 @@ def test_a_first_load_on_postgresql_writes_what_it_writes_on_sqlite(pg_engine, s
     def rows(engine: Engine, table) -> list[tuple[str, ...]]:
         return sorted(tuple(str(v) for v in row.values()) for row in sql.rows(engine, select(table)))
 
-    for model in LOADED:
-        table = tables.of(model)
+    for table in LOADED:
         on_pg, on_sqlite = rows(pg_engine, table), rows(sqlite_engine, table)
         assert on_pg == on_sqlite, table.name
     assert rows(pg_engine, tables.A) and rows(pg_engine, tables.AE)  # the control: the history was loaded

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import delete, update
 
-from models import Theme, tables
+from models import tables
 from models.db import make_engine
 from recommendations import settings
 from recommendations.audit import audit
@@ -55,7 +55,7 @@ def _digest(path: Path) -> str:
 
 def _write_in_the_app(engine) -> None:
     """What a reload after the app's writes meets: a YAML row edited, and audited as every write is."""
-    theme = tables.of(Theme)
+    theme = tables.T
     with engine.begin() as conn:
         conn.execute(update(theme).where(theme.c.id == "recruitment").values(name="Edited in the app"))
         audit(conn, "someone", "edit", "theme", "recruitment")
@@ -243,9 +243,7 @@ def test_a_text_published_in_the_app_stays_the_newest_across_reloads_of_kept_row
     adjusts its staged row to do so; if it adjusted the kept file, the next reload would bring back the older text."""
     from sqlalchemy import select
 
-    from models import Source
-
-    sources = tables.of(Source)
+    sources = tables.S
     load_folder(data_copy, engine)
     [kept] = _kept(cache)
     before = _digest(kept)

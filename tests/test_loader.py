@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
@@ -159,6 +160,37 @@ def test_every_module_a_load_imports_is_in_its_fingerprint_or_said_not_to_change
     assert imported - set(load_state.RULES) - set(load_state.NOT_RULES) == set()
     assert not set(load_state.RULES) & set(load_state.NOT_RULES)
     assert all((ROOT / name).is_file() for name in load_state.RULES)
+
+
+_LOAD_AND_LIST = """
+import sys
+from recommendations.cli import main
+code = main(["load", sys.argv[1]])
+print(sorted(m for m in ("sqlmodel", "sqlalchemy.orm", "models.orm", "pandas") if m in sys.modules))
+sys.exit(code)
+"""
+
+
+@pytest.mark.parametrize("kind", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_a_first_load_imports_neither_sqlmodel_nor_the_orm(kind, request, tmp_path):
+    """A load needs the tables, not the classes: SQLModel, the ORM and the 28 classes cost it about 0.2 s of its
+    imports (models.core is what it writes into)."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    if kind == "postgres":
+        engine = request.getfixturevalue("pg_bare")  # not even the schema: the load migrates it, as on a new server
+        url = engine.url.render_as_string(hide_password=False)
+    else:
+        url = f"sqlite:///{tmp_path / 'new.db'}"
+    env = {**os.environ, "DATABASE_URL": url, "TRACKER_LOAD_CACHE": str(tmp_path / "kept")}
+    done = subprocess.run([sys.executable, "-c", _LOAD_AND_LIST, str(DATA)], cwd=ROOT, env=env, capture_output=True,
+                          text=True)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "recommendation" in done.stdout and "+" in done.stdout  # it loaded (the report's lines)
+    assert done.stdout.strip().splitlines()[-1] == "[]"
 
 
 def test_a_rule_outside_the_dataset_package_changes_the_fingerprint(tmp_path, monkeypatch):

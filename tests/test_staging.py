@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from models import Addressee, Evidence, RecommendationTheme
+from models.tables import AD, RT, E
 from recommendations.dataset.staging import Staging
 
 
 def test_rows_with_every_column_and_rows_missing_some_are_staged_alike():
-    staging = Staging([Evidence, Addressee, RecommendationTheme])
+    staging = Staging([E, AD, RT])
     try:
         evidence = {
             "id": "ev-1", "date": "2019-09", "date_start": dt.date(2019, 9, 1), "kind": "news", "title": "T",
@@ -17,22 +17,22 @@ def test_rows_with_every_column_and_rows_missing_some_are_staged_alike():
             "actors": ["a", "b"], "themes": [], "organisation_id": None,
         }  # fmt: skip
         complete = {**evidence, "id": "ev-2", "version": 3}
-        staging.add_rows(Evidence, [evidence, complete])  # the first lacks "version": staged as NULL
+        staging.add_rows(E, [evidence, complete])  # the first lacks "version": staged as NULL
         # every column in every row (the usual way), JSON and booleans converted as SQLAlchemy stores them
-        staging.add_rows(Addressee, [
+        staging.add_rows(AD, [
             {"recommendation_id": "r", "actor_id": "a", "position": 0, "role": "lead", "inferred": True},
             {"recommendation_id": "r", "actor_id": "b", "position": 1, "role": None, "inferred": False},
         ])  # fmt: skip
-        staging.add_rows(RecommendationTheme, [{"recommendation_id": "r", "theme_id": "t"}])
+        staging.add_rows(RT, [{"recommendation_id": "r", "theme_id": "t"}])
         staging.finish_reading()
         assert staging.rows is not None
-        got = {row.id: row for row in staging.read(staging.rows[Evidence])}
+        got = {row.id: row for row in staging.read(staging.rows[E])}
         assert got["ev-1"].version is None and got["ev-2"].version == 3
         assert got["ev-1"].actors == ["a", "b"] and got["ev-1"].date_start == dt.date(2019, 9, 1)
-        assert {(r.actor_id, r.inferred, r.role) for r in staging.read(staging.rows[Addressee])} == {
+        assert {(r.actor_id, r.inferred, r.role) for r in staging.read(staging.rows[AD])} == {
             ("a", True, "lead"),
             ("b", False, None),
         }
-        assert [tuple(r) for r in staging.read(staging.rows[RecommendationTheme])] == [("r", "t")]
+        assert [tuple(r) for r in staging.read(staging.rows[RT])] == [("r", "t")]
     finally:
         staging.close()

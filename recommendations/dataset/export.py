@@ -16,30 +16,11 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql import ColumnElement
 
-from models import (
-    Actor,
-    Addressee,
-    Assessment,
-    AssessmentEvidence,
-    AssessmentReview,
-    ContextFigure,
-    Evidence,
-    EvidenceRecommendation,
-    GlossaryTerm,
-    Recommendation,
-    RecommendationLink,
-    RecommendationTheme,
-    ResearchLogEntry,
-    Source,
-    SQLModel,
-    Theme,
-    Translation,
-    tables,
-)
+from models import tables
 from models.tables import A, E
 from recommendations import visibility
 from recommendations.dataset import translations
@@ -74,9 +55,8 @@ ADDRESSEE_FIELDS = ["id", "name", "role", "inferred", "status", "status_date", "
 
 
 def _rows(
-    conn: Connection, model: type[SQLModel], order: tuple[str, ...] = (), where: ColumnElement[bool] | None = None
+    conn: Connection, table: Table, order: tuple[str, ...] = (), where: ColumnElement[bool] | None = None
 ) -> list[dict[str, Any]]:
-    table = tables.of(model)
     stmt = select(table).order_by(*(table.c[c] for c in order)) if order else select(table)
     if where is not None:
         stmt = stmt.where(where)
@@ -99,35 +79,35 @@ def database_as_yaml(engine: Engine, viewer: visibility.Viewer) -> dict[str, obj
     seen_assessments = visibility.assessments(viewer, A)
     seen_evidence = visibility.evidence(viewer, E)
     with engine.connect() as conn:
-        translated = translations.as_yaml(_rows(conn, Translation, ("entity", "record_id", "lang", "field_name")))
+        translated = translations.as_yaml(_rows(conn, tables.TR, ("entity", "record_id", "lang", "field_name")))
 
         def told(entity: str, key: str, record: dict[str, Any]) -> dict[str, Any]:
             found = translated.get((entity, record[key]))
             return {**record, "translations": found} if found else record
 
         files["actors.yaml"] = {
-            "actors": [told("actor", "id", _clean(r, drop=("version",))) for r in _rows(conn, Actor, ("id",))]
+            "actors": [told("actor", "id", _clean(r, drop=("version",))) for r in _rows(conn, tables.ACT, ("id",))]
         }
-        files["themes.yaml"] = {"themes": [told("theme", "id", _clean(r)) for r in _rows(conn, Theme, ("id",))]}
+        files["themes.yaml"] = {"themes": [told("theme", "id", _clean(r)) for r in _rows(conn, tables.T, ("id",))]}
         files["glossary.yaml"] = {
-            "glossary": [told("glossary", "term", _clean(r)) for r in _rows(conn, GlossaryTerm, ("term",))]
+            "glossary": [told("glossary", "term", _clean(r)) for r in _rows(conn, tables.G, ("term",))]
         }
         themes: dict[str, list[str]] = {}
-        for r in _rows(conn, RecommendationTheme, ("recommendation_id", "theme_id")):
+        for r in _rows(conn, tables.RT, ("recommendation_id", "theme_id")):
             themes.setdefault(r["recommendation_id"], []).append(r["theme_id"])
         addressees: dict[str, list[dict[str, Any]]] = {}
-        for r in _rows(conn, Addressee, ("recommendation_id", "position")):
+        for r in _rows(conn, tables.AD, ("recommendation_id", "position")):
             addressees.setdefault(r["recommendation_id"], []).append(
                 {"actor": r["actor_id"], "role": r["role"], "inferred": bool(r["inferred"])}
             )
         recs: dict[str, list[dict[str, Any]]] = {}
-        for r in _rows(conn, Recommendation, ("source_id", "position")):
+        for r in _rows(conn, tables.R, ("source_id", "position")):
             rec = _clean(r, drop=("source_id", "position", *APP_ONLY))
             rec["themes"] = themes.get(r["id"], [])
             rec["addressees"] = addressees.get(r["id"], [])
             rec = told("recommendation", "id", rec)
             recs.setdefault(r["source_id"], []).append(rec)
-        for r in _rows(conn, Source, ("id",)):
+        for r in _rows(conn, tables.S, ("id",)):
             full_text = r.pop("full_text")
             r["text_path"] = r["text_path"] or (f"{TEXTS_DIR}/{r['id']}.txt" if full_text is not None else None)
             source = _clean(r, drop=("date_start", *APP_ONLY))
@@ -136,10 +116,10 @@ def database_as_yaml(engine: Engine, viewer: visibility.Viewer) -> dict[str, obj
             if r["text_path"] and full_text is not None:
                 files[r["text_path"]] = full_text
         ev_recs: dict[str, list[str]] = {}
-        for r in _rows(conn, EvidenceRecommendation, ("evidence_id", "recommendation_id")):
+        for r in _rows(conn, tables.ER, ("evidence_id", "recommendation_id")):
             ev_recs.setdefault(r["evidence_id"], []).append(r["recommendation_id"])
         evidence = []
-        for r in _rows(conn, Evidence, ("date_start", "id"), where=seen_evidence):
+        for r in _rows(conn, tables.E, ("date_start", "id"), where=seen_evidence):
             item = _clean(r, drop=("date_start", "source_id", "version", "organisation_id"))
             if r["source_id"]:
                 item["source"] = r["source_id"]
@@ -148,13 +128,13 @@ def database_as_yaml(engine: Engine, viewer: visibility.Viewer) -> dict[str, obj
             item["recommendations"] = ev_recs.get(r["id"], [])
             evidence.append(_clean(item))
         files["evidence.yaml"] = {"evidence": evidence}
-        shown = {r["id"]: r for r in _rows(conn, Assessment, ("as_of_start", "recorded_at", "id"), seen_assessments)}
+        shown = {r["id"]: r for r in _rows(conn, tables.A, ("as_of_start", "recorded_at", "id"), seen_assessments)}
         ass_ev: dict[str, list[str]] = {}
-        for r in _rows(conn, AssessmentEvidence, ("assessment_id", "position")):
+        for r in _rows(conn, tables.AE, ("assessment_id", "position")):
             if r["assessment_id"] in shown:
                 ass_ev.setdefault(r["assessment_id"], []).append(r["evidence_id"])
         reviews = {}
-        for r in _rows(conn, AssessmentReview):
+        for r in _rows(conn, tables.REVIEWS):
             assessment = shown.get(r["assessment_id"])
             if assessment is None:
                 continue
@@ -193,7 +173,7 @@ def database_as_yaml(engine: Engine, viewer: visibility.Viewer) -> dict[str, obj
         links = {
             "links": [
                 _clean({"source": r["source_id"], "target": r["target_id"], "kind": r["kind"], "note": r["note"]})
-                for r in _rows(conn, RecommendationLink, ("source_id", "target_id"))
+                for r in _rows(conn, tables.L, ("source_id", "target_id"))
             ]
         }
         if examined := examined_not_linked(conn):
@@ -202,7 +182,7 @@ def database_as_yaml(engine: Engine, viewer: visibility.Viewer) -> dict[str, obj
         files["context_figures.yaml"] = {
             "context_figures": [
                 _clean({**_clean(r, drop=("source_id",)), "source": r["source_id"]})
-                for r in _rows(conn, ContextFigure, ("id",))
+                for r in _rows(conn, tables.C, ("id",))
             ]
         }
         files["research_log.yaml"] = {
@@ -221,7 +201,7 @@ def database_as_yaml(engine: Engine, viewer: visibility.Viewer) -> dict[str, obj
                         "note": r["note"],
                     }
                 )
-                for r in _rows(conn, ResearchLogEntry, ("recommendation_id", "position"))
+                for r in _rows(conn, tables.RL, ("recommendation_id", "position"))
             ]
         }
     return files

@@ -14,21 +14,10 @@ from pathlib import Path
 from sqlalchemy import JSON, Table, delete, func, insert, select
 from sqlalchemy.engine import Connection, Engine
 
-from models import (
-    Actor,
-    Assessment,
-    AssessmentEvidence,
-    AssessmentReview,
-    Evidence,
-    Recommendation,
-    Source,
-    SQLModel,
-    core,
-    tables,
-)
+from models import core, tables
 from recommendations.dataset.folder import outside
 
-_COUNTED = (Assessment, AssessmentEvidence, AssessmentReview, Evidence, Recommendation, Source, Actor)
+_COUNTED = (tables.A, tables.AE, tables.REVIEWS, tables.E, tables.R, tables.S, tables.ACT)
 
 
 # The code that reads, checks and writes the files (paths in the repository): a change to any of it makes the next
@@ -47,12 +36,12 @@ RULES = (
 )  # fmt: skip
 #: Modules a load imports that cannot change what it accepts or writes: where rows are kept, this fingerprint and the
 #: tables' digests (they decide what is compared, never what a comparison finds), the audit row, settings, SQL
-#: helpers, names for display, the engine and locks, the tables of other features.
+#: helpers, names for display, the engine and locks, the models package (it imports no class until one is asked for).
 NOT_RULES = (
     "recommendations/dataset/kept_rows.py", "recommendations/dataset/load_state.py", "recommendations/audit.py",
     "recommendations/settings.py", "recommendations/sql.py", "recommendations/labels.py",
-    "recommendations/permissions.py", "models/db.py", "models/snapshot.py", "models/tables.py", "models/curation.py",
-    "models/stored.py", "models/sqlite_threads.py", "models/__init__.py", "models/orm.py",
+    "recommendations/permissions.py", "models/db.py", "models/snapshot.py", "models/tables.py",
+    "models/sqlite_threads.py", "models/__init__.py",
 )  # fmt: skip
 
 
@@ -85,7 +74,7 @@ def _audit_version(conn: Connection) -> str:
     """
     audit_table = tables.AUDIT
     parts = [select(func.coalesce(func.max(audit_table.c.id), 0)).scalar_subquery()]
-    parts += [select(func.count()).select_from(tables.of(m)).scalar_subquery() for m in _COUNTED]
+    parts += [select(func.count()).select_from(m).scalar_subquery() for m in _COUNTED]
     return ":".join(str(v) for v in conn.execute(select(*parts)).one())
 
 
@@ -144,7 +133,7 @@ def _digests_in(stored: Mapping[str, str], prefix: str = _DIGEST) -> dict[str, s
     return {name.removeprefix(prefix): value for name, value in stored.items() if name.startswith(prefix)}
 
 
-def digests(conn: Connection, models: Iterable[type[SQLModel]]) -> dict[str, str]:
+def digests(conn: Connection, targets: Iterable[Table]) -> dict[str, str]:
     """Each table's row count and the sum of a 64-bit hash of each of its rows, every column (``count:sum``), on
     PostgreSQL 14 or later; none elsewhere.
 
@@ -153,7 +142,7 @@ def digests(conn: Connection, models: Iterable[type[SQLModel]]) -> dict[str, str
     the digest (short of a 64-bit collision); a write undone leaves nothing to compare. At 1,000 recommendations,
     16 ms for every table.
     """
-    return _digests_of(conn, [tables.of(model) for model in models])
+    return _digests_of(conn, list(targets))
 
 
 def _digests_of(conn: Connection, tables_: list[Table]) -> dict[str, str]:
@@ -161,7 +150,7 @@ def _digests_of(conn: Connection, tables_: list[Table]) -> dict[str, str]:
     if conn.dialect.name != "postgresql" or tuple(version) < (14,) or not tables_:
         return {}
     parts = []
-    for table in tables_:  # names from the models, never from input; JSON has no hash, its text has
+    for table in tables_:  # names from the tables, never from input; JSON has no hash, its text has
         columns = ", ".join(f'"{c.name}"' + ("::text" if isinstance(c.type, JSON) else "") for c in table.columns)
         digest = f"count(*) || ':' || coalesce(sum(hash_record_extended(ROW({columns}), 0)), 0)"
         parts.append(f'(SELECT {digest} FROM "{table.name}")')  # noqa: S608
@@ -169,13 +158,11 @@ def _digests_of(conn: Connection, tables_: list[Table]) -> dict[str, str]:
     return {table.name: str(value) for table, value in zip(tables_, row, strict=True)}
 
 
-def unchanged_since(
-    models: Iterable[type[SQLModel]], now: Mapping[str, str], then: Mapping[str, str]
-) -> dict[type[SQLModel], int]:
-    """The models whose digest ``now`` is the one remembered ``then``, with their row counts."""
+def unchanged_since(targets: Iterable[Table], now: Mapping[str, str], then: Mapping[str, str]) -> dict[Table, int]:
+    """The tables whose digest ``now`` is the one remembered ``then``, with their row counts."""
     out = {}
-    for model in models:
-        name = tables.of(model).name
+    for target in targets:
+        name = target.name
         if name in now and now[name] == then.get(name):
-            out[model] = int(now[name].split(":", 1)[0])
+            out[target] = int(now[name].split(":", 1)[0])
     return out

@@ -25,7 +25,6 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import exc
 from sqlalchemy.engine import Connection, Engine
 
-from models import tables
 from models.db import BOOTSTRAP_LOCK, exclusive, is_empty, migrate
 from models.filling import filling
 from recommendations.audit import audit
@@ -96,19 +95,19 @@ def _load_staged(staging: Staging, engine: Engine, root: Path, print_: str) -> L
                 first = is_empty(conn)
                 before = {} if first else digests(conn, LOADED)  # cheap (16 ms at 1,000) against a diff (0.3 s)
                 same = unchanged_since(LOADED, before, last_digests(conn, print_))
-                with filling(conn, [Staged.name(model) for model in LOADED] if first else []) as filled:
+                with filling(conn, [target.name for target in LOADED] if first else []) as filled:
                     staged = Staged(conn, staging, filled, same)
-                    report.skipped = [Staged.name(model) for model in LOADED if model in staged.skipped]
-                    for model in LOADED:
-                        if model is HISTORY[0]:
+                    report.skipped = [target.name for target in LOADED if target in staged.skipped]
+                    for target in LOADED:
+                        if target is HISTORY[0]:
                             tables_, problems = append_history(
                                 staged, lambda i: staging.where("assessments", i) or ("?", 0), _assessments_file(root)
                             )
                             if problems:
                                 raise DataInvalid(problems)
                             report.tables.update(tables_)
-                        elif model not in HISTORY:
-                            report.tables[staged.name(model)] = sync_table(staged, model)
+                        elif target not in HISTORY:
+                            report.tables[target.name] = sync_table(staged, target)
                 if report.changed:
                     counts = {n: vars(t) for n, t in report.tables.items() if t.changes}
                     audit(conn, "loader", "load", "*", str(root), after=counts)
@@ -121,7 +120,7 @@ def _load_staged(staging: Staging, engine: Engine, root: Path, print_: str) -> L
     changed = [name for name, t in report.tables.items() if t.changes]
     if changed and engine.dialect.name == "postgresql":
         # Fresh statistics, or the planner guesses after a bulk load (measured: 3 s instead of 0.13 s at 20k rows);
-        # of the tables the load changed only (names from the models, not from the data).
+        # of the tables the load changed only (names from the tables, not from the data).
         with engine.begin() as conn:
             conn.exec_driver_sql("ANALYZE " + ", ".join(f'"{name}"' for name in changed))
     return report
@@ -138,10 +137,10 @@ def _digests_to_remember(
     compare it. A table it changed is not trusted, and is compared next time.
     """
     if staged.direct:
-        trusted = digests(conn, [model for model in LOADED if model in staged.direct])
+        trusted = digests(conn, [target for target in LOADED if target in staged.direct])
     else:
         trusted = {name: digest for name, digest in before.items() if not report.tables[name].changes}
-    written = [m for m in LOADED if m not in staged.direct and report.tables[Staged.name(m)].changes]
+    written = [m for m in LOADED if m not in staged.direct and report.tables[m.name].changes]
     return trusted, digests(conn, written)
 
 
@@ -183,8 +182,8 @@ def load_folder(root: Path, engine: Engine, progress: Progress | None = None) ->
     positions: dict[str, int] = {}
 
     def rows(kind: str, record: Any) -> None:
-        for model, table_rows in record_rows(kind, record, root, positions):
-            staging.add_rows(model, table_rows)
+        for target, table_rows in record_rows(kind, record, root, positions):
+            staging.add_rows(target, table_rows)
 
     try:
         _, problems = read_dataset(root, progress, keep=False, staging=staging, rows=rows)
@@ -200,9 +199,7 @@ def load_folder(root: Path, engine: Engine, progress: Progress | None = None) ->
 
 def _shape() -> str:
     """The staged tables' columns and types: kept rows of another shape are not used."""
-    return ";".join(
-        f"{t.name}(" + ",".join(f"{c.name} {c.type}" for c in t.columns) + ")" for t in map(tables.of, LOADED)
-    )
+    return ";".join(f"{t.name}(" + ",".join(f"{c.name} {c.type}" for c in t.columns) + ")" for t in LOADED)
 
 
 def prepare(engine: Engine, root: Path) -> LoadReport | None:

@@ -7,29 +7,10 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.engine import Connection
 
-from models import (
-    Actor,
-    Addressee,
-    Assessment,
-    AssessmentEvidence,
-    AssessmentReview,
-    ContextFigure,
-    Evidence,
-    EvidenceRecommendation,
-    GlossaryTerm,
-    Recommendation,
-    RecommendationLink,
-    RecommendationTheme,
-    ResearchLogEntry,
-    Source,
-    SQLModel,
-    Theme,
-    Translation,
-    tables,
-)
+from models import tables
 from recommendations.dataset import translations
 from recommendations.dates import date_start
 
@@ -113,25 +94,25 @@ def research_row(entry: ResearchLogIn, position: int) -> dict[str, Any]:
 
 
 #: The tables a load writes, in foreign-key order.
-LOADED: list[type[SQLModel]] = [
-    Actor,
-    Theme,
-    GlossaryTerm,
-    Source,
-    Recommendation,
-    RecommendationTheme,
-    Addressee,
-    Evidence,
-    EvidenceRecommendation,
-    Assessment,
-    AssessmentEvidence,
-    AssessmentReview,
-    RecommendationLink,
-    ContextFigure,
-    ResearchLogEntry,
-    Translation,
+LOADED: list[Table] = [
+    tables.ACT,
+    tables.T,
+    tables.G,
+    tables.S,
+    tables.R,
+    tables.RT,
+    tables.AD,
+    tables.E,
+    tables.ER,
+    tables.A,
+    tables.AE,
+    tables.REVIEWS,
+    tables.L,
+    tables.C,
+    tables.RL,
+    tables.TR,
 ]
-Rows = list[tuple[type[SQLModel], list[dict[str, Any]]]]
+Rows = list[tuple[Table, list[dict[str, Any]]]]
 
 
 def source_rows(source: SourceIn, root: Path) -> Rows:
@@ -155,11 +136,11 @@ def source_rows(source: SourceIn, root: Path) -> Rows:
         ]
         texts += translations.rows("recommendation", rec.id, rec.translations)
     return [
-        (Source, [row]),
-        (Recommendation, recs),
-        (RecommendationTheme, themes),
-        (Addressee, addressees),
-        (Translation, texts),
+        (tables.S, [row]),
+        (tables.R, recs),
+        (tables.RT, themes),
+        (tables.AD, addressees),
+        (tables.TR, texts),
     ]
 
 
@@ -168,37 +149,37 @@ def record_rows(kind: str, record: Any, root: Path, positions: dict[str, int]) -
     recommendation's research-log entries as they come."""
     if kind == "actors":
         return [
-            (Actor, [actor_row(record)]),
-            (Translation, list(translations.rows("actor", record.id, record.translations))),
+            (tables.ACT, [actor_row(record)]),
+            (tables.TR, list(translations.rows("actor", record.id, record.translations))),
         ]
     if kind == "themes":
         return [
-            (Theme, [record.model_dump()]),
-            (Translation, list(translations.rows("theme", record.id, record.translations))),
+            (tables.T, [record.model_dump()]),
+            (tables.TR, list(translations.rows("theme", record.id, record.translations))),
         ]
     if kind == "glossary":
         texts = list(translations.rows("glossary", record.term, record.translations))
-        return [(GlossaryTerm, [record.model_dump()]), (Translation, texts)]
+        return [(tables.G, [record.model_dump()]), (tables.TR, texts)]
     if kind == "sources":
         return source_rows(record, root)
     if kind == "evidence":
         cited = [{"evidence_id": record.id, "recommendation_id": r} for r in record.recommendations]
-        return [(Evidence, [evidence_row(record)]), (EvidenceRecommendation, cited)]
+        return [(tables.E, [evidence_row(record)]), (tables.ER, cited)]
     if kind == "assessments":
-        out: Rows = [(Assessment, [assessment_row(record, origin="yaml")]), (AssessmentEvidence, cited_rows(record))]
+        out: Rows = [(tables.A, [assessment_row(record, origin="yaml")]), (tables.AE, cited_rows(record))]
         if record.review is not None:
             review = record.review
-            out.append((AssessmentReview, [{
+            out.append((tables.REVIEWS, [{
                 "assessment_id": record.id, "decision": review.decision, "comment": review.comment,
                 "reviewed_by": review.reviewed_by, "reviewed_at": utc_naive(review.reviewed_at),
             }]))  # fmt: skip
         return out
     if kind == "links":
         link = {"source_id": record.source, "target_id": record.target, "kind": record.kind, "note": record.note}
-        return [(RecommendationLink, [{**link, "origin": "yaml"}])]
+        return [(tables.L, [{**link, "origin": "yaml"}])]
     if kind == "context_figures":
-        return [(ContextFigure, [{**record.model_dump(exclude={"source"}), "source_id": record.source}])]
+        return [(tables.C, [{**record.model_dump(exclude={"source"}), "source_id": record.source}])]
     if kind == "research_log":
         position = positions[record.recommendation] = positions.get(record.recommendation, -1) + 1
-        return [(ResearchLogEntry, [research_row(record, position)])]
+        return [(tables.RL, [research_row(record, position)])]
     return []  # examined_not_linked: checked, never loaded

@@ -21,7 +21,6 @@ from typing import Any
 from sqlalchemy import Column, MetaData, Table, bindparam, create_engine, insert, select
 from sqlalchemy.engine import Connection
 
-from models import SQLModel, tables
 from recommendations.dataset.kept_rows import STAGING_PREFIX, private_file
 
 log = logging.getLogger(__name__)
@@ -37,24 +36,22 @@ CREATE TABLE assessed (seq INTEGER PRIMARY KEY, id TEXT NOT NULL, recommendation
 """
 
 
-def stage_table(model: type[SQLModel], metadata: MetaData, name: str | None = None, **kw: Any) -> Table:
-    """A table shaped like ``model``'s (same columns and types), without keys or constraints."""
-    table = tables.of(model)
-    columns = [Column(c.name, c.type) for c in table.columns]
-    return Table(name or f"stage_{table.name}", metadata, *columns, **kw)
+def stage_table(target: Table, metadata: MetaData, name: str | None = None, **kw: Any) -> Table:
+    """A table shaped like ``target``'s (same columns and types), without keys or constraints."""
+    columns = [Column(c.name, c.type) for c in target.columns]
+    return Table(name or f"stage_{target.name}", metadata, *columns, **kw)
 
 
-def stage_keys(model: type[SQLModel]) -> list[str]:
+def stage_keys(target: Table) -> list[str]:
     """The columns a staged row is matched on: the table's key (a review: its assessment's)."""
-    table = tables.of(model)
-    return ["assessment_id"] if table.name == "assessment_review" else [c.name for c in table.primary_key.columns]
+    return ["assessment_id"] if target.name == "assessment_review" else [c.name for c in target.primary_key.columns]
 
 
 class Staging:
     """The scratch database of one read. ``rows`` is None unless the read stages table rows for a load."""
 
     def __init__(
-        self, models: list[type[SQLModel]] | None = None, directory: Path | None = None, *, path: Path | None = None
+        self, targets: list[Table] | None = None, directory: Path | None = None, *, path: Path | None = None
     ) -> None:
         """A new scratch file (in ``directory``, default the temporary one), or the kept file ``path`` reopened."""
         if path is None:
@@ -71,17 +68,17 @@ class Staging:
         self._places: list[tuple[str, str, str, int]] = []
         self._assessed: list[tuple[Any, ...]] = []
         self.metadata = MetaData()
-        self.rows: dict[type[SQLModel], Table] | None = None
-        self._pending: dict[type[SQLModel], list[dict[str, Any]]] = {}
-        self._inserts: dict[type[SQLModel], tuple[str, list[str], list[tuple[int, Any]]]] = {}
-        if models is not None:
-            self.rows = {m: stage_table(m, self.metadata) for m in models}
+        self.rows: dict[Table, Table] | None = None
+        self._pending: dict[Table, list[dict[str, Any]]] = {}
+        self._inserts: dict[Table, tuple[str, list[str], list[tuple[int, Any]]]] = {}
+        if targets is not None:
+            self.rows = {m: stage_table(m, self.metadata) for m in targets}
             if path is None:
                 self.metadata.create_all(self._conn)
                 self._conn.commit()
 
     @classmethod
-    def reopen(cls, kept: Path, models: list[type[SQLModel]], key: str) -> Staging | None:
+    def reopen(cls, kept: Path, targets: list[Table], key: str) -> Staging | None:
         """The rows a load kept in ``kept`` (see ``kept_rows.Kept``), or None when it is missing, not this user's
         own, or not of ``key``. Read through a hard link of its own, so a load that replaces the file meanwhile
         does not change what this one reads; the link goes at ``close``."""
@@ -93,7 +90,7 @@ class Staging:
         staging: Staging | None = None
         try:
             if private_file(link):
-                staging = cls(models, path=link)
+                staging = cls(targets, path=link)
                 found = staging.db.execute("SELECT key FROM kept").fetchone()
                 if found is not None and found[0] == key:
                     return staging
@@ -143,10 +140,10 @@ class Staging:
             "CREATE INDEX place_key ON place (kind, ident, seq); CREATE INDEX assessed_id ON assessed (id, seq); "
             "CREATE INDEX assessed_sup ON assessed (supersedes, seq);"
         )
-        for model in list(self._pending):
-            self._flush_rows(model)
-        for model, table in (self.rows or {}).items():
-            keys = ", ".join(f'"{k}"' for k in stage_keys(model))
+        for target in list(self._pending):
+            self._flush_rows(target)
+        for target, table in (self.rows or {}).items():
+            keys = ", ".join(f'"{k}"' for k in stage_keys(target))
             self.db.execute(f"CREATE INDEX {table.name}_key ON {table.name} ({keys})")
         self.db.commit()  # the driver's own transaction: a load's connection writes to this file next
 
@@ -166,37 +163,37 @@ class Staging:
         ).fetchone()
         return (found[0], found[1]) if found else None
 
-    def size(self, model: type[SQLModel]) -> int:
-        """How many rows of ``model`` are staged."""
+    def size(self, target: Table) -> int:
+        """How many rows of ``target`` are staged."""
         assert self.rows is not None
-        return int(self.db.execute(f'SELECT count(*) FROM "{self.rows[model].name}"').fetchone()[0])  # noqa: S608
+        return int(self.db.execute(f'SELECT count(*) FROM "{self.rows[target].name}"').fetchone()[0])  # noqa: S608
 
     def count(self, kind: str) -> int:
         return int(self.db.execute("SELECT count(*) FROM place WHERE kind = ?", (kind,)).fetchone()[0])
 
     # --- rows for a load --------------------------------------------------------------------------------------
 
-    def add_rows(self, model: type[SQLModel], rows: list[dict[str, Any]]) -> None:
+    def add_rows(self, target: Table, rows: list[dict[str, Any]]) -> None:
         if self.rows is None or not rows:
             return
-        pending = self._pending.setdefault(model, [])
+        pending = self._pending.setdefault(target, [])
         pending += rows
         if len(pending) >= _BATCH:
-            self._flush_rows(model)
+            self._flush_rows(target)
 
-    def _flush_rows(self, model: type[SQLModel]) -> None:
-        """Write the buffered rows of ``model``, each value as SQLAlchemy stores it (its type's bind processor)."""
-        pending = self._pending.pop(model, [])
+    def _flush_rows(self, target: Table) -> None:
+        """Write the buffered rows of ``target``, each value as SQLAlchemy stores it (its type's bind processor)."""
+        pending = self._pending.pop(target, [])
         if not pending or self.rows is None:
             return
-        table = self.rows[model]
-        if model not in self._inserts:
+        table = self.rows[target]
+        if target not in self._inserts:
             dialect = self._engine.dialect
             processors = [(i, c.type.bind_processor(dialect)) for i, c in enumerate(table.columns)]
             statement = insert(table).values({c.name: bindparam(c.name) for c in table.columns})
             sql = str(statement.compile(dialect=dialect))  # qmark, in column order
-            self._inserts[model] = (sql, [c.name for c in table.columns], [(i, f) for i, f in processors if f])
-        sql, names, converts = self._inserts[model]
+            self._inserts[target] = (sql, [c.name for c in table.columns], [(i, f) for i, f in processors if f])
+        sql, names, converts = self._inserts[target]
         try:  # most rows have every column: one C call a row (at 1,000 recommendations, 47,000 rows: 10 ms less)
             values: list[Any] = list(map(itemgetter(*names), pending)) if len(names) > 1 else []
         except KeyError:  # some column is left to its default (None)
@@ -221,7 +218,7 @@ class Staging:
         """The staged rows of ``table`` as stored (untyped: dates and JSON as text), ``columns`` in that order, then
         the values ``fixed`` (the same in every row)."""
         names = ", ".join([*(f'"{name}"' for name in columns), *(str(int(v)) for v in (fixed or {}).values())])
-        cursor = self.db.execute(f'SELECT {names} FROM "{table.name}"')  # noqa: S608 (the model's own names)
+        cursor = self.db.execute(f'SELECT {names} FROM "{table.name}"')  # noqa: S608 (the tables' own names)
         while batch := cursor.fetchmany(_BATCH):
             yield from batch
 

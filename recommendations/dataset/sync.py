@@ -36,22 +36,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.expression import Executable
 
-from models import (
-    Addressee,
-    Assessment,
-    AssessmentEvidence,
-    AssessmentReview,
-    Evidence,
-    EvidenceRecommendation,
-    Recommendation,
-    RecommendationLink,
-    RecommendationTheme,
-    ResearchLogEntry,
-    Source,
-    SQLModel,
-    Translation,
-    tables,
-)
+from models import tables
 from recommendations.dataset.folder import Problem
 from recommendations.dataset.staging import Staging, stage_keys, stage_table
 
@@ -71,15 +56,15 @@ class TableReport:
 
 
 # A table whose rows belong to a parent record: its parent key column and the parent's table
-_CHILDREN: dict[type[SQLModel], tuple[str, type[SQLModel]]] = {
-    RecommendationTheme: ("recommendation_id", Recommendation),
-    Addressee: ("recommendation_id", Recommendation),
-    EvidenceRecommendation: ("evidence_id", Evidence),
+_CHILDREN: dict[Table, tuple[str, Table]] = {
+    tables.RT: ("recommendation_id", tables.R),
+    tables.AD: ("recommendation_id", tables.R),
+    tables.ER: ("evidence_id", tables.E),
 }
 # Curated in the YAML: a row it no longer has is removed (a link published in the app, origin 'app', stays).
-_YAML_ONLY = (RecommendationLink, ResearchLogEntry, Translation)
+_YAML_ONLY = (tables.L, tables.RL, tables.TR)
 # The append-only history: compared, never updated or deleted (``append_history``).
-HISTORY = (Assessment, AssessmentEvidence, AssessmentReview)
+HISTORY = (tables.A, tables.AE, tables.REVIEWS)
 # Columns the app keeps, not the YAML: left alone by a load (an edit from YAML bumps the version, so a form opened
 # before the load refuses to overwrite it); the offsets of a document published in the app are the app's too.
 _APP_COLUMNS = {"version", "text_start", "text_end"}
@@ -89,14 +74,14 @@ _KEPT_WITHOUT_TEXT = ("full_text", "text_path", "language")
 
 
 class Staged:
-    """The staged rows as tables of the database's connection: ``of(model)``."""
+    """The staged rows as tables of the database's connection: ``of(target)``."""
 
     def __init__(
         self,
         conn: Connection,
         staging: Staging,
         filled: list[str] | None = None,
-        same: Mapping[type[SQLModel], int] | None = None,
+        same: Mapping[Table, int] | None = None,
     ) -> None:
         """``filled``: tables that were empty (``models.filling``, PostgreSQL): their staged rows are COPYed straight
         into them instead of into a temporary table and inserted from it (at 10,000, about 0.6 s less).
@@ -105,24 +90,24 @@ class Staged:
         self.conn, self.staging = conn, staging
         self.pg = conn.dialect.name == "postgresql"
         self.metadata = MetaData()
-        self.tables: dict[type[SQLModel], Table] = {}
-        #: models whose staged rows went straight into their empty table (PostgreSQL): nothing to compare there
-        self.direct: set[type[SQLModel]] = set()
+        self.tables: dict[Table, Table] = {}
+        #: tables whose staged rows went straight into their empty table (PostgreSQL): nothing to compare there
+        self.direct: set[Table] = set()
         assert staging.rows is not None
         self.same = dict(same or {})
         self.skipped = _skipped(list(staging.rows), self.same)
         needed = _needed(set(staging.rows) - self.skipped)
-        for model in staging.rows:
-            if model not in needed:
+        for target in staging.rows:
+            if target not in needed:
                 continue
-            if self.pg and self.name(model) in (filled or ()):
-                table = tables.of(model)  # it now holds exactly the staged rows: the diff reads it as their table
-                self._copy(model, table, inserted_columns(model), versioned="version" in table.c)
-                self.direct.add(model)
+            if self.pg and target.name in (filled or ()):
+                table = target  # it now holds exactly the staged rows: the diff reads it as their table
+                self._copy(target, table, inserted_columns(target), versioned="version" in table.c)
+                self.direct.add(target)
             elif self.pg:
-                table = stage_table(model, self.metadata, prefixes=["TEMPORARY"], postgresql_on_commit="DROP")
+                table = stage_table(target, self.metadata, prefixes=["TEMPORARY"], postgresql_on_commit="DROP")
                 table.create(conn)
-                self._copy(model, table, [c.name for c in table.columns])
+                self._copy(target, table, [c.name for c in table.columns])
                 # Statistics from a sample of 3,000 rows, not 30,000, and no index: the diff's joins are hashed
                 # either way (a reload that compares at 10,000: 2.4 -> 2.0 s; at 1,000: 0.36 -> 0.30 s; at 50,000
                 # no slower). The setting ends here, not with the transaction.
@@ -130,26 +115,26 @@ class Staged:
                 conn.exec_driver_sql(f"ANALYZE {table.name}")
                 conn.exec_driver_sql("SET LOCAL default_statistics_target TO DEFAULT")
             else:
-                table = stage_table(model, self.metadata, schema="stage")
-                if model is Source:  # the load adjusts these (_keep_app_texts): this connection's copy, so the
-                    table = self._own_copy(model, table)  # staged file stays the files' own rows, fit to keep
-            self.tables[model] = table
+                table = stage_table(target, self.metadata, schema="stage")
+                if target is tables.S:  # the load adjusts these (_keep_app_texts): this connection's copy, so the
+                    table = self._own_copy(target, table)  # staged file stays the files' own rows, fit to keep
+            self.tables[target] = table
 
-    def _own_copy(self, model: type[SQLModel], staged: Table) -> Table:
-        """A temporary copy of the staged rows of ``model`` (SQLite), keyed as the staged table is."""
-        table = stage_table(model, self.metadata, _own_name(model), prefixes=["TEMPORARY"])
+    def _own_copy(self, target: Table, staged: Table) -> Table:
+        """A temporary copy of the staged rows of ``target`` (SQLite), keyed as the staged table is."""
+        table = stage_table(target, self.metadata, _own_name(target), prefixes=["TEMPORARY"])
         Staged.drop_copies(self.conn)  # a pooled connection's last load's
         table.create(self.conn)
         self.conn.execute(insert(table).from_select([c.name for c in staged.columns], select(staged)))
-        keys = ", ".join(f'"{c}"' for c in stage_keys(model))
+        keys = ", ".join(f'"{c}"' for c in stage_keys(target))
         self.conn.exec_driver_sql(f"CREATE INDEX {table.name}_key ON {table.name} ({keys})")
         return table
 
-    def _copy(self, model: type[SQLModel], table: Table, names: list[str], *, versioned: bool = False) -> None:
-        """COPY the staged rows of ``model`` (their columns ``names``; ``versioned``: and version 1, as a load inserts
+    def _copy(self, target: Table, table: Table, names: list[str], *, versioned: bool = False) -> None:
+        """COPY the staged rows of ``target`` (their columns ``names``; ``versioned``: and version 1, as a load inserts
         them) into ``table`` (PostgreSQL)."""
         assert self.staging.rows is not None
-        source = self.staging.rows[model]
+        source = self.staging.rows[target]
         fixed = {"version": 1} if versioned else {}
         # ignore: SQLAlchemy types the driver's connection as optional; on a live PostgreSQL connection it is psycopg's
         cursor = self.conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
@@ -164,20 +149,16 @@ class Staged:
     def drop_copies(conn: Connection) -> None:
         """Drop the temporary copies ``_own_copy`` made on this connection (SQLite), so it goes back to its pool
         holding none."""
-        conn.exec_driver_sql(f"DROP TABLE IF EXISTS temp.{_own_name(Source)}")
+        conn.exec_driver_sql(f"DROP TABLE IF EXISTS temp.{_own_name(tables.S)}")
 
-    def of(self, model: type[SQLModel]) -> Table:
-        return self.tables[model]
+    def of(self, target: Table) -> Table:
+        return self.tables[target]
 
-    def unchanged(self, model: type[SQLModel]) -> TableReport:
+    def unchanged(self, target: Table) -> TableReport:
         """What the diff of a ``skipped`` table would report: its staged rows all there as they are, the rest kept
         (a child table of the history counts none kept, as ``append_history`` does)."""
-        held, wanted = self.same[model], self.staging.size(model)
-        return TableReport(unchanged=wanted, kept=0 if model in HISTORY[1:] else held - wanted)
-
-    @staticmethod
-    def name(model: type[SQLModel]) -> str:
-        return tables.of(model).name
+        held, wanted = self.same[target], self.staging.size(target)
+        return TableReport(unchanged=wanted, kept=0 if target in HISTORY[1:] else held - wanted)
 
     def differs(self, old: Table, new: Table, columns: list[str]) -> ColumnElement[bool]:
         """Any of ``columns`` differs between the database's row and the staged one (NULL-safe; JSON as JSONB)."""
@@ -191,35 +172,35 @@ class Staged:
         return or_(false(), *out)
 
 
-def _skipped(models: list[type[SQLModel]], same: Mapping[type[SQLModel], int]) -> set[type[SQLModel]]:
-    """Of ``models``, those whose diff would change nothing: their own content is as the last load left it, and so
+def _skipped(targets: list[Table], same: Mapping[Table, int]) -> set[Table]:
+    """Of ``targets``, those whose diff would change nothing: their own content is as the last load left it, and so
     is every table their diff reads besides the staged rows (a source's, the recommendations: ``_keep_app_texts``;
     the history's, the other two of it)."""
-    compared = {model for model in models if model not in same}
+    compared = {target for target in targets if target not in same}
     if compared & set(HISTORY):
         compared |= set(HISTORY)
-    if Recommendation in compared:
-        compared.add(Source)
-    return {model for model in models if model not in compared}
+    if tables.R in compared:
+        compared.add(tables.S)
+    return {target for target in targets if target not in compared}
 
 
-def _needed(compared: set[type[SQLModel]]) -> set[type[SQLModel]]:
+def _needed(compared: set[Table]) -> set[Table]:
     """The staged tables the diff of ``compared`` reads: theirs, their parents' (``_CHILDREN``), and a source's the
     recommendations'."""
-    parents = {_CHILDREN[model][1] for model in compared if model in _CHILDREN}
-    return compared | parents | ({Recommendation} if Source in compared else set())
+    parents = {_CHILDREN[target][1] for target in compared if target in _CHILDREN}
+    return compared | parents | ({tables.R} if tables.S in compared else set())
 
 
-def inserted_columns(model: type[SQLModel]) -> list[str]:
-    """The columns of ``model``'s staged rows that a load inserts; the rest are the app's (``_APP_COLUMNS``; a
+def inserted_columns(target: Table) -> list[str]:
+    """The columns of ``target``'s staged rows that a load inserts; the rest are the app's (``_APP_COLUMNS``; a
     versioned row starts at version 1) or the database's (a review's id)."""
-    if model is AssessmentReview:
+    if target is tables.REVIEWS:
         return ["assessment_id", *_REVIEWED]
-    return [c.name for c in tables.of(model).columns if c.name not in _APP_COLUMNS]
+    return [c.name for c in target.columns if c.name not in _APP_COLUMNS]
 
 
-def _own_name(model: type[SQLModel]) -> str:
-    return f"own_stage_{tables.of(model).name}"
+def _own_name(target: Table) -> str:
+    return f"own_stage_{target.name}"
 
 
 def _same_key(table: Table, staged: Table, keys: list[str]) -> ColumnElement[bool]:
@@ -235,17 +216,17 @@ def _count(conn: Connection, table: Table) -> int:
     return int(conn.execute(select(func.count()).select_from(table)).scalar_one())
 
 
-def sync_table(staged: Staged, model: type[SQLModel]) -> TableReport:
-    """Bring ``model``'s table to its staged rows (see the module's docstring); count what changed."""
-    if model in staged.skipped:
-        return staged.unchanged(model)
-    conn, table, new = staged.conn, tables.of(model), staged.of(model)
-    if model in staged.direct:
+def sync_table(staged: Staged, target: Table) -> TableReport:
+    """Bring ``target``'s table to its staged rows (see the module's docstring); count what changed."""
+    if target in staged.skipped:
+        return staged.unchanged(target)
+    conn, table, new = staged.conn, target, staged.of(target)
+    if target in staged.direct:
         return TableReport(inserted=_count(conn, table))
     keys = [c.name for c in table.primary_key.columns]
-    columns = inserted_columns(model)
+    columns = inserted_columns(target)
     versioned = "version" in table.c
-    if model is Source:
+    if target is tables.S:
         _keep_app_texts(staged, table, new)
     before, wanted = _count(conn, table), _count(conn, new)
     absent = ~exists().where(_same_key(table, new, keys))
@@ -262,11 +243,11 @@ def sync_table(staged: Staged, model: type[SQLModel]) -> TableReport:
         updated = _changed(conn, update_(table).where(changed).values(values))
     not_staged = ~exists().where(_same_key(table, new, keys))
     removed = 0
-    if before and model in _CHILDREN:
-        column, parent = _CHILDREN[model]
+    if before and target in _CHILDREN:
+        column, parent = _CHILDREN[target]
         parents = select(staged.of(parent).c.id)
         removed = _changed(conn, delete(table).where(table.c[column].in_(parents), not_staged))
-    elif before and model in _YAML_ONLY:
+    elif before and target in _YAML_ONLY:
         from_yaml = table.c.origin == "yaml" if "origin" in table.c else true()
         removed = _changed(conn, delete(table).where(from_yaml, not_staged))
     existing_kept = before - (wanted - inserted)
@@ -275,7 +256,7 @@ def sync_table(staged: Staged, model: type[SQLModel]) -> TableReport:
 
 def _keep_app_texts(staged: Staged, table: Table, new: Table) -> None:
     """A source whose text was published in the app keeps it (see ``_KEPT_WITHOUT_TEXT``): staged rows adjusted."""
-    conn, recs, staged_recs = staged.conn, tables.R, staged.of(Recommendation)
+    conn, recs, staged_recs = staged.conn, tables.R, staged.of(tables.R)
     app_recs = select(recs.c.source_id).where(recs.c.origin == "app", ~exists().where(staged_recs.c.id == recs.c.id))
     app_texts = sorted({r.source_id for r in conn.execute(app_recs)})
     has_text = exists().where(table.c.id == new.c.id, table.c.full_text.is_not(None))
@@ -303,14 +284,14 @@ def append_history(
     each such assessment is returned as a problem with its file and line (``where``), and nothing is written.
     """
     conn = staged.conn
-    if Assessment in staged.skipped:  # the three as the last load left them (``_skipped``)
-        return {tables.of(model).name: staged.unchanged(model) for model in HISTORY}, []
-    if Assessment in staged.direct:  # nothing was recorded, so nothing can differ or be lost (nor cited, reviewed)
-        if not all(model in staged.direct for model in HISTORY):  # their keys name the assessments: cannot be
+    if tables.A in staged.skipped:  # the three as the last load left them (``_skipped``)
+        return {target.name: staged.unchanged(target) for target in HISTORY}, []
+    if tables.A in staged.direct:  # nothing was recorded, so nothing can differ or be lost (nor cited, reviewed)
+        if not all(target in staged.direct for target in HISTORY):  # their keys name the assessments: cannot be
             raise RuntimeError("the history holds citations or reviews of assessments that are not there")
-        return {tables.of(model).name: TableReport(inserted=_count(conn, tables.of(model))) for model in HISTORY}, []
+        return {target.name: TableReport(inserted=_count(conn, target)) for target in HISTORY}, []
     table, links, reviews = tables.A, tables.AE, tables.REVIEWS
-    new, new_links, new_reviews = staged.of(Assessment), staged.of(AssessmentEvidence), staged.of(AssessmentReview)
+    new, new_links, new_reviews = staged.of(tables.A), staged.of(tables.AE), staged.of(tables.REVIEWS)
     problems: list[Problem] = []
     same_review = reviews.c.assessment_id == new_reviews.c.assessment_id
     changed_reviews = select(new_reviews.c.assessment_id).where(
@@ -341,11 +322,11 @@ def append_history(
     if problems:
         return {}, problems
     before, wanted = _count(conn, table), _count(conn, new)
-    columns = inserted_columns(Assessment)
+    columns = inserted_columns(tables.A)
     inserted = _changed(
         conn, insert(table).from_select(columns, select(*(new.c[c] for c in columns)).where(~exists().where(same)))
     )
-    link_columns = inserted_columns(AssessmentEvidence)
+    link_columns = inserted_columns(tables.AE)
     cited = _count(conn, new_links)
     inserted_links = _changed(
         conn,
@@ -353,7 +334,7 @@ def append_history(
             link_columns, select(*(new_links.c[c] for c in link_columns)).where(~exists().where(link_key))
         ),
     )
-    review_columns = inserted_columns(AssessmentReview)
+    review_columns = inserted_columns(tables.REVIEWS)
     reviewed = _count(conn, new_reviews)
     inserted_reviews = _changed(
         conn,
