@@ -38,6 +38,62 @@ def _run(conn: Connection, statements: list[str]) -> None:
         conn.exec_driver_sql(";\n".join(statements))
 
 
+class Filling:
+    """The empty ones of ``tables`` (on ``conn``, in its transaction, held alone) without foreign keys, secondary
+    indexes and insert guards, until ``restore`` puts them back (the keys checked), all at once or a few tables at a
+    time (``recommendations.dataset.ahead``: each as soon as its rows are in). ``tables``: those so treated."""
+
+    def __init__(self, conn: Connection, tables: list[str]) -> None:
+        assert conn.in_transaction(), "only inside a transaction that a failure rolls back"
+        self.conn = conn
+        empty = _empty(conn, tables)
+        if empty:  # then again once held alone: another session may have written between
+            conn.exec_driver_sql("LOCK TABLE " + ", ".join(f'"{t}"' for t in empty) + " IN ACCESS EXCLUSIVE MODE")
+            empty = _empty(conn, empty)
+        self.tables = empty
+        held = {"tables": empty}
+        # names as the catalogue quotes them (regclass, quote_ident), definitions as it writes them: never from input
+        self._keys = conn.execute(
+            text(
+                "SELECT conrelid::regclass::text, quote_ident(conname), pg_get_constraintdef(oid), "
+                "(SELECT relname FROM pg_class WHERE oid = conrelid) FROM pg_constraint "
+                "WHERE contype = 'f' AND conrelid = ANY(CAST(:tables AS regclass[])) ORDER BY 1, 2"
+            ),
+            held,
+        ).all()
+        self._indexes = conn.execute(
+            text(
+                "SELECT (SELECT relname FROM pg_class WHERE oid = indrelid), indexrelid::regclass::text, "
+                "pg_get_indexdef(indexrelid) FROM pg_index "
+                "WHERE indrelid = ANY(CAST(:tables AS regclass[])) AND NOT indisunique ORDER BY 2"
+            ),
+            held,
+        ).all()
+        self._guards = [(t, f"{t}_no_overwrite_{n}") for t in empty if t in KEYS for n in range(len(KEYS[t]))]
+        self._pending = set(empty)
+        # each half in one message (about 130 statements at a first load): 12 ms less than a round trip for each
+        _run(
+            conn,
+            [f"ALTER TABLE {table} DROP CONSTRAINT {name}" for table, name, _, _ in self._keys]
+            + [f"DROP INDEX {name}" for _, name, _ in self._indexes]
+            + [f'ALTER TABLE "{table}" DISABLE TRIGGER "{name}"' for table, name in self._guards],
+        )
+
+    def restore(self, tables: list[str] | None = None) -> None:
+        """Put back the indexes, keys and guards of ``tables`` (default: all not yet put back), in one message."""
+        now = self._pending if tables is None else self._pending & set(tables)
+        self._pending = self._pending - now
+        if not now:
+            return
+        _run(
+            self.conn,
+            [definition for table, _, definition in self._indexes if table in now]
+            + [f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}" for table, name, definition, bare in self._keys
+               if bare in now]
+            + [f'ALTER TABLE "{table}" ENABLE TRIGGER "{name}"' for table, name in self._guards if table in now],
+        )  # fmt: skip
+
+
 @contextmanager
 def filling(conn: Connection, tables: list[str]) -> Iterator[list[str]]:
     """Within ``conn``'s transaction: the empty ones of ``tables`` without foreign keys, secondary indexes and insert
@@ -45,39 +101,6 @@ def filling(conn: Connection, tables: list[str]) -> Iterator[list[str]]:
     if conn.dialect.name != "postgresql":
         yield []
         return
-    assert conn.in_transaction(), "only inside a transaction that a failure rolls back"
-    empty = _empty(conn, tables)
-    if empty:  # then again once held alone: another session may have written between
-        conn.exec_driver_sql("LOCK TABLE " + ", ".join(f'"{t}"' for t in empty) + " IN ACCESS EXCLUSIVE MODE")
-        empty = _empty(conn, empty)
-    held = {"tables": empty}
-    # names as the catalogue quotes them (regclass, quote_ident), definitions as it writes them: never from input
-    keys = conn.execute(
-        text(
-            "SELECT conrelid::regclass::text, quote_ident(conname), pg_get_constraintdef(oid) FROM pg_constraint "
-            "WHERE contype = 'f' AND conrelid = ANY(CAST(:tables AS regclass[])) ORDER BY 1, 2"
-        ),
-        held,
-    ).all()
-    indexes = conn.execute(
-        text(
-            "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index "
-            "WHERE indrelid = ANY(CAST(:tables AS regclass[])) AND NOT indisunique ORDER BY 1"
-        ),
-        held,
-    ).all()
-    guards = [(t, f"{t}_no_overwrite_{n}") for t in empty if t in KEYS for n in range(len(KEYS[t]))]
-    # each half in one message (about 130 statements at a first load): 12 ms less than a round trip for each
-    _run(
-        conn,
-        [f"ALTER TABLE {table} DROP CONSTRAINT {name}" for table, name, _ in keys]
-        + [f"DROP INDEX {name}" for name, _ in indexes]
-        + [f'ALTER TABLE "{table}" DISABLE TRIGGER "{name}"' for table, name in guards],
-    )
-    yield empty
-    _run(
-        conn,
-        [definition for _, definition in indexes]
-        + [f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}" for table, name, definition in keys]
-        + [f'ALTER TABLE "{table}" ENABLE TRIGGER "{name}"' for table, name in guards],
-    )
+    held = Filling(conn, tables)
+    yield held.tables
+    held.restore()

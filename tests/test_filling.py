@@ -3,17 +3,13 @@ every foreign key, index and insert guard is back, checked, when the transaction
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from models.append_only import refusal
-from models.filling import filling
-from recommendations.dataset import loader
+from models.filling import Filling, filling
 from recommendations.dataset.loader import load_folder
 from tests.conftest import DATA
 
@@ -31,16 +27,15 @@ def _schema(engine: Engine) -> tuple[list[tuple[str, ...]], ...]:
 
 
 def _filled_by(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The tables a load fills in bulk, as ``filling`` yields them."""
+    """The tables a load fills in bulk, as ``Filling`` holds them (during the read or after it)."""
     seen: list[str] = []
+    made = Filling.__init__
 
-    @contextmanager
-    def watched(conn, tables: list[str]) -> Iterator[list[str]]:
-        with filling(conn, tables) as filled:
-            seen.extend(filled)
-            yield filled
+    def watched(self: Filling, conn, tables: list[str]) -> None:
+        made(self, conn, tables)
+        seen.extend(self.tables)
 
-    monkeypatch.setattr(loader, "filling", watched)
+    monkeypatch.setattr(Filling, "__init__", watched)
     return seen
 
 

@@ -27,7 +27,7 @@ _REPOSITORY = Path(__file__).resolve().parents[2]
 RULES = (
     *(f"recommendations/dataset/{name}.py" for name in (
         "schema", "fields", "translations", "validate", "crosscheck", "checks", "records", "staging", "sync",
-        "loader", "yamlio", "parsing", "drain", "folder",
+        "loader", "yamlio", "parsing", "drain", "folder", "ahead",
     )),
     *(f"recommendations/{name}.py" for name in ("vocabulary", "text", "dates", "verbatim", "hierarchy", "i18n")),
     "models/core.py",  # the tables the rows go into (written from models/orm.py, which a load does not import)

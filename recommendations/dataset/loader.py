@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,6 +31,7 @@ from models.db import BOOTSTRAP_LOCK, exclusive, is_empty, migrate
 from models.filling import filling
 from recommendations.audit import audit
 from recommendations.dataset import parsing
+from recommendations.dataset.ahead import Ahead
 from recommendations.dataset.folder import Problem
 from recommendations.dataset.kept_rows import kept
 from recommendations.dataset.load_state import (
@@ -79,9 +82,18 @@ class LoadReport:
         return out
 
 
-def _load_staged(staging: Staging, engine: Engine, root: Path, print_: str) -> LoadReport:
-    """Move the staged rows into the database, all or nothing; DataInvalid if they would rewrite the history."""
+def _load_staged(staging: Staging, engine: Engine, root: Path, print_: str, ahead: Ahead | None = None) -> LoadReport:
+    """Move the staged rows into the database, all or nothing; DataInvalid if they would rewrite the history.
+    ``ahead``: a first load on PostgreSQL whose rows went in during the read, in its transaction (``ahead``)."""
     report = LoadReport()
+    analysed: set[str] = set()
+    if ahead is not None:
+        assert ahead.conn is not None and ahead.transaction is not None
+        _move(ahead.conn, staging, root, print_, report, ahead)
+        ahead.transaction.commit()
+        analysed.update(ahead.analysed)
+        ahead.close()
+        return _analysed(engine, report, analysed)
     sqlite = engine.dialect.name == "sqlite"
     with engine.connect() as conn:
         if sqlite:  # outside a transaction: SQLite attaches only there
@@ -89,35 +101,56 @@ def _load_staged(staging: Staging, engine: Engine, root: Path, print_: str) -> L
             conn.commit()
         try:
             with conn.begin():
-                # Only a first load (nothing loaded yet) fills in bulk: the tables it fills, and those their keys
-                # name, cannot be read until it ends, which a reload must not do to the readers of a served database
-                # (it would, for a table the data leaves empty, such as the reviews made in the app).
-                first = is_empty(conn)
-                before = {} if first else digests(conn, LOADED)  # cheap (16 ms at 1,000) against a diff (0.3 s)
-                same = unchanged_since(LOADED, before, last_digests(conn, print_))
-                with filling(conn, [target.name for target in LOADED] if first else []) as filled:
-                    staged = Staged(conn, staging, filled, same)
-                    report.skipped = [target.name for target in LOADED if target in staged.skipped]
-                    for target in LOADED:
-                        if target is HISTORY[0]:
-                            tables_, problems = append_history(
-                                staged, lambda i: staging.where("assessments", i) or ("?", 0), _assessments_file(root)
-                            )
-                            if problems:
-                                raise DataInvalid(problems)
-                            report.tables.update(tables_)
-                        elif target not in HISTORY:
-                            report.tables[target.name] = sync_table(staged, target)
-                if report.changed:
-                    counts = {n: vars(t) for n, t in report.tables.items() if t.changes}
-                    audit(conn, "loader", "load", "*", str(root), after=counts)
-                remember_fingerprint(conn, print_, *_digests_to_remember(conn, report, before, staged))
+                _move(conn, staging, root, print_, report, None)
         finally:
             if sqlite:
                 Staged.drop_copies(conn)
                 conn.exec_driver_sql("DETACH DATABASE stage")
                 conn.commit()
-    changed = [name for name, t in report.tables.items() if t.changes]
+    return _analysed(engine, report, analysed)
+
+
+def _move(conn: Connection, staging: Staging, root: Path, print_: str, report: LoadReport, ahead: Ahead | None) -> None:
+    """The load's transaction on ``conn``: every table brought to its staged rows, the audit row, the fingerprint."""
+    # Only a first load (nothing loaded yet) fills in bulk: the tables it fills, and those their keys name, cannot be
+    # read until it ends, which a reload must not do to the readers of a served database (it would, for a table the
+    # data leaves empty, such as the reviews made in the app).
+    first = ahead is not None or is_empty(conn)
+    before = {} if first else digests(conn, LOADED)  # cheap (16 ms at 1,000) against a diff (0.3 s)
+    same = unchanged_since(LOADED, before, last_digests(conn, print_))
+    with _filling(conn, first, ahead) as filled:
+        staged = Staged(conn, staging, filled, same, set() if ahead is None else ahead.copied)
+        report.skipped = [target.name for target in LOADED if target in staged.skipped]
+        for target in LOADED:
+            if target is HISTORY[0]:
+                tables_, problems = append_history(
+                    staged, lambda i: staging.where("assessments", i) or ("?", 0), _assessments_file(root)
+                )
+                if problems:
+                    raise DataInvalid(problems)
+                report.tables.update(tables_)
+            elif target not in HISTORY:
+                report.tables[target.name] = sync_table(staged, target)
+    if report.changed:
+        counts = {n: vars(t) for n, t in report.tables.items() if t.changes}
+        audit(conn, "loader", "load", "*", str(root), after=counts)
+    remember_fingerprint(conn, print_, *_digests_to_remember(conn, report, before, staged))
+
+
+@contextmanager
+def _filling(conn: Connection, first: bool, ahead: Ahead | None) -> Iterator[list[str]]:
+    """The tables filled in bulk (``models.filling``): held since before the read when ``ahead`` is given."""
+    if ahead is not None and ahead.held is not None:
+        yield ahead.held.tables
+        ahead.held.restore()
+        return
+    with filling(conn, [target.name for target in LOADED] if first else []) as filled:
+        yield filled
+
+
+def _analysed(engine: Engine, report: LoadReport, analysed: set[str]) -> LoadReport:
+    """Fresh statistics of the tables the load changed (``analysed``: those done in its transaction)."""
+    changed = [name for name, t in report.tables.items() if t.changes and name not in analysed]
     if changed and engine.dialect.name == "postgresql":
         # Fresh statistics, or the planner guesses after a bulk load (measured: 3 s instead of 0.13 s at 20k rows);
         # of the tables the load changed only (names from the tables, not from the data).
@@ -177,11 +210,15 @@ def load_folder(root: Path, engine: Engine, progress: Progress | None = None) ->
     # the reader (the schema's validators, the cross-checks) only now: a reload that reads no file never builds it
     from recommendations.dataset.validate import read_dataset
 
-    staging = Staging(LOADED, None if slot is None else slot.directory)
+    # a first load on PostgreSQL moves the rows in as they are read (``ahead``)
+    ahead = Ahead(engine) if engine.dialect.name == "postgresql" and is_empty(engine) else None
+    staging = Staging(LOADED, None if slot is None else slot.directory, sink=ahead)
     keep = False
     positions: dict[str, int] = {}
 
     def rows(kind: str, record: Any) -> None:
+        if ahead is not None:
+            staging.complete(ahead.reading(kind))
         for target, table_rows in record_rows(kind, record, root, positions):
             staging.add_rows(target, table_rows)
 
@@ -192,8 +229,14 @@ def load_folder(root: Path, engine: Engine, progress: Progress | None = None) ->
         if slot is not None:  # what was read is the files' own, whatever the database then says of it
             staging.mark(slot.key)
             keep = True
-        return _load_staged(staging, engine, root, print_)
+        if ahead is not None and not ahead.finish():  # the usual way, from the scratch file (all of it rolled back)
+            log.info("rows not moved in during the read: %s", ahead.failed)
+            ahead.stop()
+            ahead = None
+        return _load_staged(staging, engine, root, print_, ahead)
     finally:
+        if ahead is not None:
+            ahead.stop()  # rolled back, unless committed
         staging.close(keep=slot.path if keep and slot is not None else None)
 
 

@@ -113,6 +113,20 @@ LOADED: list[Table] = [
     tables.TR,
 ]
 Rows = list[tuple[Table, list[dict[str, Any]]]]
+#: The tables each kind of record becomes rows of (``record_rows``), in the order a read meets the kinds
+#: (``folder.Plan``: the lists before the sources, the sources, the other lists, each optional list after its file's).
+WRITES: dict[str, tuple[Table, ...]] = {
+    "actors": (tables.ACT, tables.TR),
+    "themes": (tables.T, tables.TR),
+    "glossary": (tables.G, tables.TR),
+    "sources": (tables.S, tables.R, tables.RT, tables.AD, tables.TR),
+    "evidence": (tables.E, tables.ER),
+    "assessments": (tables.A, tables.AE, tables.REVIEWS),
+    "links": (tables.L,),
+    "examined_not_linked": (),
+    "context_figures": (tables.C,),
+    "research_log": (tables.RL,),
+}
 
 
 def source_rows(source: SourceIn, root: Path) -> Rows:

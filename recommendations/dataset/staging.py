@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Iterator
 from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Column, MetaData, Table, bindparam, create_engine, insert, select
 from sqlalchemy.engine import Connection
@@ -24,6 +24,14 @@ from sqlalchemy.engine import Connection
 from recommendations.dataset.kept_rows import STAGING_PREFIX, private_file
 
 log = logging.getLogger(__name__)
+
+
+class Sink(Protocol):
+    """Where staged rows go besides the scratch file (``ahead.Ahead``)."""
+
+    def rows(self, target: Table, names: list[str], values: list[Any]) -> None: ...
+    def complete(self, targets: list[Table]) -> None: ...
+
 
 _BATCH = 5000
 
@@ -51,9 +59,16 @@ class Staging:
     """The scratch database of one read. ``rows`` is None unless the read stages table rows for a load."""
 
     def __init__(
-        self, targets: list[Table] | None = None, directory: Path | None = None, *, path: Path | None = None
+        self,
+        targets: list[Table] | None = None,
+        directory: Path | None = None,
+        *,
+        path: Path | None = None,
+        sink: Sink | None = None,
     ) -> None:
-        """A new scratch file (in ``directory``, default the temporary one), or the kept file ``path`` reopened."""
+        """A new scratch file (in ``directory``, default the temporary one), or the kept file ``path`` reopened.
+        ``sink`` is given each batch of rows as it is written, and the tables whose rows are all given
+        (``complete``)."""
         if path is None:
             handle, name = tempfile.mkstemp(prefix=STAGING_PREFIX, suffix=".sqlite", dir=directory)
             os.close(handle)
@@ -68,6 +83,7 @@ class Staging:
         self._places: list[tuple[str, str, str, int]] = []
         self._assessed: list[tuple[Any, ...]] = []
         self.metadata = MetaData()
+        self.sink = sink
         self.rows: dict[Table, Table] | None = None
         self._pending: dict[Table, list[dict[str, Any]]] = {}
         self._inserts: dict[Table, tuple[str, list[str], list[tuple[int, Any]]]] = {}
@@ -207,6 +223,16 @@ class Staging:
                     if (v := row_values[i]) is not None:
                         row_values[i] = convert(v)
         self.db.executemany(sql, values)
+        if self.sink is not None:
+            self.sink.rows(target, names, values)
+
+    def complete(self, targets: list[Table]) -> None:
+        """Every row of ``targets`` has been added: the sink is given the last of them, then told."""
+        if self.sink is None or not targets:
+            return
+        for target in targets:
+            self._flush_rows(target)
+        self.sink.complete(targets)
 
     def read(self, table: Table) -> Iterator[Any]:
         """The staged rows of ``table``, a batch at a time (typed: dates as dates, JSON as lists)."""

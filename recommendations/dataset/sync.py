@@ -82,11 +82,13 @@ class Staged:
         staging: Staging,
         filled: list[str] | None = None,
         same: Mapping[Table, int] | None = None,
+        copied: set[Table] | None = None,
     ) -> None:
         """``filled``: tables that were empty (``models.filling``, PostgreSQL): their staged rows are COPYed straight
         into them instead of into a temporary table and inserted from it (at 10,000, about 0.6 s less).
         ``same``: tables (and their row counts) whose content is as the last load of these same files left it
-        (``digests``): those the diff cannot change are neither staged nor compared (``skipped``)."""
+        (``digests``): those the diff cannot change are neither staged nor compared (``skipped``). ``copied``: filled
+        tables whose rows are in already (``ahead``)."""
         self.conn, self.staging = conn, staging
         self.pg = conn.dialect.name == "postgresql"
         self.metadata = MetaData()
@@ -102,7 +104,8 @@ class Staged:
                 continue
             if self.pg and target.name in (filled or ()):
                 table = target  # it now holds exactly the staged rows: the diff reads it as their table
-                self._copy(target, table, inserted_columns(target), versioned="version" in table.c)
+                if target not in (copied or ()):
+                    self._copy(target, table, inserted_columns(target), versioned="version" in table.c)
                 self.direct.add(target)
             elif self.pg:
                 table = stage_table(target, self.metadata, prefixes=["TEMPORARY"], postgresql_on_commit="DROP")
