@@ -36,3 +36,38 @@ def test_rows_with_every_column_and_rows_missing_some_are_staged_alike():
         assert [tuple(r) for r in staging.read(staging.rows[RT])] == [("r", "t")]
     finally:
         staging.close()
+
+
+class _Sink:
+    def __init__(self) -> None:
+        self.events: list[tuple] = []
+
+    def rows(self, target, names, values) -> None:
+        self.events.append(("rows", target.name, list(names), [tuple(v) for v in values]))
+
+    def complete(self, targets) -> None:
+        self.events.append(("complete", [t.name for t in targets]))
+
+
+def test_a_sink_is_given_each_batch_as_written_and_a_table_s_last_rows_before_it_is_complete():
+    sink = _Sink()
+    staging = Staging([RT, AD], sink=sink)
+    try:
+        staging.add_rows(RT, [{"recommendation_id": "r", "theme_id": "t"}])  # buffered: not yet written
+        staging.add_rows(AD, [{"recommendation_id": "r", "actor_id": "a", "position": 0, "role": "lead",
+                               "inferred": True}])  # fmt: skip
+        assert sink.events == []
+        staging.complete([RT])
+        assert sink.events == [
+            ("rows", "recommendation_theme", ["recommendation_id", "theme_id"], [("r", "t")]),
+            ("complete", ["recommendation_theme"]),
+        ]
+        staging.finish_reading()  # the rest, as the scratch file stores it (a boolean as 1)
+        assert sink.events[2] == (
+            "rows", "addressee", ["recommendation_id", "actor_id", "position", "role", "inferred"],
+            [("r", "a", 0, "lead", 1)],
+        )  # fmt: skip
+        staging.complete([])
+        assert len(sink.events) == 3
+    finally:
+        staging.close()

@@ -84,16 +84,14 @@ class LoadReport:
 
 def _load_staged(staging: Staging, engine: Engine, root: Path, print_: str, ahead: Ahead | None = None) -> LoadReport:
     """Move the staged rows into the database, all or nothing; DataInvalid if they would rewrite the history.
-    ``ahead``: a first load on PostgreSQL whose rows went in during the read, in its transaction (``ahead``)."""
+    ``ahead``: a first load on PostgreSQL whose rows went in during the read; it goes on in that transaction."""
     report = LoadReport()
-    analysed: set[str] = set()
     if ahead is not None:
         assert ahead.conn is not None and ahead.transaction is not None
         _move(ahead.conn, staging, root, print_, report, ahead)
         ahead.transaction.commit()
-        analysed.update(ahead.analysed)
         ahead.close()
-        return _analysed(engine, report, analysed)
+        return _analysed(engine, report, set(ahead.analysed))
     sqlite = engine.dialect.name == "sqlite"
     with engine.connect() as conn:
         if sqlite:  # outside a transaction: SQLite attaches only there
@@ -107,7 +105,7 @@ def _load_staged(staging: Staging, engine: Engine, root: Path, print_: str, ahea
                 Staged.drop_copies(conn)
                 conn.exec_driver_sql("DETACH DATABASE stage")
                 conn.commit()
-    return _analysed(engine, report, analysed)
+    return _analysed(engine, report, set())
 
 
 def _move(conn: Connection, staging: Staging, root: Path, print_: str, report: LoadReport, ahead: Ahead | None) -> None:
