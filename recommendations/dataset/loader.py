@@ -117,7 +117,7 @@ def _move(conn: Connection, staging: Staging, root: Path, print_: str, report: L
     before = {} if first else digests(conn, LOADED)  # cheap (16 ms at 1,000) against a diff (0.3 s)
     same = unchanged_since(LOADED, before, last_digests(conn, print_))
     with _filling(conn, first, ahead) as filled:
-        staged = Staged(conn, staging, filled, same, set() if ahead is None else ahead.copied)
+        staged = Staged(conn, staging, filled, same, None if ahead is None else ahead.copied)
         report.skipped = [target.name for target in LOADED if target in staged.skipped]
         for target in LOADED:
             if target is HISTORY[0]:
