@@ -12,6 +12,7 @@ from typing import Any
 
 import streamlit as st
 
+from recommendations.api import http, nodelay, records
 from recommendations.api.routes import middleware, routes
 
 STREAMLIT_PAGE = Path(st.__file__).resolve().parent / "static" / "index.html"
@@ -20,10 +21,15 @@ STREAMLIT_PAGE = Path(st.__file__).resolve().parent / "static" / "index.html"
 @contextlib.asynccontextmanager
 async def warmed(_app: Any) -> AsyncIterator[None]:
     """As the server starts, a thread fills the default page's caches (recommendations/ui/warm.py), and again after
-    each write. Imported here, once Streamlit's runtime has started, so that the pages' caches are the runtime's."""
+    each write. Imported here, once Streamlit's runtime has started, so that the pages' caches are the runtime's.
+    Once it has ended, another thread makes the API's records ahead (recommendations/api/records.py). The server's
+    socket is bound by then, and not yet accepting: small answers are sent without Nagle's wait
+    (recommendations/api/nodelay.py)."""
     from recommendations.ui import warm
 
+    nodelay.listening_sockets_no_delay()
     warm.start(again_after_writes=True)
+    records.when_ready(warm.DONE, http.engine)
     yield
 
 

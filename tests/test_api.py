@@ -15,6 +15,7 @@ from referencing.jsonschema import DRAFT202012
 from recommendations import settings
 from recommendations.api import files, guard, v1
 from recommendations.api.openapi import document
+from recommendations.read import open_data
 from recommendations.read.filters import MAX_TEXT, BadParameter, Filters
 from recommendations.read.table import recommendation_table
 from recommendations.write import updates
@@ -281,3 +282,82 @@ def test_strict_filters_keep_what_the_address_bar_keeps():
     assert bad.value.parameter == "theme" and "nope" in bad.value.problem
     with pytest.raises(BadParameter, match="once"):
         Filters.strict({"from": ["2016", "2017"]}, valid)
+
+
+def test_pages_cut_from_a_kept_selection_follow_a_write_that_changes_it(client, loaded_engine):
+    """Pages of one filter are slices of its selection, kept per version of the data: a write that moves a
+    recommendation into the filter shows on the very next page asked, in its total and its items."""
+    path, whole = (f"/api/v1/recommendations?status=in_progress&per_page={n}" for n in (2, 500))
+    before = client.get(path).json()
+    assert REC not in {item["id"] for item in client.get(whole).json()["items"]}
+    reviewer = people(loaded_engine)["review"]
+    with loaded_engine.begin() as conn:
+        form = AssessmentForm(
+            recommendation=REC, status="in_progress", as_of="2023-03-01", rationale="Published by a reviewer.",
+            evidence=["src2019-mrc-prey-veng"], publish=True,
+        )  # fmt: skip
+        updates.record_assessment(conn=conn, principal=reviewer, form=form)
+    after = client.get(path + "&page=2").json()
+    assert after["total"] == before["total"] + 1
+    every = client.get(whole).json()["items"]
+    assert REC in {item["id"] for item in every} and len(every) == after["total"]
+
+
+def test_values_kept_per_version_are_bounded_by_the_ids_they_hold(loaded_engine):
+    from recommendations.api.http import PerVersion
+
+    kept = PerVersion(max_weight=5)
+    made: list[str] = []
+
+    def make(name: str, size: int) -> list[str]:
+        made.append(name)
+        return [name] * size
+
+    assert kept.get("a", loaded_engine, lambda: make("a", 3)) == ["a"] * 3
+    assert kept.get("a", loaded_engine, lambda: make("a", 3)) == ["a"] * 3  # kept: built once
+    kept.get("b", loaded_engine, lambda: make("b", 2))  # 5 ids in all: both kept
+    kept.get("a", loaded_engine, lambda: make("a", 3))
+    kept.get("c", loaded_engine, lambda: make("c", 1))  # 6: the least recently used ("b") goes
+    kept.get("a", loaded_engine, lambda: make("a", 3))
+    kept.get("b", loaded_engine, lambda: make("b", 2))
+    assert made == ["a", "b", "c", "b"]
+    assert kept.get("big", loaded_engine, lambda: make("big", 9)) == ["big"] * 9  # too big to keep: given, not kept
+    kept.get("big", loaded_engine, lambda: make("big", 9))
+    assert made[-2:] == ["big", "big"]
+
+
+def test_a_page_cut_from_kept_records_is_the_page_made_whole(client, loaded_engine):
+    """The listing's pages are spliced from records kept as JSON (``api.records``): byte for byte what encoding the
+    page's records, each with its two addresses, gives; on a second address, with that address's links."""
+    from recommendations.api import http, records
+
+    chosen = Filters(themes=["recruitment"])
+    ids = open_data.selection(loaded_engine, chosen)
+    assert len(ids) > 4
+    for base in ("http://testserver", "https://tracker.example"):
+        with api_client(loaded_engine, base_url=base) as other:
+            answer = other.get("/api/v1/recommendations?theme=recruitment&per_page=3&page=2")
+        whole = {
+            "items": [v1.linked(r, base) for r in open_data.records(loaded_engine, ids[3:6])],
+            "total": len(ids),
+            "page": 2,
+            "per_page": 3,
+            "next": f"{base}/api/v1/recommendations?theme=recruitment&per_page=3&page=3",
+        }
+        assert answer.content == http.as_json(whole)[0]
+    kept = records.Shelf()
+    first = kept.records(loaded_engine, ids[:2])
+    assert [i for i, _ in first] == ids[:2] and kept.records(loaded_engine, ids[:2]) == first
+    assert kept.records(loaded_engine, ["no-such-recommendation", ids[0]]) == first[:1]
+
+
+def test_answers_heavier_than_a_quarter_of_the_store_are_given_but_not_kept():
+    from recommendations.api.http import Bounded
+
+    kept: Bounded[str, bytes] = Bounded(100, len, largest=4)
+    kept.put("small", b"x" * 25)
+    kept.put("heavy", b"x" * 26)
+    assert kept.find("small") == b"x" * 25 and kept.find("heavy") is None
+    for n in range(4):
+        kept.put(f"more{n}", b"x" * 25)  # 125 in all: the least recently used goes
+    assert kept.find("small") is None and kept.find("more3") == b"x" * 25

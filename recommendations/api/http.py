@@ -16,7 +16,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any, Generic, TypeVar, cast
 
 from sqlalchemy.engine import Engine
 from starlette.requests import Request
@@ -24,6 +24,7 @@ from starlette.responses import Response
 
 from models.db import make_engine
 from recommendations import settings
+from recommendations.api import records
 from recommendations.dataset.loader import prepare
 from recommendations.read import headlines, open_data
 from recommendations.read.filters import PARAMS, BadParameter, Filters
@@ -36,6 +37,8 @@ CACHE_BYTES = 64_000_000
 
 
 T = TypeVar("T")
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 class NotFound(Exception):
@@ -64,24 +67,84 @@ def use_engine(made: Engine | None) -> None:
     with _engine_lock:
         _engine[:] = [made] if made is not None else []
     ANSWERS.clear()
-    with _built_lock:
-        _built.clear()
+    BUILT.clear()
+    records.SHELF.clear()
 
 
-_built: dict[str, tuple[tuple[int, dt.date], Any]] = {}
-_built_lock = threading.Lock()
+class Bounded(Generic[K, V]):
+    """Values by key, least recently used first out once they weigh more than ``max_weight`` in all; a value
+    heavier than ``max_weight // largest`` is given back but not kept. Thread-safe."""
+
+    def __init__(self, max_weight: int, weigh: Callable[[V], int], largest: int = 1) -> None:
+        self._kept: OrderedDict[K, tuple[V, int]] = OrderedDict()
+        self._weight = 0
+        self._max = max_weight
+        self._largest = max_weight // largest
+        self._weigh = weigh
+        self._lock = threading.Lock()
+
+    def find(self, key: K) -> V | None:
+        with self._lock:
+            found = self._kept.get(key)
+            if found is None:
+                return None
+            self._kept.move_to_end(key)
+            return found[0]
+
+    def put(self, key: K, value: V) -> None:
+        weight = self._weigh(value)
+        with self._lock:
+            if key in self._kept:
+                self._weight -= self._kept.pop(key)[1]
+            if weight <= self._largest:
+                self._kept[key] = (value, weight)
+                self._weight += weight
+            while self._weight > self._max:
+                self._weight -= self._kept.popitem(last=False)[1][1]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._kept.clear()
+            self._weight = 0
+
+
+#: How many ids the values built per version may hold in all (about 70 bytes each: some 35 MB at most).
+BUILT_WEIGHT = 500_000
+
+
+class PerVersion:
+    """Values built once per version of the data and day, by name, that several answers are cut from: the data
+    package's tables, the choices the filters accept, and the recommendations a filter selects, in order (each page
+    of a listing is a slice of it, so paging through 50,000 neither sorts nor counts them again). Bounded by the
+    items they hold (a sequence weighs its length, anything else 1)."""
+
+    def __init__(self, max_weight: int = BUILT_WEIGHT) -> None:
+        self._kept: Bounded[str, tuple[tuple[int, dt.date], Any]] = Bounded(max_weight, _items)
+
+    def get(self, name: str, db: Engine, make: Callable[[], T]) -> T:
+        key = (open_data.data_state(db).version, dt.date.today())
+        found = self._kept.find(name)
+        if found is not None and found[0] == key:
+            return cast("T", found[1])
+        made = make()
+        self._kept.put(name, (key, made))
+        return made
+
+    def clear(self) -> None:
+        self._kept.clear()
+
+
+def _items(value: tuple[object, object]) -> int:
+    made = value[1]
+    return len(made) if isinstance(made, (list, tuple)) else 1
+
+
+BUILT = PerVersion()
 
 
 def per_version(name: str, db: Engine, make: Callable[[], T]) -> T:
-    """``make()``, built once per version of the data and day (what several answers are cut from)."""
-    key = (open_data.data_state(db).version, dt.date.today())
-    with _built_lock:
-        if name in _built and _built[name][0] == key:
-            return cast("T", _built[name][1])
-    made = make()
-    with _built_lock:
-        _built[name] = (key, made)
-    return made
+    """``make()``, built once per version of the data and day (``BUILT``)."""
+    return BUILT.get(name, db, make)
 
 
 # --- parameters -------------------------------------------------------------------------------------------
@@ -115,8 +178,12 @@ def whole(params: Mapping[str, list[str]], name: str, default: int, lo: int, hi:
 
 def filters(db: Engine, params: Mapping[str, list[str]]) -> Filters:
     """The pages' filters from the same parameters (``Filters.strict``: an unknown theme is a 400, not ignored)."""
-    valid = {key: {value for value, _ in choices} for key, choices in headlines.options(db).items()}
+    valid = per_version("valid choices", db, lambda: _valid(db))
     return Filters.strict({k: v for k, v in params.items() if k in PARAMS}, valid)
+
+
+def _valid(db: Engine) -> dict[str, set[str]]:
+    return {key: {value for value, _ in choices} for key, choices in headlines.options(db).items()}
 
 
 def origin(request: Request) -> str:
@@ -138,31 +205,19 @@ class Answers:
     """Answers already built, by (data version, day, address): a write or a new day makes new ones. Bounded."""
 
     def __init__(self, max_bytes: int = CACHE_BYTES) -> None:
-        self._kept: OrderedDict[tuple[Any, ...], Answer] = OrderedDict()
-        self._size = 0
-        self._max = max_bytes
-        self._lock = threading.Lock()
+        self._kept: Bounded[tuple[Any, ...], Answer] = Bounded(max_bytes, lambda answer: len(answer.body), largest=4)
 
     def get(self, key: tuple[Any, ...], make: Callable[[], tuple[bytes, str]]) -> Answer:
-        with self._lock:
-            if key in self._kept:
-                self._kept.move_to_end(key)
-                return self._kept[key]
+        found = self._kept.find(key)
+        if found is not None:
+            return found
         body, media_type = make()
         answer = Answer(body, media_type, '"' + hashlib.sha256(body).hexdigest()[:32] + '"')
-        with self._lock:
-            if len(body) <= self._max // 4 and key not in self._kept:
-                self._kept[key] = answer
-                self._size += len(body)
-                while self._size > self._max:
-                    _, dropped = self._kept.popitem(last=False)
-                    self._size -= len(dropped.body)
+        self._kept.put(key, answer)
         return answer
 
     def clear(self) -> None:
-        with self._lock:
-            self._kept.clear()
-            self._size = 0
+        self._kept.clear()
 
 
 ANSWERS = Answers()

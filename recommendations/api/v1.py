@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from recommendations.api import http
+from recommendations.api import http, records
 from recommendations.api.openapi import document
 from recommendations.read import open_data
 
@@ -27,34 +27,31 @@ def page_url(base: str, rec_id: str) -> str:
     return f"{base}/recommendation?{urlencode({'id': rec_id})}"
 
 
+def api_url(base: str, rec_id: str) -> str:
+    """The recommendation's answer in this API."""
+    return f"{base}{PREFIX}/recommendations/{quote(rec_id)}"
+
+
 def linked(record: dict[str, Any], base: str) -> dict[str, Any]:
     """A record with the addresses of its page and of its API answer."""
-    return {
-        **record,
-        "url": page_url(base, record["id"]),
-        "api_url": f"{base}{PREFIX}/recommendations/{quote(record['id'])}",
-    }
+    return {**record, "url": page_url(base, record["id"]), "api_url": api_url(base, record["id"])}
 
 
 def _recommendations(db: Engine, request: Request, params: dict[str, list[str]]) -> tuple[bytes, str]:
     chosen = http.filters(db, params)
     number = http.whole(params, "page", 1, 1, 1_000_000)
     size = http.whole(params, "per_page", http.DEFAULT_PER_PAGE, 1, http.MAX_PER_PAGE)
-    items, total = open_data.page(db, chosen, number, size)
+    # every page of one selection is cut from it, kept for the data's version: paging sorts and counts once
+    selected = http.per_version(f"selection {chosen!r}", db, lambda: open_data.selection(db, chosen))
+    ids, total = selected[(number - 1) * size : number * size], len(selected)
     base = http.origin(request)
     following = None
     if number * size < total:
         query = [(k, v) for k, values in params.items() if k != "page" for v in values] + [("page", str(number + 1))]
         following = f"{base}{request.url.path}?{urlencode(query)}"
-    return http.as_json(
-        {
-            "items": [linked(item, base) for item in items],
-            "total": total,
-            "page": number,
-            "per_page": size,
-            "next": following,
-        }
-    )
+    body, media_type = http.as_json({"items": [], "total": total, "page": number, "per_page": size, "next": following})
+    items = [records.linked(r, page_url(base, i), api_url(base, i)) for i, r in records.SHELF.records(db, ids)]
+    return b"".join((b'{"items": [', b", ".join(items), b"]", body.removeprefix(b'{"items": []'))), media_type
 
 
 def _recommendation(db: Engine, request: Request, params: dict[str, list[str]]) -> tuple[bytes, str]:

@@ -49,19 +49,19 @@ def bearing(
     return statement.where(E.c.date_start <= as_of) if as_of is not None else statement
 
 
-def counts(engine: sql.Source, recommendations: list[str] | None = None) -> pd.DataFrame:
-    """Per recommendation: how many evidence items bear on it, and the date of the latest."""
+def counts(engine: sql.Source, recommendations: list[str] | None = None) -> dict[str, tuple[int, Any]]:
+    """Per recommendation with any: how many evidence items bear on it, and the date of the latest (as written)."""
     pairs = bearing(recommendations).subquery("bearing")
-    return sql.frame(
-        engine,
+    statement = (
         select(
             pairs.c.recommendation_id,
             func.count(func.distinct(E.c.id)).label("evidence_count"),
             func.max(E.c.date).label("last_date"),
         )
         .join(E, E.c.id == pairs.c.evidence_id)
-        .group_by(pairs.c.recommendation_id),
+        .group_by(pairs.c.recommendation_id)
     )
+    return {r["recommendation_id"]: (int(r["evidence_count"]), r["last_date"]) for r in sql.rows(engine, statement)}
 
 
 def newest(engine: sql.Source, recommendations: list[str] | None, as_of: dt.date | None = None) -> dict[str, dt.date]:

@@ -21,7 +21,7 @@ from recommendations.read import evidence, headlines
 from recommendations.read.detail import links_of
 from recommendations.read.filters import Filters
 from recommendations.read.history import assessment_history
-from recommendations.read.table import recommendation_table
+from recommendations.read.table import recommendation_rows
 from recommendations.vocabulary import SOURCE_KIND_LABELS
 
 #: The fields of an addressee in a record: who, their role, and their own status (never another actor's).
@@ -59,11 +59,11 @@ def theme_names(engine: sql.Source) -> dict[str, str]:
     return {r["id"]: r["name"] for r in sql.rows(engine, select(T.c.id, T.c.name))}
 
 
-def items(table: pd.DataFrame, names: dict[str, str]) -> list[dict[str, Any]]:
-    """One record per row of ``recommendation_table``: the verbatim text, its source and date, themes, each
+def items(rows: list[dict[str, Any]], names: dict[str, str]) -> list[dict[str, Any]]:
+    """One record per row of ``recommendation_rows``: the verbatim text, its source and date, themes, each
     addressee with its own status, the overall status and the date of the latest evidence."""
     out = []
-    for row in table.to_dict("records"):
+    for row in rows:
         out.append(
             {
                 "id": row["id"],
@@ -89,27 +89,36 @@ def items(table: pd.DataFrame, names: dict[str, str]) -> list[dict[str, Any]]:
     return out
 
 
-def page(engine: Engine, filters: Filters, number: int, size: int) -> tuple[list[dict[str, Any]], int]:
-    """Page ``number`` (from 1) of ``size`` recommendations the filters select, in the order of the sources
-    (date, then place in the source), and how many they select in all. Only that page's rows are built."""
+def selection(engine: Engine, filters: Filters) -> list[str]:
+    """Every recommendation the filters select, in the order of the sources (date, then place in the source): what
+    the pages of an answer are cut from (``records``), and how many there are in all."""
     matching = filters.matching(by_index=status.picks_by_index(engine))
-    with engine.connect() as conn:  # one connection for the page's dozen queries (each checkout pings the server)
-        total = int(sql.rows(conn, select(func.count().label("n")).select_from(matching.subquery()))[0]["n"])
-        ordered = matching.order_by(S.c.date_start, R.c.source_id, R.c.position, R.c.id)
-        ids = [r["id"] for r in sql.rows(conn, ordered.limit(size).offset((number - 1) * size))]
-        if not ids:
-            return [], total
-        table = recommendation_table(conn, ids=ids)
-        return items(table, theme_names(conn)), total
+    ordered = matching.order_by(S.c.date_start, R.c.source_id, R.c.position, R.c.id)
+    return [r["id"] for r in sql.rows(engine, ordered)]
+
+
+def records(engine: Engine, ids: list[str]) -> list[dict[str, Any]]:
+    """The records of ``ids`` (a page cut from ``selection``), in the order of the sources. Only their rows are
+    built, on one connection (each checkout pings the server)."""
+    if not ids:
+        return []
+    with engine.connect() as conn:
+        return items(recommendation_rows(conn, ids=ids), theme_names(conn))
+
+
+def page(engine: Engine, filters: Filters, number: int, size: int) -> tuple[list[dict[str, Any]], int]:
+    """Page ``number`` (from 1) of ``size`` recommendations the filters select, and how many they select in all."""
+    selected = selection(engine, filters)
+    return records(engine, selected[(number - 1) * size : number * size]), len(selected)
 
 
 def record(engine: Engine, rec_id: str) -> dict[str, Any] | None:
     """One recommendation with its published assessment history (superseded and withdrawn records marked in
     ``state``), the evidence bearing on it and the earlier and later asks it is linked to; None if unknown."""
-    table = recommendation_table(engine, ids=[rec_id])
-    if table.empty:
+    rows = recommendation_rows(engine, ids=[rec_id])
+    if not rows:
         return None
-    out = items(table, theme_names(engine))[0]
+    out = items(rows, theme_names(engine))[0]
     history = assessment_history(engine, [rec_id], viewer=visibility.PUBLIC)
     out["assessments"] = [{k: _plain(r[k]) for k in HISTORY_FIELDS} for r in history.to_dict("records")]
     bearing = evidence.items(engine, [rec_id])
