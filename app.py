@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import streamlit as st
+from streamlit.logger import get_logger
 
 from recommendations.api import http, nodelay, records
 from recommendations.api.routes import middleware, routes
@@ -29,6 +30,7 @@ async def warmed(_app: Any) -> AsyncIterator[None]:
 
     nodelay.listening_sockets_no_delay()
     warm.start(again_after_writes=True)
+    get_logger(records.__name__)  # Streamlit's handler and level: the log says when the records are made
     records.when_ready(warm.DONE, http.engine)
     yield
 

@@ -1,7 +1,8 @@
 """The app server's memory with every public page opened: `streamlit run app.py` on a loaded SQLite database, its
 warm-up awaited, then the broad brief in English and in Khmer (a session each: the box is ticked from the link), then
-one session opening every public page in English and then in Khmer. Prints each visit's seconds, the server's resident
-memory after it and its peak so far.
+one session opening every public page in English and then in Khmer, then (once the server has made the API's records
+ahead) every page of 100 of the API's listing, whose answers the server keeps too. Prints each visit's seconds, the
+server's resident memory after it and its peak so far.
 
 Not part of the test suite: measured and recorded in docs/performance.md ("The app's memory at 50,000"). Target: the
 app process under 1 GB at 50,000 recommendations after every page has been opened.
@@ -16,11 +17,12 @@ import sqlite3
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from benchmarks.bench_readers import resident_mb, serve, session, visit  # noqa: E402
+from benchmarks.bench_readers import resident_mb, serve, session, visit, warmed_up  # noqa: E402
 
 WARM_UP_TIMEOUT_S = 300
 
@@ -65,6 +67,19 @@ def main() -> None:
             time.sleep(1)
         print(f"warm-up ended after {time.monotonic() - start:.0f} s; {resident_mb(server.pid)} MB", flush=True)
         asyncio.run(opened(server.base, server.pid, rec_id))
+        warmed_up(server, WARM_UP_TIMEOUT_S)
+        print(f"API records made ahead; {resident_mb(server.pid)} MB", flush=True)
+        with contextlib.closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as db:
+            count = db.execute("SELECT count(*) FROM recommendation").fetchone()[0]
+        start = time.monotonic()
+        for n in range(1, count // 100 + 2):
+            with urllib.request.urlopen(f"{server.base}/api/v1/recommendations?page={n}", timeout=300) as answer:  # noqa: S310
+                answer.read()
+        print(
+            f"{'every API page of 100':48s} {time.monotonic() - start:6.2f} s  {resident_mb(server.pid)} MB  "
+            f"peak {resident_mb(server.pid, 'VmHWM')} MB",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

@@ -17,17 +17,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import threading
 import time
 from collections.abc import Callable
 
 from sqlalchemy.engine import Engine
-from streamlit.logger import get_logger
 
 from recommendations.read import open_data
 from recommendations.read.filters import Filters
 
-log = get_logger(__name__)  # Streamlit's handler and level: the server's log says when the records are made
+log = logging.getLogger(__name__)  # app.py gives it Streamlit's handler: the server's log says when they are made
 BATCH = 250  # records made together ahead: a few tens of milliseconds of the interpreter at a time
 THREAD = "api-records-ahead"
 

@@ -106,12 +106,6 @@ def records(engine: Engine, ids: list[str]) -> list[dict[str, Any]]:
         return items(recommendation_rows(conn, ids=ids), theme_names(conn))
 
 
-def page(engine: Engine, filters: Filters, number: int, size: int) -> tuple[list[dict[str, Any]], int]:
-    """Page ``number`` (from 1) of ``size`` recommendations the filters select, and how many they select in all."""
-    selected = selection(engine, filters)
-    return records(engine, selected[(number - 1) * size : number * size]), len(selected)
-
-
 def record(engine: Engine, rec_id: str) -> dict[str, Any] | None:
     """One recommendation with its published assessment history (superseded and withdrawn records marked in
     ``state``), the evidence bearing on it and the earlier and later asks it is linked to; None if unknown."""
