@@ -73,7 +73,7 @@ def use_engine(made: Engine | None) -> None:
 
 class Bounded(Generic[K, V]):
     """Values by key, least recently used first out once they weigh more than ``max_weight`` in all; a value
-    heavier than ``max_weight // largest`` is given back but not kept. Thread-safe."""
+    heavier than ``max_weight // largest`` is not kept. Thread-safe."""
 
     def __init__(self, max_weight: int, weigh: Callable[[V], int], largest: int = 1) -> None:
         self._kept: OrderedDict[K, tuple[V, int]] = OrderedDict()
