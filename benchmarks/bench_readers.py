@@ -389,13 +389,22 @@ def warmed_up(server: Server, timeout: float = START_TIMEOUT_S, done: str = "API
         time.sleep(0.25)
 
 
-def api_level(database: Path, tmp: Path, clients: int) -> ApiLevel:
+def api_level(database: Path, tmp: Path, clients: int, url: str | None = None) -> ApiLevel:
     """A fresh server (the answers it keeps are per process), warmed up, one request to open the database, then every
-    page of 100 once (each answer built: ``clients`` at a time), then the same pages again (the answers kept)."""
-    with contextlib.closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as db:
-        count = db.execute("SELECT count(*) FROM recommendation").fetchone()[0]
+    page of 100 once (each answer built: ``clients`` at a time), then the same pages again (the answers kept).
+    ``url``: serve that database (PostgreSQL, loaded already) instead of the SQLite copy."""
+    if url is None:
+        with contextlib.closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as db:
+            count = db.execute("SELECT count(*) FROM recommendation").fetchone()[0]
+    else:
+        from sqlalchemy import create_engine, text
+
+        engine = create_engine(url)
+        with engine.connect() as conn:
+            count = conn.execute(text("SELECT count(*) FROM recommendation")).scalar_one()
+        engine.dispose()
     paths = [f"/api/v1/recommendations?per_page=100&page={n}" for n in range(1, min(count // 100, 100) + 1)]
-    with serve(database, tmp) as server:
+    with serve(database, tmp, env={"DATABASE_URL": url} if url else None) as server:
         warmed_up(server)
         with urllib.request.urlopen(f"{server.base}/api/v1/recommendations?per_page=99", timeout=300) as first:  # noqa: S310
             first.read()
@@ -613,6 +622,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2, help="times each session opens the four pages")
     parser.add_argument("--servers", type=int, default=1, help="app server processes, the sessions spread over them")
     parser.add_argument("--api-clients", default="1,5,10,25", help="'' to leave the API out")
+    parser.add_argument("--api-database-url", default=None,
+                        help="the API's levels on this database (PostgreSQL, loaded), not the SQLite copy")  # fmt: skip
     parser.add_argument("--verify", action=argparse.BooleanOptionalAction, default=True,
                         help="compare the client with headless Chromium on one page")  # fmt: skip
     parser.add_argument("--write", action="store_true", help="write the section into docs/performance.md")
@@ -629,7 +640,7 @@ def main() -> None:
         api = []
         for n in api_n:
             print(f"[readers] {n} API clients", file=sys.stderr, flush=True)
-            api.append(api_level(database, tmp, n))
+            api.append(api_level(database, tmp, n, args.api_database_url))
             print("\n".join(tables([], [], api[-1:], "")[-1:]), file=sys.stderr, flush=True)
     body = tables(levels, warm, api, note)
     print("\n".join(body))
