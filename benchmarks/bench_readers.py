@@ -552,7 +552,8 @@ def section(body: list[str], args: argparse.Namespace, count: int) -> str:
         "## Many readers at once",
         "",
         f"Measured by `make bench-readers` on {dt.date.today().isoformat()}: the real app server (`streamlit run "
-        f"app.py`, {processes}) on a copy of a SQLite database of {count:,} recommendations, on this {os.cpu_count()}-"
+        f"app.py`, {processes}) on {'a PostgreSQL database' if args.database_url else 'a copy of a SQLite database'} "
+        f"of {count:,} recommendations, on this {os.cpu_count()}-"
         "core machine, with the benchmark's clients on the same cores. Each session is a websocket client speaking "
         "Streamlit's protocol as a browser tab does (a `rerun_script` message naming the page and its query string; "
         "timed until `script_finished`; failed if the run shows an exception or an error box, or does not end); all "
@@ -599,7 +600,8 @@ def pages_phase(
     levels: list[Level] = []
     note = ""
     with contextlib.ExitStack() as stack:
-        servers = [stack.enter_context(serve(database, tmp)) for _ in range(args.servers)]
+        env = {"DATABASE_URL": args.database_url} if args.database_url else None
+        servers = [stack.enter_context(serve(database, tmp, env)) for _ in range(args.servers)]
         warm: list[Visit] = []
         for server in servers:  # each process has caches of its own
             print(f"[readers] filling the caches ({server.base})", file=sys.stderr, flush=True)
@@ -622,8 +624,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2, help="times each session opens the four pages")
     parser.add_argument("--servers", type=int, default=1, help="app server processes, the sessions spread over them")
     parser.add_argument("--api-clients", default="1,5,10,25", help="'' to leave the API out")
-    parser.add_argument("--api-database-url", default=None,
-                        help="the API's levels on this database (PostgreSQL, loaded), not the SQLite copy")  # fmt: skip
+    parser.add_argument("--database-url", default=None,
+                        help="serve this database (PostgreSQL, loaded from the same files as --db, whose ids the "
+                             "readers ask for) instead of the SQLite copy")  # fmt: skip
     parser.add_argument("--verify", action=argparse.BooleanOptionalAction, default=True,
                         help="compare the client with headless Chromium on one page")  # fmt: skip
     parser.add_argument("--write", action="store_true", help="write the section into docs/performance.md")
@@ -640,7 +643,7 @@ def main() -> None:
         api = []
         for n in api_n:
             print(f"[readers] {n} API clients", file=sys.stderr, flush=True)
-            api.append(api_level(database, tmp, n, args.api_database_url))
+            api.append(api_level(database, tmp, n, args.database_url))
             print("\n".join(tables([], [], api[-1:], "")[-1:]), file=sys.stderr, flush=True)
     body = tables(levels, warm, api, note)
     print("\n".join(body))
