@@ -122,7 +122,7 @@ class PerVersion:
         self._kept: Bounded[str, tuple[tuple[int, dt.date], Any]] = Bounded(max_weight, _items)
 
     def get(self, name: str, db: Engine, make: Callable[[], T]) -> T:
-        key = (open_data.data_state(db).version, dt.date.today())
+        key = open_data.kept_under(db)
         found = self._kept.find(name)
         if found is not None and found[0] == key:
             return cast("T", found[1])

@@ -62,7 +62,7 @@ class Shelf:
             return len(self._kept)
 
     def key(self, db: Engine) -> Key:
-        return (open_data.data_state(db).version, dt.date.today())
+        return open_data.kept_under(db)
 
     def records(self, db: Engine, ids: list[str]) -> list[tuple[str, bytes]]:
         """(id, record) of ``ids`` in their order, those not kept yet made together (and kept). An id the data no

@@ -46,6 +46,12 @@ def data_state(engine: Engine) -> DataState:
     return DataState(int(row["v"] or 0), row["at"] or dt.datetime(2000, 1, 1))
 
 
+def kept_under(engine: Engine) -> tuple[int, dt.date]:
+    """What a value worked out from the data is kept under: the data's version and the day (a new day can change
+    what a status rule dated today gives)."""
+    return (data_state(engine).version, dt.date.today())
+
+
 def _plain(value: object) -> Any:
     """A cell as JSON can hold it: dates as ISO text, NaN and NaT as null."""
     if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
